@@ -1,0 +1,53 @@
+using System.Runtime.CompilerServices;
+
+namespace MixAug.Internal;
+
+/// <summary>
+/// Argument checks shared by the public entry points. Every message names the parameter and the numbers
+/// involved, so a rejected call says exactly what was wrong without a debugger.
+/// </summary>
+internal static class Guard
+{
+    public static void Probability(double value, [CallerArgumentExpression(nameof(value))] string? name = null)
+    {
+        if (!(value >= 0 && value <= 1))
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must lie in [0, 1]; it was {value}.");
+        }
+    }
+
+    public static void PositiveFinite(double value, [CallerArgumentExpression(nameof(value))] string? name = null)
+    {
+        if (!(value > 0) || double.IsInfinity(value))
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be a finite number greater than 0; it was {value}.");
+        }
+    }
+
+    public static void Positive(int value, [CallerArgumentExpression(nameof(value))] string? name = null)
+    {
+        if (value < 1)
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be at least 1; it was {value}.");
+        }
+    }
+
+    public static void Length(int actual, long expected, string name, string what)
+    {
+        if (actual != expected)
+        {
+            throw new ArgumentException($"{name} has {actual} elements but {what} needs exactly {expected}.", name);
+        }
+    }
+
+    /// <summary>Rejects a destination that overlaps the source without starting at the same address.</summary>
+    public static void NoPartialOverlap<T>(ReadOnlySpan<T> source, Span<T> destination, string name)
+    {
+        if (source.Overlaps(destination, out int offset) && offset != 0)
+        {
+            throw new ArgumentException(
+                $"{name} overlaps the source at an offset of {offset} elements; pass the same buffer for an in-place mix or a separate one.",
+                name);
+        }
+    }
+}

@@ -1,0 +1,135 @@
+using MixAug.Internal;
+using MixAug.Masks;
+using MixAug.Planning;
+using MixAug.Randomness;
+
+namespace MixAug.Transforms;
+
+/// <summary>
+/// CutMix (Yun, Han, Oh, Chun, Choe and Yoo, "CutMix: Regularization Strategy to Train Strong Classifiers with
+/// Localizable Features", ICCV 2019): a box of the partner is pasted into the sample.
+/// </summary>
+/// <remarks>
+/// <para>Ratio mode (default): λ ~ Beta(α, α); the box has size ⌊H·√(1 − λ)⌋ × ⌊W·√(1 − λ)⌋, its centre is uniform
+/// over the image, and it is clipped at the border. With <see cref="CorrectLambda"/> the plan's lambda is then the
+/// exact share of own pixels, 1 − area/(H·W); without it, the sampled λ is kept (timm's <c>correct_lam=False</c>), so
+/// labels and pixels disagree whenever the box was clipped.</para>
+/// <para>Min/max mode (timm's <c>cutmix_minmax</c>): the box height and width are drawn independently and uniformly
+/// from [⌊H·min⌋, ⌊H·max⌋] and [⌊W·min⌋, ⌊W·max⌋] (both ends inclusive), the box lies inside the image with a
+/// uniform top-left corner over every position (timm's exclusive bound never reached the last one), and lambda is
+/// always corrected. Alpha is not used.</para>
+/// <para>Sequences (height 1) get a segment of length ⌊L·(1 − λ)⌋. Volumes are not supported: use FMix.</para>
+/// </remarks>
+/// <threadsafety>Immutable; safe to share between threads.</threadsafety>
+public sealed class CutMix : MixTransform
+{
+    /// <summary>Defines a CutMix transform.</summary>
+    /// <param name="alpha">Beta(α, α) concentration of the sampled lambda; finite and greater than 0.</param>
+    /// <param name="probability">Chance that a group is mixed; in [0, 1].</param>
+    /// <param name="mode">Lambda mode: one box per batch, pair or sample.</param>
+    /// <param name="pairing">How partners are chosen.</param>
+    /// <param name="correctLambda">True (default) to make lambda the exact share of own pixels after clipping.</param>
+    /// <param name="minRatio">Min/max mode: smallest box side as a share of the image side, in (0, 1]; give with <paramref name="maxRatio"/>.</param>
+    /// <param name="maxRatio">Min/max mode: largest box side as a share of the image side, in [<paramref name="minRatio"/>, 1].</param>
+    /// <exception cref="ArgumentOutOfRangeException">A number is outside its range.</exception>
+    /// <exception cref="ArgumentException">Only one of the ratios is given, or min &gt; max, or <paramref name="correctLambda"/> is false in min/max mode.</exception>
+    public CutMix(
+        double alpha = 1.0,
+        double probability = 1.0,
+        LambdaMode mode = LambdaMode.Batch,
+        PairingStrategy pairing = PairingStrategy.Flip,
+        bool correctLambda = true,
+        double? minRatio = null,
+        double? maxRatio = null)
+        : base(probability, mode, pairing)
+    {
+        Guard.PositiveFinite(alpha);
+        if (minRatio.HasValue != maxRatio.HasValue)
+        {
+            throw new ArgumentException(
+                $"Give both minRatio and maxRatio or neither; minRatio was {minRatio?.ToString() ?? "null"} and maxRatio {maxRatio?.ToString() ?? "null"}.",
+                minRatio.HasValue ? nameof(maxRatio) : nameof(minRatio));
+        }
+
+        if (minRatio is double min && maxRatio is double max)
+        {
+            if (!(min > 0 && min <= 1))
+            {
+                throw new ArgumentOutOfRangeException(nameof(minRatio), min, $"minRatio must lie in (0, 1]; it was {min}.");
+            }
+
+            if (!(max > 0 && max <= 1))
+            {
+                throw new ArgumentOutOfRangeException(nameof(maxRatio), max, $"maxRatio must lie in (0, 1]; it was {max}.");
+            }
+
+            if (min > max)
+            {
+                throw new ArgumentException($"minRatio {min} is greater than maxRatio {max}.", nameof(minRatio));
+            }
+
+            if (!correctLambda)
+            {
+                throw new ArgumentException("Min/max boxes are not drawn from lambda, so their lambda is always the corrected one; correctLambda must be true.", nameof(correctLambda));
+            }
+        }
+
+        Alpha = alpha;
+        CorrectLambda = correctLambda;
+        MinRatio = minRatio;
+        MaxRatio = maxRatio;
+    }
+
+    /// <summary>The Beta(α, α) concentration of the sampled lambda (ratio mode).</summary>
+    public double Alpha { get; }
+
+    /// <summary>True when the plan's lambda is the exact share of own pixels after clipping.</summary>
+    public bool CorrectLambda { get; }
+
+    /// <summary>Smallest box side as a share of the image side, in min/max mode; otherwise null.</summary>
+    public double? MinRatio { get; }
+
+    /// <summary>Largest box side as a share of the image side, in min/max mode; otherwise null.</summary>
+    public double? MaxRatio { get; }
+
+    /// <inheritdoc />
+    public override string Name => "CutMix";
+
+    /// <inheritdoc />
+    protected override void ValidateShape(BatchShape shape)
+    {
+        if (shape.SpatialRank == 3)
+        {
+            throw new ArgumentException($"CutMix pastes 2D boxes (or 1D segments); the batch {shape} is a volume. Use FMix for volumes.", nameof(shape));
+        }
+    }
+
+    /// <inheritdoc />
+    protected override RegionDraw DrawRegion(BatchShape shape, int sample, int partner, IMixRandom random)
+    {
+        if (MinRatio is double min && MaxRatio is double max)
+        {
+            int cutH = shape.Height == 1 ? 1 : DrawSide(shape.Height, min, max, random);
+            int cutW = DrawSide(shape.Width, min, max, random);
+            int top = random.NextInt(shape.Height - cutH + 1);
+            int left = random.NextInt(shape.Width - cutW + 1);
+            return BoxSampler.ClippedBox(shape, top, left, top + cutH, left + cutW, correctLambda: true, sampledLambda: 1.0);
+        }
+
+        double lambda = BetaSampler.Sample(random, Alpha, Alpha);
+        (int h, int w) = BoxSampler.CutSize(shape, lambda);
+        return BoxSampler.UniformCentredBox(shape, h, w, random, CorrectLambda, lambda);
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => MinRatio is null
+        ? $"CutMix(alpha {Alpha}, probability {Probability}, {Mode}, {Pairing}, correctLambda {CorrectLambda})"
+        : $"CutMix(ratio [{MinRatio}, {MaxRatio}], probability {Probability}, {Mode}, {Pairing})";
+
+    private static int DrawSide(int extent, double min, double max, IMixRandom random)
+    {
+        int lo = (int)(extent * min);
+        int hi = (int)(extent * max);
+        return lo + random.NextInt(hi - lo + 1);
+    }
+}

@@ -1,0 +1,138 @@
+using MixAug.Internal;
+using MixAug.Planning;
+using MixAug.Randomness;
+
+namespace MixAug.Transforms;
+
+/// <summary>
+/// The common part of every mixing method: the apply probability, the lambda mode and the pairing. It draws the
+/// partners, groups the samples by <see cref="Mode"/>, flips one apply coin per group and asks the method for one
+/// (lambda, region) draw per mixed group. Subclasses only say how one draw is made.
+/// </summary>
+/// <remarks>
+/// Draw order, which is part of the reproducibility contract: the partner permutation first (for
+/// <see cref="PairingStrategy.Permutation"/>), then for each group in order of its first sample: the apply coin
+/// (only when 0 &lt; <see cref="Probability"/> &lt; 1), then the method's draw. A sample paired with itself is
+/// never mixed.
+/// </remarks>
+/// <threadsafety>Immutable; safe to share between threads.</threadsafety>
+public abstract class MixTransform : IMixTransform
+{
+    /// <summary>Validates and stores the common parameters.</summary>
+    /// <param name="probability">Chance that a group (batch, pair or sample, by <paramref name="mode"/>) is mixed; in [0, 1].</param>
+    /// <param name="mode">How many independent draws a batch gets.</param>
+    /// <param name="pairing">How partners are chosen.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="probability"/> is outside [0, 1] or NaN, or an enum value is undefined.</exception>
+    /// <exception cref="ArgumentException"><paramref name="pairing"/> is Custom, or Roll with <see cref="LambdaMode.Pair"/>.</exception>
+    protected MixTransform(double probability, LambdaMode mode, PairingStrategy pairing)
+    {
+        Guard.Probability(probability);
+        if (!Enum.IsDefined(mode))
+        {
+            throw new ArgumentOutOfRangeException(nameof(mode), mode, $"Unknown lambda mode {(int)mode}.");
+        }
+
+        if (!Enum.IsDefined(pairing) || pairing == PairingStrategy.Custom)
+        {
+            throw new ArgumentException($"Pairing {pairing} cannot be drawn by a transform; use Flip, Roll or Permutation.", nameof(pairing));
+        }
+
+        if (mode == LambdaMode.Pair && pairing == PairingStrategy.Roll)
+        {
+            throw new ArgumentException("LambdaMode.Pair needs mutual partners; Roll pairing is not mutual. Use Flip or Permutation.", nameof(pairing));
+        }
+
+        Probability = probability;
+        Mode = mode;
+        Pairing = pairing;
+    }
+
+    /// <inheritdoc />
+    public abstract string Name { get; }
+
+    /// <summary>Chance that a group is mixed: the whole batch in <see cref="LambdaMode.Batch"/>, a pair or a sample otherwise.</summary>
+    public double Probability { get; }
+
+    /// <summary>How many independent (lambda, region) draws a batch gets.</summary>
+    public LambdaMode Mode { get; }
+
+    /// <summary>How each sample's partner is chosen.</summary>
+    public PairingStrategy Pairing { get; }
+
+    /// <inheritdoc />
+    public MixPlan CreatePlan(BatchShape shape, IMixRandom random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        if (shape.BatchSize == 0)
+        {
+            throw new ArgumentException("The shape is the default (empty) BatchShape; create one with its constructor.", nameof(shape));
+        }
+
+        ValidateShape(shape);
+        int b = shape.BatchSize;
+        int[] partners = Pairings.Create(Pairing, b, random, mutual: Mode == LambdaMode.Pair);
+        var lambdas = new double[b];
+        var regions = new MixRegion[b];
+        Array.Fill(lambdas, 1.0);
+        Array.Fill(regions, MixRegion.Keep);
+
+        if (Mode == LambdaMode.Batch)
+        {
+            RegionDraw draw = Flip(random) ? DrawRegion(shape, 0, partners[0], random) : RegionDraw.Unmixed;
+            for (int i = 0; i < b; i++)
+            {
+                Assign(i, draw);
+            }
+        }
+        else
+        {
+            for (int i = 0; i < b; i++)
+            {
+                int p = partners[i];
+                if (Mode == LambdaMode.Pair && p < i)
+                {
+                    continue; // the pair was drawn when its first sample came up
+                }
+
+                RegionDraw draw = p != i && Flip(random) ? DrawRegion(shape, i, p, random) : RegionDraw.Unmixed;
+                Assign(i, draw);
+                if (Mode == LambdaMode.Pair)
+                {
+                    Assign(p, draw);
+                }
+            }
+        }
+
+        return new MixPlan(shape, partners, lambdas, regions, Name, Pairing, Mode);
+
+        void Assign(int sample, RegionDraw draw)
+        {
+            if (partners[sample] != sample)
+            {
+                lambdas[sample] = draw.Lambda;
+                regions[sample] = draw.Region;
+            }
+        }
+    }
+
+    /// <summary>Throws <see cref="ArgumentException"/> when the method cannot handle <paramref name="shape"/>.</summary>
+    /// <param name="shape">The batch shape a plan is asked for.</param>
+    protected virtual void ValidateShape(BatchShape shape)
+    {
+    }
+
+    /// <summary>Makes one (lambda, region) draw for a mixed group.</summary>
+    /// <param name="shape">The batch shape.</param>
+    /// <param name="sample">The group's first sample (sample 0 in batch mode).</param>
+    /// <param name="partner">That sample's partner.</param>
+    /// <param name="random">The generator to draw from.</param>
+    /// <returns>The lambda after correction and its region.</returns>
+    protected abstract RegionDraw DrawRegion(BatchShape shape, int sample, int partner, IMixRandom random);
+
+    private bool Flip(IMixRandom random) => Probability switch
+    {
+        >= 1 => true,
+        <= 0 => false,
+        _ => random.NextDouble() < Probability,
+    };
+}
