@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace MixAug.Cpu;
 
@@ -9,9 +11,119 @@ namespace MixAug.Cpu;
 /// </summary>
 internal readonly unsafe struct ByteKernels : IMixKernels<byte>
 {
-    public static int SegmentTarget => 8192;
+    public static int SegmentTarget => 32768;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Blend(byte* self, byte* partner, byte* destination, int count, float selfWeight, float partnerWeight)
+    {
+        if (Avx2.IsSupported)
+        {
+            BlendAvx2(self, partner, destination, count, selfWeight, partnerWeight);
+        }
+        else
+        {
+            BlendPortable(self, partner, destination, count, selfWeight, partnerWeight);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void MaskBlend(byte* self, byte* partner, float* mask, byte* destination, int count)
+    {
+        if (Avx2.IsSupported)
+        {
+            MaskBlendAvx2(self, partner, mask, destination, count);
+        }
+        else
+        {
+            MaskBlendPortable(self, partner, mask, destination, count);
+        }
+    }
+
+    /// <summary>
+    /// The x64 path: bytes are widened straight from memory (<c>vpmovzxbd</c>), and the results packed back with two
+    /// saturating packs and one lane permutation, about half the instructions of the portable widen/narrow helpers,
+    /// which matters because uint8 mixing moves a quarter of the bytes of float32 and is bound by arithmetic.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void BlendAvx2(byte* self, byte* partner, byte* destination, int count, float selfWeight, float partnerWeight)
+    {
+        int k = 0;
+        for (int head = KernelAlignment.Head(destination, count); k < head; k++)
+        {
+            destination[k] = (byte)MathF.Round((self[k] * selfWeight) + (partner[k] * partnerWeight));
+        }
+
+        Vector256<float> ws = Vector256.Create(selfWeight);
+        Vector256<float> wp = Vector256.Create(partnerWeight);
+        for (; k <= count - 32; k += 32)
+        {
+            Vector256<float> r0 = Avx.Add(Avx.Multiply(LoadSingles(self + k), ws), Avx.Multiply(LoadSingles(partner + k), wp));
+            Vector256<float> r1 = Avx.Add(Avx.Multiply(LoadSingles(self + k + 8), ws), Avx.Multiply(LoadSingles(partner + k + 8), wp));
+            Vector256<float> r2 = Avx.Add(Avx.Multiply(LoadSingles(self + k + 16), ws), Avx.Multiply(LoadSingles(partner + k + 16), wp));
+            Vector256<float> r3 = Avx.Add(Avx.Multiply(LoadSingles(self + k + 24), ws), Avx.Multiply(LoadSingles(partner + k + 24), wp));
+            PackAvx2(r0, r1, r2, r3).Store(destination + k);
+        }
+
+        for (; k < count; k++)
+        {
+            destination[k] = (byte)MathF.Round((self[k] * selfWeight) + (partner[k] * partnerWeight));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void MaskBlendAvx2(byte* self, byte* partner, float* mask, byte* destination, int count)
+    {
+        int k = 0;
+        for (int head = KernelAlignment.Head(destination, count); k < head; k++)
+        {
+            float m = mask[k];
+            destination[k] = (byte)MathF.Round((self[k] * m) + (partner[k] * (1f - m)));
+        }
+
+        Vector256<float> one = Vector256<float>.One;
+        for (; k <= count - 32; k += 32)
+        {
+            Vector256<float> m0 = Vector256.Load(mask + k);
+            Vector256<float> m1 = Vector256.Load(mask + k + 8);
+            Vector256<float> m2 = Vector256.Load(mask + k + 16);
+            Vector256<float> m3 = Vector256.Load(mask + k + 24);
+            Vector256<float> r0 = Avx.Add(Avx.Multiply(LoadSingles(self + k), m0), Avx.Multiply(LoadSingles(partner + k), Avx.Subtract(one, m0)));
+            Vector256<float> r1 = Avx.Add(Avx.Multiply(LoadSingles(self + k + 8), m1), Avx.Multiply(LoadSingles(partner + k + 8), Avx.Subtract(one, m1)));
+            Vector256<float> r2 = Avx.Add(Avx.Multiply(LoadSingles(self + k + 16), m2), Avx.Multiply(LoadSingles(partner + k + 16), Avx.Subtract(one, m2)));
+            Vector256<float> r3 = Avx.Add(Avx.Multiply(LoadSingles(self + k + 24), m3), Avx.Multiply(LoadSingles(partner + k + 24), Avx.Subtract(one, m3)));
+            PackAvx2(r0, r1, r2, r3).Store(destination + k);
+        }
+
+        for (; k < count; k++)
+        {
+            float m = mask[k];
+            destination[k] = (byte)MathF.Round((self[k] * m) + (partner[k] * (1f - m)));
+        }
+    }
+
+    /// <summary>Eight bytes from memory to eight floats.</summary>
+    private static Vector256<float> LoadSingles(byte* bytes) => Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(bytes));
+
+    /// <summary>
+    /// Rounds 32 floats in [0, 255] half to even and packs them into 32 bytes in element order. The packs work per
+    /// 128-bit lane, which leaves the 4-byte groups in the order a0 b0 c0 d0 a1 b1 c1 d1 (a = r0, a0 its first four);
+    /// the permutation puts them back to a0 a1 b0 b1 c0 c1 d0 d1.
+    /// </summary>
+    private static Vector256<byte> PackAvx2(Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3)
+    {
+        // vcvtps2dq rounds by the MXCSR mode, which .NET leaves at round-to-nearest-even (the same mode every
+        // float multiply and add here already relies on), so it is rint in one instruction.
+        Vector256<int> i0 = Avx.ConvertToVector256Int32(r0);
+        Vector256<int> i1 = Avx.ConvertToVector256Int32(r1);
+        Vector256<int> i2 = Avx.ConvertToVector256Int32(r2);
+        Vector256<int> i3 = Avx.ConvertToVector256Int32(r3);
+        Vector256<byte> packed = Avx2.PackUnsignedSaturate(Avx2.PackSignedSaturate(i0, i1), Avx2.PackSignedSaturate(i2, i3));
+        return Avx2.PermuteVar8x32(packed.AsInt32(), Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7)).AsByte();
+    }
+
+    /// <summary>The portable path (Arm, or x64 without AVX2), built on the cross-platform vector API.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void BlendPortable(byte* self, byte* partner, byte* destination, int count, float selfWeight, float partnerWeight)
     {
         int k = 0;
         if (Vector256.IsHardwareAccelerated)
@@ -32,7 +144,8 @@ internal readonly unsafe struct ByteKernels : IMixKernels<byte>
         }
     }
 
-    public static void MaskBlend(byte* self, byte* partner, float* mask, byte* destination, int count)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void MaskBlendPortable(byte* self, byte* partner, float* mask, byte* destination, int count)
     {
         int k = 0;
         if (Vector256.IsHardwareAccelerated)

@@ -69,8 +69,8 @@ public static class CpuMixer
     private static void Validate<T>(MixPlan plan, ReadOnlySpan<T> source, Span<T> destination)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        Guard.Length(source.Length, plan.Shape.ElementCount, nameof(source), $"a plan for a {plan.Shape} batch");
-        Guard.Length(destination.Length, plan.Shape.ElementCount, nameof(destination), $"a plan for a {plan.Shape} batch");
+        Guard.Length(source.Length, plan.Shape, nameof(source));
+        Guard.Length(destination.Length, plan.Shape, nameof(destination));
         Guard.NoPartialOverlap(source, destination, nameof(destination));
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace MixAug.Cpu;
@@ -15,11 +16,17 @@ internal readonly unsafe struct FloatKernels : IMixKernels<float>
 {
     public static int SegmentTarget => 2048;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Blend(float* self, float* partner, float* destination, int count, float selfWeight, float partnerWeight)
     {
         int k = 0;
         if (Vector256.IsHardwareAccelerated)
         {
+            for (int head = KernelAlignment.Head(destination, count); k < head; k++)
+            {
+                destination[k] = (self[k] * selfWeight) + (partner[k] * partnerWeight);
+            }
+
             Vector256<float> ws = Vector256.Create(selfWeight);
             Vector256<float> wp = Vector256.Create(partnerWeight);
             for (; k <= count - 2 * Vector256<float>.Count; k += 2 * Vector256<float>.Count)
@@ -44,11 +51,18 @@ internal readonly unsafe struct FloatKernels : IMixKernels<float>
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MaskBlend(float* self, float* partner, float* mask, float* destination, int count)
     {
         int k = 0;
         if (Vector256.IsHardwareAccelerated)
         {
+            for (int head = KernelAlignment.Head(destination, count); k < head; k++)
+            {
+                float m = mask[k];
+                destination[k] = (self[k] * m) + (partner[k] * (1f - m));
+            }
+
             Vector256<float> one = Vector256<float>.One;
             for (; k <= count - Vector256<float>.Count; k += Vector256<float>.Count)
             {

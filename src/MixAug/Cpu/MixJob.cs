@@ -27,10 +27,13 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
     private const long ParallelThresholdBytes = 1 << 20;
 
     // A spare segment up to this size lives on the stack; wider rows rent one from the array pool.
-    private const int StackSpareBytes = 32 * 1024;
+    private const int StackSpareBytes = 64 * 1024;
 
     [ThreadStatic]
     private static MixJob<T, TKernels>? t_job;
+
+    /// <summary>Forces the number of parts (tests use it to prove results do not depend on the thread count).</summary>
+    internal static int? PartsOverride { get; set; }
 
     private MixPlan _plan = null!;
     private T* _source;
@@ -54,7 +57,7 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
         job._segmentsPerPlane = (rows + rowsPerSegment - 1) / rowsPerSegment;
         job._units = shape.Channels * job._segmentsPerPlane;
         long bytes = (long)shape.ElementCount * sizeof(T);
-        int parts = bytes < ParallelThresholdBytes ? 1 : Math.Min(job._units, WorkerPool.Shared.Parallelism);
+        int parts = PartsOverride ?? (bytes < ParallelThresholdBytes ? 1 : Math.Min(job._units, WorkerPool.Shared.Parallelism));
         try
         {
             WorkerPool.Shared.Run(job, parts);
@@ -92,6 +95,7 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Walk(int firstUnit, int endUnit, T* spare)
     {
         MixPlan plan = _plan;
@@ -141,6 +145,7 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
     }
 
     /// <summary>Copies to the spare the elements of the cycle's first sample that the cycle's last sample will read.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SaveForLast(MixRegion lastRegion, T* firstSegment, T* spare, int offset, int count)
     {
         switch (lastRegion)
@@ -156,6 +161,7 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void MixSegment(int sample, MixRegion region, T* self, T* partner, T* destination, int offset, int count)
     {
         switch (region)
@@ -189,6 +195,7 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
     }
 
     /// <summary>Copies the box's columns of every row of the segment that crosses the box.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CopyBoxRows(BoxRegion box, int offset, int count, T* from, T* to)
     {
         int width = _plan.Shape.Width;

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using MixAug.Planning;
 
 namespace MixAug.Internal;
 
@@ -37,6 +38,24 @@ internal static class Guard
         if (actual != expected)
         {
             throw new ArgumentException($"{name} has {actual} elements but {what} needs exactly {expected}.", name);
+        }
+    }
+
+    /// <summary>Checks a batch buffer's length against a plan's shape; the message is built only on failure, so a valid call allocates nothing.</summary>
+    public static void Length(int actual, BatchShape shape, string name)
+    {
+        if (actual != shape.ElementCount)
+        {
+            Length(actual, shape.ElementCount, name, $"a plan for a {shape} batch");
+        }
+    }
+
+    /// <summary>Checks a B × K target buffer's length; the message is built only on failure.</summary>
+    public static void Rows(int actual, int rows, int classCount, string name)
+    {
+        if (actual != (long)rows * classCount)
+        {
+            Length(actual, (long)rows * classCount, name, $"{rows} rows of {classCount} classes");
         }
     }
 

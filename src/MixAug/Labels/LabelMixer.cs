@@ -36,7 +36,7 @@ public static class LabelMixer
     public static void ToSoftTargets(MixPlan plan, ReadOnlySpan<int> labels, int classCount, double smoothing, Span<float> destination)
     {
         ValidateIndexLabels(plan, labels, classCount, smoothing);
-        Guard.Length(destination.Length, (long)plan.BatchSize * classCount, nameof(destination), $"{plan.BatchSize} rows of {classCount} classes");
+        Guard.Rows(destination.Length, plan.BatchSize, classCount, nameof(destination));
         double off = smoothing / classCount;
         double on = 1.0 - smoothing + off;
         for (int i = 0; i < plan.BatchSize; i++)
@@ -88,7 +88,7 @@ public static class LabelMixer
     public static void ToSoftTargets(MixPlan plan, ReadOnlySpan<float> softLabels, int classCount, double smoothing, Span<float> destination)
     {
         ValidateSoftLabels(plan, softLabels, classCount, smoothing);
-        Guard.Length(destination.Length, (long)plan.BatchSize * classCount, nameof(destination), $"{plan.BatchSize} rows of {classCount} classes");
+        Guard.Rows(destination.Length, plan.BatchSize, classCount, nameof(destination));
         if (softLabels.Overlaps(destination))
         {
             throw new ArgumentException("destination overlaps softLabels; mixing reads partner rows, so write to a separate buffer.", nameof(destination));
