@@ -1,0 +1,251 @@
+using CsCheck;
+using MixAug.Cpu;
+using MixAug.Planning;
+using MixAug.Randomness;
+using MixAug.Tests.Support;
+using MixAug.Transforms;
+
+namespace MixAug.Tests.Cpu;
+
+public class CpuMixerTests
+{
+    [Test]
+    public void HandWorkedBlendBoxAndMask()
+    {
+        // Three 1-channel 2x2 samples, partners 1 -> 2 -> 0 (one cycle of three).
+        var shape = new BatchShape(3, 1, 2, 2);
+        float[] x = [1, 2, 3, 4, 10, 20, 30, 40, 100, 200, 300, 400];
+        var plan = new MixPlan(
+            shape,
+            [1, 2, 0],
+            [0.75, 0.75, 0.5],
+            [MixRegion.Blend, new BoxRegion(0, 1, 1, 2), new MaskRegion([1, 0, 0, 1])]);
+        float[] expected =
+        [
+            (1 * 0.75f) + (10 * 0.25f), (2 * 0.75f) + (20 * 0.25f), (3 * 0.75f) + (30 * 0.25f), (4 * 0.75f) + (40 * 0.25f),
+            10, 200, 30, 40,
+            100, 2, 3, 400,
+        ];
+        var destination = new float[12];
+        CpuMixer.Apply(plan, x, destination);
+        Assert.That(destination, Is.EqualTo(expected));
+        CpuMixer.ApplyInPlace(plan, x);
+        Assert.That(x, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void Uint8RoundsHalfToEven()
+    {
+        // lambda 0.5: (a + b) / 2 is exact in float, so the ties are real ties.
+        var shape = new BatchShape(2, 1, 1, 4);
+        byte[] x = [1, 3, 0, 254, 2, 2, 1, 255];
+        var plan = new MixPlan(shape, [1, 0], [0.5, 0.5], [MixRegion.Blend, MixRegion.Blend]);
+        CpuMixer.ApplyInPlace(plan, x);
+        // (1+2)/2 = 1.5 -> 2; (3+2)/2 = 2.5 -> 2; (0+1)/2 = 0.5 -> 0; (254+255)/2 = 254.5 -> 254.
+        Assert.That(x, Is.EqualTo(new byte[] { 2, 2, 0, 254, 2, 2, 0, 254 }));
+    }
+
+    [Test]
+    public void MatchesTheReferenceForManyPlansShapesAndThreadCounts()
+    {
+        var random = new MixRandom(1234);
+        BatchShape[] shapes =
+        [
+            new(1, 1, 1, 1), new(2, 1, 1, 1), new(3, 3, 5, 7), new(5, 2, 9, 33), new(8, 1, 3, 2100), new(4, 3, 70, 64),
+            BatchShape.Sequence(7, 2, 300), BatchShape.Sequence(3, 1, 5000), BatchShape.Volume(5, 2, 3, 4, 6),
+        ];
+        foreach (BatchShape shape in shapes)
+        {
+            foreach (IMixTransform t in Transforms(shape))
+            {
+                MixPlan plan = t.CreatePlan(shape, random);
+                float[] x = ReferenceMixer.RandomBatch(shape, random.NextUInt64());
+                byte[] bytes = ReferenceMixer.RandomBytes(shape, random.NextUInt64());
+                float[] expected = ReferenceMixer.Apply(plan, x);
+                byte[] expectedBytes = ReferenceMixer.Apply(plan, bytes);
+                foreach (int? parts in new int?[] { null, 1, 2, 5 })
+                {
+                    MixJob<float, FloatKernels>.PartsOverride = parts;
+                    MixJob<byte, ByteKernels>.PartsOverride = parts;
+                    try
+                    {
+                        var outOfPlace = new float[x.Length];
+                        CpuMixer.Apply(plan, x, outOfPlace);
+                        float[] inPlace = (float[])x.Clone();
+                        CpuMixer.ApplyInPlace(plan, inPlace);
+                        Assert.That(outOfPlace, Is.EqualTo(expected), $"{t} on {shape}, {parts} parts, out of place");
+                        Assert.That(inPlace, Is.EqualTo(expected), $"{t} on {shape}, {parts} parts, in place");
+
+                        var bytesOut = new byte[bytes.Length];
+                        CpuMixer.Apply(plan, bytes, bytesOut);
+                        byte[] bytesInPlace = (byte[])bytes.Clone();
+                        CpuMixer.ApplyInPlace(plan, bytesInPlace);
+                        Assert.That(bytesOut, Is.EqualTo(expectedBytes), $"{t} on {shape}, {parts} parts, uint8");
+                        Assert.That(bytesInPlace, Is.EqualTo(expectedBytes), $"{t} on {shape}, {parts} parts, uint8 in place");
+                    }
+                    finally
+                    {
+                        MixJob<float, FloatKernels>.PartsOverride = null;
+                        MixJob<byte, ByteKernels>.PartsOverride = null;
+                    }
+                }
+            }
+        }
+    }
+
+    [Test]
+    public void RandomHandMadePlansWithCyclesMatchTheReferenceInPlace()
+    {
+        // Any permutation, any mix of regions: the in-place cycle walk must never read a partner it already overwrote.
+        Gen.Select(Gen.Int[1, 12], Gen.Int[1, 3], Gen.Int[1, 9], Gen.Int[1, 40], Gen.ULong).Sample(
+            (b, c, h, w, seed) =>
+            {
+                var shape = new BatchShape(b, c, h, w);
+                MixPlan plan = RandomPlan(shape, new MixRandom(seed));
+                float[] x = ReferenceMixer.RandomBatch(shape, seed);
+                float[] expected = ReferenceMixer.Apply(plan, x);
+                CpuMixer.ApplyInPlace(plan, x);
+                return x.AsSpan().SequenceEqual(expected);
+            },
+            iter: 400);
+    }
+
+    [Test]
+    public void ProbabilityZeroLeavesTheBatchBitIdentical()
+    {
+        var shape = new BatchShape(5, 3, 8, 8);
+        float[] x = ReferenceMixer.RandomBatch(shape, 3);
+        x[7] = float.NaN;
+        float[] before = (float[])x.Clone();
+        CpuMixer.ApplyInPlace(new MixUp(probability: 0, mode: LambdaMode.Element).CreatePlan(shape, new MixRandom(1)), x);
+        Assert.That(x.Select(BitConverter.SingleToInt32Bits), Is.EqualTo(before.Select(BitConverter.SingleToInt32Bits)));
+    }
+
+    [Test]
+    public void NonFiniteValuesReachOnlyTheSampleAndWhoeverTakesFromIt()
+    {
+        var shape = new BatchShape(6, 1, 4, 4);
+        float[] x = ReferenceMixer.RandomBatch(shape, 5);
+        x[(2 * 16) + 5] = float.NaN;
+        MixPlan plan = new MixUp(mode: LambdaMode.Element, pairing: PairingStrategy.Roll).CreatePlan(shape, new MixRandom(2));
+        CpuMixer.ApplyInPlace(plan, x);
+        for (int i = 0; i < 6; i++)
+        {
+            bool hasNaN = x.Skip(i * 16).Take(16).Any(float.IsNaN);
+            Assert.That(hasNaN, Is.EqualTo(i == 2 || plan.Partners[i] == 2), $"sample {i}");
+        }
+    }
+
+    [Test]
+    public void RejectsWrongLengthsWithoutWriting()
+    {
+        var shape = new BatchShape(2, 1, 2, 2);
+        MixPlan plan = new MixUp().CreatePlan(shape, new MixRandom(1));
+        var destination = Enumerable.Repeat(-1f, 8).ToArray();
+        var e = Assert.Throws<ArgumentException>(() => CpuMixer.Apply(plan, new float[7], destination));
+        Assert.That(e!.ParamName, Is.EqualTo("source"));
+        Assert.That(e.Message, Does.Contain("7 elements").And.Contain("2x1x2x2").And.Contain("8"));
+        Assert.That(destination, Has.All.EqualTo(-1f));
+        e = Assert.Throws<ArgumentException>(() => CpuMixer.Apply(plan, new float[8], new float[9]));
+        Assert.That(e!.ParamName, Is.EqualTo("destination"));
+        Assert.Throws<ArgumentException>(() => CpuMixer.ApplyInPlace(plan, new byte[4]));
+        Assert.Throws<ArgumentNullException>(() => CpuMixer.ApplyInPlace(null!, new float[8]));
+    }
+
+    [Test]
+    public void RejectsPartialOverlapWithoutWriting()
+    {
+        var shape = new BatchShape(2, 1, 2, 2);
+        MixPlan plan = new MixUp().CreatePlan(shape, new MixRandom(1));
+        float[] buffer = Enumerable.Range(0, 12).Select(i => (float)i).ToArray();
+        float[] before = (float[])buffer.Clone();
+        var e = Assert.Throws<ArgumentException>(() => CpuMixer.Apply(plan, buffer.AsSpan(0, 8), buffer.AsSpan(2, 8)));
+        Assert.That(e!.Message, Does.Contain("offset of 2"));
+        Assert.That(buffer, Is.EqualTo(before));
+    }
+
+    [Test]
+    public void SteadyStateCallsAllocateNothing()
+    {
+        var shape = new BatchShape(16, 3, 64, 64);
+        float[] x = ReferenceMixer.RandomBatch(shape, 1);
+        byte[] bytes = ReferenceMixer.RandomBytes(shape, 1);
+        MixPlan[] plans = [new MixUp(mode: LambdaMode.Element).CreatePlan(shape, new MixRandom(1)), new CutMix(mode: LambdaMode.Element).CreatePlan(shape, new MixRandom(2))];
+        foreach (MixPlan plan in plans)
+        {
+            CpuMixer.ApplyInPlace(plan, x);
+            CpuMixer.ApplyInPlace(plan, bytes);
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int k = 0; k < 20; k++)
+        {
+            foreach (MixPlan plan in plans)
+            {
+                CpuMixer.ApplyInPlace(plan, x);
+                CpuMixer.ApplyInPlace(plan, bytes);
+            }
+        }
+
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+    }
+
+    private static IEnumerable<IMixTransform> Transforms(BatchShape shape)
+    {
+        yield return new MixUp(alpha: 0.8);
+        yield return new MixUp(mode: LambdaMode.Element, pairing: PairingStrategy.Roll, probability: 0.7);
+        yield return new MixUp(mode: LambdaMode.Pair, pairing: PairingStrategy.Permutation);
+        if (shape.SpatialRank < 3)
+        {
+            yield return new CutMix();
+            yield return new CutMix(mode: LambdaMode.Element, pairing: PairingStrategy.Permutation);
+            yield return new CutMix(mode: LambdaMode.Pair, minRatio: 0.3, maxRatio: 0.9);
+        }
+    }
+
+    /// <summary>A plan with a random permutation and a random region of every kind per sample.</summary>
+    private static MixPlan RandomPlan(BatchShape shape, MixRandom random)
+    {
+        int b = shape.BatchSize;
+        int[] partners = Enumerable.Range(0, b).ToArray();
+        for (int i = b - 1; i > 0; i--)
+        {
+            int j = random.NextInt(i + 1);
+            (partners[i], partners[j]) = (partners[j], partners[i]);
+        }
+
+        var lambdas = new double[b];
+        var regions = new MixRegion[b];
+        for (int i = 0; i < b; i++)
+        {
+            int kind = partners[i] == i ? 0 : random.NextInt(4);
+            switch (kind)
+            {
+                case 0:
+                    (lambdas[i], regions[i]) = (1.0, MixRegion.Keep);
+                    break;
+                case 1:
+                    (lambdas[i], regions[i]) = (random.NextDouble(), MixRegion.Blend);
+                    break;
+                case 2:
+                    int top = random.NextInt(shape.Height);
+                    int left = random.NextInt(shape.Width);
+                    var box = new BoxRegion(top, left, top + 1 + random.NextInt(shape.Height - top), left + 1 + random.NextInt(shape.Width - left));
+                    (lambdas[i], regions[i]) = (box.OwnShare(shape, 0), box);
+                    break;
+                default:
+                    var weights = new float[shape.PlaneSize];
+                    for (int e = 0; e < weights.Length; e++)
+                    {
+                        weights[e] = random.NextInt(3) / 2f;
+                    }
+
+                    var mask = new MaskRegion(weights);
+                    (lambdas[i], regions[i]) = (mask.Mean, mask);
+                    break;
+            }
+        }
+
+        return new MixPlan(shape, partners, lambdas, regions);
+    }
+}
