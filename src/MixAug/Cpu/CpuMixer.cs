@@ -26,15 +26,8 @@ public static class CpuMixer
     /// <param name="destination">The output, the same length; the same memory as <paramref name="source"/> for in-place mixing.</param>
     /// <exception cref="ArgumentNullException"><paramref name="plan"/> is null.</exception>
     /// <exception cref="ArgumentException">A length differs from the plan's element count, or the buffers partially overlap.</exception>
-    public static unsafe void Apply(MixPlan plan, ReadOnlySpan<float> source, Span<float> destination)
-    {
-        Validate(plan, source, destination);
-        fixed (float* s = source)
-        fixed (float* d = destination)
-        {
-            MixJob<float, FloatKernels>.Run(plan, s, d);
-        }
-    }
+    public static void Apply(MixPlan plan, ReadOnlySpan<float> source, Span<float> destination) =>
+        Run<float, FloatKernels>(plan, source, destination);
 
     /// <summary>Mixes a float32 batch in place.</summary>
     /// <param name="plan">The plan to apply.</param>
@@ -49,15 +42,8 @@ public static class CpuMixer
     /// <param name="destination">The output, the same length; the same memory as <paramref name="source"/> for in-place mixing.</param>
     /// <exception cref="ArgumentNullException"><paramref name="plan"/> is null.</exception>
     /// <exception cref="ArgumentException">A length differs from the plan's element count, or the buffers partially overlap.</exception>
-    public static unsafe void Apply(MixPlan plan, ReadOnlySpan<byte> source, Span<byte> destination)
-    {
-        Validate(plan, source, destination);
-        fixed (byte* s = source)
-        fixed (byte* d = destination)
-        {
-            MixJob<byte, ByteKernels>.Run(plan, s, d);
-        }
-    }
+    public static void Apply(MixPlan plan, ReadOnlySpan<byte> source, Span<byte> destination) =>
+        Run<byte, ByteKernels>(plan, source, destination);
 
     /// <summary>Mixes a uint8 batch in place.</summary>
     /// <param name="plan">The plan to apply.</param>
@@ -66,11 +52,19 @@ public static class CpuMixer
     /// <exception cref="ArgumentException">The length differs from the plan's element count.</exception>
     public static void ApplyInPlace(MixPlan plan, Span<byte> batch) => Apply(plan, batch, batch);
 
-    private static void Validate<T>(MixPlan plan, ReadOnlySpan<T> source, Span<T> destination)
+    /// <summary>Checks every argument, then pins both buffers for the synchronous run of the job.</summary>
+    private static unsafe void Run<T, TKernels>(MixPlan plan, ReadOnlySpan<T> source, Span<T> destination)
+        where T : unmanaged
+        where TKernels : IMixKernels<T>
     {
         ArgumentNullException.ThrowIfNull(plan);
         Guard.Length(source.Length, plan.Shape, nameof(source));
         Guard.Length(destination.Length, plan.Shape, nameof(destination));
         Guard.NoPartialOverlap(source, destination, nameof(destination));
+        fixed (T* s = source)
+        fixed (T* d = destination)
+        {
+            MixJob<T, TKernels>.Run(plan, s, d);
+        }
     }
 }

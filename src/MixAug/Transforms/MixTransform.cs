@@ -13,7 +13,8 @@ namespace MixAug.Transforms;
 /// Draw order, which is part of the reproducibility contract: the partner permutation first (for
 /// <see cref="PairingStrategy.Permutation"/>), then for each group in order of its first sample: the apply coin
 /// (only when 0 &lt; <see cref="Probability"/> &lt; 1), then the method's draw. A sample paired with itself is
-/// never mixed.
+/// never mixed; in <see cref="LambdaMode.Pair"/> and <see cref="LambdaMode.Element"/> it draws nothing, while in
+/// <see cref="LambdaMode.Batch"/> the batch's draw is made even when every sample is paired with itself (a batch of one).
 /// </remarks>
 /// <threadsafety>Immutable; safe to share between threads.</threadsafety>
 public abstract class MixTransform : IMixTransform

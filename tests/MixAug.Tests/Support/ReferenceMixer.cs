@@ -8,10 +8,23 @@ namespace MixAug.Tests.Support;
 /// </summary>
 internal static class ReferenceMixer
 {
-    public static float[] Apply(MixPlan plan, float[] source)
+    public static float[] Apply(MixPlan plan, float[] source) => Apply(plan, source, Pixel);
+
+    /// <summary>uint8: boxes copy, everything else is the float32 value rounded half to even.</summary>
+    public static byte[] Apply(MixPlan plan, byte[] source) => Apply<byte>(
+        plan,
+        source,
+        (p, i, e, self, partner) => p.Regions[i] switch
+        {
+            KeepRegion => self,
+            BoxRegion box => InBox(box, p.Shape, e) ? partner : self,
+            _ => (byte)Math.Round(Pixel(p, i, e, self, partner), MidpointRounding.ToEven),
+        });
+
+    private static T[] Apply<T>(MixPlan plan, T[] source, Func<MixPlan, int, int, T, T, T> pixel)
     {
         BatchShape s = plan.Shape;
-        var output = new float[source.Length];
+        var output = new T[source.Length];
         for (int i = 0; i < s.BatchSize; i++)
         {
             int p = plan.Partners[i];
@@ -20,36 +33,7 @@ internal static class ReferenceMixer
                 for (int e = 0; e < s.PlaneSize; e++)
                 {
                     int at = (i * s.SampleSize) + (c * s.PlaneSize) + e;
-                    float self = source[at];
-                    float partner = source[(p * s.SampleSize) + (c * s.PlaneSize) + e];
-                    output[at] = Pixel(plan, i, e, self, partner);
-                }
-            }
-        }
-
-        return output;
-    }
-
-    public static byte[] Apply(MixPlan plan, byte[] source)
-    {
-        BatchShape s = plan.Shape;
-        var output = new byte[source.Length];
-        for (int i = 0; i < s.BatchSize; i++)
-        {
-            int p = plan.Partners[i];
-            for (int c = 0; c < s.Channels; c++)
-            {
-                for (int e = 0; e < s.PlaneSize; e++)
-                {
-                    int at = (i * s.SampleSize) + (c * s.PlaneSize) + e;
-                    byte self = source[at];
-                    byte partner = source[(p * s.SampleSize) + (c * s.PlaneSize) + e];
-                    output[at] = plan.Regions[i] switch
-                    {
-                        KeepRegion => self,
-                        BoxRegion box => InBox(box, s, e) ? partner : self,
-                        _ => (byte)Math.Round(Pixel(plan, i, e, self, partner), MidpointRounding.ToEven),
-                    };
+                    output[at] = pixel(plan, i, e, source[at], source[(p * s.SampleSize) + (c * s.PlaneSize) + e]);
                 }
             }
         }
