@@ -1,5 +1,6 @@
 using MixAug.Planning;
 using MixAug.Randomness;
+using MixAug.Testing;
 using MixAug.Transforms;
 
 namespace MixAug.Tests.Transforms;
@@ -135,6 +136,15 @@ public class CutMixTests
     }
 
     [Test]
+    public void BoxPositionsPassTheTestingPackagesUniformityCheck()
+    {
+        var random = new MixRandom(45);
+        var shape = new BatchShape(16, 1, 30, 40);
+        MixStatistics.AssertBoxPositionsUniform(Enumerable.Range(0, 60).Select(_ => new CutMix(mode: LambdaMode.Element).CreatePlan(shape, random)), new MixRandom(46));
+        MixStatistics.AssertBoxPositionsUniform(Enumerable.Range(0, 60).Select(_ => new CutMix(minRatio: 0.1, maxRatio: 0.7, mode: LambdaMode.Element).CreatePlan(shape, random)), new MixRandom(47));
+    }
+
+    [Test]
     public void PairModeGivesBothPartnersTheSameBox()
     {
         MixPlan plan = new CutMix(mode: LambdaMode.Pair).CreatePlan(new BatchShape(6, 1, 16, 16), new MixRandom(3));
@@ -142,6 +152,13 @@ public class CutMixTests
         {
             Assert.That(plan.Regions[plan.Partners[i]], Is.SameAs(plan.Regions[i]));
         }
+    }
+
+    private static bool InBox(BoxRegion box, BatchShape shape, int planeIndex)
+    {
+        int y = planeIndex / shape.Width;
+        int x = planeIndex % shape.Width;
+        return y >= box.Top && y < box.Bottom && x >= box.Left && x < box.Right;
     }
 
     private static double ChiSquare(int[] counts, double expected) =>
@@ -153,7 +170,7 @@ public class CutMixTests
         int own = 0;
         for (int e = 0; e < s.PlaneSize; e++)
         {
-            bool fromPartner = plan.Regions[sample] is BoxRegion box && Support.ReferenceMixer.InBox(box, s, e);
+            bool fromPartner = plan.Regions[sample] is BoxRegion box && InBox(box, s, e);
             own += fromPartner ? 0 : 1;
         }
 

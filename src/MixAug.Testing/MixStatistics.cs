@@ -1,0 +1,282 @@
+using MixAug.Planning;
+using MixAug.Randomness;
+
+namespace MixAug.Testing;
+
+/// <summary>
+/// Statistical checks of a transform's random choices, each a hypothesis test with a stated false-alarm rate: a
+/// correct transform fails the check with probability (about) <c>falseAlarmRate</c>, so a test suite that runs it
+/// with a fixed seed is deterministic and fails only for a real defect (or, once in 1/rate seeds, by bad luck).
+/// </summary>
+/// <threadsafety>Stateless; safe to call from several threads.</threadsafety>
+public static class MixStatistics
+{
+    /// <summary>
+    /// Draws <paramref name="batches"/> plans and returns one lambda per independent draw of mixed groups: one per
+    /// batch in <see cref="LambdaMode.Batch"/>, one per pair in <see cref="LambdaMode.Pair"/>, one per mixed sample in
+    /// <see cref="LambdaMode.Element"/>.
+    /// </summary>
+    /// <param name="transform">The transform.</param>
+    /// <param name="shape">The batch shape to draw plans for.</param>
+    /// <param name="random">The generator.</param>
+    /// <param name="batches">Number of plans to draw.</param>
+    /// <returns>The lambdas.</returns>
+    public static List<double> SampleLambdas(IMixTransform transform, BatchShape shape, IMixRandom random, int batches)
+    {
+        ArgumentNullException.ThrowIfNull(transform);
+        var lambdas = new List<double>();
+        foreach (MixPlan plan in Plans(transform, shape, random, batches))
+        {
+            foreach (int i in IndependentSamples(plan))
+            {
+                lambdas.Add(plan.Lambdas[i]);
+            }
+        }
+
+        return lambdas;
+    }
+
+    /// <summary>
+    /// Kolmogorov–Smirnov test that <paramref name="lambdas"/> come from Beta(<paramref name="a"/>, <paramref name="b"/>).
+    /// </summary>
+    /// <param name="lambdas">The sample (at least 20 values).</param>
+    /// <param name="a">First Beta shape.</param>
+    /// <param name="b">Second Beta shape.</param>
+    /// <param name="falseAlarmRate">The chance that a correct sampler fails the check, in (0, 0.5).</param>
+    /// <exception cref="MixInvariantException">The p-value is below <paramref name="falseAlarmRate"/>.</exception>
+    public static void AssertBetaDistributed(IReadOnlyCollection<double> lambdas, double a, double b, double falseAlarmRate = 1e-3)
+    {
+        (double d, double p) = KolmogorovSmirnov(lambdas, x => BetaCdf(x, a, b));
+        if (p < falseAlarmRate)
+        {
+            throw new MixInvariantException(
+                $"The {lambdas.Count} lambdas do not follow Beta({a}, {b}): Kolmogorov-Smirnov D = {d:G6}, p = {p:G4} < {falseAlarmRate}. Mean {lambdas.Average():G6}, expected {a / (a + b):G6}.", -1);
+        }
+    }
+
+    /// <summary>
+    /// Tests that box positions are uniform: for every box that touches no border, its top row is uniform over
+    /// the rows where a box of its height touches no border (likewise its left column), which holds for uniformly
+    /// drawn centres (CutMix) and uniformly drawn corners (min/max mode). The discrete positions are made continuous
+    /// with a uniform jitter from <paramref name="jitter"/> and compared with U(0, 1) by Kolmogorov–Smirnov.
+    /// </summary>
+    /// <param name="plans">Plans with box regions; one box is taken per independent draw.</param>
+    /// <param name="jitter">Generator for the jitter.</param>
+    /// <param name="falseAlarmRate">The chance that a correct sampler fails each of the two tests (rows, columns).</param>
+    /// <exception cref="MixInvariantException">Fewer than 20 usable boxes, or a p-value below <paramref name="falseAlarmRate"/>.</exception>
+    public static void AssertBoxPositionsUniform(IEnumerable<MixPlan> plans, IMixRandom jitter, double falseAlarmRate = 1e-3)
+    {
+        ArgumentNullException.ThrowIfNull(plans);
+        ArgumentNullException.ThrowIfNull(jitter);
+        var rows = new List<double>();
+        var cols = new List<double>();
+        foreach (MixPlan plan in plans)
+        {
+            int height = plan.Shape.Height;
+            int width = plan.Shape.Width;
+            foreach (int i in IndependentSamples(plan))
+            {
+                if (plan.Regions[i] is not BoxRegion box)
+                {
+                    continue;
+                }
+
+                int h = box.Bottom - box.Top;
+                int w = box.Right - box.Left;
+                if (box.Top >= 1 && box.Bottom <= height - 1 && height - 1 - h >= 1)
+                {
+                    rows.Add((box.Top - 1 + jitter.NextDouble()) / (height - 1 - h));
+                }
+
+                if (box.Left >= 1 && box.Right <= width - 1 && width - 1 - w >= 1)
+                {
+                    cols.Add((box.Left - 1 + jitter.NextDouble()) / (width - 1 - w));
+                }
+            }
+        }
+
+        foreach ((string axis, List<double> u) in new[] { ("rows", rows), ("columns", cols) })
+        {
+            if (u.Count < 20)
+            {
+                throw new MixInvariantException($"Only {u.Count} boxes away from the border along the {axis}; draw more plans (at least 20 are needed).", -1);
+            }
+
+            (double d, double p) = KolmogorovSmirnov(u, x => x);
+            if (p < falseAlarmRate)
+            {
+                throw new MixInvariantException(
+                    $"Box positions along the {axis} are not uniform: Kolmogorov-Smirnov D = {d:G6} over {u.Count} boxes, p = {p:G4} < {falseAlarmRate}.", -1);
+            }
+        }
+    }
+
+    /// <summary>The one-sample Kolmogorov–Smirnov statistic and its asymptotic p-value (Stephens' small-sample correction).</summary>
+    /// <param name="sample">The sample (at least 20 values).</param>
+    /// <param name="cdf">The hypothesised cumulative distribution function.</param>
+    /// <returns>The statistic D and the p-value.</returns>
+    /// <exception cref="ArgumentException">Fewer than 20 values.</exception>
+    public static (double Statistic, double PValue) KolmogorovSmirnov(IReadOnlyCollection<double> sample, Func<double, double> cdf)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        ArgumentNullException.ThrowIfNull(cdf);
+        if (sample.Count < 20)
+        {
+            throw new ArgumentException($"A Kolmogorov-Smirnov test needs at least 20 values; {sample.Count} were given.", nameof(sample));
+        }
+
+        double[] x = sample.Order().ToArray();
+        int n = x.Length;
+        double d = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double f = cdf(x[i]);
+            d = Math.Max(d, Math.Max(((i + 1.0) / n) - f, f - ((double)i / n)));
+        }
+
+        double sqrtN = Math.Sqrt(n);
+        return (d, KolmogorovQ((sqrtN + 0.12 + (0.11 / sqrtN)) * d));
+    }
+
+    /// <summary>The regularised incomplete beta function I_x(a, b), the CDF of Beta(a, b).</summary>
+    /// <param name="x">The point, in [0, 1].</param>
+    /// <param name="a">First shape, &gt; 0.</param>
+    /// <param name="b">Second shape, &gt; 0.</param>
+    /// <returns>P(X ≤ x) for X ~ Beta(a, b).</returns>
+    public static double BetaCdf(double x, double a, double b)
+    {
+        if (x <= 0)
+        {
+            return 0;
+        }
+
+        if (x >= 1)
+        {
+            return 1;
+        }
+
+        double front = Math.Exp((a * Math.Log(x)) + (b * Math.Log(1 - x)) - LogBeta(a, b));
+        // The continued fraction converges fast for x < (a + 1) / (a + b + 2); use the symmetry otherwise.
+        return x < (a + 1) / (a + b + 2)
+            ? front * BetaContinuedFraction(x, a, b) / a
+            : 1 - (front * BetaContinuedFraction(1 - x, b, a) / b);
+    }
+
+    private static IEnumerable<MixPlan> Plans(IMixTransform transform, BatchShape shape, IMixRandom random, int batches)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batches, 1);
+        for (int k = 0; k < batches; k++)
+        {
+            yield return transform.CreatePlan(shape, random);
+        }
+    }
+
+    /// <summary>One mixed sample per independent draw of the plan's mode.</summary>
+    private static IEnumerable<int> IndependentSamples(MixPlan plan)
+    {
+        for (int i = 0; i < plan.BatchSize; i++)
+        {
+            if (!plan.IsMixed(i))
+            {
+                continue;
+            }
+
+            if (plan.Mode == LambdaMode.Pair && plan.Partners[i] < i)
+            {
+                continue;
+            }
+
+            yield return i;
+            if (plan.Mode == LambdaMode.Batch)
+            {
+                yield break;
+            }
+        }
+    }
+
+    private static double KolmogorovQ(double lambda)
+    {
+        if (lambda < 0.2)
+        {
+            return 1;
+        }
+
+        double sum = 0;
+        for (int j = 1; j <= 100; j++)
+        {
+            double term = Math.Exp(-2.0 * j * j * lambda * lambda);
+            sum += (j % 2 == 1 ? 2 : -2) * term;
+            if (term < 1e-16)
+            {
+                break;
+            }
+        }
+
+        return Math.Clamp(sum, 0, 1);
+    }
+
+    private static double LogBeta(double a, double b) => LogGamma(a) + LogGamma(b) - LogGamma(a + b);
+
+    /// <summary>Lanczos approximation (g = 7, 9 terms), accurate to about 1e-15 relative for x &gt; 0.</summary>
+    private static double LogGamma(double x)
+    {
+        if (x < 0.5)
+        {
+            return Math.Log(Math.PI / Math.Sin(Math.PI * x)) - LogGamma(1 - x);
+        }
+
+        ReadOnlySpan<double> c =
+        [
+            0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
+            -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+        ];
+        x -= 1;
+        double sum = c[0];
+        for (int i = 1; i < c.Length; i++)
+        {
+            sum += c[i] / (x + i);
+        }
+
+        double t = x + 7.5;
+        return (0.5 * Math.Log(2 * Math.PI)) + ((x + 0.5) * Math.Log(t)) - t + Math.Log(sum);
+    }
+
+    /// <summary>Lentz's evaluation of the continued fraction of the incomplete beta function.</summary>
+    private static double BetaContinuedFraction(double x, double a, double b)
+    {
+        const double tiny = 1e-300;
+        double qab = a + b;
+        double qap = a + 1;
+        double qam = a - 1;
+        double c = 1;
+        double d = 1 - (qab * x / qap);
+        d = Math.Abs(d) < tiny ? tiny : d;
+        d = 1 / d;
+        double h = d;
+        for (int m = 1; m <= 500; m++)
+        {
+            int m2 = 2 * m;
+            double aa = m * (b - m) * x / ((qam + m2) * (a + m2));
+            d = 1 + (aa * d);
+            d = Math.Abs(d) < tiny ? tiny : d;
+            c = 1 + (aa / c);
+            c = Math.Abs(c) < tiny ? tiny : c;
+            d = 1 / d;
+            h *= d * c;
+            aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
+            d = 1 + (aa * d);
+            d = Math.Abs(d) < tiny ? tiny : d;
+            c = 1 + (aa / c);
+            c = Math.Abs(c) < tiny ? tiny : c;
+            d = 1 / d;
+            double delta = d * c;
+            h *= delta;
+            if (Math.Abs(delta - 1) < 1e-15)
+            {
+                break;
+            }
+        }
+
+        return h;
+    }
+}
