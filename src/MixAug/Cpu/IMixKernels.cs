@@ -8,7 +8,12 @@ namespace MixAug.Cpu;
 internal unsafe interface IMixKernels<T>
     where T : unmanaged
 {
-    /// <summary>Elements per work segment: small enough that a segment of self, partner, destination and the in-place spare all stay in L1.</summary>
+    /// <summary>
+    /// Elements per work segment (rounded to whole rows). Small enough that the segments of one cycle step and the
+    /// in-place spare stay in cache; large enough that each stream through memory runs long. Measured on the project's
+    /// machine: 8 KB segments suit float32, while uint8 ran 1.5x faster with 32 KB than with 4 KB (less arithmetic per
+    /// byte moved, so memory streams dominate).
+    /// </summary>
     static abstract int SegmentTarget { get; }
 
     /// <summary><c>dst[k] = self[k]·selfWeight + partner[k]·partnerWeight</c>, in float, in this order, with no fused multiply-add.</summary>
