@@ -1,0 +1,124 @@
+namespace MixAug.Train.Data;
+
+/// <summary>
+/// The Fashion-MNIST data set (Xiao, Rasul and Vollgraf, 2017; MIT licence): 28x28 grayscale images in 10 classes,
+/// read from the four IDX files of the original distribution (also what Debian's <c>dataset-fashion-mnist</c>
+/// installs under /usr/share/datasets/fashion-mnist).
+/// </summary>
+public sealed class FashionMnist
+{
+    /// <summary>Image side in pixels.</summary>
+    public const int Side = 28;
+
+    /// <summary>Number of classes.</summary>
+    public const int ClassCount = 10;
+
+    /// <summary>Class names, by label.</summary>
+    public static readonly string[] ClassNames = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
+
+    private FashionMnist(LabelledImages train, LabelledImages test)
+    {
+        Train = train;
+        Test = test;
+    }
+
+    /// <summary>The training split (60,000 images in the full set).</summary>
+    public LabelledImages Train { get; }
+
+    /// <summary>The test split (10,000 images in the full set).</summary>
+    public LabelledImages Test { get; }
+
+    /// <summary>Loads both splits from <paramref name="directory"/>, accepting the files with or without .gz.</summary>
+    /// <param name="directory">The folder with train-images-idx3-ubyte(.gz), train-labels-idx1-ubyte(.gz), t10k-images-idx3-ubyte(.gz), t10k-labels-idx1-ubyte(.gz).</param>
+    /// <param name="trainLimit">Keep only the first this many training images (null: all).</param>
+    /// <returns>The data set.</returns>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="FileNotFoundException">A file is missing.</exception>
+    /// <exception cref="InvalidDataException">A file is malformed, or images and labels disagree.</exception>
+    public static FashionMnist Load(string directory, int? trainLimit = null)
+    {
+        if (!Directory.Exists(directory))
+        {
+            throw new DirectoryNotFoundException($"Fashion-MNIST folder '{directory}' does not exist.");
+        }
+
+        LabelledImages train = LabelledImages.Load(Find(directory, "train-images-idx3-ubyte"), Find(directory, "train-labels-idx1-ubyte"));
+        LabelledImages test = LabelledImages.Load(Find(directory, "t10k-images-idx3-ubyte"), Find(directory, "t10k-labels-idx1-ubyte"));
+        return new FashionMnist(trainLimit is int n ? train.Take(n) : train, test);
+    }
+
+    private static string Find(string directory, string name)
+    {
+        foreach (string candidate in new[] { name + ".gz", name })
+        {
+            string path = Path.Combine(directory, candidate);
+            if (File.Exists(path))
+            {
+                return path;
+            }
+        }
+
+        throw new FileNotFoundException($"Neither {name}.gz nor {name} is in '{directory}'.", Path.Combine(directory, name + ".gz"));
+    }
+}
+
+/// <summary>Images of one split, <c>Count × Side × Side</c> bytes, with their labels.</summary>
+public sealed class LabelledImages
+{
+    internal LabelledImages(byte[] pixels, byte[] labels, int side)
+    {
+        Pixels = pixels;
+        Labels = labels;
+        Side = side;
+    }
+
+    /// <summary>The pixels, image after image, row-major.</summary>
+    public byte[] Pixels { get; }
+
+    /// <summary>The label of each image.</summary>
+    public byte[] Labels { get; }
+
+    /// <summary>Image side in pixels.</summary>
+    public int Side { get; }
+
+    /// <summary>Number of images.</summary>
+    public int Count => Labels.Length;
+
+    /// <summary>Reads an image file and its label file and checks that they agree.</summary>
+    /// <param name="imagesPath">IDX file of images (N × H × W).</param>
+    /// <param name="labelsPath">IDX file of labels (N), each below <see cref="FashionMnist.ClassCount"/>.</param>
+    /// <returns>The split.</returns>
+    /// <exception cref="InvalidDataException">The files are malformed or disagree.</exception>
+    public static LabelledImages Load(string imagesPath, string labelsPath)
+    {
+        IdxFile images = IdxFile.Read(imagesPath);
+        IdxFile labels = IdxFile.Read(labelsPath);
+        if (images.Dimensions.Count != 3 || images.Dimensions[1] != images.Dimensions[2])
+        {
+            throw new InvalidDataException($"IDX file '{imagesPath}' has dimensions {string.Join(" x ", images.Dimensions)}; square images N x H x W were expected.");
+        }
+
+        if (labels.Dimensions.Count != 1 || labels.Dimensions[0] != images.Dimensions[0])
+        {
+            throw new InvalidDataException($"IDX file '{labelsPath}' has dimensions {string.Join(" x ", labels.Dimensions)} but '{imagesPath}' holds {images.Dimensions[0]} images.");
+        }
+
+        int bad = Array.FindIndex(labels.Data, l => l >= FashionMnist.ClassCount);
+        if (bad >= 0)
+        {
+            throw new InvalidDataException($"IDX file '{labelsPath}': label {bad} is {labels.Data[bad]}, outside [0, {FashionMnist.ClassCount}).");
+        }
+
+        return new LabelledImages(images.Data, labels.Data, images.Dimensions[1]);
+    }
+
+    /// <summary>The first <paramref name="count"/> images (all of them if there are fewer).</summary>
+    /// <param name="count">How many to keep; at least 1.</param>
+    /// <returns>A new split sharing nothing with this one.</returns>
+    public LabelledImages Take(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        int n = Math.Min(count, Count);
+        return new LabelledImages(Pixels.AsSpan(0, n * Side * Side).ToArray(), Labels.AsSpan(0, n).ToArray(), Side);
+    }
+}
