@@ -204,6 +204,118 @@ internal sealed class FftPlan
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(Span<double> xRe, Span<double> xIm, Span<double> yRe, Span<double> yIm, int stride, int sign)
         {
+            switch (_radix)
+            {
+                case 4:
+                    Radix4(xRe, xIm, yRe, yIm, stride, sign);
+                    return;
+                case 2:
+                    Radix2(xRe, xIm, yRe, yIm, stride, sign);
+                    return;
+                default:
+                    RunGeneral(xRe, xIm, yRe, yIm, stride, sign);
+                    return;
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void Radix4(Span<double> xRe, Span<double> xIm, Span<double> yRe, Span<double> yIm, int stride, int sign)
+        {
+            int quarter = _n / 4;
+            ref double xr = ref MemoryMarshal.GetReference(xRe);
+            ref double xi = ref MemoryMarshal.GetReference(xIm);
+            ref double yr = ref MemoryMarshal.GetReference(yRe);
+            ref double yi = ref MemoryMarshal.GetReference(yIm);
+            nuint v = (nuint)Vector<double>.Count, width = (nuint)stride;
+            nuint srcStep = (nuint)quarter * width, dstStep = (nuint)_ns * width;
+            double s = sign;
+            for (int j = 0; j < quarter; j++)
+            {
+                int k = j % _ns;
+                nuint src = (nuint)j * width;
+                nuint dst = (nuint)(((j / _ns) * _ns * 4) + k) * width;
+                var w1r = new Vector<double>(_twRe[(k * 4) + 1]);
+                var w1i = new Vector<double>(s * _twIm[(k * 4) + 1]);
+                var w2r = new Vector<double>(_twRe[(k * 4) + 2]);
+                var w2i = new Vector<double>(s * _twIm[(k * 4) + 2]);
+                var w3r = new Vector<double>(_twRe[(k * 4) + 3]);
+                var w3i = new Vector<double>(s * _twIm[(k * 4) + 3]);
+                bool twiddle = k != 0;
+                for (nuint c = 0; c < width; c += v)
+                {
+                    Vector<double> r0 = Vector.LoadUnsafe(ref xr, src + c), i0 = Vector.LoadUnsafe(ref xi, src + c);
+                    Vector<double> r1 = Vector.LoadUnsafe(ref xr, src + srcStep + c), i1 = Vector.LoadUnsafe(ref xi, src + srcStep + c);
+                    Vector<double> r2 = Vector.LoadUnsafe(ref xr, src + (2 * srcStep) + c), i2 = Vector.LoadUnsafe(ref xi, src + (2 * srcStep) + c);
+                    Vector<double> r3 = Vector.LoadUnsafe(ref xr, src + (3 * srcStep) + c), i3 = Vector.LoadUnsafe(ref xi, src + (3 * srcStep) + c);
+                    if (twiddle)
+                    {
+                        Vector<double> t = (r1 * w1r) - (i1 * w1i);
+                        i1 = (r1 * w1i) + (i1 * w1r);
+                        r1 = t;
+                        t = (r2 * w2r) - (i2 * w2i);
+                        i2 = (r2 * w2i) + (i2 * w2r);
+                        r2 = t;
+                        t = (r3 * w3r) - (i3 * w3i);
+                        i3 = (r3 * w3i) + (i3 * w3r);
+                        r3 = t;
+                    }
+
+                    Vector<double> aR = r0 + r2, aI = i0 + i2, bR = r0 - r2, bI = i0 - i2;
+                    Vector<double> cR = r1 + r3, cI = i1 + i3, dR = r1 - r3, dI = i1 - i3;
+                    Vector<double> sdR = sign > 0 ? -dI : dI; // s·i·d = (−s·d.im, s·d.re)
+                    Vector<double> sdI = sign > 0 ? dR : -dR;
+                    (aR + cR).StoreUnsafe(ref yr, dst + c);
+                    (aI + cI).StoreUnsafe(ref yi, dst + c);
+                    (bR + sdR).StoreUnsafe(ref yr, dst + dstStep + c);
+                    (bI + sdI).StoreUnsafe(ref yi, dst + dstStep + c);
+                    (aR - cR).StoreUnsafe(ref yr, dst + (2 * dstStep) + c);
+                    (aI - cI).StoreUnsafe(ref yi, dst + (2 * dstStep) + c);
+                    (bR - sdR).StoreUnsafe(ref yr, dst + (3 * dstStep) + c);
+                    (bI - sdI).StoreUnsafe(ref yi, dst + (3 * dstStep) + c);
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void Radix2(Span<double> xRe, Span<double> xIm, Span<double> yRe, Span<double> yIm, int stride, int sign)
+        {
+            int half = _n / 2;
+            ref double xr = ref MemoryMarshal.GetReference(xRe);
+            ref double xi = ref MemoryMarshal.GetReference(xIm);
+            ref double yr = ref MemoryMarshal.GetReference(yRe);
+            ref double yi = ref MemoryMarshal.GetReference(yIm);
+            nuint v = (nuint)Vector<double>.Count, width = (nuint)stride;
+            nuint srcStep = (nuint)half * width, dstStep = (nuint)_ns * width;
+            for (int j = 0; j < half; j++)
+            {
+                int k = j % _ns;
+                nuint src = (nuint)j * width;
+                nuint dst = (nuint)(((j / _ns) * _ns * 2) + k) * width;
+                var wr = new Vector<double>(_twRe[(k * 2) + 1]);
+                var wi = new Vector<double>(sign * _twIm[(k * 2) + 1]);
+                bool twiddle = k != 0;
+                for (nuint c = 0; c < width; c += v)
+                {
+                    Vector<double> r0 = Vector.LoadUnsafe(ref xr, src + c), i0 = Vector.LoadUnsafe(ref xi, src + c);
+                    Vector<double> r1 = Vector.LoadUnsafe(ref xr, src + srcStep + c), i1 = Vector.LoadUnsafe(ref xi, src + srcStep + c);
+                    if (twiddle)
+                    {
+                        Vector<double> t = (r1 * wr) - (i1 * wi);
+                        i1 = (r1 * wi) + (i1 * wr);
+                        r1 = t;
+                    }
+
+                    (r0 + r1).StoreUnsafe(ref yr, dst + c);
+                    (i0 + i1).StoreUnsafe(ref yi, dst + c);
+                    (r0 - r1).StoreUnsafe(ref yr, dst + dstStep + c);
+                    (i0 - i1).StoreUnsafe(ref yi, dst + dstStep + c);
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void RunGeneral(Span<double> xRe, Span<double> xIm, Span<double> yRe, Span<double> yIm, int stride, int sign)
+        {
             int r = _radix;
             int quarter = _n / r;
             ref double xr = ref MemoryMarshal.GetReference(xRe);
