@@ -428,28 +428,53 @@ internal sealed class FftPlan
             }
         }
 
+        /// <summary>
+        /// Odd radix p by conjugate pairs: for k = 1…(p−1)/2, A = v0 + Σ_q (v_q + v_{p−q})·cos(2πqk/p) and
+        /// B = sign·Σ_q (v_q − v_{p−q})·sin(2πqk/p), then y_k = A + i·B and y_{p−k} = A − i·B. About a quarter of
+        /// the multiplications of the direct sum.
+        /// </summary>
         private void Generic(Span<Vector<double>> re, Span<Vector<double>> im, int sign)
         {
             int r = _radix;
-            Span<Vector<double>> outRe = stackalloc Vector<double>[r];
-            Span<Vector<double>> outIm = stackalloc Vector<double>[r];
-            for (int k = 0; k < r; k++)
+            int h = (r - 1) / 2;
+            Span<Vector<double>> sumRe = stackalloc Vector<double>[h + 1];
+            Span<Vector<double>> sumIm = stackalloc Vector<double>[h + 1];
+            Span<Vector<double>> difRe = stackalloc Vector<double>[h + 1];
+            Span<Vector<double>> difIm = stackalloc Vector<double>[h + 1];
+            Vector<double> dcRe = re[0], dcIm = im[0];
+            for (int q = 1; q <= h; q++)
             {
-                Vector<double> sr = re[0], si = im[0];
-                for (int q = 1; q < r; q++)
-                {
-                    int m = q * k % r;
-                    double cr = _rootRe[m], ci = sign * _rootIm[m];
-                    sr += (re[q] * cr) - (im[q] * ci);
-                    si += (re[q] * ci) + (im[q] * cr);
-                }
-
-                outRe[k] = sr;
-                outIm[k] = si;
+                sumRe[q] = re[q] + re[r - q];
+                sumIm[q] = im[q] + im[r - q];
+                difRe[q] = re[q] - re[r - q];
+                difIm[q] = im[q] - im[r - q];
+                dcRe += sumRe[q];
+                dcIm += sumIm[q];
             }
 
-            outRe.CopyTo(re);
-            outIm.CopyTo(im);
+            Vector<double> v0Re = re[0], v0Im = im[0];
+            for (int k = 1; k <= h; k++)
+            {
+                Vector<double> aRe = v0Re, aIm = v0Im, bRe = Vector<double>.Zero, bIm = Vector<double>.Zero;
+                for (int q = 1; q <= h; q++)
+                {
+                    int m = q * k % r;
+                    double c = _rootRe[m], sn = sign * _rootIm[m];
+                    aRe += sumRe[q] * c;
+                    aIm += sumIm[q] * c;
+                    bRe += difRe[q] * sn;
+                    bIm += difIm[q] * sn;
+                }
+
+                // i·B = (−B.im, B.re)
+                re[k] = aRe - bIm;
+                im[k] = aIm + bRe;
+                re[r - k] = aRe + bIm;
+                im[r - k] = aIm - bRe;
+            }
+
+            re[0] = dcRe;
+            im[0] = dcIm;
         }
     }
 
