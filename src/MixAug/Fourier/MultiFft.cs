@@ -55,6 +55,12 @@ internal static class MultiFft
             inner *= n;
         }
 
+        if (w % 2 == 0 && w >= 4)
+        {
+            InverseRealEvenLastAxis(w, outer, halfRe, halfIm, halfStride, output);
+            return;
+        }
+
         // Complex-to-real along the last axis: transpose to [w][outerPadded] with the Hermitian extension
         // Z[k] = conj(Y[w − k]) for k > w/2, inverse along the (now outer) axis, keep the real part.
         int tStride = FftPlan.PadStride(outer);
@@ -87,6 +93,67 @@ internal static class MultiFft
                 for (int t = 0; t < w; t++)
                 {
                     row[t] = re[(t * tStride) + p] * scale;
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(tRe);
+            ArrayPool<double>.Shared.Return(tIm);
+        }
+    }
+
+    /// <summary>
+    /// The last-axis complex-to-real step for an even length W = 2M with one complex FFT of length M: with X the
+    /// row's half spectrum (imaginary parts of X[0] and X[M] dropped, as irfft does),
+    /// Z[k] = ½·[(X[k] + conj X[M − k]) + i·e^{2πik/W}·(X[k] − conj X[M − k])] is the spectrum of
+    /// z[t] = x[2t] + i·x[2t + 1], so x comes out of an inverse FFT of length M.
+    /// </summary>
+    private static void InverseRealEvenLastAxis(int w, int outer, Span<double> halfRe, Span<double> halfIm, int halfStride, Span<double> output)
+    {
+        int m = w / 2;
+        int tStride = FftPlan.PadStride(outer);
+        int size = m * tStride;
+        double[] tRe = ArrayPool<double>.Shared.Rent(size);
+        double[] tIm = ArrayPool<double>.Shared.Rent(size);
+        try
+        {
+            Span<double> re = tRe.AsSpan(0, size), im = tIm.AsSpan(0, size);
+            for (int p = 0; p < outer; p++)
+            {
+                halfIm[p * halfStride] = 0;
+                halfIm[(p * halfStride) + m] = 0;
+            }
+
+            for (int k = 0; k < m; k++)
+            {
+                (double cr, double ci) = FftPlan.UnitRoot(2L * k, w); // e^{2πik/W}
+                Span<double> rowRe = re.Slice(k * tStride, tStride), rowIm = im.Slice(k * tStride, tStride);
+                for (int p = 0; p < outer; p++)
+                {
+                    int at = p * halfStride;
+                    double ar = halfRe[at + k], ai = halfIm[at + k];
+                    double br = halfRe[at + m - k], bi = -halfIm[at + m - k]; // conj X[M − k]
+                    double er = ar + br, ei = ai + bi; // even part ×2
+                    double dr = ar - br, di = ai - bi;
+                    double or = (dr * cr) - (di * ci), oi = (dr * ci) + (di * cr); // e^{2πik/W}·(…), odd part ×2
+                    rowRe[p] = 0.5 * (er - oi); // + i·odd
+                    rowIm[p] = 0.5 * (ei + or);
+                }
+
+                rowRe.Slice(outer).Clear();
+                rowIm.Slice(outer).Clear();
+            }
+
+            FftPlan.Get(m).Transform(re, im, tStride, +1);
+            double scale = 1.0 / ((double)outer * m);
+            for (int p = 0; p < outer; p++)
+            {
+                Span<double> row = output.Slice(p * w, w);
+                for (int t = 0; t < m; t++)
+                {
+                    row[2 * t] = re[(t * tStride) + p] * scale;
+                    row[(2 * t) + 1] = im[(t * tStride) + p] * scale;
                 }
             }
         }

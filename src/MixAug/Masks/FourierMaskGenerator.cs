@@ -108,7 +108,8 @@ public sealed class FourierMaskGenerator
                 int row = p * _halfStride;
                 for (int k = 0; k < _half; k++)
                 {
-                    (double a, double b) = NormalPair(random);
+                    // MixRandom is sealed: the direct overload inlines its generator (same numbers, faster).
+                    (double a, double b) = random is MixRandom concrete ? NormalPair(concrete) : NormalPair(random);
                     double s = _scale[(p * _half) + k];
                     re[row + k] = s * a;
                     im[row + k] = s * b;
@@ -268,6 +269,21 @@ public sealed class FourierMaskGenerator
     /// <summary>linspace(1, 0, total)[j], rounded to a multiple of 2^−24 (exact in float, exact sums in double).</summary>
     private static double Ramp(int j, int total) =>
         Math.Round((1.0 - ((double)j / (total - 1))) * 16_777_216.0) / 16_777_216.0;
+
+    private static (double A, double B) NormalPair(MixRandom random)
+    {
+        while (true)
+        {
+            double u = (2.0 * random.NextDouble()) - 1.0;
+            double v = (2.0 * random.NextDouble()) - 1.0;
+            double s = (u * u) + (v * v);
+            if (s > 0 && s < 1)
+            {
+                double f = Math.Sqrt(-2.0 * Math.Log(s) / s);
+                return (u * f, v * f);
+            }
+        }
+    }
 
     private static (double A, double B) NormalPair(IMixRandom random)
     {

@@ -81,37 +81,44 @@ public sealed class SpectralResidualSaliency : ISaliencySource
             Span<double> re = rented.AsSpan(h * r, cells);
             Span<double> im = rented.AsSpan((h * r) + cells, cells);
             Span<double> tmp = rented.AsSpan((h * r) + (2 * cells), cells);
-            Span<double> gray = rented.AsSpan((h * r) + (3 * cells), w);
 
             // (1) + (2): grayscale one row at a time, resampled along x, then along y.
             (int[] xStart, double[] xWeights, int xTaps) = AreaWeights(w, r);
             (int[] yStart, double[] yWeights, int yTaps) = AreaWeights(h, r);
             int plane = h * w;
             double inv = 1.0 / c;
-            for (int y = 0; y < h; y++)
+            float[] grayRow = ArrayPool<float>.Shared.Rent(w);
+            try
             {
-                for (int x = 0; x < w; x++)
+                Span<float> g = grayRow.AsSpan(0, w);
+                for (int y = 0; y < h; y++)
                 {
-                    double sum = 0;
-                    for (int ch = 0; ch < c; ch++)
+                    sample.Slice(y * w, w).CopyTo(g);
+                    for (int ch = 1; ch < c; ch++)
                     {
-                        sum += sample[(ch * plane) + (y * w) + x];
+                        System.Numerics.Tensors.TensorPrimitives.Add(g, sample.Slice((ch * plane) + (y * w), w), g);
                     }
 
-                    gray[x] = sum * inv;
-                }
-
-                Span<double> row = rows.Slice(y * r, r);
-                for (int j = 0; j < r; j++)
-                {
-                    double sum = 0;
-                    for (int t = 0; t < xTaps; t++)
+                    Span<double> row = rows.Slice(y * r, r);
+                    for (int j = 0; j < r; j++)
                     {
-                        sum += xWeights[(j * xTaps) + t] * gray[Math.Min(xStart[j] + t, w - 1)];
-                    }
+                        double sum = 0;
+                        int first = xStart[j];
+                        int taps = Math.Min(xTaps, w - first);
+                        ReadOnlySpan<double> weights = xWeights.AsSpan(j * xTaps, taps);
+                        ReadOnlySpan<float> pixels = g.Slice(first, taps);
+                        for (int t = 0; t < weights.Length; t++)
+                        {
+                            sum += weights[t] * pixels[t];
+                        }
 
-                    row[j] = sum;
+                        row[j] = sum * inv;
+                    }
                 }
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(grayRow);
             }
 
             for (int i = 0; i < r; i++)
@@ -205,37 +212,52 @@ public sealed class SpectralResidualSaliency : ISaliencySource
                 re[k] = (re[k] * re[k]) + (im[k] * im[k]);
             }
 
-            // (7) blur along x into tmp, then along y into re.
+            // (7) blur along x into tmp, then along y into re; clamped indices come from a table.
             int radius = _kernel.Length / 2;
+            Span<int> clamp = stackalloc int[r + (2 * radius)];
+            for (int t = 0; t < clamp.Length; t++)
+            {
+                clamp[t] = Math.Clamp(t - radius, 0, r - 1);
+            }
+
+            ReadOnlySpan<double> kernel = _kernel;
             for (int i = 0; i < r; i++)
             {
+                ReadOnlySpan<double> source = re.Slice(i * r, r);
+                Span<double> target = tmp.Slice(i * r, r);
                 for (int j = 0; j < r; j++)
                 {
                     double sum = 0;
-                    for (int t = -radius; t <= radius; t++)
+                    ReadOnlySpan<int> taps = clamp.Slice(j, kernel.Length);
+                    for (int t = 0; t < kernel.Length; t++)
                     {
-                        sum += _kernel[t + radius] * re[(i * r) + Math.Clamp(j + t, 0, r - 1)];
+                        sum += kernel[t] * source[taps[t]];
                     }
 
-                    tmp[(i * r) + j] = sum;
+                    target[j] = sum;
+                }
+            }
+
+            re.Clear();
+            for (int i = 0; i < r; i++)
+            {
+                Span<double> target = re.Slice(i * r, r);
+                for (int t = 0; t < kernel.Length; t++)
+                {
+                    double k = kernel[t];
+                    ReadOnlySpan<double> source = tmp.Slice(clamp[i + t] * r, r);
+                    for (int j = 0; j < r; j++)
+                    {
+                        target[j] += k * source[j];
+                    }
                 }
             }
 
             double min = double.PositiveInfinity, max = double.NegativeInfinity;
-            for (int i = 0; i < r; i++)
+            foreach (double v in re)
             {
-                for (int j = 0; j < r; j++)
-                {
-                    double sum = 0;
-                    for (int t = -radius; t <= radius; t++)
-                    {
-                        sum += _kernel[t + radius] * tmp[(Math.Clamp(i + t, 0, r - 1) * r) + j];
-                    }
-
-                    re[(i * r) + j] = sum;
-                    min = Math.Min(min, sum);
-                    max = Math.Max(max, sum);
-                }
+                min = Math.Min(min, v);
+                max = Math.Max(max, v);
             }
 
             // (8)
@@ -246,21 +268,46 @@ public sealed class SpectralResidualSaliency : ISaliencySource
                 re[k] = scale == 0 ? 0 : (re[k] - min) * scale;
             }
 
-            // (9) bilinear, half-pixel centres.
-            for (int y = 0; y < h; y++)
+            // (9) bilinear, half-pixel centres: column taps once, then one pass per row.
+            int[] x0s = ArrayPool<int>.Shared.Rent(w);
+            float[] fxs = ArrayPool<float>.Shared.Rent(w);
+            float[] top = ArrayPool<float>.Shared.Rent(r);
+            try
             {
-                double sy = Math.Clamp(((y + 0.5) * r / h) - 0.5, 0, r - 1);
-                int y0 = (int)sy, y1 = Math.Min(y0 + 1, r - 1);
-                double fy = sy - y0;
                 for (int x = 0; x < w; x++)
                 {
                     double sx = Math.Clamp(((x + 0.5) * r / w) - 0.5, 0, r - 1);
-                    int x0 = (int)sx, x1 = Math.Min(x0 + 1, r - 1);
-                    double fx = sx - x0;
-                    double top = (re[(y0 * r) + x0] * (1 - fx)) + (re[(y0 * r) + x1] * fx);
-                    double bottom = (re[(y1 * r) + x0] * (1 - fx)) + (re[(y1 * r) + x1] * fx);
-                    map[(y * w) + x] = (float)((top * (1 - fy)) + (bottom * fy));
+                    int x0 = Math.Min((int)sx, r - 2);
+                    x0s[x] = x0;
+                    fxs[x] = (float)(sx - x0);
                 }
+
+                Span<float> lerped = top.AsSpan(0, r);
+                for (int y = 0; y < h; y++)
+                {
+                    double sy = Math.Clamp(((y + 0.5) * r / h) - 0.5, 0, r - 1);
+                    int y0 = Math.Min((int)sy, r - 2);
+                    double fy = sy - y0;
+                    ReadOnlySpan<double> a = re.Slice(y0 * r, r), b = re.Slice((y0 + 1) * r, r);
+                    for (int j = 0; j < r; j++)
+                    {
+                        lerped[j] = (float)(a[j] + ((b[j] - a[j]) * fy));
+                    }
+
+                    Span<float> output = map.Slice(y * w, w);
+                    for (int x = 0; x < w; x++)
+                    {
+                        int x0 = x0s[x];
+                        float l = lerped[x0];
+                        output[x] = l + ((lerped[x0 + 1] - l) * fxs[x]);
+                    }
+                }
+            }
+            finally
+            {
+                ArrayPool<int>.Shared.Return(x0s);
+                ArrayPool<float>.Shared.Return(fxs);
+                ArrayPool<float>.Shared.Return(top);
             }
         }
         finally
