@@ -42,6 +42,9 @@ internal static class MaskProfile
         Report("keys", () => TopRanking.BuildKeys(noise, keys));
         Report("threshold (keys + select + write)", () => FourierMaskGenerator.Threshold(noise, noise.Length / 2, 0, mask));
         Report("saliency map", () => SpectralResidualSaliency.Default.ComputeMap(shape, image, map));
+        var small = new BatchShape(1, 3, 64, 64);
+        var smallMap = new float[small.PlaneSize];
+        Report("saliency map of a 64x64 image", () => SpectralResidualSaliency.Default.ComputeMap(small, image.AsSpan(0, small.SampleSize), smallMap));
         var re64 = new double[64 * 64];
         var im64 = new double[64 * 64];
         Report("complex2d 64", () => MultiFft.Complex2D(64, 64, re64, im64, -1));
