@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics.Tensors;
 using MixAug.Fourier;
 using MixAug.Internal;
 using MixAug.Planning;
@@ -96,7 +97,7 @@ public sealed class SpectralResidualSaliency : ISaliencySource
                     sample.Slice(y * w, w).CopyTo(g);
                     for (int ch = 1; ch < c; ch++)
                     {
-                        System.Numerics.Tensors.TensorPrimitives.Add(g, sample.Slice((ch * plane) + (y * w), w), g);
+                        TensorPrimitives.Add(g, sample.Slice((ch * plane) + (y * w), w), g);
                     }
 
                     Span<double> row = rows.Slice(y * r, r);
@@ -151,14 +152,13 @@ public sealed class SpectralResidualSaliency : ISaliencySource
 
             // (3) – (5)
             MultiFft.Complex2D(r, r, re, im, -1);
-            double maxAmplitude = 0;
             for (int k = 0; k < cells; k++)
             {
-                double a = Math.Sqrt((re[k] * re[k]) + (im[k] * im[k]));
-                tmp[k] = a;
-                maxAmplitude = Math.Max(maxAmplitude, a);
+                tmp[k] = (re[k] * re[k]) + (im[k] * im[k]);
             }
 
+            TensorPrimitives.Sqrt(tmp, tmp);
+            double maxAmplitude = TensorPrimitives.Max(tmp);
             double floor = Math.Max(maxAmplitude * 1e-12, double.Epsilon);
             for (int k = 0; k < cells; k++)
             {
@@ -167,43 +167,58 @@ public sealed class SpectralResidualSaliency : ISaliencySource
                 {
                     re[k] = 1; // no phase to keep: use phase 0
                     im[k] = 0;
-                    a = floor;
+                    tmp[k] = floor;
                 }
                 else
                 {
-                    re[k] /= a;
-                    im[k] /= a;
+                    double inverse = 1.0 / a;
+                    re[k] *= inverse;
+                    im[k] *= inverse;
                 }
-
-                tmp[k] = Math.Log(a);
             }
 
+            TensorPrimitives.Log(tmp, tmp);
             Span<double> logAmplitude = tmp;
             Span<double> residual = rows.Length >= cells ? rows.Slice(0, cells) : new double[cells];
-            for (int i = 0; i < r; i++)
+            double[] rentedRowSums = ArrayPool<double>.Shared.Rent(cells);
+            try
             {
-                for (int j = 0; j < r; j++)
+                // 3×3 mean with replicated borders, separably: row sums of three, then column sums of three.
+                Span<double> rowSums = rentedRowSums.AsSpan(0, cells);
+                for (int i = 0; i < r; i++)
                 {
-                    double sum = 0;
-                    for (int di = -1; di <= 1; di++)
+                    ReadOnlySpan<double> l = logAmplitude.Slice(i * r, r);
+                    Span<double> sums = rowSums.Slice(i * r, r);
+                    sums[0] = l[0] + l[0] + l[1];
+                    for (int j = 1; j < r - 1; j++)
                     {
-                        int ii = Math.Clamp(i + di, 0, r - 1);
-                        for (int dj = -1; dj <= 1; dj++)
-                        {
-                            sum += logAmplitude[(ii * r) + Math.Clamp(j + dj, 0, r - 1)];
-                        }
+                        sums[j] = l[j - 1] + l[j] + l[j + 1];
                     }
 
-                    residual[(i * r) + j] = logAmplitude[(i * r) + j] - (sum / 9.0);
+                    sums[r - 1] = l[r - 2] + l[r - 1] + l[r - 1];
+                }
+
+                for (int i = 0; i < r; i++)
+                {
+                    ReadOnlySpan<double> above = rowSums.Slice(Math.Max(i - 1, 0) * r, r);
+                    ReadOnlySpan<double> here = rowSums.Slice(i * r, r);
+                    ReadOnlySpan<double> below = rowSums.Slice(Math.Min(i + 1, r - 1) * r, r);
+                    ReadOnlySpan<double> l = logAmplitude.Slice(i * r, r);
+                    Span<double> target = residual.Slice(i * r, r);
+                    for (int j = 0; j < r; j++)
+                    {
+                        target[j] = l[j] - ((above[j] + here[j] + below[j]) / 9.0);
+                    }
                 }
             }
-
-            for (int k = 0; k < cells; k++)
+            finally
             {
-                double e = Math.Exp(residual[k]);
-                re[k] *= e;
-                im[k] *= e;
+                ArrayPool<double>.Shared.Return(rentedRowSums);
             }
+
+            TensorPrimitives.Exp(residual, residual);
+            TensorPrimitives.Multiply(re, residual, re);
+            TensorPrimitives.Multiply(im, residual, im);
 
             // (6)
             MultiFft.Complex2D(r, r, re, im, +1);
