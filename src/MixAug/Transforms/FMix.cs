@@ -1,3 +1,4 @@
+using System.Buffers;
 using MixAug.Internal;
 using MixAug.Masks;
 using MixAug.Planning;
@@ -131,25 +132,37 @@ public sealed class FMix : MixTransform
 
             if (_sharedSeed is ulong shared)
             {
-                var image = new double[n];
-                _generator.SampleLowFrequencyImage(new MixRandom(shared), image);
-                var keys = new ulong[n];
-                TopRanking.BuildKeys(image, keys);
-                Run(job =>
+                double[] image = ArrayPool<double>.Shared.Rent(n);
+                ulong[] keys = ArrayPool<ulong>.Shared.Rent(n);
+                try
                 {
-                    ulong[] copy = (ulong[])keys.Clone();
-                    FourierMaskGenerator.ThresholdKeys(copy, job.OwnCount, owner.MaxSoft, job.Mask);
-                });
+                    _generator.SampleLowFrequencyImage(new MixRandom(shared), image.AsSpan(0, n));
+                    TopRanking.BuildKeys(image.AsSpan(0, n), keys);
+                    Run(job =>
+                    {
+                        ulong[] copy = ArrayPool<ulong>.Shared.Rent(n);
+                        keys.AsSpan(0, n).CopyTo(copy);
+                        FourierMaskGenerator.ThresholdKeys(copy.AsSpan(0, n), job.OwnCount, owner.MaxSoft, job.Mask);
+                        ArrayPool<ulong>.Shared.Return(copy);
+                    });
+                }
+                finally
+                {
+                    ArrayPool<double>.Shared.Return(image);
+                    ArrayPool<ulong>.Shared.Return(keys);
+                }
             }
             else
             {
                 Run(job =>
                 {
-                    var image = new double[n];
-                    _generator.SampleLowFrequencyImage(new MixRandom(job.Seed), image);
-                    var keys = new ulong[n];
-                    TopRanking.BuildKeys(image, keys);
-                    FourierMaskGenerator.ThresholdKeys(keys, job.OwnCount, owner.MaxSoft, job.Mask);
+                    double[] image = ArrayPool<double>.Shared.Rent(n);
+                    ulong[] keys = ArrayPool<ulong>.Shared.Rent(n);
+                    _generator.SampleLowFrequencyImage(new MixRandom(job.Seed), image.AsSpan(0, n));
+                    TopRanking.BuildKeys(image.AsSpan(0, n), keys);
+                    FourierMaskGenerator.ThresholdKeys(keys.AsSpan(0, n), job.OwnCount, owner.MaxSoft, job.Mask);
+                    ArrayPool<double>.Shared.Return(image);
+                    ArrayPool<ulong>.Shared.Return(keys);
                 });
             }
         }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using MixAug.Internal;
 using MixAug.Masks;
 using MixAug.Planning;
@@ -201,18 +202,21 @@ public sealed class SaliencyMix : MixTransform
 
             void Fill((float[] Mask, int Partner, int OwnCount) job)
             {
-                var map = new float[n];
-                owner.Saliency.ComputeMap(shape, Sample(job.Partner), map);
-                CheckMap(map, job.Partner);
-                var keys = new ulong[n];
-                Masks.TopRanking.BuildKeys(map, keys);
+                float[] map = ArrayPool<float>.Shared.Rent(n);
+                ulong[] keys = ArrayPool<ulong>.Shared.Rent(n);
+                owner.Saliency.ComputeMap(shape, Sample(job.Partner), map.AsSpan(0, n));
+                CheckMap(map.AsSpan(0, n), job.Partner);
+                Masks.TopRanking.BuildKeys(map.AsSpan(0, n), keys.AsSpan(0, n));
                 int partnerCount = n - job.OwnCount;
-                Masks.TopRanking.SelectSmallest(keys, partnerCount);
+                Masks.TopRanking.SelectSmallest(keys.AsSpan(0, n), partnerCount);
                 job.Mask.AsSpan().Fill(1f);
                 for (int k = 0; k < partnerCount; k++)
                 {
                     job.Mask[Masks.TopRanking.IndexOf(keys[k])] = 0f;
                 }
+
+                ArrayPool<float>.Shared.Return(map);
+                ArrayPool<ulong>.Shared.Return(keys);
             }
         }
 
@@ -228,13 +232,21 @@ public sealed class SaliencyMix : MixTransform
 
         private int Peak(int index)
         {
-            var map = new float[shape.PlaneSize];
-            owner.Saliency.ComputeMap(shape, Sample(index), map);
-            CheckMap(map, index);
-            return SpectralResidualSaliency.ArgMax(map);
+            int n = shape.PlaneSize;
+            float[] map = ArrayPool<float>.Shared.Rent(n);
+            try
+            {
+                owner.Saliency.ComputeMap(shape, Sample(index), map.AsSpan(0, n));
+                CheckMap(map.AsSpan(0, n), index);
+                return SpectralResidualSaliency.ArgMax(map.AsSpan(0, n));
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(map);
+            }
         }
 
-        private void CheckMap(float[] map, int index)
+        private void CheckMap(ReadOnlySpan<float> map, int index)
         {
             foreach (float v in map)
             {
