@@ -3,6 +3,11 @@ using MixAug.Benchmarks;
 
 // --quick: one process, ratios to a plain copy (the numbers the issues' targets are written in).
 // Anything else goes to BenchmarkDotNet (for example: --filter '*').
+if (args.Contains("--profile-masks"))
+{
+    return MaskProfile.Run();
+}
+
 if (args.Contains("--quick"))
 {
     return QuickBenchmark.Run(args);

@@ -61,7 +61,10 @@ public abstract class MixTransform : IMixTransform
     public PairingStrategy Pairing { get; }
 
     /// <inheritdoc />
-    public MixPlan CreatePlan(BatchShape shape, IMixRandom random)
+    public MixPlan CreatePlan(BatchShape shape, IMixRandom random) => CreatePlan(shape, random, null);
+
+    /// <summary>Draws a plan with <paramref name="drawer"/> (or <see cref="CreateDrawer"/> when null).</summary>
+    private protected MixPlan CreatePlan(BatchShape shape, IMixRandom random, PlanDrawer? drawer)
     {
         ArgumentNullException.ThrowIfNull(random);
         if (shape.BatchSize == 0)
@@ -70,6 +73,7 @@ public abstract class MixTransform : IMixTransform
         }
 
         ValidateShape(shape);
+        drawer ??= CreateDrawer(shape);
         int b = shape.BatchSize;
         int[] partners = Pairings.Create(Pairing, b, random, mutual: Mode == LambdaMode.Pair);
         var lambdas = new double[b];
@@ -79,7 +83,7 @@ public abstract class MixTransform : IMixTransform
 
         if (Mode == LambdaMode.Batch)
         {
-            RegionDraw draw = Flip(random) ? DrawRegion(shape, 0, partners[0], random) : RegionDraw.Unmixed;
+            RegionDraw draw = Flip(random) ? drawer.Draw(shape, 0, partners[0], random) : RegionDraw.Unmixed;
             for (int i = 0; i < b; i++)
             {
                 Assign(i, draw);
@@ -95,7 +99,7 @@ public abstract class MixTransform : IMixTransform
                     continue; // the pair was drawn when its first sample came up
                 }
 
-                RegionDraw draw = p != i && Flip(random) ? DrawRegion(shape, i, p, random) : RegionDraw.Unmixed;
+                RegionDraw draw = p != i && Flip(random) ? drawer.Draw(shape, i, p, random) : RegionDraw.Unmixed;
                 Assign(i, draw);
                 if (Mode == LambdaMode.Pair)
                 {
@@ -104,6 +108,7 @@ public abstract class MixTransform : IMixTransform
             }
         }
 
+        drawer.Complete(shape);
         return new MixPlan(shape, partners, lambdas, regions, Name, Pairing, Mode);
 
         void Assign(int sample, RegionDraw draw)
@@ -122,6 +127,17 @@ public abstract class MixTransform : IMixTransform
     {
     }
 
+    /// <summary>
+    /// Creates the object that makes the draws of one plan. The default calls <see cref="DrawRegion"/> for every
+    /// group. A method overrides it when its draws share state within one plan (FMix's noise image shared by the
+    /// batch) or when the random-free part of its regions (mask synthesis) is better finished for all groups at
+    /// once, in parallel, in <see cref="PlanDrawer.Complete"/>. All random draws must still happen in
+    /// <see cref="PlanDrawer.Draw"/>, in group order, so the plan does not depend on the thread count.
+    /// </summary>
+    /// <param name="shape">The batch shape (already validated).</param>
+    /// <returns>A fresh drawer used for one plan only.</returns>
+    private protected virtual PlanDrawer CreateDrawer(BatchShape shape) => new DefaultDrawer(this);
+
     /// <summary>Makes one (lambda, region) draw for a mixed group.</summary>
     /// <param name="shape">The batch shape.</param>
     /// <param name="sample">The group's first sample (sample 0 in batch mode).</param>
@@ -129,6 +145,24 @@ public abstract class MixTransform : IMixTransform
     /// <param name="random">The generator to draw from.</param>
     /// <returns>The lambda after correction and its region.</returns>
     protected abstract RegionDraw DrawRegion(BatchShape shape, int sample, int partner, IMixRandom random);
+
+    /// <summary>The draws of one plan: <see cref="Draw"/> once per mixed group in order, then <see cref="Complete"/> once.</summary>
+    private protected abstract class PlanDrawer
+    {
+        /// <summary>Makes the draw of one group; every random number of the group is drawn here.</summary>
+        public abstract RegionDraw Draw(BatchShape shape, int sample, int partner, IMixRandom random);
+
+        /// <summary>Finishes the regions returned so far (random-free work only) before the plan is built.</summary>
+        public virtual void Complete(BatchShape shape)
+        {
+        }
+    }
+
+    private sealed class DefaultDrawer(MixTransform owner) : PlanDrawer
+    {
+        public override RegionDraw Draw(BatchShape shape, int sample, int partner, IMixRandom random) =>
+            owner.DrawRegion(shape, sample, partner, random);
+    }
 
     private bool Flip(IMixRandom random) => Probability switch
     {

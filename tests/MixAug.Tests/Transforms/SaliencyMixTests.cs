@@ -1,0 +1,205 @@
+using MixAug.Cpu;
+using MixAug.Masks;
+using MixAug.Planning;
+using MixAug.Randomness;
+using MixAug.Saliency;
+using MixAug.Transforms;
+using NUnit.Framework;
+
+namespace MixAug.Tests.Transforms;
+
+public class SaliencyMixTests
+{
+    /// <summary>
+    /// A source whose map is known in advance: the sample's first pixel holds its index s, and the map is the
+    /// distance-based bump peaking at ((7·s) mod H, (11·s) mod W).
+    /// </summary>
+    private sealed class KnownPeaks : ISaliencySource
+    {
+        public static (int Y, int X) PeakOf(BatchShape shape, int s) => ((7 * s) % shape.Height, (11 * s) % shape.Width);
+
+        public void ComputeMap(BatchShape shape, ReadOnlySpan<float> sample, Span<float> map)
+        {
+            (int py, int px) = PeakOf(shape, (int)sample[0]);
+            for (int y = 0; y < shape.Height; y++)
+            {
+                for (int x = 0; x < shape.Width; x++)
+                {
+                    map[(y * shape.Width) + x] = -(float)(Math.Abs(y - py) + Math.Abs(x - px));
+                }
+            }
+        }
+    }
+
+    private sealed class Constant : ISaliencySource
+    {
+        public void ComputeMap(BatchShape shape, ReadOnlySpan<float> sample, Span<float> map) => map.Fill(0.5f);
+    }
+
+    private static float[] IndexedBatch(BatchShape shape)
+    {
+        var batch = new float[shape.ElementCount];
+        var random = new MixRandom(1);
+        for (int i = 0; i < batch.Length; i++)
+        {
+            batch[i] = (float)random.NextDouble();
+        }
+
+        for (int s = 0; s < shape.BatchSize; s++)
+        {
+            batch[s * shape.SampleSize] = s;
+        }
+
+        return batch;
+    }
+
+    [TestCase(LambdaMode.Element)]
+    [TestCase(LambdaMode.Pair)]
+    public void BoxIsCentredOnThePartnersPeakWithExactLambda(LambdaMode mode)
+    {
+        var shape = new BatchShape(9, 2, 20, 31);
+        float[] batch = IndexedBatch(shape);
+        var transform = new SaliencyMix(beta: 0.8, mode: mode, pairing: PairingStrategy.Permutation, saliency: new KnownPeaks());
+        MixPlan plan = transform.CreatePlan(shape, batch, new MixRandom(4));
+        // Replay: partners (Permutation, mutual in pair mode), then one Beta per group in order.
+        var random = new MixRandom(4);
+        int[] partners = Pairings.Create(PairingStrategy.Permutation, 9, random, mutual: mode == LambdaMode.Pair);
+        Assert.That(plan.Partners.ToArray(), Is.EqualTo(partners));
+        for (int i = 0; i < 9; i++)
+        {
+            int p = partners[i];
+            if (p == i || (mode == LambdaMode.Pair && p < i))
+            {
+                continue;
+            }
+
+            double lambda = BetaSampler.Sample(random, 0.8, 0.8);
+            (int cutH, int cutW) = BoxSampler.CutSize(shape, lambda);
+            (int py, int px) = KnownPeaks.PeakOf(shape, p);
+            int top = Math.Max(py - (cutH / 2), 0), left = Math.Max(px - (cutW / 2), 0);
+            int bottom = Math.Min(py - (cutH / 2) + cutH, 20), right = Math.Min(px - (cutW / 2) + cutW, 31);
+            if (bottom <= top || right <= left)
+            {
+                Assert.That(plan.IsMixed(i), Is.False);
+                continue;
+            }
+
+            var box = (BoxRegion)plan.Regions[i];
+            Assert.That((box.Top, box.Left, box.Bottom, box.Right), Is.EqualTo((top, left, bottom, right)), $"sample {i}");
+            // (plane − area)/plane in one correctly rounded division is the double nearest the exact share
+            Assert.That(plan.Lambdas[i], Is.EqualTo((620.0 - ((bottom - top) * (right - left))) / 620.0));
+        }
+    }
+
+    [Test]
+    public void BatchModeUsesThePeakOfSampleZerosPartnerForEverySample()
+    {
+        var shape = new BatchShape(6, 1, 24, 24);
+        MixPlan plan = new SaliencyMix(saliency: new KnownPeaks()).CreatePlan(shape, IndexedBatch(shape), new MixRandom(3));
+        var random = new MixRandom(3);
+        double lambda = BetaSampler.Sample(random, 1, 1);
+        (int cutH, int cutW) = BoxSampler.CutSize(shape, lambda);
+        (int py, int px) = KnownPeaks.PeakOf(shape, 5); // flip: sample 0's partner is 5
+        RegionDraw expected = BoxSampler.CentredBox(shape, cutH, cutW, py, px, true, lambda);
+        for (int i = 0; i < 6; i++)
+        {
+            Assert.That(plan.Regions[i].ToString(), Is.EqualTo(expected.Region.ToString()));
+            Assert.That(plan.Lambdas[i], Is.EqualTo(expected.Lambda));
+        }
+    }
+
+    [Test]
+    public void TiedSaliencyCentresTheBoxOnTheFirstPixel()
+    {
+        var shape = new BatchShape(2, 1, 10, 10);
+        MixPlan plan = new SaliencyMix(saliency: new Constant()).CreatePlan(shape, new float[200], new MixRandom(8));
+        var box = (BoxRegion)plan.Regions[0];
+        Assert.That((box.Top, box.Left), Is.EqualTo((0, 0)));
+    }
+
+    [Test]
+    public void MaskTakesThePartnersMostSalientPixelsWithExactLambda()
+    {
+        var shape = new BatchShape(7, 3, 16, 40);
+        float[] batch = IndexedBatch(shape);
+        var transform = new SaliencyMix(mode: LambdaMode.Element, region: SaliencyRegion.Mask, saliency: new KnownPeaks());
+        MixPlan plan = transform.CreatePlan(shape, batch, new MixRandom(12));
+        int n = shape.PlaneSize;
+        for (int i = 0; i < 7; i++)
+        {
+            int p = plan.Partners[i];
+            if (p == i)
+            {
+                continue;
+            }
+
+            float[] mask = ((MaskRegion)plan.Regions[i]).Weights.ToArray();
+            Assert.That(mask.All(m => m is 0f or 1f), Is.True);
+            int own = mask.Count(m => m == 1f);
+            Assert.That(plan.Lambdas[i], Is.EqualTo(own / (double)n));
+            var map = new float[n];
+            new KnownPeaks().ComputeMap(shape, batch.AsSpan(p * shape.SampleSize, shape.SampleSize), map);
+            float minTaken = map.Where((_, k) => mask[k] == 0).DefaultIfEmpty(float.PositiveInfinity).Min();
+            float maxKept = map.Where((_, k) => mask[k] == 1).DefaultIfEmpty(float.NegativeInfinity).Max();
+            Assert.That(minTaken, Is.GreaterThanOrEqualTo(maxKept));
+        }
+    }
+
+    [TestCase(SaliencyRegion.Box)]
+    [TestCase(SaliencyRegion.Mask)]
+    public void SpectralResidualPlansApplyToSelfOrPartnerPixels(SaliencyRegion region)
+    {
+        var shape = new BatchShape(4, 3, 48, 64);
+        float[] batch = IndexedBatch(shape);
+        MixPlan plan = new SaliencyMix(mode: LambdaMode.Element, region: region).CreatePlan(shape, batch, new MixRandom(2));
+        var output = new float[batch.Length];
+        CpuMixer.Apply(plan, batch, output);
+        int sampleSize = shape.SampleSize, plane = shape.PlaneSize;
+        for (int i = 0; i < 4; i++)
+        {
+            int p = plan.Partners[i];
+            long fromPartner = 0;
+            for (int k = 0; k < sampleSize; k++)
+            {
+                float o = output[(i * sampleSize) + k], x = batch[(i * sampleSize) + k], y = batch[(p * sampleSize) + k];
+                Assert.That(o == x || o == y, Is.True, $"sample {i} element {k}");
+                fromPartner += o == y && o != x ? 1 : 0;
+            }
+
+            // the partner's share of elements is 1 - lambda (up to coincidences of equal values, which this batch has not)
+            // the partner's share of elements is 1 − λ (random pixels never coincide here)
+            Assert.That(fromPartner, Is.EqualTo((long)Math.Round((1 - plan.Lambdas[i]) * plane) * shape.Channels));
+        }
+    }
+
+    [Test]
+    public void BindGivesTheSamePlanAsThePixelOverload()
+    {
+        var shape = new BatchShape(5, 3, 32, 32);
+        float[] batch = IndexedBatch(shape);
+        var transform = new SaliencyMix(mode: LambdaMode.Element, pairing: PairingStrategy.Permutation);
+        IMixTransform bound = transform.Bind(batch);
+        Assert.That(bound.Name, Is.EqualTo("SaliencyMix"));
+        Assert.That(MixPlanJson.Serialize(bound.CreatePlan(shape, new MixRandom(6))), Is.EqualTo(MixPlanJson.Serialize(transform.CreatePlan(shape, batch, new MixRandom(6)))));
+    }
+
+    [Test]
+    public void BadInputsAreRejectedClearly()
+    {
+        var transform = new SaliencyMix();
+        var shape = new BatchShape(2, 3, 8, 8);
+        var wrong = Assert.Throws<ArgumentException>(() => transform.CreatePlan(shape, new float[383], new MixRandom(1)));
+        Assert.That(wrong!.ParamName, Is.EqualTo("batch"));
+        Assert.That(wrong.Message, Does.Contain("383").And.Contain("384"));
+        var volume = Assert.Throws<ArgumentException>(() => transform.CreatePlan(BatchShape.Volume(2, 1, 2, 8, 8), new float[256], new MixRandom(1)));
+        Assert.That(volume!.ParamName, Is.EqualTo("shape"));
+        Assert.That(volume.Message, Does.Contain("spatial rank 3"));
+        Assert.Throws<ArgumentException>(() => transform.CreatePlan(BatchShape.Sequence(2, 1, 8), new MixRandom(1)));
+        Assert.Throws<InvalidOperationException>(() => transform.CreatePlan(shape, new MixRandom(1)));
+        Assert.Throws<ArgumentException>(() => transform.CreatePlan(default, new float[0], new MixRandom(1)));
+        var beta = Assert.Throws<ArgumentOutOfRangeException>(() => new SaliencyMix(beta: 0));
+        Assert.That(beta!.ParamName, Is.EqualTo("beta"));
+        Assert.That(beta.Message, Does.Contain("0"));
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => new SaliencyMix(region: (SaliencyRegion)5))!.ParamName, Is.EqualTo("region"));
+    }
+}
