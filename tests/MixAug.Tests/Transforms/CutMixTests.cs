@@ -126,7 +126,7 @@ public class CutMixTests
         const int n = 8000;
         for (int k = 0; k < n; k++)
         {
-            var box = (BoxRegion)Masks.BoxSampler.UniformCentredBox(shape, 2, 2, random, true, 0.5).Region;
+            var box = (BoxRegion)MixAug.Masks.BoxSampler.UniformCentredBox(shape, 2, 2, random, true, 0.5).Region;
             rows[box.Bottom - 1]++;
             cols[box.Right - 1]++;
         }
