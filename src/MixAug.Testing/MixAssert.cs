@@ -46,28 +46,18 @@ public static class MixAssert
     public static void PixelsFollowPlan(MixPlan plan, ReadOnlySpan<float> input, ReadOnlySpan<float> output, float tolerance = 0)
     {
         CheckLengths(plan, input.Length, output.Length);
-        BatchShape s = plan.Shape;
-        for (int i = 0; i < s.BatchSize; i++)
+        foreach ((int i, int c, int e, int at, int partnerAt) in Elements(plan))
         {
-            int p = plan.Partners[i];
-            MixRegion region = plan.Regions[i];
-            for (int c = 0; c < s.Channels; c++)
+            float self = input[at];
+            float partner = input[partnerAt];
+            float actual = output[at];
+            (float expected, bool exact) = Expected(plan, i, plan.Regions[i], e, self, partner);
+            bool ok = exact || tolerance == 0
+                ? actual == expected || (float.IsNaN(actual) && float.IsNaN(expected))
+                : Math.Abs(actual - expected) <= tolerance || (float.IsNaN(actual) && float.IsNaN(expected));
+            if (!ok)
             {
-                for (int e = 0; e < s.PlaneSize; e++)
-                {
-                    int at = (i * s.SampleSize) + (c * s.PlaneSize) + e;
-                    float self = input[at];
-                    float partner = input[(p * s.SampleSize) + (c * s.PlaneSize) + e];
-                    float actual = output[at];
-                    (float expected, bool exact) = Expected(plan, i, region, e, self, partner);
-                    bool ok = exact || tolerance == 0
-                        ? actual == expected || (float.IsNaN(actual) && float.IsNaN(expected))
-                        : Math.Abs(actual - expected) <= tolerance || (float.IsNaN(actual) && float.IsNaN(expected));
-                    if (!ok)
-                    {
-                        throw new MixInvariantException(Describe(plan, i, c, e, self, partner, expected, actual), i);
-                    }
-                }
+                throw new MixInvariantException(Describe(plan, i, c, e, self, partner, expected, actual), i);
             }
         }
     }
@@ -81,25 +71,15 @@ public static class MixAssert
     public static void PixelsFollowPlan(MixPlan plan, ReadOnlySpan<byte> input, ReadOnlySpan<byte> output)
     {
         CheckLengths(plan, input.Length, output.Length);
-        BatchShape s = plan.Shape;
-        for (int i = 0; i < s.BatchSize; i++)
+        foreach ((int i, int c, int e, int at, int partnerAt) in Elements(plan))
         {
-            int p = plan.Partners[i];
-            MixRegion region = plan.Regions[i];
-            for (int c = 0; c < s.Channels; c++)
+            byte self = input[at];
+            byte partner = input[partnerAt];
+            (float value, _) = Expected(plan, i, plan.Regions[i], e, self, partner);
+            byte expected = (byte)Math.Round(value, MidpointRounding.ToEven);
+            if (output[at] != expected)
             {
-                for (int e = 0; e < s.PlaneSize; e++)
-                {
-                    int at = (i * s.SampleSize) + (c * s.PlaneSize) + e;
-                    byte self = input[at];
-                    byte partner = input[(p * s.SampleSize) + (c * s.PlaneSize) + e];
-                    (float value, _) = Expected(plan, i, region, e, self, partner);
-                    byte expected = (byte)Math.Round(value, MidpointRounding.ToEven);
-                    if (output[at] != expected)
-                    {
-                        throw new MixInvariantException(Describe(plan, i, c, e, self, partner, expected, output[at]), i);
-                    }
-                }
+                throw new MixInvariantException(Describe(plan, i, c, e, self, partner, expected, output[at]), i);
             }
         }
     }
@@ -249,6 +229,24 @@ public static class MixAssert
         }
 
         return $"Sample {sample} (partner {plan.Partners[sample]}, {region}, lambda {lambda:G9}), channel {channel}, {where}: expected {expected:G9}, actual {actual:G9} (self {self:G9}, partner {partner:G9}).{hint}";
+    }
+
+    /// <summary>Every element of the batch: sample, channel, plane index, its offset and its partner's offset.</summary>
+    private static IEnumerable<(int Sample, int Channel, int PlaneIndex, int At, int PartnerAt)> Elements(MixPlan plan)
+    {
+        BatchShape s = plan.Shape;
+        for (int i = 0; i < s.BatchSize; i++)
+        {
+            int p = plan.Partners[i];
+            for (int c = 0; c < s.Channels; c++)
+            {
+                for (int e = 0; e < s.PlaneSize; e++)
+                {
+                    int offset = (c * s.PlaneSize) + e;
+                    yield return (i, c, e, (i * s.SampleSize) + offset, (p * s.SampleSize) + offset);
+                }
+            }
+        }
     }
 
     private static void CheckLengths(MixPlan plan, int input, int output)
