@@ -3,6 +3,12 @@ using MixAug.Benchmarks;
 
 // --quick: one process, ratios to a plain copy (the numbers the issues' targets are written in).
 // Anything else goes to BenchmarkDotNet (for example: --filter '*').
+// --torch-device: per-call times of the TorchSharp backend on one device (--device cpu|cuda), for CPU or GPU runs.
+if (args.Contains("--torch-device"))
+{
+    return TorchDeviceBenchmark.Run(args);
+}
+
 if (args.Contains("--quick"))
 {
     return QuickBenchmark.Run(args);
