@@ -8,6 +8,12 @@ if (args.Contains("--profile-masks"))
     return MaskProfile.Run();
 }
 
+// --torch-device: per-call times of the TorchSharp backend on one device (--device cpu|cuda), for CPU or GPU runs.
+if (args.Contains("--torch-device"))
+{
+    return TorchDeviceBenchmark.Run(args);
+}
+
 if (args.Contains("--quick"))
 {
     return QuickBenchmark.Run(args);

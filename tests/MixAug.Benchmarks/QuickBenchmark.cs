@@ -6,7 +6,10 @@ using MixAug.Planning;
 using MixAug.Masks;
 using MixAug.Randomness;
 using MixAug.Saliency;
+using MixAug.TorchSharp.Mixing;
+using MixAug.TorchSharp.Native;
 using MixAug.Transforms;
+using TorchSharp;
 
 namespace MixAug.Benchmarks;
 
@@ -68,6 +71,21 @@ internal static class QuickBenchmark
             ("saliencymix-elem-inplace", "SaliencyMix plan with a map per sample (128 maps, parallel) + apply in place", () => CpuMixer.ApplyInPlace(saliencyElem.CreatePlan(shape, src, random), dst)),
         };
 
+        TorchSharpRuntime.EnsureLoadable();
+        using torch.Tensor torchImages = torch.tensor(src, [.. shape.ToDimensions().Select(d => (long)d)], torch.ScalarType.Float32);
+        using torch.Tensor torchDestination = torch.empty_like(torchImages);
+        operations =
+        [
+            .. operations,
+            ("torch-copy", "TorchSharp: torchImages.clone(), a fresh 77 MB tensor (page faults included)", () => torchImages.clone().Dispose()),
+            ("torch-copy-into", "TorchSharp: destination.copy_(images) into a preallocated tensor", () => torchDestination.copy_(torchImages)),
+            ("torch-mixup-batch", "TorchMixer.Apply, MixUp one lambda, fresh output (CpuMixer kernels on the tensor's memory)", () => TorchMixer.Apply(mixupBatch, torchImages).Dispose()),
+            ("torch-mixup-batch-into", "TorchMixer.ApplyInto, MixUp one lambda, preallocated output", () => TorchMixer.ApplyInto(mixupBatch, torchImages, torchDestination)),
+            ("torch-mixup-batch-ops", "TorchMixer libtorch path (the CUDA formulation): x*l + index_select(x)*(1-l)", () => TorchMixer.Apply(mixupBatch, torchImages, allowCpuKernels: false).Dispose()),
+            ("torch-mixup-elem-ops", "TorchMixer libtorch path, per-sample lambda ([B,1,1,1] weights)", () => TorchMixer.Apply(mixupElem, torchImages, allowCpuKernels: false).Dispose()),
+            ("torch-cutmix-elem-ops", "TorchMixer libtorch path, per-sample boxes (boolean mask and where)", () => TorchMixer.Apply(cutmixElem, torchImages, allowCpuKernels: false).Dispose()),
+        ];
+
         foreach (var op in operations)
         {
             op.Body(); // warm up: JIT, worker threads, page faults
@@ -111,6 +129,7 @@ internal static class QuickBenchmark
             ("uint8-mixup-batch-inplace", 0.4),
             ("fmix-elem-inplace", 2.0),
             ("saliencymix-elem-inplace", 3.0),
+            ("torch-mixup-batch-into", 2.0),
         };
         Console.WriteLine();
         bool allMet = true;
@@ -122,6 +141,9 @@ internal static class QuickBenchmark
             Console.WriteLine($"target {name,-28} <= {max:F2}x copy: {r.RatioToCopy:F3}x {(met ? "met" : "MISSED")}");
         }
 
+        OperationResult torchCopy = results.First(x => x.Name == "torch-copy");
+        OperationResult torchFresh = results.First(x => x.Name == "torch-mixup-batch");
+        Console.WriteLine($"info   torch-mixup-batch (fresh output) / torch-copy (fresh clone): {torchFresh.Milliseconds / torchCopy.Milliseconds:F3}x");
         // Milliseconds targets of single masks and maps (their ratio to a batch copy means nothing).
         var msTargets = new (string Name, double MaxMs)[]
         {

@@ -1,0 +1,156 @@
+using MixAug.Randomness;
+using MixAug.TorchSharp.Labels;
+
+namespace MixAug.TorchSharp.Mixing;
+
+/// <summary>
+/// One mixing step of a TorchSharp training loop: draws a plan from a policy with MixAug's own generator (never torch's),
+/// mixes the images and the labels with it, and returns both with the plan.
+/// </summary>
+/// <example>
+/// <code>
+/// var mix = new MixModule(new MixChoice((new MixUp(0.8), 1), (new CutMix(1.0), 1)), new MixRandom(seed), classCount: 1000, smoothing: 0.1);
+/// foreach (var (images, labels) in loader)
+/// {
+///     using var scope = torch.NewDisposeScope();
+///     using MixedBatch batch = mix.Forward(images, labels);
+///     Tensor loss = MixLosses.SoftTargetCrossEntropy(model.forward(batch.Images), batch.Targets);
+///     ...
+/// }
+/// </code>
+/// </example>
+/// <remarks>
+/// <para><b>Ownership</b> (see docs/ownership.md): images and labels are borrowed; the returned
+/// <see cref="MixedBatch"/> holds new tensors that its holder disposes.</para>
+/// <para><b>Reproducibility.</b> The plan depends only on the policy, the generator's state and the batch shape; seed
+/// the generator per batch with <see cref="MixRandom.ForBatch"/> to make each batch independent of the ones before it.</para>
+/// </remarks>
+/// <threadsafety>Not thread-safe (the generator has state): create one module per worker.</threadsafety>
+public sealed class MixModule
+{
+    private readonly IMixRandom _random;
+
+    /// <summary>Creates a module.</summary>
+    /// <param name="policy">The transform that draws the plans (MixUp, CutMix, MixChoice, …).</param>
+    /// <param name="random">The generator the plans are drawn from; the module takes it over.</param>
+    /// <param name="classCount">Number of classes of the labels.</param>
+    /// <param name="smoothing">Label smoothing of the dense targets, in [0, 1).</param>
+    /// <param name="compactTargets">Return (a, b, λ) tensors instead of dense targets.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="policy"/> or <paramref name="random"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="classCount"/> is not positive or <paramref name="smoothing"/> is outside [0, 1).</exception>
+    public MixModule(IMixTransform policy, IMixRandom random, int classCount, double smoothing = 0, bool compactTargets = false)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(random);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(classCount);
+        if (!(smoothing >= 0 && smoothing < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(smoothing), smoothing, $"smoothing must lie in [0, 1); it was {smoothing}.");
+        }
+
+        Policy = policy;
+        _random = random;
+        ClassCount = classCount;
+        Smoothing = smoothing;
+        CompactTargets = compactTargets;
+    }
+
+    /// <summary>The transform that draws the plans.</summary>
+    public IMixTransform Policy { get; }
+
+    /// <summary>Number of classes.</summary>
+    public int ClassCount { get; }
+
+    /// <summary>Label smoothing of the dense targets.</summary>
+    public double Smoothing { get; }
+
+    /// <summary>Whether <see cref="Forward"/> returns compact (a, b, λ) targets instead of dense ones.</summary>
+    public bool CompactTargets { get; }
+
+    /// <summary>Draws a plan for the batch and applies it to the images and the labels.</summary>
+    /// <param name="images">The batch, <c>[B, C, H, W]</c> (or 3-D / 5-D) on any device (borrowed).</param>
+    /// <param name="labels">Int64 class indices <c>[B]</c> or soft labels <c>[B, classes]</c> on the images' device (borrowed).</param>
+    /// <returns>The mixed images, the targets and the plan; new tensors owned by the caller.</returns>
+    /// <remarks>The plan is drawn before anything is checked against the labels, so a bad call still advances the
+    /// generator; arguments are checked before any tensor is created.</remarks>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException">The images are not a batch of rank 3, 4 or 5, the labels do not match them, or
+    /// the two are on different devices.</exception>
+    public MixedBatch Forward(Tensor images, Tensor labels)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(labels);
+        long[] dims = images.shape;
+        if (dims.Length is < 3 or > 5)
+        {
+            throw new ArgumentException($"images has rank {dims.Length} ({TensorChecks.Describe(dims)}); expected [B, C, L], [B, C, H, W] or [B, C, D, H, W].", nameof(images));
+        }
+
+        if (dims[0] == 0)
+        {
+            throw new ArgumentException($"images is an empty batch ({TensorChecks.Describe(dims)}).", nameof(images));
+        }
+
+        if (dims.Any(d => d > int.MaxValue))
+        {
+            throw new ArgumentException($"images has an extent above {int.MaxValue}: {TensorChecks.Describe(dims)}.", nameof(images));
+        }
+
+        TensorChecks.SameDevice(images, labels, nameof(labels));
+        BatchShape shape = BatchShape.FromDimensions([.. dims.Select(d => (int)d)]);
+        if (labels.shape.Length == 0 || labels.shape[0] != shape.BatchSize)
+        {
+            throw new ArgumentException($"labels has shape {TensorChecks.Describe(labels.shape)} but the batch has {shape.BatchSize} samples.", nameof(labels));
+        }
+
+        MixPlan plan = Policy.CreatePlan(shape, _random);
+        TensorChecks.Labels(plan, labels, nameof(labels));
+        using DisposeScope scope = NewDisposeScope();
+        Tensor mixed = TorchMixer.Apply(plan, images);
+        if (CompactTargets)
+        {
+            CompactTargetTensors compact = TorchLabelMixer.ToCompact(plan, labels, ClassCount);
+            compact.IndexA.MoveToOuterDisposeScope();
+            compact.IndexB.MoveToOuterDisposeScope();
+            compact.Lambda.MoveToOuterDisposeScope();
+            return new MixedBatch(mixed.MoveToOuterDisposeScope(), null, compact, plan);
+        }
+
+        Tensor targets = TorchLabelMixer.ToSoftTargets(plan, labels, ClassCount, Smoothing);
+        return new MixedBatch(mixed.MoveToOuterDisposeScope(), targets.MoveToOuterDisposeScope(), null, plan);
+    }
+}
+
+/// <summary>The result of <see cref="MixModule.Forward"/>: mixed images, targets, and the plan that made them.</summary>
+/// <remarks>The tensors belong to the holder: <see cref="Dispose"/> disposes them (and, if the call ran inside a
+/// dispose scope, that scope owns them too).</remarks>
+public sealed class MixedBatch : IDisposable
+{
+    internal MixedBatch(Tensor images, Tensor? targets, CompactTargetTensors? compact, MixPlan plan)
+    {
+        Images = images;
+        Targets = targets;
+        Compact = compact;
+        Plan = plan;
+    }
+
+    /// <summary>The mixed images: the input's shape, dtype and device.</summary>
+    public Tensor Images { get; }
+
+    /// <summary>Dense float32 targets <c>[B, classes]</c>, or null when the module returns compact targets.</summary>
+    public Tensor? Targets { get; }
+
+    /// <summary>Compact targets, or null when the module returns dense ones.</summary>
+    public CompactTargetTensors? Compact { get; }
+
+    /// <summary>The plan that was drawn and applied (for logging, replay, or a loss that needs the lambdas).</summary>
+    public MixPlan Plan { get; }
+
+    /// <summary>Disposes the images and targets.</summary>
+    public void Dispose()
+    {
+        Images.Dispose();
+        Targets?.Dispose();
+        Compact?.Dispose();
+    }
+}

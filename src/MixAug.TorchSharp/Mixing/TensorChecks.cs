@@ -1,0 +1,103 @@
+namespace MixAug.TorchSharp.Mixing;
+
+/// <summary>
+/// Argument checks for tensors, done before any tensor operation so that callers get an
+/// <see cref="ArgumentException"/> naming the parameter and the numbers instead of libtorch's
+/// <c>ExternalException</c> from deep inside a kernel.
+/// </summary>
+internal static class TensorChecks
+{
+    /// <summary>The image layouts a plan of each spatial rank applies to, for messages.</summary>
+    internal static string Layout(int spatialRank) => spatialRank switch
+    {
+        1 => "[B, C, L]",
+        2 => "[B, C, H, W]",
+        _ => "[B, C, D, H, W]",
+    };
+
+    /// <summary>True for the dtypes a blend or a soft mask can be computed in.</summary>
+    internal static bool IsFloating(ScalarType type) =>
+        type is ScalarType.Float32 or ScalarType.Float64 or ScalarType.Float16 or ScalarType.BFloat16;
+
+    /// <summary>Checks that <paramref name="images"/> is a live tensor of exactly the plan's shape.</summary>
+    internal static void Images(MixPlan plan, Tensor images, string name)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(images, name);
+        BatchShape shape = plan.Shape;
+        long[] actual = images.shape;
+        int rank = shape.SpatialRank + 2;
+        if (actual.Length != rank)
+        {
+            throw new ArgumentException(
+                $"{name} has rank {actual.Length} ({Describe(actual)}); the plan is for {shape}, so {name} must be {Layout(shape.SpatialRank)}.", name);
+        }
+
+        if (actual.Length > 0 && actual[0] == 0)
+        {
+            throw new ArgumentException($"{name} is an empty batch ({Describe(actual)}); a plan needs at least one sample.", name);
+        }
+
+        int[] expected = shape.ToDimensions();
+        for (int d = 0; d < rank; d++)
+        {
+            if (actual[d] != expected[d])
+            {
+                throw new ArgumentException(
+                    $"{name} has shape {Describe(actual)} but the plan is for {shape} ({Layout(shape.SpatialRank)}); dimension {d} is {actual[d]}, not {expected[d]}.", name);
+            }
+        }
+    }
+
+    /// <summary>Checks that <paramref name="labels"/> is one label per sample (1-D integer) or one row per sample (2-D float).</summary>
+    internal static void Labels(MixPlan plan, Tensor labels, string name)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(labels, name);
+        long[] shape = labels.shape;
+        ScalarType type = labels.dtype;
+        if (type == ScalarType.Int64)
+        {
+            if (shape.Length != 1)
+            {
+                throw new ArgumentException($"{name} holds int64 class indices, so it must be 1-D [B]; it is {Describe(shape)}.", name);
+            }
+        }
+        else if (type is ScalarType.Float32 or ScalarType.Float64 or ScalarType.Float16 or ScalarType.BFloat16)
+        {
+            if (shape.Length != 2)
+            {
+                throw new ArgumentException($"{name} holds {type} soft labels, so it must be 2-D [B, classes]; it is {Describe(shape)}.", name);
+            }
+        }
+        else
+        {
+            throw new ArgumentException($"{name} has dtype {type}; class indices must be Int64 ([B]) and soft labels floating point ([B, classes]).", name);
+        }
+
+        if (shape[0] != plan.BatchSize)
+        {
+            throw new ArgumentException($"{name} has {shape[0]} rows but the plan mixes a batch of {plan.BatchSize}.", name);
+        }
+    }
+
+    /// <summary>Checks that two tensors live on the same device; MixAug never copies between devices implicitly.</summary>
+    internal static void SameDevice(Tensor images, Tensor other, string otherName) =>
+        SameDevice(images.device_type, images.device_index, other.device_type, other.device_index, otherName);
+
+    /// <summary>The device comparison itself, separate so that it can be tested without a second device.</summary>
+    internal static void SameDevice(DeviceType imageType, int imageIndex, DeviceType otherType, int otherIndex, string otherName)
+    {
+        // CPU tensors report index -1 or 0 depending on how they were made; only the type matters there.
+        bool same = imageType == otherType && (imageType == DeviceType.CPU || imageIndex == otherIndex);
+        if (!same)
+        {
+            throw new ArgumentException(
+                $"{otherName} is on {Device(otherType, otherIndex)} but the images are on {Device(imageType, imageIndex)}; move them to one device first (MixAug never copies between devices).", otherName);
+        }
+    }
+
+    internal static string Describe(long[] shape) => "[" + string.Join(", ", shape) + "]";
+
+    private static string Device(DeviceType type, int index) => type == DeviceType.CPU ? "cpu" : $"{type.ToString().ToLowerInvariant()}:{index}";
+}

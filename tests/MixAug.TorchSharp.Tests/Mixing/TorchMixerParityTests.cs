@@ -1,0 +1,92 @@
+using MixAug.Cpu;
+using MixAug.Randomness;
+using MixAug.TorchSharp.Mixing;
+using MixAug.TorchSharp.Tests.Support;
+using MixAug.Transforms;
+
+namespace MixAug.TorchSharp.Tests.Mixing;
+
+/// <summary>
+/// The same plan gives the same float32 pixels through TorchMixer (both its CpuMixer path and its libtorch path) as
+/// through CpuMixer: exactly, since both compute x·(float)λ + x[p]·(float)(1 − λ) with two multiplies and one add.
+/// </summary>
+public sealed class TorchMixerParityTests
+{
+    private static readonly int[] BatchSizes = [1, 2, 5, 8];
+
+    public static IEnumerable<TestCaseData> Transforms()
+    {
+        foreach (LambdaMode mode in Enum.GetValues<LambdaMode>())
+        {
+            foreach (PairingStrategy pairing in new[] { PairingStrategy.Flip, PairingStrategy.Roll, PairingStrategy.Permutation })
+            {
+                if (mode == LambdaMode.Pair && pairing == PairingStrategy.Roll)
+                {
+                    continue; // pair mode needs mutual partners
+                }
+
+                yield return new TestCaseData(new MixUp(alpha: 1.0, mode: mode, pairing: pairing)).SetArgDisplayNames($"MixUp {mode} {pairing}");
+                yield return new TestCaseData(new CutMix(alpha: 1.0, mode: mode, pairing: pairing)).SetArgDisplayNames($"CutMix {mode} {pairing}");
+            }
+        }
+
+        yield return new TestCaseData(new MixUp(alpha: 0.4, probability: 0.5, mode: LambdaMode.Element)).SetArgDisplayNames("MixUp elem p0.5");
+        yield return new TestCaseData(new CutMix(alpha: 1.0, mode: LambdaMode.Element, correctLambda: false)).SetArgDisplayNames("CutMix uncorrected");
+        yield return new TestCaseData(new MixChoice((new MixUp(0.8), 1.0), (new CutMix(1.0, mode: LambdaMode.Element), 1.0))).SetArgDisplayNames("MixChoice");
+    }
+
+    [TestCaseSource(nameof(Transforms))]
+    public void Transform_plans_match_CpuMixer_exactly_on_both_paths(IMixTransform transform)
+    {
+        foreach (int b in BatchSizes)
+        {
+            for (ulong seed = 0; seed < 3; seed++)
+            {
+                var shape = new BatchShape(b, 3, 7, 9);
+                MixPlan plan = transform.CreatePlan(shape, new MixRandom(seed));
+                AssertParity(plan, $"B={b}, seed {seed}, {plan}");
+            }
+        }
+    }
+
+    [TestCase(1)]
+    [TestCase(2)]
+    [TestCase(3)]
+    public void Hand_made_plans_with_every_region_kind_match_CpuMixer_exactly(int spatialRank)
+    {
+        foreach (int b in new[] { 1, 4, 7, 8 })
+        {
+            BatchShape shape = spatialRank switch
+            {
+                1 => BatchShape.Sequence(b, 2, 13),
+                2 => new BatchShape(b, 3, 6, 5),
+                _ => BatchShape.Volume(b, 2, 3, 4, 5),
+            };
+            AssertParity(Batches.MixedRegions(shape), $"{shape} soft masks");
+            AssertParity(Batches.MixedRegions(shape, binaryMasks: true), $"{shape} binary masks");
+        }
+    }
+
+    [Test]
+    public void Many_distinct_boxes_take_the_mask_route_and_still_match()
+    {
+        var shape = new BatchShape(32, 3, 16, 16);
+        MixPlan plan = new CutMix(alpha: 1.0, mode: LambdaMode.Element).CreatePlan(shape, new MixRandom(5));
+        AssertParity(plan, plan.ToString());
+    }
+
+    private static void AssertParity(MixPlan plan, string what)
+    {
+        float[] source = Batches.Values(plan.Shape);
+        var expected = new float[source.Length];
+        CpuMixer.Apply(plan, source, expected);
+        using Tensor images = Batches.ToTensor(source, plan.Shape);
+        foreach (bool cpuKernels in new[] { true, false })
+        {
+            using Tensor mixed = TorchMixer.Apply(plan, images, cpuKernels);
+            Assert.That(Batches.ToArray(mixed), Is.EqualTo(expected), $"{what}, CpuMixer path {cpuKernels}");
+        }
+
+        Assert.That(Batches.ToArray(images), Is.EqualTo(source), "the input was changed");
+    }
+}
