@@ -1,0 +1,73 @@
+using MixAug.Planning;
+using MixAug.Testing;
+using MixAug.TorchSharp.Native;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MixAug.TorchSharp.Testing;
+
+/// <summary>
+/// <see cref="MixAssert"/>'s checks for tensors: each tensor is copied to a contiguous CPU array (float32 for images
+/// and targets, int64 for class labels) and checked exactly as the core's batches are, with the same messages.
+/// </summary>
+/// <remarks>Tensors are borrowed: nothing passed in is modified or disposed, and every temporary lives in a dispose
+/// scope of the call. Half-precision images are widened to float32, so give a <c>tolerance</c> for them.</remarks>
+/// <threadsafety>Stateless; safe to call from several threads (TorchSharp dispose scopes are per thread).</threadsafety>
+public static class TensorMixAssert
+{
+    /// <summary>Checks mixed images against the plan element by element (<see cref="MixAssert.PixelsFollowPlan(MixPlan, ReadOnlySpan{float}, ReadOnlySpan{float}, float)"/>).</summary>
+    /// <param name="plan">The plan the output claims to follow.</param>
+    /// <param name="input">The batch before mixing, shaped as <c>plan.Shape</c>, on any device.</param>
+    /// <param name="output">The batch after mixing, same shape.</param>
+    /// <param name="tolerance">Largest accepted difference for blended elements; 0 demands MixAug's exact float32 bits.</param>
+    /// <exception cref="ArgumentException">A tensor's shape differs from the plan's.</exception>
+    /// <exception cref="MixInvariantException">An element breaks the plan.</exception>
+    public static void PixelsFollowPlan(MixPlan plan, Tensor input, Tensor output, float tolerance = 0)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        TorchSharpRuntime.EnsureLoadable();
+        MixAssert.PixelsFollowPlan(plan, Floats(input, plan.Shape.ToDimensions(), nameof(input)), Floats(output, plan.Shape.ToDimensions(), nameof(output)), tolerance);
+    }
+
+    /// <summary>Checks dense targets against the plan (<see cref="MixAssert.TargetsFollowPlan"/>).</summary>
+    /// <param name="plan">The plan.</param>
+    /// <param name="labels">int64 class indices <c>[B]</c>, on any device.</param>
+    /// <param name="classCount">Number of classes K.</param>
+    /// <param name="targets">Targets <c>[B, K]</c>, any floating dtype, on any device.</param>
+    /// <param name="smoothing">The label smoothing the targets should carry.</param>
+    /// <param name="tolerance">Largest accepted difference per entry.</param>
+    /// <exception cref="ArgumentException">A tensor has the wrong shape or dtype.</exception>
+    /// <exception cref="MixInvariantException">A target breaks the plan.</exception>
+    public static void TargetsFollowPlan(MixPlan plan, Tensor labels, int classCount, Tensor targets, double smoothing = 0, double tolerance = 1e-6)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(labels);
+        TorchSharpRuntime.EnsureLoadable();
+        if (labels.dtype != ScalarType.Int64 || labels.dim() != 1)
+        {
+            throw new ArgumentException($"labels must be an int64 [B] tensor of class indices; it is {labels.dtype} with shape [{string.Join(", ", labels.shape)}].", nameof(labels));
+        }
+
+        using DisposeScope scope = NewDisposeScope();
+        long[] classes = labels.detach().cpu().contiguous().data<long>().ToArray();
+        int[] asInts = classes.Select(c => c is < 0 or > int.MaxValue ? -1 : (int)c).ToArray();
+        MixAssert.TargetsFollowPlan(plan, asInts, classCount, Floats(targets, [plan.BatchSize, classCount], nameof(targets)), smoothing, tolerance);
+    }
+
+    private static float[] Floats(Tensor tensor, int[] dimensions, string name)
+    {
+        ArgumentNullException.ThrowIfNull(tensor, name);
+        if (!tensor.shape.SequenceEqual(dimensions.Select(d => (long)d)))
+        {
+            throw new ArgumentException($"{name} has shape [{string.Join(", ", tensor.shape)}] but [{string.Join(", ", dimensions)}] is expected.", name);
+        }
+
+        if (!tensor.is_floating_point())
+        {
+            throw new ArgumentException($"{name} has dtype {tensor.dtype}; a floating-point tensor is expected.", name);
+        }
+
+        using DisposeScope scope = NewDisposeScope();
+        return tensor.detach().to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
+    }
+}
