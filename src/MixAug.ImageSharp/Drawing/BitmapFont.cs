@@ -26,7 +26,8 @@ internal static class BitmapFont
     /// <summary>True when font pixel (<paramref name="x"/>, <paramref name="y"/>) of <paramref name="c"/> is set.</summary>
     public static bool IsSet(char c, int x, int y)
     {
-        ulong bits = Glyphs.TryGetValue(char.ToUpperInvariant(c), out ulong b) ? b : Glyphs['?'];
+        // Look the character up as it is first: upper-casing λ would give Λ, which the font does not have.
+        ulong bits = Glyphs.TryGetValue(c, out ulong b) || Glyphs.TryGetValue(char.ToUpperInvariant(c), out b) ? b : Glyphs['?'];
         return ((bits >> ((y * GlyphWidth) + x)) & 1) != 0;
     }
 
