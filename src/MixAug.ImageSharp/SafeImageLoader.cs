@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Jpeg;
@@ -210,13 +211,15 @@ public sealed class SafeImageLoader
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Options.DecodeTimeout);
+        long started = Stopwatch.GetTimestamp();
         try
         {
             using var stream = new MemoryStream(content, writable: false);
             IImageInfo? info = Image.Identify(_configuration, stream);
             if (info is null)
             {
-                throw new MixAugImageException(sourceName, ImageLoadFailure.UnsupportedFormat, $"the {format} signature is present but no decoder recognised the content.");
+                throw new MixAugImageException(
+                    sourceName, ImageLoadFailure.InvalidContent, $"the content starts with the {format} signature but is too short or malformed for the decoder to read its header ({content.Length} bytes).");
             }
 
             CheckDimensions(info.Width, info.Height, sourceName, format);
@@ -224,7 +227,17 @@ public sealed class SafeImageLoader
 
             // LoadAsync is the only 2.x entry point that takes a token; on a MemoryStream it decodes synchronously and
             // the PNG and JPEG decoders check the token between rows and scans, so the timeout bounds a slow decode.
-            return Image.LoadAsync<Rgb24>(_configuration, stream, timeout.Token).GetAwaiter().GetResult();
+            Image<Rgb24> image = Image.LoadAsync<Rgb24>(_configuration, stream, timeout.Token).GetAwaiter().GetResult();
+
+            // The decoders check the token only between rows and scans; a decode that finished late is refused too,
+            // so the timeout is a contract, not a hint.
+            if (Options.DecodeTimeout != Timeout.InfiniteTimeSpan && Stopwatch.GetElapsedTime(started) > Options.DecodeTimeout)
+            {
+                image.Dispose();
+                throw new OperationCanceledException(timeout.Token);
+            }
+
+            return image;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -61,7 +61,7 @@ public static class ContactSheet
         var canvas = new PixelCanvas(layout.Width, layout.Height, Background);
         if (title is not null)
         {
-            canvas.Text(title, ContactSheetLayout.Margin, ContactSheetLayout.Margin, TextColor, layout.TextScale);
+            canvas.Text(title, ContactSheetLayout.Margin, ContactSheetLayout.Margin, TextColor, layout.TextScale, new Rectangle(0, 0, layout.Width - ContactSheetLayout.Margin, layout.Height));
         }
 
         for (int tile = 0; tile < count; tile++)
@@ -163,7 +163,7 @@ public static class ContactSheet
         IReadOnlyList<string> lines = Caption(plan, tile);
         for (int i = 0; i < lines.Count; i++)
         {
-            canvas.Text(lines[i], text.X, text.Y + (i * lineHeight), TextColor, layout.TextScale);
+            canvas.Text(lines[i], text.X, text.Y + (i * lineHeight), TextColor, layout.TextScale, text);
         }
 
         Rectangle bar = layout.LabelBarBounds(tile);

@@ -67,8 +67,8 @@ internal sealed class PixelCanvas
         Copy(pixels, image.Width, image.Height, x, y);
     }
 
-    /// <summary>Draws text with the built-in 5×7 font, each font pixel a <paramref name="scale"/> × <paramref name="scale"/> square; clipped to the canvas.</summary>
-    public void Text(string text, int x, int y, Rgb24 color, int scale)
+    /// <summary>Draws text with the built-in 5×7 font, each font pixel a <paramref name="scale"/> × <paramref name="scale"/> square, clipped to <paramref name="clip"/> so a long caption never spills into the next tile.</summary>
+    public void Text(string text, int x, int y, Rgb24 color, int scale, Rectangle clip)
     {
         for (int i = 0; i < text.Length; i++)
         {
@@ -79,7 +79,7 @@ internal sealed class PixelCanvas
                 {
                     if (BitmapFont.IsSet(text[i], gx, gy))
                     {
-                        Fill(new Rectangle(left + (gx * scale), y + (gy * scale), scale, scale), color);
+                        Fill(Rectangle.Intersect(clip, new Rectangle(left + (gx * scale), y + (gy * scale), scale, scale)), color);
                     }
                 }
             }
