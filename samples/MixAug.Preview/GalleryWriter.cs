@@ -38,6 +38,7 @@ internal static class GalleryWriter
             .bar { display: flex; height: 8px; margin-top: 6px; }
             .bar .a { background: #f28e2b; } .bar .b { background: #4e79a7; }
             figcaption { font-size: 0.85em; margin-top: 6px; line-height: 1.4; }
+            a { color: #8ab4f8; }
             </style>
             </head>
             <body>
