@@ -1,0 +1,139 @@
+using MixAug.Cpu;
+using MixAug.ImageSharp;
+using MixAug.ImageSharp.Drawing;
+using MixAug.Planning;
+using MixAug.Randomness;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace MixAug.Preview;
+
+/// <summary>The app: parse, load, mix each method with its own generator seeded from --seed, draw, write.</summary>
+internal static class PreviewApp
+{
+    public const int Success = 0;
+    public const int Failure = 1;
+    public const int BadArguments = 2;
+
+    /// <summary>The folder of sample images copied next to the app on build.</summary>
+    public static string DefaultImages => Path.Combine(AppContext.BaseDirectory, "images");
+
+    public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
+    {
+        PreviewOptions options;
+        IReadOnlyList<PreviewMethod> methods;
+        try
+        {
+            options = OptionParser.Parse(args);
+            if (options.Help)
+            {
+                stdout.WriteLine(OptionParser.Usage);
+                return Success;
+            }
+
+            methods = MethodRegistry.Resolve(options);
+        }
+        catch (UsageException e)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return BadArguments;
+        }
+
+        try
+        {
+            return Render(options, methods, stdout, stderr);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or MixAugImageException or ArgumentException)
+        {
+            // Output or input problems after the arguments were accepted: report them plainly, no stack trace.
+            stderr.WriteLine($"error: {e.Message}");
+            return Failure;
+        }
+    }
+
+    private static int Render(PreviewOptions options, IReadOnlyList<PreviewMethod> methods, TextWriter stdout, TextWriter stderr)
+    {
+        string folder = options.Images ?? DefaultImages;
+        if (!Directory.Exists(folder))
+        {
+            stderr.WriteLine($"error: the image folder '{folder}' does not exist.");
+            return options.Images is null ? Failure : BadArguments;
+        }
+
+        var loader = new SafeImageLoader();
+        using FolderLoadResult loaded = loader.LoadFolder(folder);
+        foreach (MixAugImageException failure in loaded.Failures)
+        {
+            stderr.WriteLine($"warning: skipped {failure.Message}");
+        }
+
+        if (loaded.Images.Count == 0)
+        {
+            stderr.WriteLine($"error: no PNG or JPEG image could be loaded from '{folder}' ({loaded.Failures.Count} failed).");
+            return Failure;
+        }
+
+        PreviewBatch batch = BuildBatch(loaded, options);
+        var previews = new List<MethodPreview>();
+        try
+        {
+            foreach (PreviewMethod method in methods)
+            {
+                previews.Add(Mix(method, options, batch));
+            }
+
+            string? outDir = Path.GetDirectoryName(Path.GetFullPath(options.Out));
+            Directory.CreateDirectory(outDir!);
+            using (Image<Rgb24> sheet = ContactSheet.Stack(previews.Select(p => p.Sheet).ToArray()))
+            {
+                sheet.SaveAsPng(options.Out);
+            }
+
+            stdout.WriteLine($"wrote {options.Out} ({string.Join(", ", methods.Select(m => m.Name))}, {batch.Shape.BatchSize} tiles, seed {options.Seed})");
+            if (options.Html is not null)
+            {
+                GalleryWriter.Write(options.Html, options, batch, previews);
+                stdout.WriteLine($"wrote {Path.Combine(options.Html, "index.html")}");
+            }
+        }
+        finally
+        {
+            previews.ForEach(p => p.Dispose());
+        }
+
+        return Success;
+    }
+
+    private static PreviewBatch BuildBatch(FolderLoadResult loaded, PreviewOptions options)
+    {
+        int count = options.Count ?? loaded.Images.Count;
+        var images = new Image<Rgb24>[count];
+        var names = new string[count];
+        for (int i = 0; i < count; i++)
+        {
+            LoadedImage image = loaded.Images[i % loaded.Images.Count];
+            images[i] = image.Image;
+            names[i] = Path.GetFileName(image.Path);
+        }
+
+        var format = new BatchFormat(options.Size, options.Size);
+        return new PreviewBatch(format.ShapeFor(count), ImageBatch.ToBytes(images, format), names);
+    }
+
+    private static MethodPreview Mix(PreviewMethod method, PreviewOptions options, PreviewBatch batch)
+    {
+        // Each method draws from its own generator seeded with --seed, so a method's picture does not depend on
+        // which other methods were drawn before it.
+        MixPlan plan = method.CreatePlan!(options, batch, new MixRandom(options.Seed));
+        byte[] mixed = new byte[batch.Pixels.Length];
+        CpuMixer.Apply(plan, batch.Pixels, mixed);
+        string description = $"{method.Describe(options)}  seed {options.Seed}";
+        int count = batch.Shape.BatchSize;
+
+        // Rows of at most four tiles, but six or nine as a full 3-column grid rather than 4 + 2.
+        int columns = count switch { <= 4 => count, 6 or 9 => 3, _ => 4 };
+        Image<Rgb24> sheet = ContactSheet.Draw(plan, batch.Pixels, mixed, columns: columns, title: description);
+        var layout = new ContactSheetLayout(batch.Shape.Width, batch.Shape.Height, count, columns, description);
+        return new MethodPreview(method, description, plan, mixed, sheet, layout);
+    }
+}

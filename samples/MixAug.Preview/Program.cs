@@ -1,0 +1,3 @@
+using MixAug.Preview;
+
+return PreviewApp.Run(args, Console.Out, Console.Error);

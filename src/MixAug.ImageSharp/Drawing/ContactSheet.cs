@@ -1,0 +1,252 @@
+using System.Globalization;
+using MixAug.Planning;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+
+namespace MixAug.ImageSharp.Drawing;
+
+/// <summary>
+/// Draws a mix plan as a contact sheet: per sample, the mixed image (its pixels exactly the batch values), both
+/// sources, the region, λ as text, and the label mix as a two-colour bar in proportion λ : 1 − λ.
+/// See <see cref="ContactSheetLayout"/> for where each part goes.
+/// </summary>
+/// <remarks>Everything is drawn with integer arithmetic and a built-in bitmap font, so the same plan and batches
+/// always give the same pixels (and, through the PNG encoder, the same bytes).</remarks>
+/// <threadsafety>Stateless; safe from any thread.</threadsafety>
+public static class ContactSheet
+{
+    /// <summary>Sheet background.</summary>
+    public static Rgb24 Background { get; } = new(28, 30, 34);
+
+    /// <summary>Colour of the sample itself in the label bar and under its source.</summary>
+    public static Rgb24 SelfColor { get; } = new(242, 142, 43);
+
+    /// <summary>Colour of the partner in the label bar and under its source.</summary>
+    public static Rgb24 PartnerColor { get; } = new(78, 121, 167);
+
+    /// <summary>Colour of text.</summary>
+    public static Rgb24 TextColor { get; } = new(235, 235, 235);
+
+    /// <summary>Draws a sheet from uint8 batches.</summary>
+    /// <param name="plan">The plan that mixed <paramref name="sources"/> into <paramref name="mixed"/>.</param>
+    /// <param name="sources">The batch before mixing, planar <c>[B, C, H, W]</c> with 1 or 3 channels.</param>
+    /// <param name="mixed">The batch after mixing, same shape.</param>
+    /// <param name="tileCount">How many samples to show, from sample 0; null for all.</param>
+    /// <param name="columns">Tiles per row; null for min(B, 4).</param>
+    /// <param name="title">A line of text above the tiles, or null.</param>
+    /// <returns>A new image; the caller disposes it.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="plan"/> is null.</exception>
+    /// <exception cref="ArgumentException">A batch does not match the plan's shape, or the shape is not an image batch of 1 or 3 channels.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="tileCount"/> or <paramref name="columns"/> is out of range.</exception>
+    public static Image<Rgb24> Draw(
+        MixPlan plan, ReadOnlySpan<byte> sources, ReadOnlySpan<byte> mixed, int? tileCount = null, int? columns = null, string? title = null)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        BatchShape shape = plan.Shape;
+        if (shape.SpatialRank != 2 || (shape.Channels != 1 && shape.Channels != 3))
+        {
+            throw new ArgumentException($"A contact sheet shows image batches [B, C, H, W] with 1 or 3 channels; the plan's shape is {shape}.", nameof(plan));
+        }
+
+        CheckLength(sources.Length, shape, nameof(sources));
+        CheckLength(mixed.Length, shape, nameof(mixed));
+        int count = tileCount ?? shape.BatchSize;
+        if (count < 1 || count > shape.BatchSize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(tileCount), count, $"tileCount must lie in [1, {shape.BatchSize}]; it was {count}.");
+        }
+
+        var layout = new ContactSheetLayout(shape.Width, shape.Height, count, columns ?? Math.Min(count, 4), title);
+        var canvas = new PixelCanvas(layout.Width, layout.Height, Background);
+        if (title is not null)
+        {
+            canvas.Text(title, ContactSheetLayout.Margin, ContactSheetLayout.Margin, TextColor, layout.TextScale, new Rectangle(0, 0, layout.Width - ContactSheetLayout.Margin, layout.Height));
+        }
+
+        for (int tile = 0; tile < count; tile++)
+        {
+            DrawTile(canvas, layout, plan, sources, mixed, tile);
+        }
+
+        return canvas.ToImage();
+    }
+
+    /// <summary>Draws a sheet from float32 batches (values in [0, 1], converted as <see cref="ImageBatch.ToByte"/> does).</summary>
+    /// <param name="plan">The plan that mixed <paramref name="sources"/> into <paramref name="mixed"/>.</param>
+    /// <param name="sources">The batch before mixing.</param>
+    /// <param name="mixed">The batch after mixing.</param>
+    /// <param name="tileCount">How many samples to show, from sample 0; null for all.</param>
+    /// <param name="columns">Tiles per row; null for min(B, 4).</param>
+    /// <param name="title">A line of text above the tiles, or null.</param>
+    /// <returns>A new image; the caller disposes it.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="plan"/> is null.</exception>
+    /// <exception cref="ArgumentException">A batch does not match the plan's shape.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="tileCount"/> or <paramref name="columns"/> is out of range.</exception>
+    public static Image<Rgb24> Draw(
+        MixPlan plan, ReadOnlySpan<float> sources, ReadOnlySpan<float> mixed, int? tileCount = null, int? columns = null, string? title = null)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        CheckLength(sources.Length, plan.Shape, nameof(sources));
+        CheckLength(mixed.Length, plan.Shape, nameof(mixed));
+        return Draw(plan, ToBytes(sources), ToBytes(mixed), tileCount, columns, title);
+    }
+
+    /// <summary>Stacks images vertically on the sheet background, left-aligned (one sheet per method, for example).</summary>
+    /// <param name="sheets">At least one image.</param>
+    /// <returns>A new image as wide as the widest input; the caller disposes it.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="sheets"/> or one of them is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="sheets"/> is empty.</exception>
+    public static Image<Rgb24> Stack(IReadOnlyList<Image<Rgb24>> sheets)
+    {
+        ArgumentNullException.ThrowIfNull(sheets);
+        if (sheets.Count == 0)
+        {
+            throw new ArgumentException("sheets is empty.", nameof(sheets));
+        }
+
+        if (sheets.Any(s => s is null))
+        {
+            throw new ArgumentNullException(nameof(sheets), "One of the sheets is null.");
+        }
+
+        var canvas = new PixelCanvas(sheets.Max(s => s.Width), sheets.Sum(s => s.Height), Background);
+        int y = 0;
+        foreach (Image<Rgb24> sheet in sheets)
+        {
+            canvas.Copy(sheet, 0, y);
+            y += sheet.Height;
+        }
+
+        return canvas.ToImage();
+    }
+
+    /// <summary>The text printed beside the region of a tile: λ, the pair, the region kind.</summary>
+    /// <param name="plan">The plan.</param>
+    /// <param name="sample">The sample.</param>
+    /// <returns>Three short lines.</returns>
+    public static IReadOnlyList<string> Caption(MixPlan plan, int sample)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        string lambda = plan.Lambdas[sample].ToString("0.000", CultureInfo.InvariantCulture);
+        return [$"λ {lambda}", $"#{sample}+#{plan.Partners[sample]}", plan.Regions[sample].Kind.ToString()];
+    }
+
+    /// <summary>The width of the self-coloured part of a label bar of <paramref name="width"/> pixels: round(λ·width), half to even.</summary>
+    /// <param name="lambda">The sample's lambda.</param>
+    /// <param name="width">The bar width.</param>
+    /// <returns>A value in [0, width].</returns>
+    public static int SelfBarWidth(double lambda, int width) => (int)Math.Round(lambda * width, MidpointRounding.ToEven);
+
+    private static void DrawTile(PixelCanvas canvas, ContactSheetLayout layout, MixPlan plan, ReadOnlySpan<byte> sources, ReadOnlySpan<byte> mixed, int tile)
+    {
+        BatchShape shape = plan.Shape;
+        int partner = plan.Partners[tile];
+
+        Rectangle m = layout.MixedBounds(tile);
+        using (Image<Rgb24> mixedImage = ImageBatch.ToImage(mixed, shape, tile))
+        {
+            canvas.Copy(mixedImage, m.X, m.Y);
+        }
+
+        Rectangle self = layout.SelfBounds(tile);
+        Rectangle other = layout.PartnerBounds(tile);
+        DrawThumbnail(canvas, sources, shape, tile, self);
+        DrawThumbnail(canvas, sources, shape, partner, other);
+        canvas.Fill(new Rectangle(self.X, self.Bottom, self.Width, 2), SelfColor);
+        canvas.Fill(new Rectangle(other.X, other.Bottom, other.Width, 2), PartnerColor);
+
+        DrawRegion(canvas, layout.RegionBounds(tile), plan, tile);
+
+        Rectangle text = layout.TextBounds(tile);
+        int lineHeight = (BitmapFont.GlyphHeight + 3) * layout.TextScale;
+        IReadOnlyList<string> lines = Caption(plan, tile);
+        for (int i = 0; i < lines.Count; i++)
+        {
+            canvas.Text(lines[i], text.X, text.Y + (i * lineHeight), TextColor, layout.TextScale, text);
+        }
+
+        Rectangle bar = layout.LabelBarBounds(tile);
+        int selfWidth = SelfBarWidth(plan.Lambdas[tile], bar.Width);
+        canvas.Fill(new Rectangle(bar.X, bar.Y, selfWidth, bar.Height), SelfColor);
+        canvas.Fill(new Rectangle(bar.X + selfWidth, bar.Y, bar.Width - selfWidth, bar.Height), PartnerColor);
+    }
+
+    private static void DrawThumbnail(PixelCanvas canvas, ReadOnlySpan<byte> sources, BatchShape shape, int sample, Rectangle bounds)
+    {
+        using Image<Rgb24> source = ImageBatch.ToImage(sources, shape, sample);
+        source.Mutate(ctx => ctx.Resize(bounds.Width, bounds.Height));
+        canvas.Copy(source, bounds.X, bounds.Y);
+    }
+
+    /// <summary>Draws the region at thumbnail size: white where the sample keeps its own pixels, black where the partner's show.</summary>
+    private static void DrawRegion(PixelCanvas canvas, Rectangle bounds, MixPlan plan, int sample)
+    {
+        BatchShape shape = plan.Shape;
+        MixRegion region = plan.Regions[sample];
+        var white = new Rgb24(255, 255, 255);
+        switch (region)
+        {
+            case BoxRegion box:
+            {
+                canvas.Fill(bounds, white);
+
+                // Scale the half-open box to the panel; keep at least one pixel so a thin box stays visible.
+                int top = bounds.Y + (box.Top * bounds.Height / shape.Height);
+                int left = bounds.X + (box.Left * bounds.Width / shape.Width);
+                int bottom = Math.Max(top + 1, bounds.Y + (box.Bottom * bounds.Height / shape.Height));
+                int right = Math.Max(left + 1, bounds.X + (box.Right * bounds.Width / shape.Width));
+                var area = Rectangle.FromLTRB(left, top, right, bottom);
+                canvas.Fill(area, new Rgb24(0, 0, 0));
+                canvas.Outline(area, PartnerColor);
+                break;
+            }
+
+            case MaskRegion mask:
+            {
+                ReadOnlySpan<float> weights = mask.Weights;
+                for (int y = 0; y < bounds.Height; y++)
+                {
+                    int sy = y * shape.Height / bounds.Height;
+                    for (int x = 0; x < bounds.Width; x++)
+                    {
+                        int sx = x * shape.Width / bounds.Width;
+                        byte v = ImageBatch.ToByte(weights[(sy * shape.Width) + sx]);
+                        canvas.Set(bounds.X + x, bounds.Y + y, new Rgb24(v, v, v));
+                    }
+                }
+
+                break;
+            }
+
+            default:
+            {
+                // Keep and blend: every pixel carries the same own share, λ.
+                byte v = ImageBatch.ToByte((float)plan.Lambdas[sample]);
+                canvas.Fill(bounds, new Rgb24(v, v, v));
+                break;
+            }
+        }
+
+        canvas.Outline(new Rectangle(bounds.X - 1, bounds.Y - 1, bounds.Width + 2, bounds.Height + 2), new Rgb24(90, 90, 90));
+    }
+
+    private static byte[] ToBytes(ReadOnlySpan<float> values)
+    {
+        byte[] bytes = new byte[values.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            bytes[i] = ImageBatch.ToByte(values[i]);
+        }
+
+        return bytes;
+    }
+
+    private static void CheckLength(int actual, BatchShape shape, string name)
+    {
+        if (actual != shape.ElementCount)
+        {
+            throw new ArgumentException($"{name} has {actual} elements but the plan is for a {shape} batch of {shape.ElementCount}.", name);
+        }
+    }
+}
