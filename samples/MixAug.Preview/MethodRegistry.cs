@@ -14,35 +14,31 @@ internal static class MethodRegistry
     [
         new("mixup", [], (o, b, r) => MixUp(o).CreatePlan(b.Shape, r), o => Describe(MixUp(o))),
         new("cutmix", ["--min-ratio", "--max-ratio"], (o, b, r) => CutMix(o).CreatePlan(b.Shape, r), o => Describe(CutMix(o))),
+        new("fmix", ["--decay-power", "--max-soft"], (o, b, r) => FMix(o).CreatePlan(b.Shape, r), o => Describe(FMix(o))),
 
-        // FMix and SaliencyMix are being added on another branch. When they land, replace these two entries with,
-        // for example: new("fmix", ["--decay-power", "--max-soft"], (o, b, r) => new FMix(...).CreatePlan(b.Shape, r), ...),
-        // and for SaliencyMix a factory that reads b.Pixels.
-        new("fmix", ["--decay-power", "--max-soft"], null, _ => "fmix", "FMix is not available in this build (it is being added on another branch)"),
-        new("saliencymix", [], null, _ => "saliencymix", "SaliencyMix is not available in this build (it is being added on another branch)"),
+        // SaliencyMix centres each box on the partner's most salient pixel, so its plan needs the pixels; spectral
+        // residual saliency is invariant to brightness scaling, so bytes scaled to [0, 1] serve as well as any.
+        new("saliencymix", [], (o, b, r) => SaliencyMix(o).CreatePlan(b.Shape, b.Pixels.Select(v => v / 255f).ToArray(), r), o => Describe(SaliencyMix(o))),
     ];
 
     public static IEnumerable<string> Names => All.Select(m => m.Name);
 
-    /// <summary>The methods named by --method ("all" = every available one), after checking the method-specific options.</summary>
+    private static PreviewMethod Find(string name) =>
+        All.FirstOrDefault(m => m.Name == name)
+            ?? throw new UsageException($"Unknown method '{name}'; choose one of {string.Join(", ", Names)}, a comma-separated list of them, or all.");
+
+    /// <summary>The methods named by --method ("all" = every one), after checking the method-specific options.</summary>
     public static IReadOnlyList<PreviewMethod> Resolve(PreviewOptions options)
     {
         PreviewMethod[] methods;
         if (options.Method == "all")
         {
-            methods = All.Where(m => m.IsAvailable).ToArray();
+            methods = [.. All];
         }
         else
         {
-            PreviewMethod method = All.FirstOrDefault(m => m.Name == options.Method)
-                ?? throw new UsageException($"Unknown method '{options.Method}'; choose one of {string.Join(", ", Names)} or all.");
-            if (!method.IsAvailable)
-            {
-                throw new UsageException(
-                    $"--method {method.Name}: {method.Unavailable}. Available: {string.Join(", ", All.Where(m => m.IsAvailable).Select(m => m.Name))}.");
-            }
-
-            methods = [method];
+            // A comma-separated list draws several methods in the order given ("mixup,cutmix").
+            methods = options.Method.Split(',', StringSplitOptions.TrimEntries).Select(Find).Distinct().ToArray();
         }
 
         string[] specific = All.SelectMany(m => m.Options).Distinct().ToArray();
@@ -76,6 +72,14 @@ internal static class MethodRegistry
     private static CutMix CutMix(PreviewOptions o) =>
         new(o.Alpha ?? 1.0, o.Probability ?? 1.0, o.Mode, o.Pairing, correctLambda: true, minRatio: o.MinRatio, maxRatio: o.MaxRatio);
 
+    // A preview shows one tile per sample, so outside batch mode every group gets its own noise image (the
+    // reference's single image per batch would give nested masks of one shape).
+    private static FMix FMix(PreviewOptions o) =>
+        new(o.Alpha ?? 1.0, o.DecayPower ?? 3.0, o.MaxSoft ?? 0.0, reformulate: false, o.Probability ?? 1.0, o.Mode, o.Pairing,
+            o.Mode == LambdaMode.Batch ? MaskGranularity.PerBatch : MaskGranularity.PerGroup);
+
+    private static SaliencyMix SaliencyMix(PreviewOptions o) => new(o.Alpha ?? 1.0, o.Probability ?? 1.0, o.Mode, o.Pairing);
+
     private static string Describe(MixTransform t)
     {
         string mode = t.Mode switch { LambdaMode.Batch => "batch", LambdaMode.Pair => "pair", _ => "elem" };
@@ -85,6 +89,8 @@ internal static class MethodRegistry
             CutMix { MinRatio: double min, MaxRatio: double max } => F($"ratio [{min}, {max}]"),
             CutMix c => F($"alpha {c.Alpha}"),
             MixUp m => F($"alpha {m.Alpha}"),
+            FMix f => F($"alpha {f.Alpha} decay {f.DecayPower} soft {f.MaxSoft}"),
+            SaliencyMix sm => F($"beta {sm.Beta}"),
             _ => string.Empty,
         };
         return F($"{t.Name.ToLowerInvariant()}  {extra}  p {t.Probability}  {mode}  {pairing}");

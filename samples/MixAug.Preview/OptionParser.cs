@@ -16,7 +16,7 @@ internal static class OptionParser
         Usage: dotnet run --project samples/MixAug.Preview -- [options]
 
           --images DIR          folder of PNG/JPEG images (default: the sample images shipped with the app)
-          --method NAME         {string.Join("|", MethodRegistry.Names)}|all (default: all available)
+          --method NAME         {string.Join("|", MethodRegistry.Names)}|all, or a comma-separated list (default: all)
           --alpha A             Beta(A, A) concentration, > 0 (mixup, cutmix; default 1)
           --probability P       chance each group is mixed, in [0, 1] (default 1)
           --min-ratio R         cutmix: smallest box side as a share of the image side, in (0, 1]

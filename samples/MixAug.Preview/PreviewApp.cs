@@ -124,7 +124,7 @@ internal static class PreviewApp
     {
         // Each method draws from its own generator seeded with --seed, so a method's picture does not depend on
         // which other methods were drawn before it.
-        MixPlan plan = method.CreatePlan!(options, batch, new MixRandom(options.Seed));
+        MixPlan plan = method.CreatePlan(options, batch, new MixRandom(options.Seed));
         byte[] mixed = new byte[batch.Pixels.Length];
         CpuMixer.Apply(plan, batch.Pixels, mixed);
         string description = $"{method.Describe(options)}  seed {options.Seed}";

@@ -9,15 +9,10 @@ internal delegate MixPlan PlanFactory(PreviewOptions options, PreviewBatch batch
 /// <summary>One entry of the <see cref="MethodRegistry"/>.</summary>
 /// <param name="Name">The --method name.</param>
 /// <param name="Options">The method-specific options it takes (beyond --alpha, --probability, --mode, --pairing).</param>
-/// <param name="CreatePlan">Builds the plan; null when the method is not in this build.</param>
+/// <param name="CreatePlan">Builds the plan.</param>
 /// <param name="Describe">The parameters as one line of text, for titles and the gallery.</param>
-/// <param name="Unavailable">Why the method cannot run in this build, or null.</param>
 internal sealed record PreviewMethod(
     string Name,
     IReadOnlyList<string> Options,
-    PlanFactory? CreatePlan,
-    Func<PreviewOptions, string> Describe,
-    string? Unavailable = null)
-{
-    public bool IsAvailable => CreatePlan is not null;
-}
+    PlanFactory CreatePlan,
+    Func<PreviewOptions, string> Describe);
