@@ -11,7 +11,7 @@ namespace MixAug.Transforms;
 /// <remarks>One uniform draw picks the transform (always drawn, even for a single choice), then the chosen
 /// transform draws its plan from the same generator.</remarks>
 /// <threadsafety>Immutable; safe to share between threads.</threadsafety>
-public sealed class MixChoice : IMixTransform
+public sealed class MixChoice : IMixTransform, IBatchBindable
 {
     private readonly IMixTransform[] _transforms;
     private readonly double[] _cumulative;
@@ -63,6 +63,15 @@ public sealed class MixChoice : IMixTransform
 
     /// <inheritdoc />
     public string Name => "MixChoice";
+
+    /// <inheritdoc />
+    public bool NeedsBatch => _transforms.Any(t => t is IBatchBindable { NeedsBatch: true });
+
+    /// <summary>The same choice, with every transform that needs the batch bound to <paramref name="batch"/>.</summary>
+    /// <param name="batch">The planar float32 batch.</param>
+    /// <returns>A choice with the same weights and draw order.</returns>
+    public IMixTransform Bind(ReadOnlyMemory<float> batch) =>
+        new MixChoice(_transforms.Select((t, i) => (t is IBatchBindable { NeedsBatch: true } b ? b.Bind(batch) : t, Probabilities[i])).ToArray());
 
     /// <inheritdoc />
     public MixPlan CreatePlan(BatchShape shape, IMixRandom random)

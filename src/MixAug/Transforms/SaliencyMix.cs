@@ -39,7 +39,7 @@ namespace MixAug.Transforms;
 /// </example>
 /// </remarks>
 /// <threadsafety>Immutable; safe to share between threads if the saliency source is.</threadsafety>
-public sealed class SaliencyMix : MixTransform
+public sealed class SaliencyMix : MixTransform, IBatchBindable
 {
     /// <summary>Defines a SaliencyMix transform.</summary>
     /// <param name="beta">Beta(β, β) concentration of the sampled lambda; finite and greater than 0.</param>
@@ -113,6 +113,9 @@ public sealed class SaliencyMix : MixTransform
     /// <param name="batch">The images, <c>[B, C, H, W]</c> row-major float32.</param>
     /// <returns>A transform with this one's name and parameters, bound to <paramref name="batch"/>.</returns>
     public IMixTransform Bind(ReadOnlyMemory<float> batch) => new Bound(this, batch);
+
+    /// <inheritdoc />
+    public bool NeedsBatch => true;
 
     /// <inheritdoc />
     public override string ToString() => $"SaliencyMix(beta {Beta}, {Region}, probability {Probability}, {Mode}, {Pairing}, {Saliency.GetType().Name})";

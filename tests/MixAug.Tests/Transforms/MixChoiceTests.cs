@@ -42,4 +42,18 @@ public class MixChoiceTests
             Assert.That(choice.CreatePlan(new BatchShape(2, 1, 8, 8), random).TransformName, Is.EqualTo("CutMix"));
         }
     }
+
+    [Test]
+    public void BindingReachesASaliencyMixInsideTheChoice()
+    {
+        var shape = new BatchShape(4, 1, 16, 16);
+        var pixels = new float[shape.ElementCount];
+        var plain = new MixChoice((new MixUp(), 1), (new CutMix(), 1));
+        var withSaliency = new MixChoice((new MixUp(), 0), (new SaliencyMix(), 1));
+        Assert.That(plain.NeedsBatch, Is.False);
+        Assert.That(withSaliency.NeedsBatch, Is.True);
+        Assert.Throws<InvalidOperationException>(() => withSaliency.CreatePlan(shape, new MixRandom(1)));
+        MixPlan plan = withSaliency.Bind(pixels).CreatePlan(shape, new MixRandom(1));
+        Assert.That(plan.TransformName, Is.EqualTo("SaliencyMix"));
+    }
 }
