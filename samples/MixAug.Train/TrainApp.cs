@@ -1,0 +1,179 @@
+using System.Globalization;
+using System.Text.Json;
+using MixAug.Planning;
+using MixAug.Train.Data;
+using MixAug.Training;
+using MixAug.TorchSharp.Native;
+using MixAug.Transforms;
+using Spectre.Console;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MixAug.Train;
+
+/// <summary>The training sample: parses the command line, trains one mix or compares them all, and writes the results.</summary>
+internal static class TrainApp
+{
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        TrainOptions options;
+        FashionMnist data;
+        try
+        {
+            options = TrainOptions.Parse(args);
+            if (options.Help)
+            {
+                stdout.WriteLine(TrainOptions.Usage);
+                return 0;
+            }
+
+            data = FashionMnist.Load(DataFolder(options), options.Limit);
+        }
+        catch (Exception e) when (e is UsageException or IOException or InvalidDataException)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+
+        TorchSharpRuntime.EnsureLoadable();
+        torch.set_num_threads(Environment.ProcessorCount);
+        stdout.WriteLine($"Fashion-MNIST: {data.Train.Count} training and {data.Test.Count} test images; {options.Epochs} epochs, batch {options.BatchSize}, seed {options.Seed}.");
+        string[] mixes = options.Compare ? TrainOptions.Mixes : [options.Mix];
+        var runs = new List<RunResult>();
+        foreach (string mix in mixes)
+        {
+            runs.Add(TrainOne(mix, options, data, stdout));
+        }
+
+        if (options.Json is not null)
+        {
+            WriteJson(options.Json, options, runs);
+            stdout.WriteLine($"wrote {options.Json}");
+        }
+
+        if (options.Plot is not null || options.Compare)
+        {
+            string dir = options.Plot ?? ".";
+            Directory.CreateDirectory(dir);
+            foreach (string file in Plots.Write(dir, runs, options.Compare))
+            {
+                stdout.WriteLine($"wrote {file}");
+            }
+        }
+
+        if (options.Compare)
+        {
+            string table = Path.Combine(options.Plot ?? ".", "compare.md");
+            File.WriteAllText(table, CompareTable(options, data, runs));
+            stdout.WriteLine($"wrote {table}");
+        }
+
+        return 0;
+    }
+
+    /// <summary>The mix a --mix name stands for, with the settings the papers' ImageNet/CIFAR recipes use.</summary>
+    public static IMixTransform? Transform(string mix) => mix switch
+    {
+        "none" => null,
+        "mixup" => new MixUp(alpha: 0.2, mode: LambdaMode.Element),
+        "cutmix" => new CutMix(alpha: 1.0, mode: LambdaMode.Element),
+        "fmix" => new FMix(alpha: 1.0, decayPower: 3.0, mode: LambdaMode.Element, granularity: MaskGranularity.PerGroup),
+        "saliencymix" => new SaliencyMix(beta: 1.0, mode: LambdaMode.Element),
+        "choice" => new MixChoice((new MixUp(alpha: 0.2, mode: LambdaMode.Element), 0.5), (new CutMix(alpha: 1.0, mode: LambdaMode.Element), 0.5)),
+        _ => throw new UsageException($"Unknown mix '{mix}'."),
+    };
+
+    private static RunResult TrainOne(string mix, TrainOptions options, FashionMnist data, TextWriter stdout)
+    {
+        random.manual_seed(unchecked((long)options.Seed));
+        using var model = new SmallCnn(FashionMnist.ClassCount);
+        using var optimizer = optim.Adam(model.parameters(), options.LearningRate);
+        var train = new BatchSource(data.Train, options.BatchSize, options.Seed);
+        var test = new BatchSource(data.Test, 1000, options.Seed);
+        var progress = new ProgressReporter(mix, options.Epochs, train.BatchCount, stdout);
+        var loop = new TrainingLoop(model, optimizer, FashionMnist.ClassCount)
+        {
+            Mix = new MixSchedule(Transform(mix)),
+            Seed = options.Seed,
+            Callbacks = [progress],
+        };
+        TrainingResult result = progress.Run(() => loop.Run(train.Epoch, options.Epochs, test.InOrder));
+        return new RunResult(mix, result.Epochs);
+    }
+
+    private static string DataFolder(TrainOptions options)
+    {
+        if (options.Data is not null)
+        {
+            return options.Data;
+        }
+
+        foreach (string candidate in new[] { Path.Combine(RepositoryRoot() ?? ".", "..", "shared", "data", "fashion-mnist"), "/usr/share/datasets/fashion-mnist" })
+        {
+            if (Directory.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new UsageException("No Fashion-MNIST folder found: pass --data DIR (../shared/data/fashion-mnist beside the repository and /usr/share/datasets/fashion-mnist were tried).");
+    }
+
+    private static string? RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "MixAug.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        return null;
+    }
+
+    private static void WriteJson(string path, TrainOptions options, List<RunResult> runs)
+    {
+        var report = runs.Select(r => new
+        {
+            mix = r.Mix,
+            seed = options.Seed,
+            epochs = r.Epochs.Select(e => new
+            {
+                epoch = e.Epoch + 1,
+                trainLoss = e.TrainLoss,
+                testAccuracy = e.Evaluation!.Accuracy,
+                testLoss = e.Evaluation.CrossEntropy,
+                ece = e.Evaluation.ExpectedCalibrationError,
+                seconds = e.Seconds,
+            }),
+        });
+        string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
+        Directory.CreateDirectory(dir!);
+        File.WriteAllText(path, JsonSerializer.Serialize(runs.Count == 1 ? (object)report.First() : report, new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    private static string CompareTable(TrainOptions options, FashionMnist data, List<RunResult> runs)
+    {
+        var lines = new List<string>
+        {
+            $"Fashion-MNIST, {data.Train.Count} training images, {options.Epochs} epochs, batch {options.BatchSize}, Adam lr {options.LearningRate.ToString(CultureInfo.InvariantCulture)}, seed {options.Seed}.",
+            string.Empty,
+            "| mix | test accuracy | test loss | ECE (15 bins) | best accuracy (epoch) | seconds per epoch |",
+            "| --- | ---: | ---: | ---: | ---: | ---: |",
+        };
+        foreach (RunResult r in runs)
+        {
+            EpochReport last = r.Epochs[^1];
+            EpochReport best = r.Epochs.MaxBy(e => e.Evaluation!.Accuracy)!;
+            lines.Add(string.Create(
+                CultureInfo.InvariantCulture,
+                $"| {r.Mix} | {last.Evaluation!.Accuracy:P2} | {last.Evaluation.CrossEntropy:F4} | {last.Evaluation.ExpectedCalibrationError:F4} | {best.Evaluation!.Accuracy:P2} ({best.Epoch + 1}) | {r.Epochs.Average(e => e.Seconds):F1} |"));
+        }
+
+        return string.Join('\n', lines) + '\n';
+    }
+}
+
+/// <summary>The epochs of one mix.</summary>
+internal sealed record RunResult(string Mix, IReadOnlyList<EpochReport> Epochs);

@@ -1,0 +1,111 @@
+using System.Text.Json;
+
+namespace MixAug.Train.Tests;
+
+/// <summary>The sample end to end on a generated data set (CI has no Fashion-MNIST in the test's folder).</summary>
+public class TrainAppTests
+{
+    private string _data = null!;
+    private string _out = null!;
+
+    [OneTimeSetUp]
+    public void WriteData() => _data = IdxWriter.SyntheticFashionMnist(train: 600, test: 200, seed: 3);
+
+    [OneTimeTearDown]
+    public void DeleteData() => Directory.Delete(_data, recursive: true);
+
+    [SetUp]
+    public void CreateOutput() => _out = Directory.CreateTempSubdirectory("mixaug-train-").FullName;
+
+    [TearDown]
+    public void DeleteOutput() => Directory.Delete(_out, recursive: true);
+
+    [TestCase("none")]
+    [TestCase("cutmix")]
+    [TestCase("saliencymix")]
+    public void TrainsOneEpochAndWritesJsonAndPlots(string mix)
+    {
+        string json = Path.Combine(_out, "run.json");
+        (int code, string stdout, string stderr) = Run("--data", _data, "--mix", mix, "--limit", "512", "--epochs", "1", "--json", json, "--plot", _out);
+        Assert.That(code, Is.Zero, stderr);
+        Assert.That(stdout, Does.Contain("512 training and 200 test images").And.Contain($"{mix} epoch 1/1"));
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(json));
+        JsonElement epoch = doc.RootElement.GetProperty("epochs")[0];
+        Assert.That(doc.RootElement.GetProperty("mix").GetString(), Is.EqualTo(mix));
+        Assert.That(epoch.GetProperty("testAccuracy").GetDouble(), Is.InRange(0.0, 1.0));
+        Assert.That(epoch.GetProperty("ece").GetDouble(), Is.InRange(0.0, 1.0));
+        Assert.That(epoch.GetProperty("trainLoss").GetDouble(), Is.GreaterThan(0));
+        Assert.That(File.Exists(Path.Combine(_out, $"{mix}-accuracy.png")), Is.True);
+    }
+
+    [Test]
+    public void SameSeedSameNumbers()
+    {
+        string a = Path.Combine(_out, "a.json");
+        string b = Path.Combine(_out, "b.json");
+        Assert.That(Run("--data", _data, "--mix", "mixup", "--limit", "256", "--epochs", "1", "--json", a).Code, Is.Zero);
+        Assert.That(Run("--data", _data, "--mix", "mixup", "--limit", "256", "--epochs", "1", "--json", b).Code, Is.Zero);
+        static string WithoutSeconds(string path) => string.Join('\n', File.ReadAllLines(path).Where(l => !l.Contains("\"seconds\"")));
+        Assert.That(WithoutSeconds(b), Is.EqualTo(WithoutSeconds(a)));
+    }
+
+    [Test]
+    public void CompareWritesATableWithEveryMix()
+    {
+        (int code, _, string stderr) = Run("--data", _data, "--compare", "--limit", "128", "--epochs", "1", "--plot", _out);
+        Assert.That(code, Is.Zero, stderr);
+        string table = File.ReadAllText(Path.Combine(_out, "compare.md"));
+        foreach (string mix in new[] { "none", "mixup", "cutmix", "fmix", "saliencymix", "choice" })
+        {
+            Assert.That(table, Does.Contain($"| {mix} |"));
+        }
+
+        Assert.That(File.Exists(Path.Combine(_out, "compare-accuracy.png")), Is.True);
+    }
+
+    [TestCase("--mix", "swirl", "--mix must be one of")]
+    [TestCase("--epochs", "0", "--epochs must be an integer in [1, 1000]")]
+    [TestCase("--lr", "-1", "--lr must be a finite number greater than 0")]
+    [TestCase("--seed", "x", "--seed must be an unsigned 64-bit integer")]
+    [TestCase("--frob", "1", "Unknown option '--frob'")]
+    [TestCase("--data", "/no/such/folder", "does not exist")]
+    public void BadArgumentsGiveAMessageAndExitCode2(string option, string value, string message)
+    {
+        string[] args = option == "--data" ? [option, value] : ["--data", _data, option, value];
+        (int code, _, string stderr) = Run(args);
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(stderr, Does.Contain(message));
+    }
+
+    [Test]
+    public void TruncatedDataFileIsNamed()
+    {
+        string broken = Directory.CreateTempSubdirectory("mixaug-broken-").FullName;
+        try
+        {
+            foreach (string file in Directory.GetFiles(_data))
+            {
+                File.Copy(file, Path.Combine(broken, Path.GetFileName(file)));
+            }
+
+            string images = Path.Combine(broken, "train-images-idx3-ubyte.gz");
+            byte[] bytes = File.ReadAllBytes(images);
+            File.WriteAllBytes(images, bytes[..(bytes.Length / 2)]);
+            (int code, _, string stderr) = Run("--data", broken);
+            Assert.That(code, Is.EqualTo(2));
+            Assert.That(stderr, Does.Contain("train-images-idx3-ubyte.gz"));
+        }
+        finally
+        {
+            Directory.Delete(broken, recursive: true);
+        }
+    }
+
+    private static (int Code, string Stdout, string Stderr) Run(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        int code = TrainApp.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+}
