@@ -95,4 +95,38 @@ public class MixStatisticsTests
     {
         Assert.Throws<ArgumentException>(() => MixStatistics.KolmogorovSmirnov([0.1, 0.2], x => x));
     }
+
+    [TestCase(3.0)]
+    [TestCase(2.0)]
+    public void FMixNoiseImagesDecayAsConfigured(double decayPower)
+    {
+        var generator = new Masks.FourierMaskGenerator(new BatchShape(1, 1, 32, 32), decayPower);
+        var random = new MixRandom(21);
+        var images = Enumerable.Range(0, 32).Select(_ =>
+        {
+            var image = new double[32 * 32];
+            generator.SampleLowFrequencyImage(random, image);
+            return image;
+        }).ToList();
+        Assert.DoesNotThrow(() => MixStatistics.AssertPowerSpectrumDecay(images, 32, 32, decayPower));
+    }
+
+    [Test]
+    public void CatchesNoiseOfTheWrongDecay()
+    {
+        var random = new MixRandom(22);
+        var white = Enumerable.Range(0, 32).Select(_ => Enumerable.Range(0, 32 * 32).Select(_ => NormalSampler.Sample(random)).ToArray()).ToList();
+        Assert.That(MixStatistics.PowerSpectrumSlope(white, 32, 32), Is.EqualTo(0).Within(0.3), "white noise has a flat spectrum");
+        var e = Assert.Throws<MixInvariantException>(() => MixStatistics.AssertPowerSpectrumDecay(white, 32, 32, 3.0));
+        Assert.That(e!.Message, Does.Contain("-6"));
+
+        var generator = new Masks.FourierMaskGenerator(new BatchShape(1, 1, 32, 32), decayPower: 2.0);
+        var decay2 = Enumerable.Range(0, 32).Select(_ =>
+        {
+            var image = new double[32 * 32];
+            generator.SampleLowFrequencyImage(random, image);
+            return image;
+        }).ToList();
+        Assert.Throws<MixInvariantException>(() => MixStatistics.AssertPowerSpectrumDecay(decay2, 32, 32, 3.0));
+    }
 }
