@@ -40,9 +40,39 @@ internal static class TrainApp
         stdout.WriteLine($"Fashion-MNIST: {data.Train.Count} training and {data.Test.Count} test images; {options.Epochs} epochs, batch {options.BatchSize}, seed {options.Seed}.");
         string[] mixes = options.Compare ? TrainOptions.Mixes : [options.Mix];
         var runs = new List<RunResult>();
-        foreach (string mix in mixes)
+
+        // Ctrl+C stops between steps: the epochs finished so far are still written out.
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
         {
-            runs.Add(TrainOne(mix, options, data, stdout));
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            foreach (string mix in mixes.TakeWhile(_ => !cancel.IsCancellationRequested))
+            {
+                RunResult run = TrainOne(mix, options, data, stdout, cancel.Token);
+                if (run.Epochs.Count > 0)
+                {
+                    runs.Add(run);
+                }
+            }
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+
+        if (cancel.IsCancellationRequested)
+        {
+            stdout.WriteLine("cancelled: writing the epochs that finished.");
+        }
+
+        if (runs.Count == 0)
+        {
+            return 1;
         }
 
         if (options.Json is not null)
@@ -83,7 +113,7 @@ internal static class TrainApp
         _ => throw new UsageException($"Unknown mix '{mix}'."),
     };
 
-    private static RunResult TrainOne(string mix, TrainOptions options, FashionMnist data, TextWriter stdout)
+    private static RunResult TrainOne(string mix, TrainOptions options, FashionMnist data, TextWriter stdout, CancellationToken cancellation)
     {
         random.manual_seed(unchecked((long)options.Seed));
         using var model = new SmallCnn(FashionMnist.ClassCount);
@@ -97,7 +127,7 @@ internal static class TrainApp
             Seed = options.Seed,
             Callbacks = [progress],
         };
-        TrainingResult result = progress.Run(() => loop.Run(train.Epoch, options.Epochs, test.InOrder));
+        TrainingResult result = progress.Run(() => loop.Run(train.Epoch, options.Epochs, test.InOrder, cancellation));
         return new RunResult(mix, result.Epochs);
     }
 
