@@ -28,6 +28,7 @@ internal static class MaskProfile
         }
 
         var map = new float[shape.PlaneSize];
+        Console.WriteLine($"224x224, decay 3: band-limited {generator.IsBandLimited}, {generator.KeptBinCount} of {generator.HalfSpectrumBins} bins kept, dropped variance share {generator.DroppedVarianceShare:E2}");
         Report("normals (25k pairs)", () =>
         {
             for (int i = 0; i < 224 * 113; i++)
@@ -39,6 +40,17 @@ internal static class MaskProfile
         });
         Report("irfft2 224", () => MultiFft.InverseReal([224, 224], re, im, stride, noise));
         Report("whole low-frequency image", () => generator.SampleLowFrequencyImage(random, noise));
+        var single = new float[noise.Length];
+        Report("band-limited image, float32 (internal path)", () => generator.SampleInto(random, single));
+        var ranking = new BucketRanking();
+        Report("bucket ranking build", () => ranking.Build(single));
+        Report("mask from ranking (lambda 0.5)", () => ranking.WriteMask(single, single.Length / 2, 0, mask));
+        Report("whole internal mask (image + build + write)", () =>
+        {
+            generator.SampleInto(random, single);
+            ranking.Build(single);
+            ranking.WriteMask(single, single.Length / 2, 0, mask);
+        });
         Report("keys", () => TopRanking.BuildKeys(noise, keys));
         Report("threshold (keys + select + write)", () => FourierMaskGenerator.Threshold(noise, noise.Length / 2, 0, mask));
         Report("saliency map", () => SpectralResidualSaliency.Default.ComputeMap(shape, image, map));
