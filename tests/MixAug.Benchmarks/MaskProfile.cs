@@ -51,6 +51,19 @@ internal static class MaskProfile
             ranking.Build(single);
             ranking.WriteMask(single, single.Length / 2, 0, mask);
         });
+        var batchShape = new BatchShape(128, 3, 224, 224);
+        var fmix = new MixAug.Transforms.FMix(mode: LambdaMode.Element, granularity: MixAug.Transforms.MaskGranularity.PerGroup);
+        var batch = new float[batchShape.ElementCount];
+        Report("fmix plan, 128 masks (parallel)", () => fmix.CreatePlan(batchShape, random), 30);
+        MixPlan fmixPlan = fmix.CreatePlan(batchShape, random);
+        Report("apply that plan in place", () => MixAug.Cpu.CpuMixer.ApplyInPlace(fmixPlan, batch), 30);
+        Report("allocate 128 uninitialised masks", () =>
+        {
+            for (int i = 0; i < 128; i++)
+            {
+                GC.KeepAlive(GC.AllocateUninitializedArray<float>(224 * 224));
+            }
+        }, 30);
         Report("keys", () => TopRanking.BuildKeys(noise, keys));
         Report("threshold (keys + select + write)", () => FourierMaskGenerator.Threshold(noise, noise.Length / 2, 0, mask));
         Report("saliency map", () => SpectralResidualSaliency.Default.ComputeMap(shape, image, map));
@@ -69,14 +82,14 @@ internal static class MaskProfile
         return 0;
     }
 
-    private static void Report(string name, Action body)
+    private static void Report(string name, Action body, int count = 200)
     {
         for (int i = 0; i < 20; i++)
         {
             body();
         }
 
-        var times = new double[200];
+        var times = new double[count];
         for (int i = 0; i < times.Length; i++)
         {
             long start = Stopwatch.GetTimestamp();
@@ -85,6 +98,6 @@ internal static class MaskProfile
         }
 
         Array.Sort(times);
-        Console.WriteLine($"{name,-40} {times[100]:F4} ms");
+        Console.WriteLine($"{name,-40} {times[count / 2]:F4} ms");
     }
 }

@@ -24,6 +24,7 @@ internal sealed class BucketRanking
 
     private ushort[] _bucket = [];
     private int[] _start = [];
+    private int[] _histograms = [];
     private int _length;
     private int _buckets;
 
@@ -44,6 +45,7 @@ internal sealed class BucketRanking
         if (_start.Length < MaxBuckets + 1)
         {
             _start = new int[MaxBuckets + 1];
+            _histograms = new int[4 * (MaxBuckets + 1)];
         }
 
         _length = n;
@@ -51,7 +53,7 @@ internal sealed class BucketRanking
         Span<int> counts = _start.AsSpan(0, buckets + 1);
         counts.Clear();
         Span<ushort> bucket = _bucket.AsSpan(0, n);
-        float max = TensorPrimitives.Max(values), min = TensorPrimitives.Min(values);
+        (float min, float max) = MinMax(values);
         float range = max - min;
         if (!(float.IsFinite(range) && range > 0))
         {
@@ -83,10 +85,30 @@ internal sealed class BucketRanking
                 bucket[i] = (ushort)Math.Min((int)((max - values[i]) * scale), last);
             }
 
-            foreach (ushort b in bucket)
+            // Neighbouring elements of a smooth image share buckets: four interleaved histograms keep the increments
+            // of one bucket from waiting on each other.
+            int stride = buckets + 1;
+            Span<int> four = _histograms.AsSpan(0, 4 * stride);
+            four.Clear();
+            ref int h0 = ref MemoryMarshal.GetReference(four);
+            ref ushort first = ref MemoryMarshal.GetReference(bucket);
+            int j = 0;
+            for (; j <= n - 4; j += 4)
             {
-                counts[b + 1]++;
+                Unsafe.Add(ref h0, Unsafe.Add(ref first, j) + 1)++;
+                Unsafe.Add(ref h0, stride + Unsafe.Add(ref first, j + 1) + 1)++;
+                Unsafe.Add(ref h0, (2 * stride) + Unsafe.Add(ref first, j + 2) + 1)++;
+                Unsafe.Add(ref h0, (3 * stride) + Unsafe.Add(ref first, j + 3) + 1)++;
             }
+
+            for (; j < n; j++)
+            {
+                four[bucket[j] + 1]++;
+            }
+
+            TensorPrimitives.Add(four.Slice(0, stride), four.Slice(stride, stride), counts);
+            TensorPrimitives.Add(counts, four.Slice(2 * stride, stride), counts);
+            TensorPrimitives.Add(counts, four.Slice(3 * stride, stride), counts);
         }
 
         for (int b = 1; b <= buckets; b++)
@@ -125,7 +147,35 @@ internal sealed class BucketRanking
             Span<ulong> keys = rented.AsSpan(0, candidates);
             int count = 0;
             uint span = (uint)(hi - lo);
-            for (int i = 0; i < n; i++)
+            int i = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // 16 elements at a time: weight 1 below the boundary buckets; a block touching them is redone below.
+                Vector256<ushort> vLo = Vector256.Create((ushort)lo), vSpan = Vector256.Create((ushort)span);
+                Vector256<float> one = Vector256<float>.One;
+                ref ushort b0 = ref MemoryMarshal.GetReference(bucket);
+                ref float m0 = ref MemoryMarshal.GetReference(mask);
+                for (; i <= n - 16; i += 16)
+                {
+                    Vector256<ushort> b = Vector256.LoadUnsafe(ref b0, (nuint)i);
+                    Vector256<ushort> below = Vector256.LessThan(b, vLo);
+                    (Vector256<int> belowLo, Vector256<int> belowHi) = Vector256.Widen(below.AsInt16()); // all-ones lanes stay all ones
+                    (one & belowLo.AsSingle()).StoreUnsafe(ref m0, (nuint)i);
+                    (one & belowHi.AsSingle()).StoreUnsafe(ref m0, (nuint)(i + 8));
+                    if (Vector256.LessThanOrEqualAny(b - vLo, vSpan))
+                    {
+                        for (int t = i; t < i + 16; t++)
+                        {
+                            if ((uint)(bucket[t] - lo) <= span)
+                            {
+                                keys[count++] = TopRanking.Key(values[t], t);
+                            }
+                        }
+                    }
+                }
+            }
+
+            for (; i < n; i++)
             {
                 int b = bucket[i];
                 mask[i] = b < lo ? 1f : 0f;
@@ -158,6 +208,45 @@ internal sealed class BucketRanking
         {
             ArrayPool<ulong>.Shared.Return(rented);
         }
+    }
+
+    /// <summary>
+    /// Smallest and largest value (no NaN). Which zero comes out when ±0 tie does not matter: any bucketing that is
+    /// monotone in the value gives the same masks.
+    /// </summary>
+    private static (float Min, float Max) MinMax(ReadOnlySpan<float> values)
+    {
+        float min = float.PositiveInfinity, max = float.NegativeInfinity;
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated && values.Length >= 32)
+        {
+            ref float v0 = ref MemoryMarshal.GetReference(values);
+            Vector256<float> lo0 = Vector256.Create(min), lo1 = lo0, hi0 = Vector256.Create(max), hi1 = hi0;
+            for (; i <= values.Length - 16; i += 16)
+            {
+                Vector256<float> a = Vector256.LoadUnsafe(ref v0, (nuint)i), b = Vector256.LoadUnsafe(ref v0, (nuint)(i + 8));
+                lo0 = Vector256.MinNative(lo0, a);
+                lo1 = Vector256.MinNative(lo1, b);
+                hi0 = Vector256.MaxNative(hi0, a);
+                hi1 = Vector256.MaxNative(hi1, b);
+            }
+
+            lo0 = Vector256.MinNative(lo0, lo1);
+            hi0 = Vector256.MaxNative(hi0, hi1);
+            for (int lane = 0; lane < Vector256<float>.Count; lane++)
+            {
+                min = Math.Min(min, lo0[lane]);
+                max = Math.Max(max, hi0[lane]);
+            }
+        }
+
+        for (; i < values.Length; i++)
+        {
+            min = Math.Min(min, values[i]);
+            max = Math.Max(max, values[i]);
+        }
+
+        return (min, max);
     }
 
     /// <summary>The bucket holding rank <paramref name="rank"/> (0 ≤ rank &lt; n): the last b with _start[b] ≤ rank.</summary>
