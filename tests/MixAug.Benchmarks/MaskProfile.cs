@@ -28,6 +28,7 @@ internal static class MaskProfile
         }
 
         var map = new float[shape.PlaneSize];
+        Console.WriteLine($"224x224, decay 3: band-limited {generator.IsBandLimited}, {generator.KeptBinCount} of {generator.HalfSpectrumBins} bins kept, dropped variance share {generator.DroppedVarianceShare:E2}");
         Report("normals (25k pairs)", () =>
         {
             for (int i = 0; i < 224 * 113; i++)
@@ -39,6 +40,30 @@ internal static class MaskProfile
         });
         Report("irfft2 224", () => MultiFft.InverseReal([224, 224], re, im, stride, noise));
         Report("whole low-frequency image", () => generator.SampleLowFrequencyImage(random, noise));
+        var single = new float[noise.Length];
+        Report("band-limited image, float32 (internal path)", () => generator.SampleInto(random, single));
+        var ranking = new BucketRanking();
+        Report("bucket ranking build", () => ranking.Build(single));
+        Report("mask from ranking (lambda 0.5)", () => ranking.WriteMask(single, single.Length / 2, 0, mask));
+        Report("whole internal mask (image + build + write)", () =>
+        {
+            generator.SampleInto(random, single);
+            ranking.Build(single);
+            ranking.WriteMask(single, single.Length / 2, 0, mask);
+        });
+        var batchShape = new BatchShape(128, 3, 224, 224);
+        var fmix = new MixAug.Transforms.FMix(mode: LambdaMode.Element, granularity: MixAug.Transforms.MaskGranularity.PerGroup);
+        var batch = new float[batchShape.ElementCount];
+        Report("fmix plan, 128 masks (parallel)", () => fmix.CreatePlan(batchShape, random), 30);
+        MixPlan fmixPlan = fmix.CreatePlan(batchShape, random);
+        Report("apply that plan in place", () => MixAug.Cpu.CpuMixer.ApplyInPlace(fmixPlan, batch), 30);
+        Report("allocate 128 uninitialised masks", () =>
+        {
+            for (int i = 0; i < 128; i++)
+            {
+                GC.KeepAlive(GC.AllocateUninitializedArray<float>(224 * 224));
+            }
+        }, 30);
         Report("keys", () => TopRanking.BuildKeys(noise, keys));
         Report("threshold (keys + select + write)", () => FourierMaskGenerator.Threshold(noise, noise.Length / 2, 0, mask));
         Report("saliency map", () => SpectralResidualSaliency.Default.ComputeMap(shape, image, map));
@@ -57,14 +82,14 @@ internal static class MaskProfile
         return 0;
     }
 
-    private static void Report(string name, Action body)
+    private static void Report(string name, Action body, int count = 200)
     {
         for (int i = 0; i < 20; i++)
         {
             body();
         }
 
-        var times = new double[200];
+        var times = new double[count];
         for (int i = 0; i < times.Length; i++)
         {
             long start = Stopwatch.GetTimestamp();
@@ -73,6 +98,6 @@ internal static class MaskProfile
         }
 
         Array.Sort(times);
-        Console.WriteLine($"{name,-40} {times[100]:F4} ms");
+        Console.WriteLine($"{name,-40} {times[count / 2]:F4} ms");
     }
 }

@@ -102,7 +102,7 @@ internal static class TopRanking
         }
     }
 
-    private static ulong Key(float value, int index)
+    public static ulong Key(float value, int index)
     {
         uint bits = BitConverter.SingleToUInt32Bits(value);
         uint ascending = (bits & 0x8000_0000u) != 0 ? ~bits : bits | 0x8000_0000u; // larger value → larger

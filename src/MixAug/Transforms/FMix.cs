@@ -105,7 +105,7 @@ public sealed class FMix : MixTransform
     /// <summary>Draws every random number group by group, then synthesises the masks in parallel.</summary>
     private sealed class MaskDrawer(FMix owner, BatchShape shape) : PlanDrawer
     {
-        private readonly FourierMaskGenerator _generator = new(shape, owner.DecayPower);
+        private readonly FourierMaskGenerator _generator = FourierMaskGenerator.Shared(shape, owner.DecayPower);
         private readonly List<(float[] Mask, int OwnCount, ulong Seed)> _jobs = [];
         private ulong? _sharedSeed;
 
@@ -117,7 +117,9 @@ public sealed class FMix : MixTransform
             ulong seed = owner.Granularity == MaskGranularity.PerGroup
                 ? random.NextUInt64()
                 : _sharedSeed ??= random.NextUInt64();
-            var weights = new float[n];
+
+            // Complete() writes every weight before the plan exists, so the (large) array need not be zeroed first.
+            float[] weights = GC.AllocateUninitializedArray<float>(n);
             _jobs.Add((weights, own, seed));
             return new RegionDraw(FourierMaskGenerator.MaskMean(n, own, owner.MaxSoft), new MaskRegion(weights, validate: false));
         }
@@ -132,37 +134,30 @@ public sealed class FMix : MixTransform
 
             if (_sharedSeed is ulong shared)
             {
-                double[] image = ArrayPool<double>.Shared.Rent(n);
-                ulong[] keys = ArrayPool<ulong>.Shared.Rent(n);
+                float[] image = ArrayPool<float>.Shared.Rent(n);
                 try
                 {
-                    _generator.SampleLowFrequencyImage(new MixRandom(shared), image.AsSpan(0, n));
-                    TopRanking.BuildKeys(image.AsSpan(0, n), keys);
-                    Run(job =>
-                    {
-                        ulong[] copy = ArrayPool<ulong>.Shared.Rent(n);
-                        keys.AsSpan(0, n).CopyTo(copy);
-                        FourierMaskGenerator.ThresholdKeys(copy.AsSpan(0, n), job.OwnCount, owner.MaxSoft, job.Mask);
-                        ArrayPool<ulong>.Shared.Return(copy);
-                    });
+                    _generator.SampleInto(new MixRandom(shared), image.AsSpan(0, n));
+                    var ranking = new BucketRanking();
+                    ranking.Build(image.AsSpan(0, n));
+                    Run(job => ranking.WriteMask(image.AsSpan(0, n), job.OwnCount, owner.MaxSoft, job.Mask));
                 }
                 finally
                 {
-                    ArrayPool<double>.Shared.Return(image);
-                    ArrayPool<ulong>.Shared.Return(keys);
+                    ArrayPool<float>.Shared.Return(image);
                 }
             }
             else
             {
+                // One image buffer and one ranking per worker, reused for all of its masks.
                 Run(job =>
                 {
-                    double[] image = ArrayPool<double>.Shared.Rent(n);
-                    ulong[] keys = ArrayPool<ulong>.Shared.Rent(n);
-                    _generator.SampleLowFrequencyImage(new MixRandom(job.Seed), image.AsSpan(0, n));
-                    TopRanking.BuildKeys(image.AsSpan(0, n), keys);
-                    FourierMaskGenerator.ThresholdKeys(keys.AsSpan(0, n), job.OwnCount, owner.MaxSoft, job.Mask);
-                    ArrayPool<double>.Shared.Return(image);
-                    ArrayPool<ulong>.Shared.Return(keys);
+                    BucketRanking ranking = BucketRanking.ForThread();
+                    float[] image = ArrayPool<float>.Shared.Rent(n);
+                    _generator.SampleInto(new MixRandom(job.Seed), image.AsSpan(0, n));
+                    ranking.Build(image.AsSpan(0, n));
+                    ranking.WriteMask(image.AsSpan(0, n), job.OwnCount, owner.MaxSoft, job.Mask);
+                    ArrayPool<float>.Shared.Return(image);
                 });
             }
         }

@@ -104,7 +104,8 @@ public class FourierMaskGeneratorTests
     [TestCase(2, 48, 64, 1, 3.0)]
     [TestCase(2, 40, 16, 1, 1.0)]
     [TestCase(3, 6, 10, 16, 2.0)]
-    public void SpectrumDecaysAsDecayPowerSays(int rank, int a, int b, int c, double decay)
+    [TestCase(2, 96, 80, 1, 3.0, true)] // band-limited: the fit runs over the kept bins
+    public void SpectrumDecaysAsDecayPowerSays(int rank, int a, int b, int c, double decay, bool bandLimited = false)
     {
         BatchShape shape = rank switch
         {
@@ -155,6 +156,11 @@ public class FourierMaskGeneratorTests
             }
 
             double freq = Math.Sqrt(f2);
+            if (1.0 / Math.Pow(Math.Max(freq, 1.0 / maxDim), decay) < generator.MinKeptScale)
+            {
+                continue; // dropped by the band limit: no power at all
+            }
+
             int shell = (int)Math.Round(freq * maxDim);
             var acc = shells.GetValueOrDefault(shell);
             shells[shell] = (acc.LogF + Math.Log(freq), acc.LogP + Math.Log(power[i]), acc.Count + 1);
@@ -162,6 +168,7 @@ public class FourierMaskGeneratorTests
 
         var points = shells.Where(kv => kv.Key >= 1).Select(kv => (X: kv.Value.LogF / kv.Value.Count, Y: kv.Value.LogP / kv.Value.Count)).ToList();
         Assert.That(points, Has.Count.GreaterThanOrEqualTo(5));
+        Assert.That(generator.IsBandLimited, Is.EqualTo(bandLimited));
         double mx = points.Average(p => p.X), my = points.Average(p => p.Y);
         double slope = points.Sum(p => (p.X - mx) * (p.Y - my)) / points.Sum(p => (p.X - mx) * (p.X - mx));
         Assert.That(slope, Is.EqualTo(-2 * decay).Within(0.15));
@@ -199,5 +206,187 @@ public class FourierMaskGeneratorTests
         Assert.That(soft.Message, Does.Contain("0.6"));
         Assert.Throws<ArgumentOutOfRangeException>(() => FourierMaskGenerator.Threshold(new double[4], 5, 0, new float[4]));
         Assert.Throws<ArgumentException>(() => FourierMaskGenerator.Threshold([], 0, 0, []));
+    }
+
+    private static BatchShape ShapeOf(int rank, int a, int b, int c) => rank switch
+    {
+        1 => BatchShape.Sequence(1, 1, a),
+        2 => new BatchShape(1, 1, a, b),
+        _ => BatchShape.Volume(1, 1, a, b, c),
+    };
+
+    /// <summary>
+    /// The dropped share recomputed from the definition: Σ v·scale² over the bins below the kept scale, over the sum
+    /// over all bins, with v = 1 on the last-axis bins 0 and Nyquist and 4 elsewhere.
+    /// </summary>
+    [TestCase(2, 224, 224, 1, 3.0, true)]
+    [TestCase(2, 32, 32, 1, 3.0, false)]
+    [TestCase(2, 200, 120, 1, 4.0, true)]
+    [TestCase(1, 4096, 1, 1, 3.0, true)]
+    [TestCase(1, 256, 1, 1, 3.0, true)]
+    [TestCase(3, 32, 40, 48, 3.0, false)]
+    [TestCase(3, 24, 64, 64, 5.0, true)]
+    [TestCase(2, 224, 224, 1, 1.0, false)]
+    public void DroppedBinsCarryANegligibleShareOfTheVariance(int rank, int a, int b, int c, double decay, bool bandLimited)
+    {
+        BatchShape shape = ShapeOf(rank, a, b, c);
+        var generator = new FourierMaskGenerator(shape, decay);
+        Assert.That(generator.IsBandLimited, Is.EqualTo(bandLimited));
+        int[] dims = TestHelpers.SpatialDims(shape);
+        int w = dims[^1], half = (w / 2) + 1, outer = shape.PlaneSize / w, maxDim = dims.Max();
+        double total = 0, dropped = 0;
+        int kept = 0;
+        for (int p = 0; p < outer; p++)
+        {
+            double outerSquared = 0;
+            int rest = p;
+            for (int d = dims.Length - 2; d >= 0; d--)
+            {
+                int q = rest % dims[d];
+                rest /= dims[d];
+                double f = (q <= (dims[d] - 1) / 2 ? q : q - dims[d]) / (double)dims[d];
+                outerSquared += f * f;
+            }
+
+            for (int k = 0; k < half; k++)
+            {
+                double freq = Math.Sqrt(outerSquared + ((k / (double)w) * (k / (double)w)));
+                double scale = 1.0 / Math.Pow(Math.Max(freq, 1.0 / maxDim), decay);
+                double energy = (k == 0 || (w % 2 == 0 && k == w / 2) ? 1.0 : 4.0) * scale * scale;
+                total += energy;
+                if (scale < generator.MinKeptScale)
+                {
+                    dropped += energy;
+                }
+                else
+                {
+                    kept++;
+                }
+            }
+        }
+
+        Assert.That(generator.KeptBinCount, Is.EqualTo(kept));
+        Assert.That(generator.DroppedVarianceShare, Is.EqualTo(dropped / total).Within(1e-9 * (dropped / total)));
+        Assert.That(dropped / total, Is.LessThanOrEqualTo(1e-5).And.LessThan(1e-4));
+        if (bandLimited)
+        {
+            Assert.That(kept * 8, Is.LessThanOrEqualTo(half * outer), "a band-limited set is small");
+            Assert.That(dropped, Is.GreaterThan(0));
+        }
+        else
+        {
+            Assert.That(kept, Is.EqualTo(half * outer), "without the band limit every bin is kept");
+        }
+    }
+
+    /// <summary>
+    /// The band-limited image against the exact irfftn of the full spectrum with the same normals on the kept bins
+    /// (and independent normals on the dropped ones): nearly the same image, nearly the same masks.
+    /// </summary>
+    [TestCase(2, 224, 224, 1, 3.0)]
+    [TestCase(2, 96, 80, 1, 3.0)]
+    [TestCase(1, 256, 1, 1, 3.0)]
+    [TestCase(3, 24, 64, 64, 5.0)]
+    public void BandLimitedImageMatchesTheFullSynthesis(int rank, int a, int b, int c, double decay)
+    {
+        BatchShape shape = ShapeOf(rank, a, b, c);
+        var generator = new FourierMaskGenerator(shape, decay);
+        Assert.That(generator.IsBandLimited, Is.True);
+        int bins = generator.HalfSpectrumBins, n = shape.PlaneSize;
+        int differing = 0, masks = 0;
+        double worstCorrelation = 1;
+        for (int seed = 0; seed < 4; seed++)
+        {
+            var random = new MixRandom((ulong)(77 + seed));
+            var re = new double[bins];
+            var im = new double[bins];
+            for (int i = 0; i < bins; i++)
+            {
+                re[i] = NormalSampler.Sample(random);
+                im[i] = NormalSampler.Sample(random);
+            }
+
+            var truncated = new double[n];
+            var full = new double[n];
+            generator.SynthesiseFromNormals(re, im, bandLimited: true, truncated);
+            generator.SynthesiseFromNormals(re, im, bandLimited: false, full);
+            double mt = truncated.Average(), mf = full.Average();
+            double cov = 0, vt = 0, vf = 0;
+            for (int i = 0; i < n; i++)
+            {
+                cov += (truncated[i] - mt) * (full[i] - mf);
+                vt += (truncated[i] - mt) * (truncated[i] - mt);
+                vf += (full[i] - mf) * (full[i] - mf);
+            }
+
+            worstCorrelation = Math.Min(worstCorrelation, cov / Math.Sqrt(vt * vf));
+            foreach (int own in new[] { n / 2, (3 * n) / 10, n / 10 })
+            {
+                var mt1 = new float[n];
+                var mf1 = new float[n];
+                FourierMaskGenerator.Threshold(truncated, own, 0, mt1);
+                FourierMaskGenerator.Threshold(full, own, 0, mf1);
+                differing += mt1.Zip(mf1).Count(p => p.First != p.Second);
+                masks++;
+            }
+        }
+
+        Assert.That(worstCorrelation, Is.GreaterThan(0.999));
+        Assert.That(differing / (double)(masks * n), Is.LessThan(0.01));
+    }
+
+    /// <summary>The bucketed threshold against a full sort by key, on values with many ties, ±0 and infinities.</summary>
+    [TestCase(0.0)]
+    [TestCase(0.1)]
+    [TestCase(0.5)]
+    public void BucketedThresholdEqualsAFullSortByKey(double maxSoft)
+    {
+        var random = new MixRandom(5);
+        foreach (int n in new[] { 1, 2, 7, 100, 1000, 5000 })
+        {
+            for (int trial = 0; trial < 4; trial++)
+            {
+                var values = new double[n];
+                for (int i = 0; i < n; i++)
+                {
+                    double u = random.NextDouble();
+                    values[i] = trial switch
+                    {
+                        0 => NormalSampler.Sample(random),
+                        1 => Math.Round(u * 5) - 2, // few distinct values, many ties
+                        2 => u < 0.1 ? -0.0 : u < 0.2 ? 0.0 : u < 0.25 ? double.PositiveInfinity : u < 0.3 ? double.NegativeInfinity : u - 0.5,
+                        _ => u < 0.5 ? 1e-30 * u : 1e30 * u, // wide range: most values in one bucket
+                    };
+                }
+
+                foreach (int own in new[] { 0, 1, n / 3, n / 2, n - 1, n }.Where(o => o >= 0 && o <= n).Distinct())
+                {
+                    var mask = new float[n];
+                    double mean = FourierMaskGenerator.Threshold(values, own, maxSoft, mask);
+                    Assert.That(mask, Is.EqualTo(ReferenceMask(values, own, maxSoft)), $"n {n} trial {trial} own {own}");
+                    Assert.That(mean, Is.EqualTo(FourierMaskGenerator.MaskMean(n, own, maxSoft)));
+                    Assert.That(mask.Select(m => (double)m).Sum() / n, Is.EqualTo(mean));
+                }
+            }
+        }
+    }
+
+    /// <summary>Sort every key, then weights by rank: the definition the bucketed threshold must reproduce.</summary>
+    private static float[] ReferenceMask(double[] values, int own, double maxSoft)
+    {
+        int n = values.Length;
+        ulong[] keys = [.. values.Select((v, i) => TopRanking.Key((float)v, i))];
+        Array.Sort(keys);
+        (int ones, int rampStart, int rampLength, int rampFrom, int rampTotal) = FourierMaskGenerator.Layout(n, own, maxSoft);
+        var mask = new float[n];
+        for (int r = 0; r < n; r++)
+        {
+            int index = TopRanking.IndexOf(keys[r]);
+            mask[index] = r < ones ? 1f
+                : r < rampStart + rampLength ? (float)FourierMaskGenerator.Ramp(rampStart - rampFrom + (r - rampStart), rampTotal)
+                : 0f;
+        }
+
+        return mask;
     }
 }
