@@ -212,7 +212,7 @@ public sealed class FourierMaskGenerator
             Span<double> re = rented.AsSpan(0, kept), im = rented.AsSpan(kept, kept);
             for (int j = 0; j < kept; j++)
             {
-                (double a, double b) = random is MixRandom concrete ? NormalPair(concrete) : NormalPair(random);
+                (double a, double b) = NormalSampler.SamplePair(random);
                 double s = _scale[_band.Bins[j]];
                 re[j] = s * a;
                 im[j] = s * b;
@@ -283,7 +283,7 @@ public sealed class FourierMaskGenerator
                 for (int k = 0; k < _half; k++)
                 {
                     // MixRandom is sealed: the direct overload inlines its generator (same numbers, faster).
-                    (double a, double b) = random is MixRandom concrete ? NormalPair(concrete) : NormalPair(random);
+                    (double a, double b) = NormalSampler.SamplePair(random);
                     double s = _scale[(p * _half) + k];
                     re[row + k] = s * a;
                     im[row + k] = s * b;
@@ -713,34 +713,4 @@ public sealed class FourierMaskGenerator
     /// <summary>linspace(1, 0, total)[j], rounded to a multiple of 2^−24 (exact in float, exact sums in double).</summary>
     internal static double Ramp(int j, int total) =>
         Math.Round((1.0 - ((double)j / (total - 1))) * 16_777_216.0) / 16_777_216.0;
-
-    private static (double A, double B) NormalPair(MixRandom random)
-    {
-        while (true)
-        {
-            double u = (2.0 * random.NextDouble()) - 1.0;
-            double v = (2.0 * random.NextDouble()) - 1.0;
-            double s = (u * u) + (v * v);
-            if (s > 0 && s < 1)
-            {
-                double f = Math.Sqrt(-2.0 * Math.Log(s) / s);
-                return (u * f, v * f);
-            }
-        }
-    }
-
-    private static (double A, double B) NormalPair(IMixRandom random)
-    {
-        while (true)
-        {
-            double u = (2.0 * random.NextDouble()) - 1.0;
-            double v = (2.0 * random.NextDouble()) - 1.0;
-            double s = (u * u) + (v * v);
-            if (s > 0 && s < 1)
-            {
-                double f = Math.Sqrt(-2.0 * Math.Log(s) / s);
-                return (u * f, v * f);
-            }
-        }
-    }
 }
