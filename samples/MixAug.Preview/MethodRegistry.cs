@@ -1,4 +1,5 @@
 using System.Globalization;
+using MixAug.Cpu;
 using MixAug.Planning;
 using MixAug.Transforms;
 

@@ -1,4 +1,5 @@
 using MixAug.Planning;
+using MixAug.Regions;
 
 namespace MixAug.Testing;
 
@@ -14,7 +15,7 @@ public static class FixedPlans
     public static MixPlan Identity(BatchShape shape)
     {
         int b = shape.BatchSize;
-        return new MixPlan(shape, Enumerable.Range(0, b).ToArray(), Enumerable.Repeat(1.0, b).ToArray(), Enumerable.Repeat<MixRegion>(MixRegion.Keep, b).ToArray(), "Identity");
+        return new MixPlan(shape.Spatial, Enumerable.Range(0, b).ToArray(), Enumerable.Repeat(1.0, b).ToArray(), Enumerable.Repeat<MixRegion>(MixRegion.Keep, b).ToArray(), "Identity");
     }
 
     /// <summary>Every sample blended with its flip partner (B − 1 − i) with the same lambda; an odd middle sample is kept.</summary>
@@ -31,7 +32,7 @@ public static class FixedPlans
     public static MixPlan Box(BatchShape shape, BoxRegion box)
     {
         ArgumentNullException.ThrowIfNull(box);
-        return Flipped(shape, _ => box.OwnShare(shape, 0), _ => box, "FixedBox");
+        return Flipped(shape, _ => box.OwnShare(shape.Spatial, 0), _ => box, "FixedBox");
     }
 
     /// <summary>Every sample takes pixels from its flip partner through the same mask; lambda is the mask's mean.</summary>
@@ -50,6 +51,6 @@ public static class FixedPlans
         int[] partners = Enumerable.Range(0, b).Select(i => b - 1 - i).ToArray();
         double[] lambdas = Enumerable.Range(0, b).Select(i => partners[i] == i ? 1.0 : lambda(i)).ToArray();
         MixRegion[] regions = Enumerable.Range(0, b).Select(i => partners[i] == i ? MixRegion.Keep : region(i)).ToArray();
-        return new MixPlan(shape, partners, lambdas, regions, name, PairingStrategy.Flip, LambdaMode.Batch);
+        return new MixPlan(shape.Spatial, partners, lambdas, regions, name, PairingStrategy.Flip, LambdaMode.Batch);
     }
 }

@@ -1,4 +1,5 @@
 using MixAug.Planning;
+using MixAug.Regions;
 using MixAug.Randomness;
 
 namespace MixAug.Testing;
@@ -72,8 +73,8 @@ public static class MixStatistics
         var cols = new List<double>();
         foreach (MixPlan plan in plans)
         {
-            int height = plan.Shape.Height;
-            int width = plan.Shape.Width;
+            int height = plan.Spatial.Height;
+            int width = plan.Spatial.Width;
             foreach (int i in IndependentSamples(plan))
             {
                 if (plan.Regions[i] is not BoxRegion box)
@@ -116,9 +117,10 @@ public static class MixStatistics
     /// amplitude falls as <c>|f|^-d</c> (FMix's low-frequency images), the slope is <c>-2d</c>.
     /// </summary>
     /// <remarks>Each image's 2D discrete Fourier transform is computed directly (O(H·W·(H + W)), fine for the small
-    /// images such a test uses), power is averaged over images and over the bins of each integer radius
-    /// <c>r = round(|f|·max(H, W))</c>, and a least-squares line is fitted to (log r, log power) for
-    /// <c>1 ≤ r ≤ min(H, W)/2</c>, skipping radii with no power (band-limited images).</remarks>
+    /// images such a test uses), power is averaged over images per frequency bin, bins that carry no power (below
+    /// 10⁻¹⁰ of the strongest bin: what a band-limited image such as FMix's leaves out, at float rounding level) are
+    /// dropped, the rest are averaged over each integer radius <c>r = round(|f|·max(H, W))</c>, and a least-squares line
+    /// is fitted to (log r, log power) for <c>1 ≤ r ≤ min(H, W)/2</c>.</remarks>
     /// <param name="images">Images of <paramref name="height"/> × <paramref name="width"/> values, row-major.</param>
     /// <param name="height">Image height.</param>
     /// <param name="width">Image width.</param>
@@ -130,8 +132,7 @@ public static class MixStatistics
         ArgumentOutOfRangeException.ThrowIfLessThan(height, 2);
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 2);
         int maxRadius = Math.Min(height, width) / 2;
-        var power = new double[maxRadius + 1];
-        var bins = new int[maxRadius + 1];
+        var binPower = new double[height * width];
         int count = 0;
         foreach (double[] image in images)
         {
@@ -140,13 +141,33 @@ public static class MixStatistics
                 throw new ArgumentException($"Image {count} has {image.Length} values; {height}x{width} = {height * width} are needed.", nameof(images));
             }
 
-            AddRadialPower(image, height, width, power, bins);
+            AddPower(image, height, width, binPower);
             count++;
         }
 
         if (count == 0)
         {
             throw new ArgumentException("No image was given.", nameof(images));
+        }
+
+        var power = new double[maxRadius + 1];
+        var bins = new int[maxRadius + 1];
+        double floor = binPower.Max() * 1e-10;
+        int extent = Math.Max(height, width);
+        for (int q = 0; q < height; q++)
+        {
+            for (int k = 0; k < width; k++)
+            {
+                double fy = Math.Min(q, height - q) / (double)height;
+                double fx = Math.Min(k, width - k) / (double)width;
+                int r = (int)Math.Round(Math.Sqrt((fx * fx) + (fy * fy)) * extent);
+                double p = binPower[(q * width) + k];
+                if (r >= 1 && r <= maxRadius && p > floor)
+                {
+                    power[r] += p;
+                    bins[r]++;
+                }
+            }
         }
 
         var x = new List<double>();
@@ -176,7 +197,7 @@ public static class MixStatistics
     /// Checks that <paramref name="images"/> have the power spectrum of <c>|f|^-decayPower</c> amplitude noise: the
     /// fitted slope (<see cref="PowerSpectrumSlope"/>) is within <paramref name="tolerance"/> of <c>-2·decayPower</c>.
     /// </summary>
-    /// <param name="images">Images of <paramref name="height"/> × <paramref name="width"/> values (for FMix: <c>FourierMaskGenerator.SampleLowFrequencyImage</c>).</param>
+    /// <param name="images">Images of <paramref name="height"/> × <paramref name="width"/> values (for FMix: <c>FourierNoise.Synthesize</c>).</param>
     /// <param name="height">Image height.</param>
     /// <param name="width">Image width.</param>
     /// <param name="decayPower">The configured decay power.</param>
@@ -194,7 +215,8 @@ public static class MixStatistics
         }
     }
 
-    private static void AddRadialPower(double[] image, int height, int width, double[] power, int[] bins)
+    /// <summary>Adds the power of every 2D frequency bin of <paramref name="image"/> to <paramref name="power"/> ([q][k]).</summary>
+    private static void AddPower(double[] image, int height, int width, double[] power)
     {
         // Rows first: a DFT of every row, then of every column of the result.
         var re = new double[height * width];
@@ -216,8 +238,6 @@ public static class MixStatistics
             }
         }
 
-        int maxRadius = power.Length - 1;
-        int extent = Math.Max(height, width);
         for (int k = 0; k < width; k++)
         {
             for (int q = 0; q < height; q++)
@@ -232,14 +252,7 @@ public static class MixStatistics
                     si += (ar * s) + (ai * c);
                 }
 
-                double fy = Math.Min(q, height - q) / (double)height;
-                double fx = Math.Min(k, width - k) / (double)width;
-                int r = (int)Math.Round(Math.Sqrt((fx * fx) + (fy * fy)) * extent);
-                if (r >= 1 && r <= maxRadius)
-                {
-                    power[r] += (sr * sr) + (si * si);
-                    bins[r]++;
-                }
+                power[(q * width) + k] += (sr * sr) + (si * si);
             }
         }
     }

@@ -17,7 +17,7 @@ public static class TensorMixAssert
 {
     /// <summary>Checks mixed images against the plan element by element (<see cref="MixAssert.PixelsFollowPlan(MixPlan, ReadOnlySpan{float}, ReadOnlySpan{float}, float)"/>).</summary>
     /// <param name="plan">The plan the output claims to follow.</param>
-    /// <param name="input">The batch before mixing, shaped as <c>plan.Shape</c>, on any device.</param>
+    /// <param name="input">The batch before mixing, <c>[B, …, spatial…]</c> (any trailing shape for keeps and blends), on any device.</param>
     /// <param name="output">The batch after mixing, same shape.</param>
     /// <param name="tolerance">Largest accepted difference for blended elements; 0 demands MixAug's exact float32 bits.</param>
     /// <exception cref="ArgumentException">A tensor's shape differs from the plan's.</exception>
@@ -26,7 +26,14 @@ public static class TensorMixAssert
     {
         ArgumentNullException.ThrowIfNull(plan);
         TorchSharpRuntime.EnsureLoadable();
-        MixAssert.PixelsFollowPlan(plan, Floats(input, plan.Shape.ToDimensions(), nameof(input)), Floats(output, plan.Shape.ToDimensions(), nameof(output)), tolerance);
+        ArgumentNullException.ThrowIfNull(input);
+        int[] dimensions = [.. input.shape.Select(d => (int)Math.Min(d, int.MaxValue))];
+        if (dimensions.Length == 0 || dimensions[0] != plan.BatchSize)
+        {
+            throw new ArgumentException($"input has shape [{string.Join(", ", input.shape)}]; the plan mixes a batch of {plan.BatchSize}.", nameof(input));
+        }
+
+        MixAssert.PixelsFollowPlan(plan, Floats(input, dimensions, nameof(input)), Floats(output, dimensions, nameof(output)), tolerance);
     }
 
     /// <summary>Checks dense targets against the plan (<see cref="MixAssert.TargetsFollowPlan"/>).</summary>

@@ -43,8 +43,7 @@ internal static class QuickBenchmark
         int sample = shape.SampleSize;
         var fmixElem = new FMix(alpha: 1.0, mode: LambdaMode.Element, granularity: MaskGranularity.PerGroup);
         var saliencyElem = new SaliencyMix(beta: 1.0, mode: LambdaMode.Element);
-        var maskGenerator = new FourierMaskGenerator(new BatchShape(1, 1, 224, 224));
-        var noise = new double[224 * 224];
+        var noise = new float[224 * 224];
         var oneMask = new float[224 * 224];
         var oneMap = new float[shape.PlaneSize];
         var maskRandom = new MixRandom(11);
@@ -65,7 +64,7 @@ internal static class QuickBenchmark
             ("tensorprimitives-lerp", "reference formulation: TensorPrimitives.Lerp per sample into a destination, one thread", () => LerpPerSample(src, dst, shape, lambda, sample)),
             ("plan-mixup-elem", "drawing a per-sample MixUp plan (partners, lambdas)", () => new MixUp(mode: LambdaMode.Element).CreatePlan(shape, random)),
             ("plan-cutmix-elem", "drawing a per-sample CutMix plan (partners, lambdas, boxes)", () => new CutMix(mode: LambdaMode.Element).CreatePlan(shape, random)),
-            ("fmix-mask-224", "one 224x224 FMix mask: spectrum, inverse real FFT, threshold at lambda 0.5, one thread", () => OneFourierMask(maskGenerator, maskRandom, noise, oneMask)),
+            ("fmix-mask-224", "one 224x224 FMix mask: spectrum, inverse real FFT, threshold at lambda 0.5, one thread", () => OneFourierMask(maskRandom, noise, oneMask)),
             ("fmix-elem-inplace", "FMix plan with a mask per sample (128 masks, parallel) + apply in place", () => CpuMixer.ApplyInPlace(fmixElem.CreatePlan(shape, random), dst)),
             ("saliency-spectral-residual-224", "spectral-residual saliency map of one 3x224x224 image, one thread", () => SpectralResidualSaliency.Default.ComputeMap(shape, src.AsSpan(0, sample), oneMap)),
             ("saliencymix-elem-inplace", "SaliencyMix plan with a map per sample (128 maps, parallel) + apply in place", () => CpuMixer.ApplyInPlace(saliencyElem.CreatePlan(shape, src, random), dst)),
@@ -182,10 +181,10 @@ internal static class QuickBenchmark
         return 0;
     }
 
-    private static void OneFourierMask(FourierMaskGenerator generator, IMixRandom random, double[] noise, float[] mask)
+    private static void OneFourierMask(IMixRandom random, float[] noise, float[] mask)
     {
-        generator.SampleLowFrequencyImage(random, noise);
-        FourierMaskGenerator.Threshold(noise, noise.Length / 2, 0.0, mask);
+        new FourierNoise(new SpatialShape(224, 224), 3.0, random.NextUInt64()).Synthesize(noise);
+        MaskThreshold.Apply(noise, noise.Length / 2, 0.0, mask);
     }
 
     private static void ParallelCopy(float[] src, float[] dst)

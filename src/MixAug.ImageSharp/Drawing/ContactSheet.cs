@@ -1,5 +1,6 @@
 using System.Globalization;
 using MixAug.Planning;
+using MixAug.Regions;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
@@ -30,7 +31,7 @@ public static class ContactSheet
 
     /// <summary>Draws a sheet from uint8 batches.</summary>
     /// <param name="plan">The plan that mixed <paramref name="sources"/> into <paramref name="mixed"/>.</param>
-    /// <param name="sources">The batch before mixing, planar <c>[B, C, H, W]</c> with 1 or 3 channels.</param>
+    /// <param name="sources">The batch before mixing, planar <c>[B, C, H, W]</c> with 1 or 3 channels over the plan's extent.</param>
     /// <param name="mixed">The batch after mixing, same shape.</param>
     /// <param name="tileCount">How many samples to show, from sample 0; null for all.</param>
     /// <param name="columns">Tiles per row; null for min(B, 4).</param>
@@ -42,14 +43,7 @@ public static class ContactSheet
     public static Image<Rgb24> Draw(
         MixPlan plan, ReadOnlySpan<byte> sources, ReadOnlySpan<byte> mixed, int? tileCount = null, int? columns = null, string? title = null)
     {
-        ArgumentNullException.ThrowIfNull(plan);
-        BatchShape shape = plan.Shape;
-        if (shape.SpatialRank != 2 || (shape.Channels != 1 && shape.Channels != 3))
-        {
-            throw new ArgumentException($"A contact sheet shows image batches [B, C, H, W] with 1 or 3 channels; the plan's shape is {shape}.", nameof(plan));
-        }
-
-        CheckLength(sources.Length, shape, nameof(sources));
+        BatchShape shape = ImageShape(plan, sources.Length, nameof(sources));
         CheckLength(mixed.Length, shape, nameof(mixed));
         int count = tileCount ?? shape.BatchSize;
         if (count < 1 || count > shape.BatchSize)
@@ -66,7 +60,7 @@ public static class ContactSheet
 
         for (int tile = 0; tile < count; tile++)
         {
-            DrawTile(canvas, layout, plan, sources, mixed, tile);
+            DrawTile(canvas, layout, shape, plan, sources, mixed, tile);
         }
 
         return canvas.ToImage();
@@ -86,9 +80,8 @@ public static class ContactSheet
     public static Image<Rgb24> Draw(
         MixPlan plan, ReadOnlySpan<float> sources, ReadOnlySpan<float> mixed, int? tileCount = null, int? columns = null, string? title = null)
     {
-        ArgumentNullException.ThrowIfNull(plan);
-        CheckLength(sources.Length, plan.Shape, nameof(sources));
-        CheckLength(mixed.Length, plan.Shape, nameof(mixed));
+        BatchShape shape = ImageShape(plan, sources.Length, nameof(sources));
+        CheckLength(mixed.Length, shape, nameof(mixed));
         return Draw(plan, ToBytes(sources), ToBytes(mixed), tileCount, columns, title);
     }
 
@@ -129,7 +122,8 @@ public static class ContactSheet
     {
         ArgumentNullException.ThrowIfNull(plan);
         string lambda = plan.Lambdas[sample].ToString("0.000", CultureInfo.InvariantCulture);
-        return [$"λ {lambda}", $"#{sample}+#{plan.Partners[sample]}", plan.Regions[sample].Kind.ToString()];
+        string sources = string.Join("+", plan.Sources(sample).ToArray().Select(s => $"#{s}"));
+        return [$"λ {lambda}", sources, plan.Regions[sample].Kind.ToString()];
     }
 
     /// <summary>The width of the self-coloured part of a label bar of <paramref name="width"/> pixels: round(λ·width), half to even.</summary>
@@ -138,10 +132,10 @@ public static class ContactSheet
     /// <returns>A value in [0, width].</returns>
     public static int SelfBarWidth(double lambda, int width) => (int)Math.Round(lambda * width, MidpointRounding.ToEven);
 
-    private static void DrawTile(PixelCanvas canvas, ContactSheetLayout layout, MixPlan plan, ReadOnlySpan<byte> sources, ReadOnlySpan<byte> mixed, int tile)
+    private static void DrawTile(PixelCanvas canvas, ContactSheetLayout layout, BatchShape shape, MixPlan plan, ReadOnlySpan<byte> sources, ReadOnlySpan<byte> mixed, int tile)
     {
-        BatchShape shape = plan.Shape;
-        int partner = plan.Partners[tile];
+        ReadOnlySpan<int> from = plan.Sources(tile);
+        int partner = from.Length > 1 ? from[1] : tile;
 
         Rectangle m = layout.MixedBounds(tile);
         using (Image<Rgb24> mixedImage = ImageBatch.ToImage(mixed, shape, tile))
@@ -179,56 +173,105 @@ public static class ContactSheet
         canvas.Copy(source, bounds.X, bounds.Y);
     }
 
-    /// <summary>Draws the region at thumbnail size: white where the sample keeps its own pixels, black where the partner's show.</summary>
+    /// <summary>
+    /// Draws the region at thumbnail size: white where the sample keeps its own pixels, black where the partner's show,
+    /// grey levels for soft masks and blends (λ), a blue outline around a box, and one colour per source for tiles.
+    /// </summary>
     private static void DrawRegion(PixelCanvas canvas, Rectangle bounds, MixPlan plan, int sample)
     {
-        BatchShape shape = plan.Shape;
-        MixRegion region = plan.Regions[sample];
-        var white = new Rgb24(255, 255, 255);
-        switch (region)
+        plan.Regions[sample].Accept(new RegionPanel(canvas, bounds, plan, sample));
+        canvas.Outline(new Rectangle(bounds.X - 1, bounds.Y - 1, bounds.Width + 2, bounds.Height + 2), new Rgb24(90, 90, 90));
+    }
+
+    /// <summary>The shape of an image batch under <paramref name="plan"/>: channels from the length; 1 or 3 of them.</summary>
+    private static BatchShape ImageShape(MixPlan plan, int length, string name)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        int plane = plan.Spatial.Size;
+        long perSample = length / plan.BatchSize;
+        if (plan.Spatial.Rank != 2 || length % plan.BatchSize != 0 || perSample % plane != 0 || (perSample / plane is not (1 or 3)))
         {
-            case BoxRegion box:
-            {
-                canvas.Fill(bounds, white);
-
-                // Scale the half-open box to the panel; keep at least one pixel so a thin box stays visible.
-                int top = bounds.Y + (box.Top * bounds.Height / shape.Height);
-                int left = bounds.X + (box.Left * bounds.Width / shape.Width);
-                int bottom = Math.Max(top + 1, bounds.Y + (box.Bottom * bounds.Height / shape.Height));
-                int right = Math.Max(left + 1, bounds.X + (box.Right * bounds.Width / shape.Width));
-                var area = Rectangle.FromLTRB(left, top, right, bottom);
-                canvas.Fill(area, new Rgb24(0, 0, 0));
-                canvas.Outline(area, PartnerColor);
-                break;
-            }
-
-            case MaskRegion mask:
-            {
-                ReadOnlySpan<float> weights = mask.Weights;
-                for (int y = 0; y < bounds.Height; y++)
-                {
-                    int sy = y * shape.Height / bounds.Height;
-                    for (int x = 0; x < bounds.Width; x++)
-                    {
-                        int sx = x * shape.Width / bounds.Width;
-                        byte v = ImageBatch.ToByte(weights[(sy * shape.Width) + sx]);
-                        canvas.Set(bounds.X + x, bounds.Y + y, new Rgb24(v, v, v));
-                    }
-                }
-
-                break;
-            }
-
-            default:
-            {
-                // Keep and blend: every pixel carries the same own share, λ.
-                byte v = ImageBatch.ToByte((float)plan.Lambdas[sample]);
-                canvas.Fill(bounds, new Rgb24(v, v, v));
-                break;
-            }
+            throw new ArgumentException(
+                $"A contact sheet shows image batches [B, C, H, W] with 1 or 3 channels; {name} has {length} elements for a plan of {plan.BatchSize} samples of {plan.Spatial}.",
+                name);
         }
 
-        canvas.Outline(new Rectangle(bounds.X - 1, bounds.Y - 1, bounds.Width + 2, bounds.Height + 2), new Rgb24(90, 90, 90));
+        return new BatchShape(plan.BatchSize, (int)(perSample / plane), plan.Spatial);
+    }
+
+    /// <summary>Draws each kind of region in the thumbnail panel; the compiler checks that every kind is drawn.</summary>
+    private sealed class RegionPanel(PixelCanvas canvas, Rectangle bounds, MixPlan plan, int sample) : IMixRegionVisitor<bool>
+    {
+        private static readonly Rgb24[] SlotColors = [new(255, 255, 255), new(0, 0, 0), new(78, 121, 167), new(225, 87, 89), new(89, 161, 79), new(237, 201, 72)];
+
+        public bool VisitKeep(KeepRegion region) => Uniform();
+
+        public bool VisitBlend(BlendRegion region) => Uniform();
+
+        public bool VisitBox(BoxRegion region)
+        {
+            SpatialShape shape = plan.Spatial;
+            canvas.Fill(bounds, SlotColors[0]);
+
+            // Scale the half-open box to the panel; keep at least one pixel so a thin box stays visible.
+            int top = bounds.Y + (region.Top * bounds.Height / shape.Height);
+            int left = bounds.X + (region.Left * bounds.Width / shape.Width);
+            int bottom = Math.Max(top + 1, bounds.Y + (region.Bottom * bounds.Height / shape.Height));
+            int right = Math.Max(left + 1, bounds.X + (region.Right * bounds.Width / shape.Width));
+            var area = Rectangle.FromLTRB(left, top, right, bottom);
+            canvas.Fill(area, SlotColors[1]);
+            canvas.Outline(area, PartnerColor);
+            return true;
+        }
+
+        public bool VisitMask(MaskRegion region) => Weights(region);
+
+        public bool VisitFourierMask(FourierMaskRegion region) => Weights(region);
+
+        public bool VisitSaliencyMask(SaliencyMaskRegion region) => Weights(region);
+
+        public bool VisitTiles(TileRegion region)
+        {
+            var slots = new byte[plan.Spatial.Size];
+            RegionRasterizer.WriteSlots(region, plan.Spatial, slots);
+            return Sampled(index => SlotColors[slots[index] % SlotColors.Length]);
+        }
+
+        /// <summary>Keep and blend: every pixel carries the same own share, λ.</summary>
+        private bool Uniform()
+        {
+            byte v = ImageBatch.ToByte((float)plan.Lambdas[sample]);
+            canvas.Fill(bounds, new Rgb24(v, v, v));
+            return true;
+        }
+
+        private bool Weights(MixRegion region)
+        {
+            var weights = new float[plan.Spatial.Size];
+            RegionRasterizer.WriteOwnWeights(region, plan.Spatial, plan.Lambdas[sample], weights);
+            return Sampled(index =>
+            {
+                byte v = ImageBatch.ToByte(weights[index]);
+                return new Rgb24(v, v, v);
+            });
+        }
+
+        /// <summary>Fills the panel by nearest sampling of a per-element colour.</summary>
+        private bool Sampled(Func<int, Rgb24> color)
+        {
+            SpatialShape shape = plan.Spatial;
+            for (int y = 0; y < bounds.Height; y++)
+            {
+                int sy = y * shape.Height / bounds.Height;
+                for (int x = 0; x < bounds.Width; x++)
+                {
+                    int sx = x * shape.Width / bounds.Width;
+                    canvas.Set(bounds.X + x, bounds.Y + y, color((sy * shape.Width) + sx));
+                }
+            }
+
+            return true;
+        }
     }
 
     private static byte[] ToBytes(ReadOnlySpan<float> values)

@@ -33,6 +33,7 @@ public static class TorchLabelMixer
     public static Tensor ToSoftTargets(MixPlan plan, Tensor labels, int classCount, double smoothing = 0)
     {
         TensorChecks.Labels(plan, labels, nameof(labels));
+        CheckClassCount(classCount);
         TorchSharpRuntime.EnsureLoadable();
         using DisposeScope scope = NewDisposeScope();
         float[] targets;
@@ -48,7 +49,15 @@ public static class TorchLabelMixer
             }
 
             float[] soft = labels.detach().cpu().to(ScalarType.Float32).contiguous().data<float>().ToArray();
-            targets = LabelMixer.ToSoftTargets(plan, soft, classCount, smoothing);
+            try
+            {
+                targets = LabelMixer.ToSoftTargets(plan, soft, classCount, smoothing);
+            }
+            catch (ArgumentException e) when (e.ParamName == "softLabels")
+            {
+                // The core names its span parameter; here the caller's parameter is the tensor.
+                throw new ArgumentException(e.Message.Replace(" (Parameter 'softLabels')", string.Empty, StringComparison.Ordinal).Replace("softLabels", "labels", StringComparison.Ordinal), nameof(labels), e);
+            }
         }
 
         return tensor(targets, [plan.BatchSize, classCount], ScalarType.Float32, labels.device).MoveToOuterDisposeScope();
@@ -68,6 +77,7 @@ public static class TorchLabelMixer
     public static CompactTargetTensors ToCompact(MixPlan plan, Tensor labels, int classCount)
     {
         TensorChecks.Labels(plan, labels, nameof(labels));
+        CheckClassCount(classCount);
         if (labels.dtype != ScalarType.Int64)
         {
             throw new ArgumentException($"Compact targets need int64 class indices [B]; labels have dtype {labels.dtype}.", nameof(labels));
@@ -81,6 +91,14 @@ public static class TorchLabelMixer
         Tensor b = tensor(compact.IndexB.ToArray().Select(v => (long)v).ToArray(), ScalarType.Int64, device);
         Tensor lambda = tensor(compact.Lambda.ToArray(), ScalarType.Float32, device);
         return new CompactTargetTensors(a.MoveToOuterDisposeScope(), b.MoveToOuterDisposeScope(), lambda.MoveToOuterDisposeScope());
+    }
+
+    private static void CheckClassCount(int classCount)
+    {
+        if (classCount < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(classCount), classCount, $"classCount must be at least 1; it was {classCount}.");
+        }
     }
 
     private static int[] ReadIndices(Tensor labels, int classCount)

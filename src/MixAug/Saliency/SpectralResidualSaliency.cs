@@ -17,7 +17,9 @@ namespace MixAug.Saliency;
 /// minus its 3×3 mean (replicated borders): the spectral residual R; (5) exp(R) with the original phase
 /// (F/|F|, or 1 where |F| is below the floor); (6) inverse FFT, squared magnitude; (7) separable Gaussian blur,
 /// σ = <see cref="BlurSigma"/> cells, radius ⌈3σ⌉, replicated borders; (8) min–max normalisation to [0, 1], a
-/// constant map becoming all 0 (no 0/0); a flat grid after step 2 gives an all-0 map directly; (9) bilinear upsampling (half-pixel centres, clamped) to the image size.</para>
+/// constant map becoming all 0 (no 0/0); a flat grid after step 2 gives an all-0 map directly. Steps 1–8 give the
+/// grid (<see cref="ComputeGrid"/>); (9) the map is its bilinear upsampling (half-pixel centres, clamped) to the image
+/// size (<see cref="SaliencyMaps.Upsample"/>).</para>
 /// <para>Multiplying an image by a constant c &gt; 0 adds log c to every L, which the local mean removes, so the
 /// map is invariant up to rounding (the floor in step 4 is relative for the same reason).</para>
 /// </remarks>
@@ -25,17 +27,22 @@ namespace MixAug.Saliency;
 public sealed class SpectralResidualSaliency : ISaliencySource
 {
     /// <summary>Creates the source.</summary>
-    /// <param name="resolution">Side of the square working grid, at least 4 (Hou and Zhang and OpenCV use 64).</param>
-    /// <param name="blurSigma">Gaussian blur σ in grid cells; finite and greater than 0 (default 2.5).</param>
+    /// <param name="resolution">Side of the square working grid, in [4, <see cref="MaxResolution"/>] (Hou and Zhang and OpenCV use 64).</param>
+    /// <param name="blurSigma">Gaussian blur σ in grid cells, in (0, resolution] (default 2.5).</param>
     /// <exception cref="ArgumentOutOfRangeException">A parameter is out of range.</exception>
     public SpectralResidualSaliency(int resolution = 64, double blurSigma = 2.5)
     {
-        if (resolution < 4)
+        if (resolution < 4 || resolution > MaxResolution)
         {
-            throw new ArgumentOutOfRangeException(nameof(resolution), resolution, $"resolution must be at least 4; it was {resolution}.");
+            throw new ArgumentOutOfRangeException(nameof(resolution), resolution, $"resolution must lie in [4, {MaxResolution}]; it was {resolution}.");
         }
 
         Guard.PositiveFinite(blurSigma);
+        if (blurSigma > resolution)
+        {
+            // A wider blur flattens the whole grid anyway, and its kernel would outgrow memory.
+            throw new ArgumentOutOfRangeException(nameof(blurSigma), blurSigma, $"blurSigma must lie in (0, resolution = {resolution}]; it was {blurSigma}.");
+        }
         Resolution = resolution;
         BlurSigma = blurSigma;
         int radius = (int)Math.Ceiling(3 * blurSigma);
@@ -54,8 +61,14 @@ public sealed class SpectralResidualSaliency : ISaliencySource
 
     private readonly double[] _kernel;
 
+    /// <summary>The largest grid side accepted: 1024 (a million cells, beyond any image a saliency grid is for).</summary>
+    public const int MaxResolution = 1024;
+
     /// <summary>The shared default instance: 64×64 grid, σ = 2.5.</summary>
     public static SpectralResidualSaliency Default { get; } = new();
+
+    /// <summary>The normalised Gaussian blur taps, radius ⌈3σ⌉ (for backends that compute the grid elsewhere).</summary>
+    internal ReadOnlySpan<double> BlurKernel => _kernel;
 
     /// <summary>Side of the square grid the residual is computed on.</summary>
     public int Resolution { get; }
@@ -64,16 +77,37 @@ public sealed class SpectralResidualSaliency : ISaliencySource
     public double BlurSigma { get; }
 
     /// <inheritdoc />
-    /// <exception cref="ArgumentException">The shape is not an image shape (spatial rank 2), or a buffer has the wrong length.</exception>
+    public (int Height, int Width) GridSize(SpatialShape spatial) => (Resolution, Resolution);
+
+    /// <summary>Computes the saliency map of one image: <see cref="ComputeGrid"/>, then <see cref="SaliencyMaps.Upsample"/>.</summary>
+    /// <param name="shape">The batch shape (spatial rank 2).</param>
+    /// <param name="sample">One image, <c>[C, H, W]</c>.</param>
+    /// <param name="map">Receives H·W values in [0, 1].</param>
+    /// <exception cref="ArgumentException">The shape is not an image shape, or a buffer has the wrong length.</exception>
     public void ComputeMap(BatchShape shape, ReadOnlySpan<float> sample, Span<float> map)
     {
-        if (shape.SpatialRank != 2)
-        {
-            throw new ArgumentException($"Spectral-residual saliency needs images (spatial rank 2); the batch {shape} has spatial rank {shape.SpatialRank}.", nameof(shape));
-        }
-
-        Guard.Length(sample.Length, shape.SampleSize, nameof(sample), $"one sample of a {shape} batch");
+        CheckImage(shape);
         Guard.Length(map.Length, shape.PlaneSize, nameof(map), $"one plane of a {shape} batch");
+        float[] grid = ArrayPool<float>.Shared.Rent(Resolution * Resolution);
+        try
+        {
+            Span<float> cells = grid.AsSpan(0, Resolution * Resolution);
+            ComputeGrid(shape, sample, cells);
+            SaliencyMaps.Upsample(cells, Resolution, Resolution, shape.Spatial, map);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(grid);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException">The shape is not an image shape (spatial rank 2), or a buffer has the wrong length.</exception>
+    public void ComputeGrid(BatchShape shape, ReadOnlySpan<float> sample, Span<float> grid)
+    {
+        CheckImage(shape);
+        Guard.Length(sample.Length, shape.SampleSize, nameof(sample), $"one sample of a {shape} batch");
+        Guard.Length(grid.Length, (long)Resolution * Resolution, nameof(grid), $"a {Resolution}x{Resolution} grid");
         int h = shape.Height, w = shape.Width, c = shape.Channels, r = Resolution, cells = r * r;
         double[] rented = ArrayPool<double>.Shared.Rent((h * r) + (3 * cells) + Math.Max(h, w));
         try
@@ -146,7 +180,7 @@ public sealed class SpectralResidualSaliency : ISaliencySource
 
             if (!(gridMax > gridMin))
             {
-                map.Clear(); // a flat image has no salient region (and no spectrum to take a residual of)
+                grid.Clear(); // a flat image has no salient region (and no spectrum to take a residual of)
                 return;
             }
 
@@ -280,54 +314,32 @@ public sealed class SpectralResidualSaliency : ISaliencySource
             double scale = range > 0 && double.IsFinite(range) ? 1.0 / range : 0.0;
             for (int k = 0; k < cells; k++)
             {
-                re[k] = scale == 0 ? 0 : (re[k] - min) * scale;
-            }
-
-            // (9) bilinear, half-pixel centres: column taps once, then one pass per row.
-            int[] x0s = ArrayPool<int>.Shared.Rent(w);
-            float[] fxs = ArrayPool<float>.Shared.Rent(w);
-            float[] top = ArrayPool<float>.Shared.Rent(r);
-            try
-            {
-                for (int x = 0; x < w; x++)
-                {
-                    double sx = Math.Clamp(((x + 0.5) * r / w) - 0.5, 0, r - 1);
-                    int x0 = Math.Min((int)sx, r - 2);
-                    x0s[x] = x0;
-                    fxs[x] = (float)(sx - x0);
-                }
-
-                Span<float> lerped = top.AsSpan(0, r);
-                for (int y = 0; y < h; y++)
-                {
-                    double sy = Math.Clamp(((y + 0.5) * r / h) - 0.5, 0, r - 1);
-                    int y0 = Math.Min((int)sy, r - 2);
-                    double fy = sy - y0;
-                    ReadOnlySpan<double> a = re.Slice(y0 * r, r), b = re.Slice((y0 + 1) * r, r);
-                    for (int j = 0; j < r; j++)
-                    {
-                        lerped[j] = (float)(a[j] + ((b[j] - a[j]) * fy));
-                    }
-
-                    Span<float> output = map.Slice(y * w, w);
-                    for (int x = 0; x < w; x++)
-                    {
-                        int x0 = x0s[x];
-                        float l = lerped[x0];
-                        output[x] = l + ((lerped[x0 + 1] - l) * fxs[x]);
-                    }
-                }
-            }
-            finally
-            {
-                ArrayPool<int>.Shared.Return(x0s);
-                ArrayPool<float>.Shared.Return(fxs);
-                ArrayPool<float>.Shared.Return(top);
+                grid[k] = scale == 0 ? 0f : (float)((re[k] - min) * scale);
             }
         }
         finally
         {
             ArrayPool<double>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>Equal when the resolution and the blur are equal: equal sources share one computation per batch.</summary>
+    /// <param name="obj">Another object.</param>
+    /// <returns>True for a spectral-residual source with the same parameters.</returns>
+    public override bool Equals(object? obj) =>
+        obj is SpectralResidualSaliency other && other.Resolution == Resolution && other.BlurSigma.Equals(BlurSigma);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Resolution, BlurSigma);
+
+    /// <inheritdoc />
+    public override string ToString() => $"SpectralResidualSaliency(resolution {Resolution}, blurSigma {BlurSigma.ToString(System.Globalization.CultureInfo.InvariantCulture)})";
+
+    private static void CheckImage(BatchShape shape)
+    {
+        if (shape.SpatialRank != 2)
+        {
+            throw new ArgumentException($"Spectral-residual saliency needs images (spatial rank 2); the batch {shape} has spatial rank {shape.SpatialRank}.", nameof(shape));
         }
     }
 
@@ -354,7 +366,7 @@ public sealed class SpectralResidualSaliency : ISaliencySource
     /// Area-average weights from <paramref name="source"/> samples to <paramref name="target"/> cells: cell j covers
     /// [j·s, (j+1)·s) with s = source/target; weights are overlaps / s. Fixed tap count per cell (padded with 0).
     /// </summary>
-    private static (int[] Start, double[] Weights, int Taps) AreaWeights(int source, int target)
+    internal static (int[] Start, double[] Weights, int Taps) AreaWeights(int source, int target)
     {
         double s = (double)source / target;
         int taps = (int)Math.Ceiling(s) + 1;

@@ -2,6 +2,7 @@ using MixAug.Cpu;
 using MixAug.ImageSharp.Drawing;
 using MixAug.ImageSharp.Tests.Support;
 using MixAug.Planning;
+using MixAug.Regions;
 using MixAug.Randomness;
 using MixAug.Testing;
 using MixAug.Transforms;

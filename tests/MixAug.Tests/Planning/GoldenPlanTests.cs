@@ -1,3 +1,5 @@
+using MixAug.Cpu;
+using MixAug.Masks;
 using MixAug.Planning;
 using MixAug.Randomness;
 using MixAug.Transforms;
@@ -21,23 +23,43 @@ public class GoldenPlanTests
         yield return new TestCaseData(new CutMix(alpha: 1.0, mode: LambdaMode.Pair), "cutmix-pair");
         yield return new TestCaseData(new CutMix(minRatio: 0.2, maxRatio: 0.8, mode: LambdaMode.Element, pairing: PairingStrategy.Roll), "cutmix-minmax-roll");
         yield return new TestCaseData(new MixChoice((new MixUp(0.8, mode: LambdaMode.Element), 0.5), (new CutMix(1.0, mode: LambdaMode.Element), 0.5)), "choice");
+        yield return new TestCaseData(new FMix(mode: LambdaMode.Element, granularity: MaskGranularity.PerBatch, pairing: PairingStrategy.Permutation), "fmix-per-batch");
+        yield return new TestCaseData(new FMix(mode: LambdaMode.Element, granularity: MaskGranularity.PerGroup, maxSoft: 0.1), "fmix-per-group-soft");
+        yield return new TestCaseData(new FMix(mode: LambdaMode.Pair, granularity: MaskGranularity.PerGroup, spectrum: FourierSpectrum.Reference), "fmix-reference");
+        yield return new TestCaseData(new SaliencyMix(mode: LambdaMode.Element, pairing: PairingStrategy.Permutation), "saliencymix-box");
+        yield return new TestCaseData(new SaliencyMix(mode: LambdaMode.Pair, region: SaliencyRegion.Mask), "saliencymix-mask");
     }
 
-    // Recorded from the first implementation (2026-11-26), after its values were checked by the hand-derived draw
-    // order tests in MixUpTests and CutMixTests.
+    /// <summary>A fixed batch for the methods that read pixels: the generator's uniforms, seed 7.</summary>
+    private static float[] Pixels()
+    {
+        var random = new MixRandom(7);
+        return [.. Enumerable.Range(0, Shape.ElementCount).Select(_ => (float)random.NextDouble())];
+    }
+
+    // The MixUp, CutMix and choice values were recorded from the first implementation (2026-11-26), after its values
+    // were checked by the hand-derived draw order tests in MixUpTests and CutMixTests, and re-recorded once for plan
+    // format 2 (2026-11-30): the plans' content is unchanged, only the JSON header moved from "shape" to "batch" and
+    // "spatial". FMix and SaliencyMix were first recorded then, after the draw-order tests in FMixTests and
+    // SaliencyMixTests.
     [TestCaseSource(nameof(Cases))]
     public void FingerprintIsStable(IMixTransform transform, string name)
     {
-        string fingerprint = MixPlanJson.Fingerprint(transform.CreatePlan(Shape, MixRandom.ForBatch(20261126, 3, 14)));
-        Assert.That(fingerprint, Is.EqualTo(Expected[name]), MixPlanJson.Serialize(transform.CreatePlan(Shape, MixRandom.ForBatch(20261126, 3, 14))));
+        MixPlan plan = transform.CreatePlan(Shape, Pixels(), MixRandom.ForBatch(20261126, 3, 14));
+        Assert.That(MixPlanJson.Fingerprint(plan), Is.EqualTo(Expected[name]), MixPlanJson.Serialize(plan));
     }
 
     private static readonly Dictionary<string, string> Expected = new()
     {
-        ["mixup-batch"] = "c28c52d16664b0039c636aed4773d03f2e96b9d60f0fc6d676035f3f49c98327",
-        ["mixup-elem-perm"] = "d70a805215890751e248c5c9200d0fd92c8c8c92eafe6f7fc7c99a91f7c94c53",
-        ["cutmix-pair"] = "e8f047e1119994376005385182ab194fb22c353c2db689c99ae5d4895146e1cc",
-        ["cutmix-minmax-roll"] = "09feea66552a32d2e7cca42a4a2ddbca3ad2538bad3355d1bfbdd96116062038",
-        ["choice"] = "b23b0b9780695a95cd5c368ca4ff4105a8d681284585eec152beb2668d073a9c",
+        ["mixup-batch"] = "849344cda7c299b37f315b74ad2702e79cee17f2bc4ff5798f562478f6c25473",
+        ["mixup-elem-perm"] = "e3faf7296f051d5c541b28b872cd325ce4ea76d4b9cc866f615acd4547472443",
+        ["cutmix-pair"] = "c44b685b575e974c82fac2aca77e62fbe52add5078b75bd798d6571bfb6a2966",
+        ["cutmix-minmax-roll"] = "4aecf50afe658eedb41db6077e5fd182a74747e29485b99523b6bf13bfeaeb50",
+        ["choice"] = "0883462e6796327bc0684482a0e496dea5d289af3f74cdcfbcf3388acd40ace0",
+        ["fmix-per-batch"] = "9e287472839087783e54557fed599bd334e093ee1c52c3afe5f61745c2e46ec3",
+        ["fmix-per-group-soft"] = "38005523425f9a59fb88b2d4afe179f6f873dc5c4a6afb61a5707ebade8e0607",
+        ["fmix-reference"] = "924a2d1a53c27042a4d33d99af17c1174d25cd448471ee5979968275bb4e5fe3",
+        ["saliencymix-box"] = "534e0f2ad020a5055f6865cd1b72a7dd748a0ab2cb98680bb055db34d91a0c85",
+        ["saliencymix-mask"] = "de29edf0f39cc583c912301bc8f70df858976d0eb3d5de5d295f60caade8da18",
     };
 }

@@ -1,4 +1,5 @@
 using MixAug.Planning;
+using MixAug.Regions;
 using MixAug.Randomness;
 using MixAug.Transforms;
 
@@ -11,9 +12,9 @@ public class MixPlanJsonTests
     {
         var shape = new BatchShape(3, 1, 2, 2);
         var mask = new MaskRegion([1, 0, 0.5f, 1]);
-        var plan = new MixPlan(shape, [2, 1, 0], [0.75, 1, 0.625], [new BoxRegion(0, 0, 1, 1), MixRegion.Keep, mask], "Test", PairingStrategy.Flip, LambdaMode.Element);
+        var plan = new MixPlan(shape.Spatial, [2, 1, 0], [0.75, 1, 0.625], [new BoxRegion(0, 0, 1, 1), MixRegion.Keep, mask], "Test", PairingStrategy.Flip, LambdaMode.Element);
         Assert.That(MixPlanJson.Serialize(plan), Is.EqualTo(
-            "{\"format\":\"mixaug-plan/1\",\"transform\":\"Test\",\"pairing\":\"Flip\",\"mode\":\"Element\",\"shape\":[3,1,2,2]," +
+            "{\"format\":\"mixaug-plan/2\",\"transform\":\"Test\",\"pairing\":\"Flip\",\"mode\":\"Element\",\"batch\":3,\"spatial\":[2,2]," +
             "\"masks\":[[1,0,0.5,1]]," +
             "\"samples\":[{\"partner\":2,\"lambda\":0.75,\"region\":\"box\",\"box\":[0,0,1,1]}," +
             "{\"partner\":1,\"lambda\":1,\"region\":\"keep\"}," +
@@ -38,7 +39,8 @@ public class MixPlanJsonTests
             MixPlan back = MixPlanJson.Parse(json);
             Assert.That(MixPlanJson.Serialize(back), Is.EqualTo(json));
             Assert.That(back.Lambdas.ToArray(), Is.EqualTo(plan.Lambdas.ToArray()));
-            Assert.That(back.Shape, Is.EqualTo(plan.Shape));
+            Assert.That(back.Spatial, Is.EqualTo(plan.Spatial));
+            Assert.That(back.BatchSize, Is.EqualTo(plan.BatchSize));
             Assert.That(back.TransformName, Is.EqualTo(plan.TransformName));
         }
     }
@@ -48,7 +50,7 @@ public class MixPlanJsonTests
     {
         var shape = new BatchShape(2, 1, 1, 2);
         var mask = new MaskRegion([1, 0]);
-        var plan = new MixPlan(shape, [1, 0], [0.5, 0.5], [mask, mask]);
+        var plan = new MixPlan(shape.Spatial, [1, 0], [0.5, 0.5], [mask, mask]);
         string json = MixPlanJson.Serialize(plan);
         Assert.That(json, Does.Contain("\"masks\":[[1,0]]"));
         MixPlan back = MixPlanJson.Parse(json);
@@ -57,9 +59,18 @@ public class MixPlanJsonTests
 
     [TestCase("not json")]
     [TestCase("{\"format\":\"other/1\"}")]
-    [TestCase("{\"format\":\"mixaug-plan/1\",\"transform\":\"x\",\"pairing\":\"Flip\",\"mode\":\"Batch\",\"shape\":[1,1,1,1],\"masks\":[],\"samples\":[{\"partner\":0,\"lambda\":1,\"region\":\"spiral\"}]}")]
-    [TestCase("{\"format\":\"mixaug-plan/1\",\"transform\":\"x\",\"pairing\":\"Sideways\",\"mode\":\"Batch\",\"shape\":[1,1,1,1],\"masks\":[],\"samples\":[{\"partner\":0,\"lambda\":1,\"region\":\"keep\"}]}")]
-    [TestCase("{\"format\":\"mixaug-plan/1\",\"transform\":\"x\",\"pairing\":\"Flip\",\"mode\":\"Batch\",\"shape\":[2,1,1,1],\"masks\":[],\"samples\":[{\"partner\":1,\"lambda\":1,\"region\":\"mask\",\"mask\":3}, {\"partner\":0,\"lambda\":1,\"region\":\"keep\"}]}")]
+    [TestCase("{\"format\":\"mixaug-plan/1\",\"transform\":\"x\",\"pairing\":\"Flip\",\"mode\":\"Batch\",\"shape\":[1,1,1,1],\"masks\":[],\"samples\":[{\"partner\":0,\"lambda\":1,\"region\":\"keep\"}]}")]
+    [TestCase("{\"format\":\"mixaug-plan/2\",\"transform\":\"x\",\"pairing\":\"Flip\",\"mode\":\"Batch\",\"batch\":1,\"spatial\":[1,1],\"samples\":[{\"partner\":0,\"lambda\":1,\"region\":\"spiral\"}]}")]
+    [TestCase("{\"format\":\"mixaug-plan/2\",\"transform\":\"x\",\"pairing\":\"Sideways\",\"mode\":\"Batch\",\"batch\":1,\"spatial\":[1,1],\"samples\":[{\"partner\":0,\"lambda\":1,\"region\":\"keep\"}]}")]
+    [TestCase("{\"format\":\"mixaug-plan/2\",\"transform\":\"x\",\"pairing\":\"Flip, Roll\",\"mode\":\"Batch\",\"batch\":1,\"spatial\":[1,1],\"samples\":[{\"partner\":0,\"lambda\":1,\"region\":\"keep\"}]}")]
+    [TestCase("{\"format\":\"mixaug-plan/2\",\"transform\":\"x\",\"pairing\":\"0\",\"mode\":\"Batch\",\"batch\":1,\"spatial\":[1,1],\"samples\":[{\"partner\":0,\"lambda\":1,\"region\":\"keep\"}]}")]
+    [TestCase("{\"format\":\"mixaug-plan/2\",\"transform\":\"x\",\"pairing\":\"Flip\",\"mode\":\"99\",\"batch\":1,\"spatial\":[1,1],\"samples\":[{\"partner\":0,\"lambda\":1,\"region\":\"keep\"}]}")]
+    [TestCase("{\"format\":\"mixaug-plan/2\",\"transform\":\"x\",\"pairing\":\"Flip\",\"mode\":\"Batch\",\"batch\":2,\"spatial\":[1,1],\"samples\":[{\"partner\":1,\"lambda\":1,\"region\":\"mask\",\"mask\":3}, {\"partner\":0,\"lambda\":1,\"region\":\"keep\"}]}")]
+    [TestCase("{\"format\":\"mixaug-plan/2\",\"transform\":\"x\",\"pairing\":\"Flip\",\"mode\":\"Batch\",\"batch\":2,\"spatial\":[1,1],\"samples\":[{\"partner\":0,\"lambda\":1,\"region\":\"keep\"}]}")]
+    [TestCase("{\"format\":\"mixaug-plan/2\",\"transform\":\"x\",\"pairing\":\"Flip\",\"mode\":\"Batch\",\"batch\":1,\"spatial\":[0,1],\"samples\":[{\"partner\":0,\"lambda\":1,\"region\":\"keep\"}]}")]
+    [TestCase("{\"format\":\"mixaug-plan/2\",\"transform\":\"x\",\"pairing\":\"Flip\",\"mode\":\"Batch\",\"batch\":1,\"spatial\":[1,1],\"noises\":[{\"seed\":-1,\"decay\":3,\"spectrum\":\"paper\"}],\"samples\":[{\"partner\":0,\"lambda\":1,\"region\":\"keep\"}]}")]
+    [TestCase("{\"format\":\"mixaug-plan/2\",\"transform\":\"x\",\"pairing\":\"Flip\",\"mode\":\"Batch\",\"batch\":1,\"spatial\":[1,1],\"noises\":[{\"seed\":1,\"decay\":3,\"spectrum\":\"pink\"}],\"samples\":[{\"partner\":0,\"lambda\":1,\"region\":\"keep\"}]}")]
+    [TestCase("{\"format\":\"mixaug-plan/2\",\"transform\":\"x\",\"pairing\":\"Flip\",\"mode\":\"Batch\",\"batch\":2,\"spatial\":[4,4],\"saliency\":[{\"source\":\"s\",\"grid\":[2,2],\"maps\":[[1,\"AAAA\"]]}],\"samples\":[{\"partner\":1,\"lambda\":0.5,\"region\":\"saliency\",\"saliency\":0,\"map\":1,\"own\":8},{\"partner\":0,\"lambda\":1,\"region\":\"keep\"}]}")]
     public void RejectsMalformedDocuments(string json)
     {
         Assert.Throws<FormatException>(() => MixPlanJson.Parse(json));
@@ -68,8 +79,8 @@ public class MixPlanJsonTests
     [Test]
     public void InvalidPlansInWellFormedDocumentsAreRejectedByThePlan()
     {
-        const string json = "{\"format\":\"mixaug-plan/1\",\"transform\":\"x\",\"pairing\":\"Flip\",\"mode\":\"Batch\",\"shape\":[2,1,1,1],\"masks\":[],\"samples\":[{\"partner\":0,\"lambda\":0.5,\"region\":\"blend\"},{\"partner\":0,\"lambda\":1,\"region\":\"keep\"}]}";
+        const string json = "{\"format\":\"mixaug-plan/2\",\"transform\":\"x\",\"pairing\":\"Flip\",\"mode\":\"Batch\",\"batch\":2,\"spatial\":[1,1],\"samples\":[{\"partner\":0,\"lambda\":0.5,\"region\":\"blend\"},{\"partner\":0,\"lambda\":1,\"region\":\"keep\"}]}";
         var e = Assert.Throws<ArgumentException>(() => MixPlanJson.Parse(json));
-        Assert.That(e!.Message, Does.Contain("Sample 0 is paired with 0"));
+        Assert.That(e!.Message, Does.Contain("Sample 0 has sources [0, 0]"));
     }
 }

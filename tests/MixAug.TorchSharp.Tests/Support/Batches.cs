@@ -1,4 +1,5 @@
 using MixAug.Randomness;
+using MixAug.Regions;
 
 namespace MixAug.TorchSharp.Tests.Support;
 
@@ -57,7 +58,7 @@ internal static class Batches
                     int bottom = Math.Max(1, shape.Height / 2);
                     var box = new BoxRegion(0, 1, bottom, shape.Width);
                     regions[i] = box;
-                    lambdas[i] = box.OwnShare(shape, 0);
+                    lambdas[i] = box.OwnShare(shape.Spatial, 0);
                     break;
                 default:
                     var weights = new float[shape.PlaneSize];
@@ -73,6 +74,6 @@ internal static class Batches
             }
         }
 
-        return new MixPlan(shape, partners, lambdas, regions);
+        return new MixPlan(shape.Spatial, partners, lambdas, regions);
     }
 }
