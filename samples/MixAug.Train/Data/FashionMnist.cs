@@ -24,7 +24,7 @@ public sealed class FashionMnist
         $"Fashion-MNIST is four files in one folder: {string.Join(", ", FileNames)}, each gzip-compressed (.gz) or not. "
         + "Get them from https://github.com/zalandoresearch/fashion-mnist (folder data/fashion), "
         + "from Debian's package dataset-fashion-mnist (installs /usr/share/datasets/fashion-mnist), "
-        + "or with TorchVision's torchvision.datasets.FashionMNIST(root, train: true, download: true) (writes ROOT/fashion-mnist). "
+        + "or with TorchVision's torchvision.datasets.FashionMNIST(ROOT, train: true, download: true), which writes them to ROOT/fashion-mnist. "
         + "Checksums: docs/training.md.";
 
     private FashionMnist(LabelledImages train, LabelledImages test)
