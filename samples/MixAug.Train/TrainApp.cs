@@ -27,7 +27,7 @@ internal static class TrainApp
                 return 0;
             }
 
-            data = FashionMnist.Load(DataFolder(options), options.Limit);
+            data = FashionMnist.Load(FashionMnistFolder.Resolve(options.Data, Environment.GetEnvironmentVariable), options.Limit);
         }
         catch (Exception e) when (e is UsageException or IOException or InvalidDataException)
         {
@@ -37,7 +37,7 @@ internal static class TrainApp
 
         TorchSharpRuntime.EnsureLoadable();
         torch.set_num_threads(Environment.ProcessorCount);
-        stdout.WriteLine($"Fashion-MNIST: {data.Train.Count} training and {data.Test.Count} test images; {options.Epochs} epochs, batch {options.BatchSize}, seed {options.Seed}.");
+        stdout.WriteLine($"Fashion-MNIST: {data.Train.Count} training and {data.Test.Count} test images; {Plural(options.Epochs, "epoch")}, batch {options.BatchSize}, seed {options.Seed}.");
         string[] mixes = options.Compare ? TrainOptions.Mixes : [options.Mix];
         var runs = new List<RunResult>();
 
@@ -131,37 +131,6 @@ internal static class TrainApp
         return new RunResult(mix, result.Epochs);
     }
 
-    private static string DataFolder(TrainOptions options)
-    {
-        if (options.Data is not null)
-        {
-            return options.Data;
-        }
-
-        foreach (string candidate in new[] { Path.Combine(RepositoryRoot() ?? ".", "..", "shared", "data", "fashion-mnist"), "/usr/share/datasets/fashion-mnist" })
-        {
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new UsageException("No Fashion-MNIST folder found: pass --data DIR (../shared/data/fashion-mnist beside the repository and /usr/share/datasets/fashion-mnist were tried).");
-    }
-
-    private static string? RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "MixAug.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        return null;
-    }
-
     private static void WriteJson(string path, TrainOptions options, List<RunResult> runs)
     {
         var report = runs.Select(r => new
@@ -187,7 +156,7 @@ internal static class TrainApp
     {
         var lines = new List<string>
         {
-            $"Fashion-MNIST, {data.Train.Count} training images, {options.Epochs} epochs, batch {options.BatchSize}, Adam lr {options.LearningRate.ToString(CultureInfo.InvariantCulture)}, seed {options.Seed}.",
+            $"Fashion-MNIST, {data.Train.Count} training images, {Plural(options.Epochs, "epoch")}, batch {options.BatchSize}, Adam lr {options.LearningRate.ToString(CultureInfo.InvariantCulture)}, seed {options.Seed}.",
             string.Empty,
             "| mix | test accuracy | test loss | ECE (15 bins) | best accuracy (epoch) | seconds per epoch |",
             "| --- | ---: | ---: | ---: | ---: | ---: |",
@@ -203,6 +172,9 @@ internal static class TrainApp
 
         return string.Join('\n', lines) + '\n';
     }
+
+    /// <summary>"1 epoch", "10 epochs".</summary>
+    internal static string Plural(int count, string noun) => string.Create(CultureInfo.InvariantCulture, $"{count} {noun}{(count == 1 ? string.Empty : "s")}");
 }
 
 /// <summary>The epochs of one mix.</summary>

@@ -14,8 +14,9 @@ internal sealed class TrainOptions
         MixAug.Train: trains a small CNN on Fashion-MNIST with a MixAug mix and reports accuracy, loss and calibration.
 
         Options:
-          --data DIR        folder with the four Fashion-MNIST IDX files (.gz or not); default: ../shared/data/fashion-mnist
-                            from the repository root if present, else /usr/share/datasets/fashion-mnist
+          --data DIR        folder with the four Fashion-MNIST IDX files (gzip-compressed or not); default: the folder in
+                            the environment variable MIXAUG_FASHION_MNIST, else /usr/share/datasets/fashion-mnist
+                            (Debian's dataset-fashion-mnist package). Where to get the files: docs/training.md
           --mix NAME        none|mixup|cutmix|fmix|saliencymix|choice (mixup or cutmix, 50/50) (default: none)
           --epochs N        epochs (default: 10)
           --seed N          seed of initial weights, shuffling, dropout and mixing (default: 1)
@@ -23,8 +24,9 @@ internal sealed class TrainOptions
           --batch-size N    batch size (default: 128)
           --lr X            Adam learning rate (default: 0.001)
           --json FILE       per-epoch train loss, test accuracy, test loss, ECE and seconds
-          --plot DIR        PNG plots of the curves
-          --compare         train every mix in turn with the same seed; writes compare.md and compare.png to --plot DIR (or .)
+          --plot DIR        PNG plots of the curves: MIX-accuracy.png, MIX-ece.png, MIX-loss.png
+          --compare         train every mix in turn with the same seed; writes compare.md and compare-accuracy.png,
+                            compare-ece.png, compare-loss.png to --plot DIR (or .)
           --help            this text
         """;
 

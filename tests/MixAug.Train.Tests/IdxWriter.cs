@@ -20,9 +20,10 @@ internal static class IdxWriter
         return bytes;
     }
 
-    public static void Write(string path, byte[] content)
+    /// <summary>Writes <paramref name="content"/>, gzip-compressed if <paramref name="compress"/> (default: if the name ends in .gz).</summary>
+    public static void Write(string path, byte[] content, bool? compress = null)
     {
-        if (path.EndsWith(".gz", StringComparison.Ordinal))
+        if (compress ?? path.EndsWith(".gz", StringComparison.Ordinal))
         {
             using FileStream file = File.Create(path);
             using var gzip = new GZipStream(file, CompressionLevel.Fastest);

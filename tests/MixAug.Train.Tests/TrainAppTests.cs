@@ -28,7 +28,7 @@ public class TrainAppTests
         string json = Path.Combine(_out, "run.json");
         (int code, string stdout, string stderr) = Run("--data", _data, "--mix", mix, "--limit", "512", "--epochs", "1", "--json", json, "--plot", _out);
         Assert.That(code, Is.Zero, stderr);
-        Assert.That(stdout, Does.Contain("512 training and 200 test images").And.Contain($"{mix} epoch 1/1"));
+        Assert.That(stdout, Does.Contain("512 training and 200 test images; 1 epoch, batch 128").And.Contain($"{mix} epoch 1/1"));
         using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(json));
         JsonElement epoch = doc.RootElement.GetProperty("epochs")[0];
         Assert.That(doc.RootElement.GetProperty("mix").GetString(), Is.EqualTo(mix));
@@ -60,7 +60,59 @@ public class TrainAppTests
             Assert.That(table, Does.Contain($"| {mix} |"));
         }
 
-        Assert.That(File.Exists(Path.Combine(_out, "compare-accuracy.png")), Is.True);
+        Assert.That(table, Does.StartWith("Fashion-MNIST, 128 training images, 1 epoch, batch 128"));
+
+        // --help names exactly the files --compare writes.
+        string[] written = Directory.GetFiles(_out).Select(Path.GetFileName).Order().ToArray()!;
+        Assert.That(written, Is.EqualTo(new[] { "compare-accuracy.png", "compare-ece.png", "compare-loss.png", "compare.md" }));
+        (_, string help, _) = Run("--help");
+        foreach (string file in written)
+        {
+            Assert.That(help, Does.Contain(file));
+        }
+
+        Assert.That(help, Does.Not.Contain(" compare.png"));
+    }
+
+    [Test]
+    public void PluralOnlyForMoreThanOne()
+    {
+        Assert.That(TrainApp.Plural(1, "epoch"), Is.EqualTo("1 epoch"));
+        Assert.That(TrainApp.Plural(2, "epoch"), Is.EqualTo("2 epochs"));
+    }
+
+    [Test]
+    [NonParallelizable]
+    public void TheDataFolderCanComeFromTheEnvironment()
+    {
+        string? before = Environment.GetEnvironmentVariable("MIXAUG_FASHION_MNIST");
+        try
+        {
+            Environment.SetEnvironmentVariable("MIXAUG_FASHION_MNIST", _data);
+            (int code, string stdout, string stderr) = Run("--mix", "none", "--limit", "128", "--epochs", "2");
+            Assert.That(code, Is.Zero, stderr);
+            Assert.That(stdout, Does.Contain("128 training and 200 test images; 2 epochs"));
+
+            string missing = Path.Combine(_out, "no-data-here");
+            Environment.SetEnvironmentVariable("MIXAUG_FASHION_MNIST", missing);
+            (code, _, stderr) = Run("--epochs", "1");
+            Assert.That(code, Is.EqualTo(2));
+            Assert.That(stderr, Does.Contain($"'{missing}' (from MIXAUG_FASHION_MNIST) does not exist"));
+            Data.FashionMnistTests.AssertSaysWhereToGetIt(stderr);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("MIXAUG_FASHION_MNIST", before);
+        }
+    }
+
+    [Test]
+    public void AFolderWithoutTheFilesNamesThemAndWhereToGetThem()
+    {
+        (int code, _, string stderr) = Run("--data", _out);
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(stderr, Does.Contain("Neither train-images-idx3-ubyte.gz nor train-images-idx3-ubyte is in"));
+        Data.FashionMnistTests.AssertSaysWhereToGetIt(stderr);
     }
 
     [TestCase("--mix", "swirl", "--mix must be one of")]

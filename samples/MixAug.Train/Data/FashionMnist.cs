@@ -16,6 +16,17 @@ public sealed class FashionMnist
     /// <summary>Class names, by label.</summary>
     public static readonly string[] ClassNames = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
 
+    /// <summary>The four files of the data set, without the <c>.gz</c> that the distributions add.</summary>
+    public static readonly string[] FileNames = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"];
+
+    /// <summary>What the data set consists of and where to get it: the end of every "not found" message.</summary>
+    public static readonly string WhereToGetIt =
+        $"Fashion-MNIST is four files in one folder: {string.Join(", ", FileNames)}, each gzip-compressed (.gz) or not. "
+        + "Get them from https://github.com/zalandoresearch/fashion-mnist (folder data/fashion), "
+        + "from Debian's package dataset-fashion-mnist (installs /usr/share/datasets/fashion-mnist), "
+        + "or with TorchVision's torchvision.datasets.FashionMNIST(ROOT, train: true, download: true), which writes them to ROOT/fashion-mnist. "
+        + "Checksums: docs/training.md.";
+
     private FashionMnist(LabelledImages train, LabelledImages test)
     {
         Train = train;
@@ -28,8 +39,8 @@ public sealed class FashionMnist
     /// <summary>The test split (10,000 images in the full set).</summary>
     public LabelledImages Test { get; }
 
-    /// <summary>Loads both splits from <paramref name="directory"/>, accepting the files with or without .gz.</summary>
-    /// <param name="directory">The folder with train-images-idx3-ubyte(.gz), train-labels-idx1-ubyte(.gz), t10k-images-idx3-ubyte(.gz), t10k-labels-idx1-ubyte(.gz).</param>
+    /// <summary>Loads both splits from <paramref name="directory"/>, accepting each file named with or without .gz, compressed or not.</summary>
+    /// <param name="directory">The folder with the <see cref="FileNames"/> (each possibly with .gz).</param>
     /// <param name="trainLimit">Keep only the first this many training images (null: all).</param>
     /// <returns>The data set.</returns>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
@@ -39,7 +50,7 @@ public sealed class FashionMnist
     {
         if (!Directory.Exists(directory))
         {
-            throw new DirectoryNotFoundException($"Fashion-MNIST folder '{directory}' does not exist.");
+            throw new DirectoryNotFoundException($"Fashion-MNIST folder '{directory}' does not exist. {WhereToGetIt}");
         }
 
         LabelledImages train = LabelledImages.Load(Find(directory, "train-images-idx3-ubyte"), Find(directory, "train-labels-idx1-ubyte"));
@@ -58,7 +69,7 @@ public sealed class FashionMnist
             }
         }
 
-        throw new FileNotFoundException($"Neither {name}.gz nor {name} is in '{directory}'.", Path.Combine(directory, name + ".gz"));
+        throw new FileNotFoundException($"Neither {name}.gz nor {name} is in '{directory}'. {WhereToGetIt}", Path.Combine(directory, name + ".gz"));
     }
 }
 

@@ -5,8 +5,10 @@ namespace MixAug.Train.Data;
 
 /// <summary>
 /// One array in the IDX format of MNIST and Fashion-MNIST: a big-endian header (two zero bytes, a type code, the
-/// number of dimensions, then each dimension as a 32-bit integer) followed by the values, row-major. Files ending
-/// in <c>.gz</c> are decompressed on the fly.
+/// number of dimensions, then each dimension as a 32-bit integer) followed by the values, row-major. A gzip-compressed
+/// file is decompressed on the fly, whatever its name: the distributions ship <c>.gz</c> files, some tools unpack them
+/// and keep the name, others rename a compressed file, so the first two bytes decide (gzip's 0x1F 0x8B; an IDX file
+/// starts with two zero bytes).
 /// </summary>
 /// <remarks>Only unsigned bytes (type code 0x08) are read: that is what the image and label files hold. Every
 /// defect (wrong magic, unknown type, impossible dimensions, truncated or over-long data) is an
@@ -14,6 +16,10 @@ namespace MixAug.Train.Data;
 public sealed class IdxFile
 {
     private const byte UnsignedByte = 0x08;
+
+    // RFC 1952: every gzip member starts with ID1 = 0x1F, ID2 = 0x8B.
+    private const byte GzipId1 = 0x1F;
+    private const byte GzipId2 = 0x8B;
 
     // Guards the allocation against a header that claims absurd dimensions: 1 GiB is far above any IDX file in use.
     private const long MaxElements = 1L << 30;
@@ -30,7 +36,7 @@ public sealed class IdxFile
     /// <summary>The values, row-major.</summary>
     public byte[] Data { get; }
 
-    /// <summary>Reads an IDX file (gzip-compressed when its name ends in .gz).</summary>
+    /// <summary>Reads an IDX file, raw or gzip-compressed (told apart by the content, not by the name).</summary>
     /// <param name="path">The file.</param>
     /// <returns>The array.</returns>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
@@ -43,7 +49,7 @@ public sealed class IdxFile
         }
 
         using FileStream file = File.OpenRead(path);
-        using Stream stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : file;
+        using Stream stream = IsGzip(file) ? new GZipStream(file, CompressionMode.Decompress) : file;
         try
         {
             return Read(stream, path);
@@ -53,6 +59,15 @@ public sealed class IdxFile
             // GZipStream reports a corrupt stream without saying which file.
             throw new InvalidDataException($"IDX file '{path}': {e.Message}", e);
         }
+    }
+
+    /// <summary>Whether the file starts with gzip's two identification bytes; leaves the position at the start.</summary>
+    private static bool IsGzip(FileStream file)
+    {
+        Span<byte> id = stackalloc byte[2];
+        int read = ReadFully(file, id);
+        file.Position = 0;
+        return read == 2 && id[0] == GzipId1 && id[1] == GzipId2;
     }
 
     private static IdxFile Read(Stream stream, string path)

@@ -24,6 +24,33 @@ public class IdxFileTests
         Assert.That(idx.Data, Is.EqualTo(data));
     }
 
+    // The content decides, not the name: a compressed file without .gz and a raw file named .gz both read.
+    [TestCase("compressed-without-extension", true)]
+    [TestCase("raw-with-extension.gz", false)]
+    [TestCase("compressed.gz", true)]
+    [TestCase("raw", false)]
+    public void DetectsGzipByItsMagicBytesNotByTheName(string name, bool gzip)
+    {
+        string path = Path.Combine(_dir, name);
+        byte[] data = Enumerable.Range(0, 5 * 7).Select(i => (byte)(i * 3)).ToArray();
+        IdxWriter.Write(path, IdxWriter.Encode([5, 7], data), gzip);
+        Assert.That(File.ReadAllBytes(path)[..2], gzip ? Is.EqualTo(new byte[] { 0x1F, 0x8B }) : Is.EqualTo(new byte[] { 0, 0 }));
+        IdxFile idx = IdxFile.Read(path);
+        Assert.That(idx.Dimensions, Is.EqualTo(new[] { 5, 7 }));
+        Assert.That(idx.Data, Is.EqualTo(data));
+    }
+
+    [Test]
+    public void TruncatedGzipWithoutExtensionIsReportedAsTruncated()
+    {
+        string path = Path.Combine(_dir, "train-images-idx3-ubyte");
+        IdxWriter.Write(path, IdxWriter.Encode([10, 28, 28], Enumerable.Range(0, 7840).Select(i => (byte)i).ToArray()), compress: true);
+        byte[] bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
+        var e = Assert.Throws<InvalidDataException>(() => IdxFile.Read(path));
+        Assert.That(e!.Message, Does.Contain(path));
+    }
+
     [Test]
     public void RejectsTruncatedData()
     {
@@ -43,7 +70,8 @@ public class IdxFileTests
     }
 
     [TestCase(new byte[] { }, "shorter than its 4-byte header")]
-    [TestCase(new byte[] { 0x1f, 0x8b, 8, 0 }, "two zero bytes")]
+    [TestCase(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, "two zero bytes")]
+    [TestCase(new byte[] { 0x1F }, "shorter than its 4-byte header")]
     [TestCase(new byte[] { 0, 0, 0x0D, 1, 0, 0, 0, 1, 0, 0, 0, 0 }, "type 0x0D")]
     [TestCase(new byte[] { 0, 0, 8, 9 }, "9 dimensions")]
     [TestCase(new byte[] { 0, 0, 8, 2, 0, 0, 0, 5 }, "ends inside its header")]
