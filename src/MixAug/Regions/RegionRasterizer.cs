@@ -33,9 +33,15 @@ public static class RegionRasterizer
     {
         ArgumentNullException.ThrowIfNull(region);
         Internal.Guard.Length(weights.Length, spatial.Size, nameof(weights), $"a {spatial} plane");
+        RasterKind kind = region.Accept(RasterKindOf.Instance);
+        if (kind == RasterKind.Slots)
+        {
+            throw new ArgumentException($"A {region.Kind} region selects among several sources; use WriteSlots.", nameof(region));
+        }
+
         region.Validate(spatial, region is KeepRegion ? 1 : 2, 0);
         configuration ??= MixConfiguration.Default;
-        switch (region.Accept(RasterKindOf.Instance))
+        switch (kind)
         {
             case RasterKind.Constant:
                 weights.Fill(region is BlendRegion ? (float)lambda : 1f);
@@ -56,14 +62,12 @@ public static class RegionRasterizer
             case RasterKind.Explicit:
                 ((MaskRegion)region).Weights.CopyTo(weights);
                 return;
-            case RasterKind.Ranked:
+            default:
                 var workspace = new RasterWorkspace();
                 FillValues(region, spatial, configuration, workspace.Values(spatial.Size));
                 workspace.Ranking.Build(workspace.Values(spatial.Size));
                 WriteRankedMask(region, spatial, workspace, weights);
                 return;
-            default:
-                throw new ArgumentException($"A {region.Kind} region selects among several sources; use WriteSlots.", nameof(region));
         }
     }
 
