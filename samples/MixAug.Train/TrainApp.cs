@@ -3,7 +3,6 @@ using System.Text.Json;
 using MixAug.Planning;
 using MixAug.Train.Data;
 using MixAug.Training;
-using MixAug.TorchSharp.Native;
 using MixAug.Transforms;
 using Spectre.Console;
 using TorchSharp;
@@ -35,7 +34,8 @@ internal static class TrainApp
             return 2;
         }
 
-        TorchSharpRuntime.EnsureLoadable();
+        // No TorchSharpRuntime.EnsureLoadable() here: the module initializer of build/MixAug.TorchSharp.targets ran it
+        // before Main, as it does in every application that references the MixAug.TorchSharp package.
         torch.set_num_threads(Environment.ProcessorCount);
         stdout.WriteLine($"Fashion-MNIST: {data.Train.Count} training and {data.Test.Count} test images; {Plural(options.Epochs, "epoch")}, batch {options.BatchSize}, seed {options.Seed}.");
         string[] mixes = options.Compare ? TrainOptions.Mixes : [options.Mix];

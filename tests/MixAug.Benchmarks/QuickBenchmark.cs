@@ -7,7 +7,6 @@ using MixAug.Masks;
 using MixAug.Randomness;
 using MixAug.Saliency;
 using MixAug.TorchSharp.Mixing;
-using MixAug.TorchSharp.Native;
 using MixAug.Transforms;
 using TorchSharp;
 
@@ -70,7 +69,6 @@ internal static class QuickBenchmark
             ("saliencymix-elem-inplace", "SaliencyMix plan with a map per sample (128 maps, parallel) + apply in place", () => CpuMixer.ApplyInPlace(saliencyElem.CreatePlan(shape, src, random), dst)),
         };
 
-        TorchSharpRuntime.EnsureLoadable();
         using torch.Tensor torchImages = torch.tensor(src, [.. shape.ToDimensions().Select(d => (long)d)], torch.ScalarType.Float32);
         using torch.Tensor torchDestination = torch.empty_like(torchImages);
         operations =

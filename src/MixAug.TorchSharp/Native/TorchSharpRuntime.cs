@@ -5,8 +5,11 @@ namespace MixAug.TorchSharp.Native;
 /// <summary>
 /// Makes TorchSharp's native library loadable on Linux distributions whose libstdc++ predates GCC 13 (Debian 12,
 /// Ubuntu 22.04), where TorchSharp 0.107's <c>libLibTorchSharp.so</c> fails with
-/// <c>version 'GLIBCXX_3.4.32' not found</c>. Every MixAug.TorchSharp entry point calls
-/// <see cref="EnsureLoadable"/> once; call it yourself before your own first TorchSharp call.
+/// <c>version 'GLIBCXX_3.4.32' not found</c>. It runs once per process before the first torch call: the
+/// MixAug.TorchSharp package compiles a module initializer into the application that references it
+/// (<c>build/MixAug.TorchSharp.targets</c>, opt out with the MSBuild property <c>MixAugTorchSharpInitializer=false</c>),
+/// this library has one of its own, and every MixAug.TorchSharp entry point calls <see cref="EnsureLoadable"/> again,
+/// which then returns at once.
 /// </summary>
 /// <remarks>
 /// <para><b>Why the fix is safe.</b> The only symbol the library takes from GLIBCXX_3.4.32 is
@@ -53,6 +56,23 @@ public static class TorchSharpRuntime
         lock (Gate)
         {
             return s_report ??= Prepare();
+        }
+    }
+
+    /// <summary>
+    /// <see cref="EnsureLoadable"/> for module initializers: it never throws, so an application that does not use torch
+    /// still starts. A failure is not remembered, so the next <see cref="EnsureLoadable"/> reports it with its reason.
+    /// </summary>
+    /// <returns>The report, or null when the library could not be prepared.</returns>
+    public static TorchSharpLoadReport? TryEnsureLoadable()
+    {
+        try
+        {
+            return EnsureLoadable();
+        }
+        catch (Exception e) when (e is InvalidOperationException or InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            return null;
         }
     }
 
