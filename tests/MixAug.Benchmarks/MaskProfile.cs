@@ -55,7 +55,9 @@ internal static class MaskProfile
 
     private static void Report(string name, Action body, int count = 200)
     {
-        for (int i = 0; i < 20; i++)
+        // Warm up for half a second at least: tiered compilation replaces the first, unoptimised code after some calls.
+        var warm = Stopwatch.StartNew();
+        for (int i = 0; i < 20 || warm.ElapsedMilliseconds < 500; i++)
         {
             body();
         }

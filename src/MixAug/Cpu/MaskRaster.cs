@@ -141,7 +141,13 @@ internal sealed class MaskRaster : IParallelWork
 
         if (_rankingPhase)
         {
-            Rank(part, _workspaces[part]); // one part per group
+            // Each group has a workspace of its own, read by every part in the next phase.
+            int firstGroup = (int)((long)_groups * part / parts), endGroup = (int)((long)_groups * (part + 1) / parts);
+            for (int group = firstGroup; group < endGroup; group++)
+            {
+                Rank(group, _workspaces[group]);
+            }
+
             return;
         }
 
@@ -150,6 +156,33 @@ internal sealed class MaskRaster : IParallelWork
         {
             Write(k, _workspaces[_groupOf[k]]);
         }
+    }
+
+    /// <summary>True when no two ranked masks of the plan share their values (no noise image shared by the batch).</summary>
+    public bool EverySampleRanksItsOwnValues(MixPlan plan, SampleOp[] ops)
+    {
+        _noiseGroups.Clear();
+        _mapGroups.Clear();
+        for (int i = 0; i < plan.BatchSize; i++)
+        {
+            if (!ops[i].Ranked)
+            {
+                continue;
+            }
+
+            bool added = plan.Regions[i] switch
+            {
+                FourierMaskRegion fourier => _noiseGroups.TryAdd(fourier.Noise, i),
+                SaliencyMaskRegion saliency => _mapGroups.TryAdd((saliency.Maps, saliency.MapIndex), i),
+                _ => false,
+            };
+            if (!added)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private int GroupOf<TKey>(Dictionary<TKey, int> groups, TKey key, int sample)

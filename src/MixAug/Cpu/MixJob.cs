@@ -18,8 +18,11 @@ namespace MixAug.Cpu;
 /// that the cycle's last step needs x[i_0], overwritten at step 0: the part of x[i_0] that the last sample reads is
 /// saved to a segment-sized spare first. That makes in-place mixing correct for any permutation, with no batch copy
 /// (timm clones the whole batch for this).</para>
-/// <para>Ranked masks (FMix, SaliencyMix's mask mode) are rasterised first, once per plane, into a buffer the job
-/// keeps (<see cref="MaskRaster"/>), then read by the segments of every channel.</para>
+/// <para>Ranked masks (FMix, SaliencyMix's mask mode) are rasterised once per plane. When every masked sample has a
+/// noise image of its own and the cycles are short (flip and pair pairings), each part takes whole cycles: it
+/// rasterises the masks of a cycle into its own scratch and walks that cycle at once, segment by segment over every
+/// channel, so the masks are read from cache and never travel to memory. Otherwise all masks are rasterised first into
+/// a buffer the job keeps (<see cref="MaskRaster"/>) and read by the segments of every channel.</para>
 /// <para>Parts split the segments (not the samples) between threads, so each part is independent, in place too, and
 /// the result is the same for any number of parts. A job is scratch of a <see cref="MixConfiguration"/>, rented per
 /// call and returned, so a warmed-up call allocates nothing; its pointers are valid only during the synchronous call.</para>
@@ -34,8 +37,12 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
     // A spare segment up to this size lives on the stack; wider rows rent one from the array pool.
     private const int StackSpareBytes = 64 * 1024;
 
+    // The longest cycle whose masks a part rasterises into its own scratch (flip and pair pairings make cycles of two).
+    private const int MaxFusedCycle = 4;
+
     private readonly SampleOpDecoder _decoder = new();
     private readonly MaskRaster _raster = new();
+    private readonly List<(float[] Masks, RasterWorkspace Workspace)> _partScratch = [];
     private SampleOp[] _ops = [];
     private int[] _order = [];
     private int[] _starts = [];
@@ -47,6 +54,8 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
     private float* _masks;
     private bool _inPlace;
     private bool _general;
+    private bool _fused;
+    private MixConfiguration _configuration = null!;
     private int _cycles;
     private int _sampleSize;
     private int _plane;
@@ -102,11 +111,18 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
         int maxParts = PartsOverride ?? (bytes < ParallelThresholdBytes ? 1 : workers.Parallelism);
         Decode(plan);
         _general = !FindCycles(plan);
-        _units = (_general ? b * layout.Channels : layout.Channels) * _segmentsPerPlane;
+        _fused = !_general && Fusable(plan, maxParts);
+        _units = _fused ? _cycles : (_general ? b * layout.Channels : layout.Channels) * _segmentsPerPlane;
+        _configuration = configuration;
         T[]? snapshot = null;
         try
         {
-            float[] masks = _raster.Rasterise(plan, _ops, layout.Plane, configuration, workers, maxParts);
+            float[] masks = _fused ? [] : _raster.Rasterise(plan, _ops, layout.Plane, configuration, workers, maxParts);
+            if (_fused)
+            {
+                EnsurePartScratch(Math.Min(_units, maxParts), layout.Plane);
+            }
+
             if (_general && _inPlace)
             {
                 // Sources may be read after they were overwritten: mix from a copy.
@@ -138,6 +154,7 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
             }
 
             _plan = null!;
+            _configuration = null!;
             _source = null;
             _destination = null;
             _masks = null;
@@ -162,7 +179,7 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
         if (_segmentLength * sizeof(T) <= StackSpareBytes)
         {
             T* spare = stackalloc T[_segmentLength];
-            Walk(first, end, spare);
+            WalkPart(part, first, end, spare);
             return;
         }
 
@@ -171,12 +188,131 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
         {
             fixed (T* spare = rented)
             {
-                Walk(first, end, spare);
+                WalkPart(part, first, end, spare);
             }
         }
         finally
         {
             ArrayPool<T>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>Units are segments of every cycle, or (fused) whole cycles with their masks.</summary>
+    private void WalkPart(int part, int first, int end, T* spare)
+    {
+        if (!_fused)
+        {
+            Walk(first, end, spare);
+            return;
+        }
+
+        (float[] masks, RasterWorkspace workspace) = _partScratch[part];
+        fixed (float* maskBase = masks)
+        {
+            for (int cycle = first; cycle < end; cycle++)
+            {
+                WalkCycleWithMasks(cycle, maskBase, masks, workspace, spare);
+            }
+        }
+    }
+
+    /// <summary>
+    /// True when ranked masks are better rasterised cycle by cycle: every masked sample ranks values of its own (a
+    /// noise image per sample, not one per batch), every cycle is short, and there are enough cycles to share out.
+    /// </summary>
+    private bool Fusable(MixPlan plan, int parts)
+    {
+        bool anyRanked = false;
+        for (int i = 0; i < plan.BatchSize; i++)
+        {
+            anyRanked |= _ops[i].Ranked;
+        }
+
+        if (!anyRanked || _cycles < 2 * parts)
+        {
+            return false;
+        }
+
+        for (int c = 0; c < _cycles; c++)
+        {
+            if (_starts[c + 1] - _starts[c] > MaxFusedCycle)
+            {
+                return false;
+            }
+        }
+
+        return _raster.EverySampleRanksItsOwnValues(plan, _ops);
+    }
+
+    private void EnsurePartScratch(int parts, int plane)
+    {
+        while (_partScratch.Count < parts)
+        {
+            _partScratch.Add(([], new RasterWorkspace()));
+        }
+
+        for (int p = 0; p < parts; p++)
+        {
+            if (_partScratch[p].Masks.Length < MaxFusedCycle * plane)
+            {
+                _partScratch[p] = (GC.AllocateUninitializedArray<float>(MaxFusedCycle * plane), _partScratch[p].Workspace);
+            }
+        }
+    }
+
+    /// <summary>
+    /// One cycle, fused: its ranked masks rasterised into the part's scratch, then every segment walked over every
+    /// channel (segment-major, so a mask segment is reused from cache by all channels).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void WalkCycleWithMasks(int cycle, float* maskBase, float[] masks, RasterWorkspace workspace, T* spare)
+    {
+        int start = _starts[cycle], length = _starts[cycle + 1] - start;
+        int plane = _plane, sampleSize = _sampleSize, channels = sampleSize / plane, first = _order[start];
+        for (int t = 0; t < length; t++)
+        {
+            int sample = _order[start + t];
+            if (_ops[sample].Ranked)
+            {
+                MixRegion region = _plan.Regions[sample];
+                Span<float> values = workspace.Values(plane);
+                RegionRasterizer.FillValues(region, _plan.Spatial, _configuration, values);
+                workspace.Ranking.Build(values);
+                RegionRasterizer.WriteRankedMask(region, _plan.Spatial, workspace, masks.AsSpan(t * plane, plane));
+            }
+        }
+
+        for (int s = 0; s < _segmentsPerPlane; s++)
+        {
+            int offset = s * _segmentLength;
+            int count = Math.Min(_segmentLength, plane - offset);
+            for (int channel = 0; channel < channels; channel++)
+            {
+                long planeOffset = ((long)channel * plane) + offset;
+                if (length == 1)
+                {
+                    if (!_inPlace)
+                    {
+                        Copy(_source + (((long)first * sampleSize) + planeOffset), _destination + (((long)first * sampleSize) + planeOffset), count);
+                    }
+
+                    continue;
+                }
+
+                if (_inPlace)
+                {
+                    SaveForLast(in _ops[_order[start + length - 1]], _source + (((long)first * sampleSize) + planeOffset), spare, offset, count);
+                }
+
+                for (int t = 0; t < length; t++)
+                {
+                    int sample = _order[start + t];
+                    int partner = t == length - 1 ? first : _order[start + t + 1];
+                    long at = ((long)sample * sampleSize) + planeOffset;
+                    T* partnerSegment = _inPlace && t == length - 1 ? spare : _source + (((long)partner * sampleSize) + planeOffset);
+                    MixPair(in _ops[sample], maskBase + ((long)t * plane), _source + at, partnerSegment, _destination + at, offset, count);
+                }
+            }
         }
     }
 
@@ -290,7 +426,7 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
                     int partner = t == length - 1 ? first : _order[start + t + 1];
                     long at = ((long)sample * sampleSize) + planeOffset;
                     T* partnerSegment = _inPlace && t == length - 1 ? spare : _source + (((long)partner * sampleSize) + planeOffset);
-                    MixPair(in _ops[sample], _source + at, partnerSegment, _destination + at, offset, count);
+                    MixPair(in _ops[sample], _masks + _ops[sample].MaskOffset, _source + at, partnerSegment, _destination + at, offset, count);
                 }
             }
         }
@@ -336,7 +472,7 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
                 return;
             default:
                 T* partner = sources.Length > 1 ? Source(sources[1], planeOffset) : self;
-                MixPair(in op, self, partner, destination, offset, count);
+                MixPair(in op, _masks + op.MaskOffset, self, partner, destination, offset, count);
                 return;
         }
     }
@@ -360,8 +496,16 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
         }
     }
 
+    /// <summary>One segment of a sample mixed with one partner.</summary>
+    /// <param name="op">The sample's decoded region.</param>
+    /// <param name="rankedMask">The plane of the sample's ranked mask (used for ranked masks only).</param>
+    /// <param name="self">The sample's segment.</param>
+    /// <param name="partner">The partner's segment.</param>
+    /// <param name="destination">The output segment.</param>
+    /// <param name="offset">The segment's offset in its plane.</param>
+    /// <param name="count">Elements in the segment.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void MixPair(in SampleOp op, T* self, T* partner, T* destination, int offset, int count)
+    private void MixPair(in SampleOp op, float* rankedMask, T* self, T* partner, T* destination, int offset, int count)
     {
         switch (op.Kind)
         {
@@ -376,7 +520,7 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
                 TKernels.Blend(self, partner, destination, count, op.SelfWeight, op.PartnerWeight);
                 return;
             case OpKind.Mask when op.Ranked:
-                TKernels.MaskBlend(self, partner, _masks + op.MaskOffset + offset, destination, count);
+                TKernels.MaskBlend(self, partner, rankedMask + offset, destination, count);
                 return;
             case OpKind.Mask:
                 fixed (float* weights = op.Mask)

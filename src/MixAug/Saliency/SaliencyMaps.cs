@@ -199,31 +199,56 @@ public sealed class SaliencyMaps
         Span<float> fx = w <= 4096 ? stackalloc float[w] : new float[w];
         ColumnTaps(gridWidth, w, x0, fx);
         Span<float> lerped = gridWidth <= 4096 ? stackalloc float[gridWidth] : new float[gridWidth];
-        Span<float> row = w <= 4096 ? stackalloc float[w] : new float[w];
+        Span<float> rowMin = gridHeight <= 4096 ? stackalloc float[gridHeight] : new float[gridHeight];
+        Span<float> rowMax = gridHeight <= 4096 ? stackalloc float[gridHeight] : new float[gridHeight];
+        for (int g = 0; g < gridHeight; g++)
+        {
+            (rowMin[g], rowMax[g]) = MinMax(grid.Slice(g * gridWidth, gridWidth));
+        }
+
         float best = float.NegativeInfinity;
         int bestIndex = 0;
         for (int y = 0; y < spatial.Height; y++)
         {
-            LerpRow(grid, gridHeight, gridWidth, spatial.Height, y, lerped);
-
-            // A value l + (n − l)·f with f in [0, 1] is max(l, n) at most, up to the rounding of the difference
-            // (relative 2^-24 of |n − l|) and of the sum: a row whose bound cannot beat the best so far (ties go to the
-            // earlier element) is skipped, and a generous bound only costs evaluating a row.
-            (float min, float max) = MinMax(lerped);
+            // Every value of an output row interpolates the two grid rows it lies between, so it is at most their
+            // maximum, up to the rounding of the differences (relative 2^-24 of the range) and of the sums: a row whose
+            // bound cannot beat the best so far (ties go to the earlier element) is skipped without being computed.
+            (int first, int second) = GridRows(gridHeight, spatial.Height, y);
+            float max = Math.Max(rowMax[first], rowMax[second]), min = Math.Min(rowMin[first], rowMin[second]);
             double rowBound = max + ((max - (double)min) * 1e-6) + (Math.Abs(max) * 1e-6) + 1e-30;
             if (y > 0 && rowBound <= best)
             {
                 continue;
             }
 
-            WriteRow(lerped, x0, fx, gridWidth == w, row);
-            for (int x = 0; x < w; x++)
+            LerpRow(grid, gridHeight, gridWidth, spatial.Height, y, lerped);
+            int x = 0;
+            while (x < w)
             {
-                if (row[x] > best)
+                // A run of columns between the same two lerped values: evaluated only if it could beat the best.
+                int pair = x0[x], end = x + 1;
+                while (end < w && x0[end] == pair)
                 {
-                    best = row[x];
-                    bestIndex = (y * w) + x;
+                    end++;
                 }
+
+                float high = gridWidth == w ? lerped[pair] : Math.Max(lerped[pair], lerped[pair + 1]);
+                float low = gridWidth == w ? high : Math.Min(lerped[pair], lerped[pair + 1]);
+                double bound = high + ((high - (double)low) * 1e-6) + (Math.Abs(high) * 1e-6) + 1e-30;
+                if (bound > best)
+                {
+                    for (; x < end; x++)
+                    {
+                        float value = gridWidth == w ? lerped[x] : lerped[pair] + ((lerped[pair + 1] - lerped[pair]) * fx[x]);
+                        if (value > best)
+                        {
+                            best = value;
+                            bestIndex = (y * w) + x;
+                        }
+                    }
+                }
+
+                x = end;
             }
         }
 
@@ -261,6 +286,19 @@ public sealed class SaliencyMaps
             x0[x] = first;
             fx[x] = (float)(sx - first);
         }
+    }
+
+    /// <summary>The grid rows output row <paramref name="y"/> interpolates (the same row twice for an identity axis).</summary>
+    private static (int First, int Second) GridRows(int gridHeight, int height, int y)
+    {
+        if (gridHeight == height)
+        {
+            return (y, y);
+        }
+
+        double sy = Math.Clamp(((y + 0.5) * gridHeight / height) - 0.5, 0, gridHeight - 1);
+        int y0 = Math.Min((int)sy, gridHeight - 2);
+        return (y0, y0 + 1);
     }
 
     private static void LerpRow(ReadOnlySpan<float> grid, int gridHeight, int gridWidth, int height, int y, Span<float> lerped)

@@ -3,6 +3,7 @@ using System.Numerics.Tensors;
 using MixAug.Fourier;
 using MixAug.Internal;
 using MixAug.Planning;
+using System.Runtime.Intrinsics;
 
 namespace MixAug.Saliency;
 
@@ -17,7 +18,8 @@ namespace MixAug.Saliency;
 /// minus its 3×3 mean (replicated borders): the spectral residual R; (5) exp(R) with the original phase
 /// (F/|F|, or 1 where |F| is below the floor); (6) inverse FFT, squared magnitude; (7) separable Gaussian blur,
 /// σ = <see cref="BlurSigma"/> cells, radius ⌈3σ⌉, replicated borders; (8) min–max normalisation to [0, 1], a
-/// constant map becoming all 0 (no 0/0); a flat grid after step 2 gives an all-0 map directly. Steps 1–8 give the
+/// constant map becoming all 0 (no 0/0); a flat grid after step 2 (a range below 10⁻⁶ of its magnitude) gives an
+/// all-0 map directly. Steps 1–8 give the
 /// grid (<see cref="ComputeGrid"/>); (9) the map is its bilinear upsampling (half-pixel centres, clamped) to the image
 /// size (<see cref="SaliencyMaps.Upsample"/>).</para>
 /// <para>Multiplying an image by a constant c &gt; 0 adds log c to every L, which the local mean removes, so the
@@ -60,6 +62,15 @@ public sealed class SpectralResidualSaliency : ISaliencySource
     }
 
     private readonly double[] _kernel;
+
+    // Area weights per image size (height, width), built on first use; a few sizes are kept, others rebuilt per call.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(int, int), Resampling> _resampling = new();
+
+    private const int MaxCachedImageSizes = 16;
+
+    // A resampled grid whose range is below this share of its magnitude is flat: a constant image, up to the rounding
+    // of the float accumulation of step (2).
+    private const double FlatTolerance = 1e-6;
 
     /// <summary>The largest grid side accepted: 1024 (a million cells, beyond any image a saliency grid is for).</summary>
     public const int MaxResolution = 1024;
@@ -108,208 +119,68 @@ public sealed class SpectralResidualSaliency : ISaliencySource
         CheckImage(shape);
         Guard.Length(sample.Length, shape.SampleSize, nameof(sample), $"one sample of a {shape} batch");
         Guard.Length(grid.Length, (long)Resolution * Resolution, nameof(grid), $"a {Resolution}x{Resolution} grid");
-        int h = shape.Height, w = shape.Width, c = shape.Channels, r = Resolution, cells = r * r;
-        double[] rented = ArrayPool<double>.Shared.Rent((h * r) + (3 * cells) + Math.Max(h, w));
+        int r = Resolution, cells = r * r;
+        double[] rented = ArrayPool<double>.Shared.Rent(4 * cells);
         try
         {
-            Span<double> rows = rented.AsSpan(0, h * r);          // gray resampled along x: [h][r]
-            Span<double> re = rented.AsSpan(h * r, cells);
-            Span<double> im = rented.AsSpan((h * r) + cells, cells);
-            Span<double> tmp = rented.AsSpan((h * r) + (2 * cells), cells);
+            Span<double> re = rented.AsSpan(0, cells);
+            Span<double> im = rented.AsSpan(cells, cells);
+            Span<double> amplitude = rented.AsSpan(2 * cells, cells);
+            Span<double> scratch = rented.AsSpan(3 * cells, cells);
 
-            // (1) + (2): grayscale one row at a time, resampled along x, then along y.
-            (int[] xStart, double[] xWeights, int xTaps) = AreaWeights(w, r);
-            (int[] yStart, double[] yWeights, int yTaps) = AreaWeights(h, r);
-            int plane = h * w;
-            double inv = 1.0 / c;
-            float[] grayRow = ArrayPool<float>.Shared.Rent(w);
-            try
-            {
-                Span<float> g = grayRow.AsSpan(0, w);
-                for (int y = 0; y < h; y++)
-                {
-                    sample.Slice(y * w, w).CopyTo(g);
-                    for (int ch = 1; ch < c; ch++)
-                    {
-                        TensorPrimitives.Add(g, sample.Slice((ch * plane) + (y * w), w), g);
-                    }
-
-                    Span<double> row = rows.Slice(y * r, r);
-                    for (int j = 0; j < r; j++)
-                    {
-                        double sum = 0;
-                        int first = xStart[j];
-                        int taps = Math.Min(xTaps, w - first);
-                        ReadOnlySpan<double> weights = xWeights.AsSpan(j * xTaps, taps);
-                        ReadOnlySpan<float> pixels = g.Slice(first, taps);
-                        for (int t = 0; t < weights.Length; t++)
-                        {
-                            sum += weights[t] * pixels[t];
-                        }
-
-                        row[j] = sum * inv;
-                    }
-                }
-            }
-            finally
-            {
-                ArrayPool<float>.Shared.Return(grayRow);
-            }
-
-            for (int i = 0; i < r; i++)
-            {
-                for (int j = 0; j < r; j++)
-                {
-                    double sum = 0;
-                    for (int t = 0; t < yTaps; t++)
-                    {
-                        sum += yWeights[(i * yTaps) + t] * rows[(Math.Min(yStart[i] + t, h - 1) * r) + j];
-                    }
-
-                    re[(i * r) + j] = sum;
-                }
-            }
-
-            im.Clear();
-            double gridMin = double.PositiveInfinity, gridMax = double.NegativeInfinity;
-            foreach (double v in re)
-            {
-                gridMin = Math.Min(gridMin, v);
-                gridMax = Math.Max(gridMax, v);
-            }
-
-            if (!(gridMax > gridMin))
+            // (1) + (2)
+            ResampleGray(sample, shape, ResamplingFor(shape.Height, shape.Width), re);
+            double low = TensorPrimitives.Min(re), high = TensorPrimitives.Max(re);
+            if (!(high - low > FlatTolerance * Math.Max(Math.Abs(low), Math.Abs(high))))
             {
                 grid.Clear(); // a flat image has no salient region (and no spectrum to take a residual of)
                 return;
             }
 
-            // (3) – (5)
+            // (3)
+            im.Clear();
             MultiFft.Complex2D(r, r, re, im, -1);
-            for (int k = 0; k < cells; k++)
-            {
-                tmp[k] = (re[k] * re[k]) + (im[k] * im[k]);
-            }
 
-            TensorPrimitives.Sqrt(tmp, tmp);
-            double maxAmplitude = TensorPrimitives.Max(tmp);
-            double floor = Math.Max(maxAmplitude * 1e-12, double.Epsilon);
-            for (int k = 0; k < cells; k++)
+            // (4): the amplitude, and the phase F/|F| (phase 0 below the floor, where there is none to keep).
+            TensorPrimitives.Multiply(re, re, amplitude);
+            TensorPrimitives.MultiplyAdd(im, im, amplitude, amplitude);
+            TensorPrimitives.Sqrt(amplitude, amplitude);
+            double floor = Math.Max(TensorPrimitives.Max(amplitude) * 1e-12, double.Epsilon);
+            TensorPrimitives.Divide(re, amplitude, re);
+            TensorPrimitives.Divide(im, amplitude, im);
+            if (TensorPrimitives.Min(amplitude) < floor)
             {
-                double a = tmp[k];
-                if (a < floor)
+                for (int k = 0; k < cells; k++)
                 {
-                    re[k] = 1; // no phase to keep: use phase 0
-                    im[k] = 0;
-                    tmp[k] = floor;
-                }
-                else
-                {
-                    double inverse = 1.0 / a;
-                    re[k] *= inverse;
-                    im[k] *= inverse;
-                }
-            }
-
-            TensorPrimitives.Log(tmp, tmp);
-            Span<double> logAmplitude = tmp;
-            Span<double> residual = rows.Length >= cells ? rows.Slice(0, cells) : new double[cells];
-            double[] rentedRowSums = ArrayPool<double>.Shared.Rent(cells);
-            try
-            {
-                // 3×3 mean with replicated borders, separably: row sums of three, then column sums of three.
-                Span<double> rowSums = rentedRowSums.AsSpan(0, cells);
-                for (int i = 0; i < r; i++)
-                {
-                    ReadOnlySpan<double> l = logAmplitude.Slice(i * r, r);
-                    Span<double> sums = rowSums.Slice(i * r, r);
-                    sums[0] = l[0] + l[0] + l[1];
-                    for (int j = 1; j < r - 1; j++)
+                    if (amplitude[k] < floor)
                     {
-                        sums[j] = l[j - 1] + l[j] + l[j + 1];
-                    }
-
-                    sums[r - 1] = l[r - 2] + l[r - 1] + l[r - 1];
-                }
-
-                for (int i = 0; i < r; i++)
-                {
-                    ReadOnlySpan<double> above = rowSums.Slice(Math.Max(i - 1, 0) * r, r);
-                    ReadOnlySpan<double> here = rowSums.Slice(i * r, r);
-                    ReadOnlySpan<double> below = rowSums.Slice(Math.Min(i + 1, r - 1) * r, r);
-                    ReadOnlySpan<double> l = logAmplitude.Slice(i * r, r);
-                    Span<double> target = residual.Slice(i * r, r);
-                    for (int j = 0; j < r; j++)
-                    {
-                        target[j] = l[j] - ((above[j] + here[j] + below[j]) / 9.0);
+                        re[k] = 1;
+                        im[k] = 0;
+                        amplitude[k] = floor;
                     }
                 }
             }
-            finally
-            {
-                ArrayPool<double>.Shared.Return(rentedRowSums);
-            }
 
-            TensorPrimitives.Exp(residual, residual);
-            TensorPrimitives.Multiply(re, residual, re);
-            TensorPrimitives.Multiply(im, residual, im);
+            // The log amplitude minus its 3×3 mean (replicated borders), in place: the spectral residual.
+            Span<double> log = amplitude;
+            TensorPrimitives.Log(log, log);
+            SubtractLocalMean(log, scratch, r);
+
+            // (5)
+            TensorPrimitives.Exp(log, log);
+            TensorPrimitives.Multiply(re, log, re);
+            TensorPrimitives.Multiply(im, log, im);
 
             // (6)
             MultiFft.Complex2D(r, r, re, im, +1);
-            for (int k = 0; k < cells; k++)
-            {
-                re[k] = (re[k] * re[k]) + (im[k] * im[k]);
-            }
+            TensorPrimitives.Multiply(re, re, re);
+            TensorPrimitives.MultiplyAdd(im, im, re, re);
 
-            // (7) blur along x into tmp, then along y into re; clamped indices come from a table.
-            int radius = _kernel.Length / 2;
-            Span<int> clamp = stackalloc int[r + (2 * radius)];
-            for (int t = 0; t < clamp.Length; t++)
-            {
-                clamp[t] = Math.Clamp(t - radius, 0, r - 1);
-            }
-
-            ReadOnlySpan<double> kernel = _kernel;
-            for (int i = 0; i < r; i++)
-            {
-                ReadOnlySpan<double> source = re.Slice(i * r, r);
-                Span<double> target = tmp.Slice(i * r, r);
-                for (int j = 0; j < r; j++)
-                {
-                    double sum = 0;
-                    ReadOnlySpan<int> taps = clamp.Slice(j, kernel.Length);
-                    for (int t = 0; t < kernel.Length; t++)
-                    {
-                        sum += kernel[t] * source[taps[t]];
-                    }
-
-                    target[j] = sum;
-                }
-            }
-
-            re.Clear();
-            for (int i = 0; i < r; i++)
-            {
-                Span<double> target = re.Slice(i * r, r);
-                for (int t = 0; t < kernel.Length; t++)
-                {
-                    double k = kernel[t];
-                    ReadOnlySpan<double> source = tmp.Slice(clamp[i + t] * r, r);
-                    for (int j = 0; j < r; j++)
-                    {
-                        target[j] += k * source[j];
-                    }
-                }
-            }
-
-            double min = double.PositiveInfinity, max = double.NegativeInfinity;
-            foreach (double v in re)
-            {
-                min = Math.Min(min, v);
-                max = Math.Max(max, v);
-            }
+            // (7)
+            Blur(re, scratch, r);
 
             // (8)
+            double min = TensorPrimitives.Min(re), max = TensorPrimitives.Max(re);
             double range = max - min;
             double scale = range > 0 && double.IsFinite(range) ? 1.0 / range : 0.0;
             for (int k = 0; k < cells; k++)
@@ -320,6 +191,280 @@ public sealed class SpectralResidualSaliency : ISaliencySource
         finally
         {
             ArrayPool<double>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>values − (3×3 mean of values), replicated borders, in place: row sums of three first, then column sums.</summary>
+    private static void SubtractLocalMean(Span<double> values, Span<double> rowSums, int r)
+    {
+        for (int i = 0; i < r; i++)
+        {
+            ReadOnlySpan<double> l = values.Slice(i * r, r);
+            Span<double> sums = rowSums.Slice(i * r, r);
+            TensorPrimitives.Add(l.Slice(0, r - 2), l.Slice(1, r - 2), sums.Slice(1, r - 2));
+            TensorPrimitives.Add(sums.Slice(1, r - 2), l.Slice(2, r - 2), sums.Slice(1, r - 2));
+            sums[0] = l[0] + l[0] + l[1];
+            sums[r - 1] = l[r - 2] + l[r - 1] + l[r - 1];
+        }
+
+        double[] rented = ArrayPool<double>.Shared.Rent(r);
+        try
+        {
+            Span<double> column = rented.AsSpan(0, r);
+            for (int i = 0; i < r; i++)
+            {
+                // Row i only reads the row sums, which are all computed: it can overwrite its own values.
+                TensorPrimitives.Add(rowSums.Slice(Math.Max(i - 1, 0) * r, r), rowSums.Slice(i * r, r), column);
+                TensorPrimitives.Add(column, rowSums.Slice(Math.Min(i + 1, r - 1) * r, r), column);
+                TensorPrimitives.Divide(column, 9.0, column);
+                Span<double> row = values.Slice(i * r, r);
+                TensorPrimitives.Subtract(row, column, row);
+            }
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>The area weights of steps (1)–(2) for an image size, built once per size.</summary>
+    private Resampling ResamplingFor(int height, int width)
+    {
+        if (_resampling.TryGetValue((height, width), out Resampling? known))
+        {
+            return known;
+        }
+
+        var built = new Resampling(height, width, Resolution);
+        if (_resampling.Count < MaxCachedImageSizes)
+        {
+            _resampling.TryAdd((height, width), built);
+        }
+
+        return built;
+    }
+
+    /// <summary>
+    /// Steps (1) and (2): the channel sum of every image row, added (vectorised, in float) with its area weights into
+    /// the ≤ 3 grid rows it overlaps; then each grid row resampled along x in double and divided by the channel count.
+    /// </summary>
+    private void ResampleGray(ReadOnlySpan<float> sample, BatchShape shape, Resampling weights, Span<double> grid)
+    {
+        int r = Resolution, h = shape.Height, w = shape.Width, c = shape.Channels, plane = h * w;
+        float[] rented = ArrayPool<float>.Shared.Rent((r * w) + w);
+        try
+        {
+            Span<float> accumulated = rented.AsSpan(0, r * w); // [r][w]
+            Span<float> gray = rented.AsSpan(r * w, w);
+            accumulated.Clear();
+            for (int y = 0; y < h; y++)
+            {
+                ReadOnlySpan<float> row = sample.Slice(y * w, w);
+                if (c > 1)
+                {
+                    TensorPrimitives.Add(row, sample.Slice(plane + (y * w), w), gray);
+                    for (int ch = 2; ch < c; ch++)
+                    {
+                        TensorPrimitives.Add(gray, sample.Slice((ch * plane) + (y * w), w), gray);
+                    }
+
+                    row = gray;
+                }
+
+                for (int k = weights.RowStart[y]; k < weights.RowStart[y + 1]; k++)
+                {
+                    Span<float> target = accumulated.Slice(weights.RowTarget[k] * w, w);
+                    TensorPrimitives.MultiplyAdd(row, weights.RowWeight[k], target, target);
+                }
+            }
+
+            double inverse = 1.0 / c;
+            ReadOnlySpan<int> xStart = weights.ColumnStart;
+            ReadOnlySpan<double> xWeights = weights.ColumnWeight;
+            int taps = weights.ColumnTaps;
+            for (int i = 0; i < r; i++)
+            {
+                ReadOnlySpan<float> row = accumulated.Slice(i * w, w);
+                for (int j = 0; j < r; j++)
+                {
+                    int first = xStart[j];
+                    int count = Math.Min(taps, w - first);
+                    ReadOnlySpan<double> tapWeights = xWeights.Slice(j * taps, count);
+                    ReadOnlySpan<float> pixels = row.Slice(first, count);
+                    double sum = 0;
+                    for (int t = 0; t < tapWeights.Length; t++)
+                    {
+                        sum += tapWeights[t] * pixels[t];
+                    }
+
+                    grid[(i * r) + j] = sum * inverse;
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>The area weights of one image size: per grid column its taps, per image row the grid rows it feeds.</summary>
+    private sealed class Resampling
+    {
+        public Resampling(int height, int width, int resolution)
+        {
+            (ColumnStart, ColumnWeight, ColumnTaps) = AreaWeights(width, resolution);
+            (int[] yStart, double[] yWeights, int yTaps) = AreaWeights(height, resolution);
+            var contributions = new List<(int Row, int Target, float Weight)>();
+            for (int i = 0; i < resolution; i++)
+            {
+                for (int t = 0; t < yTaps; t++)
+                {
+                    int y = yStart[i] + t;
+                    double weight = yWeights[(i * yTaps) + t];
+                    if (y < height && weight > 0)
+                    {
+                        contributions.Add((y, i, (float)weight));
+                    }
+                }
+            }
+
+            contributions.Sort((a, b) => a.Row != b.Row ? a.Row.CompareTo(b.Row) : a.Target.CompareTo(b.Target));
+            RowStart = new int[height + 1];
+            RowTarget = new int[contributions.Count];
+            RowWeight = new float[contributions.Count];
+            for (int k = 0; k < contributions.Count; k++)
+            {
+                RowStart[contributions[k].Row + 1]++;
+                RowTarget[k] = contributions[k].Target;
+                RowWeight[k] = contributions[k].Weight;
+            }
+
+            for (int y = 0; y < height; y++)
+            {
+                RowStart[y + 1] += RowStart[y];
+            }
+        }
+
+        public int[] ColumnStart { get; }
+
+        public double[] ColumnWeight { get; }
+
+        public int ColumnTaps { get; }
+
+        /// <summary>Image row y feeds grid rows RowTarget[RowStart[y] .. RowStart[y + 1]) with RowWeight.</summary>
+        public int[] RowStart { get; }
+
+        public int[] RowTarget { get; }
+
+        public float[] RowWeight { get; }
+    }
+
+    /// <summary>
+    /// Step (7): the separable Gaussian blur with replicated borders, in place on <paramref name="values"/> (r × r):
+    /// along x over a padded copy of each row into <paramref name="scratch"/>, then along y back into
+    /// <paramref name="values"/>. Each output is Σ k_t·x_t in tap order, multiplications and additions rounded
+    /// separately, so the vector and scalar paths give the same bits.
+    /// </summary>
+    private void Blur(Span<double> values, Span<double> scratch, int r)
+    {
+        ReadOnlySpan<double> kernel = _kernel;
+        int radius = kernel.Length / 2;
+        double[] rented = ArrayPool<double>.Shared.Rent(r + (2 * radius));
+        int[] rows = ArrayPool<int>.Shared.Rent(kernel.Length);
+        try
+        {
+            Span<double> padded = rented.AsSpan(0, r + (2 * radius));
+            for (int i = 0; i < r; i++)
+            {
+                ReadOnlySpan<double> row = values.Slice(i * r, r);
+                padded.Slice(0, radius).Fill(row[0]);
+                row.CopyTo(padded.Slice(radius));
+                padded.Slice(radius + r).Fill(row[r - 1]);
+                Span<double> target = scratch.Slice(i * r, r);
+                for (int j = 0; j < r; j++)
+                {
+                    target[j] = 0;
+                }
+
+                WeightedSum(padded, 1, kernel, target);
+            }
+
+            for (int i = 0; i < r; i++)
+            {
+                // The taps of output row i are rows clamp(i + t − radius) of the x-blurred scratch.
+                for (int t = 0; t < kernel.Length; t++)
+                {
+                    rows[t] = Math.Clamp(i + t - radius, 0, r - 1) * r;
+                }
+
+                Span<double> target = values.Slice(i * r, r);
+                WeightedRows(scratch, rows.AsSpan(0, kernel.Length), kernel, target);
+            }
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(rented);
+            ArrayPool<int>.Shared.Return(rows);
+        }
+    }
+
+    /// <summary>target[j] = Σ_t kernel[t]·source[j + t·stride] for every j, taps in order.</summary>
+    private static void WeightedSum(ReadOnlySpan<double> source, int stride, ReadOnlySpan<double> kernel, Span<double> target)
+    {
+        int n = target.Length, j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; j <= n - Vector256<double>.Count; j += Vector256<double>.Count)
+            {
+                Vector256<double> sum = Vector256<double>.Zero;
+                for (int t = 0; t < kernel.Length; t++)
+                {
+                    sum += Vector256.Create(kernel[t]) * Vector256.Create(source.Slice(j + (t * stride), Vector256<double>.Count));
+                }
+
+                sum.CopyTo(target.Slice(j));
+            }
+        }
+
+        for (; j < n; j++)
+        {
+            double sum = 0;
+            for (int t = 0; t < kernel.Length; t++)
+            {
+                sum += kernel[t] * source[j + (t * stride)];
+            }
+
+            target[j] = sum;
+        }
+    }
+
+    /// <summary>target[j] = Σ_t kernel[t]·source[rows[t] + j] for every j, taps in order.</summary>
+    private static void WeightedRows(ReadOnlySpan<double> source, ReadOnlySpan<int> rows, ReadOnlySpan<double> kernel, Span<double> target)
+    {
+        int n = target.Length, j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; j <= n - Vector256<double>.Count; j += Vector256<double>.Count)
+            {
+                Vector256<double> sum = Vector256<double>.Zero;
+                for (int t = 0; t < kernel.Length; t++)
+                {
+                    sum += Vector256.Create(kernel[t]) * Vector256.Create(source.Slice(rows[t] + j, Vector256<double>.Count));
+                }
+
+                sum.CopyTo(target.Slice(j));
+            }
+        }
+
+        for (; j < n; j++)
+        {
+            double sum = 0;
+            for (int t = 0; t < kernel.Length; t++)
+            {
+                sum += kernel[t] * source[rows[t] + j];
+            }
+
+            target[j] = sum;
         }
     }
 

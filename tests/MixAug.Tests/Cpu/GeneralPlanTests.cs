@@ -259,4 +259,45 @@ public class GeneralPlanTests
         Assert.That(b, Is.EqualTo(a));
         MixAssert.PixelsFollowPlan(plan, input, a);
     }
+
+    /// <summary>
+    /// Ranked masks take three routes: rasterised cycle by cycle inside each part (a noise per sample, short cycles),
+    /// all at once before the walk (a noise shared by the batch, or long cycles), or from the general path (repeated
+    /// partners). Each must give the reference's bits for any number of parts, in place and out of place.
+    /// </summary>
+    [TestCase(MaskGranularity.PerGroup, PairingStrategy.Flip, LambdaMode.Element)]
+    [TestCase(MaskGranularity.PerGroup, PairingStrategy.Permutation, LambdaMode.Pair)]
+    [TestCase(MaskGranularity.PerBatch, PairingStrategy.Flip, LambdaMode.Element)]
+    [TestCase(MaskGranularity.PerGroup, PairingStrategy.Permutation, LambdaMode.Element)]
+    [TestCase(MaskGranularity.PerGroup, PairingStrategy.Roll, LambdaMode.Element)]
+    public void RankedMasksGiveTheSameBitsOnEveryRoute(MaskGranularity granularity, PairingStrategy pairing, LambdaMode mode)
+    {
+        var shape = new BatchShape(13, 2, 20, 18);
+        MixPlan plan = new FMix(mode: mode, pairing: pairing, granularity: granularity, maxSoft: 0.15).CreatePlan(shape, new MixRandom(21));
+        float[] input = TestBatches.RandomBatch(shape, 22);
+        float[] expected = Reference(plan, input);
+        foreach (int parts in new[] { 1, 2, 3, 8 })
+        {
+            MixJob<float, FloatKernels>.PartsOverride = parts;
+            try
+            {
+                var output = new float[input.Length];
+                CpuMixer.Apply(plan, input, output);
+                Assert.That(output, Is.EqualTo(expected), $"out of place, {parts} parts");
+                float[] inPlace = (float[])input.Clone();
+                CpuMixer.ApplyInPlace(plan, inPlace);
+                Assert.That(inPlace, Is.EqualTo(expected), $"in place, {parts} parts");
+                byte[] bytes = [.. input.Select(v => (byte)(v * 255))];
+                byte[] mixedBytes = (byte[])bytes.Clone();
+                MixJob<byte, ByteKernels>.PartsOverride = parts;
+                CpuMixer.ApplyInPlace(plan, mixedBytes);
+                MixAssert.PixelsFollowPlan(plan, bytes, mixedBytes);
+            }
+            finally
+            {
+                MixJob<float, FloatKernels>.PartsOverride = null;
+                MixJob<byte, ByteKernels>.PartsOverride = null;
+            }
+        }
+    }
 }
