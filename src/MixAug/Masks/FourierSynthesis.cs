@@ -113,6 +113,9 @@ internal sealed class FourierSynthesis
         }
     }
 
+    /// <summary>Test hook: the widest vectors the synthesis may use (256, 128, or 1 for scalar code); results never depend on it.</summary>
+    internal static int MaxVectorBits { get; set; } = 256;
+
     /// <summary>The extent of the images.</summary>
     public SpatialShape Spatial { get; }
 
@@ -369,7 +372,7 @@ internal sealed class FourierSynthesis
     private static void AddRotated(Span<float> zr, Span<float> zi, float ar, float ai, ReadOnlySpan<float> hc, ReadOnlySpan<float> hs)
     {
         int n = zr.Length, y = 0;
-        if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
+        if (MaxVectorBits >= 256 && Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
         {
             Vector256<float> vr = Vector256.Create(ar), vi = Vector256.Create(ai), vni = Vector256.Create(-ai);
             ref float r0 = ref MemoryMarshal.GetReference(zr);
@@ -384,6 +387,24 @@ internal sealed class FourierSynthesis
                 Vector256<float> ti = Vector256.FusedMultiplyAdd(vr, s, Vector256.LoadUnsafe(ref i0, o));
                 Vector256.FusedMultiplyAdd(vni, s, tr).StoreUnsafe(ref r0, o);
                 Vector256.FusedMultiplyAdd(vi, c, ti).StoreUnsafe(ref i0, o);
+            }
+        }
+
+        else if (MaxVectorBits >= 128 && Vector128.IsHardwareAccelerated && n >= Vector128<float>.Count)
+        {
+            Vector128<float> vr = Vector128.Create(ar), vi = Vector128.Create(ai), vni = Vector128.Create(-ai);
+            ref float r0 = ref MemoryMarshal.GetReference(zr);
+            ref float i0 = ref MemoryMarshal.GetReference(zi);
+            ref float c0 = ref MemoryMarshal.GetReference(hc);
+            ref float s0 = ref MemoryMarshal.GetReference(hs);
+            for (; y <= n - Vector128<float>.Count; y += Vector128<float>.Count)
+            {
+                nuint o = (nuint)y;
+                Vector128<float> c = Vector128.LoadUnsafe(ref c0, o), s = Vector128.LoadUnsafe(ref s0, o);
+                Vector128<float> tr = Vector128.FusedMultiplyAdd(vr, c, Vector128.LoadUnsafe(ref r0, o));
+                Vector128<float> ti = Vector128.FusedMultiplyAdd(vr, s, Vector128.LoadUnsafe(ref i0, o));
+                Vector128.FusedMultiplyAdd(vni, s, tr).StoreUnsafe(ref r0, o);
+                Vector128.FusedMultiplyAdd(vi, c, ti).StoreUnsafe(ref i0, o);
             }
         }
 
@@ -404,7 +425,7 @@ internal sealed class FourierSynthesis
         ref float out0 = ref MemoryMarshal.GetReference(row);
         ref float z0 = ref MemoryMarshal.GetReference(z);
         const int V = 8;
-        if (Vector256.IsHardwareAccelerated)
+        if (MaxVectorBits >= 256 && Vector256.IsHardwareAccelerated)
         {
             for (; x <= w - (4 * V); x += 4 * V)
             {
@@ -438,6 +459,23 @@ internal sealed class FourierSynthesis
                     nuint o = (nuint)((c * w) + x);
                     s0 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref z0, (2 * c * outer) + p)), Vector256.LoadUnsafe(ref cos0, o), s0);
                     s0 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref z0, (((2 * c) + 1) * outer) + p)), Vector256.LoadUnsafe(ref sin0, o), s0);
+                }
+
+                s0.StoreUnsafe(ref out0, (nuint)x);
+            }
+        }
+
+        else if (MaxVectorBits >= 128 && Vector128.IsHardwareAccelerated)
+        {
+            // Arm64 (NEON) and x64 without AVX: four lanes, the same fused operations in the same order.
+            for (; x <= w - Vector128<float>.Count; x += Vector128<float>.Count)
+            {
+                Vector128<float> s0 = default;
+                for (int c = 0; c < columns; c++)
+                {
+                    nuint o = (nuint)((c * w) + x);
+                    s0 = Vector128.FusedMultiplyAdd(Vector128.Create(Unsafe.Add(ref z0, (2 * c * outer) + p)), Vector128.LoadUnsafe(ref cos0, o), s0);
+                    s0 = Vector128.FusedMultiplyAdd(Vector128.Create(Unsafe.Add(ref z0, (((2 * c) + 1) * outer) + p)), Vector128.LoadUnsafe(ref sin0, o), s0);
                 }
 
                 s0.StoreUnsafe(ref out0, (nuint)x);

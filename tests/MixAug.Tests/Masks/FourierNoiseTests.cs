@@ -332,4 +332,30 @@ public class FourierNoiseTests
         Assert.That(reference.Bins, Is.EqualTo(new[] { 0, 1 }));
         Assert.That(reference.ScaleOf(0), Is.EqualTo((Math.Pow(100, 3), Math.Pow(100, 3))).Using<(double, double)>((x, y) => Math.Abs(x.Item1 - y.Item1) < 1e-6 * y.Item1 && Math.Abs(x.Item2 - y.Item2) < 1e-6 * y.Item2));
     }
+
+    /// <summary>The image is the same bits whatever vector width the synthesis runs with (256, 128 or scalar code).</summary>
+    [TestCase(2, 224, 224, 1)]
+    [TestCase(2, 37, 53, 1)]
+    [TestCase(3, 5, 12, 19)]
+    [TestCase(1, 333, 1, 1)]
+    public void ImagesDoNotDependOnTheVectorWidth(int rank, int a, int b, int c)
+    {
+        SpatialShape shape = ShapeOf(rank, a, b, c);
+        var reference = new float[shape.Size];
+        new FourierNoise(shape, 2.5, 5).Synthesize(reference);
+        try
+        {
+            foreach (int bits in new[] { 128, 1 })
+            {
+                FourierSynthesis.MaxVectorBits = bits;
+                var image = new float[shape.Size];
+                new FourierNoise(shape, 2.5, 5).Synthesize(image);
+                Assert.That(image, Is.EqualTo(reference), $"{bits}-bit code");
+            }
+        }
+        finally
+        {
+            FourierSynthesis.MaxVectorBits = 256;
+        }
+    }
 }
