@@ -1,5 +1,6 @@
 using System.Globalization;
 using MixAug.Cpu;
+using MixAug.Masks;
 using MixAug.Planning;
 using MixAug.Transforms;
 
@@ -15,7 +16,7 @@ internal static class MethodRegistry
     [
         new("mixup", [], (o, b, r) => MixUp(o).CreatePlan(b.Shape, r), o => Describe(MixUp(o))),
         new("cutmix", ["--min-ratio", "--max-ratio"], (o, b, r) => CutMix(o).CreatePlan(b.Shape, r), o => Describe(CutMix(o))),
-        new("fmix", ["--decay-power", "--max-soft"], (o, b, r) => FMix(o).CreatePlan(b.Shape, r), o => Describe(FMix(o))),
+        new("fmix", ["--decay-power", "--max-soft", "--spectrum"], (o, b, r) => FMix(o).CreatePlan(b.Shape, r), o => Describe(FMix(o))),
 
         // SaliencyMix centres each box on the partner's most salient pixel, so its plan needs the pixels; spectral
         // residual saliency is invariant to brightness scaling, so bytes scaled to [0, 1] serve as well as any.
@@ -77,7 +78,7 @@ internal static class MethodRegistry
     // reference's single image per batch would give nested masks of one shape).
     private static FMix FMix(PreviewOptions o) =>
         new(o.Alpha ?? 1.0, o.DecayPower ?? 3.0, o.MaxSoft ?? 0.0, reformulate: false, o.Probability ?? 1.0, o.Mode, o.Pairing,
-            o.Mode == LambdaMode.Batch ? MaskGranularity.PerBatch : MaskGranularity.PerGroup);
+            o.Mode == LambdaMode.Batch ? MaskGranularity.PerBatch : MaskGranularity.PerGroup, o.Spectrum ?? FourierSpectrum.Paper);
 
     private static SaliencyMix SaliencyMix(PreviewOptions o) => new(o.Alpha ?? 1.0, o.Probability ?? 1.0, o.Mode, o.Pairing);
 
@@ -90,7 +91,7 @@ internal static class MethodRegistry
             CutMix { MinRatio: double min, MaxRatio: double max } => F($"ratio [{min}, {max}]"),
             CutMix c => F($"alpha {c.Alpha}"),
             MixUp m => F($"alpha {m.Alpha}"),
-            FMix f => F($"alpha {f.Alpha} decay {f.DecayPower} soft {f.MaxSoft}"),
+            FMix f => F($"alpha {f.Alpha} decay {f.DecayPower} soft {f.MaxSoft}{(f.Spectrum == FourierSpectrum.Reference ? " reference" : string.Empty)}"),
             SaliencyMix sm => F($"beta {sm.Beta}"),
             _ => string.Empty,
         };

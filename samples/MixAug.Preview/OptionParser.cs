@@ -1,4 +1,5 @@
 using System.Globalization;
+using MixAug.Masks;
 using MixAug.Planning;
 
 namespace MixAug.Preview;
@@ -23,6 +24,7 @@ internal static class OptionParser
           --max-ratio R         cutmix: largest box side share, in (0, 1]; give both or neither
           --decay-power D       fmix: spectrum decay power, > 0
           --max-soft S          fmix: softening of the mask edge, in [0, 0.5]
+          --spectrum S          fmix: paper (default) or reference (the reference code's masks, one cycle across)
           --mode MODE           batch|pair|elem: one lambda per batch, per pair or per sample (default elem)
           --pairing P           flip|roll|perm (default flip)
           --seed N              unsigned 64-bit seed (default 42); same seed, same picture
@@ -93,6 +95,14 @@ internal static class OptionParser
             case "--max-ratio": o.MaxRatio = Number(name, value); break;
             case "--decay-power": o.DecayPower = Number(name, value); break;
             case "--max-soft": o.MaxSoft = Number(name, value); break;
+            case "--spectrum":
+                o.Spectrum = value.ToLowerInvariant() switch
+                {
+                    "paper" => FourierSpectrum.Paper,
+                    "reference" => FourierSpectrum.Reference,
+                    _ => throw new UsageException($"--spectrum must be paper or reference; it was '{value}'."),
+                };
+                break;
             case "--mode":
                 o.Mode = value.ToLowerInvariant() switch
                 {

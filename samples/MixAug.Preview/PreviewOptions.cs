@@ -1,3 +1,4 @@
+using MixAug.Masks;
 using MixAug.Planning;
 
 namespace MixAug.Preview;
@@ -23,6 +24,8 @@ internal sealed class PreviewOptions
     public double? DecayPower { get; set; }
 
     public double? MaxSoft { get; set; }
+
+    public FourierSpectrum? Spectrum { get; set; }
 
     public LambdaMode Mode { get; set; } = LambdaMode.Element;
 

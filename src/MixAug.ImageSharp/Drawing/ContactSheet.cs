@@ -123,8 +123,23 @@ public static class ContactSheet
         ArgumentNullException.ThrowIfNull(plan);
         string lambda = plan.Lambdas[sample].ToString("0.000", CultureInfo.InvariantCulture);
         string sources = string.Join("+", plan.Sources(sample).ToArray().Select(s => $"#{s}"));
-        return [$"λ {lambda}", sources, plan.Regions[sample].Kind.ToString()];
+        return [$"λ {lambda}", sources, ShortName(plan.Regions[sample].Kind)];
     }
+
+    /// <summary>The region kind in at most seven characters, so that it fits beside the region at every tile size.</summary>
+    /// <param name="kind">The kind.</param>
+    /// <returns>For example <c>Fourier</c> for <see cref="MixRegionKind.FourierMask"/>.</returns>
+    public static string ShortName(MixRegionKind kind) => kind switch
+    {
+        MixRegionKind.Keep => "Keep",
+        MixRegionKind.Blend => "Blend",
+        MixRegionKind.Box => "Box",
+        MixRegionKind.Mask => "Mask",
+        MixRegionKind.FourierMask => "Fourier",
+        MixRegionKind.SaliencyMask => "Salient",
+        MixRegionKind.Tiles => "Tiles",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, $"Unknown region kind {(int)kind}."),
+    };
 
     /// <summary>The width of the self-coloured part of a label bar of <paramref name="width"/> pixels: round(λ·width), half to even.</summary>
     /// <param name="lambda">The sample's lambda.</param>
