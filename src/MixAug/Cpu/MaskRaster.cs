@@ -20,6 +20,7 @@ internal sealed class MaskRaster : IParallelWork
     private int[] _groupOf = [];      // per masked sample: its group
     private int[] _samples = [];      // masked samples, in batch order
     private int[] _representative = []; // per group: one sample whose region holds the group's values
+    private int[] _groupSize = [];      // per group: its number of masked samples
     private int _count;
     private int _groups;
     private bool _byGroup;
@@ -54,6 +55,7 @@ internal sealed class MaskRaster : IParallelWork
         Grow(ref _samples, _count);
         Grow(ref _groupOf, _count);
         Grow(ref _representative, _count);
+        Grow(ref _groupSize, _count);
         if ((long)_buffer.Length < (long)_count * plane)
         {
             _buffer = GC.AllocateUninitializedArray<float>(checked(_count * plane));
@@ -79,6 +81,7 @@ internal sealed class MaskRaster : IParallelWork
             };
             _samples[m] = i;
             _groupOf[m] = group;
+            _groupSize[group]++;
             ops[i].MaskOffset = m * plane;
             ops[i].Mask = _buffer;
             m++;
@@ -126,6 +129,15 @@ internal sealed class MaskRaster : IParallelWork
             int first = (int)((long)_groups * part / parts), end = (int)((long)_groups * (part + 1) / parts);
             for (int group = first; group < end; group++)
             {
+                if (_groupSize[group] == 1)
+                {
+                    // Values of one mask (a noise image of its own): thresholded without a ranking of their own.
+                    int sample = _representative[group];
+                    RegionRasterizer.FillValues(_plan.Regions[sample], _plan.Spatial, _configuration, workspace.Values(_plane));
+                    RegionRasterizer.WriteRankedMask(_plan.Regions[sample], _plan.Spatial, workspace, _buffer.AsSpan(_ops[sample].MaskOffset, _plane), rankingBuilt: false);
+                    continue;
+                }
+
                 Rank(group, workspace);
                 for (int k = 0; k < _count; k++)
                 {
@@ -193,6 +205,7 @@ internal sealed class MaskRaster : IParallelWork
             group = _groups++;
             groups[key] = group;
             _representative[group] = sample;
+            _groupSize[group] = 0;
         }
 
         return group;
@@ -209,7 +222,7 @@ internal sealed class MaskRaster : IParallelWork
     private void Write(int k, RasterWorkspace workspace)
     {
         int sample = _samples[k];
-        RegionRasterizer.WriteRankedMask(_plan.Regions[sample], _plan.Spatial, workspace, _buffer.AsSpan(_ops[sample].MaskOffset, _plane));
+        RegionRasterizer.WriteRankedMask(_plan.Regions[sample], _plan.Spatial, workspace, _buffer.AsSpan(_ops[sample].MaskOffset, _plane), rankingBuilt: true);
     }
 
     private void EnsureWorkspaces(int count)

@@ -277,8 +277,7 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
                 MixRegion region = _plan.Regions[sample];
                 Span<float> values = workspace.Values(plane);
                 RegionRasterizer.FillValues(region, _plan.Spatial, _configuration, values);
-                workspace.Ranking.Build(values);
-                RegionRasterizer.WriteRankedMask(region, _plan.Spatial, workspace, masks.AsSpan(t * plane, plane));
+                RegionRasterizer.WriteRankedMask(region, _plan.Spatial, workspace, masks.AsSpan(t * plane, plane), rankingBuilt: false);
             }
         }
 

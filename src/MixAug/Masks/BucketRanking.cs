@@ -179,24 +179,7 @@ internal sealed class BucketRanking
                 }
             }
 
-            int localOnes = ones - _start[lo];
-            TopRanking.SelectSmallest(keys, localOnes);
-            for (int j = 0; j < localOnes; j++)
-            {
-                mask[TopRanking.IndexOf(keys[j])] = 1f;
-            }
-
-            if (rampLength > 0)
-            {
-                Span<ulong> rest = keys.Slice(localOnes);
-                TopRanking.SelectSmallest(rest, rampLength);
-                Span<ulong> ramp = rest.Slice(0, rampLength);
-                ramp.Sort();
-                for (int j = 0; j < rampLength; j++)
-                {
-                    mask[TopRanking.IndexOf(ramp[j])] = (float)MaskThreshold.Ramp(rampStart - rampFrom + j, rampTotal);
-                }
-            }
+            TopRanking.ResolveBoundary(keys, ones - _start[lo], rampLength, rampStart - rampFrom, rampTotal, mask);
         }
         finally
         {
@@ -208,7 +191,7 @@ internal sealed class BucketRanking
     /// Smallest and largest value (no NaN). Which zero comes out when ±0 tie does not matter: any bucketing that is
     /// monotone in the value gives the same masks.
     /// </summary>
-    private static (float Min, float Max) MinMax(ReadOnlySpan<float> values)
+    internal static (float Min, float Max) MinMax(ReadOnlySpan<float> values)
     {
         float min = float.PositiveInfinity, max = float.NegativeInfinity;
         int i = 0;

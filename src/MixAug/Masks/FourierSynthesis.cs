@@ -113,8 +113,8 @@ internal sealed class FourierSynthesis
         }
     }
 
-    /// <summary>Test hook: the widest vectors the synthesis may use (256, 128, or 1 for scalar code); results never depend on it.</summary>
-    internal static int MaxVectorBits { get; set; } = 256;
+    /// <summary>Test hook: the widest vectors the synthesis may use (512, 256, 128, or 1 for scalar code); results never depend on it.</summary>
+    internal static int MaxVectorBits { get; set; } = 512;
 
     /// <summary>The extent of the images.</summary>
     public SpatialShape Spatial { get; }
@@ -356,9 +356,9 @@ internal sealed class FourierSynthesis
             }
 
             // 2. Every row: Σ_c Re z·gain·cos − Im z·gain·sin, a [outer × 2·columns]·[2·columns × w] product.
-            for (int p = 0; p < outer; p++)
+            for (int p = 0; p < outer; p += 2)
             {
-                RowSum(z, p, destination.Slice(p * _width, _width));
+                RowPair(z, p, Math.Min(p + 1, outer - 1), destination);
             }
         }
         finally
@@ -416,82 +416,184 @@ internal sealed class FourierSynthesis
         }
     }
 
+    /// <summary>
+    /// Rows <paramref name="p"/> and <paramref name="q"/> (equal for a lone last row) of step 2. Two rows share every
+    /// table load and give eight independent sums per block, enough to keep the FMA units busy (one row's four sums
+    /// waited on the FMA latency). Each element is the same chain of fused multiply-adds in every path.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void RowSum(ReadOnlySpan<float> z, int p, Span<float> row)
+    private void RowPair(ReadOnlySpan<float> z, int p, int q, Span<float> destination)
     {
         int w = _width, outer = _outer, columns = _columns, x = 0;
         ref float cos0 = ref MemoryMarshal.GetReference((ReadOnlySpan<float>)_cos);
         ref float sin0 = ref MemoryMarshal.GetReference((ReadOnlySpan<float>)_sin);
-        ref float out0 = ref MemoryMarshal.GetReference(row);
+        ref float outP = ref MemoryMarshal.GetReference(destination.Slice(p * w, w));
+        ref float outQ = ref MemoryMarshal.GetReference(destination.Slice(q * w, w));
         ref float z0 = ref MemoryMarshal.GetReference(z);
-        const int V = 8;
-        if (MaxVectorBits >= 256 && Vector256.IsHardwareAccelerated)
+        if (MaxVectorBits >= 512 && Vector512.IsHardwareAccelerated)
         {
+            const int V = 16;
             for (; x <= w - (4 * V); x += 4 * V)
             {
-                Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default;
+                Vector512<float> p0 = default, p1 = default, p2 = default, p3 = default, q0 = default, q1 = default, q2 = default, q3 = default;
                 for (int c = 0; c < columns; c++)
                 {
-                    var a = Vector256.Create(Unsafe.Add(ref z0, (2 * c * outer) + p));
-                    var b = Vector256.Create(Unsafe.Add(ref z0, (((2 * c) + 1) * outer) + p));
                     nuint o = (nuint)((c * w) + x);
-                    s0 = Vector256.FusedMultiplyAdd(a, Vector256.LoadUnsafe(ref cos0, o), s0);
-                    s1 = Vector256.FusedMultiplyAdd(a, Vector256.LoadUnsafe(ref cos0, o + V), s1);
-                    s2 = Vector256.FusedMultiplyAdd(a, Vector256.LoadUnsafe(ref cos0, o + (2 * V)), s2);
-                    s3 = Vector256.FusedMultiplyAdd(a, Vector256.LoadUnsafe(ref cos0, o + (3 * V)), s3);
-                    s0 = Vector256.FusedMultiplyAdd(b, Vector256.LoadUnsafe(ref sin0, o), s0);
-                    s1 = Vector256.FusedMultiplyAdd(b, Vector256.LoadUnsafe(ref sin0, o + V), s1);
-                    s2 = Vector256.FusedMultiplyAdd(b, Vector256.LoadUnsafe(ref sin0, o + (2 * V)), s2);
-                    s3 = Vector256.FusedMultiplyAdd(b, Vector256.LoadUnsafe(ref sin0, o + (3 * V)), s3);
+                    Vector512<float> c0 = Vector512.LoadUnsafe(ref cos0, o), c1 = Vector512.LoadUnsafe(ref cos0, o + V);
+                    Vector512<float> c2 = Vector512.LoadUnsafe(ref cos0, o + (2 * V)), c3 = Vector512.LoadUnsafe(ref cos0, o + (3 * V));
+                    var a = Vector512.Create(Unsafe.Add(ref z0, (2 * c * outer) + p));
+                    var b = Vector512.Create(Unsafe.Add(ref z0, (2 * c * outer) + q));
+                    p0 = Vector512.FusedMultiplyAdd(a, c0, p0);
+                    p1 = Vector512.FusedMultiplyAdd(a, c1, p1);
+                    p2 = Vector512.FusedMultiplyAdd(a, c2, p2);
+                    p3 = Vector512.FusedMultiplyAdd(a, c3, p3);
+                    q0 = Vector512.FusedMultiplyAdd(b, c0, q0);
+                    q1 = Vector512.FusedMultiplyAdd(b, c1, q1);
+                    q2 = Vector512.FusedMultiplyAdd(b, c2, q2);
+                    q3 = Vector512.FusedMultiplyAdd(b, c3, q3);
+                    c0 = Vector512.LoadUnsafe(ref sin0, o);
+                    c1 = Vector512.LoadUnsafe(ref sin0, o + V);
+                    c2 = Vector512.LoadUnsafe(ref sin0, o + (2 * V));
+                    c3 = Vector512.LoadUnsafe(ref sin0, o + (3 * V));
+                    a = Vector512.Create(Unsafe.Add(ref z0, (((2 * c) + 1) * outer) + p));
+                    b = Vector512.Create(Unsafe.Add(ref z0, (((2 * c) + 1) * outer) + q));
+                    p0 = Vector512.FusedMultiplyAdd(a, c0, p0);
+                    p1 = Vector512.FusedMultiplyAdd(a, c1, p1);
+                    p2 = Vector512.FusedMultiplyAdd(a, c2, p2);
+                    p3 = Vector512.FusedMultiplyAdd(a, c3, p3);
+                    q0 = Vector512.FusedMultiplyAdd(b, c0, q0);
+                    q1 = Vector512.FusedMultiplyAdd(b, c1, q1);
+                    q2 = Vector512.FusedMultiplyAdd(b, c2, q2);
+                    q3 = Vector512.FusedMultiplyAdd(b, c3, q3);
                 }
 
-                s0.StoreUnsafe(ref out0, (nuint)x);
-                s1.StoreUnsafe(ref out0, (nuint)(x + V));
-                s2.StoreUnsafe(ref out0, (nuint)(x + (2 * V)));
-                s3.StoreUnsafe(ref out0, (nuint)(x + (3 * V)));
+                p0.StoreUnsafe(ref outP, (nuint)x);
+                p1.StoreUnsafe(ref outP, (nuint)(x + V));
+                p2.StoreUnsafe(ref outP, (nuint)(x + (2 * V)));
+                p3.StoreUnsafe(ref outP, (nuint)(x + (3 * V)));
+                q0.StoreUnsafe(ref outQ, (nuint)x);
+                q1.StoreUnsafe(ref outQ, (nuint)(x + V));
+                q2.StoreUnsafe(ref outQ, (nuint)(x + (2 * V)));
+                q3.StoreUnsafe(ref outQ, (nuint)(x + (3 * V)));
             }
 
             for (; x <= w - V; x += V)
             {
-                Vector256<float> s0 = default;
+                Vector512<float> sp = default, sq = default;
                 for (int c = 0; c < columns; c++)
                 {
                     nuint o = (nuint)((c * w) + x);
-                    s0 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref z0, (2 * c * outer) + p)), Vector256.LoadUnsafe(ref cos0, o), s0);
-                    s0 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref z0, (((2 * c) + 1) * outer) + p)), Vector256.LoadUnsafe(ref sin0, o), s0);
+                    Vector512<float> t = Vector512.LoadUnsafe(ref cos0, o), u = Vector512.LoadUnsafe(ref sin0, o);
+                    sp = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref z0, (2 * c * outer) + p)), t, sp);
+                    sq = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref z0, (2 * c * outer) + q)), t, sq);
+                    sp = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref z0, (((2 * c) + 1) * outer) + p)), u, sp);
+                    sq = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref z0, (((2 * c) + 1) * outer) + q)), u, sq);
                 }
 
-                s0.StoreUnsafe(ref out0, (nuint)x);
+                sp.StoreUnsafe(ref outP, (nuint)x);
+                sq.StoreUnsafe(ref outQ, (nuint)x);
             }
         }
 
-        else if (MaxVectorBits >= 128 && Vector128.IsHardwareAccelerated)
+        if (MaxVectorBits >= 256 && Vector256.IsHardwareAccelerated)
+        {
+            const int V = 8;
+            for (; x <= w - (4 * V); x += 4 * V)
+            {
+                Vector256<float> p0 = default, p1 = default, p2 = default, p3 = default, q0 = default, q1 = default, q2 = default, q3 = default;
+                for (int c = 0; c < columns; c++)
+                {
+                    nuint o = (nuint)((c * w) + x);
+                    Vector256<float> c0 = Vector256.LoadUnsafe(ref cos0, o), c1 = Vector256.LoadUnsafe(ref cos0, o + V);
+                    Vector256<float> c2 = Vector256.LoadUnsafe(ref cos0, o + (2 * V)), c3 = Vector256.LoadUnsafe(ref cos0, o + (3 * V));
+                    var a = Vector256.Create(Unsafe.Add(ref z0, (2 * c * outer) + p));
+                    var b = Vector256.Create(Unsafe.Add(ref z0, (2 * c * outer) + q));
+                    p0 = Vector256.FusedMultiplyAdd(a, c0, p0);
+                    p1 = Vector256.FusedMultiplyAdd(a, c1, p1);
+                    p2 = Vector256.FusedMultiplyAdd(a, c2, p2);
+                    p3 = Vector256.FusedMultiplyAdd(a, c3, p3);
+                    q0 = Vector256.FusedMultiplyAdd(b, c0, q0);
+                    q1 = Vector256.FusedMultiplyAdd(b, c1, q1);
+                    q2 = Vector256.FusedMultiplyAdd(b, c2, q2);
+                    q3 = Vector256.FusedMultiplyAdd(b, c3, q3);
+                    c0 = Vector256.LoadUnsafe(ref sin0, o);
+                    c1 = Vector256.LoadUnsafe(ref sin0, o + V);
+                    c2 = Vector256.LoadUnsafe(ref sin0, o + (2 * V));
+                    c3 = Vector256.LoadUnsafe(ref sin0, o + (3 * V));
+                    a = Vector256.Create(Unsafe.Add(ref z0, (((2 * c) + 1) * outer) + p));
+                    b = Vector256.Create(Unsafe.Add(ref z0, (((2 * c) + 1) * outer) + q));
+                    p0 = Vector256.FusedMultiplyAdd(a, c0, p0);
+                    p1 = Vector256.FusedMultiplyAdd(a, c1, p1);
+                    p2 = Vector256.FusedMultiplyAdd(a, c2, p2);
+                    p3 = Vector256.FusedMultiplyAdd(a, c3, p3);
+                    q0 = Vector256.FusedMultiplyAdd(b, c0, q0);
+                    q1 = Vector256.FusedMultiplyAdd(b, c1, q1);
+                    q2 = Vector256.FusedMultiplyAdd(b, c2, q2);
+                    q3 = Vector256.FusedMultiplyAdd(b, c3, q3);
+                }
+
+                p0.StoreUnsafe(ref outP, (nuint)x);
+                p1.StoreUnsafe(ref outP, (nuint)(x + V));
+                p2.StoreUnsafe(ref outP, (nuint)(x + (2 * V)));
+                p3.StoreUnsafe(ref outP, (nuint)(x + (3 * V)));
+                q0.StoreUnsafe(ref outQ, (nuint)x);
+                q1.StoreUnsafe(ref outQ, (nuint)(x + V));
+                q2.StoreUnsafe(ref outQ, (nuint)(x + (2 * V)));
+                q3.StoreUnsafe(ref outQ, (nuint)(x + (3 * V)));
+            }
+
+            for (; x <= w - V; x += V)
+            {
+                Vector256<float> sp = default, sq = default;
+                for (int c = 0; c < columns; c++)
+                {
+                    nuint o = (nuint)((c * w) + x);
+                    Vector256<float> t = Vector256.LoadUnsafe(ref cos0, o), u = Vector256.LoadUnsafe(ref sin0, o);
+                    sp = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref z0, (2 * c * outer) + p)), t, sp);
+                    sq = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref z0, (2 * c * outer) + q)), t, sq);
+                    sp = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref z0, (((2 * c) + 1) * outer) + p)), u, sp);
+                    sq = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref z0, (((2 * c) + 1) * outer) + q)), u, sq);
+                }
+
+                sp.StoreUnsafe(ref outP, (nuint)x);
+                sq.StoreUnsafe(ref outQ, (nuint)x);
+            }
+        }
+
+        if (MaxVectorBits >= 128 && Vector128.IsHardwareAccelerated)
         {
             // Arm64 (NEON) and x64 without AVX: four lanes, the same fused operations in the same order.
             for (; x <= w - Vector128<float>.Count; x += Vector128<float>.Count)
             {
-                Vector128<float> s0 = default;
+                Vector128<float> sp = default, sq = default;
                 for (int c = 0; c < columns; c++)
                 {
                     nuint o = (nuint)((c * w) + x);
-                    s0 = Vector128.FusedMultiplyAdd(Vector128.Create(Unsafe.Add(ref z0, (2 * c * outer) + p)), Vector128.LoadUnsafe(ref cos0, o), s0);
-                    s0 = Vector128.FusedMultiplyAdd(Vector128.Create(Unsafe.Add(ref z0, (((2 * c) + 1) * outer) + p)), Vector128.LoadUnsafe(ref sin0, o), s0);
+                    Vector128<float> t = Vector128.LoadUnsafe(ref cos0, o), u = Vector128.LoadUnsafe(ref sin0, o);
+                    sp = Vector128.FusedMultiplyAdd(Vector128.Create(Unsafe.Add(ref z0, (2 * c * outer) + p)), t, sp);
+                    sq = Vector128.FusedMultiplyAdd(Vector128.Create(Unsafe.Add(ref z0, (2 * c * outer) + q)), t, sq);
+                    sp = Vector128.FusedMultiplyAdd(Vector128.Create(Unsafe.Add(ref z0, (((2 * c) + 1) * outer) + p)), u, sp);
+                    sq = Vector128.FusedMultiplyAdd(Vector128.Create(Unsafe.Add(ref z0, (((2 * c) + 1) * outer) + q)), u, sq);
                 }
 
-                s0.StoreUnsafe(ref out0, (nuint)x);
+                sp.StoreUnsafe(ref outP, (nuint)x);
+                sq.StoreUnsafe(ref outQ, (nuint)x);
             }
         }
 
         for (; x < w; x++)
         {
-            float sum = 0;
+            float sp = 0, sq = 0;
             for (int c = 0; c < columns; c++)
             {
-                sum = MathF.FusedMultiplyAdd(z[(2 * c * outer) + p], _cos[(c * w) + x], sum);
-                sum = MathF.FusedMultiplyAdd(z[(((2 * c) + 1) * outer) + p], _sin[(c * w) + x], sum);
+                sp = MathF.FusedMultiplyAdd(Unsafe.Add(ref z0, (2 * c * outer) + p), _cos[(c * w) + x], sp);
+                sp = MathF.FusedMultiplyAdd(Unsafe.Add(ref z0, (((2 * c) + 1) * outer) + p), _sin[(c * w) + x], sp);
+                sq = MathF.FusedMultiplyAdd(Unsafe.Add(ref z0, (2 * c * outer) + q), _cos[(c * w) + x], sq);
+                sq = MathF.FusedMultiplyAdd(Unsafe.Add(ref z0, (((2 * c) + 1) * outer) + q), _sin[(c * w) + x], sq);
             }
 
-            row[x] = sum;
+            Unsafe.Add(ref outP, x) = sp;
+            Unsafe.Add(ref outQ, x) = sq;
         }
     }
 }

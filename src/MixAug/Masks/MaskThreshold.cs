@@ -94,9 +94,13 @@ public static class MaskThreshold
             }
         }
 
-        var ranking = new BucketRanking();
-        ranking.Build(values);
-        ranking.WriteMask(values, ownCount, maxSoft, mask);
+        if (!new SampledThreshold().TryWriteMask(values, ownCount, maxSoft, mask))
+        {
+            var ranking = new BucketRanking();
+            ranking.Build(values);
+            ranking.WriteMask(values, ownCount, maxSoft, mask);
+        }
+
         return Mean(values.Length, ownCount, maxSoft);
     }
 

@@ -65,8 +65,7 @@ public static class RegionRasterizer
             default:
                 var workspace = new RasterWorkspace();
                 FillValues(region, spatial, configuration, workspace.Values(spatial.Size));
-                workspace.Ranking.Build(workspace.Values(spatial.Size));
-                WriteRankedMask(region, spatial, workspace, weights);
+                WriteRankedMask(region, spatial, workspace, weights, rankingBuilt: false);
                 return;
         }
     }
@@ -136,22 +135,35 @@ public static class RegionRasterizer
         _ => throw new ArgumentException($"A {region.Kind} region is not ranked.", nameof(region)),
     };
 
-    /// <summary>Writes a ranked mask from a workspace whose ranking was built over the region's values.</summary>
-    internal static void WriteRankedMask(MixRegion region, SpatialShape spatial, RasterWorkspace workspace, Span<float> mask)
+    /// <summary>
+    /// Writes a ranked mask from the workspace's values. When their ranking is built (values shared by several masks)
+    /// it is used; otherwise the mask is thresholded alone (<see cref="SampledThreshold"/>), and the ranking is built
+    /// only if that fails.
+    /// </summary>
+    internal static void WriteRankedMask(MixRegion region, SpatialShape spatial, RasterWorkspace workspace, Span<float> mask, bool rankingBuilt)
     {
         ReadOnlySpan<float> values = workspace.Values(spatial.Size);
-        switch (region)
+        (int top, double maxSoft, bool inverted) = region switch
         {
-            case FourierMaskRegion fourier:
-                workspace.Ranking.WriteMask(values, fourier.OwnCount, fourier.MaxSoft, mask);
-                return;
-            case SaliencyMaskRegion saliency:
-                // The partner's N − n most salient elements take weight 0; the rest stay the sample's.
-                workspace.Ranking.WriteMask(values, spatial.Size - saliency.OwnCount, 0, mask);
-                TensorPrimitives.Subtract(1f, mask, mask);
-                return;
-            default:
-                throw new ArgumentException($"A {region.Kind} region is not ranked.", nameof(region));
+            FourierMaskRegion fourier => (fourier.OwnCount, fourier.MaxSoft, false),
+
+            // The partner's N − n most salient elements take weight 0; the rest stay the sample's.
+            SaliencyMaskRegion saliency => (spatial.Size - saliency.OwnCount, 0.0, true),
+            _ => throw new ArgumentException($"A {region.Kind} region is not ranked.", nameof(region)),
+        };
+        if (rankingBuilt || !workspace.Threshold.TryWriteMask(values, top, maxSoft, mask))
+        {
+            if (!rankingBuilt)
+            {
+                workspace.Ranking.Build(values);
+            }
+
+            workspace.Ranking.WriteMask(values, top, maxSoft, mask);
+        }
+
+        if (inverted)
+        {
+            TensorPrimitives.Subtract(1f, mask, mask);
         }
     }
 
@@ -200,8 +212,11 @@ internal sealed class RasterWorkspace
 {
     private float[] _values = [];
 
-    /// <summary>The ranking of the values.</summary>
+    /// <summary>The ranking of the values, when several masks share them.</summary>
     public BucketRanking Ranking { get; } = new();
+
+    /// <summary>The threshold of one mask from unranked values.</summary>
+    public SampledThreshold Threshold { get; } = new();
 
     /// <summary>A buffer of <paramref name="count"/> values (its content survives until the next larger request).</summary>
     public Span<float> Values(int count)

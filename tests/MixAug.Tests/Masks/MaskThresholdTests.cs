@@ -154,7 +154,7 @@ public class MaskThresholdTests
     }
 
     /// <summary>Sort every key, then weights by rank: the definition the bucketed threshold must reproduce.</summary>
-    private static float[] ReferenceMask(double[] values, int own, double maxSoft)
+    internal static float[] ReferenceMask(double[] values, int own, double maxSoft)
     {
         int n = values.Length;
         ulong[] keys = [.. values.Select((v, i) => TopRanking.Key((float)v, i))];
