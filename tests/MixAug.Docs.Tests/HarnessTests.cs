@@ -222,6 +222,10 @@ public class HarnessTests
         Assert.That(names, Has.Length.GreaterThanOrEqualTo(11));
         TestContext.Out.WriteLine($"{names.Length} blocks: {DocPages.Blocks.Count(b => b.Marker.Run)} run, "
             + $"{DocPages.Blocks.Count(b => b.Marker.ExcerptOf is not null)} excerpts, {DocPages.Blocks.Count(b => b.Marker.SkipReason is not null)} skipped");
+        foreach (DocBlock skipped in DocPages.Blocks.Where(b => b.Marker.SkipReason is not null))
+        {
+            TestContext.Out.WriteLine($"skipped {skipped}: {skipped.Marker.SkipReason}");
+        }
     }
 
     [Test]
