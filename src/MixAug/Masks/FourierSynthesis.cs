@@ -24,7 +24,7 @@ namespace MixAug.Masks;
 internal sealed class FourierSynthesis
 {
     /// <summary>Largest share of the image's expected variance that the dropped (weakest) bins of the paper spectrum may carry.</summary>
-    internal const double DroppedVarianceLimit = 1e-5;
+    internal const double DroppedVarianceLimit = 1e-4;
 
     private readonly int _width;
     private readonly int _outer;

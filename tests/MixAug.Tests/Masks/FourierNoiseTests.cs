@@ -178,7 +178,7 @@ public class FourierNoiseTests
         Assert.That(generator.Bins.Length, Is.EqualTo(kept));
         Assert.That(FourierNoise.KeptBinCount(shape, decay), Is.EqualTo(kept));
         Assert.That(generator.DroppedVarianceShare, Is.EqualTo(dropped / total).Within(1e-9 * (dropped / total)));
-        Assert.That(dropped / total, Is.LessThanOrEqualTo(1e-5).And.LessThan(1e-4));
+        Assert.That(dropped / total, Is.LessThanOrEqualTo(FourierSynthesis.DroppedVarianceLimit).And.LessThanOrEqualTo(1e-4));
         Assert.That(kept, Is.LessThan(half * outer), "some bins are always dropped");
         if (small)
         {
