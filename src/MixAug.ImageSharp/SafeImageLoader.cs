@@ -64,6 +64,9 @@ public sealed class SafeImageLoader
     /// <summary>The caps this loader enforces.</summary>
     public SafeImageLoaderOptions Options { get; }
 
+    /// <summary>Decodes that timed out and are still running in the background (for tests and diagnostics).</summary>
+    internal int RunawayDecodes => _guard.Runaways;
+
     /// <summary>Loads one file.</summary>
     /// <param name="path">The file to load; it must be a regular file (or a link to one).</param>
     /// <param name="cancellationToken">Cancels the load; an <see cref="OperationCanceledException"/> is thrown then.</param>
