@@ -66,6 +66,22 @@ public partial class SafeImageLoaderFolderTests
         Assert.That((Path.GetFileName(refused.SourceName), refused.Reason), Is.EqualTo(("b.png", ImageLoadFailure.FolderBudgetExceeded)));
         Assert.That(refused.Detail, Does.Contain($"the file has {png.Length} bytes and only {tiny.Length} of the folder's {png.Length + tiny.Length}-byte budget"));
 
+        // The budget is checked before a file is opened: a 100 MB (sparse) file is a budget refusal, not a read that
+        // stops at MaxFileBytes.
+        using (var sparse = new FileStream(Path.Combine(_folder, "d.png"), FileMode.Create))
+        {
+            sparse.SetLength(100_000_000);
+        }
+
+        using (FolderLoadResult withSparse = loader.LoadFolder(_folder))
+        {
+            MixAugImageException last = withSparse.Failures[^1];
+            Assert.That((Path.GetFileName(last.SourceName), last.Reason), Is.EqualTo(("d.png", ImageLoadFailure.FolderBudgetExceeded)));
+            Assert.That(last.Detail, Does.Contain("the file has 100000000 bytes").And.EndWith("it was not read."));
+        }
+
+        File.Delete(Path.Combine(_folder, "d.png"));
+
         // Files that fail count too (what was read was read): a truncated a.png still leaves no room for b.png.
         File.WriteAllBytes(Path.Combine(_folder, "a.png"), TestFiles.Truncate(png, 0.9));
         using FolderLoadResult second = loader.LoadFolder(_folder);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MixAug.ImageSharp.Loading;
+using MixAug.ImageSharp.Tests.Support;
 
 namespace MixAug.ImageSharp.Tests.Loading;
 
@@ -9,13 +10,16 @@ public class DecodeGuardTests
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(0.2);
 
+    /// <summary>How long a broken guard may hang a test before it fails instead.</summary>
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
+
     [Test]
     public void RunawayThatNeverChecksItsTokenStillTimesOutWithinTwiceTheLimit()
     {
         var guard = new DecodeGuard(maxRunaways: 2);
         using var release = new ManualResetEventSlim();
         var stopwatch = Stopwatch.StartNew();
-        var e = Assert.Throws<DecodeTimedOutException>(() => guard.Run(_ => Spin(release), Limit, CancellationToken.None))!;
+        var e = Hang.Within(Wait, () => Assert.Throws<DecodeTimedOutException>(() => guard.Run(_ => Spin(release), Limit, CancellationToken.None))!, "guard");
         Assert.That(stopwatch.Elapsed, Is.LessThan(Limit * 2));
         Assert.That(e.Runaway, Is.True);
         Assert.That(guard.Runaways, Is.EqualTo(1));
@@ -29,10 +33,10 @@ public class DecodeGuardTests
     {
         var guard = new DecodeGuard(maxRunaways: 1);
         using var release = new ManualResetEventSlim();
-        Assert.Throws<DecodeTimedOutException>(() => guard.Run(_ => Spin(release), Limit, CancellationToken.None));
+        Hang.Within(Wait, () => Assert.Throws<DecodeTimedOutException>(() => guard.Run(_ => Spin(release), Limit, CancellationToken.None)), "guard");
         int started = 0;
         var stopwatch = Stopwatch.StartNew();
-        var e = Assert.Throws<DecodeTimedOutException>(() => guard.Run(_ => { started++; return new Disposable(); }, Limit, CancellationToken.None))!;
+        var e = Hang.Within(Wait, () => Assert.Throws<DecodeTimedOutException>(() => guard.Run(_ => { started++; return new Disposable(); }, Limit, CancellationToken.None))!, "guard at the cap");
         Assert.That(stopwatch.Elapsed, Is.LessThan(Limit * 2));
         Assert.That((e.Runaway, e.Runaways, started), Is.EqualTo((false, 1, 0)), "refused before starting: CPU stays bounded");
 
@@ -50,13 +54,13 @@ public class DecodeGuardTests
         var guard = new DecodeGuard(maxRunaways: 2);
         var result = new Disposable();
         using var finished = new ManualResetEventSlim();
-        Assert.Throws<DecodeTimedOutException>(() => guard.Run(token =>
+        Hang.Within(Wait, () => Assert.Throws<DecodeTimedOutException>(() => guard.Run(token =>
         {
             // Ignores its token for a while, like a decoder between two reads, then returns a result nobody takes.
             Thread.Sleep(Limit * 2);
             finished.Set();
             return result;
-        }, Limit, CancellationToken.None));
+        }, Limit, CancellationToken.None)), "guard");
         Assert.That(finished.Wait(TimeSpan.FromSeconds(5)), Is.True);
         WaitFor(() => result.Disposed);
         Assert.That(result.Disposed, Is.True, "a result that arrives after the caller left is disposed by the worker");
@@ -69,8 +73,12 @@ public class DecodeGuardTests
         var guard = new DecodeGuard(maxRunaways: 2);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(0.1));
         CancellationToken seen = default;
-        Assert.That(() => guard.Run(token => { seen = token; token.WaitHandle.WaitOne(); token.ThrowIfCancellationRequested(); return new Disposable(); }, TimeSpan.FromSeconds(10), cts.Token),
-            Throws.InstanceOf<OperationCanceledException>());
+        Hang.Within(Wait, () =>
+        {
+            Assert.That(() => guard.Run(token => { seen = token; token.WaitHandle.WaitOne(); token.ThrowIfCancellationRequested(); return new Disposable(); }, TimeSpan.FromSeconds(10), cts.Token),
+                Throws.InstanceOf<OperationCanceledException>());
+            return 0;
+        }, "guard with caller cancellation");
         WaitFor(() => guard.Runaways == 0);
         Assert.That(seen.IsCancellationRequested, Is.True);
         Assert.That(guard.Runaways, Is.Zero);
