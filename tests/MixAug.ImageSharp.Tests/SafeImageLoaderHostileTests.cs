@@ -200,6 +200,31 @@ public class SafeImageLoaderHostileTests
         }));
     }
 
+    [Test]
+    public void CorruptJpegDecodesToTheSamePixelsEveryTimeWhateverWasDecodedBefore()
+    {
+        // Found by the fuzz suite: a JPEG whose frame header declares more than its scans hold (case jpeg-header 140)
+        // decoded to different pixels on every fresh thread (ImageSharp reads memory state it did not write); the loader
+        // keeps a caller's decodes on one reused thread, where the result is stable, as it was on the caller's thread.
+        byte[] corrupt = Fuzz.LoaderFuzzTests.Make("jpeg-header", 140);
+        byte[][] others = Directory.GetFiles(TestFiles.SampleImages, "*.jpg").Order(StringComparer.Ordinal).Select(File.ReadAllBytes).ToArray();
+        var loader = new SafeImageLoader(Fuzz.LoaderFuzzTests.Options);
+        var outcomes = new HashSet<string>();
+        for (int i = 0; i < 40; i++)
+        {
+            using (loader.Load(new MemoryStream(others[i % others.Length]), "other"))
+            {
+            }
+
+            using Image<Rgb24> image = loader.Load(new MemoryStream(corrupt), "corrupt");
+            byte[] pixels = new byte[image.Width * image.Height * 3];
+            image.CopyPixelDataTo(pixels);
+            outcomes.Add(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(pixels)));
+        }
+
+        Assert.That(outcomes, Has.Count.EqualTo(1));
+    }
+
     // ---- 3. PNG timeouts hold within twice the limit ----
 
     [TestCase(6, 16, 7000, 7000)]

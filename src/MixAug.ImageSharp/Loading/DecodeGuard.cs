@@ -15,12 +15,24 @@ namespace MixAug.ImageSharp.Loading;
 /// <see cref="Adam7Transcoder"/>); for unknown ones this guard bounds the damage: while <c>maxRunaways</c> abandoned
 /// decodes are still running, new decodes wait for one to end, at most until their own deadline, and then time out
 /// without starting. CPU spent on runaways is therefore at most <c>maxRunaways</c> threads, never unbounded.</para>
-/// <para>Threads rather than the thread pool: a runaway must not hold a pool thread that other work waits for.</para>
+/// <para>Threads rather than the thread pool: a runaway must not hold a pool thread that other work waits for. The
+/// threads are kept and reused (one per concurrent caller, at most <see cref="MaxIdleWorkers"/> waiting), so a
+/// sequential caller's decodes all run on one long-lived thread, as they did on the caller's own thread before: ImageSharp
+/// 2.1.13 decodes some corrupt JPEGs (a frame header larger than the scan data) to pixels that depend on memory state
+/// left on the decoding thread, and on a fresh thread per decode the fuzz suite saw one such file decode differently
+/// from one load to the next.</para>
 /// </remarks>
 /// <param name="maxRunaways">How many abandoned decodes may still be running before new ones wait.</param>
-internal sealed class DecodeGuard(int maxRunaways)
+/// <param name="clock">The <see cref="Stopwatch"/> timestamp source; tests pass a fake one to reach the races.</param>
+internal sealed class DecodeGuard(int maxRunaways, Func<long>? clock = null)
 {
+    private readonly Func<long> _clock = clock ?? Stopwatch.GetTimestamp;
+
+    /// <summary>Most idle worker threads kept for reuse; more end when their decode ends.</summary>
+    internal const int MaxIdleWorkers = 16;
+
     private readonly object _gate = new();
+    private readonly Stack<Worker> _idle = new();
     private int _runaways;
 
     /// <summary>Abandoned decodes still running now.</summary>
@@ -46,11 +58,10 @@ internal sealed class DecodeGuard(int maxRunaways)
     public T Run<T>(Func<CancellationToken, T> work, TimeSpan timeout, CancellationToken cancellationToken)
         where T : class, IDisposable
     {
-        long deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        long deadline = _clock() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
         WaitForSlot(deadline, cancellationToken);
         var job = new Job<T>(this, work);
-        var thread = new Thread(job.Execute) { IsBackground = true, Name = "MixAug image decode" };
-        thread.Start();
+        TakeWorker().Start(job.Execute, job.Complete);
         bool finished;
         try
         {
@@ -91,9 +102,49 @@ internal sealed class DecodeGuard(int maxRunaways)
         return job.Result!;
     }
 
-    private static TimeSpan Remaining(long deadline)
+    /// <summary>Idle workers waiting for a decode now (for the tests).</summary>
+    internal int IdleWorkers
     {
-        long ticks = deadline - Stopwatch.GetTimestamp();
+        get
+        {
+            lock (_gate)
+            {
+                return _idle.Count;
+            }
+        }
+    }
+
+    private Worker TakeWorker()
+    {
+        lock (_gate)
+        {
+            if (_idle.Count > 0)
+            {
+                return _idle.Pop();
+            }
+        }
+
+        return new Worker(this);
+    }
+
+    /// <summary>Called by a worker whose decode ended (on time or not): it waits for the next one, or ends.</summary>
+    private bool ReturnWorker(Worker worker)
+    {
+        lock (_gate)
+        {
+            if (_idle.Count >= MaxIdleWorkers)
+            {
+                return false;
+            }
+
+            _idle.Push(worker);
+            return true;
+        }
+    }
+
+    private TimeSpan Remaining(long deadline)
+    {
+        long ticks = deadline - _clock();
         return ticks <= 0 ? TimeSpan.Zero : TimeSpan.FromSeconds((double)ticks / Stopwatch.Frequency);
     }
 
@@ -137,6 +188,52 @@ internal sealed class DecodeGuard(int maxRunaways)
         return true;
     }
 
+    /// <summary>A background thread that runs one decode at a time and then waits, idle, for the next.</summary>
+    private sealed class Worker
+    {
+        private readonly DecodeGuard _guard;
+        private readonly SemaphoreSlim _ready = new(0);
+        private (Action Run, Action Complete)? _next;
+
+        public Worker(DecodeGuard guard)
+        {
+            _guard = guard;
+            new Thread(Loop) { IsBackground = true, Name = "MixAug image decode" }.Start();
+        }
+
+        /// <summary>Runs <paramref name="run"/>, makes the worker available again, then calls <paramref name="complete"/>
+        /// (which wakes the caller): a caller that loads the next file at once gets this same thread.</summary>
+        public void Start(Action run, Action complete)
+        {
+            lock (_ready)
+            {
+                _next = (run, complete);
+            }
+
+            _ready.Release();
+        }
+
+        private void Loop()
+        {
+            bool kept;
+            do
+            {
+                _ready.Wait();
+                (Action Run, Action Complete) next;
+                lock (_ready)
+                {
+                    next = _next!.Value;
+                    _next = null;
+                }
+
+                next.Run();
+                kept = _guard.ReturnWorker(this);
+                next.Complete();
+            }
+            while (kept);
+        }
+    }
+
     private sealed class Job<T>(DecodeGuard guard, Func<CancellationToken, T> work)
         where T : class, IDisposable
     {
@@ -157,6 +254,7 @@ internal sealed class DecodeGuard(int maxRunaways)
         /// <summary>Set under the guard's lock when the caller stopped waiting first.</summary>
         public bool Abandoned { get; set; }
 
+        /// <summary>Runs the work and keeps its result or exception.</summary>
         public void Execute()
         {
             try
@@ -167,9 +265,13 @@ internal sealed class DecodeGuard(int maxRunaways)
             {
                 Error = ExceptionDispatchInfo.Capture(e);
             }
+        }
 
+        /// <summary>Marks the job finished: wakes the caller, or, if the caller left, disposes the result.</summary>
+        public void Complete()
+        {
             bool abandoned;
-            long now = Stopwatch.GetTimestamp();
+            long now = guard._clock();
             lock (guard._gate)
             {
                 FinishedAt = now;

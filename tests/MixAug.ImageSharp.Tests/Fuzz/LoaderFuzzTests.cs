@@ -33,6 +33,8 @@ public class LoaderFuzzTests
 
     private static readonly SafeImageLoader Loader = new(Options);
 
+    private static readonly TimeSpan HangLimit = Options.DecodeTimeout * 5;
+
     public static IEnumerable<TestCaseData> Cases()
     {
         foreach ((string name, int count, _) in Mutations.Families)
@@ -53,7 +55,8 @@ public class LoaderFuzzTests
         PeakMemory.Reset(collect: false);
         long before = PeakMemory.CurrentBytes;
         var stopwatch = Stopwatch.StartNew();
-        (string outcome, ImageLoadFailure? reason) = Load(content, source);
+        // A regression that hangs fails this case after a few seconds instead of stopping the run.
+        (string outcome, ImageLoadFailure? reason) = Hang.Within(HangLimit, () => Load(content, source), source);
         stopwatch.Stop();
         long growth = PeakMemory.PeakBytes - before;
 
@@ -61,7 +64,7 @@ public class LoaderFuzzTests
         Assert.That(growth, Is.LessThan(MemoryCap), $"{source}: peak resident memory grew {growth >> 20} MiB; {outcome}");
         if (n % 10 == 0 && reason != ImageLoadFailure.Timeout)
         {
-            Assert.That(Load(content, source).Outcome, Is.EqualTo(outcome), $"{source} is not deterministic");
+            Assert.That(Hang.Within(HangLimit, () => Load(content, source), source).Outcome, Is.EqualTo(outcome), $"{source} is not deterministic");
         }
     }
 

@@ -68,6 +68,48 @@ public class DecodeGuardTests
     }
 
     [Test]
+    public void ResultThatArrivesAfterTheDeadlineIsRefusedAndDisposed()
+    {
+        // A fake clock that the work moves past the deadline: the worker finishes "late" though the wait saw it finish.
+        long now = 0;
+        var guard = new DecodeGuard(maxRunaways: 2, clock: () => Volatile.Read(ref now));
+        var result = new Disposable();
+        var e = Hang.Within(Wait, () => Assert.Throws<DecodeTimedOutException>(() => guard.Run(_ =>
+        {
+            Volatile.Write(ref now, Stopwatch.Frequency);
+            return result;
+        }, TimeSpan.FromSeconds(0.5), CancellationToken.None))!, "late result");
+        Assert.That(e.Runaway, Is.True);
+        Assert.That(result.Disposed, Is.True);
+    }
+
+    [Test]
+    public void SequentialDecodesRunOnOneReusedThreadAndARunawayGetsReplaced()
+    {
+        // Reuse keeps a sequential caller's decodes on one thread, as on its own thread before (see DecodeGuard).
+        var guard = new DecodeGuard(maxRunaways: 2);
+        var threads = new HashSet<int>();
+        for (int i = 0; i < 20; i++)
+        {
+            using var _ = guard.Run(_ => { threads.Add(Environment.CurrentManagedThreadId); return new Disposable(); }, TimeSpan.FromSeconds(5), CancellationToken.None);
+        }
+
+        Assert.That(threads, Has.Count.EqualTo(1));
+        Assert.That(threads.Single(), Is.Not.EqualTo(Environment.CurrentManagedThreadId));
+        using var release = new ManualResetEventSlim();
+        Hang.Within(Wait, () => Assert.Throws<DecodeTimedOutException>(() => guard.Run(_ => Spin(release), Limit, CancellationToken.None)), "guard");
+        int next = 0;
+        using (guard.Run(_ => { next = Environment.CurrentManagedThreadId; return new Disposable(); }, TimeSpan.FromSeconds(5), CancellationToken.None))
+        {
+        }
+
+        Assert.That(next, Is.Not.EqualTo(threads.Single()), "the runaway's thread is busy; another one decodes");
+        release.Set();
+        WaitFor(() => guard.Runaways == 0 && guard.IdleWorkers == 2);
+        Assert.That((guard.Runaways, guard.IdleWorkers), Is.EqualTo((0, 2)), "the runaway's thread is reused once it ends");
+    }
+
+    [Test]
     public void CallerCancellationThrowsOperationCanceledAndCancelsTheWork()
     {
         var guard = new DecodeGuard(maxRunaways: 2);
