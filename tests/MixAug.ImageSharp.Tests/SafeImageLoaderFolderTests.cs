@@ -147,8 +147,15 @@ public partial class SafeImageLoaderFolderTests
     {
         // ImageSharp's PNG decoder ignores its token; the loader's input stream throws on the next read instead, so the
         // abandoned decode ends instead of burning a core until its natural end.
-        var loader = new SafeImageLoader(new SafeImageLoaderOptions { DecodeTimeout = TimeSpan.FromSeconds(0.2), AllocationLimitMegabytes = 1024 });
         byte[] bomb = Bombs.ZeroPng(7000, 7000, 6, 16);
+        var unlimited = new SafeImageLoader(new SafeImageLoaderOptions { AllocationLimitMegabytes = 1024 });
+        var natural = Stopwatch.StartNew();
+        using (unlimited.Load(new MemoryStream(bomb), "bomb.png"))
+        {
+            natural.Stop();
+        }
+
+        var loader = new SafeImageLoader(new SafeImageLoaderOptions { DecodeTimeout = TimeSpan.FromSeconds(0.2), AllocationLimitMegabytes = 1024 });
         var e = Assert.Throws<MixAugImageException>(() => loader.Load(new MemoryStream(bomb), "bomb.png"))!;
         Assert.That(e.Reason, Is.EqualTo(ImageLoadFailure.Timeout));
         var stopwatch = Stopwatch.StartNew();
@@ -158,7 +165,9 @@ public partial class SafeImageLoaderFolderTests
         }
 
         Assert.That(loader.RunawayDecodes, Is.Zero);
-        Assert.That(stopwatch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(0.4)), "the abandoned decode ends at its next read, not at its natural end (about a second)");
+        Assert.That(natural.Elapsed, Is.GreaterThan(TimeSpan.FromSeconds(0.6)), "the bomb must be slow enough for the check to mean something");
+        Assert.That(stopwatch.Elapsed, Is.LessThan((natural.Elapsed - TimeSpan.FromSeconds(0.2)) / 2),
+            $"the abandoned decode ends at its next read, not at its natural end ({natural.Elapsed.TotalSeconds:F2} s)");
     }
 
     [LibraryImport("libc.so.6", EntryPoint = "mkfifo", StringMarshalling = StringMarshalling.Utf8)]
