@@ -1,3 +1,4 @@
+using MixAug.ImageSharp.Tests.Support;
 using MixAug.Preview;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -78,6 +79,36 @@ public class PreviewAppTests
         (int code, _, string stderr) = Run("--images", _folder, "--out", Path.Combine(_folder, "p.png"));
         Assert.That(code, Is.EqualTo(1));
         Assert.That(stderr, Does.Contain("warning: skipped").And.Contain("bad.png").And.Contain("no PNG or JPEG image"));
+    }
+
+    [Test]
+    public void HostileFilesAreEachReportedAndTheSheetIsStillWritten()
+    {
+        // Issue 11: files that crashed the JPEG decoder or the inflater, or hung the PNG decoder, next to good images.
+        string images = Path.Combine(_folder, "images");
+        Directory.CreateDirectory(images);
+        byte[] horse = File.ReadAllBytes(Path.Combine(PreviewApp.DefaultImages, "horse.jpg"));
+        File.Copy(Path.Combine(PreviewApp.DefaultImages, "camera.jpg"), Path.Combine(images, "a-camera.jpg"));
+        File.WriteAllBytes(Path.Combine(images, "b-cut.jpg"), horse[..212]);
+        File.WriteAllBytes(Path.Combine(images, "c-no-sof.jpg"), JpegEdits.WithoutSof(horse));
+        File.WriteAllBytes(Path.Combine(images, "d-reserved.png"), PngBuilder.Build(
+            [("IHDR", PngBuilder.Ihdr(8, 8, 8, 2, 0)), ("IDAT", [0x78, 0x01, 0x07, 0, 0]), ("IEND", [])]));
+        File.WriteAllBytes(Path.Combine(images, "e-short-adam7.png"), PngBuilder.Build(
+            [("IHDR", PngBuilder.Ihdr(64, 64, 8, 2, 1)), ("IDAT", PngBuilder.Zlib(new byte[100])), ("IEND", [])]));
+        File.Copy(Path.Combine(PreviewApp.DefaultImages, "horse.jpg"), Path.Combine(images, "f-horse.jpg"));
+        string output = Path.Combine(_folder, "p.png");
+
+        (int code, string stdout, string stderr) = Hang.Within(TimeSpan.FromSeconds(60), () => Run("--images", images, "--size", "32", "--out", output), "preview");
+
+        Assert.That(code, Is.Zero, stderr);
+        Assert.That(stdout, Does.Contain("2 tiles"));
+        Assert.That(File.Exists(output), Is.True);
+        string[] warnings = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(warnings, Has.Length.EqualTo(4));
+        foreach ((string file, int i) in new[] { "b-cut.jpg", "c-no-sof.jpg", "d-reserved.png", "e-short-adam7.png" }.Select((f, i) => (f, i)))
+        {
+            Assert.That(warnings[i], Does.StartWith("warning: skipped Cannot load image").And.Contain(file).And.Contain("(InvalidContent)"));
+        }
     }
 
     [Test]
