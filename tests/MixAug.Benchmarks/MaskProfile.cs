@@ -4,6 +4,7 @@ using MixAug.Fourier;
 using MixAug.Masks;
 using MixAug.Planning;
 using MixAug.Randomness;
+using MixAug.Regions;
 using MixAug.Saliency;
 using MixAug.Transforms;
 
@@ -44,6 +45,17 @@ internal static class MaskProfile
         Report("fmix plan, 128 mask recipes", () => fmix.CreatePlan(batchShape, random), 30);
         MixPlan fmixPlan = fmix.CreatePlan(batchShape, random);
         Report("apply that plan in place (masks rasterised)", () => CpuMixer.ApplyInPlace(fmixPlan, batch), 30);
+        var single = new MixConfiguration(maxDegreeOfParallelism: 1);
+        Report("the same on one thread", () => CpuMixer.ApplyInPlace(fmixPlan, batch, single), 30);
+        var workspace = new RasterWorkspace();
+        Report("its 128 masks alone, one thread", () =>
+        {
+            for (int i = 0; i < batchShape.BatchSize; i++)
+            {
+                RegionRasterizer.FillValues(fmixPlan.Regions[i], fmixPlan.Spatial, single, workspace.Values(shape.PlaneSize));
+                RegionRasterizer.WriteRankedMask(fmixPlan.Regions[i], fmixPlan.Spatial, workspace, mask, rankingBuilt: false);
+            }
+        }, 30);
         var grid = new float[64 * 64];
         Report("saliency grid 64x64 of a 224x224 image", () => SpectralResidualSaliency.Default.ComputeGrid(shape, image, grid));
         Report("peak of that grid's map", () => SaliencyMaps.PeakOf(grid, 64, 64, shape.Spatial));

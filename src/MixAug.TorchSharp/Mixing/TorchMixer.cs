@@ -22,8 +22,10 @@ namespace MixAug.TorchSharp.Mixing;
 /// (uint8 images, int64 label maps) work for plans that only select elements (keeps, boxes, tiles and binary masks);
 /// a blend or a soft mask throws <see cref="ArgumentException"/>. The result is contiguous.</para>
 /// <para><b>Arithmetic.</b> A blend writes <c>x[i]·(float)λ + x[p]·(float)(1 − λ)</c> (two multiplies and one add in
-/// float32), a mask <c>x[i]·m + x[p]·(1 − m)</c> with the weights of <see cref="RegionRasterizer"/>, a box or a tile
-/// copies its source's elements: bit for bit what <see cref="CpuMixer"/> writes for finite inputs. A contiguous float32
+/// float32), a mask <c>x[i]·m + x[p]·(1 − m)</c> with the weights of <see cref="RegionRasterizer"/> where m is strictly
+/// between 0 and 1 and copies x[i] where m is 1 and x[p] where it is 0, a box or a tile copies its source's elements:
+/// bit for bit what <see cref="CpuMixer"/> writes for finite inputs; an element given wholly to one source (a mask
+/// weight of 1 or 0, a box, a tile) is that source's element bit for bit, −0 and non-finite values included. A contiguous float32
 /// CPU tensor without gradient runs through <see cref="CpuMixer"/> itself; others through libtorch operations: a copy,
 /// then per kind of region one gather and one weighted sum or one masked selection, boxes as masks built on the device
 /// from four small coordinate tensors.</para>
@@ -323,8 +325,9 @@ public static class TorchMixer
         long[] dims = [samples.Count, .. plan.Spatial.ToDimensions().Select(d => (long)d)];
         Tensor m = tensor(weights, dims, ScalarType.Float32, x.device);
         Tensor broadcast = Broadcastable(m, volume: false, (int)x.dim(), plan.Spatial.Rank);
-        if (!TensorChecks.IsFloating(x.dtype))
+        if (!TensorChecks.IsFloating(x.dtype) || !weights.AsSpan().ContainsAnyExcept(0f, 1f))
         {
+            // Binary masks select (one where instead of two products and a sum).
             SelectWhere(plan, x, result, samples, broadcast.eq(0).logical_not());
             return;
         }
@@ -333,7 +336,11 @@ public static class TorchMixer
         ScalarType weightType = x.dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
         Tensor own = broadcast.to(weightType);
         Tensor other = own.neg().add_(1.0); // 1 − m, rounded in the weights' type as CpuMixer's (1f − m)
-        Tensor mixed = x.index_select(0, index).mul(own).add_(x.index_select(0, partners).mul(other));
+        Tensor self = x.index_select(0, index), partner = x.index_select(0, partners);
+        Tensor blended = self.mul(own).add_(partner.mul(other));
+
+        // Weights of exactly 1 and 0 copy their source's element, as CpuMixer does.
+        Tensor mixed = where(broadcast.eq(1), self.to(weightType), where(broadcast.eq(0), partner.to(weightType), blended));
         result.index_copy_(0, index, mixed.to(x.dtype));
     }
 

@@ -4,9 +4,12 @@ using System.Runtime.Intrinsics;
 namespace MixAug.Cpu;
 
 /// <summary>
-/// float32 mixing kernels. Each result is <c>a·wa + b·wb</c> rounded after each multiplication and after the
+/// float32 mixing kernels. Each blended result is <c>a·wa + b·wb</c> rounded after each multiplication and after the
 /// addition, exactly as the scalar expression in C#, which never contracts to a fused multiply-add; every vector width
-/// and the scalar path therefore give the same bits, on every x64 or Arm machine.
+/// and the scalar path therefore give the same bits, on every x64 or Arm machine. A mask weight of exactly 1 or 0
+/// copies the sample's or the partner's element instead of blending, so an element a mask gives to one source is that
+/// source's element bit for bit (−0 and non-finite values included), and a vector of own elements mixed in place is
+/// neither read nor written: FMix and saliency masks, mostly 1 and 0, move about half the memory of a blend.
 /// </summary>
 /// <remarks>
 /// <para>Not <c>TensorPrimitives.Lerp</c>: its vector path is free to use fused multiply-add where the hardware has it, so
@@ -120,11 +123,31 @@ internal readonly unsafe struct FloatKernels : IMixKernels<float>
     {
         int k = KernelAlignment.Head(destination, count, 64);
         MaskBlendScalar(self, partner, mask, destination, 0, k);
-        Vector512<float> one = Vector512<float>.One;
+        bool inPlace = self == destination;
+        Vector512<float> one = Vector512<float>.One, zero = Vector512<float>.Zero;
         for (; k <= count - Vector512<float>.Count; k += Vector512<float>.Count)
         {
             Vector512<float> m = Vector512.Load(mask + k);
-            ((Vector512.Load(self + k) * m) + (Vector512.Load(partner + k) * (one - m))).Store(destination + k);
+            if (Vector512.EqualsAll(m, one))
+            {
+                if (!inPlace)
+                {
+                    Vector512.Load(self + k).Store(destination + k);
+                }
+
+                continue;
+            }
+
+            Vector512<float> b = Vector512.Load(partner + k);
+            if (Vector512.EqualsAll(m, zero))
+            {
+                b.Store(destination + k);
+                continue;
+            }
+
+            Vector512<float> a = Vector512.Load(self + k);
+            Vector512<float> blended = (a * m) + (b * (one - m));
+            Vector512.ConditionalSelect(Vector512.Equals(m, one), a, Vector512.ConditionalSelect(Vector512.Equals(m, zero), b, blended)).Store(destination + k);
         }
 
         MaskBlendScalar(self, partner, mask, destination, k, count);
@@ -135,11 +158,31 @@ internal readonly unsafe struct FloatKernels : IMixKernels<float>
     {
         int k = KernelAlignment.Head(destination, count, 32);
         MaskBlendScalar(self, partner, mask, destination, 0, k);
-        Vector256<float> one = Vector256<float>.One;
+        bool inPlace = self == destination;
+        Vector256<float> one = Vector256<float>.One, zero = Vector256<float>.Zero;
         for (; k <= count - Vector256<float>.Count; k += Vector256<float>.Count)
         {
             Vector256<float> m = Vector256.Load(mask + k);
-            ((Vector256.Load(self + k) * m) + (Vector256.Load(partner + k) * (one - m))).Store(destination + k);
+            if (Vector256.EqualsAll(m, one))
+            {
+                if (!inPlace)
+                {
+                    Vector256.Load(self + k).Store(destination + k);
+                }
+
+                continue;
+            }
+
+            Vector256<float> b = Vector256.Load(partner + k);
+            if (Vector256.EqualsAll(m, zero))
+            {
+                b.Store(destination + k);
+                continue;
+            }
+
+            Vector256<float> a = Vector256.Load(self + k);
+            Vector256<float> blended = (a * m) + (b * (one - m));
+            Vector256.ConditionalSelect(Vector256.Equals(m, one), a, Vector256.ConditionalSelect(Vector256.Equals(m, zero), b, blended)).Store(destination + k);
         }
 
         MaskBlendScalar(self, partner, mask, destination, k, count);
@@ -150,11 +193,31 @@ internal readonly unsafe struct FloatKernels : IMixKernels<float>
     {
         int k = KernelAlignment.Head(destination, count, 16);
         MaskBlendScalar(self, partner, mask, destination, 0, k);
-        Vector128<float> one = Vector128<float>.One;
+        bool inPlace = self == destination;
+        Vector128<float> one = Vector128<float>.One, zero = Vector128<float>.Zero;
         for (; k <= count - Vector128<float>.Count; k += Vector128<float>.Count)
         {
             Vector128<float> m = Vector128.Load(mask + k);
-            ((Vector128.Load(self + k) * m) + (Vector128.Load(partner + k) * (one - m))).Store(destination + k);
+            if (Vector128.EqualsAll(m, one))
+            {
+                if (!inPlace)
+                {
+                    Vector128.Load(self + k).Store(destination + k);
+                }
+
+                continue;
+            }
+
+            Vector128<float> b = Vector128.Load(partner + k);
+            if (Vector128.EqualsAll(m, zero))
+            {
+                b.Store(destination + k);
+                continue;
+            }
+
+            Vector128<float> a = Vector128.Load(self + k);
+            Vector128<float> blended = (a * m) + (b * (one - m));
+            Vector128.ConditionalSelect(Vector128.Equals(m, one), a, Vector128.ConditionalSelect(Vector128.Equals(m, zero), b, blended)).Store(destination + k);
         }
 
         MaskBlendScalar(self, partner, mask, destination, k, count);
@@ -170,14 +233,14 @@ internal readonly unsafe struct FloatKernels : IMixKernels<float>
         }
     }
 
-    /// <summary>Elements [from, to) by the scalar definition.</summary>
+    /// <summary>Elements [from, to) by the scalar definition: weight 1 copies the sample, 0 the partner, others blend.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void MaskBlendScalar(float* self, float* partner, float* mask, float* destination, int from, int to)
     {
         for (int k = from; k < to; k++)
         {
             float m = mask[k];
-            destination[k] = (self[k] * m) + (partner[k] * (1f - m));
+            destination[k] = m == 1f ? self[k] : m == 0f ? partner[k] : (self[k] * m) + (partner[k] * (1f - m));
         }
     }
 }

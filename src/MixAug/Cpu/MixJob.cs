@@ -261,8 +261,9 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
     }
 
     /// <summary>
-    /// One cycle, fused: its ranked masks rasterised into the part's scratch, then every segment walked over every
-    /// channel (segment-major, so a mask segment is reused from cache by all channels).
+    /// One cycle, fused: its ranked masks rasterised into the part's scratch, then walked channel by channel (the few
+    /// masks of a cycle stay in the core's cache for every channel; walking segment-major instead, with its three streams
+    /// per sample, measured 12 % slower for 128x3x224x224 FMix per sample on one thread).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WalkCycleWithMasks(int cycle, float* maskBase, float[] masks, RasterWorkspace workspace, T* spare)
@@ -281,12 +282,12 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
             }
         }
 
-        for (int s = 0; s < _segmentsPerPlane; s++)
+        for (int channel = 0; channel < channels; channel++)
         {
-            int offset = s * _segmentLength;
-            int count = Math.Min(_segmentLength, plane - offset);
-            for (int channel = 0; channel < channels; channel++)
+            for (int s = 0; s < _segmentsPerPlane; s++)
             {
+                int offset = s * _segmentLength;
+                int count = Math.Min(_segmentLength, plane - offset);
                 long planeOffset = ((long)channel * plane) + offset;
                 if (length == 1)
                 {

@@ -64,7 +64,9 @@ internal static class Batches
                     var weights = new float[shape.PlaneSize];
                     for (int k = 0; k < weights.Length; k++)
                     {
-                        weights[k] = binaryMasks ? (random.NextDouble() < 0.5 ? 0f : 1f) : (float)random.NextDouble();
+                        // Soft masks hold exact 0s and 1s too, as FMix's soft edges do around their ramps.
+                        double u = random.NextDouble();
+                        weights[k] = binaryMasks ? (u < 0.5 ? 0f : 1f) : u < 0.3 ? 0f : u < 0.6 ? 1f : (float)random.NextDouble();
                     }
 
                     var mask = new MaskRegion(weights);
