@@ -95,6 +95,7 @@ public sealed class MixCollate
     }
 
     /// <summary>Raised after each batch is mixed, on the enumerating thread, with its epoch, index and plan.</summary>
+    /// <remarks>It runs inside the loader's collate scope: tensors a handler makes are disposed with the batch.</remarks>
     public event EventHandler<MixBatchRecord>? BatchMixed;
 
     /// <summary>The transform that draws the plans.</summary>
