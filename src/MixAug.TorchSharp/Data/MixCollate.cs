@@ -178,6 +178,24 @@ public sealed class MixCollate
         return batch;
     }
 
+    /// <summary>
+    /// The compact targets of a batch made with <c>compactTargets: true</c>, as the <see cref="CompactTargetTensors"/>
+    /// that <c>MixLosses.MixedCrossEntropy</c>, <c>MixLosses.DecoupledMixup</c> and <c>MixLosses.MixedAccuracy</c> take.
+    /// </summary>
+    /// <param name="batch">A batch returned by <see cref="Collate"/>.</param>
+    /// <returns>A holder of the batch's own <see cref="MixBatchKeys.TargetsA"/>, <see cref="MixBatchKeys.TargetsB"/> and
+    /// <see cref="MixBatchKeys.Lambda"/> tensors, not copies: they stay the batch's (the loader's), so do not dispose it.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="batch"/> is null.</exception>
+    /// <exception cref="ArgumentException">The batch lacks one of the three keys (it was made with dense targets).</exception>
+    public static CompactTargetTensors CompactTargetsOf(IReadOnlyDictionary<string, Tensor> batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        Tensor Get(string key) => batch.TryGetValue(key, out Tensor? t) && t is not null
+            ? t
+            : throw new ArgumentException($"The batch has no '{key}'; only a MixCollate created with compactTargets: true puts compact targets in its batches.", nameof(batch));
+        return new CompactTargetTensors(Get(MixBatchKeys.TargetsA), Get(MixBatchKeys.TargetsB), Get(MixBatchKeys.Lambda));
+    }
+
     private static void CheckKey(string key, string name)
     {
         if (string.IsNullOrEmpty(key))

@@ -2,6 +2,7 @@ using MixAug.Labels;
 using MixAug.Randomness;
 using MixAug.TorchSharp.Data;
 using MixAug.TorchSharp.Labels;
+using MixAug.TorchSharp.Losses;
 using MixAug.TorchSharp.Mixing;
 using MixAug.Transforms;
 using TorchSharp;
@@ -103,6 +104,26 @@ public sealed class MixCollateTests
         Assert.That(batch[MixBatchKeys.TargetsB].data<long>().ToArray(), Is.EqualTo(expected.IndexB.ToArray().Select(v => (long)v)));
         Assert.That(batch[MixBatchKeys.Lambda].dtype, Is.EqualTo(ScalarType.Float32));
         Assert.That(batch[MixBatchKeys.Lambda].data<float>().ToArray(), Is.EqualTo(expected.Lambda.ToArray()));
+    }
+
+    [Test]
+    public void Compact_targets_feed_the_losses_that_take_CompactTargetTensors()
+    {
+        using InMemoryDataset data = InMemoryDataset.Images(7, 3, 8, 8, Classes);
+        var collate = new MixCollate(new CutMix(mode: LambdaMode.Element), Seed, Classes, compactTargets: true);
+        using DisposeScope scope = NewDisposeScope();
+        List<Dictionary<string, Tensor>> samples = Samples(data);
+        Dictionary<string, Tensor> batch = collate.Collate(samples, CPU);
+        (_, Tensor labels) = Stack(samples);
+        Tensor logits = arange(7 * Classes, ScalarType.Float32).reshape(7, Classes).sin();
+        CompactTargetTensors held = MixCollate.CompactTargetsOf(batch);
+        Assert.That(ReferenceEquals(held.Lambda, batch[MixBatchKeys.Lambda]), Is.True, "the batch's own tensors");
+        using CompactTargetTensors expected = TorchLabelMixer.ToCompact(collate.LastBatch!.Plan, labels, Classes);
+        Assert.That(MixLosses.MixedCrossEntropy(logits, held).item<float>(), Is.EqualTo(MixLosses.MixedCrossEntropy(logits, expected).item<float>()));
+
+        var dense = new MixCollate(new CutMix(), Seed, Classes);
+        Dictionary<string, Tensor> denseBatch = dense.Collate(samples, CPU);
+        Assert.That(() => MixCollate.CompactTargetsOf(denseBatch), Throws.ArgumentException.With.Property("ParamName").EqualTo("batch").And.Message.Contains("'targets_a'"));
     }
 
     [Test]
