@@ -45,7 +45,7 @@ public sealed class FashionMnistEndToEndTests
     {
         using var data = torchvision.datasets.FashionMNIST(_root, train: true, download: false);
         List<(Tensor Images, Tensor Labels)> plain = Loaders.PlainBatches(data, 32, shuffle: true);
-        var policy = new MixChoice((new MixUp(alpha: 0.8), 1), (new CutMix(), 1), (new FMix(), 1), (new SaliencyMix(), 1));
+        var policy = new MixChoice((new MixUp(alpha: 0.8), 1), (new CutMix(), 1), (new FMix(), 1));
         var collate = new MixCollate(policy, 2026, classCount: 10, smoothing: 0.1);
         using DataLoader<Dictionary<string, Tensor>, Dictionary<string, Tensor>> loader = Loaders.With(data, collate.Collate, 32, shuffle: true, workers: 2);
         try

@@ -278,10 +278,12 @@ public sealed class MixCollateTests
     {
         using InMemoryDataset data = InMemoryDataset.Images(8, 3, 16, 16, Classes, ScalarType.Byte);
         List<Dictionary<string, Tensor>> samples = Samples(data, count: 8);
-        var collate = new MixCollate(new MixChoice((new MixUp(), 1), (new CutMix(), 1), (new FMix(), 1), (new SaliencyMix(), 1)), Seed, Classes, smoothing: 0.1);
+        var collate = new MixCollate(new MixChoice((new MixUp(), 1), (new CutMix(), 1), (new FMix(), 1)), Seed, Classes, smoothing: 0.1);
+        var saliency = new MixCollate(new SaliencyMix(), Seed, Classes, compactTargets: true);
         using (DisposeScope warm = NewDisposeScope())
         {
             collate.Collate(samples, CPU);
+            saliency.Collate(samples, CPU);
         }
 
         DisposeScopeManager.Statistics.Reset();
@@ -289,6 +291,12 @@ public sealed class MixCollateTests
         {
             using DisposeScope scope = NewDisposeScope();
             collate.Collate(samples, CPU);
+        }
+
+        for (int i = 0; i < 10; i++)
+        {
+            using DisposeScope scope = NewDisposeScope();
+            saliency.Collate(samples, CPU);
         }
 
         for (int i = 0; i < 20; i++)
