@@ -49,9 +49,10 @@ namespace MixAug.TorchSharp.Data;
 /// <c>MoveNext</c>: copy out (<c>clone()</c>, or <c>MoveToOuterDisposeScope</c> with <c>disposeBatch: false</c>) what must
 /// live longer. Called without a scope, the caller disposes the values. Temporaries (the stacked batch before mixing,
 /// uint8 copies) are disposed before the call returns.</para>
-/// <para><b>Errors before work.</b> Missing keys, images of different shapes or dtypes, labels of the wrong dtype or
-/// shape and class indices out of range raise <see cref="ArgumentException"/> (its <c>ParamName</c> is the dictionary
-/// key) before any tensor is made.</para>
+/// <para><b>Errors before work.</b> Missing keys, images of different shapes or dtypes and labels of the wrong dtype or
+/// shape raise <see cref="ArgumentException"/> (its <c>ParamName</c> is the dictionary key) before any tensor is made;
+/// class indices out of range are found in the stacked labels before anything is mixed, and soft labels that are not
+/// distributions when the targets are made. A rejected batch leaves no tensor behind and the count where it was.</para>
 /// </remarks>
 /// <threadsafety>Not thread-safe (it counts batches): one instance per loader, enumerated on one thread.</threadsafety>
 public sealed class MixCollate
