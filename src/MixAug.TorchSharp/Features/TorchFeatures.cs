@@ -8,13 +8,14 @@ namespace MixAug.TorchSharp.Features;
 
 /// <summary>
 /// Computes the batch features a transform needs (<see cref="IMixTransform.Requirements"/>) from an image tensor, on the
-/// tensor's own device: the TorchSharp backend's half of drawing plans that read the pixels. Spectral-residual
+/// tensor's own device: the TorchSharp backend's half of drawing plans that read the pixels. On a GPU, spectral-residual
 /// saliency runs entirely on the device (<c>torch.fft</c>, pooling, convolutions, bilinear upsampling, arg-max); only
-/// the B peak indices (or, for saliency masks, the B small grids) travel to the host. Other saliency sources run on the
-/// CPU over a float32 copy of the batch.
+/// the B peak indices (or, for saliency masks, the B small grids) travel to the host. A CPU tensor is computed by
+/// <see cref="CpuFeatures"/> over a float32 copy, giving exactly the features (and so the plans) of a float array, as
+/// are other saliency sources on any device.
 /// </summary>
-/// <remarks>The device computes in float32 where <see cref="CpuFeatures"/> computes in double, so grids agree within
-/// float tolerance and a peak may move between two nearly equal maxima; plans are exact for the features they are given.</remarks>
+/// <remarks>A GPU computes in float32 where <see cref="CpuFeatures"/> computes in double, so grids agree within float
+/// tolerance and a peak may move between two nearly equal maxima; plans are exact for the features they are given.</remarks>
 /// <threadsafety>Stateless; safe to call from several threads (dispose scopes are per thread).</threadsafety>
 public static class TorchFeatures
 {
@@ -24,7 +25,11 @@ public static class TorchFeatures
     /// <returns>The features, to pass in a <see cref="MixRequest"/>.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">The images are not a non-empty floating-point <c>[B, C, H, W]</c> batch.</exception>
-    public static BatchFeatures Compute(FeatureRequirements requirements, Tensor images)
+    public static BatchFeatures Compute(FeatureRequirements requirements, Tensor images) => Compute(requirements, images, allowCpuKernels: true);
+
+    /// <summary>As <see cref="Compute(FeatureRequirements, Tensor)"/>; with <paramref name="allowCpuKernels"/> false a CPU
+    /// tensor takes the libtorch route too (the tests' way to exercise the device code without a device).</summary>
+    internal static BatchFeatures Compute(FeatureRequirements requirements, Tensor images, bool allowCpuKernels)
     {
         ArgumentNullException.ThrowIfNull(requirements);
         ArgumentNullException.ThrowIfNull(images);
@@ -48,10 +53,13 @@ public static class TorchFeatures
 
         TorchSharpRuntime.EnsureLoadable();
         BatchShape shape = BatchShape.FromDimensions([.. dims.Select(d => (int)d)]);
+        // A batch in host memory is the CPU backend's: its own kernels run there, several times faster than libtorch's
+        // general operations at these sizes (the FFT of a 64x64 grid above all), and give the plans of CpuPlanning.
+        bool onHost = allowCpuKernels && images.device_type == DeviceType.CPU;
         var maps = new List<SaliencyMaps>();
         foreach (SaliencyRequirement need in requirements.Saliency)
         {
-            maps.Add(need.Source is SpectralResidualSaliency spectral
+            maps.Add(need.Source is SpectralResidualSaliency spectral && !onHost
                 ? SpectralResidual(spectral, shape, images, need.Detail)
                 : OnHost(need, shape, images));
         }
@@ -59,7 +67,7 @@ public static class TorchFeatures
         return new BatchFeatures(maps);
     }
 
-    /// <summary>A saliency source with no device implementation: the batch is copied to the host once.</summary>
+    /// <summary>A batch on the CPU, or a saliency source with no device implementation: CpuFeatures over a float32 copy.</summary>
     private static SaliencyMaps OnHost(SaliencyRequirement need, BatchShape shape, Tensor images)
     {
         using DisposeScope scope = NewDisposeScope();

@@ -43,8 +43,8 @@ public class TorchFeaturesTests
         var peaks = FeatureRequirements.ForSaliency(SpectralResidualSaliency.Default, SaliencyDetail.Peaks);
         SaliencyMaps cpu = CpuFeatures.Compute(maps, shape, pixels).Saliency[0];
         using Tensor images = Batches.ToTensor(pixels, shape);
-        SaliencyMaps device = TorchFeatures.Compute(maps, images).Saliency[0];
-        SaliencyMaps devicePeaks = TorchFeatures.Compute(peaks, images).Saliency[0];
+        SaliencyMaps device = TorchFeatures.Compute(maps, images, allowCpuKernels: false).Saliency[0];
+        SaliencyMaps devicePeaks = TorchFeatures.Compute(peaks, images, allowCpuKernels: false).Saliency[0];
         Assert.That(devicePeaks.HasGrids, Is.False, "peaks only: B indices to the host");
         for (int i = 0; i < shape.BatchSize; i++)
         {
@@ -54,6 +54,32 @@ public class TorchFeaturesTests
             Assert.That(device.Peak(i), Is.EqualTo(cpu.Peak(i)), $"sample {i}: peaks from the device grids");
             Assert.That(devicePeaks.Peak(i), Is.EqualTo(cpu.Peak(i)), $"sample {i}: peaks found on the device");
             Assert.That(Math.Abs((cpu.Peak(i) / shape.Width) - centres[i].Item1), Is.LessThanOrEqualTo(8));
+        }
+    }
+
+    /// <summary>A CPU tensor is the CPU backend's: exactly the features of the same pixels as an array.</summary>
+    [TestCase(SaliencyDetail.Maps)]
+    [TestCase(SaliencyDetail.Peaks)]
+    public void A_cpu_tensor_gets_exactly_the_features_of_the_array(SaliencyDetail detail)
+    {
+        var shape = new BatchShape(3, 3, 28, 28);
+        float[] pixels = Blobs(shape, [(5, 5), (20, 14), (14, 22)]);
+        var needs = FeatureRequirements.ForSaliency(SpectralResidualSaliency.Default, detail);
+        SaliencyMaps cpu = CpuFeatures.Compute(needs, shape, pixels).Saliency[0];
+        using Tensor images = Batches.ToTensor(pixels, shape);
+        using Tensor doubles = images.to(ScalarType.Float64);
+        foreach (Tensor batch in new[] { images, doubles })
+        {
+            SaliencyMaps fromTensor = TorchFeatures.Compute(needs, batch).Saliency[0];
+            Assert.That(fromTensor.HasGrids, Is.EqualTo(cpu.HasGrids));
+            for (int i = 0; i < shape.BatchSize; i++)
+            {
+                Assert.That(fromTensor.Peak(i), Is.EqualTo(cpu.Peak(i)), $"{batch.dtype} sample {i}");
+                if (cpu.HasGrids)
+                {
+                    Assert.That(fromTensor.Grid(i).ToArray(), Is.EqualTo(cpu.Grid(i).ToArray()), $"{batch.dtype} sample {i}");
+                }
+            }
         }
     }
 
