@@ -2,6 +2,7 @@ using System.Globalization;
 using MixAug.Cpu;
 using MixAug.Masks;
 using MixAug.Planning;
+using MixAug.Samples.CommandLine;
 using MixAug.Transforms;
 
 namespace MixAug.Preview;
@@ -24,6 +25,22 @@ internal static class MethodRegistry
     ];
 
     public static IEnumerable<string> Names => All.Select(m => m.Name);
+
+    /// <summary>The transforms' parameter and enum names as the options that set them, for their argument errors.</summary>
+    private static readonly ArgumentErrors Errors = new(new Dictionary<string, string>
+    {
+        ["alpha"] = "--alpha",
+        ["beta"] = "--alpha",
+        ["probability"] = "--probability",
+        ["minRatio"] = "--min-ratio",
+        ["maxRatio"] = "--max-ratio",
+        ["decayPower"] = "--decay-power",
+        ["maxSoft"] = "--max-soft",
+        ["null"] = "not given",
+        ["LambdaMode.Pair"] = "--mode pair",
+        ["Roll pairing"] = "--pairing roll",
+        ["Use Flip or Permutation"] = "Use --pairing flip or perm",
+    });
 
     private static PreviewMethod Find(string name) =>
         All.FirstOrDefault(m => m.Name == name)
@@ -62,7 +79,7 @@ internal static class MethodRegistry
             }
             catch (ArgumentException e)
             {
-                throw new UsageException($"--method {method.Name}: {e.Message}");
+                throw new UsageException(Errors.InOptionTerms(e));
             }
         }
 

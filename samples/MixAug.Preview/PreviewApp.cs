@@ -3,6 +3,7 @@ using MixAug.ImageSharp;
 using MixAug.ImageSharp.Drawing;
 using MixAug.Planning;
 using MixAug.Randomness;
+using MixAug.Samples.CommandLine;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
@@ -13,42 +14,30 @@ internal static class PreviewApp
 {
     public const int Success = 0;
     public const int Failure = 1;
-    public const int BadArguments = 2;
+    public const int BadArguments = CommandLineRunner.BadArguments;
 
     /// <summary>The folder of sample images copied next to the app on build.</summary>
     public static string DefaultImages => Path.Combine(AppContext.BaseDirectory, "images");
 
     public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
     {
-        PreviewOptions options;
-        IReadOnlyList<PreviewMethod> methods;
-        try
+        var command = new PreviewCommand();
+        command.Root.SetAction(parse =>
         {
-            options = OptionParser.Parse(args);
-            if (options.Help)
+            PreviewOptions options = command.Bind(parse);
+            IReadOnlyList<PreviewMethod> methods = MethodRegistry.Resolve(options);
+            try
             {
-                stdout.WriteLine(OptionParser.Usage);
-                return Success;
+                return Render(options, methods, stdout, stderr);
             }
-
-            methods = MethodRegistry.Resolve(options);
-        }
-        catch (UsageException e)
-        {
-            stderr.WriteLine($"error: {e.Message}");
-            return BadArguments;
-        }
-
-        try
-        {
-            return Render(options, methods, stdout, stderr);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or MixAugImageException or ArgumentException)
-        {
-            // Output or input problems after the arguments were accepted: report them plainly, no stack trace.
-            stderr.WriteLine($"error: {e.Message}");
-            return Failure;
-        }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or MixAugImageException)
+            {
+                // Output or input problems after the arguments were accepted: report them plainly, no stack trace.
+                stderr.WriteLine($"error: {e.Message}");
+                return Failure;
+            }
+        });
+        return CommandLineRunner.Run(command.Root, args, stdout, stderr);
     }
 
     private static int Render(PreviewOptions options, IReadOnlyList<PreviewMethod> methods, TextWriter stdout, TextWriter stderr)
