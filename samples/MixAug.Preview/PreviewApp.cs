@@ -19,7 +19,13 @@ internal static class PreviewApp
     /// <summary>The folder of sample images copied next to the app on build.</summary>
     public static string DefaultImages => Path.Combine(AppContext.BaseDirectory, "images");
 
-    public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
+    /// <summary>Runs the app.</summary>
+    /// <param name="args">The command line.</param>
+    /// <param name="stdout">Help and what was written.</param>
+    /// <param name="stderr">Errors, warnings, and the progress line.</param>
+    /// <param name="showProgress">Whether to draw a progress line while loading (a terminal, not a redirected stream).</param>
+    /// <returns>The exit code.</returns>
+    public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, bool showProgress = false)
     {
         var command = new PreviewCommand();
         command.Root.SetAction(parse =>
@@ -28,7 +34,7 @@ internal static class PreviewApp
             IReadOnlyList<PreviewMethod> methods = MethodRegistry.Resolve(options);
             try
             {
-                return Render(options, methods, stdout, stderr);
+                return Render(options, methods, stdout, stderr, showProgress);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or MixAugImageException)
             {
@@ -40,7 +46,7 @@ internal static class PreviewApp
         return CommandLineRunner.Run(command.Root, args, stdout, stderr);
     }
 
-    private static int Render(PreviewOptions options, IReadOnlyList<PreviewMethod> methods, TextWriter stdout, TextWriter stderr)
+    private static int Render(PreviewOptions options, IReadOnlyList<PreviewMethod> methods, TextWriter stdout, TextWriter stderr, bool showProgress)
     {
         string folder = options.Images ?? DefaultImages;
         if (!Directory.Exists(folder))
@@ -49,20 +55,30 @@ internal static class PreviewApp
             return options.Images is null ? Failure : BadArguments;
         }
 
+        // Only a seeded sample of the folder is opened, each image reduced to the tile size as soon as it is decoded,
+        // so a folder of thousands of photographs costs what --count of them cost.
         var loader = new SafeImageLoader();
-        using FolderLoadResult loaded = loader.LoadFolder(folder);
-        foreach (MixAugImageException failure in loaded.Failures)
+        var request = new FolderSampleRequest(options.Count ?? PreviewCommand.DefaultCount, options.Seed, options.Size, options.Size);
+        using var progress = new ProgressLine(showProgress ? stderr : null, folder);
+        using FolderSample sample = loader.SampleFolder(folder, request, progress);
+        progress.Finish();
+        foreach (MixAugImageException failure in sample.Failures)
         {
             stderr.WriteLine($"warning: skipped {failure.Message}");
         }
 
-        if (loaded.Images.Count == 0)
+        if (sample.StoppedByFailures)
         {
-            stderr.WriteLine($"error: no PNG or JPEG image could be loaded from '{folder}' ({loaded.Failures.Count} failed).");
+            stderr.WriteLine($"warning: stopped after {sample.Failures.Count} files failed; {sample.Images.Count} of the {request.Count} images asked for were loaded.");
+        }
+
+        if (sample.Images.Count == 0)
+        {
+            stderr.WriteLine($"error: no PNG or JPEG image could be loaded from '{folder}' ({sample.FilesFound} image files found, {sample.Failures.Count} tried and failed).");
             return Failure;
         }
 
-        PreviewBatch batch = BuildBatch(loaded, options);
+        PreviewBatch batch = BuildBatch(sample, options);
         var previews = new List<MethodPreview>();
         try
         {
@@ -78,6 +94,7 @@ internal static class PreviewApp
                 sheet.SaveAsPng(options.Out);
             }
 
+            stdout.WriteLine($"sampled {sample.Images.Count} of {sample.FilesFound} image files in {folder} (seed {options.Seed})");
             stdout.WriteLine($"wrote {options.Out} ({string.Join(", ", methods.Select(m => m.Name))}, {batch.Shape.BatchSize} tiles, seed {options.Seed})");
             if (options.Html is not null)
             {
@@ -93,16 +110,17 @@ internal static class PreviewApp
         return Success;
     }
 
-    private static PreviewBatch BuildBatch(FolderLoadResult loaded, PreviewOptions options)
+    private static PreviewBatch BuildBatch(FolderSample sample, PreviewOptions options)
     {
-        int count = options.Count ?? loaded.Images.Count;
+        // --count tiles; without it, one per loaded image. Images repeat, in order, when fewer loaded than asked for.
+        int count = options.Count ?? sample.Images.Count;
         var images = new Image<Rgb24>[count];
         var names = new string[count];
         for (int i = 0; i < count; i++)
         {
-            LoadedImage image = loaded.Images[i % loaded.Images.Count];
+            SampledImage image = sample.Images[i % sample.Images.Count];
             images[i] = image.Image;
-            names[i] = Path.GetFileName(image.Path);
+            names[i] = image.RelativePath;
         }
 
         var format = new BatchFormat(options.Size, options.Size);
