@@ -1,5 +1,6 @@
 using System.Globalization;
 using MixAug.Cpu;
+using MixAug.ImageSharp.Drawing;
 using MixAug.Masks;
 using MixAug.Planning;
 using MixAug.Samples.CommandLine;
@@ -25,6 +26,18 @@ internal static class MethodRegistry
     ];
 
     public static IEnumerable<string> Names => All.Select(m => m.Name);
+
+    /// <summary>What the words of a sheet's title (<see cref="Describe"/>) mean, for the legend.</summary>
+    public static IReadOnlyList<LegendEntry> TitleLegend { get; } =
+    [
+        new(LegendMark.None, "alpha A", "λ drawn from Beta(A, A) (SaliencyMix: beta)"),
+        new(LegendMark.None, "p P", "the chance a sample is mixed at all"),
+        new(LegendMark.None, "elem", "one λ per sample (pair: per pair; batch: one)"),
+        new(LegendMark.None, "flip", "partner: the batch reversed (roll: shifted; perm: shuffled)"),
+        new(LegendMark.None, "ratio [A, B]", "CutMix box sides from A to B of the image's"),
+        new(LegendMark.None, "decay D", "FMix spectrum decay; soft S: soft edge share; reference: the reference code's spectrum"),
+        new(LegendMark.None, "seed N", "same seed, same images and mixes"),
+    ];
 
     /// <summary>The transforms' parameter and enum names as the options that set them, for their argument errors.</summary>
     private static readonly ArgumentErrors Errors = new(new Dictionary<string, string>

@@ -16,6 +16,9 @@ internal static class PreviewApp
     public const int Failure = 1;
     public const int BadArguments = CommandLineRunner.BadArguments;
 
+    /// <summary>The legend of the sheet and of the gallery: the tile's parts, then the abbreviations of the titles.</summary>
+    public static IReadOnlyList<LegendEntry> Legend { get; } = [.. ContactSheetLegend.Tile, .. MethodRegistry.TitleLegend];
+
     /// <summary>The folder of sample images copied next to the app on build.</summary>
     public static string DefaultImages => Path.Combine(AppContext.BaseDirectory, "images");
 
@@ -89,7 +92,11 @@ internal static class PreviewApp
 
             string? outDir = Path.GetDirectoryName(Path.GetFullPath(options.Out));
             Directory.CreateDirectory(outDir!);
-            using (Image<Rgb24> sheet = ContactSheet.Stack(previews.Select(p => p.Sheet).ToArray()))
+            // One legend under all the methods' sheets: what every part of a tile means and what the titles abbreviate.
+            int scale = previews[0].Layout.TextScale;
+            int width = Math.Max(previews.Max(p => p.Sheet.Width), ContactSheetLegend.MinimumWidth(scale));
+            using (Image<Rgb24> legend = ContactSheetLegend.Draw(Legend, width, scale))
+            using (Image<Rgb24> sheet = ContactSheet.Stack([.. previews.Select(p => p.Sheet), legend]))
             {
                 sheet.SaveAsPng(options.Out);
             }
@@ -139,8 +146,8 @@ internal static class PreviewApp
 
         // Rows of at most four tiles, but six or nine as a full 3-column grid rather than 4 + 2.
         int columns = count switch { <= 4 => count, 6 or 9 => 3, _ => 4 };
-        Image<Rgb24> sheet = ContactSheet.Draw(plan, batch.Pixels, mixed, columns: columns, title: description);
-        var layout = new ContactSheetLayout(batch.Shape.Width, batch.Shape.Height, count, columns, description);
+        Image<Rgb24> sheet = ContactSheet.Draw(plan, batch.Pixels, mixed, columns: columns, title: description, sourceNames: batch.Names);
+        var layout = new ContactSheetLayout(batch.Shape.Width, batch.Shape.Height, count, columns, description, sourceNames: true);
         return new MethodPreview(method, description, plan, mixed, sheet, layout);
     }
 }
