@@ -13,6 +13,7 @@ internal sealed class ProgressLine(TextWriter? writer, string folder) : IProgres
     private static readonly long Interval = Stopwatch.Frequency / 10;
     private long _last = long.MinValue;
     private int _width;
+    private bool? _listing;
 
     public void Report(FolderSampleProgress value)
     {
@@ -21,14 +22,16 @@ internal sealed class ProgressLine(TextWriter? writer, string folder) : IProgres
             return;
         }
 
+        // Throttled, except the first report of each phase and the one that completes the sample.
         long now = Stopwatch.GetTimestamp();
-        bool last = !value.Listing && value.Loaded == value.Target;
-        if (now - _last < Interval && !last)
+        bool milestone = _listing != value.Listing || (!value.Listing && value.Loaded == value.Target);
+        if (now - _last < Interval && !milestone)
         {
             return;
         }
 
         _last = now;
+        _listing = value.Listing;
         string text = value.Listing
             ? $"listing {folder}: {value.FilesFound} image files"
             : $"loading {value.Loaded} of {value.Target} images from {value.FilesFound} image files{(value.Failed > 0 ? $", {value.Failed} failed" : string.Empty)}";

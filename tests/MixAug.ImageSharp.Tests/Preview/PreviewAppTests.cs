@@ -254,6 +254,28 @@ public class PreviewAppTests
     }
 
     [Test]
+    public void OnATerminalAProgressLineIsDrawnAndClearedBeforeTheWarnings()
+    {
+        string images = Path.Combine(_folder, "images");
+        Directory.CreateDirectory(images);
+        File.Copy(Path.Combine(PreviewApp.DefaultImages, "camera.jpg"), Path.Combine(images, "a.jpg"));
+        File.WriteAllBytes(Path.Combine(images, "b.png"), [1, 2, 3]);
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        int code = PreviewApp.Run(["--images", images, "--method", "mixup", "--size", "16", "--out", Path.Combine(_folder, "p.png")], stdout, stderr, showProgress: true);
+        Assert.That(code, Is.Zero);
+        string err = stderr.ToString();
+
+        // The listing's line first, then the loading line (its first report always shows; which file came first
+        // depends on the seed), then the line is blanked and the cursor put back, so the warning starts at the margin.
+        Assert.That(err, Does.StartWith($"\rlisting {images}: 2 image files"));
+        int last = err.LastIndexOf("\rloading ", StringComparison.Ordinal);
+        Assert.That(last, Is.GreaterThan(0));
+        Assert.That(err[last..], Does.Match(@"^\rloading [01] of 8 images from 2 image files(, 1 failed)? *\r +\rwarning: skipped "));
+        Assert.That(Run("--images", images, "--method", "mixup", "--size", "16", "--out", Path.Combine(_folder, "p.png")).Stderr, Does.StartWith("warning: skipped"), "no progress when not a terminal");
+    }
+
+    [Test]
     public void DefaultImagesShipNextToTheApp()
     {
         Assert.That(Directory.GetFiles(PreviewApp.DefaultImages, "*.jpg"), Has.Length.EqualTo(6));
