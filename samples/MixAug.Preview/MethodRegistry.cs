@@ -1,7 +1,9 @@
 using System.Globalization;
 using MixAug.Cpu;
+using MixAug.ImageSharp.Drawing;
 using MixAug.Masks;
 using MixAug.Planning;
+using MixAug.Samples.CommandLine;
 using MixAug.Transforms;
 
 namespace MixAug.Preview;
@@ -24,6 +26,34 @@ internal static class MethodRegistry
     ];
 
     public static IEnumerable<string> Names => All.Select(m => m.Name);
+
+    /// <summary>What the words of a sheet's title (<see cref="Describe"/>) mean, for the legend.</summary>
+    public static IReadOnlyList<LegendEntry> TitleLegend { get; } =
+    [
+        new(LegendMark.None, "alpha A", "λ drawn from Beta(A, A) (SaliencyMix: beta)"),
+        new(LegendMark.None, "p P", "the chance a sample is mixed at all"),
+        new(LegendMark.None, "elem", "one λ per sample (pair: per pair; batch: one)"),
+        new(LegendMark.None, "flip", "partner: the batch reversed (roll: shifted; perm: shuffled)"),
+        new(LegendMark.None, "ratio [A, B]", "CutMix box sides from A to B of the image's"),
+        new(LegendMark.None, "decay D", "FMix spectrum decay; soft S: soft edge share; reference: the reference code's spectrum"),
+        new(LegendMark.None, "seed N", "same seed, same images and mixes"),
+    ];
+
+    /// <summary>The transforms' parameter and enum names as the options that set them, for their argument errors.</summary>
+    private static readonly ArgumentErrors Errors = new(new Dictionary<string, string>
+    {
+        ["alpha"] = "--alpha",
+        ["beta"] = "--alpha",
+        ["probability"] = "--probability",
+        ["minRatio"] = "--min-ratio",
+        ["maxRatio"] = "--max-ratio",
+        ["decayPower"] = "--decay-power",
+        ["maxSoft"] = "--max-soft",
+        ["null"] = "not given",
+        ["LambdaMode.Pair"] = "--mode pair",
+        ["Roll pairing"] = "--pairing roll",
+        ["Use Flip or Permutation"] = "Use --pairing flip or perm",
+    });
 
     private static PreviewMethod Find(string name) =>
         All.FirstOrDefault(m => m.Name == name)
@@ -62,7 +92,7 @@ internal static class MethodRegistry
             }
             catch (ArgumentException e)
             {
-                throw new UsageException($"--method {method.Name}: {e.Message}");
+                throw new UsageException(Errors.InOptionTerms(e));
             }
         }
 

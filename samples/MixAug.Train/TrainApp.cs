@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using MixAug.Planning;
+using MixAug.Samples.CommandLine;
 using MixAug.Train.Data;
 using MixAug.Training;
 using MixAug.Transforms;
@@ -15,23 +16,22 @@ internal static class TrainApp
 {
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        TrainOptions options;
+        var command = new TrainCommand();
+        command.Root.SetAction(parse => Run(command.Bind(parse), stdout, stderr));
+        return CommandLineRunner.Run(command.Root, args, stdout, stderr);
+    }
+
+    private static int Run(TrainOptions options, TextWriter stdout, TextWriter stderr)
+    {
         FashionMnist data;
         try
         {
-            options = TrainOptions.Parse(args);
-            if (options.Help)
-            {
-                stdout.WriteLine(TrainOptions.Usage);
-                return 0;
-            }
-
             data = FashionMnist.Load(FashionMnistFolder.Resolve(options.Data, Environment.GetEnvironmentVariable), options.Limit);
         }
-        catch (Exception e) when (e is UsageException or IOException or InvalidDataException)
+        catch (Exception e) when (e is IOException or InvalidDataException)
         {
             stderr.WriteLine($"error: {e.Message}");
-            return 2;
+            return CommandLineRunner.BadArguments;
         }
 
         // No TorchSharpRuntime.EnsureLoadable() here: the module initializer of build/MixAug.TorchSharp.targets ran it
@@ -110,7 +110,7 @@ internal static class TrainApp
         "fmix" => new FMix(alpha: 1.0, decayPower: 3.0, mode: LambdaMode.Element, granularity: MaskGranularity.PerGroup),
         "saliencymix" => new SaliencyMix(beta: 1.0, mode: LambdaMode.Element),
         "choice" => new MixChoice((new MixUp(alpha: 0.2, mode: LambdaMode.Element), 0.5), (new CutMix(alpha: 1.0, mode: LambdaMode.Element), 0.5)),
-        _ => throw new UsageException($"Unknown mix '{mix}'."),
+        _ => throw new ArgumentOutOfRangeException(nameof(mix), mix, $"Unknown mix '{mix}'; the command line accepts only {string.Join(", ", TrainOptions.Mixes)}."),
     };
 
     private static RunResult TrainOne(string mix, TrainOptions options, FashionMnist data, TextWriter stdout, CancellationToken cancellation)

@@ -150,7 +150,7 @@ public sealed class SafeImageLoader
             {
                 try
                 {
-                    images.Add(new LoadedImage(file, LoadWithin(file, budget, cancellationToken)));
+                    images.Add(new LoadedImage(file, LoadWithin(file, budget, reduce: null, cancellationToken)));
                 }
                 catch (MixAugImageException e)
                 {
@@ -165,6 +165,87 @@ public sealed class SafeImageLoader
         }
 
         return new FolderLoadResult(images, failures);
+    }
+
+    /// <summary>
+    /// Loads a seeded sample of <see cref="FolderSampleRequest.Count"/> images from a folder of any size, flat or in the
+    /// ImageFolder layout (<c>root/&lt;class&gt;/&lt;image&gt;</c>: files of the root and of its immediate subfolders), each
+    /// reduced to the requested size as soon as it is decoded, so memory holds one full image at a time whatever the
+    /// folder holds.
+    /// </summary>
+    /// <remarks>
+    /// <para>The folder is listed by name only; each file's place in the sample comes from a hash of the seed and its
+    /// relative path, so the sample is the same on every machine and no file outside it is opened, sized or decoded.
+    /// The chosen files are loaded one after another with every guard of <see cref="Load(string, CancellationToken)"/>;
+    /// a file that fails is reported in <see cref="FolderSample.Failures"/> and replaced by the next file of the sample,
+    /// until <see cref="FolderSampleRequest.MaxFailures"/> failures.</para>
+    /// <para>The folder budgets apply as in <see cref="LoadFolder"/>: a file whose size would pass what remains of
+    /// <see cref="SafeImageLoaderOptions.MaxFolderBytes"/> is refused unread, and one whose header's pixels would pass what
+    /// remains of <see cref="SafeImageLoaderOptions.MaxFolderPixels"/> is refused undecoded. Only the reduced image is
+    /// kept, so it is what the pixel budget is charged.</para>
+    /// </remarks>
+    /// <param name="directory">The folder.</param>
+    /// <param name="request">How many images, which seed, what size.</param>
+    /// <param name="progress">Told of the listing and of each file tried, on the calling thread; null for none.</param>
+    /// <param name="cancellationToken">Cancels the whole call; images loaded so far are disposed.</param>
+    /// <returns>The images and the failures; the caller disposes the result.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="directory"/> or <paramref name="request"/> is null.</exception>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public FolderSample SampleFolder(
+        string directory, FolderSampleRequest request, IProgress<FolderSampleProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        ArgumentNullException.ThrowIfNull(request);
+        if (!Directory.Exists(directory))
+        {
+            throw new DirectoryNotFoundException($"The image folder '{directory}' does not exist.");
+        }
+
+        // Enough candidates to reach the count even if every allowed failure happens, so one listing always suffices.
+        int window = request.Count + request.MaxFailures;
+        (List<SampleCandidate> candidates, int found) = FolderSampler.Choose(
+            directory, request.Seed, window, n => progress?.Report(new FolderSampleProgress(true, n, 0, 0, request.Count)), cancellationToken);
+
+        var budget = new FolderBudget(Options.MaxFolderBytes, Options.MaxFolderPixels);
+        var images = new List<SampledImage>(request.Count);
+        var failures = new List<MixAugImageException>();
+        // An image already of the size is kept as decoded, as ImageBatch does, so sampled and batched pixels agree.
+        Func<Image<Rgb24>, Image<Rgb24>> reduce = image =>
+            image.Width == request.Width && image.Height == request.Height ? image : ImageBatch.Fit(image, request.Width, request.Height);
+        try
+        {
+            foreach (SampleCandidate candidate in candidates)
+            {
+                if (images.Count == request.Count || failures.Count > request.MaxFailures)
+                {
+                    break;
+                }
+
+                try
+                {
+                    images.Add(new SampledImage(candidate.Path, candidate.RelativePath, LoadWithin(candidate.Path, budget, reduce, cancellationToken)));
+                }
+                catch (MixAugImageException e)
+                {
+                    failures.Add(e);
+                }
+
+                progress?.Report(new FolderSampleProgress(false, found, images.Count, failures.Count, request.Count));
+            }
+        }
+        catch
+        {
+            images.ForEach(i => i.Image.Dispose());
+            throw;
+        }
+
+        bool stopped = images.Count < request.Count && failures.Count > request.MaxFailures;
+        return new FolderSample(
+            [.. images.OrderBy(i => i.RelativePath, StringComparer.Ordinal)],
+            [.. failures.OrderBy(f => f.SourceName, StringComparer.Ordinal)],
+            found,
+            stopped);
     }
 
     /// <summary>Builds the restricted configuration: PNG and JPEG decoders only, metadata ignored, bounded allocator.</summary>
@@ -191,8 +272,9 @@ public sealed class SafeImageLoader
     private static bool IsCallerCancellation(Exception e, CancellationToken cancellationToken) =>
         e is OperationCanceledException && cancellationToken.IsCancellationRequested;
 
-    /// <summary>One file of a folder load, within what is left of the folder's budget.</summary>
-    private Image<Rgb24> LoadWithin(string file, FolderBudget budget, CancellationToken cancellationToken)
+    /// <summary>One file of a folder load, within what is left of the folder's budget; with <paramref name="reduce"/>,
+    /// the decoded image is replaced at once by its reduction, which is what the folder keeps and is charged for.</summary>
+    private Image<Rgb24> LoadWithin(string file, FolderBudget budget, Func<Image<Rgb24>, Image<Rgb24>>? reduce, CancellationToken cancellationToken)
     {
         long length;
         try
@@ -217,6 +299,26 @@ public sealed class SafeImageLoader
 
         budget.SpendBytes(content.Length);
         Image<Rgb24> image = Decode(content, file, budget, cancellationToken);
+        if (reduce is not null)
+        {
+            Image<Rgb24> reduced;
+            try
+            {
+                reduced = reduce(image);
+            }
+            catch
+            {
+                image.Dispose();
+                throw;
+            }
+
+            if (!ReferenceEquals(reduced, image))
+            {
+                image.Dispose();
+                image = reduced;
+            }
+        }
+
         budget.SpendPixels((long)image.Width * image.Height);
         return image;
     }

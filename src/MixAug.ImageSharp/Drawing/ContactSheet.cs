@@ -35,13 +35,23 @@ public static class ContactSheet
     /// <param name="mixed">The batch after mixing, same shape.</param>
     /// <param name="tileCount">How many samples to show, from sample 0; null for all.</param>
     /// <param name="columns">Tiles per row; null for min(B, 4).</param>
-    /// <param name="title">A line of text above the tiles, or null.</param>
+    /// <param name="title">Text above the tiles, wrapped to the sheet's width, or null.</param>
+    /// <param name="sourceNames">The name of each sample's source (a file name, say), one per sample of the batch, or
+    /// null; each tile then names its own source in <see cref="SelfColor"/> and its partner's in <see cref="PartnerColor"/>,
+    /// shortened to the tile's width (see <see cref="ShortenName"/>).</param>
     /// <returns>A new image; the caller disposes it.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="plan"/> is null.</exception>
-    /// <exception cref="ArgumentException">A batch does not match the plan's shape, or the shape is not an image batch of 1 or 3 channels.</exception>
+    /// <exception cref="ArgumentException">A batch does not match the plan's shape, the shape is not an image batch of 1 or
+    /// 3 channels, or <paramref name="sourceNames"/> does not have one name per sample.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="tileCount"/> or <paramref name="columns"/> is out of range.</exception>
     public static Image<Rgb24> Draw(
-        MixPlan plan, ReadOnlySpan<byte> sources, ReadOnlySpan<byte> mixed, int? tileCount = null, int? columns = null, string? title = null)
+        MixPlan plan,
+        ReadOnlySpan<byte> sources,
+        ReadOnlySpan<byte> mixed,
+        int? tileCount = null,
+        int? columns = null,
+        string? title = null,
+        IReadOnlyList<string>? sourceNames = null)
     {
         BatchShape shape = ImageShape(plan, sources.Length, nameof(sources));
         CheckLength(mixed.Length, shape, nameof(mixed));
@@ -51,16 +61,22 @@ public static class ContactSheet
             throw new ArgumentOutOfRangeException(nameof(tileCount), count, $"tileCount must lie in [1, {shape.BatchSize}]; it was {count}.");
         }
 
-        var layout = new ContactSheetLayout(shape.Width, shape.Height, count, columns ?? Math.Min(count, 4), title);
-        var canvas = new PixelCanvas(layout.Width, layout.Height, Background);
-        if (title is not null)
+        if (sourceNames is not null && sourceNames.Count != shape.BatchSize)
         {
-            canvas.Text(title, ContactSheetLayout.Margin, ContactSheetLayout.Margin, TextColor, layout.TextScale, new Rectangle(0, 0, layout.Width - ContactSheetLayout.Margin, layout.Height));
+            throw new ArgumentException($"sourceNames has {sourceNames.Count} names but the batch has {shape.BatchSize} samples.", nameof(sourceNames));
+        }
+
+        var layout = new ContactSheetLayout(shape.Width, shape.Height, count, columns ?? Math.Min(count, 4), title, sourceNames is not null);
+        var canvas = new PixelCanvas(layout.Width, layout.Height, Background);
+        var titleArea = new Rectangle(0, 0, layout.Width - ContactSheetLayout.Margin, layout.Height);
+        for (int line = 0; line < layout.TitleLines.Count; line++)
+        {
+            canvas.Text(layout.TitleLines[line], ContactSheetLayout.Margin, ContactSheetLayout.Margin + (line * layout.LineHeight), TextColor, layout.TextScale, titleArea);
         }
 
         for (int tile = 0; tile < count; tile++)
         {
-            DrawTile(canvas, layout, shape, plan, sources, mixed, tile);
+            DrawTile(canvas, layout, shape, plan, sources, mixed, sourceNames, tile);
         }
 
         return canvas.ToImage();
@@ -72,17 +88,24 @@ public static class ContactSheet
     /// <param name="mixed">The batch after mixing.</param>
     /// <param name="tileCount">How many samples to show, from sample 0; null for all.</param>
     /// <param name="columns">Tiles per row; null for min(B, 4).</param>
-    /// <param name="title">A line of text above the tiles, or null.</param>
+    /// <param name="title">Text above the tiles, wrapped to the sheet's width, or null.</param>
+    /// <param name="sourceNames">The name of each sample's source, one per sample, or null.</param>
     /// <returns>A new image; the caller disposes it.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="plan"/> is null.</exception>
-    /// <exception cref="ArgumentException">A batch does not match the plan's shape.</exception>
+    /// <exception cref="ArgumentException">A batch does not match the plan's shape, or the names do not match the batch.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="tileCount"/> or <paramref name="columns"/> is out of range.</exception>
     public static Image<Rgb24> Draw(
-        MixPlan plan, ReadOnlySpan<float> sources, ReadOnlySpan<float> mixed, int? tileCount = null, int? columns = null, string? title = null)
+        MixPlan plan,
+        ReadOnlySpan<float> sources,
+        ReadOnlySpan<float> mixed,
+        int? tileCount = null,
+        int? columns = null,
+        string? title = null,
+        IReadOnlyList<string>? sourceNames = null)
     {
         BatchShape shape = ImageShape(plan, sources.Length, nameof(sources));
         CheckLength(mixed.Length, shape, nameof(mixed));
-        return Draw(plan, ToBytes(sources), ToBytes(mixed), tileCount, columns, title);
+        return Draw(plan, ToBytes(sources), ToBytes(mixed), tileCount, columns, title, sourceNames);
     }
 
     /// <summary>Stacks images vertically on the sheet background, left-aligned (one sheet per method, for example).</summary>
@@ -114,16 +137,30 @@ public static class ContactSheet
         return canvas.ToImage();
     }
 
-    /// <summary>The text printed beside the region of a tile: λ, the pair, the region kind.</summary>
+    /// <summary>The three short lines printed beside the region of a tile: "λ", the sample's own share λ, and the pair
+    /// (the sample's index, then its partner's).</summary>
     /// <param name="plan">The plan.</param>
     /// <param name="sample">The sample.</param>
-    /// <returns>Three short lines.</returns>
+    /// <returns>For example <c>["λ", "0.625", "0+7"]</c>: five characters at most for batches of up to 100 samples, so
+    /// they fit beside the half-width region panel at every sample size.</returns>
     public static IReadOnlyList<string> Caption(MixPlan plan, int sample)
     {
         ArgumentNullException.ThrowIfNull(plan);
         string lambda = plan.Lambdas[sample].ToString("0.000", CultureInfo.InvariantCulture);
-        string sources = string.Join("+", plan.Sources(sample).ToArray().Select(s => $"#{s}"));
-        return [$"λ {lambda}", sources, ShortName(plan.Regions[sample].Kind)];
+        string sources = string.Join("+", plan.Sources(sample).ToArray().Select(s => s.ToString(CultureInfo.InvariantCulture)));
+        return ["λ", lambda, sources];
+    }
+
+    /// <summary>A source name as a tile prints it in <paramref name="maxCharacters"/>: whole if it fits, else without its
+    /// extension, else its start and end around a '~' (<c>class-3/photo-00012.jpg</c> in 10 → <c>clas~00012</c>).</summary>
+    /// <param name="name">The name.</param>
+    /// <param name="maxCharacters">The room, in characters.</param>
+    /// <returns>At most <paramref name="maxCharacters"/> characters.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="name"/> is null.</exception>
+    public static string ShortenName(string name, int maxCharacters)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return TextFit.Shorten(name, maxCharacters);
     }
 
     /// <summary>The region kind in at most seven characters, so that it fits beside the region at every tile size.</summary>
@@ -147,7 +184,8 @@ public static class ContactSheet
     /// <returns>A value in [0, width].</returns>
     public static int SelfBarWidth(double lambda, int width) => (int)Math.Round(lambda * width, MidpointRounding.ToEven);
 
-    private static void DrawTile(PixelCanvas canvas, ContactSheetLayout layout, BatchShape shape, MixPlan plan, ReadOnlySpan<byte> sources, ReadOnlySpan<byte> mixed, int tile)
+    private static void DrawTile(
+        PixelCanvas canvas, ContactSheetLayout layout, BatchShape shape, MixPlan plan, ReadOnlySpan<byte> sources, ReadOnlySpan<byte> mixed, IReadOnlyList<string>? names, int tile)
     {
         ReadOnlySpan<int> from = plan.Sources(tile);
         int partner = from.Length > 1 ? from[1] : tile;
@@ -168,11 +206,17 @@ public static class ContactSheet
         DrawRegion(canvas, layout.RegionBounds(tile), plan, tile);
 
         Rectangle text = layout.TextBounds(tile);
-        int lineHeight = (BitmapFont.GlyphHeight + 3) * layout.TextScale;
         IReadOnlyList<string> lines = Caption(plan, tile);
         for (int i = 0; i < lines.Count; i++)
         {
-            canvas.Text(lines[i], text.X, text.Y + (i * lineHeight), TextColor, layout.TextScale, text);
+            canvas.Text(lines[i], text.X, text.Y + (i * layout.LineHeight), TextColor, layout.TextScale, text);
+        }
+
+        Line(canvas, layout, layout.DetailLineBounds(tile, 0), ShortName(plan.Regions[tile].Kind), TextColor);
+        if (names is not null)
+        {
+            Line(canvas, layout, layout.DetailLineBounds(tile, 1), ShortenName(names[tile], layout.CharactersPerTileLine), SelfColor);
+            Line(canvas, layout, layout.DetailLineBounds(tile, 2), ShortenName(names[partner], layout.CharactersPerTileLine), PartnerColor);
         }
 
         Rectangle bar = layout.LabelBarBounds(tile);
@@ -180,6 +224,9 @@ public static class ContactSheet
         canvas.Fill(new Rectangle(bar.X, bar.Y, selfWidth, bar.Height), SelfColor);
         canvas.Fill(new Rectangle(bar.X + selfWidth, bar.Y, bar.Width - selfWidth, bar.Height), PartnerColor);
     }
+
+    private static void Line(PixelCanvas canvas, ContactSheetLayout layout, Rectangle bounds, string text, Rgb24 color) =>
+        canvas.Text(text, bounds.X, bounds.Y, color, layout.TextScale, bounds);
 
     private static void DrawThumbnail(PixelCanvas canvas, ReadOnlySpan<byte> sources, BatchShape shape, int sample, Rectangle bounds)
     {
