@@ -17,6 +17,9 @@ public static class BetaSampler
     /// <exception cref="ArgumentOutOfRangeException">A shape is not a finite positive number.</exception>
     public static double Sample(IMixRandom random, double a, double b)
     {
+        ArgumentNullException.ThrowIfNull(random);
+        Internal.Guard.PositiveFinite(a);
+        Internal.Guard.PositiveFinite(b);
         (double boostedX, double logUX) = GammaSampler.SampleLogParts(random, a);
         (double boostedY, double logUY) = GammaSampler.SampleLogParts(random, b);
         double logX = boostedX + (logUX / a);
