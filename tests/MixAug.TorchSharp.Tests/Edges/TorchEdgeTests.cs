@@ -101,6 +101,20 @@ public sealed class TorchEdgeTests
         Assert.That(Assert.Throws<ArgumentException>(() => TorchMixer.Apply(plan, images))!.ParamName, Is.EqualTo("images"));
     }
 
+    [Test]
+    public void TensorMixAssertNamesAMetaTensorInsteadOfFailingInLibtorch()
+    {
+        // Found by the TorchSharp sweep: "Cannot copy out of meta tensor" (ExternalException).
+        MixPlan plan = Batches.MixedRegions(Shape);
+        using Tensor images = Batches.ToTensor(Batches.Values(Shape), Shape);
+        using Tensor meta = empty(new long[] { 4, 2, 3, 5 }, ScalarType.Float32, device: new Device(DeviceType.META));
+        Assert.That(Assert.Throws<ArgumentException>(() => MixAug.TorchSharp.Testing.TensorMixAssert.PixelsFollowPlan(plan, meta, images))!.ParamName, Is.EqualTo("input"));
+        Assert.That(Assert.Throws<ArgumentException>(() => MixAug.TorchSharp.Testing.TensorMixAssert.PixelsFollowPlan(plan, images, meta))!.ParamName, Is.EqualTo("output"));
+        using Tensor labels = empty(new long[] { 4 }, ScalarType.Int64, device: new Device(DeviceType.META));
+        using Tensor targets = full(new long[] { 4, 3 }, 1f / 3);
+        Assert.That(Assert.Throws<ArgumentException>(() => MixAug.TorchSharp.Testing.TensorMixAssert.TargetsFollowPlan(plan, labels, 3, targets))!.ParamName, Is.EqualTo("labels"));
+    }
+
     [TestCase(ScalarType.Int32)]
     [TestCase(ScalarType.Int16)]
     [TestCase(ScalarType.Byte)]

@@ -40,6 +40,9 @@ internal sealed class ApiSweep
     public TextWriter? Trace { get; set; } =
         Environment.GetEnvironmentVariable("MIXAUG_SWEEP_TRACE") is string path ? new StreamWriter(path, append: false) : null;
 
+    /// <summary>Called before every case, before its arguments are made (to open a dispose scope, say).</summary>
+    public Action? BeforeCase { get; set; }
+
     /// <summary>Called after every case (to dispose what it created, say).</summary>
     public Action? AfterCase { get; set; }
 
@@ -83,6 +86,11 @@ internal sealed class ApiSweep
         foreach (MethodBase declared in members)
         {
             string name = Describe(declared);
+            if (Environment.GetEnvironmentVariable("MIXAUG_SWEEP_ONLY") is string only && !name.Contains(only, StringComparison.Ordinal))
+            {
+                continue; // debugging aid: sweep one member
+            }
+
             if (Exclusions.TryGetValue(name, out string? reason) || Exclusions.TryGetValue(declared.DeclaringType!.FullName + ".*", out reason))
             {
                 result.Excluded.Add($"{name}: {reason}");
@@ -105,6 +113,9 @@ internal sealed class ApiSweep
             var random = new Random(unchecked((seed * 31) + StableHash(name))); // HashCode.Combine is salted per process
             for (int c = 0; c < casesPerMember; c++)
             {
+                Trace?.WriteLine("  case");
+                Trace?.Flush();
+                BeforeCase?.Invoke();
                 var context = new SweepContext(random);
                 // Half the cases are plausible except for one argument; the others are extreme throughout.
                 int extremeIndex = random.Next(2) == 0 ? random.Next(Math.Max(parameters.Length, 1)) : -1;
@@ -117,6 +128,7 @@ internal sealed class ApiSweep
                         if (args[0] is null)
                         {
                             result.Excluded.Add($"{name}: no instance of {member.DeclaringType!.Name} to call it on");
+                            AfterCase?.Invoke();
                             break;
                         }
                     }
@@ -125,6 +137,8 @@ internal sealed class ApiSweep
                     {
                         context.Parameter = parameters[p];
                         bool extreme = extremeIndex < 0 || extremeIndex == p;
+                        Trace?.WriteLine($"  making {parameters[p].Name}");
+                        Trace?.Flush();
                         args[p + (hasReceiver ? 1 : 0)] = ParameterOverrides.TryGetValue($"{declared.DeclaringType!.Name}.{declared.Name}/{parameters[p].Name}", out var make)
                             ? make(context)
                             : Make(context, parameters[p].ParameterType, extreme && random.Next(4) != 0, receiver: false);
@@ -133,13 +147,16 @@ internal sealed class ApiSweep
                 catch (NoRuleException e)
                 {
                     result.Excluded.Add($"{name}: no value rule for {e.Type}");
+                    AfterCase?.Invoke();
                     break;
                 }
 
                 result.Cases++;
                 string call = $"{name}({string.Join(", ", args.Skip(hasReceiver ? 1 : 0).Select(Show))}){(hasReceiver ? " on " + Show(args[0]) : string.Empty)}";
-                List<(int Index, object Snapshot, BufferRule Rule)> before = Snapshots(args);
                 Trace?.WriteLine($"{Environment.TickCount64} {call}");
+                Trace?.Flush();
+                List<(int Index, object Snapshot, BufferRule Rule)> before = Snapshots(args);
+                Trace?.WriteLine("  invoking");
                 Trace?.Flush();
                 Exception? thrown = null;
                 object? returned = null;
@@ -153,6 +170,8 @@ internal sealed class ApiSweep
                     thrown = e;
                 }
 
+                Trace?.WriteLine($"  {(thrown is null ? "returned" : "threw " + thrown.GetType().Name + ": " + FirstLine(thrown.Message))}");
+                Trace?.Flush();
                 long elapsed = Environment.TickCount64 - start;
                 if (elapsed > result.SlowestMilliseconds)
                 {
@@ -172,6 +191,8 @@ internal sealed class ApiSweep
                     }
                 }
 
+                Trace?.WriteLine("  checked");
+                Trace?.Flush();
                 if (failure is not null)
                 {
                     result.Failures.Add($"{call}: {failure}");
@@ -472,6 +493,9 @@ internal sealed class SweepContext(Random random)
 
     /// <summary>The batch size implied by the values so far, if any.</summary>
     public int? Batch { get; set; }
+
+    /// <summary>Values made earlier in the case that later rules may follow (the plan, say), by name.</summary>
+    public Dictionary<string, object> Items { get; } = [];
 
     /// <summary>Picks one of <paramref name="values"/>.</summary>
     public T Pick<T>(params T[] values) => values[Random.Next(values.Length)];

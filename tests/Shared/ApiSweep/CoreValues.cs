@@ -129,6 +129,7 @@ internal static class CoreValues
                 c.Imply(s.Size, 2L * s.Size, s.Rank);
                 break;
             case MixPlan p:
+                c.Items.TryAdd("plan", p);
                 c.Batch ??= p.BatchSize;
                 c.Imply(p.BatchSize, (long)p.BatchSize * p.Spatial.Size, 2L * p.BatchSize * p.Spatial.Size, p.Spatial.Size, 3L * p.BatchSize);
                 break;
