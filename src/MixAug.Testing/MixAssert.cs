@@ -49,10 +49,14 @@ public static class MixAssert
     /// <param name="input">The batch before mixing: B whole samples whose trailing extent is the plan's (any size for keeps and blends).</param>
     /// <param name="output">The batch after mixing.</param>
     /// <param name="tolerance">Largest accepted difference for blended elements; 0 (default) demands MixAug's exact bits.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="plan"/> is null.</exception>
     /// <exception cref="ArgumentException">A length does not fit the plan.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="tolerance"/> is negative, infinite or NaN (an infinite
+    /// tolerance would accept any blend).</exception>
     /// <exception cref="MixInvariantException">An element is neither the expected blend nor the expected copy.</exception>
     public static void PixelsFollowPlan(MixPlan plan, ReadOnlySpan<float> input, ReadOnlySpan<float> output, float tolerance = 0)
     {
+        CheckTolerance(tolerance);
         (int channels, int plane) = Layout(plan, input.Length, output.Length);
         int sampleSize = channels * plane;
         for (int i = 0; i < plan.BatchSize; i++)
@@ -81,6 +85,7 @@ public static class MixAssert
     /// <param name="plan">The plan the outputs claim to follow.</param>
     /// <param name="input">The batch before mixing.</param>
     /// <param name="output">The batch after mixing.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="plan"/> is null.</exception>
     /// <exception cref="ArgumentException">A length does not fit the plan.</exception>
     /// <exception cref="MixInvariantException">An element differs from the expected value.</exception>
     public static void PixelsFollowPlan(MixPlan plan, ReadOnlySpan<byte> input, ReadOnlySpan<byte> output)
@@ -124,16 +129,39 @@ public static class MixAssert
     /// <param name="targets">B × K targets, row-major.</param>
     /// <param name="smoothing">The label smoothing the targets should carry.</param>
     /// <param name="tolerance">Largest accepted difference per entry (float rounding).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="plan"/> is null.</exception>
     /// <exception cref="ArgumentException">A length does not match.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="classCount"/> is below 1, a label is outside
+    /// [0, classCount), <paramref name="smoothing"/> is outside [0, 1), or <paramref name="tolerance"/> is negative, infinite
+    /// or NaN (NaN would accept any row).</exception>
     /// <exception cref="MixInvariantException">A row is not a distribution, or an entry differs from the expected weight.</exception>
     public static void TargetsFollowPlan(MixPlan plan, ReadOnlySpan<int> labels, int classCount, ReadOnlySpan<float> targets, double smoothing = 0, double tolerance = 1e-6)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentOutOfRangeException.ThrowIfLessThan(classCount, 1);
-        if (labels.Length != plan.BatchSize || targets.Length != (long)plan.BatchSize * classCount)
+        if (!(smoothing >= 0 && smoothing < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(smoothing), smoothing, $"smoothing must lie in [0, 1); it was {smoothing}.");
+        }
+
+        CheckTolerance(tolerance);
+        if (labels.Length != plan.BatchSize)
+        {
+            throw new ArgumentException($"Expected {plan.BatchSize} labels for the plan's batch of {plan.BatchSize}; got {labels.Length}.", nameof(labels));
+        }
+
+        if (targets.Length != (long)plan.BatchSize * classCount)
         {
             throw new ArgumentException(
-                $"Expected {plan.BatchSize} labels and {plan.BatchSize * (long)classCount} targets for the plan's batch of {plan.BatchSize} and {classCount} classes; got {labels.Length} and {targets.Length}.");
+                $"Expected {plan.BatchSize * (long)classCount} targets for the plan's batch of {plan.BatchSize} and {classCount} classes; got {targets.Length}.", nameof(targets));
+        }
+
+        for (int i = 0; i < labels.Length; i++)
+        {
+            if ((uint)labels[i] >= (uint)classCount)
+            {
+                throw new ArgumentOutOfRangeException(nameof(labels), labels[i], $"Label {i} is {labels[i]}, outside [0, {classCount}).");
+            }
         }
 
         double off = smoothing / classCount;
@@ -182,10 +210,13 @@ public static class MixAssert
     /// <param name="classCount">Number of classes K.</param>
     /// <param name="tolerance">Largest accepted distance of a row sum from 1.</param>
     /// <exception cref="ArgumentException">The length is not a multiple of <paramref name="classCount"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="classCount"/> is below 1, or <paramref name="tolerance"/>
+    /// is negative, infinite or NaN (NaN would accept any row).</exception>
     /// <exception cref="MixInvariantException">A row is not a distribution.</exception>
     public static void TargetsAreDistributions(ReadOnlySpan<float> targets, int classCount, double tolerance = 1e-5)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(classCount, 1);
+        CheckTolerance(tolerance);
         if (targets.Length % classCount != 0)
         {
             throw new ArgumentException($"targets has {targets.Length} entries, not a whole number of rows of {classCount}.", nameof(targets));
@@ -222,14 +253,27 @@ public static class MixAssert
         int b = plan.BatchSize;
         int perSample = input / b;
         // Keeps and blends apply to any sample; when it is whole planes of the extent, elements are still named by pixel.
-        int plane = plan.IsUniform && perSample % plan.Spatial.Size != 0 ? perSample : plan.Spatial.Size;
-        if (input != output || input == 0 || input % b != 0 || perSample % plane != 0)
+        int plane = plan.IsUniform && (perSample == 0 || perSample % plan.Spatial.Size != 0) ? Math.Max(perSample, 1) : plan.Spatial.Size;
+        if (input == 0 || input % b != 0 || perSample % plane != 0)
         {
             throw new ArgumentException(
-                $"The plan is for {b} samples of {plan.Spatial}; input has {input} and output {output} elements, which must be equal and a whole number of {plane}-element planes per sample.");
+                $"The plan is for {b} samples of {plan.Spatial}; input has {input} elements, which must be a whole (non-zero) number of {plane}-element planes per sample.", nameof(input));
+        }
+
+        if (input != output)
+        {
+            throw new ArgumentException($"output has {output} elements but input has {input}; they must be equal.", nameof(output));
         }
 
         return (perSample / plane, plane);
+    }
+
+    private static void CheckTolerance(double tolerance, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(tolerance))] string? name = null)
+    {
+        if (!(tolerance >= 0) || double.IsInfinity(tolerance))
+        {
+            throw new ArgumentOutOfRangeException(name, tolerance, $"{name} must be a finite number >= 0; it was {tolerance}.");
+        }
     }
 
     private static Rule RuleFor(MixPlan plan, int sample) => plan.Regions[sample].Accept(new RuleBuilder(plan, sample));

@@ -70,7 +70,8 @@ public sealed class MixCollate
     /// <exception cref="ArgumentNullException"><paramref name="policy"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="classCount"/> is not positive or <paramref name="smoothing"/> is outside [0, 1).</exception>
     /// <exception cref="ArgumentException">A key of <paramref name="options"/> is empty, the two keys are equal, one of
-    /// them is a key of <see cref="MixBatchKeys"/>, or <see cref="MixCollateOptions.ByteImages"/> is undefined.</exception>
+    /// them is a key of <see cref="MixBatchKeys"/>, <see cref="MixCollateOptions.ByteImages"/> is undefined, or
+    /// <see cref="MixCollateOptions.Device"/> is the meta device.</exception>
     public MixCollate(IMixTransform policy, ulong seed, int classCount, double smoothing = 0, bool compactTargets = false, MixCollateOptions? options = null)
     {
         MixSettings.Check(policy, classCount, smoothing);
@@ -86,6 +87,8 @@ public sealed class MixCollate
         {
             throw new ArgumentException($"ByteImages is {(int)options.ByteImages}, not a defined value.", nameof(options));
         }
+
+        CheckDevice(options.Device, nameof(options));
 
         Policy = policy;
         ClassCount = classCount;
@@ -140,11 +143,13 @@ public sealed class MixCollate
     /// <returns>A new dictionary of new tensors (see the remarks on <see cref="MixCollate"/>).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="samples"/> is null.</exception>
     /// <exception cref="ArgumentException">A sample lacks a key or holds a tensor of the wrong shape or dtype, or uint8
-    /// images kept as bytes meet a plan that blends; the parameter name is the dictionary key.</exception>
+    /// images kept as bytes meet a plan that blends; the parameter name is the dictionary key. Or <paramref name="device"/>
+    /// is the meta device (named <c>device</c>).</exception>
     /// <exception cref="ArgumentOutOfRangeException">A class index is outside [0, classCount); the parameter name is the labels key.</exception>
     public Dictionary<string, Tensor> Collate(IEnumerable<Dictionary<string, Tensor>> samples, Device? device)
     {
         ArgumentNullException.ThrowIfNull(samples);
+        CheckDevice(device, nameof(device));
         SampleList list = SampleList.Read(samples, _options, ClassCount, CompactTargets);
         Device target = _options.Device ?? device ?? list.Images[0].device;
         string imagesKey = _options.ImagesKey, labelsKey = _options.LabelsKey;
@@ -195,6 +200,15 @@ public sealed class MixCollate
             ? t
             : throw new ArgumentException($"The batch has no '{key}'; only a MixCollate created with compactTargets: true puts compact targets in its batches.", nameof(batch));
         return new CompactTargetTensors(Get(MixBatchKeys.TargetsA), Get(MixBatchKeys.TargetsB), Get(MixBatchKeys.Lambda));
+    }
+
+    /// <summary>A meta device holds no values, so a batch moved there could be neither mixed nor read: refuse it up front.</summary>
+    private static void CheckDevice(Device? device, string name)
+    {
+        if (device?.type == DeviceType.META)
+        {
+            throw new ArgumentException("The device is the meta device, which holds no data to mix; pass a CPU or CUDA device.", name);
+        }
     }
 
     private static void CheckKey(string key, string name)

@@ -75,8 +75,9 @@ public sealed class MixModule
     /// <returns>The mixed images, the targets and the plan; new tensors owned by the caller.</returns>
     /// <remarks>Every argument is checked before the plan is drawn, so a rejected call leaves the generator as it was.</remarks>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException">The images are not a batch of rank 3, 4 or 5, the labels do not match them, or
-    /// the two are on different devices.</exception>
+    /// <exception cref="ArgumentException">The images are not a batch of rank 3, 4 or 5, the labels do not match them (shape,
+    /// dtype, or soft rows that are not distributions), or the two are on different devices.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A class index is outside [0, <see cref="ClassCount"/>).</exception>
     public MixedBatch Forward(Tensor images, Tensor labels)
     {
         ArgumentNullException.ThrowIfNull(images);
@@ -110,20 +111,22 @@ public sealed class MixModule
             throw new ArgumentException($"labels has rows of {labels.shape[1]} classes but the module has {ClassCount}.", nameof(labels));
         }
 
+        // The label values too (indices in range, soft rows that are distributions): a rejected call draws nothing.
+        HostLabels hostLabels = TorchLabelMixer.Read(labels, ClassCount);
         BatchFeatures features = TorchFeatures.Compute(Policy.Requirements, images);
         MixPlan plan = Policy.CreatePlan(new MixRequest(shape, _random, features));
         using DisposeScope scope = NewDisposeScope();
         Tensor mixed = TorchMixer.Apply(plan, images);
         if (CompactTargets)
         {
-            CompactTargetTensors compact = TorchLabelMixer.ToCompact(plan, labels, ClassCount);
+            CompactTargetTensors compact = TorchLabelMixer.BuildCompact(plan, hostLabels.Indices!, ClassCount, labels.device);
             compact.IndexA.MoveToOuterDisposeScope();
             compact.IndexB.MoveToOuterDisposeScope();
             compact.Lambda.MoveToOuterDisposeScope();
             return new MixedBatch(mixed.MoveToOuterDisposeScope(), null, compact, plan);
         }
 
-        Tensor targets = TorchLabelMixer.ToSoftTargets(plan, labels, ClassCount, Smoothing);
+        Tensor targets = TorchLabelMixer.BuildSoftTargets(plan, hostLabels, ClassCount, Smoothing, labels.device);
         return new MixedBatch(mixed.MoveToOuterDisposeScope(), targets.MoveToOuterDisposeScope(), null, plan);
     }
 }

@@ -82,8 +82,10 @@ public static class TorchSharpRuntime
     /// </summary>
     /// <param name="library">Path of a copy of <c>libLibTorchSharp.so</c> (never a file inside the NuGet cache).</param>
     /// <returns>True when the file was changed; false when it had no such need or it was weak already.</returns>
+    /// <exception cref="ArgumentException"><paramref name="library"/> is null or empty.</exception>
     /// <exception cref="InvalidDataException">The file is not a well-formed 64-bit little-endian ELF file.</exception>
-    /// <exception cref="IOException">The file cannot be read or replaced.</exception>
+    /// <exception cref="IOException">The file cannot be read or replaced (it does not exist, say).</exception>
+    /// <exception cref="UnauthorizedAccessException">The path is a directory, or the file may not be read or replaced.</exception>
     public static bool PatchFile(string library)
     {
         ArgumentException.ThrowIfNullOrEmpty(library);
@@ -104,7 +106,10 @@ public static class TorchSharpRuntime
     /// <summary>True when <paramref name="library"/> needs <see cref="UnboundVersion"/> from libstdc++ and the need is not weak.</summary>
     /// <param name="library">Path of an ELF shared object.</param>
     /// <returns>Whether <see cref="PatchFile"/> would change the file.</returns>
+    /// <exception cref="ArgumentException"><paramref name="library"/> is null or empty.</exception>
     /// <exception cref="InvalidDataException">The file is not a well-formed 64-bit little-endian ELF file.</exception>
+    /// <exception cref="IOException">The file cannot be read (it does not exist, say).</exception>
+    /// <exception cref="UnauthorizedAccessException">The path is a directory, or the file may not be read.</exception>
     public static bool NeedsPatch(string library)
     {
         ArgumentException.ThrowIfNullOrEmpty(library);

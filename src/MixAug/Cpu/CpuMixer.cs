@@ -42,7 +42,11 @@ public static class CpuMixer
     /// <param name="configuration">Threads and scratch; null for <see cref="MixConfiguration.Default"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="plan"/> is null.</exception>
     /// <exception cref="ArgumentException">The length does not fit the plan.</exception>
-    public static void ApplyInPlace(MixPlan plan, Span<float> batch, MixConfiguration? configuration = null) => Apply(plan, batch, batch, configuration);
+    public static void ApplyInPlace(MixPlan plan, Span<float> batch, MixConfiguration? configuration = null)
+    {
+        CheckInPlace(plan, batch.Length);
+        Apply(plan, batch, batch, configuration);
+    }
 
     /// <summary>Mixes a uint8 batch (before normalisation, or a label map) from <paramref name="source"/> into <paramref name="destination"/>.</summary>
     /// <param name="plan">The plan to apply; blends of more than two sources are refused (rounding happens once per element).</param>
@@ -61,7 +65,18 @@ public static class CpuMixer
     /// <param name="configuration">Threads and scratch; null for <see cref="MixConfiguration.Default"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="plan"/> is null.</exception>
     /// <exception cref="ArgumentException">The length does not fit the plan, or a sample blends more than two sources.</exception>
-    public static void ApplyInPlace(MixPlan plan, Span<byte> batch, MixConfiguration? configuration = null) => Apply(plan, batch, batch, configuration);
+    public static void ApplyInPlace(MixPlan plan, Span<byte> batch, MixConfiguration? configuration = null)
+    {
+        CheckInPlace(plan, batch.Length);
+        Apply(plan, batch, batch, configuration);
+    }
+
+    /// <summary>The length check of <see cref="Run"/> under the in-place overloads' parameter name.</summary>
+    private static void CheckInPlace(MixPlan plan, int length)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        BatchLayout.For(plan, length, "batch");
+    }
 
     /// <summary>Checks every argument, then pins both buffers for the synchronous run of the job.</summary>
     private static unsafe void Run<T, TKernels>(MixPlan plan, ReadOnlySpan<T> source, Span<T> destination, MixConfiguration? configuration)

@@ -23,6 +23,14 @@ public static class CpuPlanning
         ArgumentNullException.ThrowIfNull(transform);
         ArgumentNullException.ThrowIfNull(random);
         BatchFeatures features = CpuFeatures.Compute(transform.Requirements, shape, pixels, configuration);
-        return transform.CreatePlan(new MixRequest(shape, random, features));
+        var request = new MixRequest(shape, random, features);
+        try
+        {
+            return transform.CreatePlan(request);
+        }
+        catch (ArgumentException e) when (e.ParamName == nameof(request))
+        {
+            throw Internal.Guard.Rename(e, nameof(shape)); // the request holds the caller's shape and features of its pixels
+        }
     }
 }

@@ -237,7 +237,13 @@ public static class LabelMixer
         }
 
         ValidateCommon(plan, softLabels.Length / classCount, classCount, smoothing, nameof(softLabels));
-        for (int i = 0; i < plan.BatchSize; i++)
+        CheckSoftRows(softLabels, classCount, nameof(softLabels));
+    }
+
+    /// <summary>Checks that every row of <paramref name="softLabels"/> is a distribution; the exception names <paramref name="name"/>.</summary>
+    internal static void CheckSoftRows(ReadOnlySpan<float> softLabels, int classCount, string name)
+    {
+        for (int i = 0; i < softLabels.Length / classCount; i++)
         {
             double sum = 0;
             for (int k = 0; k < classCount; k++)
@@ -245,7 +251,7 @@ public static class LabelMixer
                 float v = softLabels[i * classCount + k];
                 if (!(v >= 0) || float.IsInfinity(v))
                 {
-                    throw new ArgumentException($"Soft label row {i}, class {k} is {v}; entries must be finite and >= 0.", nameof(softLabels));
+                    throw new ArgumentException($"Soft label row {i}, class {k} is {v}; entries must be finite and >= 0.", name);
                 }
 
                 sum += v;
@@ -253,7 +259,7 @@ public static class LabelMixer
 
             if (Math.Abs(sum - 1.0) > SoftLabelTolerance)
             {
-                throw new ArgumentException($"Soft label row {i} sums to {sum}, not 1 (tolerance {SoftLabelTolerance}); rows are not normalised silently.", nameof(softLabels));
+                throw new ArgumentException($"Soft label row {i} sums to {sum}, not 1 (tolerance {SoftLabelTolerance}); rows are not normalised silently.", name);
             }
         }
     }

@@ -30,7 +30,7 @@ public sealed class FourierNoise
     /// <param name="decayPower">Exponent of the spectrum's decay; finite and greater than 0 (the paper uses 3).</param>
     /// <param name="seed">The seed of the normals.</param>
     /// <param name="spectrum">The spectrum to draw from.</param>
-    /// <exception cref="ArgumentException"><paramref name="spatial"/> is empty, or the reference spectrum is asked for a
+    /// <exception cref="ArgumentException"><paramref name="spatial"/> is empty or has more than <see cref="MaxElements"/> elements, or the reference spectrum is asked for a
     /// volume or an extent of height (or length) 1.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="decayPower"/> is not a finite positive number, or
     /// <paramref name="spectrum"/> is undefined.</exception>
@@ -42,6 +42,9 @@ public sealed class FourierNoise
         Seed = seed;
         Spectrum = spectrum;
     }
+
+    /// <summary>The most elements a noise image may have: 2^27 (a 512³ volume, an 8192 × 16384 image).</summary>
+    public const int MaxElements = 1 << 27;
 
     /// <summary>The extent of the image.</summary>
     public SpatialShape Spatial { get; }
@@ -91,6 +94,14 @@ public sealed class FourierNoise
         if (spatial.IsEmpty)
         {
             throw new ArgumentException("The spatial shape is the default (empty) SpatialShape; create one with its constructor.", nameof(spatial));
+        }
+
+        if (spatial.Size > MaxElements)
+        {
+            // The paper spectrum's tables hold a few doubles per half-spectrum bin while they are built.
+            throw new ArgumentException(
+                $"The extent {spatial} has {spatial.Size} elements; FMix noise images are limited to {MaxElements} (512x512x512), since synthesising one needs about {12L * spatial.Size / (1 << 20)} MiB of tables.",
+                nameof(spatial));
         }
 
         Guard.PositiveFinite(decayPower);

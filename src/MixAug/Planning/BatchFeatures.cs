@@ -58,7 +58,11 @@ public sealed class BatchFeatures
     /// <param name="requirements">What a transform needs.</param>
     /// <param name="transformName">The transform's name, for the message.</param>
     /// <exception cref="ArgumentException">A saliency computation is missing, or holds peaks where maps are needed.</exception>
-    public void CheckSatisfies(FeatureRequirements requirements, string transformName)
+    public void CheckSatisfies(FeatureRequirements requirements, string transformName) =>
+        CheckSatisfies(requirements, transformName, nameof(requirements));
+
+    /// <summary>As the public overload; the exception names <paramref name="paramName"/> (a transform's <c>request</c>).</summary>
+    internal void CheckSatisfies(FeatureRequirements requirements, string transformName, string paramName)
     {
         ArgumentNullException.ThrowIfNull(requirements);
         foreach (SaliencyRequirement need in requirements.Saliency)
@@ -68,12 +72,12 @@ public sealed class BatchFeatures
             {
                 throw new ArgumentException(
                     $"{transformName} needs saliency {need.Detail.ToString().ToLowerInvariant()} from {need.Source}, and the request has none. Compute the features with the backend that holds the batch (CpuFeatures.Compute for arrays, TorchFeatures.Compute for tensors) and pass them in the MixRequest.",
-                    "request");
+                    paramName);
             }
 
             if (need.Detail == SaliencyDetail.Maps && !maps.HasGrids)
             {
-                throw new ArgumentException($"{transformName} needs whole saliency maps from {need.Source}, but the request's features hold peaks only.", "request");
+                throw new ArgumentException($"{transformName} needs whole saliency maps from {need.Source}, but the request's features hold peaks only.", paramName);
             }
         }
     }

@@ -171,15 +171,26 @@ public readonly struct BatchShape : IEquatable<BatchShape>
     /// <returns>The shape.</returns>
     /// <exception cref="ArgumentException">The number of extents is not 3, 4 or 5.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An extent is below 1, or the element count is too large.</exception>
-    public static BatchShape FromDimensions(ReadOnlySpan<int> dimensions) => dimensions.Length switch
+    public static BatchShape FromDimensions(ReadOnlySpan<int> dimensions)
     {
-        3 => Sequence(dimensions[0], dimensions[1], dimensions[2]),
-        4 => new BatchShape(dimensions[0], dimensions[1], dimensions[2], dimensions[3]),
-        5 => Volume(dimensions[0], dimensions[1], dimensions[2], dimensions[3], dimensions[4]),
-        _ => throw new ArgumentException(
-            $"A batch shape needs 3, 4 or 5 extents ([B, C, L], [B, C, H, W] or [B, C, D, H, W]); {dimensions.Length} were given.",
-            nameof(dimensions)),
-    };
+        try
+        {
+            return dimensions.Length switch
+            {
+                3 => Sequence(dimensions[0], dimensions[1], dimensions[2]),
+                4 => new BatchShape(dimensions[0], dimensions[1], dimensions[2], dimensions[3]),
+                5 => Volume(dimensions[0], dimensions[1], dimensions[2], dimensions[3], dimensions[4]),
+                _ => throw new ArgumentException(
+                    $"A batch shape needs 3, 4 or 5 extents ([B, C, L], [B, C, H, W] or [B, C, D, H, W]); {dimensions.Length} were given.",
+                    nameof(dimensions)),
+            };
+        }
+        catch (ArgumentException e) when (e.ParamName != nameof(dimensions))
+        {
+            // The constructor names its extent (length, width, …); here the caller passed them as dimensions.
+            throw Guard.Rename(e, nameof(dimensions));
+        }
+    }
 
     private static string Describe(int depth, int height, int width, int rank) => SpatialShape.Describe(depth, height, width, rank);
 

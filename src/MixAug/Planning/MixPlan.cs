@@ -89,7 +89,7 @@ public sealed class MixPlan
         TransformName = transformName;
         Pairing = pairing;
         Mode = mode;
-        ValidateSamples(nameof(partners));
+        ValidateSamples(nameof(partners), nameof(lambdas), nameof(regions));
     }
 
     /// <summary>Builds and validates a plan from one recipe per sample, with any number of sources each.</summary>
@@ -151,7 +151,7 @@ public sealed class MixPlan
         TransformName = transformName;
         Pairing = pairing;
         Mode = mode;
-        ValidateSamples(nameof(samples));
+        ValidateSamples(nameof(samples), nameof(samples), nameof(samples));
     }
 
     /// <summary>The spatial extent the regions are drawn over.</summary>
@@ -205,45 +205,75 @@ public sealed class MixPlan
     public int MixedCount => _regions.Count(r => r.Kind != MixRegionKind.Keep);
 
     /// <summary>The sources of sample <paramref name="sample"/>, itself first; region slots index this list.</summary>
-    /// <param name="sample">Sample index.</param>
+    /// <param name="sample">Sample index, in [0, <see cref="BatchSize"/>).</param>
     /// <returns>Batch indices.</returns>
-    public ReadOnlySpan<int> Sources(int sample) => _sources.AsSpan(_offsets[sample], _offsets[sample + 1] - _offsets[sample]);
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="sample"/> is outside the batch.</exception>
+    public ReadOnlySpan<int> Sources(int sample)
+    {
+        CheckSample(sample);
+        return _sources.AsSpan(_offsets[sample], _offsets[sample + 1] - _offsets[sample]);
+    }
 
     /// <summary>The label weights of sample <paramref name="sample"/>'s sources, summing to 1.</summary>
-    /// <param name="sample">Sample index.</param>
+    /// <param name="sample">Sample index, in [0, <see cref="BatchSize"/>).</param>
     /// <returns>One weight per source.</returns>
-    public ReadOnlySpan<double> Weights(int sample) => _weights.AsSpan(_offsets[sample], _offsets[sample + 1] - _offsets[sample]);
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="sample"/> is outside the batch.</exception>
+    public ReadOnlySpan<double> Weights(int sample)
+    {
+        CheckSample(sample);
+        return _weights.AsSpan(_offsets[sample], _offsets[sample + 1] - _offsets[sample]);
+    }
 
     /// <summary>True when sample <paramref name="sample"/> takes anything from another source.</summary>
-    /// <param name="sample">Sample index.</param>
+    /// <param name="sample">Sample index, in [0, <see cref="BatchSize"/>).</param>
     /// <returns>False for a Keep region.</returns>
-    public bool IsMixed(int sample) => _regions[sample].Kind != MixRegionKind.Keep;
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="sample"/> is outside the batch.</exception>
+    public bool IsMixed(int sample)
+    {
+        CheckSample(sample);
+        return _regions[sample].Kind != MixRegionKind.Keep;
+    }
 
     /// <summary>
     /// The share of sample <paramref name="sample"/>'s own content in its output, measured from the region. Equal to
     /// <see cref="Lambdas"/>[sample] unless a transform was told not to correct lambda (CutMix's <c>correctLambda: false</c>).
     /// </summary>
-    /// <param name="sample">Sample index.</param>
+    /// <param name="sample">Sample index, in [0, <see cref="BatchSize"/>).</param>
     /// <returns>A value in [0, 1].</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="sample"/> is outside the batch.</exception>
     public double MeasureOwnShare(int sample)
     {
+        CheckSample(sample);
         Span<double> shares = stackalloc double[Math.Max(2, Sources(sample).Length)];
         MeasureShares(sample, shares.Slice(0, Math.Max(Sources(sample).Length, 1)));
         return shares[0];
     }
 
     /// <summary>The share of each source's content in sample <paramref name="sample"/>'s output, measured from the region.</summary>
-    /// <param name="sample">Sample index.</param>
+    /// <param name="sample">Sample index, in [0, <see cref="BatchSize"/>).</param>
     /// <param name="shares">Receives one share per source.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="sample"/> is outside the batch.</exception>
     /// <exception cref="ArgumentException"><paramref name="shares"/> does not have one entry per source.</exception>
     public void MeasureShares(int sample, Span<double> shares)
     {
+        CheckSample(sample);
         Internal.Guard.Length(shares.Length, Sources(sample).Length, nameof(shares), $"sample {sample}'s sources");
         _regions[sample].MeasureShares(Spatial, Weights(sample), shares);
     }
 
     /// <inheritdoc />
     public override string ToString() => $"{TransformName} plan for {BatchSize} samples of {Spatial}: {MixedCount} mixed ({Mode}, {Pairing})";
+
+    private void CheckSample(int sample)
+    {
+        if ((uint)sample >= (uint)_regions.Length)
+        {
+            ThrowSample(sample);
+        }
+    }
+
+    private void ThrowSample(int sample) =>
+        throw new ArgumentOutOfRangeException(nameof(sample), sample, $"sample must lie in [0, {BatchSize}) for this plan of {BatchSize} samples; it was {sample}.");
 
     private static void CheckHeader(SpatialShape spatial, int batchSize, string transformName, PairingStrategy pairing, LambdaMode mode, string samplesName)
     {
@@ -269,7 +299,7 @@ public sealed class MixPlan
         }
     }
 
-    private void ValidateSamples(string sourcesName)
+    private void ValidateSamples(string sourcesName, string weightsName, string regionsName)
     {
         int b = BatchSize;
         for (int i = 0; i < b; i++)
@@ -292,7 +322,7 @@ public sealed class MixPlan
 
                 if (!(weights[k] >= 0 && weights[k] <= 1))
                 {
-                    throw new ArgumentException($"Sample {i} has weight {weights[k]} for source {sources[k]}; weights must lie in [0, 1].", "weights");
+                    throw new ArgumentException($"Sample {i} has weight {weights[k]} for source {sources[k]}; weights must lie in [0, 1].", weightsName);
                 }
 
                 takesFromItself |= k > 0 && sources[k] == i;
@@ -301,17 +331,17 @@ public sealed class MixPlan
 
             if (Math.Abs(sum - 1.0) > WeightSumTolerance)
             {
-                throw new ArgumentException($"The weights of sample {i} sum to {sum:R}, not 1.", "weights");
+                throw new ArgumentException($"The weights of sample {i} sum to {sum:R}, not 1.", weightsName);
             }
 
             MixRegion region = _regions[i];
-            region.Validate(Spatial, sources.Length, i);
+            region.Validate(Spatial, sources.Length, i, regionsName);
             bool kept = region.Kind == MixRegionKind.Keep;
             if ((takesFromItself || kept) && !(kept && weights[0] == 1.0))
             {
                 throw new ArgumentException(
                     $"Sample {i} has sources [{string.Join(", ", sources.ToArray())}], region '{region}' and own weight {weights[0]}; a sample paired with itself or kept must have a Keep region and own weight 1.",
-                    "regions");
+                    regionsName);
             }
         }
     }

@@ -82,6 +82,11 @@ public static class MixPlanJson
         {
             throw new FormatException($"Not a valid {Format} document: {e.Message}", e);
         }
+        catch (ArgumentException e)
+        {
+            // A well-formed document of an invalid plan: the plan's complaint, about the caller's text.
+            throw Internal.Guard.Rename(e, nameof(json));
+        }
     }
 
     private static string Name<T>(T value)

@@ -17,6 +17,22 @@ public static class MixTransformExtensions
     public static MixPlan CreatePlan(this IMixTransform transform, BatchShape shape, IMixRandom random)
     {
         ArgumentNullException.ThrowIfNull(transform);
-        return transform.CreatePlan(new MixRequest(shape, random));
+        if (!transform.Requirements.IsEmpty)
+        {
+            string needs = string.Join(", ", transform.Requirements.Saliency.Select(s => $"saliency {s.Detail.ToString().ToLowerInvariant()} from {s.Source}"));
+            throw new ArgumentException(
+                $"{transform.Name} needs {needs}, which this overload cannot compute: it has no pixels. Compute the features with the backend that holds the batch (CpuFeatures.Compute for arrays, TorchFeatures.Compute for tensors) and pass them in a MixRequest, or call CpuPlanning.CreatePlan(transform, shape, pixels, random).",
+                nameof(transform));
+        }
+
+        var request = new MixRequest(shape, random);
+        try
+        {
+            return transform.CreatePlan(request);
+        }
+        catch (ArgumentException e) when (e.ParamName == nameof(request))
+        {
+            throw Internal.Guard.Rename(e, nameof(shape)); // the request holds nothing of the caller's but the shape
+        }
     }
 }

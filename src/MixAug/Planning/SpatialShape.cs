@@ -89,15 +89,26 @@ public readonly struct SpatialShape : IEquatable<SpatialShape>
     /// <returns>The shape.</returns>
     /// <exception cref="ArgumentException">The number of extents is not 1, 2 or 3.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An extent is below 1, or the element count is too large.</exception>
-    public static SpatialShape FromDimensions(ReadOnlySpan<int> dimensions) => dimensions.Length switch
+    public static SpatialShape FromDimensions(ReadOnlySpan<int> dimensions)
     {
-        1 => Sequence(dimensions[0]),
-        2 => new SpatialShape(dimensions[0], dimensions[1]),
-        3 => Volume(dimensions[0], dimensions[1], dimensions[2]),
-        _ => throw new ArgumentException(
-            $"A spatial shape needs 1, 2 or 3 extents ([L], [H, W] or [D, H, W]); {dimensions.Length} were given.",
-            nameof(dimensions)),
-    };
+        try
+        {
+            return dimensions.Length switch
+            {
+                1 => Sequence(dimensions[0]),
+                2 => new SpatialShape(dimensions[0], dimensions[1]),
+                3 => Volume(dimensions[0], dimensions[1], dimensions[2]),
+                _ => throw new ArgumentException(
+                    $"A spatial shape needs 1, 2 or 3 extents ([L], [H, W] or [D, H, W]); {dimensions.Length} were given.",
+                    nameof(dimensions)),
+            };
+        }
+        catch (ArgumentException e) when (e.ParamName != nameof(dimensions))
+        {
+            // The constructor names its extent (length, width, …); here the caller passed them as dimensions.
+            throw Guard.Rename(e, nameof(dimensions));
+        }
+    }
 
     /// <inheritdoc />
     public bool Equals(SpatialShape other) =>

@@ -17,6 +17,9 @@ public static class BetaSampler
     /// <exception cref="ArgumentOutOfRangeException">A shape is not a finite positive number.</exception>
     public static double Sample(IMixRandom random, double a, double b)
     {
+        ArgumentNullException.ThrowIfNull(random);
+        Internal.Guard.PositiveFinite(a);
+        Internal.Guard.PositiveFinite(b);
         (double boostedX, double logUX) = GammaSampler.SampleLogParts(random, a);
         (double boostedY, double logUY) = GammaSampler.SampleLogParts(random, b);
         double logX = boostedX + (logUX / a);
@@ -24,8 +27,11 @@ public static class BetaSampler
         if (logX == double.NegativeInfinity && logY == double.NegativeInfinity)
         {
             // log Y − log X = (boostedY − boostedX) + (logUY/b − logUX/a); the second term's sign is that of
-            // logUY·a − logUX·b (both factors finite), and it dominates unless the two are equal.
-            double sign = (logUY * a) - (logUX * b);
+            // logUY·a − logUX·b (both factors finite), and it dominates unless the two are equal. Both shapes are below
+            // 1e-306 here (|logU| ≤ 37), so logU·a would underflow to a few units of double.Epsilon, or to 0, and tie
+            // (a third of the draws at a = double.Epsilon): scale the shapes by 2^1074 first, which is exact and keeps
+            // every product in the normal range.
+            double sign = (logUY * Math.ScaleB(a, 1074)) - (logUX * Math.ScaleB(b, 1074));
             return sign > 0 ? 0.0 : sign < 0 ? 1.0 : 1.0 / (1.0 + Math.Exp(boostedY - boostedX));
         }
 

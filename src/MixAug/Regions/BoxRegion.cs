@@ -60,8 +60,11 @@ public sealed class BoxRegion : MixRegion
     /// <param name="spatial">The spatial extent.</param>
     /// <param name="index">An element index in [0, <see cref="SpatialShape.Size"/>).</param>
     /// <returns>True inside the box.</returns>
+    /// <exception cref="ArgumentException"><paramref name="spatial"/> is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is outside the extent.</exception>
     public bool Contains(SpatialShape spatial, int index)
     {
+        CheckElement(spatial, index);
         int y = index / spatial.Width % spatial.Height;
         int x = index % spatial.Width;
         return y >= Top && y < Bottom && x >= Left && x < Right;
@@ -79,12 +82,12 @@ public sealed class BoxRegion : MixRegion
         shares[1] = 1.0 - shares[0];
     }
 
-    private protected override void ValidateFit(SpatialShape spatial, int sourceCount, int sample)
+    private protected override void ValidateFit(SpatialShape spatial, int sourceCount, int sample, string name)
     {
         if (Bottom > spatial.Height || Right > spatial.Width)
         {
             throw new ArgumentException(
-                $"The box of sample {sample} ({this}) does not fit a {spatial.Height}x{spatial.Width} plane.", "regions");
+                $"The box{OfSample(sample)} ({this}) does not fit a {spatial.Height}x{spatial.Width} plane.", name);
         }
     }
 }

@@ -65,11 +65,11 @@ public sealed class FourierMaskRegion : MixRegion
         shares[1] = 1.0 - shares[0];
     }
 
-    private protected override void ValidateFit(SpatialShape spatial, int sourceCount, int sample)
+    private protected override void ValidateFit(SpatialShape spatial, int sourceCount, int sample, string name)
     {
         if (Noise.Spatial != spatial)
         {
-            throw new ArgumentException($"The Fourier mask of sample {sample} is for a {Noise.Spatial} plane, not {spatial}.", "regions");
+            throw new ArgumentException($"The Fourier mask{OfSample(sample)} is for a {Noise.Spatial} plane, not {spatial}.", name);
         }
     }
 }

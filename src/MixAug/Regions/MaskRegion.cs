@@ -64,12 +64,12 @@ public sealed class MaskRegion : MixRegion
         shares[1] = 1.0 - shares[0];
     }
 
-    private protected override void ValidateFit(SpatialShape spatial, int sourceCount, int sample)
+    private protected override void ValidateFit(SpatialShape spatial, int sourceCount, int sample, string name)
     {
         if (_weights.Length != spatial.Size)
         {
             throw new ArgumentException(
-                $"The mask of sample {sample} has {_weights.Length} weights but a {spatial} plane has {spatial.Size}.", "regions");
+                $"The mask{OfSample(sample)} has {_weights.Length} weights but a {spatial} plane has {spatial.Size}.", name);
         }
     }
 

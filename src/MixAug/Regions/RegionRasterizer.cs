@@ -27,11 +27,17 @@ public static class RegionRasterizer
     /// <param name="weights">Receives <see cref="SpatialShape.Size"/> weights, row-major.</param>
     /// <param name="configuration">Where synthesis tables are cached; null for <see cref="MixConfiguration.Default"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="region"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="weights"/> has the wrong length, the region does not fit
-    /// <paramref name="spatial"/>, or it is a <see cref="TileRegion"/> (use <see cref="WriteSlots"/>).</exception>
+    /// <exception cref="ArgumentException"><paramref name="spatial"/> is empty, <paramref name="weights"/> has the wrong
+    /// length, the region does not fit <paramref name="spatial"/>, or it is a <see cref="TileRegion"/> (use <see cref="WriteSlots"/>).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The region is a blend and <paramref name="lambda"/> is outside [0, 1].</exception>
     public static void WriteOwnWeights(MixRegion region, SpatialShape spatial, double lambda, Span<float> weights, MixConfiguration? configuration = null)
     {
         ArgumentNullException.ThrowIfNull(region);
+        if (spatial.IsEmpty)
+        {
+            throw new ArgumentException("The spatial shape is the default (empty) SpatialShape; create one with its constructor.", nameof(spatial));
+        }
+
         Internal.Guard.Length(weights.Length, spatial.Size, nameof(weights), $"a {spatial} plane");
         RasterKind kind = region.Accept(RasterKindOf.Instance);
         if (kind == RasterKind.Slots)
@@ -39,7 +45,11 @@ public static class RegionRasterizer
             throw new ArgumentException($"A {region.Kind} region selects among several sources; use WriteSlots.", nameof(region));
         }
 
-        region.Validate(spatial, region is KeepRegion ? 1 : 2, 0);
+        region.Validate(spatial, region is KeepRegion ? 1 : 2, -1, nameof(region));
+        if (region is BlendRegion)
+        {
+            Internal.Guard.Probability(lambda);
+        }
         configuration ??= MixConfiguration.Default;
         switch (kind)
         {
@@ -76,11 +86,16 @@ public static class RegionRasterizer
     /// <param name="spatial">The extent the region belongs to.</param>
     /// <param name="slots">Receives <see cref="SpatialShape.Size"/> slots, row-major.</param>
     /// <exception cref="ArgumentNullException"><paramref name="region"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="slots"/> has the wrong length, or the region blends (use
+    /// <exception cref="ArgumentException"><paramref name="spatial"/> is empty, <paramref name="slots"/> has the wrong length, or the region blends (use
     /// <see cref="WriteOwnWeights"/>).</exception>
     public static void WriteSlots(MixRegion region, SpatialShape spatial, Span<byte> slots)
     {
         ArgumentNullException.ThrowIfNull(region);
+        if (spatial.IsEmpty)
+        {
+            throw new ArgumentException("The spatial shape is the default (empty) SpatialShape; create one with its constructor.", nameof(spatial));
+        }
+
         Internal.Guard.Length(slots.Length, spatial.Size, nameof(slots), $"a {spatial} plane");
         switch (region)
         {

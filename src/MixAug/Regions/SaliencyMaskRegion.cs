@@ -71,11 +71,11 @@ public sealed class SaliencyMaskRegion : MixRegion
         shares[1] = 1.0 - shares[0];
     }
 
-    private protected override void ValidateFit(SpatialShape spatial, int sourceCount, int sample)
+    private protected override void ValidateFit(SpatialShape spatial, int sourceCount, int sample, string name)
     {
         if (Maps.Spatial != spatial)
         {
-            throw new ArgumentException($"The saliency mask of sample {sample} uses maps of a {Maps.Spatial} plane, not {spatial}.", "regions");
+            throw new ArgumentException($"The saliency mask{OfSample(sample)} uses maps of a {Maps.Spatial} plane, not {spatial}.", name);
         }
     }
 }

@@ -28,6 +28,9 @@ public sealed class SaliencyMaps
         _peaks = peaks;
     }
 
+    /// <summary>The widest extent a map is upsampled to: 2^24 elements.</summary>
+    public const int MaxWidth = 1 << 24;
+
     /// <summary>The source that computed the saliency.</summary>
     public ISaliencySource Source { get; }
 
@@ -54,8 +57,8 @@ public sealed class SaliencyMaps
     /// <param name="grids">The grids of all samples, row-major, one after another; finite values.</param>
     /// <returns>The maps.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="source"/> is null.</exception>
-    /// <exception cref="ArgumentException">The extent is empty or a volume, the grid size does not fit it, the length is
-    /// not a whole number of grids, or a value is not finite.</exception>
+    /// <exception cref="ArgumentException">The extent is empty, a volume or wider than <see cref="MaxWidth"/>, the grid size
+    /// does not fit it, the length is not a whole number of grids, or a value is not finite.</exception>
     public static SaliencyMaps FromGrids(ISaliencySource source, SpatialShape spatial, int gridHeight, int gridWidth, ReadOnlySpan<float> grids)
     {
         ArgumentNullException.ThrowIfNull(source);
@@ -129,8 +132,10 @@ public sealed class SaliencyMaps
     /// <param name="sample">Sample index.</param>
     /// <returns><see cref="GridHeight"/> × <see cref="GridWidth"/> values, row-major.</returns>
     /// <exception cref="InvalidOperationException">The instance holds peaks only.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="sample"/> is outside the batch.</exception>
     public ReadOnlySpan<float> Grid(int sample)
     {
+        Guard.Index(sample, BatchSize, $"saliency of {BatchSize} samples");
         if (_grids is null)
         {
             throw new InvalidOperationException("These saliency features hold peaks only; compute them with SaliencyDetail.Maps to get grids.");
@@ -143,13 +148,25 @@ public sealed class SaliencyMaps
     /// <summary>The most salient element of sample <paramref name="sample"/>'s map: the first (row-major) maximum.</summary>
     /// <param name="sample">Sample index.</param>
     /// <returns>An index into the extent.</returns>
-    public int Peak(int sample) => _peaks[sample];
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="sample"/> is outside the batch.</exception>
+    public int Peak(int sample)
+    {
+        Guard.Index(sample, BatchSize, $"saliency of {BatchSize} samples");
+        return _peaks[sample];
+    }
 
     /// <summary>Writes the saliency map of sample <paramref name="sample"/> (its grid upsampled to the extent).</summary>
     /// <param name="sample">Sample index.</param>
     /// <param name="map">Receives <see cref="SpatialShape.Size"/> values.</param>
     /// <exception cref="InvalidOperationException">The instance holds peaks only.</exception>
-    public void WriteMap(int sample, Span<float> map) => Upsample(Grid(sample), GridHeight, GridWidth, Spatial, map);
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="sample"/> is outside the batch.</exception>
+    /// <exception cref="ArgumentException"><paramref name="map"/> does not have <see cref="Spatial"/>'s size.</exception>
+    public void WriteMap(int sample, Span<float> map)
+    {
+        Guard.Index(sample, BatchSize, $"saliency of {BatchSize} samples");
+        Guard.Length(map.Length, Spatial.Size, nameof(map), $"a {Spatial} map");
+        Upsample(Grid(sample), GridHeight, GridWidth, Spatial, map);
+    }
 
     /// <summary>
     /// Bilinear upsampling of a grid to the extent, with half-pixel centres and clamped edges:
@@ -161,7 +178,7 @@ public sealed class SaliencyMaps
     /// <param name="gridWidth">Columns of the grid: at least 2, or the image width.</param>
     /// <param name="spatial">The image extent (rank 1 or 2).</param>
     /// <param name="map">Receives <see cref="SpatialShape.Size"/> values, row-major.</param>
-    /// <exception cref="ArgumentException">The sizes do not fit.</exception>
+    /// <exception cref="ArgumentException">The extent is empty, a volume or wider than <see cref="MaxWidth"/>, or the sizes do not fit.</exception>
     public static void Upsample(ReadOnlySpan<float> grid, int gridHeight, int gridWidth, SpatialShape spatial, Span<float> map)
     {
         CheckGrid(spatial, gridHeight, gridWidth);
@@ -189,7 +206,7 @@ public sealed class SaliencyMaps
     /// <param name="gridWidth">Columns of the grid.</param>
     /// <param name="spatial">The image extent (rank 1 or 2).</param>
     /// <returns>An index into the extent.</returns>
-    /// <exception cref="ArgumentException">The sizes do not fit.</exception>
+    /// <exception cref="ArgumentException">The extent is empty, a volume or wider than <see cref="MaxWidth"/>, or the sizes do not fit.</exception>
     public static int PeakOf(ReadOnlySpan<float> grid, int gridHeight, int gridWidth, SpatialShape spatial)
     {
         CheckGrid(spatial, gridHeight, gridWidth);
@@ -260,6 +277,12 @@ public sealed class SaliencyMaps
         if (spatial.IsEmpty || spatial.Rank == 3)
         {
             throw new ArgumentException($"Saliency maps are for sequences and images; the extent is {spatial}.", nameof(spatial));
+        }
+
+        if (spatial.Width > MaxWidth)
+        {
+            // Upsampling keeps a few values per column: a 2^30-wide sequence would need 12 GB before the first row.
+            throw new ArgumentException($"Saliency maps are at most {MaxWidth} elements wide; the extent is {spatial}.", nameof(spatial));
         }
 
         if (!(gridHeight == spatial.Height || gridHeight >= 2) || !(gridWidth == spatial.Width || gridWidth >= 2))

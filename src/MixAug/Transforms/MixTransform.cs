@@ -69,8 +69,16 @@ public abstract class MixTransform : IMixTransform
     {
         ArgumentNullException.ThrowIfNull(request);
         BatchShape shape = request.Shape;
-        ValidateShape(shape);
-        request.Features.CheckSatisfies(Requirements, Name);
+        try
+        {
+            ValidateShape(shape);
+        }
+        catch (ArgumentException e) when (e.ParamName != nameof(request))
+        {
+            throw Guard.Rename(e, nameof(request)); // the shape came in the request
+        }
+
+        request.Features.CheckSatisfies(Requirements, Name, nameof(request));
         IMixRandom random = request.Random;
         PlanDrawer drawer = CreateDrawer(request);
         int b = shape.BatchSize;

@@ -128,6 +128,16 @@ public sealed class MixCollateInputTests
     }
 
     [Test]
+    public void The_meta_device_is_refused_before_a_batch_is_drawn()
+    {
+        var meta = new Device(DeviceType.META);
+        var collate = new MixCollate(new MixUp(), 7, Classes);
+        Assert.That(() => collate.Collate(Good(), meta), Throws.ArgumentException.With.Property("ParamName").EqualTo("device").And.Message.Contains("meta device"));
+        Assert.That(collate.NextBatchIndex, Is.EqualTo(0), "no random stream was used");
+        Assert.That(() => new MixCollate(new MixUp(), 7, Classes, options: new() { Device = meta }), Throws.ArgumentException.With.Property("ParamName").EqualTo("options").And.Message.Contains("meta device"));
+    }
+
+    [Test]
     public void Settings_are_checked_when_the_collate_is_created()
     {
         var policy = new MixUp();
