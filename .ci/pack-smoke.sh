@@ -5,7 +5,9 @@
 #   2. checks each .nupkg/.snupkg (.ci/pack-smoke/CheckPackages.cs: metadata, README, licence, repository and commit,
 #      XML docs, deterministic DLL, matching PDB with SourceLink);
 #   3. `dotnet new console` + `dotnet add package MixAug`, runs .ci/pack-smoke/ConsoleSmoke.cs and checks its line;
-#   4. a new NUnit project + `dotnet add package MixAug.Testing`, runs .ci/pack-smoke/NUnitSmoke.cs (2 tests).
+#   4. a new NUnit project + `dotnet add package MixAug.Testing`, runs .ci/pack-smoke/NUnitSmoke.cs (2 tests);
+#   5. a new console project with MixAug.TorchSharp + TorchSharp-cpu whose first statement is a torch call
+#      (.ci/pack-smoke/TorchFirstSmoke.cs): the package's module initializer must make TorchSharp loadable first.
 # Every project lives in a temporary folder outside the repository (no Directory.Build.props applies) and restores
 # into a temporary packages folder; the machine's own NuGet folder is only read, as a fallback for third-party
 # packages. Everything is deleted at the end, so nothing is left on the machine. Exit code 0 only if every step passed.
@@ -20,7 +22,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/mixaug-pack-smoke.XXXXXX")
 # Inside the repository (ignored by .gitignore), so the compiler's /_/ path map also covers the PDB path in each DLL.
 artifacts="$root/artifacts/pack-smoke-$$"
 cleanup() {
-  rm -rf "$work" "$artifacts"
+  [ -n "${KEEP_SMOKE:-}" ] || rm -rf "$work" "$artifacts"
   rmdir "$root/artifacts" 2>/dev/null || true
 }
 trap cleanup EXIT
@@ -111,6 +113,20 @@ dotnet add "$work/tests/SmokeTests.csproj" package MixAug.Testing --version "$ve
 dotnet test "$work/tests/SmokeTests.csproj" 2>&1 | tee "$work/tests.log"
 if ! grep -qE '^Passed! +- +Failed: +0, Passed: +2, Skipped: +0, Total: +2' "$work/tests.log"; then
   echo "pack-smoke: the NUnit project did not run and pass exactly its 2 tests" >&2
+  exit 1
+fi
+
+step "console app that calls torch before MixAug"
+dotnet new console -o "$work/torch" -n SmokeTorch --no-restore >/dev/null
+rm "$work/torch/Program.cs"
+cp .ci/pack-smoke/TorchFirstSmoke.cs "$work/torch/"
+dotnet add "$work/torch/SmokeTorch.csproj" package MixAug.TorchSharp --version "$version" >/dev/null
+dotnet add "$work/torch/SmokeTorch.csproj" package TorchSharp-cpu --version "$(pin TorchSharp-cpu)" >/dev/null
+line=$(dotnet run --project "$work/torch" -c Release | tail -n 1)
+echo "$line"
+expected="torch first: sum 96, mixed sum 96"
+if [ "$line" != "$expected" ]; then
+  echo "pack-smoke: the torch-first app printed '$line', expected '$expected'" >&2
   exit 1
 fi
 

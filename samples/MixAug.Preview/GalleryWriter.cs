@@ -38,7 +38,16 @@ internal static class GalleryWriter
             .bar { display: flex; height: 8px; margin-top: 6px; }
             .bar .a { background: #f28e2b; } .bar .b { background: #4e79a7; }
             figcaption { font-size: 0.85em; margin-top: 6px; line-height: 1.4; }
+            figcaption .own { color: #f28e2b; } figcaption .other { color: #79a6d6; }
             a { color: #8ab4f8; }
+            #legend dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 12px; align-items: center; }
+            #legend dt { font-family: monospace; color: #ebebeb; } #legend dd { margin: 0; color: #c8c8c8; }
+            .swatch { display: inline-block; width: 2.2em; height: 0.9em; vertical-align: middle; border: 1px solid #5a5a5a; }
+            .swatch.OwnSource { background: #f28e2b; } .swatch.PartnerSource { background: #4e79a7; }
+            .swatch.OwnPixels { background: #fff; } .swatch.PartnerPixels { background: #000; } .swatch.Blend { background: #a0a0a0; }
+            .swatch.Box { background: #fff; position: relative; }
+            .swatch.Box::after { content: ""; position: absolute; left: 33%; top: 20%; width: 45%; height: 55%; background: #000; outline: 1px solid #4e79a7; }
+            .swatch.LabelBar { background: linear-gradient(to right, #f28e2b 62%, #4e79a7 62%); }
             </style>
             </head>
             <body>
@@ -47,6 +56,7 @@ internal static class GalleryWriter
             """);
         html.Append(CultureInfo.InvariantCulture, $"<p class=\"params\">seed {options.Seed}, {batch.Shape.BatchSize} samples of {batch.Shape.Width}x{batch.Shape.Height}; images: {Encode(string.Join(", ", batch.Names.Distinct()))}</p>\n");
 
+        WriteLegend(html, PreviewApp.Legend);
         foreach (MethodPreview preview in previews)
         {
             string name = preview.Method.Name;
@@ -87,10 +97,25 @@ internal static class GalleryWriter
             <img src="{name}/{prefix}-mixed.png" width="{layout.SampleWidth}" height="{layout.SampleHeight}" alt="mixed sample {i}">
             <div class="sources"><img class="self" src="{name}/{prefix}-self.png" alt="sample {i}" title="{Encode(batch.Names[i])}"><img class="partner" src="{name}/{prefix}-partner.png" alt="partner {partner}" title="{Encode(batch.Names[partner])}"><img src="{name}/{prefix}-region.png" alt="region"></div>
             <div class="bar"><div class="a" style="width:{pct}%"></div><div class="b" style="flex:1"></div></div>
-            <figcaption>λ = {l} &middot; #{i} + #{partner}<br>target = {l}&middot;y{i} + {rest}&middot;y{partner}<br>{Encode(plan.Regions[i].ToString() ?? string.Empty)}</figcaption>
+            <figcaption>λ = {l} &middot; #{i} + #{partner}<br>target = {l}&middot;y{i} + {rest}&middot;y{partner}<br>{Encode(plan.Regions[i].ToString() ?? string.Empty)}<br><span class="own">{Encode(batch.Names[i])}</span> + <span class="other">{Encode(batch.Names[partner])}</span></figcaption>
             </figure>
 
             """);
+    }
+
+    /// <summary>The sheet's legend as HTML: the same entries, with CSS swatches for the marks.</summary>
+    private static void WriteLegend(StringBuilder html, IReadOnlyList<LegendEntry> entries)
+    {
+        html.Append("<section id=\"legend\">\n<h2>How to read a tile, top to bottom</h2>\n<dl>\n");
+        foreach (LegendEntry entry in entries)
+        {
+            string term = entry.Mark == LegendMark.None
+                ? Encode(entry.Key)
+                : $"<span class=\"swatch {entry.Mark}\" title=\"{entry.Mark}\"></span>";
+            html.Append(CultureInfo.InvariantCulture, $"<dt>{term}</dt><dd>{Encode(entry.Text)}</dd>\n");
+        }
+
+        html.Append("</dl>\n</section>\n");
     }
 
     private static void Save(Image<Rgb24> sheet, Rectangle bounds, string path)

@@ -1,5 +1,9 @@
 using System.Globalization;
+using MixAug.Cpu;
+using MixAug.ImageSharp.Drawing;
+using MixAug.Masks;
 using MixAug.Planning;
+using MixAug.Samples.CommandLine;
 using MixAug.Transforms;
 
 namespace MixAug.Preview;
@@ -14,7 +18,7 @@ internal static class MethodRegistry
     [
         new("mixup", [], (o, b, r) => MixUp(o).CreatePlan(b.Shape, r), o => Describe(MixUp(o))),
         new("cutmix", ["--min-ratio", "--max-ratio"], (o, b, r) => CutMix(o).CreatePlan(b.Shape, r), o => Describe(CutMix(o))),
-        new("fmix", ["--decay-power", "--max-soft"], (o, b, r) => FMix(o).CreatePlan(b.Shape, r), o => Describe(FMix(o))),
+        new("fmix", ["--decay-power", "--max-soft", "--spectrum"], (o, b, r) => FMix(o).CreatePlan(b.Shape, r), o => Describe(FMix(o))),
 
         // SaliencyMix centres each box on the partner's most salient pixel, so its plan needs the pixels; spectral
         // residual saliency is invariant to brightness scaling, so bytes scaled to [0, 1] serve as well as any.
@@ -22,6 +26,34 @@ internal static class MethodRegistry
     ];
 
     public static IEnumerable<string> Names => All.Select(m => m.Name);
+
+    /// <summary>What the words of a sheet's title (<see cref="Describe"/>) mean, for the legend.</summary>
+    public static IReadOnlyList<LegendEntry> TitleLegend { get; } =
+    [
+        new(LegendMark.None, "alpha A", "λ drawn from Beta(A, A) (SaliencyMix: beta)"),
+        new(LegendMark.None, "p P", "the chance a sample is mixed at all"),
+        new(LegendMark.None, "elem", "one λ per sample (pair: per pair; batch: one)"),
+        new(LegendMark.None, "flip", "partner: the batch reversed (roll: shifted; perm: shuffled)"),
+        new(LegendMark.None, "ratio [A, B]", "CutMix box sides from A to B of the image's"),
+        new(LegendMark.None, "decay D", "FMix spectrum decay; soft S: soft edge share; reference: the reference code's spectrum"),
+        new(LegendMark.None, "seed N", "same seed, same images and mixes"),
+    ];
+
+    /// <summary>The transforms' parameter and enum names as the options that set them, for their argument errors.</summary>
+    private static readonly ArgumentErrors Errors = new(new Dictionary<string, string>
+    {
+        ["alpha"] = "--alpha",
+        ["beta"] = "--alpha",
+        ["probability"] = "--probability",
+        ["minRatio"] = "--min-ratio",
+        ["maxRatio"] = "--max-ratio",
+        ["decayPower"] = "--decay-power",
+        ["maxSoft"] = "--max-soft",
+        ["null"] = "not given",
+        ["LambdaMode.Pair"] = "--mode pair",
+        ["Roll pairing"] = "--pairing roll",
+        ["Use Flip or Permutation"] = "Use --pairing flip or perm",
+    });
 
     private static PreviewMethod Find(string name) =>
         All.FirstOrDefault(m => m.Name == name)
@@ -60,7 +92,7 @@ internal static class MethodRegistry
             }
             catch (ArgumentException e)
             {
-                throw new UsageException($"--method {method.Name}: {e.Message}");
+                throw new UsageException(Errors.InOptionTerms(e));
             }
         }
 
@@ -76,7 +108,7 @@ internal static class MethodRegistry
     // reference's single image per batch would give nested masks of one shape).
     private static FMix FMix(PreviewOptions o) =>
         new(o.Alpha ?? 1.0, o.DecayPower ?? 3.0, o.MaxSoft ?? 0.0, reformulate: false, o.Probability ?? 1.0, o.Mode, o.Pairing,
-            o.Mode == LambdaMode.Batch ? MaskGranularity.PerBatch : MaskGranularity.PerGroup);
+            o.Mode == LambdaMode.Batch ? MaskGranularity.PerBatch : MaskGranularity.PerGroup, o.Spectrum ?? FourierSpectrum.Paper);
 
     private static SaliencyMix SaliencyMix(PreviewOptions o) => new(o.Alpha ?? 1.0, o.Probability ?? 1.0, o.Mode, o.Pairing);
 
@@ -89,7 +121,7 @@ internal static class MethodRegistry
             CutMix { MinRatio: double min, MaxRatio: double max } => F($"ratio [{min}, {max}]"),
             CutMix c => F($"alpha {c.Alpha}"),
             MixUp m => F($"alpha {m.Alpha}"),
-            FMix f => F($"alpha {f.Alpha} decay {f.DecayPower} soft {f.MaxSoft}"),
+            FMix f => F($"alpha {f.Alpha} decay {f.DecayPower} soft {f.MaxSoft}{(f.Spectrum == FourierSpectrum.Reference ? " reference" : string.Empty)}"),
             SaliencyMix sm => F($"beta {sm.Beta}"),
             _ => string.Empty,
         };

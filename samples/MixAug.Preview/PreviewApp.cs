@@ -3,6 +3,7 @@ using MixAug.ImageSharp;
 using MixAug.ImageSharp.Drawing;
 using MixAug.Planning;
 using MixAug.Randomness;
+using MixAug.Samples.CommandLine;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
@@ -13,45 +14,42 @@ internal static class PreviewApp
 {
     public const int Success = 0;
     public const int Failure = 1;
-    public const int BadArguments = 2;
+    public const int BadArguments = CommandLineRunner.BadArguments;
+
+    /// <summary>The legend of the sheet and of the gallery: the tile's parts, then the abbreviations of the titles.</summary>
+    public static IReadOnlyList<LegendEntry> Legend { get; } = [.. ContactSheetLegend.Tile, .. MethodRegistry.TitleLegend];
 
     /// <summary>The folder of sample images copied next to the app on build.</summary>
     public static string DefaultImages => Path.Combine(AppContext.BaseDirectory, "images");
 
-    public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
+    /// <summary>Runs the app.</summary>
+    /// <param name="args">The command line.</param>
+    /// <param name="stdout">Help and what was written.</param>
+    /// <param name="stderr">Errors, warnings, and the progress line.</param>
+    /// <param name="showProgress">Whether to draw a progress line while loading (a terminal, not a redirected stream).</param>
+    /// <returns>The exit code.</returns>
+    public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, bool showProgress = false)
     {
-        PreviewOptions options;
-        IReadOnlyList<PreviewMethod> methods;
-        try
+        var command = new PreviewCommand();
+        command.Root.SetAction(parse =>
         {
-            options = OptionParser.Parse(args);
-            if (options.Help)
+            PreviewOptions options = command.Bind(parse);
+            IReadOnlyList<PreviewMethod> methods = MethodRegistry.Resolve(options);
+            try
             {
-                stdout.WriteLine(OptionParser.Usage);
-                return Success;
+                return Render(options, methods, stdout, stderr, showProgress);
             }
-
-            methods = MethodRegistry.Resolve(options);
-        }
-        catch (UsageException e)
-        {
-            stderr.WriteLine($"error: {e.Message}");
-            return BadArguments;
-        }
-
-        try
-        {
-            return Render(options, methods, stdout, stderr);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or MixAugImageException or ArgumentException)
-        {
-            // Output or input problems after the arguments were accepted: report them plainly, no stack trace.
-            stderr.WriteLine($"error: {e.Message}");
-            return Failure;
-        }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or MixAugImageException)
+            {
+                // Output or input problems after the arguments were accepted: report them plainly, no stack trace.
+                stderr.WriteLine($"error: {e.Message}");
+                return Failure;
+            }
+        });
+        return CommandLineRunner.Run(command.Root, args, stdout, stderr);
     }
 
-    private static int Render(PreviewOptions options, IReadOnlyList<PreviewMethod> methods, TextWriter stdout, TextWriter stderr)
+    private static int Render(PreviewOptions options, IReadOnlyList<PreviewMethod> methods, TextWriter stdout, TextWriter stderr, bool showProgress)
     {
         string folder = options.Images ?? DefaultImages;
         if (!Directory.Exists(folder))
@@ -60,20 +58,30 @@ internal static class PreviewApp
             return options.Images is null ? Failure : BadArguments;
         }
 
+        // Only a seeded sample of the folder is opened, each image reduced to the tile size as soon as it is decoded,
+        // so a folder of thousands of photographs costs what --count of them cost.
         var loader = new SafeImageLoader();
-        using FolderLoadResult loaded = loader.LoadFolder(folder);
-        foreach (MixAugImageException failure in loaded.Failures)
+        var request = new FolderSampleRequest(options.Count ?? PreviewCommand.DefaultCount, options.Seed, options.Size, options.Size);
+        using var progress = new ProgressLine(showProgress ? stderr : null, folder);
+        using FolderSample sample = loader.SampleFolder(folder, request, progress);
+        progress.Finish();
+        foreach (MixAugImageException failure in sample.Failures)
         {
             stderr.WriteLine($"warning: skipped {failure.Message}");
         }
 
-        if (loaded.Images.Count == 0)
+        if (sample.StoppedByFailures)
         {
-            stderr.WriteLine($"error: no PNG or JPEG image could be loaded from '{folder}' ({loaded.Failures.Count} failed).");
+            stderr.WriteLine($"warning: stopped after {sample.Failures.Count} files failed; {sample.Images.Count} of the {request.Count} images asked for were loaded.");
+        }
+
+        if (sample.Images.Count == 0)
+        {
+            stderr.WriteLine($"error: no PNG or JPEG image could be loaded from '{folder}' ({sample.FilesFound} image files found, {sample.Failures.Count} tried and failed).");
             return Failure;
         }
 
-        PreviewBatch batch = BuildBatch(loaded, options);
+        PreviewBatch batch = BuildBatch(sample, options);
         var previews = new List<MethodPreview>();
         try
         {
@@ -84,11 +92,16 @@ internal static class PreviewApp
 
             string? outDir = Path.GetDirectoryName(Path.GetFullPath(options.Out));
             Directory.CreateDirectory(outDir!);
-            using (Image<Rgb24> sheet = ContactSheet.Stack(previews.Select(p => p.Sheet).ToArray()))
+            // One legend under all the methods' sheets: what every part of a tile means and what the titles abbreviate.
+            int scale = previews[0].Layout.TextScale;
+            int width = Math.Max(previews.Max(p => p.Sheet.Width), ContactSheetLegend.MinimumWidth(scale));
+            using (Image<Rgb24> legend = ContactSheetLegend.Draw(Legend, width, scale))
+            using (Image<Rgb24> sheet = ContactSheet.Stack([.. previews.Select(p => p.Sheet), legend]))
             {
                 sheet.SaveAsPng(options.Out);
             }
 
+            stdout.WriteLine($"sampled {sample.Images.Count} of {sample.FilesFound} image files in {folder} (seed {options.Seed})");
             stdout.WriteLine($"wrote {options.Out} ({string.Join(", ", methods.Select(m => m.Name))}, {batch.Shape.BatchSize} tiles, seed {options.Seed})");
             if (options.Html is not null)
             {
@@ -104,16 +117,17 @@ internal static class PreviewApp
         return Success;
     }
 
-    private static PreviewBatch BuildBatch(FolderLoadResult loaded, PreviewOptions options)
+    private static PreviewBatch BuildBatch(FolderSample sample, PreviewOptions options)
     {
-        int count = options.Count ?? loaded.Images.Count;
+        // --count tiles; without it, one per loaded image. Images repeat, in order, when fewer loaded than asked for.
+        int count = options.Count ?? sample.Images.Count;
         var images = new Image<Rgb24>[count];
         var names = new string[count];
         for (int i = 0; i < count; i++)
         {
-            LoadedImage image = loaded.Images[i % loaded.Images.Count];
+            SampledImage image = sample.Images[i % sample.Images.Count];
             images[i] = image.Image;
-            names[i] = Path.GetFileName(image.Path);
+            names[i] = image.RelativePath;
         }
 
         var format = new BatchFormat(options.Size, options.Size);
@@ -132,8 +146,8 @@ internal static class PreviewApp
 
         // Rows of at most four tiles, but six or nine as a full 3-column grid rather than 4 + 2.
         int columns = count switch { <= 4 => count, 6 or 9 => 3, _ => 4 };
-        Image<Rgb24> sheet = ContactSheet.Draw(plan, batch.Pixels, mixed, columns: columns, title: description);
-        var layout = new ContactSheetLayout(batch.Shape.Width, batch.Shape.Height, count, columns, description);
+        Image<Rgb24> sheet = ContactSheet.Draw(plan, batch.Pixels, mixed, columns: columns, title: description, sourceNames: batch.Names);
+        var layout = new ContactSheetLayout(batch.Shape.Width, batch.Shape.Height, count, columns, description, sourceNames: true);
         return new MethodPreview(method, description, plan, mixed, sheet, layout);
     }
 }

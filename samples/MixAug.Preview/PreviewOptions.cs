@@ -1,3 +1,4 @@
+using MixAug.Masks;
 using MixAug.Planning;
 
 namespace MixAug.Preview;
@@ -5,8 +6,6 @@ namespace MixAug.Preview;
 /// <summary>The parsed command line. Method parameters left null take each method's own default.</summary>
 internal sealed class PreviewOptions
 {
-    public bool Help { get; set; }
-
     /// <summary>Image folder; null means the sample images shipped next to the app.</summary>
     public string? Images { get; set; }
 
@@ -24,6 +23,8 @@ internal sealed class PreviewOptions
 
     public double? MaxSoft { get; set; }
 
+    public FourierSpectrum? Spectrum { get; set; }
+
     public LambdaMode Mode { get; set; } = LambdaMode.Element;
 
     public PairingStrategy Pairing { get; set; } = PairingStrategy.Flip;
@@ -32,7 +33,7 @@ internal sealed class PreviewOptions
 
     public int Size { get; set; } = 128;
 
-    /// <summary>Number of tiles; null means one per loaded image.</summary>
+    /// <summary>Number of tiles; null means <see cref="PreviewCommand.DefaultCount"/>, or fewer when the folder has fewer images.</summary>
     public int? Count { get; set; }
 
     public string Out { get; set; } = "preview.png";

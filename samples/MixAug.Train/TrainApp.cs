@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using MixAug.Planning;
+using MixAug.Samples.CommandLine;
 using MixAug.Train.Data;
 using MixAug.Training;
-using MixAug.TorchSharp.Native;
 using MixAug.Transforms;
 using Spectre.Console;
 using TorchSharp;
@@ -16,26 +16,26 @@ internal static class TrainApp
 {
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        TrainOptions options;
+        var command = new TrainCommand();
+        command.Root.SetAction(parse => Run(command.Bind(parse), stdout, stderr));
+        return CommandLineRunner.Run(command.Root, args, stdout, stderr);
+    }
+
+    private static int Run(TrainOptions options, TextWriter stdout, TextWriter stderr)
+    {
         FashionMnist data;
         try
         {
-            options = TrainOptions.Parse(args);
-            if (options.Help)
-            {
-                stdout.WriteLine(TrainOptions.Usage);
-                return 0;
-            }
-
             data = FashionMnist.Load(FashionMnistFolder.Resolve(options.Data, Environment.GetEnvironmentVariable), options.Limit);
         }
-        catch (Exception e) when (e is UsageException or IOException or InvalidDataException)
+        catch (Exception e) when (e is IOException or InvalidDataException)
         {
             stderr.WriteLine($"error: {e.Message}");
-            return 2;
+            return CommandLineRunner.BadArguments;
         }
 
-        TorchSharpRuntime.EnsureLoadable();
+        // No TorchSharpRuntime.EnsureLoadable() here: the module initializer of build/MixAug.TorchSharp.targets ran it
+        // before Main, as it does in every application that references the MixAug.TorchSharp package.
         torch.set_num_threads(Environment.ProcessorCount);
         stdout.WriteLine($"Fashion-MNIST: {data.Train.Count} training and {data.Test.Count} test images; {Plural(options.Epochs, "epoch")}, batch {options.BatchSize}, seed {options.Seed}.");
         string[] mixes = options.Compare ? TrainOptions.Mixes : [options.Mix];
@@ -110,7 +110,7 @@ internal static class TrainApp
         "fmix" => new FMix(alpha: 1.0, decayPower: 3.0, mode: LambdaMode.Element, granularity: MaskGranularity.PerGroup),
         "saliencymix" => new SaliencyMix(beta: 1.0, mode: LambdaMode.Element),
         "choice" => new MixChoice((new MixUp(alpha: 0.2, mode: LambdaMode.Element), 0.5), (new CutMix(alpha: 1.0, mode: LambdaMode.Element), 0.5)),
-        _ => throw new UsageException($"Unknown mix '{mix}'."),
+        _ => throw new ArgumentOutOfRangeException(nameof(mix), mix, $"Unknown mix '{mix}'; the command line accepts only {string.Join(", ", TrainOptions.Mixes)}."),
     };
 
     private static RunResult TrainOne(string mix, TrainOptions options, FashionMnist data, TextWriter stdout, CancellationToken cancellation)

@@ -1,34 +1,12 @@
-using System.Globalization;
+using System.CommandLine;
+using MixAug.Samples.CommandLine;
 
 namespace MixAug.Train;
-
-/// <summary>A bad command line: the message is printed and the app exits with code 2.</summary>
-internal sealed class UsageException(string message) : Exception(message);
 
 /// <summary>The parsed command line of the training sample.</summary>
 internal sealed class TrainOptions
 {
     public static readonly string[] Mixes = ["none", "mixup", "cutmix", "fmix", "saliencymix", "choice"];
-
-    public const string Usage = """
-        MixAug.Train: trains a small CNN on Fashion-MNIST with a MixAug mix and reports accuracy, loss and calibration.
-
-        Options:
-          --data DIR        folder with the four Fashion-MNIST IDX files (gzip-compressed or not); default: the folder in
-                            the environment variable MIXAUG_FASHION_MNIST, else /usr/share/datasets/fashion-mnist
-                            (Debian's dataset-fashion-mnist package). Where to get the files: docs/training.md
-          --mix NAME        none|mixup|cutmix|fmix|saliencymix|choice (mixup or cutmix, 50/50) (default: none)
-          --epochs N        epochs (default: 10)
-          --seed N          seed of initial weights, shuffling, dropout and mixing (default: 1)
-          --limit N         train on the first N training images only
-          --batch-size N    batch size (default: 128)
-          --lr X            Adam learning rate (default: 0.001)
-          --json FILE       per-epoch train loss, test accuracy, test loss, ECE and seconds
-          --plot DIR        PNG plots of the curves: MIX-accuracy.png, MIX-ece.png, MIX-loss.png
-          --compare         train every mix in turn with the same seed; writes compare.md and compare-accuracy.png,
-                            compare-ece.png, compare-loss.png to --plot DIR (or .)
-          --help            this text
-        """;
 
     public string? Data { get; set; }
 
@@ -49,59 +27,104 @@ internal sealed class TrainOptions
     public string? Plot { get; set; }
 
     public bool Compare { get; set; }
+}
 
-    public bool Help { get; set; }
-
-    public static TrainOptions Parse(IReadOnlyList<string> args)
+/// <summary>The training sample's command line, declared for System.CommandLine (help, parse errors, completions), and
+/// its binding to <see cref="TrainOptions"/>.</summary>
+internal sealed class TrainCommand
+{
+    private readonly Option<string?> _data = new Option<string?>("--data")
     {
-        var o = new TrainOptions();
-        for (int i = 0; i < args.Count; i++)
+        HelpName = "DIR",
+        Description = "Folder with the four Fashion-MNIST IDX files (gzip-compressed or not) [default: the folder in the environment "
+            + "variable MIXAUG_FASHION_MNIST, else /usr/share/datasets/fashion-mnist (Debian's dataset-fashion-mnist package)]. "
+            + "Where to get the files: docs/training.md",
+    }.NonEmpty();
+
+    private readonly Option<string> _mix = new Option<string>("--mix")
+    {
+        Description = "The mix: none, mixup, cutmix, fmix, saliencymix, or choice (mixup or cutmix, 50/50) [default: none]",
+    }.OneOf(TrainOptions.Mixes.Select(m => (m, m)).ToArray());
+
+    private readonly Option<int> _epochs = new Option<int>("--epochs")
+    {
+        HelpName = "N",
+        Description = "Epochs, 1..1000",
+        DefaultValueFactory = _ => 10,
+    }.IntegerIn(1, 1000);
+
+    private readonly Option<ulong> _seed = new Option<ulong>("--seed")
+    {
+        HelpName = "N",
+        Description = "Seed of the initial weights, shuffling, dropout and mixing",
+        DefaultValueFactory = _ => 1,
+    }.UnsignedInteger();
+
+    private readonly Option<int?> _limit = new Option<int?>("--limit")
+    {
+        HelpName = "N",
+        Description = "Train on the first N training images only",
+    }.IntegerIn(1, int.MaxValue);
+
+    private readonly Option<int> _batchSize = new Option<int>("--batch-size")
+    {
+        HelpName = "N",
+        Description = "Batch size, 1..65536",
+        DefaultValueFactory = _ => 128,
+    }.IntegerIn(1, 65536);
+
+    private readonly Option<double> _lr = new Option<double>("--lr")
+    {
+        HelpName = "X",
+        Description = "Adam learning rate, > 0",
+        DefaultValueFactory = _ => 1e-3,
+    }.PositiveNumber();
+
+    private readonly Option<string?> _json = new Option<string?>("--json")
+    {
+        HelpName = "FILE",
+        Description = "Write per-epoch train loss, test accuracy, test loss, ECE and seconds as JSON",
+    }.NonEmpty();
+
+    private readonly Option<string?> _plot = new Option<string?>("--plot")
+    {
+        HelpName = "DIR",
+        Description = "Write PNG plots of the curves: MIX-accuracy.png, MIX-ece.png, MIX-loss.png",
+    }.NonEmpty();
+
+    // Arity zero: "--compare yes" is then an unmatched "yes", not a conversion error naming System.Boolean.
+    private readonly Option<bool> _compare = new("--compare")
+    {
+        Arity = ArgumentArity.Zero,
+        Description = "Train every mix in turn with the same seed; writes compare.md, compare-accuracy.png, compare-ece.png "
+            + "and compare-loss.png to the --plot DIR (or the current folder)",
+    };
+
+    public TrainCommand()
+    {
+        Root = new RootCommand(
+            "MixAug.Train: trains a small CNN on Fashion-MNIST with a MixAug mix and reports accuracy, loss and calibration. "
+            + "Exit codes: 0 success, 1 nothing trained, 2 bad arguments or data.")
         {
-            string name = args[i];
-            if (name is "--help" or "-h")
-            {
-                o.Help = true;
-                continue;
-            }
-
-            if (name == "--compare")
-            {
-                o.Compare = true;
-                continue;
-            }
-
-            if (i + 1 >= args.Count)
-            {
-                throw new UsageException($"{name} needs a value.");
-            }
-
-            string value = args[++i];
-            switch (name)
-            {
-                case "--data": o.Data = value; break;
-                case "--mix":
-                    o.Mix = Mixes.Contains(value) ? value : throw new UsageException($"--mix must be one of {string.Join(", ", Mixes)}; it was '{value}'.");
-                    break;
-                case "--epochs": o.Epochs = Int(name, value, 1, 1000); break;
-                case "--seed": o.Seed = ulong.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out ulong s) ? s : throw new UsageException($"--seed must be an unsigned 64-bit integer; it was '{value}'."); break;
-                case "--limit": o.Limit = Int(name, value, 1, int.MaxValue); break;
-                case "--batch-size": o.BatchSize = Int(name, value, 1, 65536); break;
-                case "--lr":
-                    o.LearningRate = double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double lr) && lr > 0 && double.IsFinite(lr)
-                        ? lr
-                        : throw new UsageException($"--lr must be a finite number greater than 0; it was '{value}'.");
-                    break;
-                case "--json": o.Json = value; break;
-                case "--plot": o.Plot = value; break;
-                default: throw new UsageException($"Unknown option '{name}'; see --help.");
-            }
-        }
-
-        return o;
+            _data, _mix, _epochs, _seed, _limit, _batchSize, _lr, _json, _plot, _compare,
+        };
     }
 
-    private static int Int(string name, string value, int min, int max) =>
-        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= min && n <= max
-            ? n
-            : throw new UsageException($"{name} must be an integer in [{min}, {max}]; it was '{value}'.");
+    /// <summary>The command; its action is set by the app.</summary>
+    public RootCommand Root { get; }
+
+    /// <summary>The options a parse result holds.</summary>
+    public TrainOptions Bind(ParseResult parse) => new()
+    {
+        Data = parse.GetValue(_data),
+        Mix = parse.GetValue(_mix) ?? "none",
+        Epochs = parse.GetValue(_epochs),
+        Seed = parse.GetValue(_seed),
+        Limit = parse.GetValue(_limit),
+        BatchSize = parse.GetValue(_batchSize),
+        LearningRate = parse.GetValue(_lr),
+        Json = parse.GetValue(_json),
+        Plot = parse.GetValue(_plot),
+        Compare = parse.GetValue(_compare),
+    };
 }

@@ -3,10 +3,12 @@ namespace MixAug.ImageSharp;
 /// <summary>
 /// The caps <see cref="SafeImageLoader"/> enforces on untrusted files. The byte cap is enforced while reading, the
 /// dimension caps from the header before any pixel is allocated, the allocation limit by ImageSharp's allocator during
-/// decoding, and the timeout cooperatively by the decoders.
+/// decoding, the timeout by waiting for the decoder's thread at most that long, and the folder budgets across one
+/// <see cref="SafeImageLoader.LoadFolder"/> call.
 /// </summary>
-/// <remarks>The defaults admit any ordinary photograph (up to 64 MiB and 50 megapixels, 16384 pixels a side) and
-/// keep one decode under roughly 50 M × 3 bytes of pixels plus the decoder's working buffers.</remarks>
+/// <remarks>The defaults admit any ordinary photograph (up to 64 MiB and 50 megapixels, 16384 pixels a side), keep one
+/// decode under roughly 50 M × 3 bytes of pixels plus the decoder's working buffers, and keep one folder load under
+/// 200 M pixels (600 MB of RGB) and 256 MiB of files. docs/preview.md lists what each cap guards against.</remarks>
 /// <threadsafety>Set the properties before handing the options to a loader; the loader copies them.</threadsafety>
 public sealed class SafeImageLoaderOptions
 {
@@ -29,8 +31,29 @@ public sealed class SafeImageLoaderOptions
     /// </summary>
     public int AllocationLimitMegabytes { get; init; } = 512;
 
-    /// <summary>Longest a single decode may take before it is cancelled. Default 30 seconds.</summary>
+    /// <summary>
+    /// Longest a load waits for its decode (reading the bytes is bounded by <see cref="MaxFileBytes"/> instead). The decode
+    /// runs on its own thread; at the deadline the load throws <see cref="ImageLoadFailure.Timeout"/> at once and the
+    /// decode is cancelled, ending at its next read or check. Default 30 seconds. <see cref="Timeout.InfiniteTimeSpan"/>
+    /// decodes on the calling thread with no deadline.
+    /// </summary>
     public TimeSpan DecodeTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How many timed-out decodes may still be running in the background (a decoder stuck in a loop that neither reads
+    /// nor checks its token cannot be stopped in .NET) before new decodes wait for one to end, at most until their own
+    /// deadline. This bounds the CPU a hostile file can take to this many threads. Default 2.
+    /// </summary>
+    public int MaxRunawayDecodes { get; init; } = 2;
+
+    /// <summary>Most bytes one <see cref="SafeImageLoader.LoadFolder"/> call reads, over all its files; a file that would pass
+    /// it is refused unread (<see cref="ImageLoadFailure.FolderBudgetExceeded"/>). Default 256 MiB.</summary>
+    public long MaxFolderBytes { get; init; } = 256L << 20;
+
+    /// <summary>Most pixels one <see cref="SafeImageLoader.LoadFolder"/> call keeps, over all its images; an image whose
+    /// header would pass it is refused before decoding (<see cref="ImageLoadFailure.FolderBudgetExceeded"/>). Default
+    /// 200 000 000 (600 MB as RGB).</summary>
+    public long MaxFolderPixels { get; init; } = 200_000_000;
 
     /// <summary>The options with every default.</summary>
     public static SafeImageLoaderOptions Default { get; } = new();
@@ -55,10 +78,22 @@ public sealed class SafeImageLoaderOptions
                 nameof(AllocationLimitMegabytes), AllocationLimitMegabytes, $"AllocationLimitMegabytes must be at least 1; it was {AllocationLimitMegabytes}.");
         }
 
-        if (DecodeTimeout <= TimeSpan.Zero && DecodeTimeout != Timeout.InfiniteTimeSpan)
+        if (MaxRunawayDecodes < 1)
         {
             throw new ArgumentOutOfRangeException(
-                nameof(DecodeTimeout), DecodeTimeout, $"DecodeTimeout must be positive or Timeout.InfiniteTimeSpan; it was {DecodeTimeout}.");
+                nameof(MaxRunawayDecodes), MaxRunawayDecodes, $"MaxRunawayDecodes must be at least 1; it was {MaxRunawayDecodes}.");
+        }
+
+        if (MaxFolderBytes < 1 || MaxFolderPixels < 1)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(MaxFolderPixels), $"MaxFolderBytes and MaxFolderPixels must be at least 1; they were {MaxFolderBytes} and {MaxFolderPixels}.");
+        }
+
+        if ((DecodeTimeout <= TimeSpan.Zero || DecodeTimeout.TotalMilliseconds > int.MaxValue) && DecodeTimeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(DecodeTimeout), DecodeTimeout, $"DecodeTimeout must be positive and at most {int.MaxValue} ms, or Timeout.InfiniteTimeSpan; it was {DecodeTimeout}.");
         }
     }
 }

@@ -1,5 +1,4 @@
 using MixAug.Planning;
-using MixAug.Randomness;
 
 namespace MixAug.Testing;
 
@@ -27,13 +26,17 @@ public sealed class FixedPlanTransform : IMixTransform
     public int Calls { get; private set; }
 
     /// <inheritdoc />
-    /// <exception cref="ArgumentException"><paramref name="shape"/> is not the fixed plan's shape.</exception>
-    public MixPlan CreatePlan(BatchShape shape, IMixRandom random)
+    public FeatureRequirements Requirements => FeatureRequirements.None;
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException">The request's batch size or spatial extent is not the fixed plan's.</exception>
+    public MixPlan CreatePlan(MixRequest request)
     {
-        ArgumentNullException.ThrowIfNull(random);
-        if (shape != _plan.Shape)
+        ArgumentNullException.ThrowIfNull(request);
+        BatchShape shape = request.Shape;
+        if (shape.BatchSize != _plan.BatchSize || shape.Spatial != _plan.Spatial)
         {
-            throw new ArgumentException($"The fixed plan is for a {_plan.Shape} batch but a plan for {shape} was asked for.", nameof(shape));
+            throw new ArgumentException($"The fixed plan is for {_plan.BatchSize} samples of {_plan.Spatial} but a plan for {shape} was asked for.", nameof(request));
         }
 
         Calls++;

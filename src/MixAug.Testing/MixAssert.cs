@@ -1,4 +1,6 @@
+using System.Globalization;
 using MixAug.Planning;
+using MixAug.Regions;
 
 namespace MixAug.Testing;
 
@@ -17,69 +19,101 @@ namespace MixAug.Testing;
 public static class MixAssert
 {
     /// <summary>
-    /// Checks that each lambda is the measured share of own pixels: exactly the box's outside share, the mask's mean,
-    /// 1 for kept samples, and in [0, 1] for blends.
+    /// Checks that each weight is the measured share of its source: exactly the box's outside and inside shares, the
+    /// mask's mean, the tiles' visible areas, 1 for kept samples; a blend's weights are its shares by definition.
     /// </summary>
     /// <param name="plan">The plan.</param>
-    /// <exception cref="MixInvariantException">A lambda differs from its region's share.</exception>
+    /// <exception cref="MixInvariantException">A weight differs from its region's share.</exception>
     public static void LambdasMatchRegions(MixPlan plan)
     {
         ArgumentNullException.ThrowIfNull(plan);
         for (int i = 0; i < plan.BatchSize; i++)
         {
-            double measured = plan.MeasureOwnShare(i);
-            if (plan.Lambdas[i] != measured)
+            ReadOnlySpan<double> weights = plan.Weights(i);
+            var shares = new double[weights.Length];
+            plan.MeasureShares(i, shares);
+            for (int k = 0; k < weights.Length; k++)
             {
-                throw new MixInvariantException(
-                    $"Sample {i}: lambda is {plan.Lambdas[i]:R} but its {plan.Regions[i].Kind} region leaves a share of {measured:R} of its own pixels.", i);
+                if (weights[k] != shares[k])
+                {
+                    string what = k == 0 ? "lambda" : $"the weight of source {k} (sample {plan.Sources(i)[k]})";
+                    throw new MixInvariantException(
+                        $"Sample {i}: {what} is {weights[k]:R} but its {plan.Regions[i].Kind} region gives that source a share of {shares[k]:R}.", i);
+                }
             }
         }
     }
 
     /// <summary>Checks float32 outputs element by element against the plan and the inputs.</summary>
     /// <param name="plan">The plan the outputs claim to follow.</param>
-    /// <param name="input">The batch before mixing.</param>
+    /// <param name="input">The batch before mixing: B whole samples whose trailing extent is the plan's (any size for keeps and blends).</param>
     /// <param name="output">The batch after mixing.</param>
     /// <param name="tolerance">Largest accepted difference for blended elements; 0 (default) demands MixAug's exact bits.</param>
-    /// <exception cref="ArgumentException">A length does not match the plan.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="plan"/> is null.</exception>
+    /// <exception cref="ArgumentException">A length does not fit the plan.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="tolerance"/> is negative, infinite or NaN (an infinite
+    /// tolerance would accept any blend).</exception>
     /// <exception cref="MixInvariantException">An element is neither the expected blend nor the expected copy.</exception>
     public static void PixelsFollowPlan(MixPlan plan, ReadOnlySpan<float> input, ReadOnlySpan<float> output, float tolerance = 0)
     {
-        CheckLengths(plan, input.Length, output.Length);
-        foreach ((int i, int c, int e, int at, int partnerAt) in Elements(plan))
+        CheckTolerance(tolerance);
+        (int channels, int plane) = Layout(plan, input.Length, output.Length);
+        int sampleSize = channels * plane;
+        for (int i = 0; i < plan.BatchSize; i++)
         {
-            float self = input[at];
-            float partner = input[partnerAt];
-            float actual = output[at];
-            (float expected, bool exact) = Expected(plan, i, plan.Regions[i], e, self, partner);
-            bool ok = exact || tolerance == 0
-                ? actual == expected || (float.IsNaN(actual) && float.IsNaN(expected))
-                : Math.Abs(actual - expected) <= tolerance || (float.IsNaN(actual) && float.IsNaN(expected));
-            if (!ok)
+            Rule rule = RuleFor(plan, i);
+            for (int c = 0; c < channels; c++)
             {
-                throw new MixInvariantException(Describe(plan, i, c, e, self, partner, expected, actual), i);
+                for (int e = 0; e < plane; e++)
+                {
+                    int offset = (c * plane) + e;
+                    (float expected, bool exact) = rule.Expected(input, sampleSize, offset, e);
+                    float actual = output[(i * sampleSize) + offset];
+                    bool ok = exact || tolerance == 0
+                        ? actual == expected || (float.IsNaN(actual) && float.IsNaN(expected))
+                        : Math.Abs(actual - expected) <= tolerance || (float.IsNaN(actual) && float.IsNaN(expected));
+                    if (!ok)
+                    {
+                        throw new MixInvariantException(Describe(plan, i, c, e, rule, input, sampleSize, offset, expected, actual), i);
+                    }
+                }
             }
         }
     }
 
-    /// <summary>Checks uint8 outputs element by element: boxes and kept samples copy, blends and masks round half to even.</summary>
+    /// <summary>Checks uint8 outputs element by element: copies are exact, blends and masks round half to even.</summary>
     /// <param name="plan">The plan the outputs claim to follow.</param>
     /// <param name="input">The batch before mixing.</param>
     /// <param name="output">The batch after mixing.</param>
-    /// <exception cref="ArgumentException">A length does not match the plan.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="plan"/> is null.</exception>
+    /// <exception cref="ArgumentException">A length does not fit the plan.</exception>
     /// <exception cref="MixInvariantException">An element differs from the expected value.</exception>
     public static void PixelsFollowPlan(MixPlan plan, ReadOnlySpan<byte> input, ReadOnlySpan<byte> output)
     {
-        CheckLengths(plan, input.Length, output.Length);
-        foreach ((int i, int c, int e, int at, int partnerAt) in Elements(plan))
+        (int channels, int plane) = Layout(plan, input.Length, output.Length);
+        int sampleSize = channels * plane;
+        float[] widened = new float[input.Length];
+        for (int k = 0; k < input.Length; k++)
         {
-            byte self = input[at];
-            byte partner = input[partnerAt];
-            (float value, _) = Expected(plan, i, plan.Regions[i], e, self, partner);
-            byte expected = (byte)Math.Round(value, MidpointRounding.ToEven);
-            if (output[at] != expected)
+            widened[k] = input[k];
+        }
+
+        for (int i = 0; i < plan.BatchSize; i++)
+        {
+            Rule rule = RuleFor(plan, i);
+            for (int c = 0; c < channels; c++)
             {
-                throw new MixInvariantException(Describe(plan, i, c, e, self, partner, expected, output[at]), i);
+                for (int e = 0; e < plane; e++)
+                {
+                    int offset = (c * plane) + e;
+                    (float value, _) = rule.Expected(widened, sampleSize, offset, e);
+                    byte expected = (byte)Math.Round(value, MidpointRounding.ToEven);
+                    byte actual = output[(i * sampleSize) + offset];
+                    if (actual != expected)
+                    {
+                        throw new MixInvariantException(Describe(plan, i, c, e, rule, widened, sampleSize, offset, expected, actual), i);
+                    }
+                }
             }
         }
     }
@@ -95,16 +129,39 @@ public static class MixAssert
     /// <param name="targets">B × K targets, row-major.</param>
     /// <param name="smoothing">The label smoothing the targets should carry.</param>
     /// <param name="tolerance">Largest accepted difference per entry (float rounding).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="plan"/> is null.</exception>
     /// <exception cref="ArgumentException">A length does not match.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="classCount"/> is below 1, a label is outside
+    /// [0, classCount), <paramref name="smoothing"/> is outside [0, 1), or <paramref name="tolerance"/> is negative, infinite
+    /// or NaN (NaN would accept any row).</exception>
     /// <exception cref="MixInvariantException">A row is not a distribution, or an entry differs from the expected weight.</exception>
     public static void TargetsFollowPlan(MixPlan plan, ReadOnlySpan<int> labels, int classCount, ReadOnlySpan<float> targets, double smoothing = 0, double tolerance = 1e-6)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentOutOfRangeException.ThrowIfLessThan(classCount, 1);
-        if (labels.Length != plan.BatchSize || targets.Length != (long)plan.BatchSize * classCount)
+        if (!(smoothing >= 0 && smoothing < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(smoothing), smoothing, $"smoothing must lie in [0, 1); it was {smoothing}.");
+        }
+
+        CheckTolerance(tolerance);
+        if (labels.Length != plan.BatchSize)
+        {
+            throw new ArgumentException($"Expected {plan.BatchSize} labels for the plan's batch of {plan.BatchSize}; got {labels.Length}.", nameof(labels));
+        }
+
+        if (targets.Length != (long)plan.BatchSize * classCount)
         {
             throw new ArgumentException(
-                $"Expected {plan.BatchSize} labels and {plan.BatchSize * (long)classCount} targets for the plan's batch of {plan.BatchSize} and {classCount} classes; got {labels.Length} and {targets.Length}.");
+                $"Expected {plan.BatchSize * (long)classCount} targets for the plan's batch of {plan.BatchSize} and {classCount} classes; got {targets.Length}.", nameof(targets));
+        }
+
+        for (int i = 0; i < labels.Length; i++)
+        {
+            if ((uint)labels[i] >= (uint)classCount)
+            {
+                throw new ArgumentOutOfRangeException(nameof(labels), labels[i], $"Label {i} is {labels[i]}, outside [0, {classCount}).");
+            }
         }
 
         double off = smoothing / classCount;
@@ -113,21 +170,36 @@ public static class MixAssert
         {
             ReadOnlySpan<float> row = targets.Slice(i * classCount, classCount);
             RowIsDistribution(row, i, tolerance * classCount);
-            double lambda = plan.Lambdas[i];
+            ReadOnlySpan<int> sources = plan.Sources(i);
+            ReadOnlySpan<double> weights = plan.Weights(i);
+            double lambda = weights[0];
             int a = labels[i];
-            int b = labels[plan.Partners[i]];
+            int b = sources.Length > 1 ? labels[sources[1]] : a;
             for (int k = 0; k < classCount; k++)
             {
-                double expected = (lambda * (k == a ? on : off)) + ((1 - lambda) * (k == b ? on : off));
+                double expected = 0, swapped = 0, unsmoothed = 0;
+                for (int s = 0; s < sources.Length; s++)
+                {
+                    bool match = labels[sources[s]] == k;
+                    expected += weights[s] * (match ? on : off);
+                    unsmoothed += weights[s] * (match ? 1 : 0);
+                    // The weights of the first two sources exchanged: what an inverted lambda convention writes.
+                    double w = sources.Length == 2 ? weights[1 - s] : weights[s];
+                    swapped += w * (match ? on : off);
+                }
+
                 if (Math.Abs(row[k] - expected) > tolerance)
                 {
-                    string hint = Math.Abs(row[k] - ((1 - lambda) * (k == a ? on : off)) - (lambda * (k == b ? on : off))) <= tolerance && a != b
+                    string hint = sources.Length == 2 && a != b && Math.Abs(row[k] - swapped) <= tolerance
                         ? " The row matches 1 - lambda: the lambda convention looks inverted."
-                        : smoothing > 0 && Math.Abs(row[k] - ((lambda * (k == a ? 1 : 0)) + ((1 - lambda) * (k == b ? 1 : 0)))) <= tolerance
+                        : smoothing > 0 && Math.Abs(row[k] - unsmoothed) <= tolerance
                             ? $" The row matches unsmoothed labels: smoothing {smoothing} was not applied."
                             : string.Empty;
+                    string partner = sources.Length == 2
+                        ? $"partner {sources[1]} of class {b}"
+                        : $"sources [{string.Join(", ", sources.ToArray())}] with weights [{string.Join(", ", weights.ToArray().Select(w => w.ToString("G9", CultureInfo.InvariantCulture)))}]";
                     throw new MixInvariantException(
-                        $"Sample {i}, class {k}: expected target {expected:G9} (lambda {lambda:G9}, own class {a}, partner {plan.Partners[i]} of class {b}, smoothing {smoothing}), actual {row[k]:G9}.{hint}", i);
+                        $"Sample {i}, class {k}: expected target {expected:G9} (lambda {lambda:G9}, own class {a}, {partner}, smoothing {smoothing}), actual {row[k]:G9}.{hint}", i);
                 }
             }
         }
@@ -138,10 +210,13 @@ public static class MixAssert
     /// <param name="classCount">Number of classes K.</param>
     /// <param name="tolerance">Largest accepted distance of a row sum from 1.</param>
     /// <exception cref="ArgumentException">The length is not a multiple of <paramref name="classCount"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="classCount"/> is below 1, or <paramref name="tolerance"/>
+    /// is negative, infinite or NaN (NaN would accept any row).</exception>
     /// <exception cref="MixInvariantException">A row is not a distribution.</exception>
     public static void TargetsAreDistributions(ReadOnlySpan<float> targets, int classCount, double tolerance = 1e-5)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(classCount, 1);
+        CheckTolerance(tolerance);
         if (targets.Length % classCount != 0)
         {
             throw new ArgumentException($"targets has {targets.Length} entries, not a whole number of rows of {classCount}.", nameof(targets));
@@ -172,89 +247,154 @@ public static class MixAssert
         }
     }
 
-    /// <summary>The expected element and whether it must match exactly (copies must; blends may use the tolerance).</summary>
-    private static (float Value, bool Exact) Expected(MixPlan plan, int sample, MixRegion region, int planeIndex, float self, float partner)
+    private static (int Channels, int Plane) Layout(MixPlan plan, int input, int output)
     {
-        switch (region)
+        ArgumentNullException.ThrowIfNull(plan);
+        int b = plan.BatchSize;
+        int perSample = input / b;
+        // Keeps and blends apply to any sample; when it is whole planes of the extent, elements are still named by pixel.
+        int plane = plan.IsUniform && (perSample == 0 || perSample % plan.Spatial.Size != 0) ? Math.Max(perSample, 1) : plan.Spatial.Size;
+        if (input == 0 || input % b != 0 || perSample % plane != 0)
         {
-            case KeepRegion:
-                return (self, true);
-            case BlendRegion:
-                double lambda = plan.Lambdas[sample];
-                return ((self * (float)lambda) + (partner * (float)(1.0 - lambda)), false);
-            case BoxRegion box:
-                return (InBox(box, plan.Shape, planeIndex) ? partner : self, true);
-            case MaskRegion mask:
-                float m = mask.Weights[planeIndex];
-                return ((self * m) + (partner * (1f - m)), m is 0f or 1f);
-            default:
-                throw new ArgumentException($"Sample {sample} has a region of unknown kind {region.Kind}.", nameof(plan));
+            throw new ArgumentException(
+                $"The plan is for {b} samples of {plan.Spatial}; input has {input} elements, which must be a whole (non-zero) number of {plane}-element planes per sample.", nameof(input));
+        }
+
+        if (input != output)
+        {
+            throw new ArgumentException($"output has {output} elements but input has {input}; they must be equal.", nameof(output));
+        }
+
+        return (perSample / plane, plane);
+    }
+
+    private static void CheckTolerance(double tolerance, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(tolerance))] string? name = null)
+    {
+        if (!(tolerance >= 0) || double.IsInfinity(tolerance))
+        {
+            throw new ArgumentOutOfRangeException(name, tolerance, $"{name} must be a finite number >= 0; it was {tolerance}.");
         }
     }
 
-    private static bool InBox(BoxRegion box, BatchShape shape, int planeIndex)
-    {
-        int y = (planeIndex / shape.Width) % shape.Height;
-        int x = planeIndex % shape.Width;
-        return y >= box.Top && y < box.Bottom && x >= box.Left && x < box.Right;
-    }
+    private static Rule RuleFor(MixPlan plan, int sample) => plan.Regions[sample].Accept(new RuleBuilder(plan, sample));
 
-    private static string Describe(MixPlan plan, int sample, int channel, int planeIndex, float self, float partner, float expected, float actual)
+    private static string Describe(MixPlan plan, int sample, int channel, int planeIndex, Rule rule, ReadOnlySpan<float> input, int sampleSize, int offset, float expected, float actual)
     {
-        BatchShape s = plan.Shape;
+        int plane = Layout(plan, input.Length, input.Length).Plane;
+        SpatialShape s = plan.Spatial;
         int x = planeIndex % s.Width;
-        int y = (planeIndex / s.Width) % s.Height;
+        int y = planeIndex / s.Width % s.Height;
         int z = planeIndex / (s.Width * s.Height);
-        string where = s.SpatialRank switch
+        string where = plane != s.Size ? $"element {planeIndex}" : s.Rank switch
         {
             1 => $"position {x}",
             2 => $"pixel (y {y}, x {x})",
             _ => $"voxel (z {z}, y {y}, x {x})",
         };
         MixRegion region = plan.Regions[sample];
+        ReadOnlySpan<int> sources = plan.Sources(sample);
         double lambda = plan.Lambdas[sample];
+        float self = input[(sample * sampleSize) + offset];
+        float partner = sources.Length > 1 ? input[(sources[1] * sampleSize) + offset] : self;
         string hint = string.Empty;
-        if (actual != self && actual != partner && region.Kind == MixRegionKind.Blend &&
+        bool fromSomeSource = false;
+        foreach (int source in sources)
+        {
+            fromSomeSource |= actual == input[(source * sampleSize) + offset];
+        }
+
+        if (!fromSomeSource && region.Kind == MixRegionKind.Blend && sources.Length == 2 &&
             Math.Abs(actual - ((self * (float)(1.0 - lambda)) + (partner * (float)lambda))) <= 1e-6f * Math.Max(1f, Math.Abs(actual)))
         {
             hint = " The value matches 1 - lambda: the lambda convention looks inverted.";
         }
-        else if (actual != self && actual != partner && region.Kind is MixRegionKind.Box or MixRegionKind.Keep)
+        else if (!fromSomeSource && region.Kind is MixRegionKind.Box or MixRegionKind.Keep or MixRegionKind.Tiles)
         {
-            hint = " The value is neither the sample's nor its partner's: it came from somewhere else (a third image?).";
+            hint = " The value is none of the sample's sources': it came from somewhere else (a third image?).";
         }
         else if (region is BoxRegion && (actual == self) != (expected == self))
         {
             hint = $" The element is {(actual == partner ? "the partner's" : "the sample's own")} but lies {(expected == partner ? "inside" : "outside")} {region}: the box is off.";
         }
 
-        return $"Sample {sample} (partner {plan.Partners[sample]}, {region}, lambda {lambda:G9}), channel {channel}, {where}: expected {expected:G9}, actual {actual:G9} (self {self:G9}, partner {partner:G9}).{hint}";
+        string from = sources.Length == 2 ? $"partner {sources[1]}" : $"sources [{string.Join(", ", sources.ToArray())}]";
+        return $"Sample {sample} ({from}, {region}, lambda {lambda:G9}), channel {channel}, {where}: expected {expected:G9}, actual {actual:G9} (self {self:G9}, partner {partner:G9}).{hint}";
     }
 
-    /// <summary>Every element of the batch: sample, channel, plane index, its offset and its partner's offset.</summary>
-    private static IEnumerable<(int Sample, int Channel, int PlaneIndex, int At, int PartnerAt)> Elements(MixPlan plan)
+    /// <summary>How the elements of one sample are expected to be made, decoded once from its region.</summary>
+    private sealed class Rule(MixPlan plan, int sample)
     {
-        BatchShape s = plan.Shape;
-        for (int i = 0; i < s.BatchSize; i++)
+        private readonly int[] _sources = plan.Sources(sample).ToArray();
+        private readonly float[] _weights = [.. plan.Weights(sample).ToArray().Select(w => (float)w)];
+
+        /// <summary>Per element: the slot that supplies it (selections), or null.</summary>
+        public byte[]? Slots { get; init; }
+
+        /// <summary>Per element: the own weight m of <c>x·m + p·(1 − m)</c> (masks), or null.</summary>
+        public float[]? OwnWeights { get; init; }
+
+        /// <summary>True for a whole-sample weighted sum.</summary>
+        public bool Blend { get; init; }
+
+        public (float Value, bool Exact) Expected(ReadOnlySpan<float> input, int sampleSize, int offset, int planeIndex)
         {
-            int p = plan.Partners[i];
-            for (int c = 0; c < s.Channels; c++)
+            if (Slots is byte[] slots)
             {
-                for (int e = 0; e < s.PlaneSize; e++)
-                {
-                    int offset = (c * s.PlaneSize) + e;
-                    yield return (i, c, e, (i * s.SampleSize) + offset, (p * s.SampleSize) + offset);
-                }
+                return (At(input, slots[planeIndex], sampleSize, offset), true);
             }
+
+            if (OwnWeights is float[] own)
+            {
+                float m = own[planeIndex];
+                return ((At(input, 0, sampleSize, offset) * m) + (At(input, 1, sampleSize, offset) * (1f - m)), m is 0f or 1f);
+            }
+
+            if (Blend)
+            {
+                float sum = (At(input, 0, sampleSize, offset) * _weights[0]) + (At(input, 1, sampleSize, offset) * _weights[1]);
+                for (int k = 2; k < _sources.Length; k++)
+                {
+                    sum = (sum * 1f) + (At(input, k, sampleSize, offset) * _weights[k]);
+                }
+
+                return (sum, false);
+            }
+
+            return (At(input, 0, sampleSize, offset), true); // keep
         }
+
+        private float At(ReadOnlySpan<float> input, int slot, int sampleSize, int offset) => input[(_sources[slot] * sampleSize) + offset];
     }
 
-    private static void CheckLengths(MixPlan plan, int input, int output)
+    /// <summary>Decodes each region kind into a <see cref="Rule"/>: MixAssert's interpretation, checked by the compiler for completeness.</summary>
+    private sealed class RuleBuilder(MixPlan plan, int sample) : IMixRegionVisitor<Rule>
     {
-        ArgumentNullException.ThrowIfNull(plan);
-        if (input != plan.Shape.ElementCount || output != plan.Shape.ElementCount)
+        public Rule VisitKeep(KeepRegion region) => new(plan, sample);
+
+        public Rule VisitBlend(BlendRegion region) => new(plan, sample) { Blend = true };
+
+        public Rule VisitBox(BoxRegion region) => Selection(region);
+
+        public Rule VisitMask(MaskRegion region) => Weighted(region);
+
+        public Rule VisitFourierMask(FourierMaskRegion region) => Weighted(region);
+
+        public Rule VisitSaliencyMask(SaliencyMaskRegion region) => Weighted(region);
+
+        public Rule VisitTiles(TileRegion region) => Selection(region);
+
+        private Rule Selection(MixRegion region)
         {
-            throw new ArgumentException($"The plan is for a {plan.Shape} batch of {plan.Shape.ElementCount} elements; input has {input} and output {output}.");
+            var slots = new byte[plan.Spatial.Size];
+            RegionRasterizer.WriteSlots(region, plan.Spatial, slots);
+            return new Rule(plan, sample) { Slots = slots };
+        }
+
+        private Rule Weighted(MixRegion region)
+        {
+            var weights = new float[plan.Spatial.Size];
+            RegionRasterizer.WriteOwnWeights(region, plan.Spatial, plan.Lambdas[sample], weights);
+            return new Rule(plan, sample) { OwnWeights = weights };
         }
     }
 }

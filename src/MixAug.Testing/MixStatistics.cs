@@ -1,4 +1,5 @@
 using MixAug.Planning;
+using MixAug.Regions;
 using MixAug.Randomness;
 
 namespace MixAug.Testing;
@@ -40,13 +41,19 @@ public static class MixStatistics
     /// Kolmogorov–Smirnov test that <paramref name="lambdas"/> come from Beta(<paramref name="a"/>, <paramref name="b"/>).
     /// </summary>
     /// <param name="lambdas">The sample (at least 20 values).</param>
-    /// <param name="a">First Beta shape.</param>
-    /// <param name="b">Second Beta shape.</param>
+    /// <param name="a">First Beta shape, in [1e-300, 1e6].</param>
+    /// <param name="b">Second Beta shape, in [1e-300, 1e6].</param>
     /// <param name="falseAlarmRate">The chance that a correct sampler fails the check, in (0, 0.5).</param>
     /// <exception cref="MixInvariantException">The p-value is below <paramref name="falseAlarmRate"/>.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="lambdas"/> is null.</exception>
+    /// <exception cref="ArgumentException">Fewer than 20 lambdas, or one is NaN.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A shape is outside [1e-300, 1e6], or <paramref name="falseAlarmRate"/>
+    /// is outside (0, 0.5) (a NaN rate would pass every sample).</exception>
     public static void AssertBetaDistributed(IReadOnlyCollection<double> lambdas, double a, double b, double falseAlarmRate = 1e-3)
     {
-        (double d, double p) = KolmogorovSmirnov(lambdas, x => BetaCdf(x, a, b));
+        CheckShapes(a, b);
+        CheckFalseAlarmRate(falseAlarmRate);
+        (double d, double p) = KolmogorovSmirnov(lambdas, x => BetaCdf(x, a, b), nameof(lambdas));
         if (p < falseAlarmRate)
         {
             throw new MixInvariantException(
@@ -64,16 +71,20 @@ public static class MixStatistics
     /// <param name="jitter">Generator for the jitter.</param>
     /// <param name="falseAlarmRate">The chance that a correct sampler fails each of the two tests (rows, columns).</param>
     /// <exception cref="MixInvariantException">Fewer than 20 usable boxes, or a p-value below <paramref name="falseAlarmRate"/>.</exception>
+    /// <exception cref="ArgumentNullException">An argument or a plan is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="falseAlarmRate"/> is outside (0, 0.5).</exception>
     public static void AssertBoxPositionsUniform(IEnumerable<MixPlan> plans, IMixRandom jitter, double falseAlarmRate = 1e-3)
     {
         ArgumentNullException.ThrowIfNull(plans);
         ArgumentNullException.ThrowIfNull(jitter);
+        CheckFalseAlarmRate(falseAlarmRate);
         var rows = new List<double>();
         var cols = new List<double>();
         foreach (MixPlan plan in plans)
         {
-            int height = plan.Shape.Height;
-            int width = plan.Shape.Width;
+            ArgumentNullException.ThrowIfNull(plan, nameof(plans));
+            int height = plan.Spatial.Height;
+            int width = plan.Spatial.Width;
             foreach (int i in IndependentSamples(plan))
             {
                 if (plan.Regions[i] is not BoxRegion box)
@@ -116,37 +127,66 @@ public static class MixStatistics
     /// amplitude falls as <c>|f|^-d</c> (FMix's low-frequency images), the slope is <c>-2d</c>.
     /// </summary>
     /// <remarks>Each image's 2D discrete Fourier transform is computed directly (O(H·W·(H + W)), fine for the small
-    /// images such a test uses), power is averaged over images and over the bins of each integer radius
-    /// <c>r = round(|f|·max(H, W))</c>, and a least-squares line is fitted to (log r, log power) for
-    /// <c>1 ≤ r ≤ min(H, W)/2</c>, skipping radii with no power (band-limited images).</remarks>
+    /// images such a test uses), power is averaged over images per frequency bin, bins that carry no power (below
+    /// 10⁻¹⁰ of the strongest bin: what a band-limited image such as FMix's leaves out, at float rounding level) are
+    /// dropped, the rest are averaged over each integer radius <c>r = round(|f|·max(H, W))</c>, and a least-squares line
+    /// is fitted to (log r, log power) for <c>1 ≤ r ≤ min(H, W)/2</c>.</remarks>
     /// <param name="images">Images of <paramref name="height"/> × <paramref name="width"/> values, row-major.</param>
     /// <param name="height">Image height.</param>
     /// <param name="width">Image width.</param>
     /// <returns>The fitted slope.</returns>
-    /// <exception cref="ArgumentException">No image, an image of the wrong size, or fewer than 3 radii with power.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="images"/> is null.</exception>
+    /// <exception cref="ArgumentException">No image, an image that is null, of the wrong size or not finite, or fewer than 3 radii with power.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="height"/> or <paramref name="width"/> is below 2.</exception>
     public static double PowerSpectrumSlope(IEnumerable<double[]> images, int height, int width)
     {
         ArgumentNullException.ThrowIfNull(images);
         ArgumentOutOfRangeException.ThrowIfLessThan(height, 2);
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 2);
         int maxRadius = Math.Min(height, width) / 2;
-        var power = new double[maxRadius + 1];
-        var bins = new int[maxRadius + 1];
+        long size = (long)height * width;
+        double[]? binPower = null; // allocated after the first image proves the size real
         int count = 0;
         foreach (double[] image in images)
         {
-            if (image.Length != height * width)
+            if (image is null || image.Length != size)
             {
-                throw new ArgumentException($"Image {count} has {image.Length} values; {height}x{width} = {height * width} are needed.", nameof(images));
+                throw new ArgumentException($"Image {count} has {image?.Length.ToString() ?? "no"} values; {height}x{width} = {size} are needed.", nameof(images));
             }
 
-            AddRadialPower(image, height, width, power, bins);
+            if (Array.FindIndex(image, v => !double.IsFinite(v)) is int bad and >= 0)
+            {
+                throw new ArgumentException($"Image {count} has {image[bad]} at {bad}; a power spectrum needs finite values.", nameof(images));
+            }
+
+            binPower ??= new double[size];
+            AddPower(image, height, width, binPower);
             count++;
         }
 
-        if (count == 0)
+        if (binPower is null)
         {
             throw new ArgumentException("No image was given.", nameof(images));
+        }
+
+        var power = new double[maxRadius + 1];
+        var bins = new int[maxRadius + 1];
+        double floor = binPower.Max() * 1e-10;
+        int extent = Math.Max(height, width);
+        for (int q = 0; q < height; q++)
+        {
+            for (int k = 0; k < width; k++)
+            {
+                double fy = Math.Min(q, height - q) / (double)height;
+                double fx = Math.Min(k, width - k) / (double)width;
+                int r = (int)Math.Round(Math.Sqrt((fx * fx) + (fy * fy)) * extent);
+                double p = binPower[(q * width) + k];
+                if (r >= 1 && r <= maxRadius && p > floor)
+                {
+                    power[r] += p;
+                    bins[r]++;
+                }
+            }
         }
 
         var x = new List<double>();
@@ -176,7 +216,7 @@ public static class MixStatistics
     /// Checks that <paramref name="images"/> have the power spectrum of <c>|f|^-decayPower</c> amplitude noise: the
     /// fitted slope (<see cref="PowerSpectrumSlope"/>) is within <paramref name="tolerance"/> of <c>-2·decayPower</c>.
     /// </summary>
-    /// <param name="images">Images of <paramref name="height"/> × <paramref name="width"/> values (for FMix: <c>FourierMaskGenerator.SampleLowFrequencyImage</c>).</param>
+    /// <param name="images">Images of <paramref name="height"/> × <paramref name="width"/> values (for FMix: <c>FourierNoise.Synthesize</c>).</param>
     /// <param name="height">Image height.</param>
     /// <param name="width">Image width.</param>
     /// <param name="decayPower">The configured decay power.</param>
@@ -184,8 +224,17 @@ public static class MixStatistics
     /// 32 FMix images of 32x32: slope −5.75 ± 0.03 for decay power 3 and −3.80 ± 0.03 for 2 (the radial binning biases
     /// the fit by about +0.2), so the default 0.5 covers that bias plus more than 8 standard deviations.</param>
     /// <exception cref="MixInvariantException">The slope is off.</exception>
+    /// <exception cref="ArgumentException">As <see cref="PowerSpectrumSlope"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="decayPower"/> is not a finite positive number, or
+    /// <paramref name="tolerance"/> is negative or not finite (NaN or infinity would pass any slope).</exception>
     public static void AssertPowerSpectrumDecay(IEnumerable<double[]> images, int height, int width, double decayPower, double tolerance = 0.5)
     {
+        if (!(decayPower > 0) || double.IsInfinity(decayPower))
+        {
+            throw new ArgumentOutOfRangeException(nameof(decayPower), decayPower, $"decayPower must be a finite number greater than 0; it was {decayPower}.");
+        }
+
+        CheckTolerance(tolerance);
         double slope = PowerSpectrumSlope(images, height, width);
         if (Math.Abs(slope + (2 * decayPower)) > tolerance)
         {
@@ -194,7 +243,8 @@ public static class MixStatistics
         }
     }
 
-    private static void AddRadialPower(double[] image, int height, int width, double[] power, int[] bins)
+    /// <summary>Adds the power of every 2D frequency bin of <paramref name="image"/> to <paramref name="power"/> ([q][k]).</summary>
+    private static void AddPower(double[] image, int height, int width, double[] power)
     {
         // Rows first: a DFT of every row, then of every column of the result.
         var re = new double[height * width];
@@ -216,8 +266,6 @@ public static class MixStatistics
             }
         }
 
-        int maxRadius = power.Length - 1;
-        int extent = Math.Max(height, width);
         for (int k = 0; k < width; k++)
         {
             for (int q = 0; q < height; q++)
@@ -232,14 +280,7 @@ public static class MixStatistics
                     si += (ar * s) + (ai * c);
                 }
 
-                double fy = Math.Min(q, height - q) / (double)height;
-                double fx = Math.Min(k, width - k) / (double)width;
-                int r = (int)Math.Round(Math.Sqrt((fx * fx) + (fy * fy)) * extent);
-                if (r >= 1 && r <= maxRadius)
-                {
-                    power[r] += (sr * sr) + (si * si);
-                    bins[r]++;
-                }
+                power[(q * width) + k] += (sr * sr) + (si * si);
             }
         }
     }
@@ -248,22 +289,37 @@ public static class MixStatistics
     /// <param name="sample">The sample (at least 20 values).</param>
     /// <param name="cdf">The hypothesised cumulative distribution function.</param>
     /// <returns>The statistic D and the p-value.</returns>
-    /// <exception cref="ArgumentException">Fewer than 20 values.</exception>
-    public static (double Statistic, double PValue) KolmogorovSmirnov(IReadOnlyCollection<double> sample, Func<double, double> cdf)
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException">Fewer than 20 values, a value is NaN, or <paramref name="cdf"/> returns a value
+    /// outside [0, 1].</exception>
+    public static (double Statistic, double PValue) KolmogorovSmirnov(IReadOnlyCollection<double> sample, Func<double, double> cdf) =>
+        KolmogorovSmirnov(sample, cdf, nameof(sample));
+
+    private static (double Statistic, double PValue) KolmogorovSmirnov(IReadOnlyCollection<double> sample, Func<double, double> cdf, string sampleName)
     {
-        ArgumentNullException.ThrowIfNull(sample);
+        ArgumentNullException.ThrowIfNull(sample, sampleName);
         ArgumentNullException.ThrowIfNull(cdf);
         if (sample.Count < 20)
         {
-            throw new ArgumentException($"A Kolmogorov-Smirnov test needs at least 20 values; {sample.Count} were given.", nameof(sample));
+            throw new ArgumentException($"A Kolmogorov-Smirnov test needs at least 20 values; {sample.Count} were given.", sampleName);
         }
 
         double[] x = sample.Order().ToArray();
+        if (x.Any(double.IsNaN))
+        {
+            throw new ArgumentException($"{x.Count(double.IsNaN)} of the {x.Length} values are NaN, which no distribution produces.", sampleName);
+        }
+
         int n = x.Length;
         double d = 0;
         for (int i = 0; i < n; i++)
         {
             double f = cdf(x[i]);
+            if (!(f >= 0 && f <= 1))
+            {
+                throw new ArgumentException($"cdf({x[i]}) is {f}; a distribution function lies in [0, 1].", nameof(cdf));
+            }
+
             d = Math.Max(d, Math.Max(((i + 1.0) / n) - f, f - ((double)i / n)));
         }
 
@@ -273,11 +329,19 @@ public static class MixStatistics
 
     /// <summary>The regularised incomplete beta function I_x(a, b), the CDF of Beta(a, b).</summary>
     /// <param name="x">The point, in [0, 1].</param>
-    /// <param name="a">First shape, &gt; 0.</param>
-    /// <param name="b">Second shape, &gt; 0.</param>
+    /// <param name="a">First shape, in [1e-300, 1e6].</param>
+    /// <param name="b">Second shape, in [1e-300, 1e6].</param>
     /// <returns>P(X ≤ x) for X ~ Beta(a, b).</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="x"/> is NaN, or a shape is outside [1e-300, 1e6] (beyond it
+    /// the log-gamma difference loses its accuracy).</exception>
     public static double BetaCdf(double x, double a, double b)
     {
+        if (double.IsNaN(x))
+        {
+            throw new ArgumentOutOfRangeException(nameof(x), x, "x is NaN; a distribution function is defined for numbers.");
+        }
+
+        CheckShapes(a, b);
         if (x <= 0)
         {
             return 0;
@@ -293,6 +357,39 @@ public static class MixStatistics
         return x < (a + 1) / (a + b + 2)
             ? front * BetaContinuedFraction(x, a, b) / a
             : 1 - (front * BetaContinuedFraction(1 - x, b, a) / b);
+    }
+
+    /// <summary>The Beta shapes <see cref="BetaCdf"/> evaluates: beyond 1e6 the log-gamma difference loses its accuracy,
+    /// below 1e-300 the scale of the continued fraction leaves the normal doubles.</summary>
+    private const double MinBetaShape = 1e-300, MaxBetaShape = 1e6;
+
+    private static void CheckShapes(double a, double b)
+    {
+        if (!(a >= MinBetaShape && a <= MaxBetaShape))
+        {
+            throw new ArgumentOutOfRangeException(nameof(a), a, $"a must lie in [{MinBetaShape}, {MaxBetaShape}]; it was {a}.");
+        }
+
+        if (!(b >= MinBetaShape && b <= MaxBetaShape))
+        {
+            throw new ArgumentOutOfRangeException(nameof(b), b, $"b must lie in [{MinBetaShape}, {MaxBetaShape}]; it was {b}.");
+        }
+    }
+
+    private static void CheckFalseAlarmRate(double falseAlarmRate)
+    {
+        if (!(falseAlarmRate > 0 && falseAlarmRate < 0.5))
+        {
+            throw new ArgumentOutOfRangeException(nameof(falseAlarmRate), falseAlarmRate, $"falseAlarmRate must lie in (0, 0.5); it was {falseAlarmRate}.");
+        }
+    }
+
+    private static void CheckTolerance(double tolerance)
+    {
+        if (!(tolerance >= 0) || double.IsInfinity(tolerance))
+        {
+            throw new ArgumentOutOfRangeException(nameof(tolerance), tolerance, $"tolerance must be a finite number >= 0; it was {tolerance}.");
+        }
     }
 
     private static IEnumerable<MixPlan> Plans(IMixTransform transform, BatchShape shape, IMixRandom random, int batches)
@@ -355,7 +452,8 @@ public static class MixStatistics
     {
         if (x < 0.5)
         {
-            return Math.Log(Math.PI / Math.Sin(Math.PI * x)) - LogGamma(1 - x);
+            // Γ(x) = Γ(x + 1)/x: exact, and finite down to the smallest double (the reflection formula overflowed there).
+            return LogGamma(x + 1) - Math.Log(x);
         }
 
         ReadOnlySpan<double> c =

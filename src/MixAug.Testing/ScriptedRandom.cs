@@ -27,8 +27,10 @@ public sealed class ScriptedRandom : IMixRandom
     /// <param name="values">Values in [0, 1).</param>
     /// <returns>This instance, for chaining.</returns>
     /// <exception cref="ArgumentOutOfRangeException">A value is outside [0, 1).</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="values"/> is null.</exception>
     public ScriptedRandom WithDoubles(params double[] values)
     {
+        ArgumentNullException.ThrowIfNull(values);
         foreach (double v in values)
         {
             if (!(v >= 0 && v < 1))
@@ -45,8 +47,11 @@ public sealed class ScriptedRandom : IMixRandom
     /// <summary>Appends values for <see cref="NextInt"/>; each is checked against the bound of the call that takes it.</summary>
     /// <param name="values">Non-negative values.</param>
     /// <returns>This instance, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="values"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A value is negative.</exception>
     public ScriptedRandom WithInts(params int[] values)
     {
+        ArgumentNullException.ThrowIfNull(values);
         foreach (int v in values)
         {
             ArgumentOutOfRangeException.ThrowIfNegative(v, nameof(values));
@@ -59,8 +64,10 @@ public sealed class ScriptedRandom : IMixRandom
     /// <summary>Appends values for <see cref="NextUInt64"/>.</summary>
     /// <param name="values">Any 64-bit values.</param>
     /// <returns>This instance, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="values"/> is null.</exception>
     public ScriptedRandom WithWords(params ulong[] values)
     {
+        ArgumentNullException.ThrowIfNull(values);
         foreach (ulong v in values)
         {
             _words.Enqueue(v);
@@ -70,15 +77,23 @@ public sealed class ScriptedRandom : IMixRandom
     }
 
     /// <inheritdoc />
+    /// <exception cref="InvalidOperationException">No scripted value is left.</exception>
     public ulong NextUInt64() => Take(_words, nameof(NextUInt64));
 
     /// <inheritdoc />
+    /// <exception cref="InvalidOperationException">No scripted value is left.</exception>
     public double NextDouble() => Take(_doubles, nameof(NextDouble));
 
     /// <inheritdoc />
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxExclusive"/> is below 1, as for every <see cref="IMixRandom"/>.</exception>
     /// <exception cref="InvalidOperationException">The scripted value is not below <paramref name="maxExclusive"/>, or none is left.</exception>
     public int NextInt(int maxExclusive)
     {
+        if (maxExclusive < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxExclusive), maxExclusive, $"maxExclusive must be at least 1; it was {maxExclusive}.");
+        }
+
         int value = Take(_ints, nameof(NextInt));
         if (value >= maxExclusive)
         {

@@ -4,7 +4,6 @@ using MixAug.Randomness;
 using MixAug.TorchSharp.Losses;
 using MixAug.TorchSharp.Mixing;
 using MixAug.TorchSharp.Native;
-using MixAug.Transforms;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -24,8 +23,9 @@ public delegate Tensor TrainingLoss(Tensor logits, Tensor labels, MixedBatch? mi
 /// <remarks>
 /// <para>Mixing: for step s of epoch e the loop takes the generator <c>MixRandom.ForBatch(Seed, e, s)</c>; if the
 /// schedule's probability p for the epoch is below 1 it first draws one uniform value and mixes only when it is below p;
-/// then the schedule's transform draws the plan from the same generator. Transforms that need the batch's pixels
-/// (<see cref="IBatchBindable"/>: SaliencyMix, or a choice that holds one) are bound to each batch. Mixing therefore never depends on torch's generator or on scheduling.</para>
+/// then the schedule's transform draws the plan from the same generator (<see cref="MixModule"/>: features such as
+/// SaliencyMix's saliency are computed on the batch's device, with no copy of the batch to managed memory). Mixing
+/// therefore never depends on torch's generator or on scheduling.</para>
 /// <para>Determinism: <see cref="Run"/> seeds torch's global generator with <see cref="Seed"/> before the first step, so
 /// dropout draws repeat on the CPU. Seed it yourself before building the model to make initial weights repeat.</para>
 /// </remarks>
@@ -154,25 +154,13 @@ public sealed class TrainingLoop
         (Tensor images, Tensor labels) = batches.Current;
         MixRandom mixRandom = MixRandom.ForBatch(Seed, epoch, step);
         bool mix = probability > 0 && (probability >= 1 || mixRandom.NextDouble() < probability);
-        using MixedBatch? mixed = mix ? new MixModule(BindToBatch(Mix.Transform!, images), mixRandom, ClassCount, Smoothing).Forward(images, labels) : null;
+        using MixedBatch? mixed = mix ? new MixModule(Mix.Transform!, mixRandom, ClassCount, Smoothing).Forward(images, labels) : null;
         Optimizer.zero_grad();
         Tensor logits = Model.forward(mixed?.Images ?? images);
         Tensor loss = (Loss ?? DefaultLoss)(logits, labels, mixed);
         loss.backward();
         Optimizer.step();
         return new StepReport(epoch, step, loss.item<float>(), mixed?.Plan);
-    }
-
-    /// <summary>Transforms that read the pixels (SaliencyMix, or a choice holding one) are bound to each batch.</summary>
-    private static IMixTransform BindToBatch(IMixTransform transform, Tensor images)
-    {
-        if (transform is not IBatchBindable { NeedsBatch: true } bindable)
-        {
-            return transform;
-        }
-
-        using Tensor flat = images.detach().to(ScalarType.Float32).cpu().contiguous().reshape(-1);
-        return bindable.Bind(flat.data<float>().ToArray());
     }
 
     private Tensor DefaultLoss(Tensor logits, Tensor labels, MixedBatch? mixed) =>

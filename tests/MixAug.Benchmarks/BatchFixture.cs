@@ -1,4 +1,5 @@
 using MixAug.Planning;
+using MixAug.Regions;
 using MixAug.Randomness;
 
 namespace MixAug.Benchmarks;
@@ -54,9 +55,9 @@ internal sealed class BatchFixture
             int left = random.NextInt(Shape.Width - half + 1);
             var box = new BoxRegion(0, left, Shape.Height, left + half);
             regions[i] = box;
-            lambdas[i] = box.OwnShare(Shape, 0);
+            lambdas[i] = box.OwnShare(Shape.Spatial, 0);
         }
 
-        return new MixPlan(Shape, partners, lambdas, regions, "CutMix");
+        return new MixPlan(Shape.Spatial, partners, lambdas, regions, "CutMix");
     }
 }

@@ -8,6 +8,12 @@ if (args.Contains("--profile-masks"))
     return MaskProfile.Run();
 }
 
+// --collate: what MixCollate costs beside plain stacking, batch of 128 Fashion-MNIST-sized samples (docs/torchsharp.md).
+if (args.Contains("--collate"))
+{
+    return CollateBenchmark.Run();
+}
+
 // --torch-device: per-call times of the TorchSharp backend on one device (--device cpu|cuda), for CPU or GPU runs.
 if (args.Contains("--torch-device"))
 {

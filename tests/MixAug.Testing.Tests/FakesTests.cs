@@ -1,4 +1,5 @@
 using MixAug.Planning;
+using MixAug.Regions;
 using MixAug.Randomness;
 using MixAug.Transforms;
 
@@ -60,6 +61,6 @@ public class FakesTests
         Assert.That(transform.CreatePlan(shape, new MixRandom(1)), Is.SameAs(plan));
         Assert.That(transform.Calls, Is.EqualTo(1));
         var e = Assert.Throws<ArgumentException>(() => transform.CreatePlan(new BatchShape(4, 1, 2, 2), new MixRandom(1)));
-        Assert.That(e!.Message, Does.Contain("2x1x2x2").And.Contain("4x1x2x2"));
+        Assert.That(e!.Message, Does.Contain("2 samples of 2x2").And.Contain("4x1x2x2"));
     }
 }

@@ -1,6 +1,7 @@
 using MixAug.Cpu;
 using MixAug.Labels;
 using MixAug.Planning;
+using MixAug.Regions;
 using MixAug.Randomness;
 using MixAug.Transforms;
 
@@ -123,7 +124,7 @@ public class MixAssertTests
         var weights = Enumerable.Range(0, 30).Select(e => e < 10 ? 1f : 0f).ToArray();
         var mask = new MaskRegion(weights);
         var shape = new BatchShape(2, 1, 6, 5);
-        var inverted = new MixPlan(shape, [1, 0], [1 - mask.Mean, 1 - mask.Mean], [mask, mask]);
+        var inverted = new MixPlan(shape.Spatial, [1, 0], [1 - mask.Mean, 1 - mask.Mean], [mask, mask]);
         var e = Assert.Throws<MixInvariantException>(() => MixAssert.LambdasMatchRegions(inverted));
         Assert.That(e!.Message, Does.Contain("Sample 0").And.Contain("0.6666666666666667").And.Contain("0.3333333333333333"));
     }

@@ -115,11 +115,11 @@ public class TrainAppTests
         Data.FashionMnistTests.AssertSaysWhereToGetIt(stderr);
     }
 
-    [TestCase("--mix", "swirl", "--mix must be one of")]
+    [TestCase("--mix", "swirl", "--mix must be none, mixup, cutmix, fmix, saliencymix or choice")]
     [TestCase("--epochs", "0", "--epochs must be an integer in [1, 1000]")]
     [TestCase("--lr", "-1", "--lr must be a finite number greater than 0")]
     [TestCase("--seed", "x", "--seed must be an unsigned 64-bit integer")]
-    [TestCase("--frob", "1", "Unknown option '--frob'")]
+    [TestCase("--frob", "1", "Unrecognized command or argument '--frob'")]
     [TestCase("--data", "/no/such/folder", "does not exist")]
     public void BadArgumentsGiveAMessageAndExitCode2(string option, string value, string message)
     {

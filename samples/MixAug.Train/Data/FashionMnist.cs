@@ -5,6 +5,12 @@ namespace MixAug.Train.Data;
 /// read from the four IDX files of the original distribution (also what Debian's <c>dataset-fashion-mnist</c>
 /// installs under /usr/share/datasets/fashion-mnist).
 /// </summary>
+// Why not TorchVision's torchvision.datasets.FashionMNIST (TorchVision 0.107, src/TorchVision/dsets/MNIST.cs): without
+// download it reads only raw files at ROOT/fashion-mnist/test_data/ (the .gz files that Debian and the GitHub repository
+// ship are unpacked only by its download), checks neither the magic number nor the lengths (a truncated file fails later
+// with an IndexOutOfRangeException, naming no file) nor the labels, and makes one tensor per image and per label (140,000
+// native tensors for the full set, pixels / 256). IdxFile reads either form anywhere and names the file in every error;
+// docs/training.md has the details.
 public sealed class FashionMnist
 {
     /// <summary>Image side in pixels.</summary>

@@ -5,7 +5,7 @@ namespace MixAug.ImageSharp.Drawing;
 /// ImageSharp.Drawing and SixLabors.Fonts are not available to MixAug, and a tiny bitmap font also keeps previews
 /// byte-identical on every machine (no font lookup, no anti-aliasing).
 /// </summary>
-/// <remarks>Covers digits, A–Z (lower case is drawn as upper case), λ and <c> .,:;=+-#()[]/%_'?&lt;&gt;</c>; any other character
+/// <remarks>Covers digits, A–Z (lower case is drawn as upper case), λ and <c> .,:;=+-#()[]/%_'?&lt;&gt;~|!&amp;*"</c>; any other character
 /// is drawn as '?'.</remarks>
 internal static class BitmapFont
 {
@@ -93,6 +93,12 @@ internal static class BitmapFont
             ['?'] = ".###.|#...#|....#|...#.|..#..|.....|..#..",
             ['<'] = "...#.|..#..|.#...|#....|.#...|..#..|...#.",
             ['>'] = ".#...|..#..|...#.|....#|...#.|..#..|.#...",
+            ['~'] = ".....|.....|.#...|#.#.#|...#.|.....|.....",
+            ['|'] = "..#..|..#..|..#..|..#..|..#..|..#..|..#..",
+            ['!'] = "..#..|..#..|..#..|..#..|..#..|.....|..#..",
+            ['&'] = ".##..|#..#.|#.#..|.#...|#.#.#|#..#.|.##.#",
+            ['*'] = ".....|..#..|#.#.#|.###.|#.#.#|..#..|.....",
+            ['"'] = ".#.#.|.#.#.|.....|.....|.....|.....|.....",
         };
 
         var glyphs = new Dictionary<char, ulong>(rows.Count);

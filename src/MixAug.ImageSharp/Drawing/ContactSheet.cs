@@ -1,5 +1,6 @@
 using System.Globalization;
 using MixAug.Planning;
+using MixAug.Regions;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
@@ -30,26 +31,29 @@ public static class ContactSheet
 
     /// <summary>Draws a sheet from uint8 batches.</summary>
     /// <param name="plan">The plan that mixed <paramref name="sources"/> into <paramref name="mixed"/>.</param>
-    /// <param name="sources">The batch before mixing, planar <c>[B, C, H, W]</c> with 1 or 3 channels.</param>
+    /// <param name="sources">The batch before mixing, planar <c>[B, C, H, W]</c> with 1 or 3 channels over the plan's extent.</param>
     /// <param name="mixed">The batch after mixing, same shape.</param>
     /// <param name="tileCount">How many samples to show, from sample 0; null for all.</param>
     /// <param name="columns">Tiles per row; null for min(B, 4).</param>
-    /// <param name="title">A line of text above the tiles, or null.</param>
+    /// <param name="title">Text above the tiles, wrapped to the sheet's width, or null.</param>
+    /// <param name="sourceNames">The name of each sample's source (a file name, say), one per sample of the batch, or
+    /// null; each tile then names its own source in <see cref="SelfColor"/> and its partner's in <see cref="PartnerColor"/>,
+    /// shortened to the tile's width (see <see cref="ShortenName"/>).</param>
     /// <returns>A new image; the caller disposes it.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="plan"/> is null.</exception>
-    /// <exception cref="ArgumentException">A batch does not match the plan's shape, or the shape is not an image batch of 1 or 3 channels.</exception>
+    /// <exception cref="ArgumentException">A batch does not match the plan's shape, the shape is not an image batch of 1 or
+    /// 3 channels, or <paramref name="sourceNames"/> does not have one name per sample.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="tileCount"/> or <paramref name="columns"/> is out of range.</exception>
     public static Image<Rgb24> Draw(
-        MixPlan plan, ReadOnlySpan<byte> sources, ReadOnlySpan<byte> mixed, int? tileCount = null, int? columns = null, string? title = null)
+        MixPlan plan,
+        ReadOnlySpan<byte> sources,
+        ReadOnlySpan<byte> mixed,
+        int? tileCount = null,
+        int? columns = null,
+        string? title = null,
+        IReadOnlyList<string>? sourceNames = null)
     {
-        ArgumentNullException.ThrowIfNull(plan);
-        BatchShape shape = plan.Shape;
-        if (shape.SpatialRank != 2 || (shape.Channels != 1 && shape.Channels != 3))
-        {
-            throw new ArgumentException($"A contact sheet shows image batches [B, C, H, W] with 1 or 3 channels; the plan's shape is {shape}.", nameof(plan));
-        }
-
-        CheckLength(sources.Length, shape, nameof(sources));
+        BatchShape shape = ImageShape(plan, sources.Length, nameof(sources));
         CheckLength(mixed.Length, shape, nameof(mixed));
         int count = tileCount ?? shape.BatchSize;
         if (count < 1 || count > shape.BatchSize)
@@ -57,16 +61,22 @@ public static class ContactSheet
             throw new ArgumentOutOfRangeException(nameof(tileCount), count, $"tileCount must lie in [1, {shape.BatchSize}]; it was {count}.");
         }
 
-        var layout = new ContactSheetLayout(shape.Width, shape.Height, count, columns ?? Math.Min(count, 4), title);
-        var canvas = new PixelCanvas(layout.Width, layout.Height, Background);
-        if (title is not null)
+        if (sourceNames is not null && sourceNames.Count != shape.BatchSize)
         {
-            canvas.Text(title, ContactSheetLayout.Margin, ContactSheetLayout.Margin, TextColor, layout.TextScale, new Rectangle(0, 0, layout.Width - ContactSheetLayout.Margin, layout.Height));
+            throw new ArgumentException($"sourceNames has {sourceNames.Count} names but the batch has {shape.BatchSize} samples.", nameof(sourceNames));
+        }
+
+        var layout = new ContactSheetLayout(shape.Width, shape.Height, count, columns ?? Math.Min(count, 4), title, sourceNames is not null);
+        var canvas = new PixelCanvas(layout.Width, layout.Height, Background);
+        var titleArea = new Rectangle(0, 0, layout.Width - ContactSheetLayout.Margin, layout.Height);
+        for (int line = 0; line < layout.TitleLines.Count; line++)
+        {
+            canvas.Text(layout.TitleLines[line], ContactSheetLayout.Margin, ContactSheetLayout.Margin + (line * layout.LineHeight), TextColor, layout.TextScale, titleArea);
         }
 
         for (int tile = 0; tile < count; tile++)
         {
-            DrawTile(canvas, layout, plan, sources, mixed, tile);
+            DrawTile(canvas, layout, shape, plan, sources, mixed, sourceNames, tile);
         }
 
         return canvas.ToImage();
@@ -78,18 +88,24 @@ public static class ContactSheet
     /// <param name="mixed">The batch after mixing.</param>
     /// <param name="tileCount">How many samples to show, from sample 0; null for all.</param>
     /// <param name="columns">Tiles per row; null for min(B, 4).</param>
-    /// <param name="title">A line of text above the tiles, or null.</param>
+    /// <param name="title">Text above the tiles, wrapped to the sheet's width, or null.</param>
+    /// <param name="sourceNames">The name of each sample's source, one per sample, or null.</param>
     /// <returns>A new image; the caller disposes it.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="plan"/> is null.</exception>
-    /// <exception cref="ArgumentException">A batch does not match the plan's shape.</exception>
+    /// <exception cref="ArgumentException">A batch does not match the plan's shape, or the names do not match the batch.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="tileCount"/> or <paramref name="columns"/> is out of range.</exception>
     public static Image<Rgb24> Draw(
-        MixPlan plan, ReadOnlySpan<float> sources, ReadOnlySpan<float> mixed, int? tileCount = null, int? columns = null, string? title = null)
+        MixPlan plan,
+        ReadOnlySpan<float> sources,
+        ReadOnlySpan<float> mixed,
+        int? tileCount = null,
+        int? columns = null,
+        string? title = null,
+        IReadOnlyList<string>? sourceNames = null)
     {
-        ArgumentNullException.ThrowIfNull(plan);
-        CheckLength(sources.Length, plan.Shape, nameof(sources));
-        CheckLength(mixed.Length, plan.Shape, nameof(mixed));
-        return Draw(plan, ToBytes(sources), ToBytes(mixed), tileCount, columns, title);
+        BatchShape shape = ImageShape(plan, sources.Length, nameof(sources));
+        CheckLength(mixed.Length, shape, nameof(mixed));
+        return Draw(plan, ToBytes(sources), ToBytes(mixed), tileCount, columns, title, sourceNames);
     }
 
     /// <summary>Stacks images vertically on the sheet background, left-aligned (one sheet per method, for example).</summary>
@@ -121,16 +137,46 @@ public static class ContactSheet
         return canvas.ToImage();
     }
 
-    /// <summary>The text printed beside the region of a tile: λ, the pair, the region kind.</summary>
+    /// <summary>The three short lines printed beside the region of a tile: "λ", the sample's own share λ, and the pair
+    /// (the sample's index, then its partner's).</summary>
     /// <param name="plan">The plan.</param>
     /// <param name="sample">The sample.</param>
-    /// <returns>Three short lines.</returns>
+    /// <returns>For example <c>["λ", "0.625", "0+7"]</c>: five characters at most for batches of up to 100 samples, so
+    /// they fit beside the half-width region panel at every sample size.</returns>
     public static IReadOnlyList<string> Caption(MixPlan plan, int sample)
     {
         ArgumentNullException.ThrowIfNull(plan);
         string lambda = plan.Lambdas[sample].ToString("0.000", CultureInfo.InvariantCulture);
-        return [$"λ {lambda}", $"#{sample}+#{plan.Partners[sample]}", plan.Regions[sample].Kind.ToString()];
+        string sources = string.Join("+", plan.Sources(sample).ToArray().Select(s => s.ToString(CultureInfo.InvariantCulture)));
+        return ["λ", lambda, sources];
     }
+
+    /// <summary>A source name as a tile prints it in <paramref name="maxCharacters"/>: whole if it fits, else without its
+    /// extension, else its start and end around a '~' (<c>class-3/photo-00012.jpg</c> in 10 → <c>clas~00012</c>).</summary>
+    /// <param name="name">The name.</param>
+    /// <param name="maxCharacters">The room, in characters.</param>
+    /// <returns>At most <paramref name="maxCharacters"/> characters.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="name"/> is null.</exception>
+    public static string ShortenName(string name, int maxCharacters)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return TextFit.Shorten(name, maxCharacters);
+    }
+
+    /// <summary>The region kind in at most seven characters, so that it fits beside the region at every tile size.</summary>
+    /// <param name="kind">The kind.</param>
+    /// <returns>For example <c>Fourier</c> for <see cref="MixRegionKind.FourierMask"/>.</returns>
+    public static string ShortName(MixRegionKind kind) => kind switch
+    {
+        MixRegionKind.Keep => "Keep",
+        MixRegionKind.Blend => "Blend",
+        MixRegionKind.Box => "Box",
+        MixRegionKind.Mask => "Mask",
+        MixRegionKind.FourierMask => "Fourier",
+        MixRegionKind.SaliencyMask => "Salient",
+        MixRegionKind.Tiles => "Tiles",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, $"Unknown region kind {(int)kind}."),
+    };
 
     /// <summary>The width of the self-coloured part of a label bar of <paramref name="width"/> pixels: round(λ·width), half to even.</summary>
     /// <param name="lambda">The sample's lambda.</param>
@@ -138,10 +184,11 @@ public static class ContactSheet
     /// <returns>A value in [0, width].</returns>
     public static int SelfBarWidth(double lambda, int width) => (int)Math.Round(lambda * width, MidpointRounding.ToEven);
 
-    private static void DrawTile(PixelCanvas canvas, ContactSheetLayout layout, MixPlan plan, ReadOnlySpan<byte> sources, ReadOnlySpan<byte> mixed, int tile)
+    private static void DrawTile(
+        PixelCanvas canvas, ContactSheetLayout layout, BatchShape shape, MixPlan plan, ReadOnlySpan<byte> sources, ReadOnlySpan<byte> mixed, IReadOnlyList<string>? names, int tile)
     {
-        BatchShape shape = plan.Shape;
-        int partner = plan.Partners[tile];
+        ReadOnlySpan<int> from = plan.Sources(tile);
+        int partner = from.Length > 1 ? from[1] : tile;
 
         Rectangle m = layout.MixedBounds(tile);
         using (Image<Rgb24> mixedImage = ImageBatch.ToImage(mixed, shape, tile))
@@ -159,11 +206,17 @@ public static class ContactSheet
         DrawRegion(canvas, layout.RegionBounds(tile), plan, tile);
 
         Rectangle text = layout.TextBounds(tile);
-        int lineHeight = (BitmapFont.GlyphHeight + 3) * layout.TextScale;
         IReadOnlyList<string> lines = Caption(plan, tile);
         for (int i = 0; i < lines.Count; i++)
         {
-            canvas.Text(lines[i], text.X, text.Y + (i * lineHeight), TextColor, layout.TextScale, text);
+            canvas.Text(lines[i], text.X, text.Y + (i * layout.LineHeight), TextColor, layout.TextScale, text);
+        }
+
+        Line(canvas, layout, layout.DetailLineBounds(tile, 0), ShortName(plan.Regions[tile].Kind), TextColor);
+        if (names is not null)
+        {
+            Line(canvas, layout, layout.DetailLineBounds(tile, 1), ShortenName(names[tile], layout.CharactersPerTileLine), SelfColor);
+            Line(canvas, layout, layout.DetailLineBounds(tile, 2), ShortenName(names[partner], layout.CharactersPerTileLine), PartnerColor);
         }
 
         Rectangle bar = layout.LabelBarBounds(tile);
@@ -172,6 +225,9 @@ public static class ContactSheet
         canvas.Fill(new Rectangle(bar.X + selfWidth, bar.Y, bar.Width - selfWidth, bar.Height), PartnerColor);
     }
 
+    private static void Line(PixelCanvas canvas, ContactSheetLayout layout, Rectangle bounds, string text, Rgb24 color) =>
+        canvas.Text(text, bounds.X, bounds.Y, color, layout.TextScale, bounds);
+
     private static void DrawThumbnail(PixelCanvas canvas, ReadOnlySpan<byte> sources, BatchShape shape, int sample, Rectangle bounds)
     {
         using Image<Rgb24> source = ImageBatch.ToImage(sources, shape, sample);
@@ -179,56 +235,105 @@ public static class ContactSheet
         canvas.Copy(source, bounds.X, bounds.Y);
     }
 
-    /// <summary>Draws the region at thumbnail size: white where the sample keeps its own pixels, black where the partner's show.</summary>
+    /// <summary>
+    /// Draws the region at thumbnail size: white where the sample keeps its own pixels, black where the partner's show,
+    /// grey levels for soft masks and blends (λ), a blue outline around a box, and one colour per source for tiles.
+    /// </summary>
     private static void DrawRegion(PixelCanvas canvas, Rectangle bounds, MixPlan plan, int sample)
     {
-        BatchShape shape = plan.Shape;
-        MixRegion region = plan.Regions[sample];
-        var white = new Rgb24(255, 255, 255);
-        switch (region)
+        plan.Regions[sample].Accept(new RegionPanel(canvas, bounds, plan, sample));
+        canvas.Outline(new Rectangle(bounds.X - 1, bounds.Y - 1, bounds.Width + 2, bounds.Height + 2), new Rgb24(90, 90, 90));
+    }
+
+    /// <summary>The shape of an image batch under <paramref name="plan"/>: channels from the length; 1 or 3 of them.</summary>
+    private static BatchShape ImageShape(MixPlan plan, int length, string name)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        int plane = plan.Spatial.Size;
+        long perSample = length / plan.BatchSize;
+        if (plan.Spatial.Rank != 2 || length % plan.BatchSize != 0 || perSample % plane != 0 || (perSample / plane is not (1 or 3)))
         {
-            case BoxRegion box:
-            {
-                canvas.Fill(bounds, white);
-
-                // Scale the half-open box to the panel; keep at least one pixel so a thin box stays visible.
-                int top = bounds.Y + (box.Top * bounds.Height / shape.Height);
-                int left = bounds.X + (box.Left * bounds.Width / shape.Width);
-                int bottom = Math.Max(top + 1, bounds.Y + (box.Bottom * bounds.Height / shape.Height));
-                int right = Math.Max(left + 1, bounds.X + (box.Right * bounds.Width / shape.Width));
-                var area = Rectangle.FromLTRB(left, top, right, bottom);
-                canvas.Fill(area, new Rgb24(0, 0, 0));
-                canvas.Outline(area, PartnerColor);
-                break;
-            }
-
-            case MaskRegion mask:
-            {
-                ReadOnlySpan<float> weights = mask.Weights;
-                for (int y = 0; y < bounds.Height; y++)
-                {
-                    int sy = y * shape.Height / bounds.Height;
-                    for (int x = 0; x < bounds.Width; x++)
-                    {
-                        int sx = x * shape.Width / bounds.Width;
-                        byte v = ImageBatch.ToByte(weights[(sy * shape.Width) + sx]);
-                        canvas.Set(bounds.X + x, bounds.Y + y, new Rgb24(v, v, v));
-                    }
-                }
-
-                break;
-            }
-
-            default:
-            {
-                // Keep and blend: every pixel carries the same own share, λ.
-                byte v = ImageBatch.ToByte((float)plan.Lambdas[sample]);
-                canvas.Fill(bounds, new Rgb24(v, v, v));
-                break;
-            }
+            throw new ArgumentException(
+                $"A contact sheet shows image batches [B, C, H, W] with 1 or 3 channels; {name} has {length} elements for a plan of {plan.BatchSize} samples of {plan.Spatial}.",
+                name);
         }
 
-        canvas.Outline(new Rectangle(bounds.X - 1, bounds.Y - 1, bounds.Width + 2, bounds.Height + 2), new Rgb24(90, 90, 90));
+        return new BatchShape(plan.BatchSize, (int)(perSample / plane), plan.Spatial);
+    }
+
+    /// <summary>Draws each kind of region in the thumbnail panel; the compiler checks that every kind is drawn.</summary>
+    private sealed class RegionPanel(PixelCanvas canvas, Rectangle bounds, MixPlan plan, int sample) : IMixRegionVisitor<bool>
+    {
+        private static readonly Rgb24[] SlotColors = [new(255, 255, 255), new(0, 0, 0), new(78, 121, 167), new(225, 87, 89), new(89, 161, 79), new(237, 201, 72)];
+
+        public bool VisitKeep(KeepRegion region) => Uniform();
+
+        public bool VisitBlend(BlendRegion region) => Uniform();
+
+        public bool VisitBox(BoxRegion region)
+        {
+            SpatialShape shape = plan.Spatial;
+            canvas.Fill(bounds, SlotColors[0]);
+
+            // Scale the half-open box to the panel; keep at least one pixel so a thin box stays visible.
+            int top = bounds.Y + (region.Top * bounds.Height / shape.Height);
+            int left = bounds.X + (region.Left * bounds.Width / shape.Width);
+            int bottom = Math.Max(top + 1, bounds.Y + (region.Bottom * bounds.Height / shape.Height));
+            int right = Math.Max(left + 1, bounds.X + (region.Right * bounds.Width / shape.Width));
+            var area = Rectangle.FromLTRB(left, top, right, bottom);
+            canvas.Fill(area, SlotColors[1]);
+            canvas.Outline(area, PartnerColor);
+            return true;
+        }
+
+        public bool VisitMask(MaskRegion region) => Weights(region);
+
+        public bool VisitFourierMask(FourierMaskRegion region) => Weights(region);
+
+        public bool VisitSaliencyMask(SaliencyMaskRegion region) => Weights(region);
+
+        public bool VisitTiles(TileRegion region)
+        {
+            var slots = new byte[plan.Spatial.Size];
+            RegionRasterizer.WriteSlots(region, plan.Spatial, slots);
+            return Sampled(index => SlotColors[slots[index] % SlotColors.Length]);
+        }
+
+        /// <summary>Keep and blend: every pixel carries the same own share, λ.</summary>
+        private bool Uniform()
+        {
+            byte v = ImageBatch.ToByte((float)plan.Lambdas[sample]);
+            canvas.Fill(bounds, new Rgb24(v, v, v));
+            return true;
+        }
+
+        private bool Weights(MixRegion region)
+        {
+            var weights = new float[plan.Spatial.Size];
+            RegionRasterizer.WriteOwnWeights(region, plan.Spatial, plan.Lambdas[sample], weights);
+            return Sampled(index =>
+            {
+                byte v = ImageBatch.ToByte(weights[index]);
+                return new Rgb24(v, v, v);
+            });
+        }
+
+        /// <summary>Fills the panel by nearest sampling of a per-element colour.</summary>
+        private bool Sampled(Func<int, Rgb24> color)
+        {
+            SpatialShape shape = plan.Spatial;
+            for (int y = 0; y < bounds.Height; y++)
+            {
+                int sy = y * shape.Height / bounds.Height;
+                for (int x = 0; x < bounds.Width; x++)
+                {
+                    int sx = x * shape.Width / bounds.Width;
+                    canvas.Set(bounds.X + x, bounds.Y + y, color((sy * shape.Width) + sx));
+                }
+            }
+
+            return true;
+        }
     }
 
     private static byte[] ToBytes(ReadOnlySpan<float> values)

@@ -62,9 +62,15 @@ internal sealed class PixelCanvas
     /// <summary>Copies an image's pixels with its top-left corner at (<paramref name="x"/>, <paramref name="y"/>).</summary>
     public void Copy(Image<Rgb24> image, int x, int y)
     {
-        var pixels = new Rgb24[image.Width * image.Height];
-        image.CopyPixelDataTo(pixels);
-        Copy(pixels, image.Width, image.Height, x, y);
+        // Row by row from the image's own buffers: no temporary copy of the whole image (a stacked sheet of 64 large
+        // tiles is about 100 MB).
+        image.ProcessPixelRows(rows =>
+        {
+            for (int row = 0; row < rows.Height; row++)
+            {
+                rows.GetRowSpan(row).CopyTo(Pixels.AsSpan(((y + row) * Width) + x, rows.Width));
+            }
+        });
     }
 
     /// <summary>Draws text with the built-in 5×7 font, each font pixel a <paramref name="scale"/> × <paramref name="scale"/> square, clipped to <paramref name="clip"/> so a long caption never spills into the next tile.</summary>
@@ -86,5 +92,6 @@ internal sealed class PixelCanvas
         }
     }
 
-    public Image<Rgb24> ToImage() => Image.LoadPixelData<Rgb24>(Pixels, Width, Height);
+    /// <summary>An image over this canvas's pixel array, not a copy of it: the canvas must not be drawn on afterwards.</summary>
+    public Image<Rgb24> ToImage() => Image.WrapMemory<Rgb24>(Pixels.AsMemory(), Width, Height);
 }

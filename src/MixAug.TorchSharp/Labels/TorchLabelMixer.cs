@@ -33,25 +33,42 @@ public static class TorchLabelMixer
     public static Tensor ToSoftTargets(MixPlan plan, Tensor labels, int classCount, double smoothing = 0)
     {
         TensorChecks.Labels(plan, labels, nameof(labels));
-        TorchSharpRuntime.EnsureLoadable();
+        return BuildSoftTargets(plan, Read(labels, classCount), classCount, smoothing, labels.device);
+    }
+
+    /// <summary>Dense targets from labels already read and checked by <see cref="Read"/>, created on <paramref name="device"/>.</summary>
+    internal static Tensor BuildSoftTargets(MixPlan plan, HostLabels labels, int classCount, double smoothing, Device device)
+    {
         using DisposeScope scope = NewDisposeScope();
-        float[] targets;
+        float[] targets = labels.Indices is int[] indices
+            ? LabelMixer.ToSoftTargets(plan, indices, classCount, smoothing)
+            : LabelMixer.ToSoftTargets(plan, labels.Soft!, classCount, smoothing);
+        return tensor(targets, [plan.BatchSize, classCount], ScalarType.Float32, device).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Reads labels whose shape and dtype <see cref="TensorChecks.Labels(int, Tensor, string)"/> accepted to the CPU and
+    /// checks their values: class indices in [0, classCount), soft rows <paramref name="classCount"/> wide and each a
+    /// distribution. Every exception names <c>labels</c> (or <c>classCount</c>).
+    /// </summary>
+    internal static HostLabels Read(Tensor labels, int classCount)
+    {
+        CheckClassCount(classCount);
+        TorchSharpRuntime.EnsureLoadable();
         if (labels.dtype == ScalarType.Int64)
         {
-            targets = LabelMixer.ToSoftTargets(plan, ReadIndices(labels, classCount), classCount, smoothing);
+            return new HostLabels(ReadIndices(labels, classCount), null);
         }
-        else
+
+        if (labels.shape[1] != classCount)
         {
-            if (labels.shape[1] != classCount)
-            {
-                throw new ArgumentException($"labels has rows of {labels.shape[1]} classes but classCount is {classCount}.", nameof(labels));
-            }
-
-            float[] soft = labels.detach().cpu().to(ScalarType.Float32).contiguous().data<float>().ToArray();
-            targets = LabelMixer.ToSoftTargets(plan, soft, classCount, smoothing);
+            throw new ArgumentException($"labels has rows of {labels.shape[1]} classes but classCount is {classCount}.", nameof(labels));
         }
 
-        return tensor(targets, [plan.BatchSize, classCount], ScalarType.Float32, labels.device).MoveToOuterDisposeScope();
+        using DisposeScope scope = NewDisposeScope();
+        float[] soft = labels.detach().cpu().to(ScalarType.Float32).contiguous().data<float>().ToArray();
+        LabelMixer.CheckSoftRows(soft, classCount, nameof(labels));
+        return new HostLabels(null, soft);
     }
 
     /// <summary>
@@ -68,19 +85,32 @@ public static class TorchLabelMixer
     public static CompactTargetTensors ToCompact(MixPlan plan, Tensor labels, int classCount)
     {
         TensorChecks.Labels(plan, labels, nameof(labels));
+        CheckClassCount(classCount);
         if (labels.dtype != ScalarType.Int64)
         {
             throw new ArgumentException($"Compact targets need int64 class indices [B]; labels have dtype {labels.dtype}.", nameof(labels));
         }
 
-        TorchSharpRuntime.EnsureLoadable();
-        MixedTargets compact = LabelMixer.ToCompact(plan, ReadIndices(labels, classCount), classCount);
+        return BuildCompact(plan, Read(labels, classCount).Indices!, classCount, labels.device);
+    }
+
+    /// <summary>Compact targets from class indices already read and checked by <see cref="Read"/>, created on <paramref name="device"/>.</summary>
+    internal static CompactTargetTensors BuildCompact(MixPlan plan, int[] indices, int classCount, Device device)
+    {
+        MixedTargets compact = LabelMixer.ToCompact(plan, indices, classCount);
         using DisposeScope scope = NewDisposeScope();
-        Device device = labels.device;
         Tensor a = tensor(compact.IndexA.ToArray().Select(v => (long)v).ToArray(), ScalarType.Int64, device);
         Tensor b = tensor(compact.IndexB.ToArray().Select(v => (long)v).ToArray(), ScalarType.Int64, device);
         Tensor lambda = tensor(compact.Lambda.ToArray(), ScalarType.Float32, device);
         return new CompactTargetTensors(a.MoveToOuterDisposeScope(), b.MoveToOuterDisposeScope(), lambda.MoveToOuterDisposeScope());
+    }
+
+    private static void CheckClassCount(int classCount)
+    {
+        if (classCount < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(classCount), classCount, $"classCount must be at least 1; it was {classCount}.");
+        }
     }
 
     private static int[] ReadIndices(Tensor labels, int classCount)
@@ -102,6 +132,9 @@ public static class TorchLabelMixer
         return indices;
     }
 }
+
+/// <summary>Labels read to the CPU and checked: class indices, or soft rows (row-major float32).</summary>
+internal readonly record struct HostLabels(int[]? Indices, float[]? Soft);
 
 /// <summary>
 /// Compact mixed targets as tensors: <see cref="IndexA"/> (int64, each sample's own class), <see cref="IndexB"/> (int64,

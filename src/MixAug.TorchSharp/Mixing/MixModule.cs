@@ -1,10 +1,12 @@
 using MixAug.Randomness;
+using MixAug.TorchSharp.Features;
 using MixAug.TorchSharp.Labels;
 
 namespace MixAug.TorchSharp.Mixing;
 
 /// <summary>
-/// One mixing step of a TorchSharp training loop: draws a plan from a policy with MixAug's own generator (never torch's),
+/// One mixing step of a TorchSharp training loop: computes the features the policy needs on the batch's device
+/// (<see cref="TorchFeatures"/>: saliency for SaliencyMix), draws a plan with MixAug's own generator (never torch's),
 /// mixes the images and the labels with it, and returns both with the plan.
 /// </summary>
 /// <example>
@@ -71,11 +73,11 @@ public sealed class MixModule
     /// <param name="images">The batch, <c>[B, C, H, W]</c> (or 3-D / 5-D) on any device (borrowed).</param>
     /// <param name="labels">Int64 class indices <c>[B]</c> or soft labels <c>[B, classes]</c> on the images' device (borrowed).</param>
     /// <returns>The mixed images, the targets and the plan; new tensors owned by the caller.</returns>
-    /// <remarks>The plan is drawn before anything is checked against the labels, so a bad call still advances the
-    /// generator; arguments are checked before any tensor is created.</remarks>
+    /// <remarks>Every argument is checked before the plan is drawn, so a rejected call leaves the generator as it was.</remarks>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException">The images are not a batch of rank 3, 4 or 5, the labels do not match them, or
-    /// the two are on different devices.</exception>
+    /// <exception cref="ArgumentException">The images are not a batch of rank 3, 4 or 5, the labels do not match them (shape,
+    /// dtype, or soft rows that are not distributions), or the two are on different devices.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A class index is outside [0, <see cref="ClassCount"/>).</exception>
     public MixedBatch Forward(Tensor images, Tensor labels)
     {
         ArgumentNullException.ThrowIfNull(images);
@@ -98,25 +100,33 @@ public sealed class MixModule
 
         TensorChecks.SameDevice(images, labels, nameof(labels));
         BatchShape shape = BatchShape.FromDimensions([.. dims.Select(d => (int)d)]);
-        if (labels.shape.Length == 0 || labels.shape[0] != shape.BatchSize)
+        TensorChecks.Labels(shape.BatchSize, labels, nameof(labels));
+        if (CompactTargets && labels.dtype != ScalarType.Int64)
         {
-            throw new ArgumentException($"labels has shape {TensorChecks.Describe(labels.shape)} but the batch has {shape.BatchSize} samples.", nameof(labels));
+            throw new ArgumentException($"Compact targets need int64 class indices [B]; labels have dtype {labels.dtype}.", nameof(labels));
         }
 
-        MixPlan plan = Policy.CreatePlan(shape, _random);
-        TensorChecks.Labels(plan, labels, nameof(labels));
+        if (labels.dtype != ScalarType.Int64 && labels.shape[1] != ClassCount)
+        {
+            throw new ArgumentException($"labels has rows of {labels.shape[1]} classes but the module has {ClassCount}.", nameof(labels));
+        }
+
+        // The label values too (indices in range, soft rows that are distributions): a rejected call draws nothing.
+        HostLabels hostLabels = TorchLabelMixer.Read(labels, ClassCount);
+        BatchFeatures features = TorchFeatures.Compute(Policy.Requirements, images);
+        MixPlan plan = Policy.CreatePlan(new MixRequest(shape, _random, features));
         using DisposeScope scope = NewDisposeScope();
         Tensor mixed = TorchMixer.Apply(plan, images);
         if (CompactTargets)
         {
-            CompactTargetTensors compact = TorchLabelMixer.ToCompact(plan, labels, ClassCount);
+            CompactTargetTensors compact = TorchLabelMixer.BuildCompact(plan, hostLabels.Indices!, ClassCount, labels.device);
             compact.IndexA.MoveToOuterDisposeScope();
             compact.IndexB.MoveToOuterDisposeScope();
             compact.Lambda.MoveToOuterDisposeScope();
             return new MixedBatch(mixed.MoveToOuterDisposeScope(), null, compact, plan);
         }
 
-        Tensor targets = TorchLabelMixer.ToSoftTargets(plan, labels, ClassCount, Smoothing);
+        Tensor targets = TorchLabelMixer.BuildSoftTargets(plan, hostLabels, ClassCount, Smoothing, labels.device);
         return new MixedBatch(mixed.MoveToOuterDisposeScope(), targets.MoveToOuterDisposeScope(), null, plan);
     }
 }

@@ -7,44 +7,63 @@ namespace MixAug.TorchSharp.Mixing;
 /// </summary>
 internal static class TensorChecks
 {
-    /// <summary>The image layouts a plan of each spatial rank applies to, for messages.</summary>
-    internal static string Layout(int spatialRank) => spatialRank switch
-    {
-        1 => "[B, C, L]",
-        2 => "[B, C, H, W]",
-        _ => "[B, C, D, H, W]",
-    };
+    /// <summary>The tensor layouts a plan applies to, for messages.</summary>
+    internal static string Layout(MixPlan plan) => plan.IsUniform
+        ? $"[{plan.BatchSize}, ...] (any trailing shape: the plan only keeps and blends)"
+        : $"[{plan.BatchSize}, ..., {string.Join(", ", plan.Spatial.ToDimensions())}] (the batch, any leading channel dimensions, then the plan's extent)";
 
     /// <summary>True for the dtypes a blend or a soft mask can be computed in.</summary>
     internal static bool IsFloating(ScalarType type) =>
         type is ScalarType.Float32 or ScalarType.Float64 or ScalarType.Float16 or ScalarType.BFloat16;
 
-    /// <summary>Checks that <paramref name="images"/> is a live tensor of exactly the plan's shape.</summary>
+    /// <summary>
+    /// Checks that <paramref name="images"/> is a live, non-empty tensor the plan applies to: the plan's batch size first,
+    /// and, unless the plan only keeps and blends, the plan's spatial extent last.
+    /// </summary>
     internal static void Images(MixPlan plan, Tensor images, string name)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(images, name);
-        BatchShape shape = plan.Shape;
         long[] actual = images.shape;
-        int rank = shape.SpatialRank + 2;
-        if (actual.Length != rank)
+        if (actual.Length == 0)
         {
-            throw new ArgumentException(
-                $"{name} has rank {actual.Length} ({Describe(actual)}); the plan is for {shape}, so {name} must be {Layout(shape.SpatialRank)}.", name);
+            throw new ArgumentException($"{name} is a scalar; the plan needs {Layout(plan)}.", name);
         }
 
-        if (actual.Length > 0 && actual[0] == 0)
+        if (actual.Any(d => d == 0))
         {
-            throw new ArgumentException($"{name} is an empty batch ({Describe(actual)}); a plan needs at least one sample.", name);
+            string what = actual[0] == 0 ? "an empty batch" : "empty";
+            throw new ArgumentException($"{name} is {what} ({Describe(actual)}); a plan needs at least one element per sample.", name);
         }
 
-        int[] expected = shape.ToDimensions();
-        for (int d = 0; d < rank; d++)
+        if (actual[0] != plan.BatchSize)
         {
-            if (actual[d] != expected[d])
+            throw new ArgumentException($"{name} has {actual[0]} samples ({Describe(actual)}) but the plan mixes a batch of {plan.BatchSize}.", name);
+        }
+
+        if (images.device_type == DeviceType.META)
+        {
+            throw new ArgumentException($"{name} is on the meta device, which holds no data to mix.", name);
+        }
+
+        if (plan.IsUniform)
+        {
+            return;
+        }
+
+        int[] spatial = plan.Spatial.ToDimensions();
+        if (actual.Length < spatial.Length + 1)
+        {
+            throw new ArgumentException($"{name} has rank {actual.Length} ({Describe(actual)}); the plan needs {Layout(plan)}.", name);
+        }
+
+        for (int d = 0; d < spatial.Length; d++)
+        {
+            long extent = actual[actual.Length - spatial.Length + d];
+            if (extent != spatial[d])
             {
                 throw new ArgumentException(
-                    $"{name} has shape {Describe(actual)} but the plan is for {shape} ({Layout(shape.SpatialRank)}); dimension {d} is {actual[d]}, not {expected[d]}.", name);
+                    $"{name} has shape {Describe(actual)} but the plan is drawn over {plan.Spatial}, so {name} must be {Layout(plan)}.", name);
             }
         }
     }
@@ -53,7 +72,18 @@ internal static class TensorChecks
     internal static void Labels(MixPlan plan, Tensor labels, string name)
     {
         ArgumentNullException.ThrowIfNull(plan);
+        Labels(plan.BatchSize, labels, name);
+    }
+
+    /// <summary>As <see cref="Labels(MixPlan, Tensor, string)"/>, before a plan exists.</summary>
+    internal static void Labels(int batchSize, Tensor labels, string name)
+    {
         ArgumentNullException.ThrowIfNull(labels, name);
+        if (labels.device_type == DeviceType.META)
+        {
+            throw new ArgumentException($"{name} is on the meta device, which holds no data.", name);
+        }
+
         long[] shape = labels.shape;
         ScalarType type = labels.dtype;
         if (type == ScalarType.Int64)
@@ -75,9 +105,9 @@ internal static class TensorChecks
             throw new ArgumentException($"{name} has dtype {type}; class indices must be Int64 ([B]) and soft labels floating point ([B, classes]).", name);
         }
 
-        if (shape[0] != plan.BatchSize)
+        if (shape[0] != batchSize)
         {
-            throw new ArgumentException($"{name} has {shape[0]} rows but the plan mixes a batch of {plan.BatchSize}.", name);
+            throw new ArgumentException($"{name} has shape {Describe(shape)} ({shape[0]} rows) but the batch of {batchSize} samples needs one row per sample.", name);
         }
     }
 

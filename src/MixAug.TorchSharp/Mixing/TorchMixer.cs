@@ -1,73 +1,96 @@
 using MixAug.Cpu;
+using MixAug.Regions;
 using MixAug.TorchSharp.Native;
 
 namespace MixAug.TorchSharp.Mixing;
 
 /// <summary>
-/// Applies a <see cref="MixPlan"/> to a batch tensor on the tensor's own device (CPU or CUDA), giving the pixels
+/// Applies a <see cref="MixPlan"/> to a tensor on the tensor's own device (CPU or CUDA), giving the elements
 /// <see cref="CpuMixer"/> gives for the same plan. It draws no random numbers: all randomness is in the plan.
 /// </summary>
 /// <remarks>
-/// <para><b>Ownership</b> (see docs/ownership.md). Inputs are borrowed: the images are never disposed, mutated or
-/// kept. The result is a fresh tensor that the caller owns and must dispose (directly or through a dispose scope),
-/// even when the plan mixes nothing (then it is a copy, never the input object). Each call runs in its own
+/// <para><b>Ownership</b> (see docs/ownership.md). Inputs are borrowed: the tensor is never disposed, mutated or kept.
+/// The result is a fresh tensor that the caller owns and must dispose (directly or through a dispose scope), even when
+/// the plan mixes nothing (then it is a copy, never the input object). Each call runs in its own
 /// <c>NewDisposeScope</c> and moves only its result out, so the result joins the caller's current scope if there is
 /// one and no temporary outlives the call.</para>
-/// <para><b>Layouts and dtypes.</b> Images are <c>[B, C, L]</c>, <c>[B, C, H, W]</c> or <c>[B, C, D, H, W]</c>, matching
-/// the plan's shape; any strides (a permuted or sliced view works). float32, float64, float16 and bfloat16 work for
-/// every plan, and the result has the input's dtype; half-precision batches are mixed in float32 and rounded once.
-/// Integer batches (uint8 …) work only for plans that merely select pixels (Keep and Box regions, such as CutMix);
-/// a blend or a mask throws <see cref="ArgumentException"/>. The result is contiguous.</para>
+/// <para><b>Layouts and dtypes.</b> The tensor is <c>[B, …, spatial…]</c>: the plan's batch size first and the plan's
+/// extent last, with any dimensions between (channels, views): images <c>[B, C, H, W]</c>, label maps
+/// <c>[B, H, W]</c>, volumes; a plan of keeps and blends applies to any <c>[B, …]</c> tensor, a <c>[B, D]</c> feature
+/// vector too. Any strides work (a permuted or sliced view). float32, float64, float16 and bfloat16 work for every plan,
+/// and the result has the input's dtype; half-precision batches are mixed in float32 and rounded once. Integer tensors
+/// (uint8 images, int64 label maps) work for plans that only select elements (keeps, boxes, tiles and binary masks);
+/// a blend or a soft mask throws <see cref="ArgumentException"/>. The result is contiguous.</para>
 /// <para><b>Arithmetic.</b> A blend writes <c>x[i]·(float)λ + x[p]·(float)(1 − λ)</c> (two multiplies and one add in
-/// float32), a mask <c>x[i]·m + x[p]·(1 − m)</c>, a box copies the partner's pixels: bit for bit what
-/// <see cref="CpuMixer"/> writes for finite inputs. A contiguous float32 CPU batch without gradient runs through
-/// <see cref="CpuMixer"/> itself; other batches through libtorch operations: one gather of the partners plus one
-/// weighted sum, or, when only boxes move, a copy plus one gather and scatter of the box per distinct box.</para>
-/// <para><b>Gradients.</b> A batch that requires grad goes through libtorch operations, so gradients flow to it.</para>
+/// float32), a mask <c>x[i]·m + x[p]·(1 − m)</c> with the weights of <see cref="RegionRasterizer"/> where m is strictly
+/// between 0 and 1 and copies x[i] where m is 1 and x[p] where it is 0, a box or a tile copies its source's elements:
+/// bit for bit what <see cref="CpuMixer"/> writes for finite inputs; an element given wholly to one source (a mask
+/// weight of 1 or 0, a box, a tile) is that source's element bit for bit, −0 and non-finite values included. A contiguous float32
+/// CPU tensor without gradient runs through <see cref="CpuMixer"/> itself; others through libtorch operations: a copy,
+/// then per kind of region one gather and one weighted sum or one masked selection, boxes as masks built on the device
+/// from four small coordinate tensors.</para>
+/// <para><b>Gradients.</b> A tensor that requires grad goes through libtorch operations, so gradients flow to it.</para>
 /// </remarks>
 /// <threadsafety>Stateless; safe to call from several threads (dispose scopes are per thread).</threadsafety>
 public static class TorchMixer
 {
-    /// <summary>Above this many distinct boxes in one plan, boxes are applied as one mask instead of box by box.</summary>
-    private const int MaxBoxGroups = 8;
-
     /// <summary>Mixes <paramref name="images"/> by <paramref name="plan"/> into a new tensor.</summary>
-    /// <param name="plan">The plan; its shape must equal the images' shape.</param>
+    /// <param name="plan">The plan.</param>
     /// <param name="images">The batch (borrowed: not disposed, not changed).</param>
-    /// <returns>A new contiguous tensor of the images' shape, dtype and device, owned by the caller.</returns>
+    /// <returns>A new contiguous tensor of the input's shape, dtype and device, owned by the caller.</returns>
     /// <remarks>See the remarks on <see cref="TorchMixer"/> for ownership and the arithmetic.</remarks>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException">The images' rank or shape differs from the plan's, the batch is empty, or the
-    /// dtype is an integer type and the plan blends or masks.</exception>
+    /// <exception cref="ArgumentException">The tensor does not fit the plan (see the remarks), or its dtype is an integer
+    /// type and the plan blends or soft-masks.</exception>
     public static Tensor Apply(MixPlan plan, Tensor images) => Apply(plan, images, allowCpuKernels: true);
 
     /// <summary>
     /// Mixes <paramref name="images"/> by <paramref name="plan"/> into <paramref name="destination"/>, for training loops
     /// that reuse one output buffer instead of allocating a batch per step.
     /// </summary>
-    /// <param name="plan">The plan; its shape must equal the images' shape.</param>
+    /// <param name="plan">The plan.</param>
     /// <param name="images">The batch (borrowed: not disposed, not changed).</param>
     /// <param name="destination">A tensor of the same shape, dtype and device that shares no memory with
-    /// <paramref name="images"/> (borrowed: overwritten, not disposed).</param>
+    /// <paramref name="images"/>, does not require grad and has no overlapping elements (borrowed: overwritten, not
+    /// disposed).</param>
     /// <remarks>Creates no tensor that outlives the call. See the remarks on <see cref="TorchMixer"/>.</remarks>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException">A shape, dtype or device differs, the two tensors share memory, or the dtype is
-    /// an integer type and the plan blends or masks.</exception>
+    /// <exception cref="ArgumentException">A shape, dtype or device differs, the two tensors share memory, the destination
+    /// requires grad or overlaps itself (an <c>expand()</c> view), or the dtype is an integer type and the plan blends.</exception>
     public static void ApplyInto(MixPlan plan, Tensor images, Tensor destination)
     {
         TensorChecks.Images(plan, images, nameof(images));
-        TensorChecks.Images(plan, destination, nameof(destination));
+        ArgumentNullException.ThrowIfNull(destination);
+        if (!destination.shape.SequenceEqual(images.shape))
+        {
+            throw new ArgumentException($"destination has shape {TensorChecks.Describe(destination.shape)} but images have {TensorChecks.Describe(images.shape)}.", nameof(destination));
+        }
+
         if (destination.dtype != images.dtype)
         {
             throw new ArgumentException($"destination has dtype {destination.dtype} but images have {images.dtype}.", nameof(destination));
         }
 
         TensorChecks.SameDevice(images, destination, nameof(destination));
+        if (destination.requires_grad)
+        {
+            throw new ArgumentException("destination requires grad, so libtorch refuses to overwrite it in place; pass a tensor created without gradient (or detach it).", nameof(destination));
+        }
+
+        long[] shape = destination.shape, strides = destination.stride();
+        for (int d = 0; d < shape.Length; d++)
+        {
+            if (shape[d] > 1 && strides[d] == 0)
+            {
+                throw new ArgumentException($"destination has stride 0 along dimension {d} (an expand() view), so its elements overlap; write to a tensor that owns every element.", nameof(destination));
+            }
+        }
+
         CheckDtype(plan, images.dtype);
         TorchSharpRuntime.EnsureLoadable();
         if (SharesMemory(images, destination))
         {
-            throw new ArgumentException("destination shares memory with images; mixing reads partner samples, so write to a separate tensor.", nameof(destination));
+            throw new ArgumentException("destination shares memory with images; mixing reads other samples, so write to a separate tensor.", nameof(destination));
         }
 
         if (CanUseCpuKernels(images) && CanUseCpuKernels(destination))
@@ -111,26 +134,27 @@ public static class TorchMixer
 
         if (type is ScalarType.Bool or ScalarType.ComplexFloat32 or ScalarType.ComplexFloat64)
         {
-            throw new ArgumentException($"images have dtype {type}; use a floating-point or integer batch.", "images");
+            throw new ArgumentException($"images have dtype {type}; use a floating-point or integer tensor.", "images");
         }
 
-        foreach (MixRegion region in plan.Regions)
+        for (int i = 0; i < plan.BatchSize; i++)
         {
-            if (region.Kind is MixRegionKind.Blend or MixRegionKind.Mask)
+            MixRegion region = plan.Regions[i];
+            if (!region.Accept(SelectsOnly.Instance))
             {
                 throw new ArgumentException(
-                    $"images have integer dtype {type} but the plan ({plan.TransformName}) has {region.Kind} regions, which need a floating-point batch; convert the batch first (for example images.to(ScalarType.Float32)), or use CpuMixer for uint8 batches.",
+                    $"images have integer dtype {type} but sample {i} of the plan ({plan.TransformName}) has a {region.Kind} region that weighs elements, which needs a floating-point tensor; convert it first (for example images.to(ScalarType.Float32)), or use CpuMixer for uint8 batches.",
                     "images");
             }
         }
     }
 
     private static bool CanUseCpuKernels(Tensor t) =>
-        t.device_type == DeviceType.CPU && t.dtype == ScalarType.Float32 && !t.requires_grad && t.is_contiguous();
+        t.device_type == DeviceType.CPU && t.dtype == ScalarType.Float32 && !t.requires_grad && t.is_contiguous() && t.numel() <= int.MaxValue;
 
     private static unsafe void RunCpuKernels(MixPlan plan, Tensor source, Tensor destination)
     {
-        int count = plan.Shape.ElementCount;
+        int count = (int)source.numel();
         var from = new ReadOnlySpan<float>((void*)NativeTensor.DataPointer(source), count);
         var to = new Span<float>((void*)NativeTensor.DataPointer(destination), count);
         CpuMixer.Apply(plan, from, to);
@@ -157,227 +181,301 @@ public static class TorchMixer
     }
 
     /// <summary>The libtorch path; every tensor it makes but the result belongs to the caller's (internal) scope.</summary>
-    private static Tensor MixWithOperations(MixPlan plan, Tensor images)
+    private static Tensor MixWithOperations(MixPlan plan, Tensor x)
     {
-        bool anyWeighted = false, anyBox = false;
-        foreach (MixRegion region in plan.Regions)
+        var groups = new TorchGroups(plan);
+        if (groups.Blends.Count == plan.BatchSize)
         {
-            anyWeighted |= region.Kind is MixRegionKind.Blend or MixRegionKind.Mask;
-            anyBox |= region.Kind == MixRegionKind.Box;
+            return BlendAll(plan, x);
         }
 
-        if (!anyWeighted && !anyBox)
+        Tensor result = x.is_contiguous() ? x.clone() : x.contiguous();
+        if (groups.Blends.Count > 0)
         {
-            return FreshCopy(images);
+            Blend(plan, x, result, groups.Blends);
         }
 
-        using Tensor partners = PartnerIndex(plan, images.device);
-        return anyWeighted ? Weighted(plan, images, partners) : Boxes(plan, images);
-    }
-
-    /// <summary>A contiguous copy that never aliases the input (<c>contiguous()</c> alone would return a view of it).</summary>
-    private static Tensor FreshCopy(Tensor images) =>
-        images.is_contiguous() ? images.clone() : images.contiguous();
-
-    /// <summary>Partner of each sample, with kept samples pointing at themselves so that they read only their own pixels.</summary>
-    private static Tensor PartnerIndex(MixPlan plan, Device device)
-    {
-        var index = new long[plan.BatchSize];
-        for (int i = 0; i < index.Length; i++)
+        if (groups.Boxes.Count > 0)
         {
-            index[i] = plan.IsMixed(i) ? plan.Partners[i] : i;
+            Boxes(plan, x, result, groups.Boxes);
         }
 
-        return tensor(index, ScalarType.Int64, device);
-    }
-
-    /// <summary>
-    /// Blends and masks (with any boxes and keeps): <c>x·w + x[partner]·w'</c>, with the weights of the sample itself
-    /// and of its partner as separate tensors so that the arithmetic is CpuMixer's. One weight per sample
-    /// (<c>[B, 1, 1…]</c>, broadcast) when every region is a blend or a keep, one per plane element otherwise.
-    /// </summary>
-    private static Tensor Weighted(MixPlan plan, Tensor x, Tensor partners)
-    {
-        ScalarType type = x.dtype;
-        ScalarType weightType = type == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
-        Tensor gathered = x.index_select(0, partners);
-        if (UniformBlend(plan) is double lambda && type is ScalarType.Float32 or ScalarType.Float64)
+        if (groups.Masks.Count > 0)
         {
-            // One lambda for the whole batch: scalars, no weight tensor. For float32 libtorch rounds the scalar to
-            // float, so pass exactly (float)λ and (float)(1 − λ) as CpuMixer does.
-            double self = type == ScalarType.Float32 ? (float)lambda : lambda;
-            double other = type == ScalarType.Float32 ? (float)(1.0 - lambda) : 1.0 - lambda;
-            Tensor result = x.mul(self);
-            gathered.mul_(other);
-            return result.add_(gathered);
+            Masks(plan, x, result, groups.Masks);
         }
 
-        (Tensor selfWeights, Tensor partnerWeights) = WeightTensors(plan, weightType, x.device);
-        Tensor mixed = x.mul(selfWeights);
-        mixed.add_(gathered.mul(partnerWeights));
-        return mixed.dtype == type ? mixed.contiguous() : mixed.to(type);
-    }
-
-    /// <summary>The lambda when every sample is blended with one lambda (batch-mode MixUp), otherwise null.</summary>
-    private static double? UniformBlend(MixPlan plan)
-    {
-        double lambda = plan.Lambdas[0];
-        for (int i = 0; i < plan.BatchSize; i++)
+        foreach (int sample in groups.Tiles)
         {
-            if (plan.Regions[i].Kind != MixRegionKind.Blend || plan.Lambdas[i] != lambda)
-            {
-                return null;
-            }
+            Tiles(plan, x, result, sample);
         }
 
-        return lambda;
-    }
-
-    private static (Tensor Self, Tensor Partner) WeightTensors(MixPlan plan, ScalarType type, Device device)
-    {
-        BatchShape shape = plan.Shape;
-        bool perElement = plan.Regions.Any(r => r.Kind is MixRegionKind.Mask or MixRegionKind.Box);
-        int plane = perElement ? shape.PlaneSize : 1;
-        long[] dims = new long[shape.SpatialRank + 2];
-        Array.Fill(dims, 1L);
-        dims[0] = plan.BatchSize;
-        if (perElement)
+        foreach (int sample in groups.BlendsOfMany)
         {
-            int[] full = shape.ToDimensions();
-            for (int d = 2; d < dims.Length; d++)
-            {
-                dims[d] = full[d];
-            }
-        }
-
-        var self = new double[plan.BatchSize * plane];
-        var other = new double[plan.BatchSize * plane];
-        bool single = type == ScalarType.Float32;
-        for (int i = 0; i < plan.BatchSize; i++)
-        {
-            var s = self.AsSpan(i * plane, plane);
-            var o = other.AsSpan(i * plane, plane);
-            double lambda = plan.Lambdas[i];
-            switch (plan.Regions[i])
-            {
-                case BlendRegion:
-                    // CpuMixer's weights: (float)λ and (float)(1 − λ), the complement taken in double.
-                    s.Fill(single ? (float)lambda : lambda);
-                    o.Fill(single ? (float)(1.0 - lambda) : 1.0 - lambda);
-                    break;
-                case MaskRegion mask:
-                    ReadOnlySpan<float> m = mask.Weights;
-                    for (int k = 0; k < plane; k++)
-                    {
-                        s[k] = m[k];
-                        o[k] = single ? 1f - m[k] : 1.0 - m[k];
-                    }
-
-                    break;
-                case BoxRegion box:
-                    s.Fill(1.0);
-                    o.Clear();
-                    for (int d = 0; d < shape.Depth; d++)
-                    {
-                        for (int r = box.Top; r < box.Bottom; r++)
-                        {
-                            int row = ((d * shape.Height) + r) * shape.Width;
-                            s.Slice(row + box.Left, box.Right - box.Left).Clear();
-                            o.Slice(row + box.Left, box.Right - box.Left).Fill(1.0);
-                        }
-                    }
-
-                    break;
-                default:
-                    s.Fill(1.0);
-                    o.Clear();
-                    break;
-            }
-        }
-
-        Tensor selfWeights = tensor(self, dims, type, device);
-        Tensor partnerWeights = tensor(other, dims, type, device);
-        return (selfWeights, partnerWeights);
-    }
-
-    /// <summary>
-    /// Plans that only move boxes (CutMix): a copy of the batch, then for each distinct box one gather of the partners'
-    /// box contents and one scatter into the copy; with many distinct boxes, one boolean mask and <c>where</c>.
-    /// Both only select pixels, so they work for every dtype and are exact.
-    /// </summary>
-    private static Tensor Boxes(MixPlan plan, Tensor x)
-    {
-        var groups = new Dictionary<(int Top, int Left, int Bottom, int Right), List<int>>();
-        for (int i = 0; i < plan.BatchSize; i++)
-        {
-            if (plan.Regions[i] is BoxRegion box)
-            {
-                var key = (box.Top, box.Left, box.Bottom, box.Right);
-                if (!groups.TryGetValue(key, out List<int>? members))
-                {
-                    groups[key] = members = [];
-                }
-
-                members.Add(i);
-            }
-        }
-
-        if (groups.Count > MaxBoxGroups)
-        {
-            return BoxesAsMask(plan, x);
-        }
-
-        Tensor result = FreshCopy(x);
-        int rank = plan.Shape.SpatialRank;
-        foreach (((int top, int left, int bottom, int right), List<int> members) in groups)
-        {
-            long[] samples = [.. members.Select(i => (long)i)];
-            long[] partners = [.. members.Select(i => (long)plan.Partners[i])];
-            using Tensor sampleIndex = tensor(samples, ScalarType.Int64, x.device);
-            using Tensor partnerIndex = tensor(partners, ScalarType.Int64, x.device);
-            using Tensor source = BoxView(x, rank, top, left, bottom, right);
-            using Tensor target = BoxView(result, rank, top, left, bottom, right);
-            using Tensor moved = source.index_select(0, partnerIndex);
-            target.index_copy_(0, sampleIndex, moved);
+            BlendMany(plan, x, result, sample);
         }
 
         return result;
     }
 
-    private static Tensor BoxView(Tensor t, int spatialRank, int top, int left, int bottom, int right)
+    /// <summary>Index tensors of a group of samples and of their partners, on the tensor's device.</summary>
+    private static (Tensor Samples, Tensor Partners) Indices(MixPlan plan, List<int> samples, Device device) => (
+        tensor(samples.Select(i => (long)i).ToArray(), ScalarType.Int64, device),
+        tensor(samples.Select(i => (long)plan.Sources(i)[1]).ToArray(), ScalarType.Int64, device));
+
+    /// <summary>The view shape that broadcasts one value per sample over the other dimensions: <c>[n, 1, 1, …]</c>.</summary>
+    private static long[] PerSample(int count, int rank)
     {
-        // A box spans the last axis (columns) and, for images and volumes, the one before it (rows); a volume's box
-        // covers every depth slice, and a sequence's rows are its single implicit row.
-        using Tensor columns = t.narrow(-1, left, right - left);
-        return spatialRank == 1 ? columns.alias() : columns.narrow(-2, top, bottom - top);
+        long[] dims = new long[rank];
+        Array.Fill(dims, 1L);
+        dims[0] = count;
+        return dims;
     }
 
-    private static Tensor BoxesAsMask(MixPlan plan, Tensor x)
+    /// <summary>
+    /// Two-source blends: <c>x[i]·w + x[p]·w'</c> with CpuMixer's float weights (float64 tensors use the double weights),
+    /// computed in float32 for half precision and rounded once.
+    /// </summary>
+    private static void Blend(MixPlan plan, Tensor x, Tensor result, List<int> samples)
     {
-        BatchShape shape = plan.Shape;
-        int plane = shape.PlaneSize;
-        var take = new bool[plan.BatchSize * plane];
-        for (int i = 0; i < plan.BatchSize; i++)
+        ScalarType type = x.dtype;
+        ScalarType weightType = type == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
+        (Tensor index, Tensor partners) = Indices(plan, samples, x.device);
+        bool single = weightType == ScalarType.Float32;
+        double[] self = [.. samples.Select(i => single ? (float)plan.Weights(i)[0] : plan.Weights(i)[0])];
+        double[] other = [.. samples.Select(i => single ? (float)plan.Weights(i)[1] : plan.Weights(i)[1])];
+        long[] dims = PerSample(samples.Count, (int)x.dim());
+        Tensor mixed = x.index_select(0, index).mul(tensor(self, dims, weightType, x.device))
+            .add_(x.index_select(0, partners).mul(tensor(other, dims, weightType, x.device)));
+        result.index_copy_(0, index, mixed.to(type));
+    }
+
+    /// <summary>
+    /// Every sample blended with its partner: no copy and no scatter, and one scalar weight pair when the whole batch
+    /// shares one lambda (batch-mode Mixup), so the result is two multiplies and one add over a gathered batch.
+    /// </summary>
+    private static Tensor BlendAll(MixPlan plan, Tensor x)
+    {
+        ScalarType type = x.dtype;
+        using Tensor partners = tensor(Enumerable.Range(0, plan.BatchSize).Select(i => (long)plan.Sources(i)[1]).ToArray(), ScalarType.Int64, x.device);
+        Tensor gathered = x.index_select(0, partners);
+        double lambda = plan.Lambdas[0];
+        bool shared = true;
+        for (int i = 1; i < plan.BatchSize && shared; i++)
         {
-            if (plan.Regions[i] is BoxRegion box)
+            shared = plan.Lambdas[i] == lambda;
+        }
+
+        if (shared && type is ScalarType.Float32 or ScalarType.Float64)
+        {
+            // libtorch rounds a scalar to the tensor's type, so pass exactly (float)λ and (float)(1 − λ) as CpuMixer does.
+            bool single = type == ScalarType.Float32;
+            Tensor blended = x.mul(single ? (float)lambda : lambda);
+            return blended.add_(gathered.mul_(single ? (float)plan.Weights(0)[1] : plan.Weights(0)[1]));
+        }
+
+        ScalarType weightType = type == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
+        bool floats = weightType == ScalarType.Float32;
+        long[] dims = PerSample(plan.BatchSize, (int)x.dim());
+        double[] self = [.. Enumerable.Range(0, plan.BatchSize).Select(i => floats ? (float)plan.Weights(i)[0] : plan.Weights(i)[0])];
+        double[] other = [.. Enumerable.Range(0, plan.BatchSize).Select(i => floats ? (float)plan.Weights(i)[1] : plan.Weights(i)[1])];
+        Tensor mixed = x.mul(tensor(self, dims, weightType, x.device)).add_(gathered.mul(tensor(other, dims, weightType, x.device)));
+        return mixed.dtype == type ? mixed.contiguous() : mixed.to(type);
+    }
+
+    /// <summary>
+    /// Boxes: a boolean mask <c>[n, 1…, H, W]</c> built on the device from the boxes' four coordinates (four small
+    /// uploads), then one selection between the samples and their partners. It only selects, so it is exact for every dtype.
+    /// </summary>
+    private static void Boxes(MixPlan plan, Tensor x, Tensor result, List<int> samples)
+    {
+        Device device = x.device;
+        SpatialShape spatial = plan.Spatial;
+        BoxRegion[] boxes = [.. samples.Select(i => (BoxRegion)plan.Regions[i])];
+        long[] column = [samples.Count, 1];
+        Tensor top = tensor(boxes.Select(b => (long)b.Top).ToArray(), column, ScalarType.Int64, device);
+        Tensor bottom = tensor(boxes.Select(b => (long)b.Bottom).ToArray(), column, ScalarType.Int64, device);
+        Tensor left = tensor(boxes.Select(b => (long)b.Left).ToArray(), column, ScalarType.Int64, device);
+        Tensor right = tensor(boxes.Select(b => (long)b.Right).ToArray(), column, ScalarType.Int64, device);
+        Tensor rows = arange(spatial.Height, ScalarType.Int64, device).unsqueeze(0);
+        Tensor columns = arange(spatial.Width, ScalarType.Int64, device).unsqueeze(0);
+        Tensor inRows = rows.ge(top).logical_and_(rows.lt(bottom)); // [n, H]
+        Tensor inColumns = columns.ge(left).logical_and_(columns.lt(right)); // [n, W]
+        Tensor inside = inRows.unsqueeze(2).logical_and(inColumns.unsqueeze(1)); // [n, H, W]
+        if (spatial.Rank == 1)
+        {
+            inside = inside.squeeze(1); // [n, L]: a sequence's rows are its single row
+        }
+
+        // Inside the box the partner shows: the sample keeps its own elements where the mask is false.
+        SelectWhere(plan, x, result, samples, Broadcastable(inside.logical_not(), spatial.Rank == 3, (int)x.dim(), spatial.Rank));
+    }
+
+    /// <summary>Masks: own weights rasterised by <see cref="RegionRasterizer"/>; binary masks select, soft masks blend.</summary>
+    private static void Masks(MixPlan plan, Tensor x, Tensor result, List<int> samples)
+    {
+        int plane = plan.Spatial.Size;
+        var weights = new float[samples.Count * plane];
+        for (int k = 0; k < samples.Count; k++)
+        {
+            int i = samples[k];
+            RegionRasterizer.WriteOwnWeights(plan.Regions[i], plan.Spatial, plan.Lambdas[i], weights.AsSpan(k * plane, plane));
+        }
+
+        long[] dims = [samples.Count, .. plan.Spatial.ToDimensions().Select(d => (long)d)];
+        Tensor m = tensor(weights, dims, ScalarType.Float32, x.device);
+        Tensor broadcast = Broadcastable(m, volume: false, (int)x.dim(), plan.Spatial.Rank);
+        if (!TensorChecks.IsFloating(x.dtype) || !weights.AsSpan().ContainsAnyExcept(0f, 1f))
+        {
+            // Binary masks select (one where instead of two products and a sum).
+            SelectWhere(plan, x, result, samples, broadcast.eq(0).logical_not());
+            return;
+        }
+
+        (Tensor index, Tensor partners) = Indices(plan, samples, x.device);
+        ScalarType weightType = x.dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
+        Tensor own = broadcast.to(weightType);
+        Tensor other = own.neg().add_(1.0); // 1 − m, rounded in the weights' type as CpuMixer's (1f − m)
+        Tensor self = x.index_select(0, index), partner = x.index_select(0, partners);
+        Tensor blended = self.mul(own).add_(partner.mul(other));
+
+        // Weights of exactly 1 and 0 copy their source's element, as CpuMixer does.
+        Tensor mixed = where(broadcast.eq(1), self.to(weightType), where(broadcast.eq(0), partner.to(weightType), blended));
+        result.index_copy_(0, index, mixed.to(x.dtype));
+    }
+
+    /// <summary>result[i] = where(own, x[i], x[partner]) for the samples of <paramref name="samples"/>.</summary>
+    private static void SelectWhere(MixPlan plan, Tensor x, Tensor result, List<int> samples, Tensor own)
+    {
+        (Tensor index, Tensor partners) = Indices(plan, samples, x.device);
+        Tensor selected = where(own, x.index_select(0, index), x.index_select(0, partners));
+        result.index_copy_(0, index, selected);
+    }
+
+    /// <summary>
+    /// Reshapes a per-sample plane tensor (<c>[n, H, W]</c> for boxes, or <c>[n, spatial…]</c>) to broadcast over the
+    /// dimensions between the batch and the extent; a box mask of a volume is repeated over the depth.
+    /// </summary>
+    private static Tensor Broadcastable(Tensor perPlane, bool volume, int rank, int spatialRank)
+    {
+        Tensor t = volume ? perPlane.unsqueeze(1) : perPlane; // [n, 1(depth), H, W] for volumes
+        int middle = rank - 1 - spatialRank;
+        for (int k = 0; k < middle; k++)
+        {
+            t = t.unsqueeze(1);
+        }
+
+        return t;
+    }
+
+    /// <summary>Tiles: each tile's source elements copied into the sample's output, in order.</summary>
+    private static void Tiles(MixPlan plan, Tensor x, Tensor result, int sample)
+    {
+        ReadOnlySpan<int> sources = plan.Sources(sample);
+        int rank = plan.Spatial.Rank;
+        foreach (Tile tile in ((TileRegion)plan.Regions[sample]).Tiles)
+        {
+            if (tile.Slot == 0)
             {
-                for (int d = 0; d < shape.Depth; d++)
+                Region(result[sample], rank, tile).copy_(Region(x[sample], rank, tile));
+                continue;
+            }
+
+            Region(result[sample], rank, tile).copy_(Region(x[sources[tile.Slot]], rank, tile));
+        }
+    }
+
+    /// <summary>The view of a tile's rectangle in one sample: the last axis (columns) and, for images and volumes, the rows.</summary>
+    private static Tensor Region(Tensor sample, int spatialRank, Tile tile)
+    {
+        Tensor columns = sample.narrow(-1, tile.Left, tile.Right - tile.Left);
+        return spatialRank == 1 ? columns : columns.narrow(-2, tile.Top, tile.Bottom - tile.Top);
+    }
+
+    /// <summary>A blend of more than two sources: the running sum plus each source times its float weight, in slot order.</summary>
+    private static void BlendMany(MixPlan plan, Tensor x, Tensor result, int sample)
+    {
+        int[] sources = plan.Sources(sample).ToArray();
+        double[] weights = plan.Weights(sample).ToArray();
+        bool single = x.dtype != ScalarType.Float64;
+        Tensor Weighted(int k) => x[sources[k]].to(single ? ScalarType.Float32 : ScalarType.Float64).mul(single ? (float)weights[k] : weights[k]);
+        Tensor sum = Weighted(0).add_(Weighted(1));
+        for (int k = 2; k < sources.Length; k++)
+        {
+            sum = sum.add_(Weighted(k));
+        }
+
+        result[sample].copy_(sum.to(x.dtype));
+    }
+
+    /// <summary>Whether a region only selects elements (so integer tensors can be mixed exactly).</summary>
+    private sealed class SelectsOnly : IMixRegionVisitor<bool>
+    {
+        public static readonly SelectsOnly Instance = new();
+
+        public bool VisitKeep(KeepRegion region) => true;
+
+        public bool VisitBlend(BlendRegion region) => false;
+
+        public bool VisitBox(BoxRegion region) => true;
+
+        public bool VisitMask(MaskRegion region)
+        {
+            foreach (float w in region.Weights)
+            {
+                if (w is not (0f or 1f))
                 {
-                    for (int r = box.Top; r < box.Bottom; r++)
-                    {
-                        int row = (i * plane) + (((d * shape.Height) + r) * shape.Width);
-                        take.AsSpan(row + box.Left, box.Right - box.Left).Fill(true);
-                    }
+                    return false;
                 }
+            }
+
+            return true;
+        }
+
+        public bool VisitFourierMask(FourierMaskRegion region) => region.MaxSoft == 0 || region.OwnCount == 0 || region.OwnCount == region.Noise.Spatial.Size;
+
+        public bool VisitSaliencyMask(SaliencyMaskRegion region) => true;
+
+        public bool VisitTiles(TileRegion region) => true;
+    }
+
+    /// <summary>The samples of a plan sorted by how the libtorch path mixes them (kept samples are already in the copy).</summary>
+    private sealed class TorchGroups : IMixRegionVisitor<List<int>?>
+    {
+        private int _sample;
+        private MixPlan _plan;
+
+        public TorchGroups(MixPlan plan)
+        {
+            _plan = plan;
+            for (_sample = 0; _sample < plan.BatchSize; _sample++)
+            {
+                plan.Regions[_sample].Accept(this)?.Add(_sample);
             }
         }
 
-        int[] full = shape.ToDimensions();
-        long[] dims = [.. full.Select(v => (long)v)];
-        dims[1] = 1;
-        using Tensor mask = tensor(take, dims, device: x.device);
-        using Tensor partners = PartnerIndex(plan, x.device);
-        using Tensor gathered = x.index_select(0, partners);
-        return where(mask, gathered, x).contiguous();
+        public List<int> Blends { get; } = [];
+
+        public List<int> BlendsOfMany { get; } = [];
+
+        public List<int> Boxes { get; } = [];
+
+        public List<int> Masks { get; } = [];
+
+        public List<int> Tiles { get; } = [];
+
+        public List<int>? VisitKeep(KeepRegion region) => null;
+
+        public List<int>? VisitBlend(BlendRegion region) => _plan.Sources(_sample).Length == 2 ? Blends : BlendsOfMany;
+
+        public List<int>? VisitBox(BoxRegion region) => Boxes;
+
+        public List<int>? VisitMask(MaskRegion region) => Masks;
+
+        public List<int>? VisitFourierMask(FourierMaskRegion region) => Masks;
+
+        public List<int>? VisitSaliencyMask(SaliencyMaskRegion region) => Masks;
+
+        public List<int>? VisitTiles(TileRegion region) => Tiles;
     }
 }

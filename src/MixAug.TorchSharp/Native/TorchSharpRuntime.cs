@@ -5,8 +5,11 @@ namespace MixAug.TorchSharp.Native;
 /// <summary>
 /// Makes TorchSharp's native library loadable on Linux distributions whose libstdc++ predates GCC 13 (Debian 12,
 /// Ubuntu 22.04), where TorchSharp 0.107's <c>libLibTorchSharp.so</c> fails with
-/// <c>version 'GLIBCXX_3.4.32' not found</c>. Every MixAug.TorchSharp entry point calls
-/// <see cref="EnsureLoadable"/> once; call it yourself before your own first TorchSharp call.
+/// <c>version 'GLIBCXX_3.4.32' not found</c>. It runs once per process before the first torch call: the
+/// MixAug.TorchSharp package compiles a module initializer into the application that references it
+/// (<c>build/MixAug.TorchSharp.targets</c>, opt out with the MSBuild property <c>MixAugTorchSharpInitializer=false</c>),
+/// this library has one of its own, and every MixAug.TorchSharp entry point calls <see cref="EnsureLoadable"/> again,
+/// which then returns at once.
 /// </summary>
 /// <remarks>
 /// <para><b>Why the fix is safe.</b> The only symbol the library takes from GLIBCXX_3.4.32 is
@@ -57,13 +60,32 @@ public static class TorchSharpRuntime
     }
 
     /// <summary>
+    /// <see cref="EnsureLoadable"/> for module initializers: it never throws, so an application that does not use torch
+    /// still starts. A failure is not remembered, so the next <see cref="EnsureLoadable"/> reports it with its reason.
+    /// </summary>
+    /// <returns>The report, or null when the library could not be prepared.</returns>
+    public static TorchSharpLoadReport? TryEnsureLoadable()
+    {
+        try
+        {
+            return EnsureLoadable();
+        }
+        catch (Exception e) when (e is InvalidOperationException or InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
     /// Marks the <see cref="UnboundVersion"/> need of <paramref name="library"/> weak, in place, if it has one that is
     /// not weak yet. Idempotent.
     /// </summary>
     /// <param name="library">Path of a copy of <c>libLibTorchSharp.so</c> (never a file inside the NuGet cache).</param>
     /// <returns>True when the file was changed; false when it had no such need or it was weak already.</returns>
+    /// <exception cref="ArgumentException"><paramref name="library"/> is null or empty.</exception>
     /// <exception cref="InvalidDataException">The file is not a well-formed 64-bit little-endian ELF file.</exception>
-    /// <exception cref="IOException">The file cannot be read or replaced.</exception>
+    /// <exception cref="IOException">The file cannot be read or replaced (it does not exist, say).</exception>
+    /// <exception cref="UnauthorizedAccessException">The path is a directory, or the file may not be read or replaced.</exception>
     public static bool PatchFile(string library)
     {
         ArgumentException.ThrowIfNullOrEmpty(library);
@@ -84,7 +106,10 @@ public static class TorchSharpRuntime
     /// <summary>True when <paramref name="library"/> needs <see cref="UnboundVersion"/> from libstdc++ and the need is not weak.</summary>
     /// <param name="library">Path of an ELF shared object.</param>
     /// <returns>Whether <see cref="PatchFile"/> would change the file.</returns>
+    /// <exception cref="ArgumentException"><paramref name="library"/> is null or empty.</exception>
     /// <exception cref="InvalidDataException">The file is not a well-formed 64-bit little-endian ELF file.</exception>
+    /// <exception cref="IOException">The file cannot be read (it does not exist, say).</exception>
+    /// <exception cref="UnauthorizedAccessException">The path is a directory, or the file may not be read.</exception>
     public static bool NeedsPatch(string library)
     {
         ArgumentException.ThrowIfNullOrEmpty(library);

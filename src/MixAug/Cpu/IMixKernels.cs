@@ -19,6 +19,9 @@ internal unsafe interface IMixKernels<T>
     /// <summary><c>dst[k] = self[k]·selfWeight + partner[k]·partnerWeight</c>, in float, in this order, with no fused multiply-add.</summary>
     static abstract void Blend(T* self, T* partner, T* destination, int count, float selfWeight, float partnerWeight);
 
-    /// <summary><c>dst[k] = self[k]·m[k] + partner[k]·(1 − m[k])</c>, in float, with no fused multiply-add.</summary>
+    /// <summary>
+    /// <c>dst[k] = self[k]</c> where <c>m[k]</c> is 1, <c>partner[k]</c> where it is 0, else
+    /// <c>self[k]·m[k] + partner[k]·(1 − m[k])</c> in float with no fused multiply-add.
+    /// </summary>
     static abstract void MaskBlend(T* self, T* partner, float* mask, T* destination, int count);
 }

@@ -10,8 +10,8 @@ internal interface IParallelWork
 }
 
 /// <summary>
-/// A fixed set of worker threads for the CPU kernels, one per processor beyond the first. The calling thread runs
-/// part 0 itself. Unlike <c>Parallel.For</c>, a call allocates nothing, which keeps a training loop's mixing step
+/// A fixed set of worker threads for the CPU kernels, owned by a <see cref="MixConfiguration"/> (one per thread it may
+/// use beyond the caller's). The calling thread runs part 0 itself. Unlike <c>Parallel.For</c>, a call allocates nothing, which keeps a training loop's mixing step
 /// free of garbage; and if another thread is already using the pool, the call simply runs all parts itself.
 /// </summary>
 /// <threadsafety>Safe to call from several threads; calls that find the pool busy run sequentially on the caller.</threadsafety>
@@ -25,7 +25,8 @@ internal sealed class WorkerPool
     private int _remaining;
     private ExceptionDispatchInfo? _failure;
 
-    private WorkerPool(int workers)
+    /// <summary>Starts <paramref name="workers"/> background threads.</summary>
+    internal WorkerPool(int workers)
     {
         _start = new ManualResetEventSlim[workers];
         for (int w = 0; w < workers; w++)
@@ -36,9 +37,6 @@ internal sealed class WorkerPool
             thread.Start();
         }
     }
-
-    /// <summary>The pool of the process, sized to the processor count.</summary>
-    public static WorkerPool Shared { get; } = new(Math.Max(0, Environment.ProcessorCount - 1));
 
     /// <summary>How many parts can run at the same time (workers plus the caller).</summary>
     public int Parallelism => _start.Length + 1;

@@ -59,6 +59,38 @@ internal static class Guard
         }
     }
 
+    /// <summary>Rejects an index outside [0, count).</summary>
+    public static void Index(int value, int count, string what, [CallerArgumentExpression(nameof(value))] string? name = null)
+    {
+        if ((uint)value >= (uint)count)
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must lie in [0, {count}) for {what}; it was {value}.");
+        }
+    }
+
+    /// <summary>
+    /// The same complaint under the caller's parameter name, for a check made on the caller's behalf (an argument built
+    /// from the caller's, or a callee whose parameter is not the caller's). Keeps the exception type and the message.
+    /// </summary>
+    public static ArgumentException Rename(ArgumentException e, string name)
+    {
+        string message = e.Message;
+        if (e is ArgumentOutOfRangeException { ActualValue: object value })
+        {
+            string tail = Environment.NewLine + $"Actual value was {value}.";
+            message = message.EndsWith(tail, StringComparison.Ordinal) ? message[..^tail.Length] : message;
+        }
+
+        string parameter = $" (Parameter '{e.ParamName}')";
+        message = e.ParamName is not null && message.EndsWith(parameter, StringComparison.Ordinal) ? message[..^parameter.Length] : message;
+        return e switch
+        {
+            ArgumentNullException => new ArgumentNullException(name, message),
+            ArgumentOutOfRangeException => new ArgumentOutOfRangeException(name, message),
+            _ => new ArgumentException(message, name, e),
+        };
+    }
+
     /// <summary>Rejects a destination that overlaps the source without starting at the same address.</summary>
     public static void NoPartialOverlap<T>(ReadOnlySpan<T> source, Span<T> destination, string name)
     {

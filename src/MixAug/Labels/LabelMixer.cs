@@ -8,10 +8,12 @@ namespace MixAug.Labels;
 /// labels and pixels cannot disagree.
 /// </summary>
 /// <remarks>
-/// <para>Dense targets: <c>t[i] = λᵢ·s(y[i]) + (1 − λᵢ)·s(y[partner(i)])</c>, computed in double and stored as float,
-/// where s is label smoothing with timm's exact values: for a one-hot label, <c>off = ε/K</c> and
-/// <c>on = 1 − ε + ε/K</c>; for a soft label row y, <c>(1 − ε)·y + ε/K</c> (the same numbers for one-hot rows).
-/// Every row sums to 1.</para>
+/// <para>Dense targets: <c>t[i] = Σₖ wₖ·s(y[sourceₖ])</c> over the sample's sources and weights
+/// (<see cref="MixPlan.Sources"/>, <see cref="MixPlan.Weights"/>), for a pairwise plan
+/// <c>λᵢ·s(y[i]) + (1 − λᵢ)·s(y[partner(i)])</c>, computed in double in slot order and stored as float, where s is label
+/// smoothing with timm's exact values: for a one-hot label, <c>off = ε/K</c> and <c>on = 1 − ε + ε/K</c>; for a soft
+/// label row y, <c>(1 − ε)·y + ε/K</c> (the same numbers for one-hot rows). A class no source has gets exactly off,
+/// one every source has exactly on. Every row sums to 1.</para>
 /// <para>Soft label rows are checked, never normalised silently: each entry finite and ≥ 0 and each row summing to
 /// 1 within <see cref="SoftLabelTolerance"/>.</para>
 /// </remarks>
@@ -41,22 +43,47 @@ public static class LabelMixer
         double on = 1.0 - smoothing + off;
         for (int i = 0; i < plan.BatchSize; i++)
         {
-            double lambda = plan.Lambdas[i];
             Span<float> row = destination.Slice(i * classCount, classCount);
             row.Fill((float)off);
-            int a = labels[i];
-            int b = labels[plan.Partners[i]];
-            if (a == b)
+            ReadOnlySpan<int> sources = plan.Sources(i);
+            ReadOnlySpan<double> weights = plan.Weights(i);
+            for (int k = 0; k < sources.Length; k++)
             {
-                row[a] = (float)on;
-            }
-            else
-            {
-                // λ·on + (1 − λ)·off for the own class; the partner's class gets the complement.
-                row[a] = (float)(lambda * on + (1.0 - lambda) * off);
-                row[b] = (float)(lambda * off + (1.0 - lambda) * on);
+                int c = labels[sources[k]];
+                if (FirstSourceOf(labels, sources, c) == k)
+                {
+                    row[c] = (float)ClassWeight(labels, sources, weights, c, on, off);
+                }
             }
         }
+    }
+
+    /// <summary>Σₖ wₖ·(label of source k is c ? on : off) in slot order; exactly on when every source has class c.</summary>
+    internal static double ClassWeight(ReadOnlySpan<int> labels, ReadOnlySpan<int> sources, ReadOnlySpan<double> weights, int c, double on, double off)
+    {
+        double sum = 0;
+        bool all = true;
+        for (int k = 0; k < sources.Length; k++)
+        {
+            bool match = labels[sources[k]] == c;
+            all &= match;
+            sum += weights[k] * (match ? on : off);
+        }
+
+        return all ? on : sum;
+    }
+
+    private static int FirstSourceOf(ReadOnlySpan<int> labels, ReadOnlySpan<int> sources, int c)
+    {
+        for (int k = 0; k < sources.Length; k++)
+        {
+            if (labels[sources[k]] == c)
+            {
+                return k;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>Returns dense soft targets for class-index labels, as a new B × K array.</summary>
@@ -97,14 +124,18 @@ public static class LabelMixer
         double uniform = smoothing / classCount;
         for (int i = 0; i < plan.BatchSize; i++)
         {
-            double lambda = plan.Lambdas[i];
-            ReadOnlySpan<float> own = softLabels.Slice(i * classCount, classCount);
-            ReadOnlySpan<float> partner = softLabels.Slice(plan.Partners[i] * classCount, classCount);
+            ReadOnlySpan<int> sources = plan.Sources(i);
+            ReadOnlySpan<double> weights = plan.Weights(i);
             Span<float> row = destination.Slice(i * classCount, classCount);
-            for (int k = 0; k < classCount; k++)
+            for (int c = 0; c < classCount; c++)
             {
-                double mixed = lambda * own[k] + (1.0 - lambda) * partner[k];
-                row[k] = (float)((1.0 - smoothing) * mixed + uniform);
+                double mixed = 0;
+                for (int k = 0; k < sources.Length; k++)
+                {
+                    mixed += weights[k] * softLabels[(sources[k] * classCount) + c];
+                }
+
+                row[c] = (float)((1.0 - smoothing) * mixed + uniform);
             }
         }
     }
@@ -127,16 +158,22 @@ public static class LabelMixer
     }
 
     /// <summary>Returns compact targets (own class, partner class, lambda) for class-index labels.</summary>
-    /// <param name="plan">The plan that mixed (or will mix) the batch.</param>
+    /// <param name="plan">The pairwise plan that mixed (or will mix) the batch.</param>
     /// <param name="labels">The class of each sample, in [0, <paramref name="classCount"/>).</param>
     /// <param name="classCount">Number of classes K (at least 1), for the range check.</param>
     /// <returns>New compact targets.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="plan"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A label or <paramref name="classCount"/> is out of range.</exception>
-    /// <exception cref="ArgumentException"><paramref name="labels"/> does not have B entries.</exception>
+    /// <exception cref="ArgumentException"><paramref name="labels"/> does not have B entries, or the plan is not pairwise
+    /// (a sample with more than two sources needs dense targets).</exception>
     public static MixedTargets ToCompact(MixPlan plan, ReadOnlySpan<int> labels, int classCount)
     {
         ValidateIndexLabels(plan, labels, classCount, 0);
+        if (!plan.IsPairwise)
+        {
+            throw new ArgumentException($"Compact targets (a, b, λ) hold two classes per sample, but this {plan.TransformName} plan has samples with up to {plan.MaxSourceCount} sources; use ToSoftTargets.", nameof(plan));
+        }
+
         int b = plan.BatchSize;
         var a = labels.ToArray();
         var partnerLabels = new int[b];
@@ -200,7 +237,13 @@ public static class LabelMixer
         }
 
         ValidateCommon(plan, softLabels.Length / classCount, classCount, smoothing, nameof(softLabels));
-        for (int i = 0; i < plan.BatchSize; i++)
+        CheckSoftRows(softLabels, classCount, nameof(softLabels));
+    }
+
+    /// <summary>Checks that every row of <paramref name="softLabels"/> is a distribution; the exception names <paramref name="name"/>.</summary>
+    internal static void CheckSoftRows(ReadOnlySpan<float> softLabels, int classCount, string name)
+    {
+        for (int i = 0; i < softLabels.Length / classCount; i++)
         {
             double sum = 0;
             for (int k = 0; k < classCount; k++)
@@ -208,7 +251,7 @@ public static class LabelMixer
                 float v = softLabels[i * classCount + k];
                 if (!(v >= 0) || float.IsInfinity(v))
                 {
-                    throw new ArgumentException($"Soft label row {i}, class {k} is {v}; entries must be finite and >= 0.", nameof(softLabels));
+                    throw new ArgumentException($"Soft label row {i}, class {k} is {v}; entries must be finite and >= 0.", name);
                 }
 
                 sum += v;
@@ -216,7 +259,7 @@ public static class LabelMixer
 
             if (Math.Abs(sum - 1.0) > SoftLabelTolerance)
             {
-                throw new ArgumentException($"Soft label row {i} sums to {sum}, not 1 (tolerance {SoftLabelTolerance}); rows are not normalised silently.", nameof(softLabels));
+                throw new ArgumentException($"Soft label row {i} sums to {sum}, not 1 (tolerance {SoftLabelTolerance}); rows are not normalised silently.", name);
             }
         }
     }

@@ -1,5 +1,7 @@
+using MixAug.Internal;
 using MixAug.Planning;
 using MixAug.Randomness;
+using MixAug.Regions;
 
 namespace MixAug.Masks;
 
@@ -7,24 +9,29 @@ namespace MixAug.Masks;
 /// Box geometry shared by CutMix-like methods: the cut size for a lambda, a box centred on a point and clipped to
 /// the plane, and the region and corrected lambda that result.
 /// </summary>
+/// <threadsafety>Stateless; safe to call from several threads.</threadsafety>
 public static class BoxSampler
 {
     /// <summary>
     /// The unclipped cut size whose area ratio is 1 − λ: <c>(⌊H·√(1 − λ)⌋, ⌊W·√(1 − λ)⌋)</c> for images; for sequences
     /// (height 1) the cut is a segment, <c>(1, ⌊L·(1 − λ)⌋)</c>, because a square-root rule would never cut a 1-high plane.
     /// </summary>
-    /// <param name="shape">The batch shape.</param>
+    /// <param name="spatial">The spatial extent.</param>
     /// <param name="lambda">The sampled weight of the sample itself, in [0, 1].</param>
     /// <returns>The cut height and width (each possibly 0).</returns>
-    public static (int Height, int Width) CutSize(BatchShape shape, double lambda)
+    /// <exception cref="ArgumentException"><paramref name="spatial"/> is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="lambda"/> is outside [0, 1] or NaN.</exception>
+    public static (int Height, int Width) CutSize(SpatialShape spatial, double lambda)
     {
-        if (shape.Height == 1)
+        CheckSpatial(spatial);
+        Guard.Probability(lambda);
+        if (spatial.Height == 1)
         {
-            return (1, (int)(shape.Width * (1.0 - lambda)));
+            return (1, (int)(spatial.Width * (1.0 - lambda)));
         }
 
         double ratio = Math.Sqrt(1.0 - lambda);
-        return ((int)(shape.Height * ratio), (int)(shape.Width * ratio));
+        return ((int)(spatial.Height * ratio), (int)(spatial.Width * ratio));
     }
 
     /// <summary>
@@ -32,54 +39,75 @@ public static class BoxSampler
     /// <paramref name="centreX"/>), clipped to the plane. Unlike timm's <c>rand_bbox</c>, an odd size keeps all its
     /// pixels before clipping (top = centre − ⌊size/2⌋, bottom = top + size).
     /// </summary>
-    /// <param name="shape">The batch shape.</param>
-    /// <param name="cutHeight">Box height before clipping.</param>
-    /// <param name="cutWidth">Box width before clipping.</param>
-    /// <param name="centreY">Centre row.</param>
-    /// <param name="centreX">Centre column.</param>
+    /// <param name="spatial">The spatial extent.</param>
+    /// <param name="cutHeight">Box height before clipping, at least 0.</param>
+    /// <param name="cutWidth">Box width before clipping, at least 0.</param>
+    /// <param name="centreY">Centre row (may lie outside the plane: the box is clipped).</param>
+    /// <param name="centreX">Centre column (likewise).</param>
     /// <param name="correctLambda">True to return the exact own share after clipping; false to return <paramref name="sampledLambda"/>.</param>
-    /// <param name="sampledLambda">The lambda the cut size came from.</param>
+    /// <param name="sampledLambda">The lambda the cut size came from, in [0, 1].</param>
     /// <returns>The region (Keep when the clipped box is empty, with lambda 1) and the lambda.</returns>
+    /// <exception cref="ArgumentException"><paramref name="spatial"/> is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A size is negative, or <paramref name="sampledLambda"/> is outside [0, 1] or NaN.</exception>
     public static RegionDraw CentredBox(
-        BatchShape shape, int cutHeight, int cutWidth, int centreY, int centreX, bool correctLambda, double sampledLambda)
+        SpatialShape spatial, int cutHeight, int cutWidth, int centreY, int centreX, bool correctLambda, double sampledLambda)
     {
-        int top = centreY - cutHeight / 2;
-        int left = centreX - cutWidth / 2;
-        return ClippedBox(shape, top, left, top + cutHeight, left + cutWidth, correctLambda, sampledLambda);
+        CheckSpatial(spatial);
+        ArgumentOutOfRangeException.ThrowIfNegative(cutHeight);
+        ArgumentOutOfRangeException.ThrowIfNegative(cutWidth);
+        Guard.Probability(sampledLambda);
+        long top = (long)centreY - (cutHeight / 2);
+        long left = (long)centreX - (cutWidth / 2);
+        return ClippedBox(spatial, top, left, top + cutHeight, left + cutWidth, correctLambda, sampledLambda);
     }
 
     /// <summary>A box of the given size with its centre drawn uniformly over the plane (CutMix), clipped.</summary>
-    /// <param name="shape">The batch shape.</param>
-    /// <param name="cutHeight">Box height before clipping.</param>
-    /// <param name="cutWidth">Box width before clipping.</param>
+    /// <param name="spatial">The spatial extent.</param>
+    /// <param name="cutHeight">Box height before clipping, at least 0.</param>
+    /// <param name="cutWidth">Box width before clipping, at least 0.</param>
     /// <param name="random">Generator: draws the centre row, then the centre column.</param>
     /// <param name="correctLambda">True to return the exact own share after clipping.</param>
-    /// <param name="sampledLambda">The lambda the cut size came from.</param>
+    /// <param name="sampledLambda">The lambda the cut size came from, in [0, 1].</param>
     /// <returns>The region and the lambda.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="random"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="spatial"/> is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A size is negative, or <paramref name="sampledLambda"/> is outside [0, 1] or NaN.</exception>
     public static RegionDraw UniformCentredBox(
-        BatchShape shape, int cutHeight, int cutWidth, IMixRandom random, bool correctLambda, double sampledLambda)
+        SpatialShape spatial, int cutHeight, int cutWidth, IMixRandom random, bool correctLambda, double sampledLambda)
     {
         ArgumentNullException.ThrowIfNull(random);
-        int cy = random.NextInt(shape.Height);
-        int cx = random.NextInt(shape.Width);
-        return CentredBox(shape, cutHeight, cutWidth, cy, cx, correctLambda, sampledLambda);
+        CheckSpatial(spatial);
+        ArgumentOutOfRangeException.ThrowIfNegative(cutHeight);
+        ArgumentOutOfRangeException.ThrowIfNegative(cutWidth);
+        Guard.Probability(sampledLambda);
+        int cy = random.NextInt(spatial.Height);
+        int cx = random.NextInt(spatial.Width);
+        return CentredBox(spatial, cutHeight, cutWidth, cy, cx, correctLambda, sampledLambda);
     }
 
     /// <summary>Clips the half-open box to the plane and builds the draw; an empty box leaves the sample unmixed.</summary>
     internal static RegionDraw ClippedBox(
-        BatchShape shape, int top, int left, int bottom, int right, bool correctLambda, double sampledLambda)
+        SpatialShape spatial, long top, long left, long bottom, long right, bool correctLambda, double sampledLambda)
     {
-        top = Math.Clamp(top, 0, shape.Height);
-        bottom = Math.Clamp(bottom, 0, shape.Height);
-        left = Math.Clamp(left, 0, shape.Width);
-        right = Math.Clamp(right, 0, shape.Width);
-        if (bottom <= top || right <= left)
+        int t = (int)Math.Clamp(top, 0, spatial.Height);
+        int b = (int)Math.Clamp(bottom, 0, spatial.Height);
+        int l = (int)Math.Clamp(left, 0, spatial.Width);
+        int r = (int)Math.Clamp(right, 0, spatial.Width);
+        if (b <= t || r <= l)
         {
             return RegionDraw.Unmixed; // nothing is pasted, so no label may claim otherwise
         }
 
-        var box = new BoxRegion(top, left, bottom, right);
-        double lambda = correctLambda ? box.OwnShare(shape, sampledLambda) : sampledLambda;
+        var box = new BoxRegion(t, l, b, r);
+        double lambda = correctLambda ? box.OwnShare(spatial, sampledLambda) : sampledLambda;
         return new RegionDraw(lambda, box);
+    }
+
+    private static void CheckSpatial(SpatialShape spatial)
+    {
+        if (spatial.IsEmpty)
+        {
+            throw new ArgumentException("The spatial shape is the default (empty) SpatialShape; create one with its constructor.", nameof(spatial));
+        }
     }
 }

@@ -19,17 +19,11 @@ internal sealed class BucketRanking
 {
     private const int MaxBuckets = 4096;
 
-    [ThreadStatic]
-    private static BucketRanking? _perThread;
-
     private ushort[] _bucket = [];
     private int[] _start = [];
     private int[] _histograms = [];
     private int _length;
     private int _buckets;
-
-    /// <summary>A ranking object reused by the calling thread.</summary>
-    public static BucketRanking ForThread() => _perThread ??= new BucketRanking();
 
     /// <summary>Buckets <paramref name="values"/> (no NaN).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -118,14 +112,14 @@ internal sealed class BucketRanking
     }
 
     /// <summary>
-    /// Writes the mask of <see cref="FourierMaskGenerator.Threshold"/> for the built values: ranks below the soft edge
+    /// Writes the mask of <see cref="MaskThreshold.Apply(ReadOnlySpan{float}, int, double, Span{float})"/> for the built values: ranks below the soft edge
     /// get 1, the edge the rounded ramp, the rest 0. Every element of <paramref name="mask"/> is written.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void WriteMask(ReadOnlySpan<float> values, int ownCount, double maxSoft, Span<float> mask)
     {
         int n = _length;
-        (int ones, int rampStart, int rampLength, int rampFrom, int rampTotal) = FourierMaskGenerator.Layout(n, ownCount, maxSoft);
+        (int ones, int rampStart, int rampLength, int rampFrom, int rampTotal) = MaskThreshold.Layout(n, ownCount, maxSoft);
         if (ones + rampLength == 0)
         {
             mask.Clear();
@@ -185,24 +179,7 @@ internal sealed class BucketRanking
                 }
             }
 
-            int localOnes = ones - _start[lo];
-            TopRanking.SelectSmallest(keys, localOnes);
-            for (int j = 0; j < localOnes; j++)
-            {
-                mask[TopRanking.IndexOf(keys[j])] = 1f;
-            }
-
-            if (rampLength > 0)
-            {
-                Span<ulong> rest = keys.Slice(localOnes);
-                TopRanking.SelectSmallest(rest, rampLength);
-                Span<ulong> ramp = rest.Slice(0, rampLength);
-                ramp.Sort();
-                for (int j = 0; j < rampLength; j++)
-                {
-                    mask[TopRanking.IndexOf(ramp[j])] = (float)FourierMaskGenerator.Ramp(rampStart - rampFrom + j, rampTotal);
-                }
-            }
+            TopRanking.ResolveBoundary(keys, ones - _start[lo], rampLength, rampStart - rampFrom, rampTotal, mask);
         }
         finally
         {
@@ -214,7 +191,7 @@ internal sealed class BucketRanking
     /// Smallest and largest value (no NaN). Which zero comes out when ±0 tie does not matter: any bucketing that is
     /// monotone in the value gives the same masks.
     /// </summary>
-    private static (float Min, float Max) MinMax(ReadOnlySpan<float> values)
+    internal static (float Min, float Max) MinMax(ReadOnlySpan<float> values)
     {
         float min = float.PositiveInfinity, max = float.NegativeInfinity;
         int i = 0;

@@ -102,6 +102,33 @@ internal static class TopRanking
         }
     }
 
+    /// <summary>
+    /// Writes the weights of the elements whose ranks a threshold left open: the <paramref name="ones"/> smallest of
+    /// <paramref name="keys"/> get 1, the next <paramref name="rampLength"/> (in key order) the soft-edge ramp values
+    /// from ramp position <paramref name="rampOffset"/> of <paramref name="rampTotal"/>; the rest keep what the mask holds (0).
+    /// </summary>
+    public static void ResolveBoundary(Span<ulong> keys, int ones, int rampLength, int rampOffset, int rampTotal, Span<float> mask)
+    {
+        SelectSmallest(keys, ones);
+        for (int j = 0; j < ones; j++)
+        {
+            mask[IndexOf(keys[j])] = 1f;
+        }
+
+        if (rampLength > 0)
+        {
+            Span<ulong> rest = keys.Slice(ones);
+            SelectSmallest(rest, rampLength);
+            Span<ulong> ramp = rest.Slice(0, rampLength);
+            ramp.Sort();
+            for (int j = 0; j < rampLength; j++)
+            {
+                mask[IndexOf(ramp[j])] = (float)MaskThreshold.Ramp(rampOffset + j, rampTotal);
+            }
+        }
+    }
+
+    /// <summary>The key of a value and its index: smaller keys rank first (larger value, then smaller index).</summary>
     public static ulong Key(float value, int index)
     {
         uint bits = BitConverter.SingleToUInt32Bits(value);

@@ -52,13 +52,28 @@ public readonly struct BatchShape : IEquatable<BatchShape>
         SpatialRank = spatialRank;
     }
 
+    /// <summary>Creates the shape of a batch with the given spatial extent: <c>[B, C, spatial…]</c>.</summary>
+    /// <param name="batchSize">Number of samples B (at least 1).</param>
+    /// <param name="channels">Number of channels C (at least 1).</param>
+    /// <param name="spatial">The spatial extent (not empty).</param>
+    /// <exception cref="ArgumentException"><paramref name="spatial"/> is the default (empty) value.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An extent is below 1, or the element count exceeds <see cref="int.MaxValue"/>.</exception>
+    public BatchShape(int batchSize, int channels, SpatialShape spatial)
+        : this(batchSize, channels, spatial.IsEmpty ? throw EmptySpatial() : spatial.Depth, spatial.Height, spatial.Width, spatial.Rank)
+    {
+    }
+
     /// <summary>Creates the shape of a batch of sequences <c>[B, C, L]</c> (audio, text embeddings).</summary>
     /// <param name="batchSize">Number of samples B (at least 1).</param>
     /// <param name="channels">Number of channels C (at least 1).</param>
     /// <param name="length">Sequence length L (at least 1).</param>
     /// <returns>A shape with <see cref="SpatialRank"/> 1, <see cref="Height"/> 1 and <see cref="Width"/> L.</returns>
     /// <exception cref="ArgumentOutOfRangeException">An extent is below 1, or the element count is too large.</exception>
-    public static BatchShape Sequence(int batchSize, int channels, int length) => new(batchSize, channels, 1, 1, length, 1);
+    public static BatchShape Sequence(int batchSize, int channels, int length)
+    {
+        Guard.Positive(length);
+        return new(batchSize, channels, 1, 1, length, 1);
+    }
 
     /// <summary>Creates the shape of a batch of volumes or clips <c>[B, C, D, H, W]</c>.</summary>
     /// <param name="batchSize">Number of samples B (at least 1).</param>
@@ -88,6 +103,18 @@ public readonly struct BatchShape : IEquatable<BatchShape>
 
     /// <summary>Number of spatial dimensions: 1 (sequence), 2 (image) or 3 (volume).</summary>
     public int SpatialRank { get; }
+
+    /// <summary>The spatial extent alone (what a <see cref="MixPlan"/> is drawn over).</summary>
+    public SpatialShape Spatial => SpatialRank switch
+    {
+        0 => default,
+        1 => SpatialShape.Sequence(Width),
+        2 => new SpatialShape(Height, Width),
+        _ => SpatialShape.Volume(Depth, Height, Width),
+    };
+
+    /// <summary>True for the default value, which describes no batch.</summary>
+    public bool IsEmpty => BatchSize == 0;
 
     /// <summary>Elements in one channel plane: <c>Depth·Height·Width</c>.</summary>
     public int PlaneSize => Depth * Height * Width;
@@ -144,20 +171,29 @@ public readonly struct BatchShape : IEquatable<BatchShape>
     /// <returns>The shape.</returns>
     /// <exception cref="ArgumentException">The number of extents is not 3, 4 or 5.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An extent is below 1, or the element count is too large.</exception>
-    public static BatchShape FromDimensions(ReadOnlySpan<int> dimensions) => dimensions.Length switch
+    public static BatchShape FromDimensions(ReadOnlySpan<int> dimensions)
     {
-        3 => Sequence(dimensions[0], dimensions[1], dimensions[2]),
-        4 => new BatchShape(dimensions[0], dimensions[1], dimensions[2], dimensions[3]),
-        5 => Volume(dimensions[0], dimensions[1], dimensions[2], dimensions[3], dimensions[4]),
-        _ => throw new ArgumentException(
-            $"A batch shape needs 3, 4 or 5 extents ([B, C, L], [B, C, H, W] or [B, C, D, H, W]); {dimensions.Length} were given.",
-            nameof(dimensions)),
-    };
+        try
+        {
+            return dimensions.Length switch
+            {
+                3 => Sequence(dimensions[0], dimensions[1], dimensions[2]),
+                4 => new BatchShape(dimensions[0], dimensions[1], dimensions[2], dimensions[3]),
+                5 => Volume(dimensions[0], dimensions[1], dimensions[2], dimensions[3], dimensions[4]),
+                _ => throw new ArgumentException(
+                    $"A batch shape needs 3, 4 or 5 extents ([B, C, L], [B, C, H, W] or [B, C, D, H, W]); {dimensions.Length} were given.",
+                    nameof(dimensions)),
+            };
+        }
+        catch (ArgumentException e) when (e.ParamName != nameof(dimensions))
+        {
+            // The constructor names its extent (length, width, …); here the caller passed them as dimensions.
+            throw Guard.Rename(e, nameof(dimensions));
+        }
+    }
 
-    private static string Describe(int depth, int height, int width, int rank) => rank switch
-    {
-        1 => $"{width}",
-        2 => $"{height}x{width}",
-        _ => $"{depth}x{height}x{width}",
-    };
+    private static string Describe(int depth, int height, int width, int rank) => SpatialShape.Describe(depth, height, width, rank);
+
+    private static ArgumentException EmptySpatial() =>
+        new("The spatial shape is the default (empty) SpatialShape; create one with its constructor.", "spatial");
 }

@@ -1,30 +1,44 @@
 using System.Buffers;
+using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using MixAug.Masks;
+using MixAug.Regions;
+using MixAug.Saliency;
 
 namespace MixAug.Planning;
 
 /// <summary>
-/// The stable JSON form of a <see cref="MixPlan"/>, for logs, bug reports and replay. Properties come in a fixed
-/// order and numbers are written in the shortest form that round-trips, so equal plans give equal text, and
-/// <see cref="Parse"/> of that text gives back a plan that applies to the same bits.
+/// The stable JSON form of a <see cref="MixPlan"/>, for logs, bug reports and replay: the plan's recipe, not its
+/// pixels (a 128-sample FMix plan at 224×224 is about 20 KB). Properties come in a fixed order and numbers are written
+/// in the shortest form that round-trips, so equal plans give equal text, and <see cref="Parse"/> of that text gives back
+/// a plan that applies to the same bits.
 /// </summary>
 /// <remarks>
-/// Layout (format <c>mixaug-plan/1</c>):
+/// Layout (format <c>mixaug-plan/2</c>):
 /// <code>
-/// {"format":"mixaug-plan/1","transform":"CutMix","pairing":"Flip","mode":"Batch","shape":[4,3,32,32],
+/// {"format":"mixaug-plan/2","transform":"FMix","pairing":"Flip","mode":"Element","batch":4,"spatial":[32,32],
+///  "noises":[{"seed":123,"decay":3,"spectrum":"paper"}],
+///  "saliency":[{"source":"...","grid":[64,64],"maps":[[2,"base64 float32 LE"]]}],
 ///  "masks":[[1,0,...]],
 ///  "samples":[{"partner":3,"lambda":0.75,"region":"box","box":[8,8,24,24]},
-///             {"partner":2,"lambda":0.5,"region":"blend"},{"partner":1,"lambda":0.5,"region":"mask","mask":0},
-///             {"partner":1,"lambda":1,"region":"keep"}]}
+///             {"partner":2,"lambda":0.5,"region":"blend"},
+///             {"partner":1,"lambda":0.25,"region":"fourier","noise":0,"own":256,"soft":0},
+///             {"sources":[3,0,1],"weights":[0.5,0.25,0.25],"region":"tiles","tiles":[[1,0,0,16,16],[2,16,16,32,32]]}]}
 /// </code>
-/// A box is <c>[top, left, bottom, right]</c>, half-open. Masks shared by several samples are written once.
+/// <para>Boxes are <c>[top, left, bottom, right]</c>, half-open; tiles <c>[slot, top, left, bottom, right]</c>. A sample
+/// with two sources is written as its partner and its own weight; others list their sources and weights. Noise images
+/// and explicit masks shared by several samples are written once. A saliency mask (<c>"region":"saliency"</c>,
+/// <c>"map"</c>, <c>"own"</c>) refers to one map of a saliency entry, whose grids are stored for the maps samples refer
+/// to only (others replay as zeros; the plan never reads them).</para>
 /// </remarks>
+/// <threadsafety>Stateless; safe to call from several threads.</threadsafety>
 public static class MixPlanJson
 {
     /// <summary>The format tag written to and required from every document.</summary>
-    public const string Format = "mixaug-plan/1";
+    public const string Format = "mixaug-plan/2";
 
     /// <summary>Writes <paramref name="plan"/> in the stable JSON form.</summary>
     /// <param name="plan">The plan.</param>
@@ -36,7 +50,7 @@ public static class MixPlanJson
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            Write(plan, writer);
+            new Writer(plan, writer).Write();
         }
 
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
@@ -45,49 +59,260 @@ public static class MixPlanJson
     /// <summary>The SHA-256 of the UTF-8 JSON form, as lower-case hex: a short fingerprint for golden tests and logs.</summary>
     /// <param name="plan">The plan.</param>
     /// <returns>64 hexadecimal characters.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="plan"/> is null.</exception>
     public static string Fingerprint(MixPlan plan) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Serialize(plan))));
 
-    /// <summary>Reads a plan written by <see cref="Serialize"/> and validates it as <see cref="MixPlan"/>'s constructor does.</summary>
+    /// <summary>Reads a plan written by <see cref="Serialize"/> and validates it as <see cref="MixPlan"/>'s constructors do.</summary>
     /// <param name="json">The JSON text.</param>
     /// <returns>The plan.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="json"/> is null.</exception>
-    /// <exception cref="FormatException">The text is not JSON, or not of format <c>mixaug-plan/1</c>, or a field is missing or of the wrong type.</exception>
+    /// <exception cref="FormatException">The text is not JSON, not of format <c>mixaug-plan/2</c>, or a field is missing,
+    /// of the wrong type, or out of range.</exception>
     /// <exception cref="ArgumentException">The plan it describes is invalid (see <see cref="MixPlan"/>).</exception>
     public static MixPlan Parse(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
         try
         {
-            using var document = JsonDocument.Parse(json);
-            return Read(document.RootElement);
+            using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 16 });
+            return new Reader(document.RootElement).Read();
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or OverflowException)
         {
             throw new FormatException($"Not a valid {Format} document: {e.Message}", e);
         }
+        catch (ArgumentException e)
+        {
+            // A well-formed document of an invalid plan: the plan's complaint, about the caller's text.
+            throw Internal.Guard.Rename(e, nameof(json));
+        }
     }
 
-    private static void Write(MixPlan plan, Utf8JsonWriter writer)
+    private static string Name<T>(T value)
+        where T : struct, Enum => value.ToString().ToLowerInvariant();
+
+    private static T ParseName<T>(string? text, string what)
+        where T : struct, Enum
     {
-        writer.WriteStartObject();
-        writer.WriteString("format", Format);
-        writer.WriteString("transform", plan.TransformName);
-        writer.WriteString("pairing", plan.Pairing.ToString());
-        writer.WriteString("mode", plan.Mode.ToString());
-        writer.WriteStartArray("shape");
-        foreach (int d in plan.Shape.ToDimensions())
+        // Exact names only: Enum.TryParse would also take numbers and comma-separated lists.
+        foreach (T value in Enum.GetValues<T>())
         {
-            writer.WriteNumberValue(d);
+            if (text is not null && text.All(char.IsLetter) && string.Equals(value.ToString(), text, StringComparison.OrdinalIgnoreCase))
+            {
+                return value;
+            }
         }
 
-        writer.WriteEndArray();
+        throw new FormatException($"Unknown {what} '{text}'.");
+    }
 
-        var maskIndex = new Dictionary<MaskRegion, int>(ReferenceEqualityComparer.Instance);
-        writer.WriteStartArray("masks");
-        foreach (MixRegion region in plan.Regions)
+    /// <summary>Writes one plan; shared recipes (noises, explicit masks, saliency maps) are numbered in order of first use.</summary>
+    private sealed class Writer(MixPlan plan, Utf8JsonWriter writer) : IMixRegionVisitor<bool>
+    {
+        private readonly Dictionary<FourierNoise, int> _noises = new(ReferenceEqualityComparer.Instance);
+        private readonly Dictionary<MaskRegion, int> _masks = new(ReferenceEqualityComparer.Instance);
+        private readonly Dictionary<SaliencyMaps, (int Index, SortedSet<int> Maps)> _saliency = new(ReferenceEqualityComparer.Instance);
+
+        public void Write()
         {
-            if (region is MaskRegion mask && maskIndex.TryAdd(mask, maskIndex.Count))
+            foreach (MixRegion region in plan.Regions)
+            {
+                switch (region)
+                {
+                    case FourierMaskRegion fourier:
+                        _noises.TryAdd(fourier.Noise, _noises.Count);
+                        break;
+                    case MaskRegion mask:
+                        _masks.TryAdd(mask, _masks.Count);
+                        break;
+                    case SaliencyMaskRegion saliency:
+                        if (!_saliency.TryGetValue(saliency.Maps, out var entry))
+                        {
+                            _saliency[saliency.Maps] = entry = (_saliency.Count, []);
+                        }
+
+                        entry.Maps.Add(saliency.MapIndex);
+                        break;
+                }
+            }
+
+            writer.WriteStartObject();
+            writer.WriteString("format", Format);
+            writer.WriteString("transform", plan.TransformName);
+            writer.WriteString("pairing", plan.Pairing.ToString());
+            writer.WriteString("mode", plan.Mode.ToString());
+            writer.WriteNumber("batch", plan.BatchSize);
+            writer.WriteStartArray("spatial");
+            foreach (int d in plan.Spatial.ToDimensions())
+            {
+                writer.WriteNumberValue(d);
+            }
+
+            writer.WriteEndArray();
+            WriteNoises();
+            WriteSaliency();
+            WriteMasks();
+            writer.WriteStartArray("samples");
+            for (int i = 0; i < plan.BatchSize; i++)
+            {
+                WriteSample(i);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        public bool VisitKeep(KeepRegion region) => true;
+
+        public bool VisitBlend(BlendRegion region) => true;
+
+        public bool VisitBox(BoxRegion region)
+        {
+            writer.WriteStartArray("box");
+            writer.WriteNumberValue(region.Top);
+            writer.WriteNumberValue(region.Left);
+            writer.WriteNumberValue(region.Bottom);
+            writer.WriteNumberValue(region.Right);
+            writer.WriteEndArray();
+            return true;
+        }
+
+        public bool VisitMask(MaskRegion region)
+        {
+            writer.WriteNumber("mask", _masks[region]);
+            return true;
+        }
+
+        public bool VisitFourierMask(FourierMaskRegion region)
+        {
+            writer.WriteNumber("noise", _noises[region.Noise]);
+            writer.WriteNumber("own", region.OwnCount);
+            writer.WriteNumber("soft", region.MaxSoft);
+            return true;
+        }
+
+        public bool VisitSaliencyMask(SaliencyMaskRegion region)
+        {
+            writer.WriteNumber("saliency", _saliency[region.Maps].Index);
+            writer.WriteNumber("map", region.MapIndex);
+            writer.WriteNumber("own", region.OwnCount);
+            return true;
+        }
+
+        public bool VisitTiles(TileRegion region)
+        {
+            writer.WriteStartArray("tiles");
+            foreach (Tile tile in region.Tiles)
+            {
+                writer.WriteStartArray();
+                writer.WriteNumberValue(tile.Slot);
+                writer.WriteNumberValue(tile.Top);
+                writer.WriteNumberValue(tile.Left);
+                writer.WriteNumberValue(tile.Bottom);
+                writer.WriteNumberValue(tile.Right);
+                writer.WriteEndArray();
+            }
+
+            writer.WriteEndArray();
+            return true;
+        }
+
+        private void WriteSample(int i)
+        {
+            writer.WriteStartObject();
+            ReadOnlySpan<int> sources = plan.Sources(i);
+            ReadOnlySpan<double> weights = plan.Weights(i);
+            if (sources.Length == 2)
+            {
+                writer.WriteNumber("partner", sources[1]);
+                writer.WriteNumber("lambda", weights[0]);
+            }
+            else
+            {
+                writer.WriteStartArray("sources");
+                foreach (int s in sources)
+                {
+                    writer.WriteNumberValue(s);
+                }
+
+                writer.WriteEndArray();
+                writer.WriteStartArray("weights");
+                foreach (double w in weights)
+                {
+                    writer.WriteNumberValue(w);
+                }
+
+                writer.WriteEndArray();
+            }
+
+            MixRegion region = plan.Regions[i];
+            writer.WriteString("region", KindName(region.Kind));
+            region.Accept(this);
+            writer.WriteEndObject();
+        }
+
+        private void WriteNoises()
+        {
+            if (_noises.Count == 0)
+            {
+                return;
+            }
+
+            writer.WriteStartArray("noises");
+            foreach (FourierNoise noise in _noises.OrderBy(p => p.Value).Select(p => p.Key))
+            {
+                writer.WriteStartObject();
+                writer.WriteNumber("seed", noise.Seed);
+                writer.WriteNumber("decay", noise.DecayPower);
+                writer.WriteString("spectrum", Name(noise.Spectrum));
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        private void WriteSaliency()
+        {
+            if (_saliency.Count == 0)
+            {
+                return;
+            }
+
+            writer.WriteStartArray("saliency");
+            foreach ((SaliencyMaps maps, (int _, SortedSet<int> used)) in _saliency.OrderBy(p => p.Value.Index))
+            {
+                writer.WriteStartObject();
+                writer.WriteString("source", maps.Source.ToString());
+                writer.WriteStartArray("grid");
+                writer.WriteNumberValue(maps.GridHeight);
+                writer.WriteNumberValue(maps.GridWidth);
+                writer.WriteEndArray();
+                writer.WriteStartArray("maps");
+                foreach (int index in used)
+                {
+                    writer.WriteStartArray();
+                    writer.WriteNumberValue(index);
+                    writer.WriteBase64StringValue(MemoryMarshal.AsBytes(maps.Grid(index)));
+                    writer.WriteEndArray();
+                }
+
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        private void WriteMasks()
+        {
+            if (_masks.Count == 0)
+            {
+                return;
+            }
+
+            writer.WriteStartArray("masks");
+            foreach (MaskRegion mask in _masks.OrderBy(p => p.Value).Select(p => p.Key))
             {
                 writer.WriteStartArray();
                 foreach (float w in mask.Weights)
@@ -97,105 +322,198 @@ public static class MixPlanJson
 
                 writer.WriteEndArray();
             }
+
+            writer.WriteEndArray();
         }
-
-        writer.WriteEndArray();
-        writer.WriteStartArray("samples");
-        for (int i = 0; i < plan.BatchSize; i++)
-        {
-            writer.WriteStartObject();
-            writer.WriteNumber("partner", plan.Partners[i]);
-            writer.WriteNumber("lambda", plan.Lambdas[i]);
-            MixRegion region = plan.Regions[i];
-            writer.WriteString("region", region.Kind.ToString().ToLowerInvariant());
-            switch (region)
-            {
-                case BoxRegion box:
-                    writer.WriteStartArray("box");
-                    writer.WriteNumberValue(box.Top);
-                    writer.WriteNumberValue(box.Left);
-                    writer.WriteNumberValue(box.Bottom);
-                    writer.WriteNumberValue(box.Right);
-                    writer.WriteEndArray();
-                    break;
-                case MaskRegion mask:
-                    writer.WriteNumber("mask", maskIndex[mask]);
-                    break;
-            }
-
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
-        writer.WriteEndObject();
     }
 
-    private static MixPlan Read(JsonElement root)
+    private static string KindName(MixRegionKind kind) => kind switch
     {
-        string format = root.GetProperty("format").GetString() ?? "";
-        if (format != Format)
+        MixRegionKind.FourierMask => "fourier",
+        MixRegionKind.SaliencyMask => "saliency",
+        _ => Name(kind),
+    };
+
+    /// <summary>Reads one document into a plan.</summary>
+    private sealed class Reader(JsonElement root)
+    {
+        private SpatialShape _spatial;
+        private int _batch;
+
+        public MixPlan Read()
         {
-            throw new FormatException($"Expected format '{Format}' but found '{format}'.");
+            string format = Text(root, "format");
+            if (format != Format)
+            {
+                throw new FormatException($"Expected format '{Format}' but found '{format}'.");
+            }
+
+            _batch = root.GetProperty("batch").GetInt32();
+            if (_batch < 1)
+            {
+                throw new FormatException($"The batch size is {_batch}; it must be at least 1.");
+            }
+
+            int[] dims = [.. root.GetProperty("spatial").EnumerateArray().Select(e => e.GetInt32())];
+            try
+            {
+                _spatial = SpatialShape.FromDimensions(dims);
+            }
+            catch (ArgumentException e)
+            {
+                throw new FormatException($"Bad spatial shape [{string.Join(", ", dims)}]: {e.Message}", e);
+            }
+
+            FourierNoise[] noises = Optional("noises", ReadNoise);
+            SaliencyMaps[] saliency = Optional("saliency", ReadSaliency);
+            MaskRegion[] masks = Optional("masks", m => new MaskRegion([.. m.EnumerateArray().Select(e => e.GetSingle())]));
+            JsonElement[] samples = [.. root.GetProperty("samples").EnumerateArray()];
+            if (samples.Length != _batch)
+            {
+                throw new FormatException($"The document lists {samples.Length} samples for a batch of {_batch}.");
+            }
+
+            var recipes = new SampleRecipe[samples.Length];
+            for (int i = 0; i < samples.Length; i++)
+            {
+                JsonElement s = samples[i];
+                int[] sources;
+                double[] weights;
+                if (s.TryGetProperty("partner", out JsonElement partner))
+                {
+                    double lambda = s.GetProperty("lambda").GetDouble();
+                    sources = [i, partner.GetInt32()];
+                    weights = [lambda, 1.0 - lambda];
+                }
+                else
+                {
+                    sources = [.. s.GetProperty("sources").EnumerateArray().Select(e => e.GetInt32())];
+                    weights = [.. s.GetProperty("weights").EnumerateArray().Select(e => e.GetDouble())];
+                }
+
+                if (sources.Length == 0 || sources.Length != weights.Length)
+                {
+                    throw new FormatException($"Sample {i} has {sources.Length} sources and {weights.Length} weights.");
+                }
+
+                recipes[i] = new SampleRecipe(sources, weights, ReadRegion(s, i, noises, saliency, masks));
+            }
+
+            return new MixPlan(
+                _spatial,
+                recipes,
+                Text(root, "transform"),
+                ParseName<PairingStrategy>(Text(root, "pairing"), "pairing"),
+                ParseName<LambdaMode>(Text(root, "mode"), "mode"));
         }
 
-        int[] dims = root.GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()).ToArray();
-        BatchShape shape = BatchShape.FromDimensions(dims);
-        var masks = root.GetProperty("masks").EnumerateArray()
-            .Select(m => new MaskRegion(m.EnumerateArray().Select(e => e.GetSingle()).ToArray()))
-            .ToArray();
+        private static string Text(JsonElement element, string name) =>
+            element.GetProperty(name).GetString() ?? throw new FormatException($"'{name}' is null.");
 
-        var samples = root.GetProperty("samples").EnumerateArray().ToArray();
-        var partners = new int[samples.Length];
-        var lambdas = new double[samples.Length];
-        var regions = new MixRegion[samples.Length];
-        for (int i = 0; i < samples.Length; i++)
+        private static int Index(JsonElement sample, string name, int count, int i)
         {
-            JsonElement s = samples[i];
-            partners[i] = s.GetProperty("partner").GetInt32();
-            lambdas[i] = s.GetProperty("lambda").GetDouble();
-            string kind = s.GetProperty("region").GetString() ?? "";
-            regions[i] = kind switch
+            int index = sample.GetProperty(name).GetInt32();
+            return (uint)index < (uint)count
+                ? index
+                : throw new FormatException($"Sample {i} refers to {name} {index}, but the document has {count}.");
+        }
+
+        private static BoxRegion ReadBox(JsonElement box)
+        {
+            int[] c = [.. box.EnumerateArray().Select(e => e.GetInt32())];
+            if (c.Length != 4)
+            {
+                throw new FormatException($"A box needs 4 coordinates [top, left, bottom, right]; found {c.Length}.");
+            }
+
+            return new BoxRegion(c[0], c[1], c[2], c[3]);
+        }
+
+        private static TileRegion ReadTiles(JsonElement tiles) => new([.. tiles.EnumerateArray().Select(t =>
+        {
+            int[] c = [.. t.EnumerateArray().Select(e => e.GetInt32())];
+            return c.Length == 5
+                ? new Tile(c[0], c[1], c[2], c[3], c[4])
+                : throw new FormatException($"A tile needs 5 numbers [slot, top, left, bottom, right]; found {c.Length}.");
+        })]);
+
+        private T[] Optional<T>(string name, Func<JsonElement, T> read) =>
+            root.TryGetProperty(name, out JsonElement array) ? [.. array.EnumerateArray().Select(read)] : [];
+
+        private MixRegion ReadRegion(JsonElement s, int i, FourierNoise[] noises, SaliencyMaps[] saliency, MaskRegion[] masks)
+        {
+            string kind = Text(s, "region");
+            return kind switch
             {
                 "keep" => MixRegion.Keep,
                 "blend" => MixRegion.Blend,
                 "box" => ReadBox(s.GetProperty("box")),
-                "mask" => ReadMask(s.GetProperty("mask").GetInt32(), masks, i),
+                "mask" => masks[Index(s, "mask", masks.Length, i)],
+                "fourier" => new FourierMaskRegion(noises[Index(s, "noise", noises.Length, i)], s.GetProperty("own").GetInt32(), s.GetProperty("soft").GetDouble()),
+                "saliency" => new SaliencyMaskRegion(saliency[Index(s, "saliency", saliency.Length, i)], Index(s, "map", _batch, i), s.GetProperty("own").GetInt32()),
+                "tiles" => ReadTiles(s.GetProperty("tiles")),
                 _ => throw new FormatException($"Sample {i} has unknown region kind '{kind}'."),
             };
         }
 
-        return new MixPlan(
-            shape,
-            partners,
-            lambdas,
-            regions,
-            root.GetProperty("transform").GetString() ?? "Custom",
-            ParseEnum<PairingStrategy>(root, "pairing"),
-            ParseEnum<LambdaMode>(root, "mode"));
-    }
+        private FourierNoise ReadNoise(JsonElement noise) => new(
+            _spatial,
+            noise.GetProperty("decay").GetDouble(),
+            noise.GetProperty("seed").GetUInt64(),
+            ParseName<FourierSpectrum>(Text(noise, "spectrum"), "spectrum"));
 
-    private static BoxRegion ReadBox(JsonElement box)
-    {
-        int[] c = box.EnumerateArray().Select(e => e.GetInt32()).ToArray();
-        if (c.Length != 4)
+        private SaliencyMaps ReadSaliency(JsonElement entry)
         {
-            throw new FormatException($"A box needs 4 coordinates [top, left, bottom, right]; found {c.Length}.");
-        }
+            int[] grid = [.. entry.GetProperty("grid").EnumerateArray().Select(e => e.GetInt32())];
+            if (grid.Length != 2 || grid[0] < 1 || grid[1] < 1 || (long)grid[0] * grid[1] * _batch > int.MaxValue / 4)
+            {
+                throw new FormatException($"A saliency grid needs two positive extents whose cells fit memory; found [{string.Join(", ", grid)}].");
+            }
 
-        return new BoxRegion(c[0], c[1], c[2], c[3]);
+            int cells = grid[0] * grid[1];
+            var grids = new float[cells * _batch];
+            foreach (JsonElement map in entry.GetProperty("maps").EnumerateArray())
+            {
+                JsonElement[] pair = [.. map.EnumerateArray()];
+                if (pair.Length != 2)
+                {
+                    throw new FormatException("A saliency map entry needs [index, base64 grid].");
+                }
+
+                int index = pair[0].GetInt32();
+                byte[] bytes = pair[1].GetBytesFromBase64();
+                if ((uint)index >= (uint)_batch || bytes.Length != cells * sizeof(float))
+                {
+                    throw new FormatException($"Saliency map {index} has {bytes.Length} bytes; a {grid[0]}x{grid[1]} grid of a batch of {_batch} needs an index below {_batch} and {cells * sizeof(float)} bytes.");
+                }
+
+                MemoryMarshal.Cast<byte, float>(bytes).CopyTo(grids.AsSpan(index * cells, cells));
+            }
+
+            var source = new RecordedSaliencySource(Text(entry, "source"), grid[0], grid[1]);
+            try
+            {
+                return SaliencyMaps.FromGrids(source, _spatial, grid[0], grid[1], grids);
+            }
+            catch (ArgumentException e)
+            {
+                throw new FormatException($"Bad saliency entry: {e.Message}", e);
+            }
+        }
     }
 
-    private static MaskRegion ReadMask(int index, MaskRegion[] masks, int sample) =>
-        (uint)index < (uint)masks.Length
-            ? masks[index]
-            : throw new FormatException($"Sample {sample} refers to mask {index}, but the document has {masks.Length} masks.");
-
-    private static T ParseEnum<T>(JsonElement root, string name)
-        where T : struct, Enum
+    /// <summary>The source of saliency maps read back from JSON: it names the original source and computes nothing.</summary>
+    private sealed class RecordedSaliencySource(string description, int gridHeight, int gridWidth) : ISaliencySource
     {
-        string text = root.GetProperty(name).GetString() ?? "";
-        return Enum.TryParse(text, ignoreCase: false, out T value) && Enum.IsDefined(value)
-            ? value
-            : throw new FormatException($"Unknown {name} '{text}'.");
+        public (int Height, int Width) GridSize(SpatialShape spatial) => (gridHeight, gridWidth);
+
+        public void ComputeGrid(BatchShape shape, ReadOnlySpan<float> sample, Span<float> grid) =>
+            throw new InvalidOperationException($"Saliency replayed from a plan's JSON ({description}) holds recorded grids only; it cannot compute new ones.");
+
+        public override bool Equals(object? obj) => obj is RecordedSaliencySource other && other.ToString() == ToString();
+
+        public override int GetHashCode() => ToString().GetHashCode(StringComparison.Ordinal);
+
+        public override string ToString() => description;
     }
 }

@@ -11,11 +11,22 @@ public static class Pairings
     /// <param name="random">Generator for <see cref="PairingStrategy.Permutation"/>; the others draw nothing.</param>
     /// <param name="mutual">True to require mutual partners (partner of partner is self), as <see cref="LambdaMode.Pair"/> needs.</param>
     /// <returns>A new array of partner indices forming a permutation.</returns>
-    /// <exception cref="ArgumentException"><paramref name="strategy"/> is Custom, or Roll with <paramref name="mutual"/> and more than 2 samples.</exception>
+    /// <exception cref="ArgumentException"><paramref name="strategy"/> is Custom or undefined, or Roll with <paramref name="mutual"/> and more than 2 samples.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is below 1 or longer than an array can be.</exception>
     public static int[] Create(PairingStrategy strategy, int batchSize, IMixRandom random, bool mutual)
     {
         ArgumentNullException.ThrowIfNull(random);
         Internal.Guard.Positive(batchSize);
+        if (strategy is not (PairingStrategy.Flip or PairingStrategy.Roll or PairingStrategy.Permutation))
+        {
+            throw new ArgumentException($"Pairing strategy {strategy} cannot be drawn; build a MixPlan with explicit partners instead.", nameof(strategy));
+        }
+
+        if (batchSize > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"batchSize must be at most {Array.MaxLength} (the longest array); it was {batchSize}.");
+        }
+
         var partners = new int[batchSize];
         switch (strategy)
         {

@@ -19,16 +19,27 @@ public static class GammaSampler
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="shape"/> is not a finite positive number.</exception>
     public static double SampleLog(IMixRandom random, double shape)
     {
+        (double boosted, double logU) = SampleLogParts(random, shape);
+        return boosted + (logU / shape);
+    }
+
+    /// <summary>
+    /// Draws log(X) in two parts, <c>log X = Boosted + LogU / shape</c> (LogU = 0 for shape ≥ 1), with the same draws as
+    /// <see cref="SampleLog"/>. For a shape near the smallest double, LogU / shape overflows to −∞ although the ratio
+    /// of two such variates is still defined; <see cref="BetaSampler"/> compares the parts instead.
+    /// </summary>
+    internal static (double Boosted, double LogU) SampleLogParts(IMixRandom random, double shape)
+    {
         ArgumentNullException.ThrowIfNull(random);
         Internal.Guard.PositiveFinite(shape);
         if (shape < 1)
         {
             double boosted = SampleLogAtLeastOne(random, shape + 1);
             double u = 1.0 - random.NextDouble(); // in (0, 1], so the logarithm is finite
-            return boosted + Math.Log(u) / shape;
+            return (boosted, Math.Log(u));
         }
 
-        return SampleLogAtLeastOne(random, shape);
+        return (SampleLogAtLeastOne(random, shape), 0.0);
     }
 
     private static double SampleLogAtLeastOne(IMixRandom random, double shape)

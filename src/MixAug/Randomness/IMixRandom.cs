@@ -22,5 +22,6 @@ public interface IMixRandom
     /// <summary>Returns a uniformly distributed integer in [0, <paramref name="maxExclusive"/>), without modulo bias.</summary>
     /// <param name="maxExclusive">The exclusive upper bound; at least 1.</param>
     /// <returns>A value in [0, maxExclusive).</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxExclusive"/> is below 1.</exception>
     int NextInt(int maxExclusive);
 }

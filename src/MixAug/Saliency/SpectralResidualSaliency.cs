@@ -3,6 +3,7 @@ using System.Numerics.Tensors;
 using MixAug.Fourier;
 using MixAug.Internal;
 using MixAug.Planning;
+using System.Runtime.Intrinsics;
 
 namespace MixAug.Saliency;
 
@@ -17,7 +18,10 @@ namespace MixAug.Saliency;
 /// minus its 3×3 mean (replicated borders): the spectral residual R; (5) exp(R) with the original phase
 /// (F/|F|, or 1 where |F| is below the floor); (6) inverse FFT, squared magnitude; (7) separable Gaussian blur,
 /// σ = <see cref="BlurSigma"/> cells, radius ⌈3σ⌉, replicated borders; (8) min–max normalisation to [0, 1], a
-/// constant map becoming all 0 (no 0/0); a flat grid after step 2 gives an all-0 map directly; (9) bilinear upsampling (half-pixel centres, clamped) to the image size.</para>
+/// constant map becoming all 0 (no 0/0); a flat grid after step 2 (a range below 10⁻⁶ of its magnitude) gives an
+/// all-0 map directly. Steps 1–8 give the
+/// grid (<see cref="ComputeGrid"/>); (9) the map is its bilinear upsampling (half-pixel centres, clamped) to the image
+/// size (<see cref="SaliencyMaps.Upsample"/>).</para>
 /// <para>Multiplying an image by a constant c &gt; 0 adds log c to every L, which the local mean removes, so the
 /// map is invariant up to rounding (the floor in step 4 is relative for the same reason).</para>
 /// </remarks>
@@ -25,17 +29,22 @@ namespace MixAug.Saliency;
 public sealed class SpectralResidualSaliency : ISaliencySource
 {
     /// <summary>Creates the source.</summary>
-    /// <param name="resolution">Side of the square working grid, at least 4 (Hou and Zhang and OpenCV use 64).</param>
-    /// <param name="blurSigma">Gaussian blur σ in grid cells; finite and greater than 0 (default 2.5).</param>
+    /// <param name="resolution">Side of the square working grid, in [4, <see cref="MaxResolution"/>] (Hou and Zhang and OpenCV use 64).</param>
+    /// <param name="blurSigma">Gaussian blur σ in grid cells, in (0, resolution] (default 2.5).</param>
     /// <exception cref="ArgumentOutOfRangeException">A parameter is out of range.</exception>
     public SpectralResidualSaliency(int resolution = 64, double blurSigma = 2.5)
     {
-        if (resolution < 4)
+        if (resolution < 4 || resolution > MaxResolution)
         {
-            throw new ArgumentOutOfRangeException(nameof(resolution), resolution, $"resolution must be at least 4; it was {resolution}.");
+            throw new ArgumentOutOfRangeException(nameof(resolution), resolution, $"resolution must lie in [4, {MaxResolution}]; it was {resolution}.");
         }
 
         Guard.PositiveFinite(blurSigma);
+        if (blurSigma > resolution)
+        {
+            // A wider blur flattens the whole grid anyway, and its kernel would outgrow memory.
+            throw new ArgumentOutOfRangeException(nameof(blurSigma), blurSigma, $"blurSigma must lie in (0, resolution = {resolution}]; it was {blurSigma}.");
+        }
         Resolution = resolution;
         BlurSigma = blurSigma;
         int radius = (int)Math.Ceiling(3 * blurSigma);
@@ -54,8 +63,23 @@ public sealed class SpectralResidualSaliency : ISaliencySource
 
     private readonly double[] _kernel;
 
+    // Area weights per image size (height, width), built on first use; a few sizes are kept, others rebuilt per call.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(int, int), Resampling> _resampling = new();
+
+    private const int MaxCachedImageSizes = 16;
+
+    // A resampled grid whose range is below this share of its magnitude is flat: a constant image, up to the rounding
+    // of the float accumulation of step (2).
+    private const double FlatTolerance = 1e-6;
+
+    /// <summary>The largest grid side accepted: 1024 (a million cells, beyond any image a saliency grid is for).</summary>
+    public const int MaxResolution = 1024;
+
     /// <summary>The shared default instance: 64×64 grid, σ = 2.5.</summary>
     public static SpectralResidualSaliency Default { get; } = new();
+
+    /// <summary>The normalised Gaussian blur taps, radius ⌈3σ⌉ (for backends that compute the grid elsewhere).</summary>
+    internal ReadOnlySpan<double> BlurKernel => _kernel;
 
     /// <summary>Side of the square grid the residual is computed on.</summary>
     public int Resolution { get; }
@@ -64,270 +88,403 @@ public sealed class SpectralResidualSaliency : ISaliencySource
     public double BlurSigma { get; }
 
     /// <inheritdoc />
-    /// <exception cref="ArgumentException">The shape is not an image shape (spatial rank 2), or a buffer has the wrong length.</exception>
+    public (int Height, int Width) GridSize(SpatialShape spatial) => (Resolution, Resolution);
+
+    /// <summary>Computes the saliency map of one image: <see cref="ComputeGrid"/>, then <see cref="SaliencyMaps.Upsample"/>.</summary>
+    /// <param name="shape">The batch shape (spatial rank 2).</param>
+    /// <param name="sample">One image, <c>[C, H, W]</c>.</param>
+    /// <param name="map">Receives H·W values in [0, 1].</param>
+    /// <exception cref="ArgumentException">The shape is not an image shape, or a buffer has the wrong length.</exception>
     public void ComputeMap(BatchShape shape, ReadOnlySpan<float> sample, Span<float> map)
     {
-        if (shape.SpatialRank != 2)
-        {
-            throw new ArgumentException($"Spectral-residual saliency needs images (spatial rank 2); the batch {shape} has spatial rank {shape.SpatialRank}.", nameof(shape));
-        }
-
-        Guard.Length(sample.Length, shape.SampleSize, nameof(sample), $"one sample of a {shape} batch");
+        CheckImage(shape);
         Guard.Length(map.Length, shape.PlaneSize, nameof(map), $"one plane of a {shape} batch");
-        int h = shape.Height, w = shape.Width, c = shape.Channels, r = Resolution, cells = r * r;
-        double[] rented = ArrayPool<double>.Shared.Rent((h * r) + (3 * cells) + Math.Max(h, w));
+        float[] grid = ArrayPool<float>.Shared.Rent(Resolution * Resolution);
         try
         {
-            Span<double> rows = rented.AsSpan(0, h * r);          // gray resampled along x: [h][r]
-            Span<double> re = rented.AsSpan(h * r, cells);
-            Span<double> im = rented.AsSpan((h * r) + cells, cells);
-            Span<double> tmp = rented.AsSpan((h * r) + (2 * cells), cells);
+            Span<float> cells = grid.AsSpan(0, Resolution * Resolution);
+            ComputeGrid(shape, sample, cells);
+            SaliencyMaps.Upsample(cells, Resolution, Resolution, shape.Spatial, map);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(grid);
+        }
+    }
 
-            // (1) + (2): grayscale one row at a time, resampled along x, then along y.
-            (int[] xStart, double[] xWeights, int xTaps) = AreaWeights(w, r);
-            (int[] yStart, double[] yWeights, int yTaps) = AreaWeights(h, r);
-            int plane = h * w;
-            double inv = 1.0 / c;
-            float[] grayRow = ArrayPool<float>.Shared.Rent(w);
-            try
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException">The shape is not an image shape (spatial rank 2), or a buffer has the wrong length.</exception>
+    public void ComputeGrid(BatchShape shape, ReadOnlySpan<float> sample, Span<float> grid)
+    {
+        CheckImage(shape);
+        Guard.Length(sample.Length, shape.SampleSize, nameof(sample), $"one sample of a {shape} batch");
+        Guard.Length(grid.Length, (long)Resolution * Resolution, nameof(grid), $"a {Resolution}x{Resolution} grid");
+        int r = Resolution, cells = r * r;
+        double[] rented = ArrayPool<double>.Shared.Rent(4 * cells);
+        try
+        {
+            Span<double> re = rented.AsSpan(0, cells);
+            Span<double> im = rented.AsSpan(cells, cells);
+            Span<double> amplitude = rented.AsSpan(2 * cells, cells);
+            Span<double> scratch = rented.AsSpan(3 * cells, cells);
+
+            // (1) + (2)
+            ResampleGray(sample, shape, ResamplingFor(shape.Height, shape.Width), re);
+            double low = TensorPrimitives.Min(re), high = TensorPrimitives.Max(re);
+            if (!(high - low > FlatTolerance * Math.Max(Math.Abs(low), Math.Abs(high))))
             {
-                Span<float> g = grayRow.AsSpan(0, w);
-                for (int y = 0; y < h; y++)
-                {
-                    sample.Slice(y * w, w).CopyTo(g);
-                    for (int ch = 1; ch < c; ch++)
-                    {
-                        TensorPrimitives.Add(g, sample.Slice((ch * plane) + (y * w), w), g);
-                    }
-
-                    Span<double> row = rows.Slice(y * r, r);
-                    for (int j = 0; j < r; j++)
-                    {
-                        double sum = 0;
-                        int first = xStart[j];
-                        int taps = Math.Min(xTaps, w - first);
-                        ReadOnlySpan<double> weights = xWeights.AsSpan(j * xTaps, taps);
-                        ReadOnlySpan<float> pixels = g.Slice(first, taps);
-                        for (int t = 0; t < weights.Length; t++)
-                        {
-                            sum += weights[t] * pixels[t];
-                        }
-
-                        row[j] = sum * inv;
-                    }
-                }
-            }
-            finally
-            {
-                ArrayPool<float>.Shared.Return(grayRow);
-            }
-
-            for (int i = 0; i < r; i++)
-            {
-                for (int j = 0; j < r; j++)
-                {
-                    double sum = 0;
-                    for (int t = 0; t < yTaps; t++)
-                    {
-                        sum += yWeights[(i * yTaps) + t] * rows[(Math.Min(yStart[i] + t, h - 1) * r) + j];
-                    }
-
-                    re[(i * r) + j] = sum;
-                }
-            }
-
-            im.Clear();
-            double gridMin = double.PositiveInfinity, gridMax = double.NegativeInfinity;
-            foreach (double v in re)
-            {
-                gridMin = Math.Min(gridMin, v);
-                gridMax = Math.Max(gridMax, v);
-            }
-
-            if (!(gridMax > gridMin))
-            {
-                map.Clear(); // a flat image has no salient region (and no spectrum to take a residual of)
+                grid.Clear(); // a flat image has no salient region (and no spectrum to take a residual of)
                 return;
             }
 
-            // (3) – (5)
+            // (3)
+            im.Clear();
             MultiFft.Complex2D(r, r, re, im, -1);
-            for (int k = 0; k < cells; k++)
-            {
-                tmp[k] = (re[k] * re[k]) + (im[k] * im[k]);
-            }
 
-            TensorPrimitives.Sqrt(tmp, tmp);
-            double maxAmplitude = TensorPrimitives.Max(tmp);
-            double floor = Math.Max(maxAmplitude * 1e-12, double.Epsilon);
-            for (int k = 0; k < cells; k++)
+            // (4): the amplitude, and the phase F/|F| (phase 0 below the floor, where there is none to keep).
+            TensorPrimitives.Multiply(re, re, amplitude);
+            TensorPrimitives.MultiplyAdd(im, im, amplitude, amplitude);
+            TensorPrimitives.Sqrt(amplitude, amplitude);
+            double floor = Math.Max(TensorPrimitives.Max(amplitude) * 1e-12, double.Epsilon);
+            TensorPrimitives.Divide(re, amplitude, re);
+            TensorPrimitives.Divide(im, amplitude, im);
+            if (TensorPrimitives.Min(amplitude) < floor)
             {
-                double a = tmp[k];
-                if (a < floor)
+                for (int k = 0; k < cells; k++)
                 {
-                    re[k] = 1; // no phase to keep: use phase 0
-                    im[k] = 0;
-                    tmp[k] = floor;
-                }
-                else
-                {
-                    double inverse = 1.0 / a;
-                    re[k] *= inverse;
-                    im[k] *= inverse;
-                }
-            }
-
-            TensorPrimitives.Log(tmp, tmp);
-            Span<double> logAmplitude = tmp;
-            Span<double> residual = rows.Length >= cells ? rows.Slice(0, cells) : new double[cells];
-            double[] rentedRowSums = ArrayPool<double>.Shared.Rent(cells);
-            try
-            {
-                // 3×3 mean with replicated borders, separably: row sums of three, then column sums of three.
-                Span<double> rowSums = rentedRowSums.AsSpan(0, cells);
-                for (int i = 0; i < r; i++)
-                {
-                    ReadOnlySpan<double> l = logAmplitude.Slice(i * r, r);
-                    Span<double> sums = rowSums.Slice(i * r, r);
-                    sums[0] = l[0] + l[0] + l[1];
-                    for (int j = 1; j < r - 1; j++)
+                    if (amplitude[k] < floor)
                     {
-                        sums[j] = l[j - 1] + l[j] + l[j + 1];
-                    }
-
-                    sums[r - 1] = l[r - 2] + l[r - 1] + l[r - 1];
-                }
-
-                for (int i = 0; i < r; i++)
-                {
-                    ReadOnlySpan<double> above = rowSums.Slice(Math.Max(i - 1, 0) * r, r);
-                    ReadOnlySpan<double> here = rowSums.Slice(i * r, r);
-                    ReadOnlySpan<double> below = rowSums.Slice(Math.Min(i + 1, r - 1) * r, r);
-                    ReadOnlySpan<double> l = logAmplitude.Slice(i * r, r);
-                    Span<double> target = residual.Slice(i * r, r);
-                    for (int j = 0; j < r; j++)
-                    {
-                        target[j] = l[j] - ((above[j] + here[j] + below[j]) / 9.0);
+                        re[k] = 1;
+                        im[k] = 0;
+                        amplitude[k] = floor;
                     }
                 }
             }
-            finally
-            {
-                ArrayPool<double>.Shared.Return(rentedRowSums);
-            }
 
-            TensorPrimitives.Exp(residual, residual);
-            TensorPrimitives.Multiply(re, residual, re);
-            TensorPrimitives.Multiply(im, residual, im);
+            // The log amplitude minus its 3×3 mean (replicated borders), in place: the spectral residual.
+            Span<double> log = amplitude;
+            TensorPrimitives.Log(log, log);
+            SubtractLocalMean(log, scratch, r);
+
+            // (5)
+            TensorPrimitives.Exp(log, log);
+            TensorPrimitives.Multiply(re, log, re);
+            TensorPrimitives.Multiply(im, log, im);
 
             // (6)
             MultiFft.Complex2D(r, r, re, im, +1);
-            for (int k = 0; k < cells; k++)
-            {
-                re[k] = (re[k] * re[k]) + (im[k] * im[k]);
-            }
+            TensorPrimitives.Multiply(re, re, re);
+            TensorPrimitives.MultiplyAdd(im, im, re, re);
 
-            // (7) blur along x into tmp, then along y into re; clamped indices come from a table.
-            int radius = _kernel.Length / 2;
-            Span<int> clamp = stackalloc int[r + (2 * radius)];
-            for (int t = 0; t < clamp.Length; t++)
-            {
-                clamp[t] = Math.Clamp(t - radius, 0, r - 1);
-            }
-
-            ReadOnlySpan<double> kernel = _kernel;
-            for (int i = 0; i < r; i++)
-            {
-                ReadOnlySpan<double> source = re.Slice(i * r, r);
-                Span<double> target = tmp.Slice(i * r, r);
-                for (int j = 0; j < r; j++)
-                {
-                    double sum = 0;
-                    ReadOnlySpan<int> taps = clamp.Slice(j, kernel.Length);
-                    for (int t = 0; t < kernel.Length; t++)
-                    {
-                        sum += kernel[t] * source[taps[t]];
-                    }
-
-                    target[j] = sum;
-                }
-            }
-
-            re.Clear();
-            for (int i = 0; i < r; i++)
-            {
-                Span<double> target = re.Slice(i * r, r);
-                for (int t = 0; t < kernel.Length; t++)
-                {
-                    double k = kernel[t];
-                    ReadOnlySpan<double> source = tmp.Slice(clamp[i + t] * r, r);
-                    for (int j = 0; j < r; j++)
-                    {
-                        target[j] += k * source[j];
-                    }
-                }
-            }
-
-            double min = double.PositiveInfinity, max = double.NegativeInfinity;
-            foreach (double v in re)
-            {
-                min = Math.Min(min, v);
-                max = Math.Max(max, v);
-            }
+            // (7)
+            Blur(re, scratch, r);
 
             // (8)
+            double min = TensorPrimitives.Min(re), max = TensorPrimitives.Max(re);
             double range = max - min;
             double scale = range > 0 && double.IsFinite(range) ? 1.0 / range : 0.0;
             for (int k = 0; k < cells; k++)
             {
-                re[k] = scale == 0 ? 0 : (re[k] - min) * scale;
-            }
-
-            // (9) bilinear, half-pixel centres: column taps once, then one pass per row.
-            int[] x0s = ArrayPool<int>.Shared.Rent(w);
-            float[] fxs = ArrayPool<float>.Shared.Rent(w);
-            float[] top = ArrayPool<float>.Shared.Rent(r);
-            try
-            {
-                for (int x = 0; x < w; x++)
-                {
-                    double sx = Math.Clamp(((x + 0.5) * r / w) - 0.5, 0, r - 1);
-                    int x0 = Math.Min((int)sx, r - 2);
-                    x0s[x] = x0;
-                    fxs[x] = (float)(sx - x0);
-                }
-
-                Span<float> lerped = top.AsSpan(0, r);
-                for (int y = 0; y < h; y++)
-                {
-                    double sy = Math.Clamp(((y + 0.5) * r / h) - 0.5, 0, r - 1);
-                    int y0 = Math.Min((int)sy, r - 2);
-                    double fy = sy - y0;
-                    ReadOnlySpan<double> a = re.Slice(y0 * r, r), b = re.Slice((y0 + 1) * r, r);
-                    for (int j = 0; j < r; j++)
-                    {
-                        lerped[j] = (float)(a[j] + ((b[j] - a[j]) * fy));
-                    }
-
-                    Span<float> output = map.Slice(y * w, w);
-                    for (int x = 0; x < w; x++)
-                    {
-                        int x0 = x0s[x];
-                        float l = lerped[x0];
-                        output[x] = l + ((lerped[x0 + 1] - l) * fxs[x]);
-                    }
-                }
-            }
-            finally
-            {
-                ArrayPool<int>.Shared.Return(x0s);
-                ArrayPool<float>.Shared.Return(fxs);
-                ArrayPool<float>.Shared.Return(top);
+                grid[k] = scale == 0 ? 0f : (float)((re[k] - min) * scale);
             }
         }
         finally
         {
             ArrayPool<double>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>values − (3×3 mean of values), replicated borders, in place: row sums of three first, then column sums.</summary>
+    private static void SubtractLocalMean(Span<double> values, Span<double> rowSums, int r)
+    {
+        for (int i = 0; i < r; i++)
+        {
+            ReadOnlySpan<double> l = values.Slice(i * r, r);
+            Span<double> sums = rowSums.Slice(i * r, r);
+            TensorPrimitives.Add(l.Slice(0, r - 2), l.Slice(1, r - 2), sums.Slice(1, r - 2));
+            TensorPrimitives.Add(sums.Slice(1, r - 2), l.Slice(2, r - 2), sums.Slice(1, r - 2));
+            sums[0] = l[0] + l[0] + l[1];
+            sums[r - 1] = l[r - 2] + l[r - 1] + l[r - 1];
+        }
+
+        double[] rented = ArrayPool<double>.Shared.Rent(r);
+        try
+        {
+            Span<double> column = rented.AsSpan(0, r);
+            for (int i = 0; i < r; i++)
+            {
+                // Row i only reads the row sums, which are all computed: it can overwrite its own values.
+                TensorPrimitives.Add(rowSums.Slice(Math.Max(i - 1, 0) * r, r), rowSums.Slice(i * r, r), column);
+                TensorPrimitives.Add(column, rowSums.Slice(Math.Min(i + 1, r - 1) * r, r), column);
+                TensorPrimitives.Divide(column, 9.0, column);
+                Span<double> row = values.Slice(i * r, r);
+                TensorPrimitives.Subtract(row, column, row);
+            }
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>The area weights of steps (1)–(2) for an image size, built once per size.</summary>
+    private Resampling ResamplingFor(int height, int width)
+    {
+        if (_resampling.TryGetValue((height, width), out Resampling? known))
+        {
+            return known;
+        }
+
+        var built = new Resampling(height, width, Resolution);
+        if (_resampling.Count < MaxCachedImageSizes)
+        {
+            _resampling.TryAdd((height, width), built);
+        }
+
+        return built;
+    }
+
+    /// <summary>
+    /// Steps (1) and (2): the channel sum of every image row, added (vectorised, in float) with its area weights into
+    /// the ≤ 3 grid rows it overlaps; then each grid row resampled along x in double and divided by the channel count.
+    /// </summary>
+    private void ResampleGray(ReadOnlySpan<float> sample, BatchShape shape, Resampling weights, Span<double> grid)
+    {
+        int r = Resolution, h = shape.Height, w = shape.Width, c = shape.Channels, plane = h * w;
+        float[] rented = ArrayPool<float>.Shared.Rent((r * w) + w);
+        try
+        {
+            Span<float> accumulated = rented.AsSpan(0, r * w); // [r][w]
+            Span<float> gray = rented.AsSpan(r * w, w);
+            accumulated.Clear();
+            for (int y = 0; y < h; y++)
+            {
+                ReadOnlySpan<float> row = sample.Slice(y * w, w);
+                if (c > 1)
+                {
+                    TensorPrimitives.Add(row, sample.Slice(plane + (y * w), w), gray);
+                    for (int ch = 2; ch < c; ch++)
+                    {
+                        TensorPrimitives.Add(gray, sample.Slice((ch * plane) + (y * w), w), gray);
+                    }
+
+                    row = gray;
+                }
+
+                for (int k = weights.RowStart[y]; k < weights.RowStart[y + 1]; k++)
+                {
+                    Span<float> target = accumulated.Slice(weights.RowTarget[k] * w, w);
+                    TensorPrimitives.MultiplyAdd(row, weights.RowWeight[k], target, target);
+                }
+            }
+
+            double inverse = 1.0 / c;
+            ReadOnlySpan<int> xStart = weights.ColumnStart;
+            ReadOnlySpan<double> xWeights = weights.ColumnWeight;
+            int taps = weights.ColumnTaps;
+            for (int i = 0; i < r; i++)
+            {
+                ReadOnlySpan<float> row = accumulated.Slice(i * w, w);
+                for (int j = 0; j < r; j++)
+                {
+                    int first = xStart[j];
+                    int count = Math.Min(taps, w - first);
+                    ReadOnlySpan<double> tapWeights = xWeights.Slice(j * taps, count);
+                    ReadOnlySpan<float> pixels = row.Slice(first, count);
+                    double sum = 0;
+                    for (int t = 0; t < tapWeights.Length; t++)
+                    {
+                        sum += tapWeights[t] * pixels[t];
+                    }
+
+                    grid[(i * r) + j] = sum * inverse;
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>The area weights of one image size: per grid column its taps, per image row the grid rows it feeds.</summary>
+    private sealed class Resampling
+    {
+        public Resampling(int height, int width, int resolution)
+        {
+            (ColumnStart, ColumnWeight, ColumnTaps) = AreaWeights(width, resolution);
+            (int[] yStart, double[] yWeights, int yTaps) = AreaWeights(height, resolution);
+            var contributions = new List<(int Row, int Target, float Weight)>();
+            for (int i = 0; i < resolution; i++)
+            {
+                for (int t = 0; t < yTaps; t++)
+                {
+                    int y = yStart[i] + t;
+                    double weight = yWeights[(i * yTaps) + t];
+                    if (y < height && weight > 0)
+                    {
+                        contributions.Add((y, i, (float)weight));
+                    }
+                }
+            }
+
+            contributions.Sort((a, b) => a.Row != b.Row ? a.Row.CompareTo(b.Row) : a.Target.CompareTo(b.Target));
+            RowStart = new int[height + 1];
+            RowTarget = new int[contributions.Count];
+            RowWeight = new float[contributions.Count];
+            for (int k = 0; k < contributions.Count; k++)
+            {
+                RowStart[contributions[k].Row + 1]++;
+                RowTarget[k] = contributions[k].Target;
+                RowWeight[k] = contributions[k].Weight;
+            }
+
+            for (int y = 0; y < height; y++)
+            {
+                RowStart[y + 1] += RowStart[y];
+            }
+        }
+
+        public int[] ColumnStart { get; }
+
+        public double[] ColumnWeight { get; }
+
+        public int ColumnTaps { get; }
+
+        /// <summary>Image row y feeds grid rows RowTarget[RowStart[y] .. RowStart[y + 1]) with RowWeight.</summary>
+        public int[] RowStart { get; }
+
+        public int[] RowTarget { get; }
+
+        public float[] RowWeight { get; }
+    }
+
+    /// <summary>
+    /// Step (7): the separable Gaussian blur with replicated borders, in place on <paramref name="values"/> (r × r):
+    /// along x over a padded copy of each row into <paramref name="scratch"/>, then along y back into
+    /// <paramref name="values"/>. Each output is Σ k_t·x_t in tap order, multiplications and additions rounded
+    /// separately, so the vector and scalar paths give the same bits.
+    /// </summary>
+    private void Blur(Span<double> values, Span<double> scratch, int r)
+    {
+        ReadOnlySpan<double> kernel = _kernel;
+        int radius = kernel.Length / 2;
+        double[] rented = ArrayPool<double>.Shared.Rent(r + (2 * radius));
+        int[] rows = ArrayPool<int>.Shared.Rent(kernel.Length);
+        try
+        {
+            Span<double> padded = rented.AsSpan(0, r + (2 * radius));
+            for (int i = 0; i < r; i++)
+            {
+                ReadOnlySpan<double> row = values.Slice(i * r, r);
+                padded.Slice(0, radius).Fill(row[0]);
+                row.CopyTo(padded.Slice(radius));
+                padded.Slice(radius + r).Fill(row[r - 1]);
+                Span<double> target = scratch.Slice(i * r, r);
+                for (int j = 0; j < r; j++)
+                {
+                    target[j] = 0;
+                }
+
+                WeightedSum(padded, 1, kernel, target);
+            }
+
+            for (int i = 0; i < r; i++)
+            {
+                // The taps of output row i are rows clamp(i + t − radius) of the x-blurred scratch.
+                for (int t = 0; t < kernel.Length; t++)
+                {
+                    rows[t] = Math.Clamp(i + t - radius, 0, r - 1) * r;
+                }
+
+                Span<double> target = values.Slice(i * r, r);
+                WeightedRows(scratch, rows.AsSpan(0, kernel.Length), kernel, target);
+            }
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(rented);
+            ArrayPool<int>.Shared.Return(rows);
+        }
+    }
+
+    /// <summary>target[j] = Σ_t kernel[t]·source[j + t·stride] for every j, taps in order.</summary>
+    private static void WeightedSum(ReadOnlySpan<double> source, int stride, ReadOnlySpan<double> kernel, Span<double> target)
+    {
+        int n = target.Length, j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; j <= n - Vector256<double>.Count; j += Vector256<double>.Count)
+            {
+                Vector256<double> sum = Vector256<double>.Zero;
+                for (int t = 0; t < kernel.Length; t++)
+                {
+                    sum += Vector256.Create(kernel[t]) * Vector256.Create(source.Slice(j + (t * stride), Vector256<double>.Count));
+                }
+
+                sum.CopyTo(target.Slice(j));
+            }
+        }
+
+        for (; j < n; j++)
+        {
+            double sum = 0;
+            for (int t = 0; t < kernel.Length; t++)
+            {
+                sum += kernel[t] * source[j + (t * stride)];
+            }
+
+            target[j] = sum;
+        }
+    }
+
+    /// <summary>target[j] = Σ_t kernel[t]·source[rows[t] + j] for every j, taps in order.</summary>
+    private static void WeightedRows(ReadOnlySpan<double> source, ReadOnlySpan<int> rows, ReadOnlySpan<double> kernel, Span<double> target)
+    {
+        int n = target.Length, j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; j <= n - Vector256<double>.Count; j += Vector256<double>.Count)
+            {
+                Vector256<double> sum = Vector256<double>.Zero;
+                for (int t = 0; t < kernel.Length; t++)
+                {
+                    sum += Vector256.Create(kernel[t]) * Vector256.Create(source.Slice(rows[t] + j, Vector256<double>.Count));
+                }
+
+                sum.CopyTo(target.Slice(j));
+            }
+        }
+
+        for (; j < n; j++)
+        {
+            double sum = 0;
+            for (int t = 0; t < kernel.Length; t++)
+            {
+                sum += kernel[t] * source[rows[t] + j];
+            }
+
+            target[j] = sum;
+        }
+    }
+
+    /// <summary>Equal when the resolution and the blur are equal: equal sources share one computation per batch.</summary>
+    /// <param name="obj">Another object.</param>
+    /// <returns>True for a spectral-residual source with the same parameters.</returns>
+    public override bool Equals(object? obj) =>
+        obj is SpectralResidualSaliency other && other.Resolution == Resolution && other.BlurSigma.Equals(BlurSigma);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Resolution, BlurSigma);
+
+    /// <inheritdoc />
+    public override string ToString() => $"SpectralResidualSaliency(resolution {Resolution}, blurSigma {BlurSigma.ToString(System.Globalization.CultureInfo.InvariantCulture)})";
+
+    private static void CheckImage(BatchShape shape)
+    {
+        if (shape.SpatialRank != 2)
+        {
+            throw new ArgumentException($"Spectral-residual saliency needs images (spatial rank 2); the batch {shape} has spatial rank {shape.SpatialRank}.", nameof(shape));
         }
     }
 
@@ -354,7 +511,7 @@ public sealed class SpectralResidualSaliency : ISaliencySource
     /// Area-average weights from <paramref name="source"/> samples to <paramref name="target"/> cells: cell j covers
     /// [j·s, (j+1)·s) with s = source/target; weights are overlaps / s. Fixed tap count per cell (padded with 0).
     /// </summary>
-    private static (int[] Start, double[] Weights, int Taps) AreaWeights(int source, int target)
+    internal static (int[] Start, double[] Weights, int Taps) AreaWeights(int source, int target)
     {
         double s = (double)source / target;
         int taps = (int)Math.Ceiling(s) + 1;

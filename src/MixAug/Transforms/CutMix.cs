@@ -1,6 +1,7 @@
 using MixAug.Internal;
 using MixAug.Masks;
 using MixAug.Planning;
+using MixAug.Regions;
 using MixAug.Randomness;
 
 namespace MixAug.Transforms;
@@ -113,12 +114,12 @@ public sealed class CutMix : MixTransform
             int cutW = DrawSide(shape.Width, min, max, random);
             int top = random.NextInt(shape.Height - cutH + 1);
             int left = random.NextInt(shape.Width - cutW + 1);
-            return BoxSampler.ClippedBox(shape, top, left, top + cutH, left + cutW, correctLambda: true, sampledLambda: 1.0);
+            return BoxSampler.ClippedBox(shape.Spatial, top, left, top + cutH, left + cutW, correctLambda: true, sampledLambda: 1.0);
         }
 
         double lambda = BetaSampler.Sample(random, Alpha, Alpha);
-        (int h, int w) = BoxSampler.CutSize(shape, lambda);
-        return BoxSampler.UniformCentredBox(shape, h, w, random, CorrectLambda, lambda);
+        (int h, int w) = BoxSampler.CutSize(shape.Spatial, lambda);
+        return BoxSampler.UniformCentredBox(shape.Spatial, h, w, random, CorrectLambda, lambda);
     }
 
     /// <inheritdoc />

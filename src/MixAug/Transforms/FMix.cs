@@ -1,8 +1,8 @@
-using System.Buffers;
 using MixAug.Internal;
 using MixAug.Masks;
 using MixAug.Planning;
 using MixAug.Randomness;
+using MixAug.Regions;
 
 namespace MixAug.Transforms;
 
@@ -13,14 +13,14 @@ namespace MixAug.Transforms;
 /// </summary>
 /// <remarks>
 /// <para>Per mixed group: λ ~ Beta(α, α) (Beta(α + 1, α) with <see cref="Reformulate"/>), the number of own elements
-/// <c>n = ⌊λN⌋ + Bernoulli(frac(λN))</c> (unbiased stochastic rounding, <see cref="FourierMaskGenerator.DrawOwnCount"/>),
-/// then the mask: the n largest values of the low-frequency image (see <see cref="FourierMaskGenerator"/>) belong
-/// to the sample itself. The plan's lambda is the exact mask mean, n/N for binary masks.</para>
+/// <c>n = ⌊λN⌋ + Bernoulli(frac(λN))</c> (unbiased stochastic rounding, <see cref="MaskThreshold.DrawOwnCount"/>),
+/// then the mask: the n largest values of a low-frequency <see cref="FourierNoise"/> image belong to the sample itself.
+/// The plan's lambda is the exact mask mean (<see cref="MaskThreshold.Mean"/>), n/N for binary masks.</para>
+/// <para>The plan stores each mask as a recipe (<see cref="FourierMaskRegion"/>: the noise seed, the own count and the
+/// soft width), a few bytes per sample; the backend that applies the plan synthesises and thresholds the noise.</para>
 /// <para>Draw order per group, after the apply coin: the Beta variate, the rounding double, then (for
 /// <see cref="MaskGranularity.PerGroup"/>, or for the first mixed group with <see cref="MaskGranularity.PerBatch"/>)
-/// one 64-bit seed from which a private <see cref="MixRandom"/> draws the noise image. The images are synthesised
-/// after all draws, in parallel across groups; because every image has its own pre-drawn seed, the plan is
-/// identical for any thread count.</para>
+/// one 64-bit seed of the noise image.</para>
 /// <example>
 /// <code>
 /// var fmix = new FMix(alpha: 1.0, decayPower: 3.0, mode: LambdaMode.Element, granularity: MaskGranularity.PerGroup);
@@ -41,6 +41,7 @@ public sealed class FMix : MixTransform
     /// <param name="mode">Lambda mode: one mask per batch, pair or sample.</param>
     /// <param name="pairing">How partners are chosen.</param>
     /// <param name="granularity">One noise image per batch (the reference) or per group.</param>
+    /// <param name="spectrum">The paper's spectrum (default), or the reference code's (see <see cref="FourierSpectrum.Reference"/>).</param>
     /// <exception cref="ArgumentOutOfRangeException">A number is outside its range, or an enum value is undefined.</exception>
     /// <exception cref="ArgumentException">An invalid mode and pairing combination (see <see cref="MixTransform"/>).</exception>
     public FMix(
@@ -51,15 +52,21 @@ public sealed class FMix : MixTransform
         double probability = 1.0,
         LambdaMode mode = LambdaMode.Batch,
         PairingStrategy pairing = PairingStrategy.Flip,
-        MaskGranularity granularity = MaskGranularity.PerBatch)
+        MaskGranularity granularity = MaskGranularity.PerBatch,
+        FourierSpectrum spectrum = FourierSpectrum.Paper)
         : base(probability, mode, pairing)
     {
         Guard.PositiveFinite(alpha);
         Guard.PositiveFinite(decayPower);
-        FourierMaskGenerator.CheckMaxSoft(maxSoft);
+        MaskThreshold.CheckMaxSoft(maxSoft);
         if (!Enum.IsDefined(granularity))
         {
             throw new ArgumentOutOfRangeException(nameof(granularity), granularity, $"Unknown mask granularity {(int)granularity}.");
+        }
+
+        if (!Enum.IsDefined(spectrum))
+        {
+            throw new ArgumentOutOfRangeException(nameof(spectrum), spectrum, $"Unknown Fourier spectrum {(int)spectrum}.");
         }
 
         Alpha = alpha;
@@ -67,6 +74,7 @@ public sealed class FMix : MixTransform
         MaxSoft = maxSoft;
         Reformulate = reformulate;
         Granularity = granularity;
+        Spectrum = spectrum;
     }
 
     /// <summary>The Beta concentration of lambda.</summary>
@@ -84,93 +92,42 @@ public sealed class FMix : MixTransform
     /// <summary>Whether the batch shares one noise image or each group draws its own.</summary>
     public MaskGranularity Granularity { get; }
 
+    /// <summary>The spectrum the noise images are drawn from.</summary>
+    public FourierSpectrum Spectrum { get; }
+
     /// <inheritdoc />
     public override string Name => "FMix";
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"FMix(alpha {Alpha}, decay {DecayPower}, maxSoft {MaxSoft}, reformulate {Reformulate}, probability {Probability}, {Mode}, {Pairing}, {Granularity})";
+        $"FMix(alpha {Alpha}, decay {DecayPower}, maxSoft {MaxSoft}, reformulate {Reformulate}, probability {Probability}, {Mode}, {Pairing}, {Granularity}, {Spectrum})";
 
     /// <inheritdoc />
-    protected override RegionDraw DrawRegion(BatchShape shape, int sample, int partner, IMixRandom random)
-    {
-        var drawer = new MaskDrawer(this, shape);
-        RegionDraw draw = drawer.Draw(shape, sample, partner, random);
-        drawer.Complete(shape);
-        return draw;
-    }
+    protected override void ValidateShape(BatchShape shape) => FourierNoise.CheckSpectrum(shape.Spatial, DecayPower, Spectrum);
 
-    private protected override PlanDrawer CreateDrawer(BatchShape shape) => new MaskDrawer(this, shape);
+    /// <inheritdoc />
+    protected override RegionDraw DrawRegion(BatchShape shape, int sample, int partner, IMixRandom random) =>
+        new MaskDrawer(this).Draw(shape, sample, partner, random);
 
-    /// <summary>Draws every random number group by group, then synthesises the masks in parallel.</summary>
-    private sealed class MaskDrawer(FMix owner, BatchShape shape) : PlanDrawer
+    private protected override PlanDrawer CreateDrawer(MixRequest request) => new MaskDrawer(this);
+
+    /// <summary>Draws the recipes of one plan; with <see cref="MaskGranularity.PerBatch"/> every group shares the first noise.</summary>
+    private sealed class MaskDrawer(FMix owner) : PlanDrawer
     {
-        private readonly FourierMaskGenerator _generator = FourierMaskGenerator.Shared(shape, owner.DecayPower);
-        private readonly List<(float[] Mask, int OwnCount, ulong Seed)> _jobs = [];
-        private ulong? _sharedSeed;
+        private FourierNoise? _shared;
 
         public override RegionDraw Draw(BatchShape shape, int sample, int partner, IMixRandom random)
         {
             double lambda = BetaSampler.Sample(random, owner.Alpha + (owner.Reformulate ? 1 : 0), owner.Alpha);
-            int n = shape.PlaneSize;
-            int own = FourierMaskGenerator.DrawOwnCount(lambda, n, random);
-            ulong seed = owner.Granularity == MaskGranularity.PerGroup
-                ? random.NextUInt64()
-                : _sharedSeed ??= random.NextUInt64();
-
-            // Complete() writes every weight before the plan exists, so the (large) array need not be zeroed first.
-            float[] weights = GC.AllocateUninitializedArray<float>(n);
-            _jobs.Add((weights, own, seed));
-            return new RegionDraw(FourierMaskGenerator.MaskMean(n, own, owner.MaxSoft), new MaskRegion(weights, validate: false));
+            int own = MaskThreshold.DrawOwnCount(lambda, shape.PlaneSize, random);
+            FourierNoise noise = owner.Granularity == MaskGranularity.PerGroup
+                ? NewNoise(shape, random)
+                : _shared ??= NewNoise(shape, random);
+            var region = new FourierMaskRegion(noise, own, owner.MaxSoft);
+            return new RegionDraw(region.Mean, region);
         }
 
-        public override void Complete(BatchShape shape)
-        {
-            int n = shape.PlaneSize;
-            if (_jobs.Count == 0)
-            {
-                return;
-            }
-
-            if (_sharedSeed is ulong shared)
-            {
-                float[] image = ArrayPool<float>.Shared.Rent(n);
-                try
-                {
-                    _generator.SampleInto(new MixRandom(shared), image.AsSpan(0, n));
-                    var ranking = new BucketRanking();
-                    ranking.Build(image.AsSpan(0, n));
-                    Run(job => ranking.WriteMask(image.AsSpan(0, n), job.OwnCount, owner.MaxSoft, job.Mask));
-                }
-                finally
-                {
-                    ArrayPool<float>.Shared.Return(image);
-                }
-            }
-            else
-            {
-                // One image buffer and one ranking per worker, reused for all of its masks.
-                Run(job =>
-                {
-                    BucketRanking ranking = BucketRanking.ForThread();
-                    float[] image = ArrayPool<float>.Shared.Rent(n);
-                    _generator.SampleInto(new MixRandom(job.Seed), image.AsSpan(0, n));
-                    ranking.Build(image.AsSpan(0, n));
-                    ranking.WriteMask(image.AsSpan(0, n), job.OwnCount, owner.MaxSoft, job.Mask);
-                    ArrayPool<float>.Shared.Return(image);
-                });
-            }
-        }
-
-        private void Run(Action<(float[] Mask, int OwnCount, ulong Seed)> body)
-        {
-            if (_jobs.Count == 1)
-            {
-                body(_jobs[0]);
-                return;
-            }
-
-            Parallel.For(0, _jobs.Count, i => body(_jobs[i]));
-        }
+        private FourierNoise NewNoise(BatchShape shape, IMixRandom random) =>
+            new(shape.Spatial, owner.DecayPower, random.NextUInt64(), owner.Spectrum);
     }
 }

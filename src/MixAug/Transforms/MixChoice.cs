@@ -9,17 +9,19 @@ namespace MixAug.Transforms;
 /// offered: the labels of a mix of mixes would need four terms.
 /// </summary>
 /// <remarks>One uniform draw picks the transform (always drawn, even for a single choice), then the chosen
-/// transform draws its plan from the same generator.</remarks>
+/// transform draws its plan from the same generator. <see cref="Requirements"/> is the union of the choices', so a
+/// backend computes every feature any choice may need.</remarks>
 /// <threadsafety>Immutable; safe to share between threads.</threadsafety>
-public sealed class MixChoice : IMixTransform, IBatchBindable
+public sealed class MixChoice : IMixTransform
 {
     private readonly IMixTransform[] _transforms;
     private readonly double[] _cumulative;
 
     /// <summary>Defines a weighted choice.</summary>
-    /// <param name="choices">Transforms with their relative weights (finite, ≥ 0, not all 0).</param>
+    /// <param name="choices">Transforms with their relative weights (finite, ≥ 0, not all 0, with a finite sum).</param>
     /// <exception cref="ArgumentNullException"><paramref name="choices"/> or a transform is null.</exception>
-    /// <exception cref="ArgumentException">The list is empty, a weight is negative, infinite or NaN, or all weights are 0.</exception>
+    /// <exception cref="ArgumentException">The list is empty, a weight is negative, infinite or NaN, all weights are 0,
+    /// or their sum overflows.</exception>
     public MixChoice(params (IMixTransform Transform, double Weight)[] choices)
     {
         ArgumentNullException.ThrowIfNull(choices);
@@ -31,6 +33,7 @@ public sealed class MixChoice : IMixTransform, IBatchBindable
         _transforms = new IMixTransform[choices.Length];
         _cumulative = new double[choices.Length];
         double total = 0;
+        FeatureRequirements requirements = FeatureRequirements.None;
         for (int i = 0; i < choices.Length; i++)
         {
             (IMixTransform transform, double weight) = choices[i];
@@ -42,6 +45,12 @@ public sealed class MixChoice : IMixTransform, IBatchBindable
 
             total += weight;
             _cumulative[i] = total;
+            requirements = requirements.Union(transform.Requirements);
+        }
+
+        if (double.IsInfinity(total))
+        {
+            throw new ArgumentException($"The {choices.Length} weights sum past {double.MaxValue}; scale them down (only their ratios matter).", nameof(choices));
         }
 
         if (total <= 0)
@@ -53,6 +62,8 @@ public sealed class MixChoice : IMixTransform, IBatchBindable
         {
             _cumulative[i] /= total;
         }
+
+        Requirements = requirements;
     }
 
     /// <summary>The transforms to choose from.</summary>
@@ -65,26 +76,20 @@ public sealed class MixChoice : IMixTransform, IBatchBindable
     public string Name => "MixChoice";
 
     /// <inheritdoc />
-    public bool NeedsBatch => _transforms.Any(t => t is IBatchBindable { NeedsBatch: true });
-
-    /// <summary>The same choice, with every transform that needs the batch bound to <paramref name="batch"/>.</summary>
-    /// <param name="batch">The planar float32 batch.</param>
-    /// <returns>A choice with the same weights and draw order.</returns>
-    public IMixTransform Bind(ReadOnlyMemory<float> batch) =>
-        new MixChoice(_transforms.Select((t, i) => (t is IBatchBindable { NeedsBatch: true } b ? b.Bind(batch) : t, Probabilities[i])).ToArray());
+    public FeatureRequirements Requirements { get; }
 
     /// <inheritdoc />
-    public MixPlan CreatePlan(BatchShape shape, IMixRandom random)
+    public MixPlan CreatePlan(MixRequest request)
     {
-        ArgumentNullException.ThrowIfNull(random);
-        double u = random.NextDouble();
+        ArgumentNullException.ThrowIfNull(request);
+        double u = request.Random.NextDouble();
         int chosen = 0;
         while (chosen < _cumulative.Length - 1 && u >= _cumulative[chosen])
         {
             chosen++;
         }
 
-        return _transforms[chosen].CreatePlan(shape, random);
+        return _transforms[chosen].CreatePlan(request);
     }
 
     /// <inheritdoc />

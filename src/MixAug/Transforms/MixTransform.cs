@@ -1,12 +1,13 @@
 using MixAug.Internal;
 using MixAug.Planning;
 using MixAug.Randomness;
+using MixAug.Regions;
 
 namespace MixAug.Transforms;
 
 /// <summary>
-/// The common part of every mixing method: the apply probability, the lambda mode and the pairing. It draws the
-/// partners, groups the samples by <see cref="Mode"/>, flips one apply coin per group and asks the method for one
+/// The common part of every pairwise mixing method: the apply probability, the lambda mode and the pairing. It draws
+/// the partners, groups the samples by <see cref="Mode"/>, flips one apply coin per group and asks the method for one
 /// (lambda, region) draw per mixed group. Subclasses only say how one draw is made.
 /// </summary>
 /// <remarks>
@@ -61,19 +62,25 @@ public abstract class MixTransform : IMixTransform
     public PairingStrategy Pairing { get; }
 
     /// <inheritdoc />
-    public MixPlan CreatePlan(BatchShape shape, IMixRandom random) => CreatePlan(shape, random, null);
+    public virtual FeatureRequirements Requirements => FeatureRequirements.None;
 
-    /// <summary>Draws a plan with <paramref name="drawer"/> (or <see cref="CreateDrawer"/> when null).</summary>
-    private protected MixPlan CreatePlan(BatchShape shape, IMixRandom random, PlanDrawer? drawer)
+    /// <inheritdoc />
+    public MixPlan CreatePlan(MixRequest request)
     {
-        ArgumentNullException.ThrowIfNull(random);
-        if (shape.BatchSize == 0)
+        ArgumentNullException.ThrowIfNull(request);
+        BatchShape shape = request.Shape;
+        try
         {
-            throw new ArgumentException("The shape is the default (empty) BatchShape; create one with its constructor.", nameof(shape));
+            ValidateShape(shape);
+        }
+        catch (ArgumentException e) when (e.ParamName != nameof(request))
+        {
+            throw Guard.Rename(e, nameof(request)); // the shape came in the request
         }
 
-        ValidateShape(shape);
-        drawer ??= CreateDrawer(shape);
+        request.Features.CheckSatisfies(Requirements, Name, nameof(request));
+        IMixRandom random = request.Random;
+        PlanDrawer drawer = CreateDrawer(request);
         int b = shape.BatchSize;
         int[] partners = Pairings.Create(Pairing, b, random, mutual: Mode == LambdaMode.Pair);
         var lambdas = new double[b];
@@ -108,8 +115,7 @@ public abstract class MixTransform : IMixTransform
             }
         }
 
-        drawer.Complete(shape);
-        return new MixPlan(shape, partners, lambdas, regions, Name, Pairing, Mode);
+        return new MixPlan(shape.Spatial, partners, lambdas, regions, Name, Pairing, Mode);
 
         void Assign(int sample, RegionDraw draw)
         {
@@ -128,15 +134,13 @@ public abstract class MixTransform : IMixTransform
     }
 
     /// <summary>
-    /// Creates the object that makes the draws of one plan. The default calls <see cref="DrawRegion"/> for every
-    /// group. A method overrides it when its draws share state within one plan (FMix's noise image shared by the
-    /// batch) or when the random-free part of its regions (mask synthesis) is better finished for all groups at
-    /// once, in parallel, in <see cref="PlanDrawer.Complete"/>. All random draws must still happen in
-    /// <see cref="PlanDrawer.Draw"/>, in group order, so the plan does not depend on the thread count.
+    /// Creates the object that makes the draws of one plan. The default calls <see cref="DrawRegion"/> for every group.
+    /// A method overrides it when its draws share state within one plan (FMix's noise image shared by the batch) or
+    /// read the request's features (SaliencyMix). All random draws happen in <see cref="PlanDrawer.Draw"/>, in group order.
     /// </summary>
-    /// <param name="shape">The batch shape (already validated).</param>
+    /// <param name="request">The request (already validated against <see cref="Requirements"/>).</param>
     /// <returns>A fresh drawer used for one plan only.</returns>
-    private protected virtual PlanDrawer CreateDrawer(BatchShape shape) => new DefaultDrawer(this);
+    private protected virtual PlanDrawer CreateDrawer(MixRequest request) => new DefaultDrawer(this);
 
     /// <summary>Makes one (lambda, region) draw for a mixed group.</summary>
     /// <param name="shape">The batch shape.</param>
@@ -146,16 +150,11 @@ public abstract class MixTransform : IMixTransform
     /// <returns>The lambda after correction and its region.</returns>
     protected abstract RegionDraw DrawRegion(BatchShape shape, int sample, int partner, IMixRandom random);
 
-    /// <summary>The draws of one plan: <see cref="Draw"/> once per mixed group in order, then <see cref="Complete"/> once.</summary>
+    /// <summary>The draws of one plan: <see cref="Draw"/> once per mixed group, in order.</summary>
     private protected abstract class PlanDrawer
     {
         /// <summary>Makes the draw of one group; every random number of the group is drawn here.</summary>
         public abstract RegionDraw Draw(BatchShape shape, int sample, int partner, IMixRandom random);
-
-        /// <summary>Finishes the regions returned so far (random-free work only) before the plan is built.</summary>
-        public virtual void Complete(BatchShape shape)
-        {
-        }
     }
 
     private sealed class DefaultDrawer(MixTransform owner) : PlanDrawer

@@ -1,5 +1,6 @@
 using MixAug.Internal;
 using MixAug.Planning;
+using MixAug.Regions;
 using MixAug.Randomness;
 
 namespace MixAug.Transforms;

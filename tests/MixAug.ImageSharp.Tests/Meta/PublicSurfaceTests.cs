@@ -24,13 +24,20 @@ public class PublicSurfaceTests
             "MixAug.ImageSharp.BatchFormat",
             "MixAug.ImageSharp.Drawing.ContactSheet",
             "MixAug.ImageSharp.Drawing.ContactSheetLayout",
+            "MixAug.ImageSharp.Drawing.ContactSheetLegend",
+            "MixAug.ImageSharp.Drawing.LegendEntry",
+            "MixAug.ImageSharp.Drawing.LegendMark",
             "MixAug.ImageSharp.FolderLoadResult",
+            "MixAug.ImageSharp.FolderSample",
+            "MixAug.ImageSharp.FolderSampleProgress",
+            "MixAug.ImageSharp.FolderSampleRequest",
             "MixAug.ImageSharp.ImageBatch",
             "MixAug.ImageSharp.ImageLoadFailure",
             "MixAug.ImageSharp.LoadedImage",
             "MixAug.ImageSharp.MixAugImageException",
             "MixAug.ImageSharp.SafeImageLoader",
             "MixAug.ImageSharp.SafeImageLoaderOptions",
+            "MixAug.ImageSharp.SampledImage",
         }));
         Assert.That(typeof(ContactSheet).Namespace, Is.EqualTo("MixAug.ImageSharp.Drawing"));
     }

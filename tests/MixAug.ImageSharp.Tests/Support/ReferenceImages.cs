@@ -1,5 +1,6 @@
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
 
 namespace MixAug.ImageSharp.Tests;
 
@@ -27,6 +28,37 @@ internal static class ReferenceImages
             string copy = Path.Combine(dir, Path.GetFileName(referencePath));
             File.Copy(actualPath, copy, overwrite: true);
             Assert.Fail($"{failure}; the actual output is in {copy}");
+        }
+    }
+
+    /// <summary>Compares parts of the actual image with parts of the reference, which may sit elsewhere (a layout that
+    /// moved its pictures but must not change them). Same tolerance, part by part.</summary>
+    public static void AssertPartsSimilar(string actualPath, string referencePath, IEnumerable<(string Name, Rectangle Actual, Rectangle Reference)> parts)
+    {
+        Assert.That(File.Exists(referencePath), Is.True, $"reference image {referencePath} is missing");
+        using Image<Rgb24> actual = Image.Load<Rgb24>(actualPath);
+        using Image<Rgb24> reference = Image.Load<Rgb24>(referencePath);
+        var failures = new List<string>();
+        int compared = 0;
+        foreach ((string name, Rectangle a, Rectangle r) in parts)
+        {
+            using Image<Rgb24> actualPart = actual.Clone(c => c.Crop(a));
+            using Image<Rgb24> referencePart = reference.Clone(c => c.Crop(r));
+            if (Compare(actualPart, referencePart) is string failure)
+            {
+                failures.Add($"{name}: {failure}");
+            }
+
+            compared++;
+        }
+
+        if (failures.Count > 0)
+        {
+            string dir = Path.Combine(TestContext.CurrentContext.TestDirectory, "ActualOutput");
+            Directory.CreateDirectory(dir);
+            string copy = Path.Combine(dir, Path.GetFileName(referencePath));
+            File.Copy(actualPath, copy, overwrite: true);
+            Assert.Fail($"{failures.Count} of {compared} parts differ: {string.Join("; ", failures.Take(5))}; the actual output is in {copy}");
         }
     }
 

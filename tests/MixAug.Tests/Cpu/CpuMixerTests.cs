@@ -1,6 +1,7 @@
 using CsCheck;
 using MixAug.Cpu;
 using MixAug.Planning;
+using MixAug.Regions;
 using MixAug.Randomness;
 using MixAug.Testing;
 using MixAug.Tests.Support;
@@ -17,7 +18,7 @@ public class CpuMixerTests
         var shape = new BatchShape(3, 1, 2, 2);
         float[] x = [1, 2, 3, 4, 10, 20, 30, 40, 100, 200, 300, 400];
         var plan = new MixPlan(
-            shape,
+            shape.Spatial,
             [1, 2, 0],
             [0.75, 0.75, 0.5],
             [MixRegion.Blend, new BoxRegion(0, 1, 1, 2), new MaskRegion([1, 0, 0, 1])]);
@@ -40,7 +41,7 @@ public class CpuMixerTests
         // lambda 0.5: (a + b) / 2 is exact in float, so the ties are real ties.
         var shape = new BatchShape(2, 1, 1, 4);
         byte[] x = [1, 3, 0, 254, 2, 2, 1, 255];
-        var plan = new MixPlan(shape, [1, 0], [0.5, 0.5], [MixRegion.Blend, MixRegion.Blend]);
+        var plan = new MixPlan(shape.Spatial, [1, 0], [0.5, 0.5], [MixRegion.Blend, MixRegion.Blend]);
         CpuMixer.ApplyInPlace(plan, x);
         // (1+2)/2 = 1.5 -> 2; (3+2)/2 = 2.5 -> 2; (0+1)/2 = 0.5 -> 0; (254+255)/2 = 254.5 -> 254.
         Assert.That(x, Is.EqualTo(new byte[] { 2, 2, 0, 254, 2, 2, 0, 254 }));
@@ -143,12 +144,20 @@ public class CpuMixerTests
         var destination = Enumerable.Repeat(-1f, 8).ToArray();
         var e = Assert.Throws<ArgumentException>(() => CpuMixer.Apply(plan, new float[7], destination));
         Assert.That(e!.ParamName, Is.EqualTo("source"));
-        Assert.That(e.Message, Does.Contain("7 elements").And.Contain("2x1x2x2").And.Contain("8"));
+        Assert.That(e.Message, Does.Contain("7 elements").And.Contain("batch of 2"));
         Assert.That(destination, Has.All.EqualTo(-1f));
         e = Assert.Throws<ArgumentException>(() => CpuMixer.Apply(plan, new float[8], new float[9]));
         Assert.That(e!.ParamName, Is.EqualTo("destination"));
-        Assert.Throws<ArgumentException>(() => CpuMixer.ApplyInPlace(plan, new byte[4]));
+        Assert.Throws<ArgumentException>(() => CpuMixer.ApplyInPlace(plan, new byte[0]));
         Assert.Throws<ArgumentNullException>(() => CpuMixer.ApplyInPlace(null!, new float[8]));
+
+        // A box is drawn over the 2x2 extent: each sample must be whole 2x2 planes (here 5 elements are not).
+        MixPlan boxes = FixedPlanOf(shape, new BoxRegion(0, 0, 1, 1));
+        destination = Enumerable.Repeat(-1f, 10).ToArray();
+        e = Assert.Throws<ArgumentException>(() => CpuMixer.Apply(boxes, new float[10], destination));
+        Assert.That(e!.ParamName, Is.EqualTo("source"));
+        Assert.That(e.Message, Does.Contain("5 elements per sample").And.Contain("2x2").And.Contain("(4 elements)"));
+        Assert.That(destination, Has.All.EqualTo(-1f));
     }
 
     [Test]
@@ -230,7 +239,7 @@ public class CpuMixerTests
                     int top = random.NextInt(shape.Height);
                     int left = random.NextInt(shape.Width);
                     var box = new BoxRegion(top, left, top + 1 + random.NextInt(shape.Height - top), left + 1 + random.NextInt(shape.Width - left));
-                    (lambdas[i], regions[i]) = (box.OwnShare(shape, 0), box);
+                    (lambdas[i], regions[i]) = (box.OwnShare(shape.Spatial, 0), box);
                     break;
                 default:
                     var weights = new float[shape.PlaneSize];
@@ -245,6 +254,9 @@ public class CpuMixerTests
             }
         }
 
-        return new MixPlan(shape, partners, lambdas, regions);
+        return new MixPlan(shape.Spatial, partners, lambdas, regions);
     }
+
+    private static MixPlan FixedPlanOf(BatchShape shape, MixRegion region) =>
+        new(shape.Spatial, [.. Enumerable.Range(0, shape.BatchSize).Select(i => shape.BatchSize - 1 - i)], [.. Enumerable.Repeat(region.OwnShare(shape.Spatial, 0.5), shape.BatchSize)], [.. Enumerable.Repeat(region, shape.BatchSize)]);
 }

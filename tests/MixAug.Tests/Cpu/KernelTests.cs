@@ -14,8 +14,31 @@ public unsafe class KernelTests
 
     private delegate void ByteMaskBlend(byte* a, byte* b, float* m, byte* d, int n);
 
-    [Test]
-    public void FloatBlendMatchesTheScalarDefinition()
+    public delegate void FloatBlend(float* a, float* b, float* d, int n, float ws, float wp);
+
+    public delegate void FloatMaskBlend(float* a, float* b, float* m, float* d, int n);
+
+    private static IEnumerable<TestCaseData> FloatBlends() =>
+    [
+        new TestCaseData((FloatBlend)FloatKernels.Blend).SetArgDisplayNames("dispatch"),
+        new TestCaseData((FloatBlend)FloatKernels.Blend512).SetArgDisplayNames("512"),
+        new TestCaseData((FloatBlend)FloatKernels.Blend256).SetArgDisplayNames("256"),
+        new TestCaseData((FloatBlend)FloatKernels.Blend128).SetArgDisplayNames("128"),
+        new TestCaseData((FloatBlend)((a, b, d, n, ws, wp) => FloatKernels.BlendScalar(a, b, d, 0, n, ws, wp))).SetArgDisplayNames("scalar"),
+    ];
+
+    private static IEnumerable<TestCaseData> FloatMaskBlends() =>
+    [
+        new TestCaseData((FloatMaskBlend)FloatKernels.MaskBlend).SetArgDisplayNames("dispatch"),
+        new TestCaseData((FloatMaskBlend)FloatKernels.MaskBlend512).SetArgDisplayNames("512"),
+        new TestCaseData((FloatMaskBlend)FloatKernels.MaskBlend256).SetArgDisplayNames("256"),
+        new TestCaseData((FloatMaskBlend)FloatKernels.MaskBlend128).SetArgDisplayNames("128"),
+        new TestCaseData((FloatMaskBlend)((a, b, m, d, n) => FloatKernels.MaskBlendScalar(a, b, m, d, 0, n))).SetArgDisplayNames("scalar"),
+    ];
+
+    /// <summary>Every width gives the scalar definition's bits (Vector512 runs in software where it is not accelerated).</summary>
+    [TestCaseSource(nameof(FloatBlends))]
+    public void FloatBlendMatchesTheScalarDefinition(FloatBlend blend)
     {
         var random = new MixRandom(1);
         float[] a = Random(random, 310);
@@ -30,7 +53,7 @@ public unsafe class KernelTests
                 Array.Fill(d, -1f);
                 fixed (float* pa = a, pb = b, pd = d)
                 {
-                    FloatKernels.Blend(pa + offset, pb + offset, pd + offset, n, ws, wp);
+                    blend(pa + offset, pb + offset, pd + offset, n, ws, wp);
                 }
 
                 for (int k = 0; k < 310; k++)
@@ -42,13 +65,17 @@ public unsafe class KernelTests
         }
     }
 
-    [Test]
-    public void FloatMaskBlendMatchesTheScalarDefinition()
+    /// <summary>
+    /// Every width against the definition, over all lengths and alignments, with masks of runs of exact 1s, exact 0s and
+    /// fractions (so whole vectors of each kind and mixed vectors occur), and inputs holding −0, infinities and NaN.
+    /// </summary>
+    [TestCaseSource(nameof(FloatMaskBlends))]
+    public void FloatMaskBlendMatchesTheScalarDefinition(FloatMaskBlend maskBlend)
     {
         var random = new MixRandom(2);
-        float[] a = Random(random, 310);
-        float[] b = Random(random, 310);
-        float[] m = Random(random, 310);
+        float[] a = WithSpecials(random, Random(random, 310));
+        float[] b = WithSpecials(random, Random(random, 310));
+        float[] m = MaskRuns(random, 310);
         var d = new float[310];
         for (int offset = 0; offset < 8; offset++)
         {
@@ -57,22 +84,89 @@ public unsafe class KernelTests
                 Array.Fill(d, -1f);
                 fixed (float* pa = a, pb = b, pm = m, pd = d)
                 {
-                    FloatKernels.MaskBlend(pa + offset, pb + offset, pm + offset, pd + offset, n);
+                    maskBlend(pa + offset, pb + offset, pm + offset, pd + offset, n);
                 }
 
                 for (int k = 0; k < 310; k++)
                 {
-                    float expected = k >= offset && k < offset + n ? (a[k] * m[k]) + (b[k] * (1f - m[k])) : -1f;
-                    Assert.That(d[k], Is.EqualTo(expected), $"n {n}, offset {offset}, element {k}");
+                    float expected = k >= offset && k < offset + n ? MaskBlendDefinition(a[k], b[k], m[k]) : -1f;
+                    Assert.That(BitConverter.SingleToInt32Bits(d[k]), Is.EqualTo(BitConverter.SingleToInt32Bits(expected)), $"n {n}, offset {offset}, element {k}: {d[k]} for {expected}");
                 }
             }
         }
     }
 
+    /// <summary>In place (destination = self), every width writes the definition too; own elements keep their bits.</summary>
+    [TestCaseSource(nameof(FloatMaskBlends))]
+    public void FloatMaskBlendInPlaceMatchesTheScalarDefinition(FloatMaskBlend maskBlend)
+    {
+        var random = new MixRandom(12);
+        float[] original = WithSpecials(random, Random(random, 310));
+        float[] b = WithSpecials(random, Random(random, 310));
+        float[] m = MaskRuns(random, 310);
+        for (int offset = 0; offset < 8; offset++)
+        {
+            foreach (int n in new[] { 0, 1, 7, 8, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 300 })
+            {
+                float[] a = [.. original];
+                fixed (float* pa = a, pb = b, pm = m)
+                {
+                    maskBlend(pa + offset, pb + offset, pm + offset, pa + offset, n);
+                }
+
+                for (int k = 0; k < 310; k++)
+                {
+                    float expected = k >= offset && k < offset + n ? MaskBlendDefinition(original[k], b[k], m[k]) : original[k];
+                    Assert.That(BitConverter.SingleToInt32Bits(a[k]), Is.EqualTo(BitConverter.SingleToInt32Bits(expected)), $"n {n}, offset {offset}, element {k}");
+                }
+            }
+        }
+    }
+
+    /// <summary>The definition, written independently of the kernels' scalar path.</summary>
+    private static float MaskBlendDefinition(float self, float partner, float weight) => weight switch
+    {
+        1f => self,
+        0f => partner,
+        _ => (self * weight) + (partner * (1f - weight)),
+    };
+
+    /// <summary>Runs of 1 to 40 equal weights: exact 1, exact 0, or one random fraction each.</summary>
+    private static float[] MaskRuns(MixRandom random, int n)
+    {
+        var mask = new float[n];
+        for (int i = 0; i < n;)
+        {
+            int run = 1 + random.NextInt(40);
+            int kind = random.NextInt(3);
+            for (int j = 0; j < run && i < n; j++, i++)
+            {
+                mask[i] = kind == 0 ? 1f : kind == 1 ? 0f : (float)random.NextDouble();
+            }
+        }
+
+        return mask;
+    }
+
+    /// <summary>Replaces about one element in ten with −0, +0, ±infinity or NaN.</summary>
+    private static float[] WithSpecials(MixRandom random, float[] values)
+    {
+        float[] specials = [-0f, 0f, float.PositiveInfinity, float.NegativeInfinity, float.NaN];
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (random.NextInt(10) == 0)
+            {
+                values[i] = specials[random.NextInt(specials.Length)];
+            }
+        }
+
+        return values;
+    }
+
     [Test]
     public void EveryByteBlendVariantMatchesTheScalarDefinition()
     {
-        var variants = new List<(string, ByteBlend)> { ("portable", ByteKernels.BlendPortable), ("dispatch", ByteKernels.Blend) };
+        var variants = new List<(string, ByteBlend)> { ("portable", ByteKernels.BlendPortable), ("128", ByteKernels.Blend128), ("dispatch", ByteKernels.Blend) };
         if (Avx2.IsSupported)
         {
             variants.Add(("avx2", ByteKernels.BlendAvx2));
@@ -112,7 +206,7 @@ public unsafe class KernelTests
     [Test]
     public void EveryByteMaskBlendVariantMatchesTheScalarDefinition()
     {
-        var variants = new List<(string, ByteMaskBlend)> { ("portable", ByteKernels.MaskBlendPortable), ("dispatch", ByteKernels.MaskBlend) };
+        var variants = new List<(string, ByteMaskBlend)> { ("portable", ByteKernels.MaskBlendPortable), ("128", ByteKernels.MaskBlend128), ("dispatch", ByteKernels.MaskBlend) };
         if (Avx2.IsSupported)
         {
             variants.Add(("avx2", ByteKernels.MaskBlendAvx2));

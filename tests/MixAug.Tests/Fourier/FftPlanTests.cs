@@ -42,45 +42,6 @@ public class FftPlanTests
         }
     }
 
-    [TestCase(new[] { 1 })]
-    [TestCase(new[] { 7 })]
-    [TestCase(new[] { 16 })]
-    [TestCase(new[] { 37 })]
-    [TestCase(new[] { 5, 8 })]
-    [TestCase(new[] { 16, 40 })]
-    [TestCase(new[] { 9, 13 })]
-    [TestCase(new[] { 1, 6 })]
-    [TestCase(new[] { 6, 1 })]
-    [TestCase(new[] { 4, 6, 10 })]
-    [TestCase(new[] { 3, 5, 7 })]
-    [TestCase(new[] { 2, 1, 9 })]
-    public void InverseRealMatchesNaiveIrfftn(int[] dims)
-    {
-        int w = dims[^1];
-        int half = (w / 2) + 1;
-        int stride = FftPlan.PadStride(half);
-        int outer = dims.Take(dims.Length - 1).Aggregate(1, (a, b) => a * b);
-        var random = new MixRandom(99);
-        var re = new double[outer * stride];
-        var im = new double[outer * stride];
-        for (int p = 0; p < outer; p++)
-        {
-            for (int k = 0; k < half; k++)
-            {
-                re[(p * stride) + k] = NormalSampler.Sample(random);
-                im[(p * stride) + k] = NormalSampler.Sample(random);
-            }
-        }
-
-        double[] expected = NaiveIrfftn(dims, re, im, stride);
-        var actual = new double[outer * w];
-        MultiFft.InverseReal(dims, (double[])re.Clone(), (double[])im.Clone(), stride, actual);
-        for (int i = 0; i < actual.Length; i++)
-        {
-            Assert.That(actual[i], Is.EqualTo(expected[i]).Within(1e-12), $"index {i}");
-        }
-    }
-
     [TestCase(1, 1)]
     [TestCase(64, 64)]
     [TestCase(7, 12)]
@@ -154,72 +115,5 @@ public class FftPlanTests
         }
 
         return (sr, si);
-    }
-
-    /// <summary>
-    /// irfftn by the definition: x[t] = (1/N) Σ over the full spectrum, where the full spectrum is the half one
-    /// extended by Hermitian symmetry, and the result's real part is taken, as numpy does.
-    /// </summary>
-    private static double[] NaiveIrfftn(int[] dims, double[] re, double[] im, int stride)
-    {
-        int rank = dims.Length;
-        int w = dims[^1];
-        int half = (w / 2) + 1;
-        int total = dims.Aggregate(1, (a, b) => a * b);
-        int outer = total / w;
-        var result = new double[total];
-        var coords = new int[rank];
-        var freq = new int[rank];
-        for (int i = 0; i < total; i++)
-        {
-            Unravel(i, dims, coords);
-            double sum = 0;
-            // Outer axes: complex inverse over the half spectrum rows; last axis: irfft of that row.
-            for (int p = 0; p < outer; p++)
-            {
-                Unravel(p, dims[..^1], freq);
-                double phaseOuter = 0;
-                for (int a = 0; a < rank - 1; a++)
-                {
-                    phaseOuter += (double)((long)freq[a] * coords[a] % dims[a]) / dims[a];
-                }
-
-                for (int k = 0; k < w; k++)
-                {
-                    // Row p of the outer-inverted spectrum at column k: Y[p', k] contributions. For k > w/2 the
-                    // value is conj(Y[w - k]) of the outer-inverted row at the same position, which is the sum
-                    // of conj(S[q, w-k]·e^{+i·phase}) = conj(S)·e^{-i·phase}.
-                    double phaseLast = (double)((long)k * coords[rank - 1] % w) / w;
-                    double ar, ai, phase;
-                    if (k < half)
-                    {
-                        ar = re[(p * stride) + k];
-                        ai = im[(p * stride) + k];
-                        phase = 2 * Math.PI * (phaseOuter + phaseLast);
-                    }
-                    else
-                    {
-                        ar = re[(p * stride) + (w - k)];
-                        ai = -im[(p * stride) + (w - k)];
-                        phase = 2 * Math.PI * (-phaseOuter + phaseLast);
-                    }
-
-                    sum += (ar * Math.Cos(phase)) - (ai * Math.Sin(phase));
-                }
-            }
-
-            result[i] = sum / total;
-        }
-
-        return result;
-    }
-
-    private static void Unravel(int index, ReadOnlySpan<int> dims, int[] coords)
-    {
-        for (int a = dims.Length - 1; a >= 0; a--)
-        {
-            coords[a] = index % dims[a];
-            index /= dims[a];
-        }
     }
 }

@@ -1,5 +1,6 @@
 using MixAug.Labels;
 using MixAug.Planning;
+using MixAug.Regions;
 using MixAug.Randomness;
 using MixAug.Testing;
 using MixAug.Transforms;
@@ -12,7 +13,7 @@ public class LabelMixerTests
 
     // Sample 0 mixes 0.75 of itself with sample 2, sample 1 is kept, sample 2 takes 0.25 of itself and 0.75 of 0.
     private static MixPlan SmallPlan() =>
-        new(Shape, [2, 1, 0], [0.75, 1.0, 0.25], [MixRegion.Blend, MixRegion.Keep, MixRegion.Blend]);
+        new(Shape.Spatial, [2, 1, 0], [0.75, 1.0, 0.25], [MixRegion.Blend, MixRegion.Keep, MixRegion.Blend]);
 
     [Test]
     public void HandWorkedTargetsWithoutSmoothing()
@@ -45,7 +46,7 @@ public class LabelMixerTests
     public void TimmOnAndOffValues()
     {
         // timm: K = 1000, smoothing 0.1 gives on = 0.9001, off = 0.0001.
-        var plan = new MixPlan(new BatchShape(1, 1, 1, 1), [0], [1.0], [MixRegion.Keep]);
+        var plan = new MixPlan(new BatchShape(1, 1, 1, 1).Spatial, [0], [1.0], [MixRegion.Keep]);
         float[] t = LabelMixer.ToSoftTargets(plan, [7], classCount: 1000, smoothing: 0.1);
         Assert.That(t[7], Is.EqualTo(0.9001f));
         Assert.That(t[0], Is.EqualTo(0.0001f));
@@ -54,7 +55,7 @@ public class LabelMixerTests
     [Test]
     public void SameClassPartnersGiveTheSmoothedOneHot()
     {
-        var plan = new MixPlan(new BatchShape(2, 1, 1, 1), [1, 0], [0.3, 0.3], [MixRegion.Blend, MixRegion.Blend]);
+        var plan = new MixPlan(new BatchShape(2, 1, 1, 1).Spatial, [1, 0], [0.3, 0.3], [MixRegion.Blend, MixRegion.Blend]);
         float[] t = LabelMixer.ToSoftTargets(plan, [2, 2], classCount: 3, smoothing: 0.3);
         Assert.That(t, Is.EqualTo(new[] { 0.1f, 0.1f, 0.8f, 0.1f, 0.1f, 0.8f }).Within(1e-7f));
     }
@@ -177,7 +178,7 @@ public class LabelMixerTests
     [Test]
     public void RejectsHugeDenseTargetsAndPointsToTheCompactForm()
     {
-        var plan = new MixPlan(new BatchShape(1024, 1, 1, 1), Enumerable.Range(0, 1024).ToArray(), Enumerable.Repeat(1.0, 1024).ToArray(), Enumerable.Repeat<MixRegion>(MixRegion.Keep, 1024).ToArray());
+        var plan = new MixPlan(new BatchShape(1024, 1, 1, 1).Spatial, Enumerable.Range(0, 1024).ToArray(), Enumerable.Repeat(1.0, 1024).ToArray(), Enumerable.Repeat<MixRegion>(MixRegion.Keep, 1024).ToArray());
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => LabelMixer.ToSoftTargets(plan, new int[1024], 1_000_000));
         Assert.That(e!.Message, Does.Contain("ToCompact"));
     }

@@ -87,8 +87,10 @@ public class BetaSamplerTests
     [TestCase(double.PositiveInfinity)]
     public void RejectsBadShapes(double shape)
     {
+        // The sampler names its own parameter (issue 11: it named GammaSampler's "shape", which the caller never passed).
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => BetaSampler.Sample(new MixRandom(1), shape, 1.0));
-        Assert.That(e!.ParamName, Is.EqualTo("shape"));
+        Assert.That(e!.ParamName, Is.EqualTo("a"));
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => BetaSampler.Sample(new MixRandom(1), 1.0, shape))!.ParamName, Is.EqualTo("b"));
         Assert.That(e.Message, Does.Contain(shape.ToString()));
     }
 

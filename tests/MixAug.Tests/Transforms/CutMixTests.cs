@@ -1,4 +1,5 @@
 using MixAug.Planning;
+using MixAug.Regions;
 using MixAug.Randomness;
 using MixAug.Testing;
 using MixAug.Transforms;
@@ -126,7 +127,7 @@ public class CutMixTests
         const int n = 8000;
         for (int k = 0; k < n; k++)
         {
-            var box = (BoxRegion)MixAug.Masks.BoxSampler.UniformCentredBox(shape, 2, 2, random, true, 0.5).Region;
+            var box = (BoxRegion)MixAug.Masks.BoxSampler.UniformCentredBox(shape.Spatial, 2, 2, random, true, 0.5).Region;
             rows[box.Bottom - 1]++;
             cols[box.Right - 1]++;
         }
@@ -154,7 +155,7 @@ public class CutMixTests
         }
     }
 
-    private static bool InBox(BoxRegion box, BatchShape shape, int planeIndex)
+    private static bool InBox(BoxRegion box, SpatialShape shape, int planeIndex)
     {
         int y = planeIndex / shape.Width;
         int x = planeIndex % shape.Width;
@@ -166,9 +167,9 @@ public class CutMixTests
 
     private static int CountOwnPixels(MixPlan plan, int sample)
     {
-        BatchShape s = plan.Shape;
+        SpatialShape s = plan.Spatial;
         int own = 0;
-        for (int e = 0; e < s.PlaneSize; e++)
+        for (int e = 0; e < s.Size; e++)
         {
             bool fromPartner = plan.Regions[sample] is BoxRegion box && InBox(box, s, e);
             own += fromPartner ? 0 : 1;

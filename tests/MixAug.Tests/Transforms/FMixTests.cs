@@ -1,6 +1,7 @@
 using MixAug.Cpu;
 using MixAug.Masks;
 using MixAug.Planning;
+using MixAug.Regions;
 using MixAug.Randomness;
 using MixAug.Transforms;
 using NUnit.Framework;
@@ -9,6 +10,14 @@ namespace MixAug.Tests.Transforms;
 
 public class FMixTests
 {
+    /// <summary>The own weights of sample <paramref name="i"/>'s mask, rasterised from its recipe.</summary>
+    private static float[] MaskOf(MixPlan plan, int i)
+    {
+        var weights = new float[plan.Spatial.Size];
+        RegionRasterizer.WriteOwnWeights(plan.Regions[i], plan.Spatial, plan.Lambdas[i], weights);
+        return weights;
+    }
+
     private static IEnumerable<BatchShape> Shapes() =>
     [
         BatchShape.Sequence(6, 2, 50),
@@ -34,10 +43,10 @@ public class FMixTests
                         continue;
                     }
 
-                    var mask = (MaskRegion)plan.Regions[i];
-                    Assert.That(mask.Weights.Length, Is.EqualTo(shape.PlaneSize));
-                    Assert.That(mask.Weights.ToArray().All(w => w is 0f or 1f), Is.True);
-                    int ones = mask.Weights.ToArray().Count(w => w == 1f);
+                    Assert.That(plan.Regions[i], Is.TypeOf<FourierMaskRegion>());
+                    float[] mask = MaskOf(plan, i);
+                    Assert.That(mask.All(w => w is 0f or 1f), Is.True);
+                    int ones = mask.Count(w => w == 1f);
                     Assert.That(plan.Lambdas[i], Is.EqualTo(ones / (double)shape.PlaneSize), $"{mode} {granularity} sample {i}");
                     Assert.That(plan.MeasureOwnShare(i), Is.EqualTo(plan.Lambdas[i]));
                 }
@@ -58,8 +67,7 @@ public class FMixTests
                 continue; // the middle sample of an odd flip is its own partner
             }
 
-            var mask = (MaskRegion)plan.Regions[i];
-            float[] w = mask.Weights.ToArray();
+            float[] w = MaskOf(plan, i);
             Assert.That(w.All(x => x >= 0f && x <= 1f), Is.True);
             anySoft |= w.Any(x => x > 0f && x < 1f);
             double sum = 0;
@@ -82,7 +90,7 @@ public class FMixTests
         MixPlan a = fmix.CreatePlan(shape, new MixRandom(5));
         MixPlan b = fmix.CreatePlan(shape, new MixRandom(5));
         Assert.That(MixPlanJson.Serialize(b), Is.EqualTo(MixPlanJson.Serialize(a)));
-        var masks = a.Regions.Select(r => ((MaskRegion)r).Weights.ToArray()).ToList();
+        var masks = Enumerable.Range(0, a.BatchSize).Select(i => MaskOf(a, i)).ToList();
         for (int i = 0; i < masks.Count; i++)
         {
             for (int j = i + 1; j < masks.Count; j++)
@@ -101,8 +109,8 @@ public class FMixTests
         var order = Enumerable.Range(0, 10).OrderBy(i => plan.Lambdas[i]).ToArray();
         for (int k = 1; k < order.Length; k++)
         {
-            float[] small = ((MaskRegion)plan.Regions[order[k - 1]]).Weights.ToArray();
-            float[] large = ((MaskRegion)plan.Regions[order[k]]).Weights.ToArray();
+            float[] small = MaskOf(plan, order[k - 1]);
+            float[] large = MaskOf(plan, order[k]);
             Assert.That(small.Zip(large).All(p => p.First <= p.Second), Is.True);
         }
     }
@@ -111,24 +119,33 @@ public class FMixTests
     public void PlanFollowsTheDocumentedDrawOrder()
     {
         // Recomputes a per-group element plan sequentially from the documented order: for each sample, Beta,
-        // rounding double, seed; then each mask from its own generator. The transform synthesises in parallel.
+        // rounding double, seed; then each mask from its own noise image, thresholded independently by sorting.
         var shape = new BatchShape(6, 1, 14, 22);
         var fmix = new FMix(alpha: 0.7, decayPower: 2.5, mode: LambdaMode.Element, granularity: MaskGranularity.PerGroup, reformulate: true);
         MixPlan plan = fmix.CreatePlan(shape, new MixRandom(77));
         var random = new MixRandom(77);
-        var generator = new FourierMaskGenerator(shape, 2.5);
         int n = shape.PlaneSize;
         for (int i = 0; i < 6; i++)
         {
             double lambda = BetaSampler.Sample(random, 1.7, 0.7);
-            int own = FourierMaskGenerator.DrawOwnCount(lambda, n, random);
+            int own = MaskThreshold.DrawOwnCount(lambda, n, random);
             ulong seed = random.NextUInt64();
-            var image = new double[n];
-            generator.SampleLowFrequencyImage(new MixRandom(seed), image);
+            var image = new float[n];
+            new FourierNoise(shape.Spatial, 2.5, seed).Synthesize(image);
+            // The own elements are the `own` largest values, ties to the smaller index: a plain sort.
+            int[] order = [.. Enumerable.Range(0, n).OrderByDescending(k => image[k]).ThenBy(k => k)];
+            var expected = new float[n];
+            foreach (int k in order.Take(own))
+            {
+                expected[k] = 1;
+            }
+
+            var region = (FourierMaskRegion)plan.Regions[i];
+            Assert.That((region.Noise.Seed, region.OwnCount, region.MaxSoft), Is.EqualTo((seed, own, 0.0)));
             var mask = new float[n];
-            FourierMaskGenerator.Threshold(image, own, 0, mask);
+            RegionRasterizer.WriteOwnWeights(region, shape.Spatial, plan.Lambdas[i], mask);
             Assert.That(plan.Lambdas[i], Is.EqualTo(own / (double)n));
-            Assert.That(((MaskRegion)plan.Regions[i]).Weights.ToArray(), Is.EqualTo(mask));
+            Assert.That(mask, Is.EqualTo(expected));
         }
     }
 
@@ -146,7 +163,7 @@ public class FMixTests
         for (int i = 0; i < shape.BatchSize; i++)
         {
             int p = plan.Partners[i];
-            float[] m = ((MaskRegion)plan.Regions[i]).Weights.ToArray();
+            float[] m = MaskOf(plan, i);
             for (int c = 0; c < shape.Channels; c++)
             {
                 for (int e = 0; e < plane; e++)

@@ -1,3 +1,4 @@
+using MixAug.Cpu;
 using MixAug.Planning;
 using MixAug.Randomness;
 using MixAug.Transforms;
@@ -44,16 +45,26 @@ public class MixChoiceTests
     }
 
     [Test]
-    public void BindingReachesASaliencyMixInsideTheChoice()
+    public void RequirementsReachASaliencyMixInsideTheChoice()
     {
         var shape = new BatchShape(4, 1, 16, 16);
         var pixels = new float[shape.ElementCount];
         var plain = new MixChoice((new MixUp(), 1), (new CutMix(), 1));
-        var withSaliency = new MixChoice((new MixUp(), 0), (new SaliencyMix(), 1));
-        Assert.That(plain.NeedsBatch, Is.False);
-        Assert.That(withSaliency.NeedsBatch, Is.True);
-        Assert.Throws<InvalidOperationException>(() => withSaliency.CreatePlan(shape, new MixRandom(1)));
-        MixPlan plan = withSaliency.Bind(pixels).CreatePlan(shape, new MixRandom(1));
+        var masks = new SaliencyMix(region: SaliencyRegion.Mask);
+        var withSaliency = new MixChoice((new MixUp(), 0), (new SaliencyMix(), 1), (masks, 0));
+        Assert.That(plain.Requirements.IsEmpty, Is.True);
+        Assert.That(withSaliency.Requirements.Saliency, Has.Count.EqualTo(1), "one computation for one source");
+        Assert.That(withSaliency.Requirements.Saliency[0].Detail, Is.EqualTo(SaliencyDetail.Maps), "the larger detail of the two");
+        Assert.Throws<ArgumentException>(() => withSaliency.CreatePlan(shape, new MixRandom(1)));
+        MixPlan plan = withSaliency.CreatePlan(shape, pixels, new MixRandom(1));
         Assert.That(plan.TransformName, Is.EqualTo("SaliencyMix"));
+    }
+
+    [Test]
+    public void WeightsWhoseSumOverflowsAreRejected()
+    {
+        var e = Assert.Throws<ArgumentException>(() => _ = new MixChoice((new MixUp(), 1e308), (new CutMix(), 1e308)));
+        Assert.That(e!.ParamName, Is.EqualTo("choices"));
+        Assert.That(e.Message, Does.Contain("sum past"));
     }
 }

@@ -1,4 +1,5 @@
 using MixAug.Planning;
+using MixAug.Regions;
 using MixAug.Randomness;
 using MixAug.Transforms;
 

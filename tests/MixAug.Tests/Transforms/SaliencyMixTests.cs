@@ -1,6 +1,7 @@
 using MixAug.Cpu;
 using MixAug.Masks;
 using MixAug.Planning;
+using MixAug.Regions;
 using MixAug.Randomness;
 using MixAug.Saliency;
 using MixAug.Transforms;
@@ -18,6 +19,10 @@ public class SaliencyMixTests
     {
         public static (int Y, int X) PeakOf(BatchShape shape, int s) => ((7 * s) % shape.Height, (11 * s) % shape.Width);
 
+        public (int Height, int Width) GridSize(SpatialShape spatial) => (spatial.Height, spatial.Width); // full resolution
+
+        public void ComputeGrid(BatchShape shape, ReadOnlySpan<float> sample, Span<float> grid) => ComputeMap(shape, sample, grid);
+
         public void ComputeMap(BatchShape shape, ReadOnlySpan<float> sample, Span<float> map)
         {
             (int py, int px) = PeakOf(shape, (int)sample[0]);
@@ -33,7 +38,9 @@ public class SaliencyMixTests
 
     private sealed class Constant : ISaliencySource
     {
-        public void ComputeMap(BatchShape shape, ReadOnlySpan<float> sample, Span<float> map) => map.Fill(0.5f);
+        public (int Height, int Width) GridSize(SpatialShape spatial) => (spatial.Height, spatial.Width);
+
+        public void ComputeGrid(BatchShape shape, ReadOnlySpan<float> sample, Span<float> grid) => grid.Fill(0.5f);
     }
 
     private static float[] IndexedBatch(BatchShape shape)
@@ -74,7 +81,7 @@ public class SaliencyMixTests
             }
 
             double lambda = BetaSampler.Sample(random, 0.8, 0.8);
-            (int cutH, int cutW) = BoxSampler.CutSize(shape, lambda);
+            (int cutH, int cutW) = BoxSampler.CutSize(shape.Spatial, lambda);
             (int py, int px) = KnownPeaks.PeakOf(shape, p);
             int top = Math.Max(py - (cutH / 2), 0), left = Math.Max(px - (cutW / 2), 0);
             int bottom = Math.Min(py - (cutH / 2) + cutH, 20), right = Math.Min(px - (cutW / 2) + cutW, 31);
@@ -98,9 +105,9 @@ public class SaliencyMixTests
         MixPlan plan = new SaliencyMix(saliency: new KnownPeaks()).CreatePlan(shape, IndexedBatch(shape), new MixRandom(3));
         var random = new MixRandom(3);
         double lambda = BetaSampler.Sample(random, 1, 1);
-        (int cutH, int cutW) = BoxSampler.CutSize(shape, lambda);
+        (int cutH, int cutW) = BoxSampler.CutSize(shape.Spatial, lambda);
         (int py, int px) = KnownPeaks.PeakOf(shape, 5); // flip: sample 0's partner is 5
-        RegionDraw expected = BoxSampler.CentredBox(shape, cutH, cutW, py, px, true, lambda);
+        RegionDraw expected = BoxSampler.CentredBox(shape.Spatial, cutH, cutW, py, px, true, lambda);
         for (int i = 0; i < 6; i++)
         {
             Assert.That(plan.Regions[i].ToString(), Is.EqualTo(expected.Region.ToString()));
@@ -133,7 +140,10 @@ public class SaliencyMixTests
                 continue;
             }
 
-            float[] mask = ((MaskRegion)plan.Regions[i]).Weights.ToArray();
+            var region = (SaliencyMaskRegion)plan.Regions[i];
+            Assert.That(region.MapIndex, Is.EqualTo(p));
+            var mask = new float[n];
+            RegionRasterizer.WriteOwnWeights(region, shape.Spatial, plan.Lambdas[i], mask);
             Assert.That(mask.All(m => m is 0f or 1f), Is.True);
             int own = mask.Count(m => m == 1f);
             Assert.That(plan.Lambdas[i], Is.EqualTo(own / (double)n));
@@ -172,15 +182,33 @@ public class SaliencyMixTests
         }
     }
 
-    [Test]
-    public void BindGivesTheSamePlanAsThePixelOverload()
+    [TestCase(SaliencyRegion.Box)]
+    [TestCase(SaliencyRegion.Mask)]
+    public void ARequestWithCpuFeaturesGivesTheSamePlanAsThePixelOverload(SaliencyRegion region)
     {
         var shape = new BatchShape(5, 3, 32, 32);
         float[] batch = IndexedBatch(shape);
-        var transform = new SaliencyMix(mode: LambdaMode.Element, pairing: PairingStrategy.Permutation);
-        IMixTransform bound = transform.Bind(batch);
-        Assert.That(bound.Name, Is.EqualTo("SaliencyMix"));
-        Assert.That(MixPlanJson.Serialize(bound.CreatePlan(shape, new MixRandom(6))), Is.EqualTo(MixPlanJson.Serialize(transform.CreatePlan(shape, batch, new MixRandom(6)))));
+        var transform = new SaliencyMix(mode: LambdaMode.Element, pairing: PairingStrategy.Permutation, region: region);
+        BatchFeatures features = CpuFeatures.Compute(transform.Requirements, shape, batch);
+        Assert.That(features.Saliency, Has.Count.EqualTo(1));
+        Assert.That(features.Saliency[0].HasGrids, Is.EqualTo(region == SaliencyRegion.Mask), "peaks only for boxes");
+        MixPlan fromRequest = transform.CreatePlan(new MixRequest(shape, new MixRandom(6), features));
+        Assert.That(MixPlanJson.Serialize(fromRequest), Is.EqualTo(MixPlanJson.Serialize(transform.CreatePlan(shape, batch, new MixRandom(6)))));
+    }
+
+    [Test]
+    public void PeaksAreTheArgMaxOfEachSamplesMap()
+    {
+        var shape = new BatchShape(6, 3, 40, 56);
+        float[] batch = IndexedBatch(shape);
+        BatchFeatures features = CpuFeatures.Compute(FeatureRequirements.ForSaliency(SpectralResidualSaliency.Default, SaliencyDetail.Maps), shape, batch);
+        SaliencyMaps maps = features.Saliency[0];
+        var map = new float[shape.PlaneSize];
+        for (int i = 0; i < shape.BatchSize; i++)
+        {
+            SpectralResidualSaliency.Default.ComputeMap(shape, batch.AsSpan(i * shape.SampleSize, shape.SampleSize), map);
+            Assert.That(maps.Peak(i), Is.EqualTo(SpectralResidualSaliency.ArgMax(map)), $"sample {i}");
+        }
     }
 
     [Test]
@@ -189,13 +217,17 @@ public class SaliencyMixTests
         var transform = new SaliencyMix();
         var shape = new BatchShape(2, 3, 8, 8);
         var wrong = Assert.Throws<ArgumentException>(() => transform.CreatePlan(shape, new float[383], new MixRandom(1)));
-        Assert.That(wrong!.ParamName, Is.EqualTo("batch"));
+        Assert.That(wrong!.ParamName, Is.EqualTo("pixels"));
         Assert.That(wrong.Message, Does.Contain("383").And.Contain("384"));
         var volume = Assert.Throws<ArgumentException>(() => transform.CreatePlan(BatchShape.Volume(2, 1, 2, 8, 8), new float[256], new MixRandom(1)));
         Assert.That(volume!.ParamName, Is.EqualTo("shape"));
         Assert.That(volume.Message, Does.Contain("spatial rank 3"));
         Assert.Throws<ArgumentException>(() => transform.CreatePlan(BatchShape.Sequence(2, 1, 8), new MixRandom(1)));
-        Assert.Throws<InvalidOperationException>(() => transform.CreatePlan(shape, new MixRandom(1)));
+        var missing = Assert.Throws<ArgumentException>(() => transform.CreatePlan(shape, new MixRandom(1)));
+        Assert.That(missing!.Message, Does.Contain("needs saliency peaks").And.Contain("CpuFeatures.Compute"));
+        var peaksOnly = CpuFeatures.Compute(transform.Requirements, shape, new float[384]);
+        var maskTransform = new SaliencyMix(region: SaliencyRegion.Mask);
+        Assert.That(Assert.Throws<ArgumentException>(() => maskTransform.CreatePlan(new MixRequest(shape, new MixRandom(1), peaksOnly)))!.Message, Does.Contain("peaks only"));
         Assert.Throws<ArgumentException>(() => transform.CreatePlan(default, new float[0], new MixRandom(1)));
         var beta = Assert.Throws<ArgumentOutOfRangeException>(() => new SaliencyMix(beta: 0));
         Assert.That(beta!.ParamName, Is.EqualTo("beta"));

@@ -130,13 +130,27 @@ public sealed class TorchMixerContractTests
     [Test]
     public void Wrong_rank_shape_and_empty_batches_are_argument_exceptions()
     {
-        MixPlan plan = MixUpPlan();
+        // A box is drawn over 6x7: the tensor must end in [6, 7].
+        MixPlan plan = new CutMix(mode: LambdaMode.Element).CreatePlan(Shape, new MixRandom(3));
+        using Tensor rank1 = zeros(5);
         using Tensor rank3 = zeros(5, 3, 42);
         using Tensor wrongWidth = zeros(5, 3, 6, 8);
+        using Tensor wrongBatch = zeros(4, 3, 6, 7);
         using Tensor empty = zeros(0, 3, 6, 7);
-        Assert.That(() => TorchMixer.Apply(plan, rank3), Throws.ArgumentException.With.Message.Contains("[B, C, H, W]").And.Message.Contains("rank 3"));
-        Assert.That(() => TorchMixer.Apply(plan, wrongWidth), Throws.ArgumentException.With.Message.Contains("dimension 3 is 8, not 7"));
+        Assert.That(() => TorchMixer.Apply(plan, rank1), Throws.ArgumentException.With.Message.Contains("rank 1").And.Message.Contains("[5, ..., 6, 7]"));
+        Assert.That(() => TorchMixer.Apply(plan, rank3), Throws.ArgumentException.With.Message.Contains("[5, 3, 42]").And.Message.Contains("drawn over 6x7"));
+        Assert.That(() => TorchMixer.Apply(plan, wrongWidth), Throws.ArgumentException.With.Message.Contains("[5, 3, 6, 8]").And.Message.Contains("[5, ..., 6, 7]"));
+        Assert.That(() => TorchMixer.Apply(plan, wrongBatch), Throws.ArgumentException.With.Message.Contains("4 samples").And.Message.Contains("batch of 5"));
         Assert.That(() => TorchMixer.Apply(plan, empty), Throws.ArgumentException.With.Message.Contains("empty batch"));
+
+        // A blend has no geometry: any [B, ...] tensor is mixed, a [B, D] feature vector too.
+        MixPlan blends = MixUpPlan();
+        using Tensor features = Batches.ToTensor(Batches.Values(new BatchShape(5, 1, 1, 42)), new BatchShape(5, 1, 1, 42)).reshape(5, 42);
+        var expected = new float[5 * 42];
+        CpuMixer.Apply(blends, Batches.ToArray(features), expected);
+        using Tensor mixed = TorchMixer.Apply(blends, features, allowCpuKernels: false);
+        Assert.That(mixed.shape, Is.EqualTo(new long[] { 5, 42 }));
+        Assert.That(Batches.ToArray(mixed), Is.EqualTo(expected));
 
         var module = new MixModule(new MixUp(), new MixRandom(1), classCount: 3);
         using Tensor labels = zeros([0], ScalarType.Int64);

@@ -1,4 +1,5 @@
 using MixAug.Randomness;
+using MixAug.Regions;
 
 namespace MixAug.TorchSharp.Tests.Support;
 
@@ -57,13 +58,15 @@ internal static class Batches
                     int bottom = Math.Max(1, shape.Height / 2);
                     var box = new BoxRegion(0, 1, bottom, shape.Width);
                     regions[i] = box;
-                    lambdas[i] = box.OwnShare(shape, 0);
+                    lambdas[i] = box.OwnShare(shape.Spatial, 0);
                     break;
                 default:
                     var weights = new float[shape.PlaneSize];
                     for (int k = 0; k < weights.Length; k++)
                     {
-                        weights[k] = binaryMasks ? (random.NextDouble() < 0.5 ? 0f : 1f) : (float)random.NextDouble();
+                        // Soft masks hold exact 0s and 1s too, as FMix's soft edges do around their ramps.
+                        double u = random.NextDouble();
+                        weights[k] = binaryMasks ? (u < 0.5 ? 0f : 1f) : u < 0.3 ? 0f : u < 0.6 ? 1f : (float)random.NextDouble();
                     }
 
                     var mask = new MaskRegion(weights);
@@ -73,6 +76,6 @@ internal static class Batches
             }
         }
 
-        return new MixPlan(shape, partners, lambdas, regions);
+        return new MixPlan(shape.Spatial, partners, lambdas, regions);
     }
 }

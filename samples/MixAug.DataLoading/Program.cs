@@ -1,0 +1,3 @@
+using MixAug.DataLoading;
+
+return DataLoadingApp.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,33 @@
+namespace MixAug.TorchSharp.Data;
+
+/// <summary>
+/// The keys <see cref="MixCollate"/> adds to a batch's dictionary, beside the images (under the images key, mixed) and
+/// the labels (under the labels key, as the dataset gave them).
+/// </summary>
+public static class MixBatchKeys
+{
+    /// <summary>Dense targets, float32 <c>[B, classes]</c>: λ·y[i] + (1 − λ)·y[partner] with label smoothing (absent with compact targets).</summary>
+    public const string Targets = "targets";
+
+    /// <summary>Compact targets: each sample's own class, int64 <c>[B]</c> (only with compact targets).</summary>
+    public const string TargetsA = "targets_a";
+
+    /// <summary>Compact targets: each sample's partner's class, int64 <c>[B]</c> (only with compact targets).</summary>
+    public const string TargetsB = "targets_b";
+
+    /// <summary>Compact targets: the weight of <see cref="TargetsA"/>, float32 <c>[B]</c> (only with compact targets).</summary>
+    public const string Lambda = "lambda";
+
+    /// <summary>
+    /// The mix record: the batch indices of each sample's sources, int64 <c>[B, S]</c>, the sample itself first
+    /// (column 1 is the partner of a pairwise plan). S is the plan's largest source count; a sample with fewer sources
+    /// is padded with itself at weight 0.
+    /// </summary>
+    public const string Sources = "mix_sources";
+
+    /// <summary>The mix record: each source's label weight, float64 <c>[B, S]</c>, exactly the plan's (column 0 is λ); rows sum to 1.</summary>
+    public const string Weights = "mix_weights";
+
+    /// <summary>Every key above, for checks that a dataset's keys do not collide with them.</summary>
+    internal static readonly string[] All = [Targets, TargetsA, TargetsB, Lambda, Sources, Weights];
+}

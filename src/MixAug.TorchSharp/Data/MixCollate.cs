@@ -1,0 +1,332 @@
+using MixAug.Labels;
+using MixAug.Randomness;
+using MixAug.TorchSharp.Features;
+using MixAug.TorchSharp.Labels;
+using MixAug.TorchSharp.Mixing;
+
+namespace MixAug.TorchSharp.Data;
+
+/// <summary>
+/// A collate function for TorchSharp's <c>DataLoader&lt;Dictionary&lt;string, Tensor&gt;, Dictionary&lt;string, Tensor&gt;&gt;</c>
+/// that mixes each batch as it is made: it stacks the samples, moves the batch to its device, draws the plan of batch
+/// k of the current epoch e from <see cref="MixRandom.ForBatch"/>(seed, e, k), mixes the images with
+/// <see cref="TorchMixer"/>, and returns the mixed images with the targets, the original labels and the mix record.
+/// </summary>
+/// <example>
+/// <code>
+/// var collate = new MixCollate(new MixChoice((new MixUp(0.8), 1), (new CutMix(1.0), 1)), seed: 42, classCount: 10, smoothing: 0.1);
+/// using var loader = new DataLoader&lt;Dictionary&lt;string, Tensor&gt;, Dictionary&lt;string, Tensor&gt;&gt;(dataset, 128, collate.Collate, shuffle: true, seed: 1);
+/// for (int epoch = 0; epoch &lt; epochs; epoch++)
+/// {
+///     collate.StartEpoch(epoch);
+///     foreach (Dictionary&lt;string, Tensor&gt; batch in loader)
+///     {
+///         using var scope = torch.NewDisposeScope();
+///         Tensor loss = MixLosses.SoftTargetCrossEntropy(model.call(batch["data"]), batch[MixBatchKeys.Targets]);
+///         ...
+///     }
+/// }
+/// </code>
+/// </example>
+/// <remarks>
+/// <para><b>The output dictionary.</b> The images key holds the mixed images <c>[B, C, H, W]</c> on the batch's device
+/// (float32 from uint8 samples, see <see cref="ByteImages"/>; otherwise the samples' dtype); the labels key holds the
+/// labels as the dataset gave them, stacked (int64 <c>[B]</c> or soft <c>[B, classes]</c>); then the targets
+/// (<see cref="MixBatchKeys.Targets"/>, or <see cref="MixBatchKeys.TargetsA"/>, <see cref="MixBatchKeys.TargetsB"/> and
+/// <see cref="MixBatchKeys.Lambda"/> with compact targets) and the mix record (<see cref="MixBatchKeys.Sources"/>,
+/// <see cref="MixBatchKeys.Weights"/>). Other keys of the samples are not carried: they would need mixing too.</para>
+/// <para><b>Epochs and batches.</b> The collate counts the batches it makes. Call <see cref="StartEpoch"/> at the start
+/// of every epoch, before enumerating the loader: it sets the epoch and restarts the count at 0, so batch k of epoch e
+/// always gets the plan of <c>ForBatch(seed, e, k)</c>, whatever the loader's worker count (TorchSharp's loader reads
+/// samples on worker threads but calls the collate function on the enumerating thread, in batch order). Without
+/// <see cref="StartEpoch"/> the count simply goes on through epoch 0: plans stay deterministic and distinct, but a
+/// resumed run must call it to meet the same plans again. A batch that is rejected does not advance the count.</para>
+/// <para><b>Logging and replay.</b> <see cref="LastBatch"/> holds the (epoch, index, plan) of the batch the loader just
+/// returned, and <see cref="BatchMixed"/> is raised with it; <see cref="MixBatchRecord.ToJson"/> gives the plan's JSON.</para>
+/// <para><b>Ownership</b> (see docs/ownership.md). The samples are borrowed: never disposed, changed or kept. Every
+/// tensor of the returned dictionary is new and belongs to the current dispose scope; inside a <c>DataLoader</c> that is
+/// the loader's collate scope, so with <c>disposeBatch: true</c> (the default) the loader disposes the batch at the next
+/// <c>MoveNext</c>: copy out (<c>clone()</c>, or <c>MoveToOuterDisposeScope</c> with <c>disposeBatch: false</c>) what must
+/// live longer. Called without a scope, the caller disposes the values. Temporaries (the stacked batch before mixing,
+/// uint8 copies) are disposed before the call returns.</para>
+/// <para><b>Errors before work.</b> Missing keys, images of different shapes or dtypes and labels of the wrong dtype or
+/// shape raise <see cref="ArgumentException"/> (its <c>ParamName</c> is the dictionary key) before any tensor is made;
+/// class indices out of range are found in the stacked labels before anything is mixed, and soft labels that are not
+/// distributions when the targets are made. A rejected batch leaves no tensor behind and the count where it was.</para>
+/// </remarks>
+/// <threadsafety>Not thread-safe (it counts batches): one instance per loader, enumerated on one thread.</threadsafety>
+public sealed class MixCollate
+{
+    private readonly BatchStreams _streams;
+    private readonly MixCollateOptions _options;
+
+    /// <summary>Creates a collate function.</summary>
+    /// <param name="policy">The transform that draws the plans (MixUp, CutMix, FMix, SaliencyMix, MixChoice, …).</param>
+    /// <param name="seed">The run's seed: batch k of epoch e draws from <c>MixRandom.ForBatch(seed, e, k)</c>.</param>
+    /// <param name="classCount">Number of classes of the labels.</param>
+    /// <param name="smoothing">Label smoothing of the dense targets, in [0, 1).</param>
+    /// <param name="compactTargets">Put compact (a, b, λ) targets in the batch instead of dense ones.</param>
+    /// <param name="options">Dictionary keys, device and uint8 handling; null for the defaults (<c>"data"</c>, <c>"label"</c>).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="policy"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="classCount"/> is not positive or <paramref name="smoothing"/> is outside [0, 1).</exception>
+    /// <exception cref="ArgumentException">A key of <paramref name="options"/> is empty, the two keys are equal, one of
+    /// them is a key of <see cref="MixBatchKeys"/>, <see cref="MixCollateOptions.ByteImages"/> is undefined, or
+    /// <see cref="MixCollateOptions.Device"/> is the meta device.</exception>
+    public MixCollate(IMixTransform policy, ulong seed, int classCount, double smoothing = 0, bool compactTargets = false, MixCollateOptions? options = null)
+    {
+        MixSettings.Check(policy, classCount, smoothing);
+        options ??= new MixCollateOptions();
+        CheckKey(options.ImagesKey, nameof(MixCollateOptions.ImagesKey));
+        CheckKey(options.LabelsKey, nameof(MixCollateOptions.LabelsKey));
+        if (options.ImagesKey == options.LabelsKey)
+        {
+            throw new ArgumentException($"ImagesKey and LabelsKey are both '{options.ImagesKey}'; a batch needs two different keys.", nameof(options));
+        }
+
+        if (!Enum.IsDefined(options.ByteImages))
+        {
+            throw new ArgumentException($"ByteImages is {(int)options.ByteImages}, not a defined value.", nameof(options));
+        }
+
+        CheckDevice(options.Device, nameof(options));
+
+        Policy = policy;
+        ClassCount = classCount;
+        Smoothing = smoothing;
+        CompactTargets = compactTargets;
+        _options = options;
+        _streams = new BatchStreams(seed);
+    }
+
+    /// <summary>Raised after each batch is mixed, on the enumerating thread, with its epoch, index and plan.</summary>
+    /// <remarks>It runs inside the loader's collate scope: tensors a handler makes are disposed with the batch.</remarks>
+    public event EventHandler<MixBatchRecord>? BatchMixed;
+
+    /// <summary>The transform that draws the plans.</summary>
+    public IMixTransform Policy { get; }
+
+    /// <summary>Number of classes.</summary>
+    public int ClassCount { get; }
+
+    /// <summary>Label smoothing of the dense targets.</summary>
+    public double Smoothing { get; }
+
+    /// <summary>Whether batches carry compact (a, b, λ) targets instead of dense ones.</summary>
+    public bool CompactTargets { get; }
+
+    /// <summary>The keys, device and uint8 handling.</summary>
+    public MixCollateOptions Options => _options;
+
+    /// <summary>The run's seed.</summary>
+    public ulong Seed => _streams.Seed;
+
+    /// <summary>The current epoch (set by <see cref="StartEpoch"/>; 0 before the first call).</summary>
+    public long Epoch => _streams.Epoch;
+
+    /// <summary>The index within <see cref="Epoch"/> of the next batch to be mixed.</summary>
+    public long NextBatchIndex => _streams.NextBatchIndex;
+
+    /// <summary>The epoch, index and plan of the last batch mixed, or null before the first.</summary>
+    public MixBatchRecord? LastBatch => _streams.LastBatch;
+
+    /// <summary>Starts epoch <paramref name="epoch"/>: the next batch is batch 0 of it. Call it before enumerating the loader each epoch.</summary>
+    /// <param name="epoch">The epoch number (0 or more).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="epoch"/> is negative.</exception>
+    public void StartEpoch(long epoch) => _streams.StartEpoch(epoch);
+
+    /// <summary>
+    /// The collate function: makes one mixed batch from the samples. Pass it to the loader as <c>collate.Collate</c>.
+    /// </summary>
+    /// <param name="samples">The samples of the batch, in the loader's order (borrowed).</param>
+    /// <param name="device">The loader's device; <see cref="MixCollateOptions.Device"/> takes precedence, and with neither the
+    /// samples' device is used.</param>
+    /// <returns>A new dictionary of new tensors (see the remarks on <see cref="MixCollate"/>).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="samples"/> is null.</exception>
+    /// <exception cref="ArgumentException">A sample lacks a key or holds a tensor of the wrong shape or dtype, or uint8
+    /// images kept as bytes meet a plan that blends; the parameter name is the dictionary key. Or <paramref name="device"/>
+    /// is the meta device (named <c>device</c>).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A class index is outside [0, classCount); the parameter name is the labels key.</exception>
+    public Dictionary<string, Tensor> Collate(IEnumerable<Dictionary<string, Tensor>> samples, Device? device)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        CheckDevice(device, nameof(device));
+        SampleList list = SampleList.Read(samples, _options, ClassCount, CompactTargets);
+        Device target = _options.Device ?? device ?? list.Images[0].device;
+        string imagesKey = _options.ImagesKey, labelsKey = _options.LabelsKey;
+
+        using DisposeScope scope = NewDisposeScope();
+        Tensor labels = list.HasClassIndices ? stack(list.Labels).reshape(list.Labels.Length) : stack(list.Labels); // [B] or [B, K]
+        int[]? indices = list.HasClassIndices ? ReadIndices(labels, ClassCount, labelsKey) : null;
+        labels = MoveTo(labels, target);
+
+        Tensor images = MoveTo(stack(list.Images), target);
+        if (images.dtype == ScalarType.Byte && _options.ByteImages == ByteImages.ToUnitFloat)
+        {
+            images = images.to(ScalarType.Float32).div_(255f);
+        }
+
+        BatchShape shape = BatchShape.FromDimensions([.. images.shape.Select(d => checked((int)d))]);
+        MixPlan plan = Policy.CreatePlan(new MixRequest(shape, _streams.NextRandom(), Features(images)));
+        var batch = new Dictionary<string, Tensor>
+        {
+            [imagesKey] = Mix(plan, images, imagesKey),
+            [labelsKey] = labels,
+        };
+        AddTargets(batch, plan, labels, indices, labelsKey);
+        AddRecord(batch, plan, target);
+        foreach (Tensor t in batch.Values)
+        {
+            t.MoveToOuterDisposeScope();
+        }
+
+        MixBatchRecord record = _streams.Complete(plan);
+        BatchMixed?.Invoke(this, record);
+        return batch;
+    }
+
+    /// <summary>
+    /// The compact targets of a batch made with <c>compactTargets: true</c>, as the <see cref="CompactTargetTensors"/>
+    /// that <c>MixLosses.MixedCrossEntropy</c>, <c>MixLosses.DecoupledMixup</c> and <c>MixLosses.MixedAccuracy</c> take.
+    /// </summary>
+    /// <param name="batch">A batch returned by <see cref="Collate"/>.</param>
+    /// <returns>A holder of the batch's own <see cref="MixBatchKeys.TargetsA"/>, <see cref="MixBatchKeys.TargetsB"/> and
+    /// <see cref="MixBatchKeys.Lambda"/> tensors, not copies: they stay the batch's (the loader's), so do not dispose it.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="batch"/> is null.</exception>
+    /// <exception cref="ArgumentException">The batch lacks one of the three keys (it was made with dense targets).</exception>
+    public static CompactTargetTensors CompactTargetsOf(IReadOnlyDictionary<string, Tensor> batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        Tensor Get(string key) => batch.TryGetValue(key, out Tensor? t) && t is not null
+            ? t
+            : throw new ArgumentException($"The batch has no '{key}'; only a MixCollate created with compactTargets: true puts compact targets in its batches.", nameof(batch));
+        return new CompactTargetTensors(Get(MixBatchKeys.TargetsA), Get(MixBatchKeys.TargetsB), Get(MixBatchKeys.Lambda));
+    }
+
+    /// <summary>A meta device holds no values, so a batch moved there could be neither mixed nor read: refuse it up front.</summary>
+    private static void CheckDevice(Device? device, string name)
+    {
+        if (device?.type == DeviceType.META)
+        {
+            throw new ArgumentException("The device is the meta device, which holds no data to mix; pass a CPU or CUDA device.", name);
+        }
+    }
+
+    private static void CheckKey(string key, string name)
+    {
+        if (string.IsNullOrEmpty(key))
+        {
+            throw new ArgumentException($"{name} is empty; give the dataset's dictionary key.", "options");
+        }
+
+        if (MixBatchKeys.All.Contains(key))
+        {
+            throw new ArgumentException($"{name} is '{key}', a key the collate writes itself ({string.Join(", ", MixBatchKeys.All)}); rename the dataset's key.", "options");
+        }
+    }
+
+    private static Tensor MoveTo(Tensor t, Device device)
+    {
+        // CPU tensors report index -1 or 0 depending on how they were made; only the type matters there.
+        bool there = t.device_type == device.type && (device.type == DeviceType.CPU || t.device_index == device.index);
+        return there ? t : t.to(device);
+    }
+
+    /// <summary>The class indices on the host, checked against the class count before any mixing.</summary>
+    private static int[] ReadIndices(Tensor labels, int classCount, string key)
+    {
+        long[] values = labels.cpu().data<long>().ToArray();
+        var indices = new int[values.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (values[i] < 0 || values[i] >= classCount)
+            {
+                throw new ArgumentOutOfRangeException(key, values[i], $"'{key}' of sample {i} is {values[i]}, outside [0, {classCount}).");
+            }
+
+            indices[i] = (int)values[i];
+        }
+
+        return indices;
+    }
+
+    /// <summary>Saliency (if the policy needs it) on the batch's device, from float pixels even when the batch stays uint8.</summary>
+    private BatchFeatures Features(Tensor images)
+    {
+        FeatureRequirements needs = Policy.Requirements;
+        if (needs.IsEmpty)
+        {
+            return BatchFeatures.None;
+        }
+
+        return TorchFeatures.Compute(needs, TensorChecks.IsFloating(images.dtype) ? images : images.to(ScalarType.Float32));
+    }
+
+    private static Tensor Mix(MixPlan plan, Tensor images, string key)
+    {
+        try
+        {
+            return TorchMixer.Apply(plan, images);
+        }
+        catch (ArgumentException e) when (e.ParamName == "images" && images.dtype == ScalarType.Byte)
+        {
+            // Only the dtype check can fail here (the shape comes from the batch itself): name the dataset's key.
+            throw new ArgumentException(
+                $"'{key}' holds uint8 images, kept as bytes (ByteImages.Keep), but this batch's {plan.TransformName} plan blends pixels; use ByteImages.ToUnitFloat or a policy that only selects pixels (CutMix).",
+                key,
+                e);
+        }
+    }
+
+    private void AddTargets(Dictionary<string, Tensor> batch, MixPlan plan, Tensor labels, int[]? indices, string key)
+    {
+        Device device = labels.device;
+        if (indices is null)
+        {
+            try
+            {
+                batch[MixBatchKeys.Targets] = TorchLabelMixer.ToSoftTargets(plan, labels, ClassCount, Smoothing);
+            }
+            catch (ArgumentException e) when (e.ParamName == "labels")
+            {
+                throw new ArgumentException($"'{key}': {e.Message.Replace(" (Parameter 'labels')", string.Empty, StringComparison.Ordinal)}", key, e);
+            }
+
+            return;
+        }
+
+        // The indices were read to the host already, so the targets come from LabelMixer directly: the numbers of
+        // TorchLabelMixer (which reads the labels again, a second device round trip on a GPU) without the second read.
+        if (CompactTargets)
+        {
+            MixedTargets compact = LabelMixer.ToCompact(plan, indices, ClassCount);
+            batch[MixBatchKeys.TargetsA] = tensor(compact.IndexA.ToArray().Select(v => (long)v).ToArray(), ScalarType.Int64, device);
+            batch[MixBatchKeys.TargetsB] = tensor(compact.IndexB.ToArray().Select(v => (long)v).ToArray(), ScalarType.Int64, device);
+            batch[MixBatchKeys.Lambda] = tensor(compact.Lambda.ToArray(), ScalarType.Float32, device);
+            return;
+        }
+
+        float[] targets = LabelMixer.ToSoftTargets(plan, indices, ClassCount, Smoothing);
+        batch[MixBatchKeys.Targets] = tensor(targets, [plan.BatchSize, ClassCount], ScalarType.Float32, device);
+    }
+
+    /// <summary>The plan's sources and weights as <c>[B, S]</c> tensors, short rows padded with the sample itself at weight 0.</summary>
+    private static void AddRecord(Dictionary<string, Tensor> batch, MixPlan plan, Device device)
+    {
+        int b = plan.BatchSize, width = plan.MaxSourceCount;
+        var sources = new long[b * width];
+        var weights = new double[b * width];
+        for (int i = 0; i < b; i++)
+        {
+            ReadOnlySpan<int> from = plan.Sources(i);
+            ReadOnlySpan<double> w = plan.Weights(i);
+            for (int k = 0; k < width; k++)
+            {
+                sources[(i * width) + k] = k < from.Length ? from[k] : i;
+                weights[(i * width) + k] = k < w.Length ? w[k] : 0.0;
+            }
+        }
+
+        batch[MixBatchKeys.Sources] = tensor(sources, [b, width], ScalarType.Int64, device);
+        batch[MixBatchKeys.Weights] = tensor(weights, [b, width], ScalarType.Float64, device);
+    }
+}

@@ -1,0 +1,29 @@
+namespace MixAug.TorchSharp.Data;
+
+/// <summary>
+/// How <see cref="MixCollate"/> reads a dataset's samples and where it puts the batch. The defaults fit TorchSharp's
+/// <c>torchvision.datasets</c> (MNIST, FashionMNIST, KMNIST): images under <c>"data"</c>, labels under <c>"label"</c>.
+/// </summary>
+/// <remarks>Checked when the <see cref="MixCollate"/> is created: the two keys must be different, non-empty, and none
+/// of <see cref="MixBatchKeys"/>.</remarks>
+/// <threadsafety>Immutable once created; safe to share.</threadsafety>
+public sealed class MixCollateOptions
+{
+    /// <summary>The dictionary key of each sample's image, <c>[C, H, W]</c> (or <c>[C, L]</c>, <c>[C, D, H, W]</c>). Default <c>"data"</c>.</summary>
+    public string ImagesKey { get; init; } = "data";
+
+    /// <summary>
+    /// The dictionary key of each sample's label: an int64 class index (0-dim or <c>[1]</c>) or a floating soft label
+    /// <c>[classes]</c>. Default <c>"label"</c>.
+    /// </summary>
+    public string LabelsKey { get; init; } = "label";
+
+    /// <summary>
+    /// The device of the batch, where it is mixed (and saliency computed); null (the default) for the device the
+    /// <c>DataLoader</c> passes to its collate function (its <c>device</c> argument, the CPU if none).
+    /// </summary>
+    public Device? Device { get; init; }
+
+    /// <summary>What to do with uint8 images; default <see cref="ByteImages.ToUnitFloat"/>.</summary>
+    public ByteImages ByteImages { get; init; } = ByteImages.ToUnitFloat;
+}

@@ -1,0 +1,120 @@
+using MixAug.Randomness;
+using MixAug.TorchSharp.Mixing;
+using TorchSharp;
+
+namespace MixAug.TorchSharp.Data;
+
+/// <summary>
+/// A TorchSharp module that mixes a batch after the loader, on the batch's device: <c>forward(images, labels)</c> draws
+/// the plan of batch k of the current epoch e from <see cref="MixRandom.ForBatch"/>(seed, e, k) and returns what
+/// <see cref="MixModule.Forward"/> returns for it (mixed images, targets, plan). In evaluation mode (<c>eval()</c>) it
+/// mixes nothing.
+/// </summary>
+/// <example>
+/// <code>
+/// using var mix = new MixLayer(new CutMix(1.0), seed: 42, classCount: 10, smoothing: 0.1);
+/// for (int epoch = 0; epoch &lt; epochs; epoch++)
+/// {
+///     mix.StartEpoch(epoch);
+///     foreach (Dictionary&lt;string, Tensor&gt; batch in loader)          // a plain loader, on the GPU say
+///     {
+///         using var scope = torch.NewDisposeScope();
+///         using MixedBatch mixed = mix.call(batch["data"], batch["label"]);
+///         Tensor loss = MixLosses.SoftTargetCrossEntropy(model.call(mixed.Images), mixed.Targets!);
+///         ...
+///     }
+/// }
+/// </code>
+/// </example>
+/// <remarks>
+/// <para><b>Training and evaluation.</b> In training mode (the default) every call mixes and advances the batch count.
+/// In evaluation mode a call returns a copy of the images, unmixed targets (one-hot without smoothing, or a = b = the
+/// label and λ = 1) and a plan that keeps every sample, and leaves the count alone, as dropout does nothing in
+/// evaluation: <c>model.eval()</c> reaches this module when it is registered as a submodule.</para>
+/// <para><b>Epochs and batches.</b> As for <see cref="MixCollate"/>: call <see cref="StartEpoch"/> at the start of
+/// every epoch; the module counts its training-mode calls within the epoch. A rejected call does not advance the count.</para>
+/// <para><b>Ownership</b> (see docs/ownership.md): images and labels are borrowed; the returned
+/// <see cref="MixedBatch"/> holds new tensors that belong to the current dispose scope and to its holder. The module
+/// holds no tensors, parameters or buffers.</para>
+/// </remarks>
+/// <threadsafety>Not thread-safe (it counts batches): one module per training loop.</threadsafety>
+public sealed class MixLayer : nn.Module<Tensor, Tensor, MixedBatch>
+{
+    private readonly BatchStreams _streams;
+
+    /// <summary>Creates the module (in training mode).</summary>
+    /// <param name="policy">The transform that draws the plans (MixUp, CutMix, FMix, SaliencyMix, MixChoice, …).</param>
+    /// <param name="seed">The run's seed: batch k of epoch e draws from <c>MixRandom.ForBatch(seed, e, k)</c>.</param>
+    /// <param name="classCount">Number of classes of the labels.</param>
+    /// <param name="smoothing">Label smoothing of the dense targets in training mode, in [0, 1).</param>
+    /// <param name="compactTargets">Return compact (a, b, λ) targets instead of dense ones.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="policy"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="classCount"/> is not positive or <paramref name="smoothing"/> is outside [0, 1).</exception>
+    public MixLayer(IMixTransform policy, ulong seed, int classCount, double smoothing = 0, bool compactTargets = false)
+        : base(CheckedName(policy, classCount, smoothing))
+    {
+        Policy = policy;
+        ClassCount = classCount;
+        Smoothing = smoothing;
+        CompactTargets = compactTargets;
+        _streams = new BatchStreams(seed);
+    }
+
+    /// <summary>Raised after each training-mode call with the batch's epoch, index and plan.</summary>
+    public event EventHandler<MixBatchRecord>? BatchMixed;
+
+    /// <summary>The transform that draws the plans.</summary>
+    public IMixTransform Policy { get; }
+
+    /// <summary>Number of classes.</summary>
+    public int ClassCount { get; }
+
+    /// <summary>Label smoothing of the dense targets (training mode only).</summary>
+    public double Smoothing { get; }
+
+    /// <summary>Whether calls return compact (a, b, λ) targets instead of dense ones.</summary>
+    public bool CompactTargets { get; }
+
+    /// <summary>The run's seed.</summary>
+    public ulong Seed => _streams.Seed;
+
+    /// <summary>The current epoch (set by <see cref="StartEpoch"/>; 0 before the first call).</summary>
+    public long Epoch => _streams.Epoch;
+
+    /// <summary>The index within <see cref="Epoch"/> of the next batch to be mixed.</summary>
+    public long NextBatchIndex => _streams.NextBatchIndex;
+
+    /// <summary>The epoch, index and plan of the last batch mixed in training mode, or null before the first.</summary>
+    public MixBatchRecord? LastBatch => _streams.LastBatch;
+
+    /// <summary>Starts epoch <paramref name="epoch"/>: the next batch is batch 0 of it.</summary>
+    /// <param name="epoch">The epoch number (0 or more).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="epoch"/> is negative.</exception>
+    public void StartEpoch(long epoch) => _streams.StartEpoch(epoch);
+
+    /// <summary>Mixes one batch (training mode) or passes it through (evaluation mode).</summary>
+    /// <param name="images">The batch, <c>[B, C, H, W]</c> (or 3-D / 5-D), on any device (borrowed).</param>
+    /// <param name="labels">Int64 class indices <c>[B]</c> or soft labels <c>[B, classes]</c> on the images' device (borrowed).</param>
+    /// <returns>The images, targets and plan; new tensors owned by the caller and the current dispose scope.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException">The images and labels do not fit (see <see cref="MixModule.Forward"/>).</exception>
+    public override MixedBatch forward(Tensor images, Tensor labels)
+    {
+        if (!training)
+        {
+            return new MixModule(KeepAll.Instance, new MixRandom(0), ClassCount, smoothing: 0, CompactTargets).Forward(images, labels);
+        }
+
+        MixedBatch batch = new MixModule(Policy, _streams.NextRandom(), ClassCount, Smoothing, CompactTargets).Forward(images, labels);
+        MixBatchRecord record = _streams.Complete(batch.Plan);
+        BatchMixed?.Invoke(this, record);
+        return batch;
+    }
+
+    /// <summary>Checks the arguments before the base constructor creates the native module.</summary>
+    private static string CheckedName(IMixTransform policy, int classCount, double smoothing)
+    {
+        MixSettings.Check(policy, classCount, smoothing);
+        return nameof(MixLayer);
+    }
+}

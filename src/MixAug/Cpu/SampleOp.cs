@@ -1,0 +1,92 @@
+using MixAug.Planning;
+using MixAug.Regions;
+
+namespace MixAug.Cpu;
+
+/// <summary>What the CPU kernels do for one sample, decoded once per call from its region.</summary>
+internal enum OpKind : byte
+{
+    /// <summary>Copy the sample itself.</summary>
+    Keep,
+
+    /// <summary>Two-source blend with <see cref="SampleOp.SelfWeight"/> and <see cref="SampleOp.PartnerWeight"/>.</summary>
+    Blend,
+
+    /// <summary>Weighted sum of more than two sources, in slot order.</summary>
+    BlendMany,
+
+    /// <summary>The partner's box over the sample.</summary>
+    Box,
+
+    /// <summary>Per-element weights from <see cref="SampleOp.Mask"/> at <see cref="SampleOp.MaskOffset"/>.</summary>
+    Mask,
+
+    /// <summary>Tiles of several sources over the sample.</summary>
+    Tiles,
+}
+
+/// <summary>One sample's decoded region: kind, weights in float, box, and where its mask weights are.</summary>
+internal struct SampleOp
+{
+    public OpKind Kind;
+    public float SelfWeight;
+    public float PartnerWeight;
+    public int Top;
+    public int Left;
+    public int Bottom;
+    public int Right;
+
+    /// <summary>The weights array (an explicit mask's, or the call's raster buffer).</summary>
+    public float[]? Mask;
+
+    /// <summary>Where this sample's plane starts in <see cref="Mask"/>.</summary>
+    public int MaskOffset;
+
+    /// <summary>True when the mask is rasterised by the call (ranked masks); false for explicit weights.</summary>
+    public bool Ranked;
+}
+
+/// <summary>
+/// Decodes regions into <see cref="SampleOp"/>s: the CPU mixer's interpretation of every region kind, in one place
+/// the compiler checks for completeness.
+/// </summary>
+internal sealed class SampleOpDecoder : IMixRegionVisitor<SampleOp>
+{
+    private MixPlan _plan = null!;
+    private int _sample;
+
+    /// <summary>Decodes sample <paramref name="sample"/> of <paramref name="plan"/>.</summary>
+    public SampleOp Decode(MixPlan plan, int sample)
+    {
+        _plan = plan;
+        _sample = sample;
+        SampleOp op = plan.Regions[sample].Accept(this);
+        _plan = null!;
+        return op;
+    }
+
+    public SampleOp VisitKeep(KeepRegion region) => new() { Kind = OpKind.Keep };
+
+    public SampleOp VisitBlend(BlendRegion region)
+    {
+        ReadOnlySpan<double> weights = _plan.Weights(_sample);
+        // The kernels' weights: (float)λ and (float)(1 − λ), the complement taken in double (as the plan stores it).
+        return new SampleOp
+        {
+            Kind = weights.Length == 2 ? OpKind.Blend : OpKind.BlendMany,
+            SelfWeight = (float)weights[0],
+            PartnerWeight = (float)weights[1],
+        };
+    }
+
+    public SampleOp VisitBox(BoxRegion region) =>
+        new() { Kind = OpKind.Box, Top = region.Top, Left = region.Left, Bottom = region.Bottom, Right = region.Right };
+
+    public SampleOp VisitMask(MaskRegion region) => new() { Kind = OpKind.Mask, Mask = region.WeightArray };
+
+    public SampleOp VisitFourierMask(FourierMaskRegion region) => new() { Kind = OpKind.Mask, Ranked = true };
+
+    public SampleOp VisitSaliencyMask(SaliencyMaskRegion region) => new() { Kind = OpKind.Mask, Ranked = true };
+
+    public SampleOp VisitTiles(TileRegion region) => new() { Kind = OpKind.Tiles };
+}

@@ -1,0 +1,264 @@
+using System.Reflection;
+using MixAug.Randomness;
+using MixAug.Sweep;
+using MixAug.TorchSharp.Data;
+using MixAug.TorchSharp.Labels;
+using MixAug.TorchSharp.Mixing;
+using MixAug.TorchSharp.Native;
+using MixAug.TorchSharp.Testing;
+using MixAug.Transforms;
+using TorchSharp;
+
+namespace MixAug.TorchSharp.Tests.Meta;
+
+/// <summary>
+/// The public-API sweep (see <see cref="ApiSweep"/>) over MixAug.TorchSharp and MixAug.TorchSharp.Testing: every public
+/// member, called with seeded tensors that fit the plan and with bad ones (null, scalars, empty batches, wrong ranks
+/// and dtypes, the meta device, tensors that require grad, expand() views, transposed views, NaN values), must return or
+/// throw a documented exception naming one of its parameters (docs/ownership.md: an ArgumentException, never libtorch's
+/// ExternalException), and must never change or dispose a tensor the caller passed, except a destination it returned
+/// normally into.
+/// </summary>
+public sealed class TorchApiSweepTests
+{
+    private const int Seed = 20261203;
+    private const int CasesPerMember = 60;
+
+    [Test]
+    public void EveryPublicMemberRejectsBadTensorsByNameWithoutTouchingTheCallersTensors()
+    {
+        var sweep = new ApiSweep();
+        CoreValues.Register(sweep);
+        string folder = Directory.CreateTempSubdirectory("mixaug-sweep-").FullName;
+        try
+        {
+            TorchValues.Register(sweep, folder);
+            IReadOnlyList<MethodBase> members = sweep.Members(typeof(TorchMixer).Assembly, typeof(TensorMixAssert).Assembly);
+            SweepResult result = sweep.Run(members, Seed, CasesPerMember);
+            TestContext.Out.WriteLine(result.Report());
+            Assert.That(result.Cases, Is.GreaterThan(1000));
+            Assert.That(result.Failures, Is.Empty, result.Report());
+            Assert.That(result.Excluded.Distinct(), Is.EquivalentTo(new[]
+            {
+                "MixBatchRecord.Deconstruct(Int64&, Int64&, MixPlan&): by-reference parameters (a record's Deconstruct); nothing to validate",
+                "TorchSharpLoadReport.Deconstruct(TorchSharpLoadAction&, String&, String&): by-reference parameters (a record's Deconstruct); nothing to validate",
+            }));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}
+
+/// <summary>Value rules for tensors and the TorchSharp types, and the buffer rule that snapshots tensors.</summary>
+internal static class TorchValues
+{
+    public static void Register(ApiSweep sweep, string folder)
+    {
+        DisposeScope? scope = null;
+        sweep.BeforeCase = () => scope = NewDisposeScope();
+        sweep.AfterCase = () =>
+        {
+            scope?.Dispose();
+            scope = null;
+        };
+
+        sweep.Add<Tensor>(c => c.Extreme ? Bad(c) : Plausible(c));
+        sweep.Add<Device>(c => c.Pick(CPU, new Device(DeviceType.META)));
+        sweep.Add<CompactTargetTensors>(c =>
+        {
+            if (c.Extreme && !c.Receiver && c.Chance(0.4))
+            {
+                return null;
+            }
+
+            MixPlan plan = c.Items.TryGetValue("plan", out object? p) && ((MixPlan)p).IsPairwise
+                ? (MixPlan)p
+                : new MixUp(mode: LambdaMode.Element).CreatePlan(new BatchShape(3, 1, 2, 2), new MixRandom(1));
+            Tensor labels = tensor([.. Enumerable.Range(0, plan.BatchSize).Select(i => (long)(i % 3))]);
+            return TorchLabelMixer.ToCompact(plan, labels, 3);
+        });
+        sweep.Add<MixModule>(c => new MixModule(
+            c.Pick<IMixTransform>(new MixUp(mode: LambdaMode.Element), new CutMix(), new SaliencyMix(), new FMix()),
+            new MixRandom((ulong)c.Random.NextInt64()),
+            3,
+            c.Pick(0.0, 0.1),
+            compactTargets: c.Chance(0.3)));
+        sweep.Add<MixedBatch>(c =>
+        {
+            var shape = new BatchShape(3, 1, 4, 4);
+            using Tensor images = rand(3, 1, 4, 4);
+            using Tensor labels = tensor(new long[] { 0, 1, 2 });
+            return new MixModule(new MixUp(), new MixRandom(1), 3).Forward(images, labels);
+        });
+        sweep.Add<TorchSharpLoadReport>(c => TorchSharpRuntime.EnsureLoadable());
+        RegisterData(sweep);
+
+        // Paths for the ELF patcher: never a real library, only files of the sweep's own temporary folder.
+        string empty = Path.Combine(folder, "empty.so"), text = Path.Combine(folder, "text.so"), tiny = Path.Combine(folder, "tiny.so");
+        File.WriteAllBytes(empty, []);
+        File.WriteAllText(text, "not an ELF file");
+        File.WriteAllBytes(tiny, [0x7F, (byte)'E', (byte)'L', (byte)'F', 2, 1, 1]);
+        Func<SweepContext, object?> paths = c => c.Pick<string?>(null, string.Empty, Path.Combine(folder, "missing.so"), folder, empty, text, tiny);
+        sweep.ParameterOverrides["TorchSharpRuntime.PatchFile/library"] = paths;
+        sweep.ParameterOverrides["TorchSharpRuntime.NeedsPatch/library"] = paths;
+
+        sweep.Buffers.Insert(0, new BufferRule(
+            v => v is Tensor t ? Snapshot(t) : null,
+            (v, s) => Changed((Tensor)v, (TensorSnapshot)s),
+            p => p.Name != "destination"));
+    }
+
+    /// <summary>The DataLoader types: collates and layers of every policy, per-sample dictionaries for <c>Collate</c> (good,
+    /// or missing a key, of mixed shapes, out-of-range labels, null entries) and collated batches.</summary>
+    private static void RegisterData(ApiSweep sweep)
+    {
+        // Collate names the dictionary key it rejects (documented; users know the key, not the argument).
+        sweep.ExtraParameterNames["MixCollate.Collate"] = ["data", "label"];
+        Func<SweepContext, IMixTransform> policy = c => c.Pick<IMixTransform>(new MixUp(mode: LambdaMode.Element), new CutMix(), new SaliencyMix(), new FMix());
+        sweep.Add<MixCollateOptions>(c => c.Extreme
+            ? c.Pick<MixCollateOptions?>(null, new MixCollateOptions { ImagesKey = "x", LabelsKey = "x" }, new MixCollateOptions { ByteImages = ByteImages.Keep }, new MixCollateOptions { Device = new Device(DeviceType.META) })
+            : new MixCollateOptions());
+        sweep.Add<MixCollate>(c => new MixCollate(policy(c), (ulong)c.Random.NextInt64(), 3, c.Pick(0.0, 0.1), compactTargets: c.Chance(0.3)));
+        sweep.Add<MixLayer>(c => new MixLayer(policy(c), (ulong)c.Random.NextInt64(), 3, c.Pick(0.0, 0.1), compactTargets: c.Chance(0.3)));
+        sweep.Add<MixBatchRecord>(c => c.Extreme && !c.Receiver && c.Chance(0.5)
+            ? null
+            : new MixBatchRecord(c.Random.Next(3), c.Random.Next(3), new MixUp(mode: LambdaMode.Element).CreatePlan(new BatchShape(3, 1, 2, 2), new MixRandom(1))));
+        sweep.Add<Dictionary<string, Tensor>>(c => Sample(c, 3, 4));
+        sweep.Add<IEnumerable<Dictionary<string, Tensor>>>(c =>
+        {
+            int size = c.Extreme ? c.Pick(1, 3) : 3;
+            var samples = Enumerable.Range(0, size).Select(_ => Sample(c, 3, 4)).ToList();
+            return !c.Extreme ? samples : c.Random.Next(5) switch
+            {
+                0 => null,
+                1 => new List<Dictionary<string, Tensor>>(),
+                2 => [.. samples, null!],
+                3 => [.. samples, Sample(c, 3, 5)],
+                _ => samples,
+            };
+        });
+        sweep.Add<IReadOnlyDictionary<string, Tensor>>(c =>
+        {
+            if (c.Extreme)
+            {
+                return c.Pick<IReadOnlyDictionary<string, Tensor>?>(null, new Dictionary<string, Tensor>(), new Dictionary<string, Tensor> { ["data"] = rand(3, 1, 4, 4) });
+            }
+
+            var collate = new MixCollate(policy(c), 1, 3, compactTargets: c.Chance(0.7));
+            return collate.Collate([Sample(c, 0, 4), Sample(c, 1, 4), Sample(c, 2, 4)], CPU);
+        });
+    }
+
+    /// <summary>One loader sample: a 1xSxS image and a class label below 3; in an extreme case a key may be missing, the label
+    /// out of range, or the image of another dtype.</summary>
+    private static Dictionary<string, Tensor> Sample(SweepContext c, int label, int size)
+    {
+        var sample = new Dictionary<string, Tensor> { ["data"] = rand(1, size, size), ["label"] = tensor((long)(label < 3 ? label : c.Random.Next(3))) };
+        if (c.Extreme)
+        {
+            switch (c.Random.Next(5))
+            {
+                case 0: sample.Remove(c.Pick("data", "label")); break;
+                case 1: sample["label"] = tensor(7L); break;
+                case 2: sample["data"] = rand(1, size, size).to_type(c.Pick(ScalarType.Float64, ScalarType.Int32, ScalarType.Bool)); break;
+                case 3: sample["data"] = full(new long[] { 1, size, size }, float.NaN); break;
+            }
+        }
+
+        return sample;
+    }
+
+    /// <summary>A tensor that fits the case: images of the plan's batch and extent, labels, logits or targets.</summary>
+    private static Tensor Plausible(SweepContext c)
+    {
+        MixPlan? plan = c.Items.TryGetValue("plan", out object? p) ? (MixPlan)p : null;
+        int b = plan?.BatchSize ?? c.Batch ?? 3;
+        const int classes = 3;
+        string name = c.Parameter?.Name ?? string.Empty;
+        Tensor value = name switch
+        {
+            "labels" when c.Chance(0.7) => tensor([.. Enumerable.Range(0, b).Select(_ => (long)c.Random.Next(classes))]),
+            "labels" or "targets" => softmax(rand(b, classes), 1),
+            "logits" => randn(b, classes),
+            _ => Images([b, c.Pick(1, 2), .. (plan?.Spatial ?? new SpatialShape(4, 4)).ToDimensions().Select(d => (long)d)]),
+        };
+        c.Batch ??= b;
+        c.Imply(b, classes);
+        return value;
+    }
+
+    /// <summary>Random images; for the huge extents of the core pools (2^31 elements a plane) a meta tensor of that shape,
+    /// which holds no memory.</summary>
+    private static Tensor Images(long[] shape) =>
+        shape.Aggregate(1L, (a, d) => a * d) <= 1 << 20 ? rand(shape) : empty(shape, ScalarType.Float32, device: new Device(DeviceType.META));
+
+    /// <summary>A tensor that is wrong for almost any parameter, in one of the ways docs/ownership.md promises to check.</summary>
+    private static Tensor? Bad(SweepContext c)
+    {
+        Tensor good = Plausible(c);
+        if (good.device_type == DeviceType.META)
+        {
+            return good; // already unusable; every other variant would try to fill 2^31 elements
+        }
+
+        long[] shape = good.shape;
+        return c.Random.Next(14) switch
+        {
+            0 => null,
+            1 => tensor(1.5f),
+            2 => zeros([0, .. shape.Skip(1)]),
+            3 => empty(shape, good.dtype, device: new Device(DeviceType.META)),
+            4 => empty([1L << 40, 3], ScalarType.Float32, device: new Device(DeviceType.META)),
+            5 => good.to_type(ScalarType.Float32).requires_grad_(),
+            6 => good.narrow(0, 0, 1).expand(shape),
+            7 => good.to_type(c.Pick(ScalarType.Int32, ScalarType.Bool, ScalarType.ComplexFloat32, ScalarType.Float64, ScalarType.Float16, ScalarType.Int8)),
+            8 => good.unsqueeze(0),
+            9 => good.reshape(-1),
+            10 => full(shape, float.NaN),
+            11 => good.dim() >= 2 ? good.transpose(0, good.dim() - 1) : good.flip(0),
+            12 => zeros([shape[0] + 1, .. shape.Skip(1)], good.dtype),
+            _ => good.dtype == ScalarType.Int64 ? good + 7 : good,
+        };
+    }
+
+    private static TensorSnapshot? Snapshot(Tensor t)
+    {
+        if (t.IsInvalid)
+        {
+            return null;
+        }
+
+        bool meta = t.device_type == DeviceType.META;
+        byte[]? bytes = meta || t.numel() > 1 << 20 ? null : t.detach().cpu().contiguous().bytes.ToArray();
+        return new TensorSnapshot(bytes, t.shape, t.dtype, t.requires_grad);
+    }
+
+    private static string? Changed(Tensor t, TensorSnapshot before)
+    {
+        if (t.IsInvalid)
+        {
+            return "disposed the caller's tensor";
+        }
+
+        if (!t.shape.SequenceEqual(before.Shape) || t.dtype != before.Type || t.requires_grad != before.RequiresGrad)
+        {
+            return $"changed the tensor's shape, dtype or requires_grad ({TensorChecks.Describe(before.Shape)} {before.Type} → {TensorChecks.Describe(t.shape)} {t.dtype})";
+        }
+
+        if (before.Bytes is byte[] bytes)
+        {
+            using DisposeScope scope = NewDisposeScope();
+            byte[] now = t.detach().cpu().contiguous().bytes.ToArray();
+            if (!now.AsSpan().SequenceEqual(bytes))
+            {
+                return "changed the tensor's values";
+            }
+        }
+
+        return null;
+    }
+
+    private sealed record TensorSnapshot(byte[]? Bytes, long[] Shape, ScalarType Type, bool RequiresGrad);
+}
