@@ -95,6 +95,9 @@ internal static class CoreValues
         sweep.Add(t => t == typeof(ISaliencySource) || t == typeof(SpectralResidualSaliency), (c, t) => c.Extreme && !c.Receiver ? null : c.Pick(SpectralResidualSaliency.Default, new SpectralResidualSaliency(8, 1.0)));
         sweep.Add<SaliencyMaps>(c => c.Extreme && !c.Receiver && c.Chance(0.3) ? null : Maps(c));
         sweep.Add<FourierNoise>(c => c.Extreme && !c.Receiver ? null : new FourierNoise(c.Pick(Shapes).Spatial, c.Pick(1.0, 3.0), (ulong)c.Random.NextInt64()));
+        sweep.Add<DetectionBoxes>(c => c.Extreme && !c.Receiver && c.Chance(0.3)
+            ? null
+            : c.Chance(0.3) ? DetectionBoxes.Empty : new DetectionBoxes([0, 0, 1, 1, 0.5f, 0.5f, 2, 3], [0, 1], c.Chance(0.5) ? [] : [0.25f, 1f]));
         sweep.Add<MixedTargets>(c => LabelMixer.ToCompact(Plans.Value[0], new int[Plans.Value[0].BatchSize], 2));
         sweep.Add(t => t == typeof(IMixRegionVisitor<object>), (c, _) => c.Extreme ? null : new KindVisitor());
         sweep.Add<MixInvariantException>(c => new MixInvariantException("x", 1));
