@@ -125,6 +125,12 @@ internal static class TorchValues
         sweep.ParameterOverrides["TorchSharpRuntime.PatchFile/library"] = paths;
         sweep.ParameterOverrides["TorchSharpRuntime.NeedsPatch/library"] = paths;
 
+        // Lists of tensors (AlignedMixing): each tensor snapshotted, never compared with Tensor.Equals (libtorch's
+        // equal, which meta tensors refuse).
+        sweep.Buffers.Insert(0, new BufferRule(
+            v => v is Tensor[] ts ? ts.Select(t => t is null ? null : Snapshot(t)).ToArray() : null,
+            (v, s) => ((Tensor[])v).Zip((TensorSnapshot?[])s).Select(p => p.First is null || p.Second is null ? null : Changed(p.First, p.Second)).FirstOrDefault(m => m is not null),
+            p => true));
         sweep.Buffers.Insert(0, new BufferRule(
             v => v is Tensor t ? Snapshot(t) : null,
             (v, s) => Changed((Tensor)v, (TensorSnapshot)s),
