@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using MixAug.Cpu;
 using MixAug.Internal;
 using MixAug.Planning;
 using MixAug.Regions;
@@ -106,45 +108,74 @@ public static class LabelMapMixer
             throw new ArgumentException("destination shares memory with labels; mixing reads other samples' maps, so write to a separate buffer.", nameof(destination));
         }
 
-        var sources = new PixelSources { Configuration = configuration ?? MixConfiguration.Default };
+        configuration ??= MixConfiguration.Default;
+        var sources = new PixelSources { Configuration = configuration };
+        if (typeof(T) == typeof(byte) && plan.Regions.Any(r => r.Kind is not (MixRegionKind.Keep or MixRegionKind.Blend or MixRegionKind.Box or MixRegionKind.Tiles) && r.Accept(Selects.Instance))
+            && MixJob<byte, ByteKernels>.Unsupported(plan) is null)
+        {
+            // Hard masks: CpuMixer's uint8 kernels copy every element a region gives wholly to one source, on all cores
+            // and with the mask rasters shared between samples (FMix's noise image is synthesised once, not per
+            // sample); only the samples it would blend are made here. Boxes, tiles and blends are row and sample
+            // copies below, cheaper than its pass.
+            CpuMixer.Apply(plan, MemoryMarshal.Cast<T, byte>(labels), MemoryMarshal.Cast<T, byte>(destination), configuration);
+            for (int i = 0; i < plan.BatchSize; i++)
+            {
+                if (!plan.Regions[i].Accept(Selects.Instance))
+                {
+                    MixSample(plan, i, labels, destination.Slice(i * n, n), sources);
+                }
+            }
+
+            return;
+        }
+
         for (int i = 0; i < plan.BatchSize; i++)
         {
-            Span<T> output = destination.Slice(i * n, n);
-            ReadOnlySpan<int> batch = plan.Sources(i);
-            MixRegion region = plan.Regions[i];
+            MixSample(plan, i, labels, destination.Slice(i * n, n), sources);
+        }
+    }
 
-            // Boxes and tiles are copied row by row: the label map then costs a fraction of the images' mixing.
-            if (region is BoxRegion box)
-            {
-                CopyRects(labels, output, n, plan.Spatial, i, [new Tile(1, box.Top, box.Left, box.Bottom, box.Right)], batch);
-                continue;
-            }
+    /// <summary>Writes sample <paramref name="sample"/>'s hard map into <paramref name="output"/>.</summary>
+    private static void MixSample<T>(MixPlan plan, int sample, ReadOnlySpan<T> labels, Span<T> output, PixelSources sources)
+    {
+        int n = output.Length;
+        ReadOnlySpan<int> batch = plan.Sources(sample);
+        MixRegion region = plan.Regions[sample];
 
-            if (region is TileRegion tiles)
-            {
-                CopyRects(labels, output, n, plan.Spatial, i, tiles.Tiles, batch);
-                continue;
-            }
+        // Boxes and tiles are copied row by row, blends whole: the label map then costs a fraction of the images' mixing.
+        switch (region)
+        {
+            case BoxRegion box:
+                CopyRects(labels, output, n, plan.Spatial, sample, [new Tile(1, box.Top, box.Left, box.Bottom, box.Right)], batch);
+                return;
+            case TileRegion tiles:
+                CopyRects(labels, output, n, plan.Spatial, sample, tiles.Tiles, batch);
+                return;
+            case BlendRegion:
+                // The dominant source by the pixels' float weights, the sample itself on ties (as in the pair form).
+                ReadOnlySpan<double> weights = plan.Weights(sample);
+                int best = 0;
+                for (int k = 1; k < weights.Length; k++)
+                {
+                    best = (float)weights[k] > (float)weights[best] ? k : best;
+                }
 
-            sources.Load(plan, i);
-            switch (sources.Current)
-            {
-                case PixelSources.Form.Whole:
-                    labels.Slice(batch[sources.ConstantSlot] * n, n).CopyTo(output);
-                    break;
-                case PixelSources.Form.Many:
-                    labels.Slice(batch[sources.DominantOfMany()] * n, n).CopyTo(output);
-                    break;
-                default:
-                    ReadOnlySpan<T> own = labels.Slice(batch[0] * n, n), partner = labels.Slice(batch[1] * n, n);
-                    ReadOnlySpan<float> ownWeights = sources.Own;
-                    for (int e = 0; e < n; e++)
-                    {
-                        output[e] = ownWeights[e] >= sources.Partner(e) ? own[e] : partner[e];
-                    }
+                labels.Slice(batch[best] * n, n).CopyTo(output);
+                return;
+        }
 
-                    break;
-            }
+        sources.Load(plan, sample);
+        if (sources.Current == PixelSources.Form.Whole)
+        {
+            labels.Slice(batch[sources.ConstantSlot] * n, n).CopyTo(output);
+            return;
+        }
+
+        ReadOnlySpan<T> own = labels.Slice(batch[0] * n, n), partner = labels.Slice(batch[1] * n, n);
+        ReadOnlySpan<float> ownWeights = sources.Own;
+        for (int e = 0; e < n; e++)
+        {
+            output[e] = ownWeights[e] >= sources.Partner(e) ? own[e] : partner[e];
         }
     }
 
@@ -331,5 +362,36 @@ public static class LabelMapMixer
         }
 
         return n;
+    }
+
+    /// <summary>Whether a region gives every element wholly to one source (CpuMixer then copies it exactly).</summary>
+    private sealed class Selects : IMixRegionVisitor<bool>
+    {
+        public static readonly Selects Instance = new();
+
+        public bool VisitKeep(KeepRegion region) => true;
+
+        public bool VisitBlend(BlendRegion region) => false;
+
+        public bool VisitBox(BoxRegion region) => true;
+
+        public bool VisitMask(MaskRegion region)
+        {
+            foreach (float w in region.Weights)
+            {
+                if (w is not (0f or 1f))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        public bool VisitFourierMask(FourierMaskRegion region) => region.MaxSoft == 0;
+
+        public bool VisitSaliencyMask(SaliencyMaskRegion region) => true;
+
+        public bool VisitTiles(TileRegion region) => true;
     }
 }

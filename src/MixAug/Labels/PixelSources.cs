@@ -68,22 +68,6 @@ internal sealed class PixelSources : IMixRegionVisitor<PixelSources.Form>
     /// <summary>The partner's weight at element <paramref name="index"/> of a <see cref="Form.Pair"/> sample.</summary>
     public float Partner(int index) => float.IsNaN(PartnerConstant) ? 1f - _own[index] : PartnerConstant;
 
-    /// <summary>The slot with the largest weight (the earliest on ties) of a <see cref="Form.Many"/> sample.</summary>
-    public int DominantOfMany()
-    {
-        ReadOnlySpan<float> weights = Constant;
-        int best = 0;
-        for (int k = 1; k < weights.Length; k++)
-        {
-            if (weights[k] > weights[best])
-            {
-                best = k;
-            }
-        }
-
-        return best;
-    }
-
     /// <inheritdoc />
     public Form VisitKeep(KeepRegion region)
     {

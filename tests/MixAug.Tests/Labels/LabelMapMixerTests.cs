@@ -71,6 +71,11 @@ public class LabelMapMixerTests
                 var w = new float[total];
                 LabelMapMixer.Mix(plan, labels, hard);
                 LabelMapMixer.ToPairs(plan, labels, a, b, w);
+
+                // uint8 maps take another path (CpuMixer's byte kernels, then the blended samples): the same map.
+                var hardBytes = new byte[total];
+                LabelMapMixer.Mix(plan, [.. labels.Select(v => (byte)v)], hardBytes);
+                Assert.That(hardBytes.Select(v => (int)v), Is.EqualTo(hard), $"{name} seed {seed}: uint8 and int32 maps");
                 for (int i = 0; i < Shape.BatchSize; i++)
                 {
                     if (!IsHard(plan, i))
@@ -178,6 +183,9 @@ public class LabelMapMixerTests
                 LabelMapMixer.ToPairs(plan, labels, a, b, w);
                 LabelMapMixer.Mix(plan, labels, hard);
                 Assert.That(hard, Is.EqualTo(a), $"{name} seed {seed}: the hard map is class A");
+                var hardBytes = new byte[total];
+                LabelMapMixer.Mix(plan, [.. labels.Select(v => (byte)v)], hardBytes);
+                Assert.That(hardBytes.Select(v => (int)v), Is.EqualTo(a), $"{name} seed {seed}: the uint8 hard map is class A");
                 for (int i = 0; i < Shape.BatchSize; i++)
                 {
                     for (int e = 0; e < n; e++)
