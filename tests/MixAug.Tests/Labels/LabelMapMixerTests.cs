@@ -100,6 +100,51 @@ public class LabelMapMixerTests
     }
 
     [Test]
+    public void VolumesAndSequencesFollowTheAddressOracleToo()
+    {
+        // Boxes repeat over every depth slice of a volume and are segments of a sequence: the row copies must follow.
+        foreach (BatchShape shape in new[] { BatchShape.Volume(4, 1, 3, 5, 6), BatchShape.Sequence(4, 1, 40) })
+        {
+            int n = shape.Spatial.Size, total = shape.BatchSize * n;
+            // CutMix draws no volume boxes; a volume gets boxes and tiles by hand (the same in every depth slice).
+            IMixTransform boxes = shape.SpatialRank == 3 ? new FixedBoxesAndTiles() : new CutMix(mode: LambdaMode.Element);
+            foreach (IMixTransform transform in new IMixTransform[] { boxes, new FMix(), new MixUp(mode: LambdaMode.Element) })
+            {
+                for (ulong seed = 0; seed < 20; seed++)
+                {
+                    var random = new MixRandom(seed + 3000);
+                    MixPlan plan = transform.CreatePlan(shape, random);
+                    int[] labels = [.. Enumerable.Range(0, total)];
+                    var mixedAddresses = new float[total];
+                    CpuMixer.Apply(plan, Addresses(total), mixedAddresses);
+                    var hard = new long[total];
+                    LabelMapMixer.Mix(plan, [.. labels.Select(v => (long)v)], hard);
+                    var hardBytes = new byte[total];
+                    LabelMapMixer.Mix(plan, [.. labels.Select(v => (byte)v)], hardBytes);
+                    for (int i = 0; i < shape.BatchSize; i++)
+                    {
+                        for (int e = 0; e < n; e++)
+                        {
+                            int at = (i * n) + e;
+                            Assert.That((byte)hard[at], Is.EqualTo(hardBytes[at]), $"{shape} {transform.Name} seed {seed}: uint8 path");
+                            if (IsHard(plan, i))
+                            {
+                                Assert.That(hard[at], Is.EqualTo((long)mixedAddresses[at]), $"{shape} {transform.Name} seed {seed}, sample {i}, element {e}");
+                            }
+                            else
+                            {
+                                // A blend shows its dominant sample whole.
+                                int dominant = (float)plan.Lambdas[i] >= (float)(1 - plan.Lambdas[i]) ? i : plan.Partners[i];
+                                Assert.That(hard[at], Is.EqualTo((long)((dominant * n) + e)), $"{shape} {transform.Name} seed {seed}, sample {i}");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    [Test]
     public void SoftTargetsAreTheMixedOneHotImagesRenormalisedOverNonIgnoredSources()
     {
         int n = Shape.Spatial.Size, total = Shape.BatchSize * n;
@@ -311,5 +356,32 @@ public class LabelMapMixerTests
         int sample = Enumerable.Range(0, Shape.BatchSize).First(plan.IsMixed);
         hard[sample * n] = labels[(plan.Partners[sample] * n) + 1];
         Assert.That(hard, Is.Not.EqualTo(mixedAddresses.Select(a => (int)a).ToArray()));
+    }
+
+    /// <summary>Volume plans by hand: sample 0 a box from sample 1, sample 1 tiles of samples 2 and 3, the rest kept.</summary>
+    private sealed class FixedBoxesAndTiles : IMixTransform
+    {
+        public string Name => "boxes and tiles";
+
+        public FeatureRequirements Requirements => FeatureRequirements.None;
+
+        public MixPlan CreatePlan(MixRequest request)
+        {
+            SpatialShape spatial = request.Shape.Spatial;
+            var random = request.Random;
+            int top = random.NextInt(spatial.Height), left = random.NextInt(spatial.Width);
+            var box = new BoxRegion(top, left, top + 1 + random.NextInt(spatial.Height - top), left + 1 + random.NextInt(spatial.Width - left));
+            var tiles = new TileRegion([new Tile(1, 0, 0, 1 + random.NextInt(spatial.Height), spatial.Width), new Tile(2, 0, left, spatial.Height, left + 1)]);
+            double boxShare = (double)box.Area / (spatial.Height * spatial.Width);
+            var shares = new double[3];
+            tiles.MeasureShares(spatial, [1.0 / 3, 1.0 / 3, 1.0 / 3], shares);
+            return new MixPlan(spatial,
+            [
+                new SampleRecipe([0, 1], [1 - boxShare, boxShare], box),
+                new SampleRecipe([1, 2, 3], shares, tiles),
+                SampleRecipe.Unmixed(2),
+                SampleRecipe.Unmixed(3),
+            ]);
+        }
     }
 }
