@@ -180,7 +180,7 @@ public static class LabelMapMixer
     }
 
     /// <summary>Copies the sample's own map, then each rectangle of its source slot, in painting order.</summary>
-    private static void CopyRects<T>(ReadOnlySpan<T> labels, Span<T> output, int n, SpatialShape spatial, int sample, IReadOnlyList<Tile> rects, ReadOnlySpan<int> batch)
+    internal static void CopyRects<T>(ReadOnlySpan<T> labels, Span<T> output, int n, SpatialShape spatial, int sample, IReadOnlyList<Tile> rects, ReadOnlySpan<int> batch)
     {
         labels.Slice(sample * n, n).CopyTo(output);
         int plane = spatial.Height * spatial.Width;
@@ -365,7 +365,7 @@ public static class LabelMapMixer
     }
 
     /// <summary>Whether a region gives every element wholly to one source (CpuMixer then copies it exactly).</summary>
-    private sealed class Selects : IMixRegionVisitor<bool>
+    internal sealed class Selects : IMixRegionVisitor<bool>
     {
         public static readonly Selects Instance = new();
 
