@@ -79,6 +79,27 @@ internal static class TorchValues
             Tensor labels = tensor([.. Enumerable.Range(0, plan.BatchSize).Select(i => (long)(i % 3))]);
             return TorchLabelMixer.ToCompact(plan, labels, 3);
         });
+        sweep.Add<LabelMapPairTensors>(c =>
+        {
+            if (c.Extreme && !c.Receiver && c.Chance(0.4))
+            {
+                return null;
+            }
+
+            MixPlan plan = c.Items.TryGetValue("plan", out object? p) && ((MixPlan)p).Spatial.Size <= 1 << 12
+                ? (MixPlan)p
+                : new CutMix().CreatePlan(new BatchShape(3, 1, 4, 4), new MixRandom(1));
+            long[] dims = [plan.BatchSize, .. plan.Spatial.ToDimensions().Select(d => (long)d)];
+            try
+            {
+                return TorchLabelMapMixer.ToPairs(plan, randint(0, 3, dims, ScalarType.Int64));
+            }
+            catch (ArgumentException)
+            {
+                // A blend of more than two sources has no pairs; pairs of another plan then.
+                return TorchLabelMapMixer.ToPairs(new CutMix().CreatePlan(new BatchShape(3, 1, 4, 4), new MixRandom(1)), randint(0, 3, [3, 4, 4], ScalarType.Int64));
+            }
+        });
         sweep.Add<MixModule>(c => new MixModule(
             c.Pick<IMixTransform>(new MixUp(mode: LambdaMode.Element), new CutMix(), new SaliencyMix(), new FMix()),
             new MixRandom((ulong)c.Random.NextInt64()),
@@ -104,6 +125,12 @@ internal static class TorchValues
         sweep.ParameterOverrides["TorchSharpRuntime.PatchFile/library"] = paths;
         sweep.ParameterOverrides["TorchSharpRuntime.NeedsPatch/library"] = paths;
 
+        // Lists of tensors (AlignedMixing): each tensor snapshotted, never compared with Tensor.Equals (libtorch's
+        // equal, which meta tensors refuse).
+        sweep.Buffers.Insert(0, new BufferRule(
+            v => v is Tensor[] ts ? ts.Select(t => t is null ? null : Snapshot(t)).ToArray() : null,
+            (v, s) => ((Tensor[])v).Zip((TensorSnapshot?[])s).Select(p => p.First is null || p.Second is null ? null : Changed(p.First, p.Second)).FirstOrDefault(m => m is not null),
+            p => true));
         sweep.Buffers.Insert(0, new BufferRule(
             v => v is Tensor t ? Snapshot(t) : null,
             (v, s) => Changed((Tensor)v, (TensorSnapshot)s),
@@ -179,6 +206,7 @@ internal static class TorchValues
         string name = c.Parameter?.Name ?? string.Empty;
         Tensor value = name switch
         {
+            "labelMaps" when plan is not null && plan.Spatial.Size <= 1 << 12 => randint(0, classes, [b, .. plan.Spatial.ToDimensions().Select(d => (long)d)], c.Pick(ScalarType.Int64, ScalarType.Int32, ScalarType.Byte)),
             "labels" when c.Chance(0.7) => tensor([.. Enumerable.Range(0, b).Select(_ => (long)c.Random.Next(classes))]),
             "labels" or "targets" => softmax(rand(b, classes), 1),
             "logits" => randn(b, classes),

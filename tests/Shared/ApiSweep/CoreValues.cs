@@ -95,6 +95,10 @@ internal static class CoreValues
         sweep.Add(t => t == typeof(ISaliencySource) || t == typeof(SpectralResidualSaliency), (c, t) => c.Extreme && !c.Receiver ? null : c.Pick(SpectralResidualSaliency.Default, new SpectralResidualSaliency(8, 1.0)));
         sweep.Add<SaliencyMaps>(c => c.Extreme && !c.Receiver && c.Chance(0.3) ? null : Maps(c));
         sweep.Add<FourierNoise>(c => c.Extreme && !c.Receiver ? null : new FourierNoise(c.Pick(Shapes).Spatial, c.Pick(1.0, 3.0), (ulong)c.Random.NextInt64()));
+        sweep.Add<DetectionBoxes>(c => c.Extreme && !c.Receiver && c.Chance(0.3)
+            ? null
+            : c.Chance(0.3) ? DetectionBoxes.Empty : new DetectionBoxes([0, 0, 1, 1, 0.5f, 0.5f, 2, 3], [0, 1], c.Chance(0.5) ? [] : [0.25f, 1f]));
+        sweep.Add(t => t == typeof(IReadOnlyList<Array>), (c, _) => AlignedArrayList(c));
         sweep.Add<MixedTargets>(c => LabelMixer.ToCompact(Plans.Value[0], new int[Plans.Value[0].BatchSize], 2));
         sweep.Add(t => t == typeof(IMixRegionVisitor<object>), (c, _) => c.Extreme ? null : new KindVisitor());
         sweep.Add<MixInvariantException>(c => new MixInvariantException("x", 1));
@@ -156,6 +160,22 @@ internal static class CoreValues
                 c.Imply(a.Length);
                 break;
         }
+    }
+
+    /// <summary>Arrays for AlignedArrays: of the plan's batch in every supported type (or an unsupported one, a short one,
+    /// a null) when the case has a plan, else short ones.</summary>
+    private static Array[]? AlignedArrayList(SweepContext c)
+    {
+        if (c.Extreme && c.Chance(0.2))
+        {
+            return null;
+        }
+
+        int length = c.Items.TryGetValue("plan", out object? p) && (long)((MixPlan)p).BatchSize * ((MixPlan)p).Spatial.Size * 2 <= 1 << 16
+            ? ((MixPlan)p).BatchSize * ((MixPlan)p).Spatial.Size * 2
+            : c.Length();
+        Array[] arrays = [new float[length], new byte[length], new int[length], new long[length]];
+        return c.Extreme ? c.Pick<Array[]>([new double[length]], [new int[length + 1]], [null!], [], arrays) : [.. arrays.Where(_ => c.Chance(0.6))];
     }
 
     private static int Int(SweepContext c)
