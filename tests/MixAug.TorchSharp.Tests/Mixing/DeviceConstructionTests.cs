@@ -1,8 +1,10 @@
 using MixAug.Cpu;
+using MixAug.Labels;
 using MixAug.Masks;
 using MixAug.Randomness;
 using MixAug.Regions;
 using MixAug.Saliency;
+using MixAug.TorchSharp.Labels;
 using MixAug.TorchSharp.Mixing;
 using MixAug.TorchSharp.Tests.Support;
 using MixAug.Transforms;
@@ -10,9 +12,9 @@ using MixAug.Transforms;
 namespace MixAug.TorchSharp.Tests.Mixing;
 
 /// <summary>
-/// Masks and weights built on the tensor's device from the plan's compact recipes (issue 14). Every test runs on
+/// Masks, weights and labels built on the tensor's device from the plan's compact recipes (issue 14). Every test runs on
 /// the CPU device (CI) and again on CUDA where <c>torch.cuda.is_available()</c>; expected values come from the CPU
-/// rasteriser, <see cref="MaskThreshold"/> and <see cref="SaliencyMaps.Upsample"/>.
+/// rasteriser, <see cref="MaskThreshold"/>, <see cref="SaliencyMaps.Upsample"/> and <see cref="LabelMixer"/>.
 /// </summary>
 public class DeviceConstructionTests
 {
@@ -291,6 +293,47 @@ public class DeviceConstructionTests
         Tensor fromInner = TorchMixer.Gather(batchInner, index);
         Assert.That(fromInner.is_contiguous(), Is.True);
         Assert.That(Batches.ToArray(fromInner), Is.EqualTo(Batches.ToArray(x.index_select(0, index))));
+    }
+
+    private static IEnumerable<TestCaseData> LabelCases()
+    {
+        foreach (string device in Devices())
+        {
+            yield return new TestCaseData(device, 0.0).SetName($"{device}: no smoothing");
+            yield return new TestCaseData(device, 0.1).SetName($"{device}: smoothing 0.1");
+        }
+    }
+
+    [TestCaseSource(nameof(LabelCases))]
+    public void Labels_are_mixed_on_their_device_exactly_as_LabelMixer(string device, double smoothing)
+    {
+        var shape = new BatchShape(7, 3, 12, 10);
+        int[] classes = [3, 1, 3, 0, 4, 1, 2];
+        MixPlan[] plans =
+        [
+            new MixUp(alpha: 1.0, mode: LambdaMode.Element).CreatePlan(shape, new MixRandom(9)),
+            new CutMix(mode: LambdaMode.Element).CreatePlan(shape, new MixRandom(10)),
+            TorchMixerRecipeTests.SeveralSources(shape),
+        ];
+        using global::TorchSharp.DisposeScope scope = NewDisposeScope();
+        var on = new Device(device);
+        Tensor labels = tensor(classes.Select(c => (long)c).ToArray()).to(on);
+        float[] soft = LabelMixer.ToSoftTargets(new MixPlan(shape.Spatial, [.. Enumerable.Range(0, 7)], [.. Enumerable.Repeat(1.0, 7)], [.. Enumerable.Repeat(MixRegion.Keep, 7)]), classes, 5);
+        Tensor softLabels = tensor(soft, [7, 5]).to(on);
+        foreach (MixPlan plan in plans)
+        {
+            Tensor fromIndices = TorchLabelMixer.ToSoftTargets(plan, labels, 5, smoothing);
+            Assert.That(fromIndices.device_type, Is.EqualTo(on.type));
+            Assert.That(Batches.ToArray(fromIndices), Is.EqualTo(LabelMixer.ToSoftTargets(plan, classes, 5, smoothing)), $"{plan.TransformName} from indices");
+            Tensor fromSoft = TorchLabelMixer.ToSoftTargets(plan, softLabels, 5, smoothing);
+            Assert.That(Batches.ToArray(fromSoft), Is.EqualTo(LabelMixer.ToSoftTargets(plan, soft, 5, smoothing)), $"{plan.TransformName} from soft rows");
+        }
+
+        using CompactTargetTensors compact = TorchLabelMixer.ToCompact(plans[1], labels, 5);
+        MixedTargets expected = LabelMixer.ToCompact(plans[1], classes, 5);
+        Assert.That(compact.IndexB.cpu().data<long>().ToArray(), Is.EqualTo(expected.IndexB.ToArray().Select(v => (long)v).ToArray()));
+        Assert.That(compact.Lambda.cpu().data<float>().ToArray(), Is.EqualTo(expected.Lambda.ToArray()));
+        Assert.That(compact.IndexA.device_type, Is.EqualTo(on.type));
     }
 
     private static float[] ToArray(Tensor t) => Batches.ToArray(t);
