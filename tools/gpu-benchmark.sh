@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Publishes tests/MixAug.Benchmarks self-contained for linux-x64 and runs its device benchmark (--torch-device):
+# MixUp (one lambda, a lambda per sample), CutMix and FMix per sample, SaliencyMix and float16 MixUp, at 224x224
+# batches of 128 and 1024, each in ms and as a ratio to clone() and to copy_() of the same batch on the same device.
+#
+#   tools/gpu-benchmark.sh                        # CUDA, with the libtorch of the PyTorch that python3 imports
+#   tools/gpu-benchmark.sh --libtorch package     # CUDA, with TorchSharp's own CUDA package (TorchSharp-cuda-linux)
+#   tools/gpu-benchmark.sh --device cpu           # CPU, with TorchSharp-cpu: the same program, for a dry run anywhere
+#   ... --batches 128 --calls 20 --warmups 3      # passed on to the benchmark
+#
+# Output goes to stdout and to out/gpu-benchmark/result-<device>.txt. See docs/performance-torchsharp.md.
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+device=cuda
+libtorch=pytorch
+passed=()
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --device) device=$2; shift 2 ;;
+        --libtorch) libtorch=$2; shift 2 ;;
+        *) passed+=("$1"); shift ;;
+    esac
+done
+
+case "$libtorch" in
+    pytorch | package) ;;
+    *) echo "--libtorch must be 'pytorch' or 'package', not '$libtorch'" >&2; exit 2 ;;
+esac
+
+out=$repo/out/gpu-benchmark/$device-$libtorch
+[[ $device == cpu ]] && out=$repo/out/gpu-benchmark/cpu
+properties=()
+if [[ $device != cpu ]]; then
+    # Without TorchSharp-cpu: the CUDA libtorch comes from PyTorch, or from TorchSharp's CUDA package.
+    properties+=(-p:MixAugTorchCuda=true)
+    [[ $libtorch == package ]] && properties+=(-p:MixAugTorchCudaPackage=true)
+fi
+
+echo "publishing to $out" >&2
+dotnet publish "$repo/tests/MixAug.Benchmarks" -c Release -r linux-x64 --self-contained "${properties[@]}" -o "$out" >&2
+
+environment=()
+if [[ $device != cpu && $libtorch == pytorch ]]; then
+    torch_lib=$(python3 -c "import torch, os; print(os.path.join(os.path.dirname(torch.__file__), 'lib'))") || {
+        echo "python3 cannot import torch; install PyTorch with CUDA, or use --libtorch package" >&2
+        exit 2
+    }
+    glue=$out/libLibTorchSharp.so
+    if [[ ! -f $glue ]]; then
+        # TorchSharp's glue library, from the package the publish restored (the publish copies it only with a libtorch package).
+        packages=${NUGET_PACKAGES:-$HOME/.nuget/packages}
+        cp "$packages/torchsharp/0.107.0/runtimes/linux-x64/native/libLibTorchSharp.so" "$glue"
+    fi
+
+    # MIXAUG_LIBTORCHSHARP makes TorchSharpRuntime.EnsureLoadable() load this glue library (made loadable on
+    # distributions whose libstdc++ lacks GLIBCXX_3.4.32); LD_LIBRARY_PATH lets it find PyTorch's libtorch.
+    environment=(env "LD_LIBRARY_PATH=$torch_lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "MIXAUG_LIBTORCHSHARP=$glue")
+fi
+
+result=$repo/out/gpu-benchmark/result-$device.txt
+{
+    source=$libtorch
+    [[ $device == cpu ]] && source=TorchSharp-cpu
+    echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -n), device $device, libtorch from $source"
+    if command -v nvidia-smi > /dev/null && [[ $device != cpu ]]; then
+        nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | sed 's/^/# GPU: /'
+    fi
+    "${environment[@]}" "$out/MixAug.Benchmarks" --torch-device --device "$device" "${passed[@]}"
+} | tee "$result"
