@@ -295,7 +295,7 @@ public sealed class MixCollate
         }
 
         // The indices were read to the host already, so the targets come from LabelMixer directly: the numbers of
-        // TorchLabelMixer (which reads the labels again, a second device round trip on a GPU) without the second read.
+        // TorchLabelMixer, which would build them on the labels' device from uploaded tables instead.
         if (CompactTargets)
         {
             MixedTargets compact = LabelMixer.ToCompact(plan, indices, ClassCount);

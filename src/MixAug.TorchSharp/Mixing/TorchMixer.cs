@@ -283,8 +283,8 @@ public static class TorchMixer
     }
 
     /// <summary>
-    /// Two-source blends: <c>x[i]·w + x[p]·w'</c> with CpuMixer's float weights (float64 tensors use the double weights),
-    /// computed in float32 for half precision and rounded once.
+    /// Two-source blends: <c>x[i]·w + x[p]·w'</c> with CpuMixer's float weights (float64 tensors use the double weights);
+    /// half precision through <see cref="HalfBlend"/>.
     /// </summary>
     private static void Blend(MixPlan plan, Tensor x, Tensor result, List<int> samples)
     {
