@@ -6,6 +6,7 @@
 #   tools/gpu-benchmark.sh                        # CUDA, with the libtorch of the PyTorch that python3 imports
 #   tools/gpu-benchmark.sh --libtorch package     # CUDA, with TorchSharp's own CUDA package (TorchSharp-cuda-linux)
 #   tools/gpu-benchmark.sh --device cpu           # CPU, with TorchSharp-cpu: the same program, for a dry run anywhere
+#   tools/gpu-benchmark.sh --device cpu --libtorch pytorch   # CPU, through PyTorch's libtorch: a dry run of that route
 #   ... --batches 128 --calls 20 --warmups 3      # passed on to the benchmark
 #
 # Output goes to stdout and to out/gpu-benchmark/result-<device>.txt. See docs/performance-torchsharp.md.
@@ -13,7 +14,7 @@ set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 device=cuda
-libtorch=pytorch
+libtorch=
 passed=()
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -23,29 +24,35 @@ while [[ $# -gt 0 ]]; do
     esac
 done
 
+# The default: PyTorch's libtorch for a GPU, TorchSharp-cpu for the CPU.
+[[ -z $libtorch ]] && { [[ $device == cpu ]] && libtorch=package || libtorch=pytorch; }
 case "$libtorch" in
     pytorch | package) ;;
     *) echo "--libtorch must be 'pytorch' or 'package', not '$libtorch'" >&2; exit 2 ;;
 esac
 
 out=$repo/out/gpu-benchmark/$device-$libtorch
-[[ $device == cpu ]] && out=$repo/out/gpu-benchmark/cpu
 properties=()
-if [[ $device != cpu ]]; then
-    # Without TorchSharp-cpu: the CUDA libtorch comes from PyTorch, or from TorchSharp's CUDA package.
-    properties+=(-p:MixAugTorchCuda=true)
-    [[ $libtorch == package ]] && properties+=(-p:MixAugTorchCudaPackage=true)
+case "$device,$libtorch" in
+    cpu,package) source=TorchSharp-cpu ;;
+    *,package) source=TorchSharp-cuda-linux; properties=(-p:MixAugTorchCuda=true -p:MixAugTorchCudaPackage=true) ;;
+    *) source="PyTorch's libtorch"; properties=(-p:MixAugTorchCuda=true) ;; # no libtorch package at all
+esac
+
+torch_lib=
+if [[ $libtorch == pytorch ]]; then
+    # Checked before publishing, which takes minutes.
+    torch_lib=$(python3 -c "import torch, os; print(os.path.join(os.path.dirname(torch.__file__), 'lib'))") || {
+        echo "python3 cannot import torch; install PyTorch (with CUDA for a GPU), or use --libtorch package" >&2
+        exit 2
+    }
 fi
 
 echo "publishing to $out" >&2
 dotnet publish "$repo/tests/MixAug.Benchmarks" -c Release -r linux-x64 --self-contained "${properties[@]}" -o "$out" >&2
 
 environment=()
-if [[ $device != cpu && $libtorch == pytorch ]]; then
-    torch_lib=$(python3 -c "import torch, os; print(os.path.join(os.path.dirname(torch.__file__), 'lib'))") || {
-        echo "python3 cannot import torch; install PyTorch with CUDA, or use --libtorch package" >&2
-        exit 2
-    }
+if [[ $libtorch == pytorch ]]; then
     glue=$out/libLibTorchSharp.so
     if [[ ! -f $glue ]]; then
         # TorchSharp's glue library, from the package the publish restored (the publish copies it only with a libtorch package).
@@ -60,8 +67,6 @@ fi
 
 result=$repo/out/gpu-benchmark/result-$device.txt
 {
-    source=$libtorch
-    [[ $device == cpu ]] && source=TorchSharp-cpu
     echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -n), device $device, libtorch from $source"
     if command -v nvidia-smi > /dev/null && [[ $device != cpu ]]; then
         nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | sed 's/^/# GPU: /'
