@@ -341,7 +341,9 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
         int b = plan.BatchSize;
         for (int i = 0; i < b; i++)
         {
-            if (_ops[i].Kind is OpKind.Tiles or OpKind.BlendMany)
+            // Tiles of the partner only are a union of boxes and walk like one; tiles that repaint the sample's own
+            // elements over the partner's need the untouched sample, which in place only a snapshot keeps.
+            if (_ops[i].Kind == OpKind.BlendMany || (_ops[i].Kind == OpKind.Tiles && !_ops[i].PartnerTilesOnly))
             {
                 return false;
             }
@@ -461,12 +463,10 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
                 return;
             case OpKind.Tiles:
                 Copy(self, destination, count);
-                foreach (Tile tile in ((TileRegion)_plan.Regions[sample]).Tiles)
+                foreach (Tile tile in op.Tiles!)
                 {
-                    if (tile.Slot != 0)
-                    {
-                        CopyRows(tile.Top, tile.Left, tile.Bottom, tile.Right, offset, count, Source(sources[tile.Slot], planeOffset), destination);
-                    }
+                    // Own tiles too: painted after a partner's tile, they bring the sample's elements back.
+                    CopyRows(tile.Top, tile.Left, tile.Bottom, tile.Right, offset, count, Source(sources[tile.Slot], planeOffset), destination);
                 }
 
                 return;
@@ -489,6 +489,13 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
                 return;
             case OpKind.Box:
                 CopyRows(last.Top, last.Left, last.Bottom, last.Right, offset, count, firstSegment, spare);
+                return;
+            case OpKind.Tiles:
+                foreach (Tile tile in last.Tiles!)
+                {
+                    CopyRows(tile.Top, tile.Left, tile.Bottom, tile.Right, offset, count, firstSegment, spare);
+                }
+
                 return;
             default:
                 Copy(firstSegment, spare, count);
@@ -537,6 +544,19 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
 
                 CopyRows(op.Top, op.Left, op.Bottom, op.Right, offset, count, partner, destination);
                 return;
+            case OpKind.Tiles:
+                // Only partner tiles come here (FindCycles): every tile copies from the partner, in any order.
+                if (self != destination)
+                {
+                    Copy(self, destination, count);
+                }
+
+                foreach (Tile tile in op.Tiles!)
+                {
+                    CopyRows(tile.Top, tile.Left, tile.Bottom, tile.Right, offset, count, partner, destination);
+                }
+
+                return;
             default:
                 throw new InvalidOperationException($"A {op.Kind} region cannot be mixed pairwise."); // FindCycles routes them to the general path
         }
@@ -549,6 +569,12 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
         int width = _width;
         int firstRow = offset / width;
         int rows = count / width;
+        int firstY = firstRow % _height;
+        if (firstY + rows <= _height && (bottom <= firstY || top >= firstY + rows))
+        {
+            return; // the segment's rows (within one plane) miss the box: a grid's many tiles mostly do
+        }
+
         int boxWidth = right - left;
         for (int r = 0; r < rows; r++)
         {

@@ -44,6 +44,13 @@ internal struct SampleOp
 
     /// <summary>True when the mask is rasterised by the call (ranked masks); false for explicit weights.</summary>
     public bool Ranked;
+
+    /// <summary>The tiles of a tile region, in painting order.</summary>
+    public Tile[]? Tiles;
+
+    /// <summary>True when every tile shows slot 1 (a grid of the partner): painting order then does not matter, so the
+    /// sample can be mixed pairwise, in place, like a box.</summary>
+    public bool PartnerTilesOnly;
 }
 
 /// <summary>
@@ -88,5 +95,10 @@ internal sealed class SampleOpDecoder : IMixRegionVisitor<SampleOp>
 
     public SampleOp VisitSaliencyMask(SaliencyMaskRegion region) => new() { Kind = OpKind.Mask, Ranked = true };
 
-    public SampleOp VisitTiles(TileRegion region) => new() { Kind = OpKind.Tiles };
+    public SampleOp VisitTiles(TileRegion region) => new()
+    {
+        Kind = OpKind.Tiles,
+        Tiles = region.TileArray,
+        PartnerTilesOnly = Array.TrueForAll(region.TileArray, t => t.Slot == 1),
+    };
 }
