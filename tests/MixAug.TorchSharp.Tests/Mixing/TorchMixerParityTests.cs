@@ -28,6 +28,7 @@ public sealed class TorchMixerParityTests
 
                 yield return new TestCaseData(new MixUp(alpha: 1.0, mode: mode, pairing: pairing)).SetArgDisplayNames($"MixUp {mode} {pairing}");
                 yield return new TestCaseData(new CutMix(alpha: 1.0, mode: mode, pairing: pairing)).SetArgDisplayNames($"CutMix {mode} {pairing}");
+                yield return new TestCaseData(new GridMix(alpha: 1.0, mode: mode, pairing: pairing)).SetArgDisplayNames($"GridMix {mode} {pairing}");
             }
         }
 

@@ -275,12 +275,13 @@ internal static class CoreValues
             new FMix(mode: LambdaMode.Element, granularity: MaskGranularity.PerGroup, maxSoft: 0.1), new MixUp(probability: 0),
             new SaliencyMix(mode: LambdaMode.Element, region: SaliencyRegion.Mask, pairing: PairingStrategy.Roll),
             new SaliencyMix(mode: LambdaMode.Element),
+            new GridMix(mode: LambdaMode.Element, pairing: PairingStrategy.Roll),
         ];
         foreach (BatchShape shape in Shapes)
         {
             foreach (IMixTransform t in transforms)
             {
-                if ((t is CutMix && shape.SpatialRank == 3) || (t is SaliencyMix && shape.SpatialRank != 2))
+                if ((t is CutMix && shape.SpatialRank == 3) || (t is SaliencyMix or GridMix && shape.SpatialRank != 2))
                 {
                     continue;
                 }
@@ -384,6 +385,7 @@ internal static class CoreValues
             new MixUp(), new CutMix(mode: LambdaMode.Element), new CutMix(minRatio: 0.2, maxRatio: 0.5), new FMix(mode: LambdaMode.Pair),
             new SaliencyMix(), new SaliencyMix(region: SaliencyRegion.Mask, mode: LambdaMode.Element),
             new MixChoice((new MixUp(), 1), (new FMix(), 2)),
+            new GridMix(mode: LambdaMode.Element),
         ];
         sweep.Add(t => t == typeof(IMixTransform), (c, _) => c.Extreme && !c.Receiver && c.Chance(0.3) ? null : c.Pick(all));
         sweep.Add(t => t == typeof(MixTransform), (c, _) => c.Extreme && !c.Receiver && c.Chance(0.3) ? null : c.Pick(all.OfType<MixTransform>().ToArray()));
@@ -391,7 +393,8 @@ internal static class CoreValues
         sweep.Add<CutMix>(c => c.Pick(new CutMix(), new CutMix(minRatio: 0.25, maxRatio: 1)));
         sweep.Add<FMix>(c => new FMix(maxSoft: 0.2));
         sweep.Add<SaliencyMix>(c => new SaliencyMix(region: c.Pick(SaliencyRegion.Box, SaliencyRegion.Mask)));
-        sweep.Add<MixChoice>(c => (MixChoice)all[^1]);
+        sweep.Add<MixChoice>(c => all.OfType<MixChoice>().Single());
+        sweep.Add<GridMix>(c => c.Pick(new GridMix(), new GridMix(minHoles: 1, maxHoles: 64, minCutArea: 0.01, holeAspect: 4, mode: LambdaMode.Pair)));
         sweep.Add<FixedPlanTransform>(c => new FixedPlanTransform(c.Pick(Plans.Value)));
     }
 
