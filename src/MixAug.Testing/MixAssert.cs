@@ -383,6 +383,8 @@ public static class MixAssert
 
         public Rule VisitTiles(TileRegion region) => Selection(region);
 
+        public Rule VisitSoftBox(SoftBoxRegion region) => Weighted(region);
+
         private Rule Selection(MixRegion region)
         {
             var slots = new byte[plan.Spatial.Size];

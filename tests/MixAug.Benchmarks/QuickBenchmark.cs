@@ -49,6 +49,7 @@ internal static class QuickBenchmark
         var fmixBatch = new FMix(alpha: 1.0, mode: LambdaMode.Element, granularity: MaskGranularity.PerBatch);
         var saliencyElem = new SaliencyMix(beta: 1.0, mode: LambdaMode.Element);
         var gridElem = new GridMix(alpha: 1.0, mode: LambdaMode.Element);
+        var smoothElem = new SmoothMix(alpha: 1.0, mode: LambdaMode.Element);
         BatchFeatures peaks = CpuFeatures.Compute(saliencyElem.Requirements, shape, src);
         var oneMap = new float[shape.PlaneSize];
         var oneGrid = new float[64 * 64];
@@ -85,6 +86,7 @@ internal static class QuickBenchmark
         Measure("tensorprimitives-lerp", "reference formulation: TensorPrimitives.Lerp per sample into a destination, one thread", () => LerpPerSample(src, dst, shape, lambda, sample));
         Measure("fmix-elem-inplace", "FMix with a noise image per sample: plan (128 recipes) + apply in place (synthesis, ranking, mix)", () => CpuMixer.ApplyInPlace(fmixElem.CreatePlan(shape, random), dst), maxRatio: 1.5);
         Measure("gridmix-elem-inplace", "GridMix with a grid per sample (OpenMixup's ranges): plan (128 tilings) + apply in place", () => CpuMixer.ApplyInPlace(gridElem.CreatePlan(shape, random), dst), maxRatio: 1.0);
+        Measure("smoothmix-elem-inplace", "SmoothMix with a soft box per sample: plan (128 recipes and their exact means) + apply in place (rasterise, blend)", () => CpuMixer.ApplyInPlace(smoothElem.CreatePlan(shape, random), dst), maxRatio: 1.0);
         Measure("fmix-batch-inplace", "FMix with one noise image thresholded per sample: plan + apply in place", () => CpuMixer.ApplyInPlace(fmixBatch.CreatePlan(shape, random), dst));
         Measure("saliencymix-elem-inplace", "SaliencyMix with a map per sample: CPU features (128 grids and peaks) + plan + apply in place", () => CpuMixer.ApplyInPlace(saliencyElem.CreatePlan(shape, src, random), dst), maxRatio: 2.0);
         Measure("saliency-map-224", "spectral-residual saliency map of one 3x224x224 image (grid + upsampling), one thread", () => SpectralResidualSaliency.Default.ComputeMap(shape, src.AsSpan(0, sample), oneMap), maxMs: 0.3);
@@ -97,6 +99,7 @@ internal static class QuickBenchmark
         Measure("plan-cutmix-elem", "drawing a per-sample CutMix plan (boxes)", () => new CutMix(mode: LambdaMode.Element).CreatePlan(shape, random));
         Measure("plan-fmix-elem", "drawing a per-sample FMix plan (128 noise recipes)", () => fmixElem.CreatePlan(shape, random));
         Measure("plan-gridmix-elem", "drawing a per-sample GridMix plan (128 tilings)", () => gridElem.CreatePlan(shape, random));
+        Measure("plan-smoothmix-elem", "drawing a per-sample SmoothMix plan (128 soft boxes, each mean summed exactly)", () => smoothElem.CreatePlan(shape, random));
         Measure("plan-saliencymix-elem", "drawing a per-sample SaliencyMix plan from computed peaks", () => saliencyElem.CreatePlan(new MixRequest(shape, random, peaks)));
         Measure("plan-choice", "drawing a MixUp/CutMix choice plan", () => new MixChoice((new MixUp(0.8, mode: LambdaMode.Element), 1), (new CutMix(1.0, mode: LambdaMode.Element), 1)).CreatePlan(shape, random));
 

@@ -292,6 +292,8 @@ public static class ContactSheet
 
         public bool VisitSaliencyMask(SaliencyMaskRegion region) => Weights(region);
 
+        public bool VisitSoftBox(SoftBoxRegion region) => Weights(region);
+
         public bool VisitTiles(TileRegion region)
         {
             var slots = new byte[plan.Spatial.Size];

@@ -437,6 +437,8 @@ public static class TorchMixer
         public bool VisitSaliencyMask(SaliencyMaskRegion region) => true;
 
         public bool VisitTiles(TileRegion region) => true;
+
+        public bool VisitSoftBox(SoftBoxRegion region) => false;
     }
 
     /// <summary>The samples of a plan sorted by how the libtorch path mixes them (kept samples are already in the copy).</summary>
@@ -477,5 +479,7 @@ public static class TorchMixer
         public List<int>? VisitSaliencyMask(SaliencyMaskRegion region) => Masks;
 
         public List<int>? VisitTiles(TileRegion region) => Tiles;
+
+        public List<int>? VisitSoftBox(SoftBoxRegion region) => Masks;
     }
 }

@@ -275,10 +275,7 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
             int sample = _order[start + t];
             if (_ops[sample].Ranked)
             {
-                MixRegion region = _plan.Regions[sample];
-                Span<float> values = workspace.Values(plane);
-                RegionRasterizer.FillValues(region, _plan.Spatial, _configuration, values);
-                RegionRasterizer.WriteRankedMask(region, _plan.Spatial, workspace, masks.AsSpan(t * plane, plane), rankingBuilt: false);
+                RegionRasterizer.WriteComputedMask(_plan.Regions[sample], _plan.Spatial, _configuration, workspace, masks.AsSpan(t * plane, plane));
             }
         }
 

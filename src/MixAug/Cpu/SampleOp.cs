@@ -42,7 +42,8 @@ internal struct SampleOp
     /// <summary>Where this sample's plane starts in <see cref="Mask"/>.</summary>
     public int MaskOffset;
 
-    /// <summary>True when the mask is rasterised by the call (ranked masks); false for explicit weights.</summary>
+    /// <summary>True when the mask is rasterised by the call from its recipe (ranked masks, soft boxes); false for
+    /// explicit weights.</summary>
     public bool Ranked;
 
     /// <summary>The tiles of a tile region, in painting order.</summary>
@@ -94,6 +95,8 @@ internal sealed class SampleOpDecoder : IMixRegionVisitor<SampleOp>
     public SampleOp VisitFourierMask(FourierMaskRegion region) => new() { Kind = OpKind.Mask, Ranked = true };
 
     public SampleOp VisitSaliencyMask(SaliencyMaskRegion region) => new() { Kind = OpKind.Mask, Ranked = true };
+
+    public SampleOp VisitSoftBox(SoftBoxRegion region) => new() { Kind = OpKind.Mask, Ranked = true };
 
     public SampleOp VisitTiles(TileRegion region) => new()
     {

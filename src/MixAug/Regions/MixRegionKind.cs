@@ -23,4 +23,7 @@ public enum MixRegionKind
 
     /// <summary>Rectangles of any source pasted over the sample, in order (CutMix with several sources, layouts).</summary>
     Tiles,
+
+    /// <summary>A box of the partner with Gaussian-soft edges (SmoothMix), described by its box and sigma.</summary>
+    SoftBox,
 }

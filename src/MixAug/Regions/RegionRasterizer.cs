@@ -13,7 +13,8 @@ namespace MixAug.Regions;
 /// </summary>
 /// <remarks>Masks are rasterised as defined by their recipes: a <see cref="FourierMaskRegion"/> synthesises its noise
 /// and keeps the <c>OwnCount</c> largest values (<see cref="MaskThreshold"/>); a <see cref="SaliencyMaskRegion"/>
-/// upsamples the partner's grid and gives its <c>N − OwnCount</c> largest values to the partner.</remarks>
+/// upsamples the partner's grid and gives its <c>N − OwnCount</c> largest values to the partner; a
+/// <see cref="SoftBoxRegion"/> writes <c>1f − gy·gx</c> from its row and column fall-offs.</remarks>
 /// <threadsafety>Stateless; safe to call from several threads.</threadsafety>
 public static class RegionRasterizer
 {
@@ -71,6 +72,9 @@ public static class RegionRasterizer
                 return;
             case RasterKind.Explicit:
                 ((MaskRegion)region).Weights.CopyTo(weights);
+                return;
+            case RasterKind.Soft:
+                ((SoftBoxRegion)region).Rasterise(weights);
                 return;
             default:
                 var workspace = new RasterWorkspace();
@@ -142,6 +146,20 @@ public static class RegionRasterizer
         }
     }
 
+    /// <summary>Writes a mask the call computes from its recipe: a soft box directly, a ranked mask from its values
+    /// thresholded alone (the workspace's values are overwritten).</summary>
+    internal static void WriteComputedMask(MixRegion region, SpatialShape spatial, MixConfiguration configuration, RasterWorkspace workspace, Span<float> mask)
+    {
+        if (region is SoftBoxRegion soft)
+        {
+            soft.Rasterise(mask);
+            return;
+        }
+
+        FillValues(region, spatial, configuration, workspace.Values(spatial.Size));
+        WriteRankedMask(region, spatial, workspace, mask, rankingBuilt: false);
+    }
+
     /// <summary>The key under which ranked masks share their values (the noise image, or the map of one sample).</summary>
     internal static object RankingKey(MixRegion region) => region switch
     {
@@ -199,6 +217,9 @@ public static class RegionRasterizer
 
         /// <summary>Slots of several sources (tiles).</summary>
         Slots,
+
+        /// <summary>Computed element by element from a few numbers (soft boxes).</summary>
+        Soft,
     }
 
     /// <summary>The raster kind of each region kind; a new region kind does not compile until it is listed here.</summary>
@@ -219,6 +240,8 @@ public static class RegionRasterizer
         public RasterKind VisitSaliencyMask(SaliencyMaskRegion region) => RasterKind.Ranked;
 
         public RasterKind VisitTiles(TileRegion region) => RasterKind.Slots;
+
+        public RasterKind VisitSoftBox(SoftBoxRegion region) => RasterKind.Soft;
     }
 }
 

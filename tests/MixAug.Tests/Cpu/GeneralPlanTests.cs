@@ -80,7 +80,7 @@ public class GeneralPlanTests
             float[] w = [.. plan.Weights(i).ToArray().Select(v => (float)v)];
             MixRegion region = plan.Regions[i];
             byte[]? slots = region is TileRegion or BoxRegion or KeepRegion ? new byte[plan.Spatial.Size] : null;
-            float[]? own = region is FourierMaskRegion or MaskRegion or SaliencyMaskRegion ? new float[plan.Spatial.Size] : null;
+            float[]? own = region is FourierMaskRegion or MaskRegion or SaliencyMaskRegion or SoftBoxRegion ? new float[plan.Spatial.Size] : null;
             if (slots is not null)
             {
                 RegionRasterizer.WriteSlots(region, plan.Spatial, slots);

@@ -29,6 +29,7 @@ public sealed class TorchMixerParityTests
                 yield return new TestCaseData(new MixUp(alpha: 1.0, mode: mode, pairing: pairing)).SetArgDisplayNames($"MixUp {mode} {pairing}");
                 yield return new TestCaseData(new CutMix(alpha: 1.0, mode: mode, pairing: pairing)).SetArgDisplayNames($"CutMix {mode} {pairing}");
                 yield return new TestCaseData(new GridMix(alpha: 1.0, mode: mode, pairing: pairing)).SetArgDisplayNames($"GridMix {mode} {pairing}");
+                yield return new TestCaseData(new SmoothMix(alpha: 1.0, mode: mode, pairing: pairing)).SetArgDisplayNames($"SmoothMix {mode} {pairing}");
             }
         }
 
