@@ -277,12 +277,13 @@ internal static class CoreValues
             new SaliencyMix(mode: LambdaMode.Element),
             new GridMix(mode: LambdaMode.Element, pairing: PairingStrategy.Roll),
             new SmoothMix(mode: LambdaMode.Element, pairing: PairingStrategy.Permutation),
+            new MultiCutMix(partners: 3),
         ];
         foreach (BatchShape shape in Shapes)
         {
             foreach (IMixTransform t in transforms)
             {
-                if ((t is CutMix && shape.SpatialRank == 3) || (t is SaliencyMix or GridMix or SmoothMix && shape.SpatialRank != 2))
+                if ((t is CutMix or MultiCutMix && shape.SpatialRank == 3) || (t is SaliencyMix or GridMix or SmoothMix && shape.SpatialRank != 2))
                 {
                     continue;
                 }
@@ -389,6 +390,7 @@ internal static class CoreValues
             new MixChoice((new MixUp(), 1), (new FMix(), 2)),
             new GridMix(mode: LambdaMode.Element),
             new SmoothMix(softness: 0.5, mode: LambdaMode.Pair),
+            new MultiCutMix(partners: 2, probability: 0.5),
         ];
         sweep.Add(t => t == typeof(IMixTransform), (c, _) => c.Extreme && !c.Receiver && c.Chance(0.3) ? null : c.Pick(all));
         sweep.Add(t => t == typeof(MixTransform), (c, _) => c.Extreme && !c.Receiver && c.Chance(0.3) ? null : c.Pick(all.OfType<MixTransform>().ToArray()));
@@ -398,6 +400,7 @@ internal static class CoreValues
         sweep.Add<SaliencyMix>(c => new SaliencyMix(region: c.Pick(SaliencyRegion.Box, SaliencyRegion.Mask)));
         sweep.Add<MixChoice>(c => all.OfType<MixChoice>().Single());
         sweep.Add<SmoothMix>(c => c.Pick(new SmoothMix(), new SmoothMix(alpha: 0.3, softness: 1, mode: LambdaMode.Element)));
+        sweep.Add<MultiCutMix>(c => c.Pick(new MultiCutMix(), new MultiCutMix(partners: 16, alpha: 0.2)));
         sweep.Add<GridMix>(c => c.Pick(new GridMix(), new GridMix(minHoles: 1, maxHoles: 64, minCutArea: 0.01, holeAspect: 4, mode: LambdaMode.Pair)));
         sweep.Add<FixedPlanTransform>(c => new FixedPlanTransform(c.Pick(Plans.Value)));
     }
