@@ -51,6 +51,7 @@ internal static class QuickBenchmark
         var gridElem = new GridMix(alpha: 1.0, mode: LambdaMode.Element);
         var smoothElem = new SmoothMix(alpha: 1.0, mode: LambdaMode.Element);
         MixPlan multiCutmix = new MultiCutMix(partners: 3).CreatePlan(shape, random);
+        var resizeElem = new ResizeMix(mode: LambdaMode.Element);
         BatchFeatures peaks = CpuFeatures.Compute(saliencyElem.Requirements, shape, src);
         var oneMap = new float[shape.PlaneSize];
         var oneGrid = new float[64 * 64];
@@ -88,6 +89,8 @@ internal static class QuickBenchmark
         Measure("fmix-elem-inplace", "FMix with a noise image per sample: plan (128 recipes) + apply in place (synthesis, ranking, mix)", () => CpuMixer.ApplyInPlace(fmixElem.CreatePlan(shape, random), dst), maxRatio: 1.5);
         Measure("gridmix-elem-inplace", "GridMix with a grid per sample (OpenMixup's ranges): plan (128 tilings) + apply in place", () => CpuMixer.ApplyInPlace(gridElem.CreatePlan(shape, random), dst), maxRatio: 1.0);
         Measure("smoothmix-elem-inplace", "SmoothMix with a soft box per sample: plan (128 recipes and their exact means) + apply in place (rasterise, blend)", () => CpuMixer.ApplyInPlace(smoothElem.CreatePlan(shape, random), dst), maxRatio: 1.0);
+        Measure("resizemix-elem", "ResizeMix, a box per sample (scale 0.1 to 0.8): plan + apply into a destination (antialiased resize of 128 partners)", () => CpuMixer.Apply(resizeElem.CreatePlan(shape, random), src, dst), maxRatio: 1.5);
+        Measure("resizemix-elem-inplace", "ResizeMix as above, in place (from a snapshot of the batch)", () => CpuMixer.ApplyInPlace(resizeElem.CreatePlan(shape, random), dst));
         Measure("multicutmix-3-inplace", "CutMix with three partners per sample (Kornia's num_mix=3), in place (from a snapshot of the batch)", () => CpuMixer.ApplyInPlace(multiCutmix, dst));
         Measure("fmix-batch-inplace", "FMix with one noise image thresholded per sample: plan + apply in place", () => CpuMixer.ApplyInPlace(fmixBatch.CreatePlan(shape, random), dst));
         Measure("saliencymix-elem-inplace", "SaliencyMix with a map per sample: CPU features (128 grids and peaks) + plan + apply in place", () => CpuMixer.ApplyInPlace(saliencyElem.CreatePlan(shape, src, random), dst), maxRatio: 2.0);

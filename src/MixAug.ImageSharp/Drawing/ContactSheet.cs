@@ -294,6 +294,8 @@ public static class ContactSheet
 
         public bool VisitSoftBox(SoftBoxRegion region) => Weights(region);
 
+        public bool VisitResize(ResizeRegion region) => Weights(region); // white outside, black where the resized partner shows
+
         public bool VisitTiles(TileRegion region)
         {
             var slots = new byte[plan.Spatial.Size];

@@ -215,6 +215,11 @@ public static class TorchMixer
             BlendMany(plan, x, result, sample);
         }
 
+        foreach (int sample in groups.Resizes)
+        {
+            Resize(plan, x, result, sample);
+        }
+
         return result;
     }
 
@@ -392,6 +397,23 @@ public static class TorchMixer
         return spatialRank == 1 ? columns : columns.narrow(-2, tile.Top, tile.Bottom - tile.Top);
     }
 
+    /// <summary>
+    /// A resized partner: libtorch's bilinear <c>interpolate</c> with antialiasing (ResizeRegion's definition, in
+    /// libtorch's float arithmetic), in float32 for half precision, copied into the box.
+    /// </summary>
+    private static void Resize(MixPlan plan, Tensor x, Tensor result, int sample)
+    {
+        var region = (ResizeRegion)plan.Regions[sample];
+        ScalarType work = x.dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
+        Tensor partner = x[plan.Sources(sample)[1]].to(work);
+        long[] shape = partner.shape; // [..., H, W]
+        Tensor planes = partner.reshape(1, -1, shape[^2], shape[^1]);
+        long[] size = [region.Bottom - region.Top, region.Right - region.Left];
+        Tensor resized = nn.functional.interpolate(planes, size, mode: InterpolationMode.Bilinear, align_corners: false, antialias: true);
+        Tensor patch = resized.reshape([.. shape[..^2], size[0], size[1]]).to(x.dtype);
+        Region(result[sample], 2, new Tile(1, region.Top, region.Left, region.Bottom, region.Right)).copy_(patch);
+    }
+
     /// <summary>A blend of more than two sources: the running sum plus each source times its float weight, in slot order.</summary>
     private static void BlendMany(MixPlan plan, Tensor x, Tensor result, int sample)
     {
@@ -439,6 +461,8 @@ public static class TorchMixer
         public bool VisitTiles(TileRegion region) => true;
 
         public bool VisitSoftBox(SoftBoxRegion region) => false;
+
+        public bool VisitResize(ResizeRegion region) => false;
     }
 
     /// <summary>The samples of a plan sorted by how the libtorch path mixes them (kept samples are already in the copy).</summary>
@@ -466,6 +490,8 @@ public static class TorchMixer
 
         public List<int> Tiles { get; } = [];
 
+        public List<int> Resizes { get; } = [];
+
         public List<int>? VisitKeep(KeepRegion region) => null;
 
         public List<int>? VisitBlend(BlendRegion region) => _plan.Sources(_sample).Length == 2 ? Blends : BlendsOfMany;
@@ -481,5 +507,7 @@ public static class TorchMixer
         public List<int>? VisitTiles(TileRegion region) => Tiles;
 
         public List<int>? VisitSoftBox(SoftBoxRegion region) => Masks;
+
+        public List<int>? VisitResize(ResizeRegion region) => Resizes;
     }
 }

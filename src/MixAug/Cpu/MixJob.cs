@@ -79,6 +79,11 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
                 {
                     return $"Sample {i} blends {plan.Sources(i).Length} sources; uint8 batches are rounded once per element, so they take blends of two sources only. Mix in float32.";
                 }
+
+                if (plan.Regions[i] is ResizeRegion)
+                {
+                    return $"Sample {i} pastes a resized partner; resampling is defined in float32 only. Mix in float32.";
+                }
             }
         }
 
@@ -340,7 +345,8 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
         {
             // Tiles of the partner only are a union of boxes and walk like one; tiles that repaint the sample's own
             // elements over the partner's need the untouched sample, which in place only a snapshot keeps.
-            if (_ops[i].Kind == OpKind.BlendMany || (_ops[i].Kind == OpKind.Tiles && !_ops[i].PartnerTilesOnly))
+            // A resized partner reads its whole plane, rows another segment may already have overwritten in place.
+            if (_ops[i].Kind is OpKind.BlendMany or OpKind.Resize || (_ops[i].Kind == OpKind.Tiles && !_ops[i].PartnerTilesOnly))
             {
                 return false;
             }
@@ -467,10 +473,38 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
                 }
 
                 return;
+            case OpKind.Resize:
+                Copy(self, destination, count);
+                ResizeRows((ResizeRegion)_plan.Regions[sample], Source(sources[1], planeOffset - offset), destination, offset, count);
+                return;
             default:
                 T* partner = sources.Length > 1 ? Source(sources[1], planeOffset) : self;
                 MixPair(in op, _masks + op.MaskOffset, self, partner, destination, offset, count);
                 return;
+        }
+    }
+
+    /// <summary>Writes the rows of the segment that cross the box from the partner's whole plane, resized (float only:
+    /// <see cref="Unsupported"/> refuses other element types).</summary>
+    private void ResizeRows(ResizeRegion region, T* partnerPlane, T* destination, int offset, int count)
+    {
+        int width = _width, firstRow = offset / width, rows = count / width, boxWidth = region.Right - region.Left;
+        var partner = new ReadOnlySpan<float>(partnerPlane, _plane);
+        float[] scratch = ArrayPool<float>.Shared.Rent(width);
+        try
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                int y = firstRow + r;
+                if (y >= region.Top && y < region.Bottom)
+                {
+                    region.ResizeRow(partner, y - region.Top, scratch, new Span<float>((float*)destination + (r * width) + region.Left, boxWidth));
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(scratch);
         }
     }
 

@@ -23,6 +23,9 @@ internal enum OpKind : byte
 
     /// <summary>Tiles of several sources over the sample.</summary>
     Tiles,
+
+    /// <summary>The whole partner resized into a box of the sample.</summary>
+    Resize,
 }
 
 /// <summary>One sample's decoded region: kind, weights in float, box, and where its mask weights are.</summary>
@@ -97,6 +100,8 @@ internal sealed class SampleOpDecoder : IMixRegionVisitor<SampleOp>
     public SampleOp VisitSaliencyMask(SaliencyMaskRegion region) => new() { Kind = OpKind.Mask, Ranked = true };
 
     public SampleOp VisitSoftBox(SoftBoxRegion region) => new() { Kind = OpKind.Mask, Ranked = true };
+
+    public SampleOp VisitResize(ResizeRegion region) => new() { Kind = OpKind.Resize };
 
     public SampleOp VisitTiles(TileRegion region) => new()
     {

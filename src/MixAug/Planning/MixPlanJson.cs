@@ -230,6 +230,17 @@ public static class MixPlanJson
             return true;
         }
 
+        public bool VisitResize(ResizeRegion region)
+        {
+            writer.WriteStartArray("box");
+            writer.WriteNumberValue(region.Top);
+            writer.WriteNumberValue(region.Left);
+            writer.WriteNumberValue(region.Bottom);
+            writer.WriteNumberValue(region.Right);
+            writer.WriteEndArray();
+            return true;
+        }
+
         private void WriteSample(int i)
         {
             writer.WriteStartObject();
@@ -447,6 +458,12 @@ public static class MixPlanJson
             return new SoftBoxRegion(_spatial, box.Top, box.Left, box.Bottom, box.Right, sample.GetProperty("sigma").GetDouble());
         }
 
+        private ResizeRegion ReadResize(JsonElement sample)
+        {
+            BoxRegion box = ReadBox(sample.GetProperty("box"));
+            return new ResizeRegion(_spatial, box.Top, box.Left, box.Bottom, box.Right);
+        }
+
         private static TileRegion ReadTiles(JsonElement tiles) => new([.. tiles.EnumerateArray().Select(t =>
         {
             int[] c = [.. t.EnumerateArray().Select(e => e.GetInt32())];
@@ -471,6 +488,7 @@ public static class MixPlanJson
                 "saliency" => new SaliencyMaskRegion(saliency[Index(s, "saliency", saliency.Length, i)], Index(s, "map", _batch, i), s.GetProperty("own").GetInt32()),
                 "tiles" => ReadTiles(s.GetProperty("tiles")),
                 "softbox" => ReadSoftBox(s),
+                "resize" => ReadResize(s),
                 _ => throw new FormatException($"Sample {i} has unknown region kind '{kind}'."),
             };
         }

@@ -50,4 +50,9 @@ public interface IMixRegionVisitor<out TResult>
     /// <param name="region">The region.</param>
     /// <returns>The interpreter's result.</returns>
     TResult VisitSoftBox(SoftBoxRegion region);
+
+    /// <summary>Interprets a <see cref="ResizeRegion"/>.</summary>
+    /// <param name="region">The region.</param>
+    /// <returns>The interpreter's result.</returns>
+    TResult VisitResize(ResizeRegion region);
 }

@@ -26,4 +26,7 @@ public enum MixRegionKind
 
     /// <summary>A box of the partner with Gaussian-soft edges (SmoothMix), described by its box and sigma.</summary>
     SoftBox,
+
+    /// <summary>The whole partner resized into a box of the sample (ResizeMix).</summary>
+    Resize,
 }

@@ -19,7 +19,8 @@ namespace MixAug.Regions;
 public static class RegionRasterizer
 {
     /// <summary>
-    /// Writes the weight of the sample itself for every element: 1 and 0 for keeps and boxes, the weights of masks,
+    /// Writes the weight of the sample itself for every element: 1 and 0 for keeps and boxes (a resize box's too: the
+    /// partner's share there is whole, though its values are resized), the weights of masks,
     /// and <c>(float)λ</c> everywhere for a blend (whose arithmetic takes the partner's weight as <c>(float)(1 − λ)</c>).
     /// </summary>
     /// <param name="region">A region of a pairwise sample (not <see cref="TileRegion"/>).</param>
@@ -58,14 +59,17 @@ public static class RegionRasterizer
                 weights.Fill(region is BlendRegion ? (float)lambda : 1f);
                 return;
             case RasterKind.Box:
-                var box = (BoxRegion)region;
+                // A resize box takes the partner's weight as a box does; its values are the resized partner's.
+                (int top, int left, int bottom, int right) = region is ResizeRegion resize
+                    ? (resize.Top, resize.Left, resize.Bottom, resize.Right)
+                    : (((BoxRegion)region).Top, ((BoxRegion)region).Left, ((BoxRegion)region).Bottom, ((BoxRegion)region).Right);
                 weights.Fill(1f);
                 for (int index = 0; index < weights.Length; index += spatial.Width)
                 {
                     int y = index / spatial.Width % spatial.Height;
-                    if (y >= box.Top && y < box.Bottom)
+                    if (y >= top && y < bottom)
                     {
-                        weights.Slice(index + box.Left, box.Right - box.Left).Clear();
+                        weights.Slice(index + left, right - left).Clear();
                     }
                 }
 
@@ -125,6 +129,8 @@ public static class RegionRasterizer
                 }
 
                 return;
+            case ResizeRegion:
+                throw new ArgumentException("A Resize region shows the partner resized, not its elements in place; use ResizeRegion.ResizePartner for the box's values.", nameof(region));
             default:
                 throw new ArgumentException($"A {region.Kind} region weighs sources per element rather than selecting one; use WriteOwnWeights.", nameof(region));
         }
@@ -242,6 +248,8 @@ public static class RegionRasterizer
         public RasterKind VisitTiles(TileRegion region) => RasterKind.Slots;
 
         public RasterKind VisitSoftBox(SoftBoxRegion region) => RasterKind.Soft;
+
+        public RasterKind VisitResize(ResizeRegion region) => RasterKind.Box;
     }
 }
 

@@ -51,6 +51,7 @@ public class RegionVisitorTests
             new SaliencyMaskRegion(maps, 1, 4),
             new TileRegion([new Tile(1, 0, 0, 2, 2)]),
             new SoftBoxRegion(spatial, 1, 1, 3, 3, 1.5),
+            new ResizeRegion(spatial, 1, 0, 3, 4),
         ];
         Assert.That(regions.Select(r => r.GetType()), Is.EquivalentTo(RegionKinds), "the list covers every kind");
         foreach (MixRegion region in regions)
@@ -78,5 +79,7 @@ public class RegionVisitorTests
         public string VisitTiles(TileRegion region) => "Tiles";
 
         public string VisitSoftBox(SoftBoxRegion region) => "SoftBox";
+
+        public string VisitResize(ResizeRegion region) => "Resize";
     }
 }
