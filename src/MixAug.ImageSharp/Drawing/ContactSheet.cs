@@ -175,6 +175,8 @@ public static class ContactSheet
         MixRegionKind.FourierMask => "Fourier",
         MixRegionKind.SaliencyMask => "Salient",
         MixRegionKind.Tiles => "Tiles",
+        MixRegionKind.SoftBox => "SoftBox",
+        MixRegionKind.Resize => "Resize",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, $"Unknown region kind {(int)kind}."),
     };
 
