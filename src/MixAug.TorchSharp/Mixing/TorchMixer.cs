@@ -20,7 +20,7 @@ namespace MixAug.TorchSharp.Mixing;
 /// vector too. Any strides work (a permuted or sliced view). float32, float64, float16 and bfloat16 work for every plan,
 /// and the result has the input's dtype; half-precision batches are mixed in float32 and rounded once. Integer tensors
 /// (uint8 images, int64 label maps) work for plans that only select elements (keeps, boxes, tiles and binary masks);
-/// a blend or a soft mask throws <see cref="ArgumentException"/>. The result is contiguous.</para>
+/// a blend, a soft mask or a resized partner throws <see cref="ArgumentException"/>. The result is contiguous.</para>
 /// <para><b>Arithmetic.</b> A blend writes <c>x[i]·(float)λ + x[p]·(float)(1 − λ)</c> (two multiplies and one add in
 /// float32), a mask <c>x[i]·m + x[p]·(1 − m)</c> with the weights of <see cref="RegionRasterizer"/> where m is strictly
 /// between 0 and 1 and copies x[i] where m is 1 and x[p] where it is 0, a box or a tile copies its source's elements:
@@ -28,7 +28,9 @@ namespace MixAug.TorchSharp.Mixing;
 /// weight of 1 or 0, a box, a tile) is that source's element bit for bit, −0 and non-finite values included. A contiguous float32
 /// CPU tensor without gradient runs through <see cref="CpuMixer"/> itself; others through libtorch operations: a copy,
 /// then per kind of region one gather and one weighted sum or one masked selection, boxes as masks built on the device
-/// from four small coordinate tensors.</para>
+/// from four small coordinate tensors. One exception to the bit-for-bit agreement: a resized partner
+/// (<see cref="ResizeRegion"/>) goes through libtorch's <c>interpolate</c> with antialiasing on this path, the same
+/// definition in libtorch's float arithmetic, within about 1e-5 of CpuMixer.</para>
 /// <para><b>Gradients.</b> A tensor that requires grad goes through libtorch operations, so gradients flow to it.</para>
 /// </remarks>
 /// <threadsafety>Stateless; safe to call from several threads (dispose scopes are per thread).</threadsafety>
