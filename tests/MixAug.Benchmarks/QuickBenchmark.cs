@@ -50,6 +50,10 @@ internal static class QuickBenchmark
         var fmixElem = new FMix(alpha: 1.0, mode: LambdaMode.Element, granularity: MaskGranularity.PerGroup);
         var fmixBatch = new FMix(alpha: 1.0, mode: LambdaMode.Element, granularity: MaskGranularity.PerBatch);
         var saliencyElem = new SaliencyMix(beta: 1.0, mode: LambdaMode.Element);
+        var gridElem = new GridMix(alpha: 1.0, mode: LambdaMode.Element);
+        var smoothElem = new SmoothMix(alpha: 1.0, mode: LambdaMode.Element);
+        MixPlan multiCutmix = new MultiCutMix(partners: 3).CreatePlan(shape, random);
+        var resizeElem = new ResizeMix(mode: LambdaMode.Element);
         BatchFeatures peaks = CpuFeatures.Compute(saliencyElem.Requirements, shape, src);
         var oneMap = new float[shape.PlaneSize];
         var oneGrid = new float[64 * 64];
@@ -96,6 +100,11 @@ internal static class QuickBenchmark
         Measure("labelmap-uint8-fmix", "LabelMapMixer.Mix: the label map by a drawn per-sample FMix plan (128 masks rasterised)", () => LabelMapMixer.Mix(fmixElemPlan, labelMaps, labelMapsMixed));
         Measure("tensorprimitives-lerp", "reference formulation: TensorPrimitives.Lerp per sample into a destination, one thread", () => LerpPerSample(src, dst, shape, lambda, sample));
         Measure("fmix-elem-inplace", "FMix with a noise image per sample: plan (128 recipes) + apply in place (synthesis, ranking, mix)", () => CpuMixer.ApplyInPlace(fmixElem.CreatePlan(shape, random), dst), maxRatio: 1.5);
+        Measure("gridmix-elem-inplace", "GridMix with a grid per sample (OpenMixup's ranges): plan (128 tilings) + apply in place", () => CpuMixer.ApplyInPlace(gridElem.CreatePlan(shape, random), dst), maxRatio: 1.0);
+        Measure("smoothmix-elem-inplace", "SmoothMix with a soft box per sample: plan (128 recipes and their exact means) + apply in place (rasterise, blend)", () => CpuMixer.ApplyInPlace(smoothElem.CreatePlan(shape, random), dst), maxRatio: 1.0);
+        Measure("resizemix-elem", "ResizeMix, a box per sample (scale 0.1 to 0.8): plan + apply into a destination (antialiased resize of 128 partners)", () => CpuMixer.Apply(resizeElem.CreatePlan(shape, random), src, dst), maxRatio: 1.5);
+        Measure("resizemix-elem-inplace", "ResizeMix as above, in place (from a snapshot of the batch)", () => CpuMixer.ApplyInPlace(resizeElem.CreatePlan(shape, random), dst));
+        Measure("multicutmix-3-inplace", "CutMix with three partners per sample (Kornia's num_mix=3), in place (from a snapshot of the batch)", () => CpuMixer.ApplyInPlace(multiCutmix, dst));
         Measure("fmix-batch-inplace", "FMix with one noise image thresholded per sample: plan + apply in place", () => CpuMixer.ApplyInPlace(fmixBatch.CreatePlan(shape, random), dst));
         Measure("saliencymix-elem-inplace", "SaliencyMix with a map per sample: CPU features (128 grids and peaks) + plan + apply in place", () => CpuMixer.ApplyInPlace(saliencyElem.CreatePlan(shape, src, random), dst), maxRatio: 2.0);
         Measure("saliency-map-224", "spectral-residual saliency map of one 3x224x224 image (grid + upsampling), one thread", () => SpectralResidualSaliency.Default.ComputeMap(shape, src.AsSpan(0, sample), oneMap), maxMs: 0.3);
@@ -107,6 +116,8 @@ internal static class QuickBenchmark
         Measure("plan-mixup-elem", "drawing a per-sample MixUp plan", () => new MixUp(mode: LambdaMode.Element).CreatePlan(shape, random));
         Measure("plan-cutmix-elem", "drawing a per-sample CutMix plan (boxes)", () => new CutMix(mode: LambdaMode.Element).CreatePlan(shape, random));
         Measure("plan-fmix-elem", "drawing a per-sample FMix plan (128 noise recipes)", () => fmixElem.CreatePlan(shape, random));
+        Measure("plan-gridmix-elem", "drawing a per-sample GridMix plan (128 tilings)", () => gridElem.CreatePlan(shape, random));
+        Measure("plan-smoothmix-elem", "drawing a per-sample SmoothMix plan (128 soft boxes, each mean summed exactly)", () => smoothElem.CreatePlan(shape, random));
         Measure("plan-saliencymix-elem", "drawing a per-sample SaliencyMix plan from computed peaks", () => saliencyElem.CreatePlan(new MixRequest(shape, random, peaks)));
         Measure("plan-choice", "drawing a MixUp/CutMix choice plan", () => new MixChoice((new MixUp(0.8, mode: LambdaMode.Element), 1), (new CutMix(1.0, mode: LambdaMode.Element), 1)).CreatePlan(shape, random));
 

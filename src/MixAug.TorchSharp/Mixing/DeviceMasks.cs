@@ -56,11 +56,22 @@ internal static class DeviceMasks
 
         if (explicitWeights.Count > 0)
         {
-            // A MaskRegion's recipe is its weights: they are uploaded as they are.
+            // A MaskRegion's recipe is its weights: they are uploaded as they are. A SoftBoxRegion (SmoothMix) is
+            // rasterised here by the one rasteriser and uploaded too: one per-element upload per such sample, not yet
+            // built on the device from its row and column fall-offs.
             var weights = new float[explicitWeights.Count * n];
             for (int j = 0; j < explicitWeights.Count; j++)
             {
-                ((MaskRegion)plan.Regions[samples[explicitWeights[j]]]).Weights.CopyTo(weights.AsSpan(j * n, n));
+                int sample = samples[explicitWeights[j]];
+                Span<float> target = weights.AsSpan(j * n, n);
+                if (plan.Regions[sample] is MaskRegion mask)
+                {
+                    mask.Weights.CopyTo(target);
+                }
+                else
+                {
+                    RegionRasterizer.WriteOwnWeights(plan.Regions[sample], plan.Spatial, plan.Lambdas[sample], target);
+                }
             }
 
             own.index_copy_(0, Positions(explicitWeights, device), DeviceData.Upload(weights, [explicitWeights.Count, n], device));

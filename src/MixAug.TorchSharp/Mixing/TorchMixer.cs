@@ -19,7 +19,8 @@ namespace MixAug.TorchSharp.Mixing;
 /// <c>[B, H, W]</c>, volumes; a plan of keeps and blends applies to any <c>[B, …]</c> tensor, a <c>[B, D]</c> feature
 /// vector too. Any strides work (a permuted or sliced view). float32, float64, float16 and bfloat16 work for every plan,
 /// and the result has the input's dtype. Integer tensors (uint8 images, int64 label maps) work for plans that only
-/// select elements (keeps, boxes, tiles and binary masks); a blend or a soft mask throws <see cref="ArgumentException"/>.
+/// select elements (keeps, boxes, tiles and binary masks); a blend, a soft mask or a resized partner throws
+/// <see cref="ArgumentException"/>.
 /// The result has the input's strides when the input is dense with the batch outermost (contiguous, or channels-last
 /// made by <c>permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2)</c>): such an input is neither copied to a
 /// contiguous layout nor gathered into one. Other views give a contiguous result.</para>
@@ -31,7 +32,9 @@ namespace MixAug.TorchSharp.Mixing;
 /// weights are float32, <c>x[p]·w'</c> is rounded to the dtype and <c>x[i]·w</c> added in float32 and rounded once, within
 /// one unit in the last place of the float32 result rounded to the dtype (tested). A contiguous float32 CPU tensor
 /// without gradient runs through <see cref="CpuMixer"/> itself; others through libtorch operations on the tensor's
-/// device: a copy, then per kind of region one gather and one weighted sum or one masked selection.</para>
+/// device: a copy, then per kind of region one gather and one weighted sum or one masked selection. One exception to the
+/// bit-for-bit agreement: a resized partner (<see cref="ResizeRegion"/>) goes through libtorch's <c>interpolate</c> with
+/// antialiasing on this path, the same definition in libtorch's float arithmetic, within about 1e-5 of CpuMixer.</para>
 /// <para><b>On a device.</b> Everything per element is built where the tensor lives, from the plan's compact recipe:
 /// boxes from four <c>[n]</c> coordinate tensors, FMix noise from the kept bins of its spectrum, saliency masks from the
 /// partners' small grids, thresholds by a stable sort (DeviceMasks); only a <see cref="MaskRegion"/>'s explicit weights
@@ -224,6 +227,11 @@ public static class TorchMixer
         foreach (int sample in groups.BlendsOfMany)
         {
             BlendMany(plan, x, result, sample);
+        }
+
+        foreach (int sample in groups.Resizes)
+        {
+            Resize(plan, x, result, sample);
         }
 
         return result;
@@ -443,6 +451,23 @@ public static class TorchMixer
         return spatialRank == 1 ? columns : columns.narrow(-2, tile.Top, tile.Bottom - tile.Top);
     }
 
+    /// <summary>
+    /// A resized partner: libtorch's bilinear <c>interpolate</c> with antialiasing (ResizeRegion's definition, in
+    /// libtorch's float arithmetic), in float32 for half precision, copied into the box.
+    /// </summary>
+    private static void Resize(MixPlan plan, Tensor x, Tensor result, int sample)
+    {
+        var region = (ResizeRegion)plan.Regions[sample];
+        ScalarType work = x.dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
+        Tensor partner = x[plan.Sources(sample)[1]].to(work);
+        long[] shape = partner.shape; // [..., H, W]
+        Tensor planes = partner.reshape(1, -1, shape[^2], shape[^1]);
+        long[] size = [region.Bottom - region.Top, region.Right - region.Left];
+        Tensor resized = nn.functional.interpolate(planes, size, mode: InterpolationMode.Bilinear, align_corners: false, antialias: true);
+        Tensor patch = resized.reshape([.. shape[..^2], size[0], size[1]]).to(x.dtype);
+        Region(result[sample], 2, new Tile(1, region.Top, region.Left, region.Bottom, region.Right)).copy_(patch);
+    }
+
     /// <summary>A blend of more than two sources: the running sum plus each source times its float weight, in slot order.</summary>
     private static void BlendMany(MixPlan plan, Tensor x, Tensor result, int sample)
     {
@@ -488,6 +513,10 @@ public static class TorchMixer
         public bool VisitSaliencyMask(SaliencyMaskRegion region) => true;
 
         public bool VisitTiles(TileRegion region) => true;
+
+        public bool VisitSoftBox(SoftBoxRegion region) => false;
+
+        public bool VisitResize(ResizeRegion region) => false;
     }
 
     /// <summary>The samples of a plan sorted by how the libtorch path mixes them (kept samples are already in the copy).</summary>
@@ -515,6 +544,8 @@ public static class TorchMixer
 
         public List<int> Tiles { get; } = [];
 
+        public List<int> Resizes { get; } = [];
+
         public List<int>? VisitKeep(KeepRegion region) => null;
 
         public List<int>? VisitBlend(BlendRegion region) => _plan.Sources(_sample).Length == 2 ? Blends : BlendsOfMany;
@@ -528,5 +559,9 @@ public static class TorchMixer
         public List<int>? VisitSaliencyMask(SaliencyMaskRegion region) => Masks;
 
         public List<int>? VisitTiles(TileRegion region) => Tiles;
+
+        public List<int>? VisitSoftBox(SoftBoxRegion region) => Masks;
+
+        public List<int>? VisitResize(ResizeRegion region) => Resizes;
     }
 }

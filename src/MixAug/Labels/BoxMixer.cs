@@ -76,6 +76,7 @@ public static class BoxMixer
             }
         }
 
+        PixelSources.CheckFollowable(plan);
         var sources = new PixelSources { Configuration = configuration ?? MixConfiguration.Default };
         var result = new DetectionBoxes[plan.BatchSize];
         var weights = new float[plan.Spatial.Size];

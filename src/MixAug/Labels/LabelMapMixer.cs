@@ -108,6 +108,7 @@ public static class LabelMapMixer
             throw new ArgumentException("destination shares memory with labels; mixing reads other samples' maps, so write to a separate buffer.", nameof(destination));
         }
 
+        PixelSources.CheckFollowable(plan);
         configuration ??= MixConfiguration.Default;
         var sources = new PixelSources { Configuration = configuration };
         if (typeof(T) == typeof(byte) && plan.Regions.Any(r => r.Kind is not (MixRegionKind.Keep or MixRegionKind.Blend or MixRegionKind.Box or MixRegionKind.Tiles) && r.Accept(Selects.Instance))
@@ -223,6 +224,7 @@ public static class LabelMapMixer
             }
         }
 
+        PixelSources.CheckFollowable(plan);
         var sources = new PixelSources { Configuration = configuration ?? MixConfiguration.Default };
         for (int i = 0; i < plan.BatchSize; i++)
         {
@@ -285,6 +287,7 @@ public static class LabelMapMixer
             }
         }
 
+        PixelSources.CheckFollowable(plan);
         destination.Clear();
         var sources = new PixelSources { Configuration = configuration ?? MixConfiguration.Default };
         for (int i = 0; i < plan.BatchSize; i++)
@@ -393,5 +396,9 @@ public static class LabelMapMixer
         public bool VisitSaliencyMask(SaliencyMaskRegion region) => true;
 
         public bool VisitTiles(TileRegion region) => true;
+
+        public bool VisitSoftBox(SoftBoxRegion region) => false; // Gaussian tails blend
+
+        public bool VisitResize(ResizeRegion region) => false; // the box shows resized, interpolated values
     }
 }

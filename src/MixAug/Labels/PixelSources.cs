@@ -65,6 +65,25 @@ internal sealed class PixelSources : IMixRegionVisitor<PixelSources.Form>
         Current = plan.Regions[sample].Accept(this);
     }
 
+    /// <summary>
+    /// Throws when a sample's region moves its partner's elements (<see cref="ResizeRegion"/>, ResizeMix): an element of
+    /// the box shows the partner resized, not the partner's element at the same position, so label maps, per-element
+    /// targets and boxes cannot follow it by position. Called by every dense-target entry point before it writes.
+    /// </summary>
+    /// <exception cref="ArgumentException">A sample has a <see cref="ResizeRegion"/>; the parameter name is <c>plan</c>.</exception>
+    public static void CheckFollowable(MixPlan plan)
+    {
+        for (int i = 0; i < plan.BatchSize; i++)
+        {
+            if (plan.Regions[i] is ResizeRegion)
+            {
+                throw new ArgumentException(
+                    $"Sample {i} pastes its partner resized (ResizeMix): the box's elements are not at their source's positions, so label maps, per-element targets and boxes cannot follow them yet. Mix dense targets with a method that moves no pixels.",
+                    nameof(plan));
+            }
+        }
+    }
+
     /// <summary>The partner's weight at element <paramref name="index"/> of a <see cref="Form.Pair"/> sample.</summary>
     public float Partner(int index) => float.IsNaN(PartnerConstant) ? 1f - _own[index] : PartnerConstant;
 
@@ -111,6 +130,13 @@ internal sealed class PixelSources : IMixRegionVisitor<PixelSources.Form>
 
     /// <inheritdoc />
     public Form VisitSaliencyMask(SaliencyMaskRegion region) => Rasterize(region);
+
+    /// <inheritdoc />
+    public Form VisitSoftBox(SoftBoxRegion region) => Rasterize(region);
+
+    /// <inheritdoc />
+    public Form VisitResize(ResizeRegion region) =>
+        throw new InvalidOperationException("A resized partner has no per-element sources; the entry point must call CheckFollowable first.");
 
     /// <inheritdoc />
     public Form VisitTiles(TileRegion region)
