@@ -111,7 +111,7 @@ internal static class TrainApp
         "fmix" => new FMix(alpha: 1.0, decayPower: 3.0, mode: LambdaMode.Element, granularity: MaskGranularity.PerGroup),
         "saliencymix" => new SaliencyMix(beta: 1.0, mode: LambdaMode.Element),
         "choice" => new MixChoice((new MixUp(alpha: 0.2, mode: LambdaMode.Element), 0.5), (new CutMix(alpha: 1.0, mode: LambdaMode.Element), 0.5)),
-        "manifold" => new MixUp(alpha: 2.0, mode: LambdaMode.Batch), // Verma et al.: α = 2, one λ per batch
+        "manifold" => new MixUp(alpha: 2.0, mode: LambdaMode.Batch, pairing: PairingStrategy.Permutation), // Verma et al.
         _ => throw new ArgumentOutOfRangeException(nameof(mix), mix, $"Unknown mix '{mix}'; the command line accepts only {string.Join(", ", TrainOptions.Mixes)}."),
     };
 

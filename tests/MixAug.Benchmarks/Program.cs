@@ -20,6 +20,12 @@ if (args.Contains("--torch-device"))
     return TorchDeviceBenchmark.Run(args);
 }
 
+// --manifold-cost: CPU and wall time per training step of Manifold Mixup against input Mixup (docs/training.md).
+if (args.Contains("--manifold-cost"))
+{
+    return ManifoldCost.Run(args);
+}
+
 if (args.Contains("--quick"))
 {
     return QuickBenchmark.Run(args);
