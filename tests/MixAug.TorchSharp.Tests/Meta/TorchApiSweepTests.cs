@@ -2,6 +2,7 @@ using System.Reflection;
 using MixAug.Randomness;
 using MixAug.Sweep;
 using MixAug.TorchSharp.Data;
+using MixAug.TorchSharp.Features;
 using MixAug.TorchSharp.Labels;
 using MixAug.TorchSharp.Mixing;
 using MixAug.TorchSharp.Native;
@@ -93,6 +94,7 @@ internal static class TorchValues
             return new MixModule(new MixUp(), new MixRandom(1), 3).Forward(images, labels);
         });
         RegisterManifold(sweep);
+        sweep.Add<GradientSaliency>(c => new GradientSaliency(c.Pick(1, 2, 3)));
         sweep.Add<TorchSharpLoadReport>(c => TorchSharpRuntime.EnsureLoadable());
         RegisterData(sweep);
 
