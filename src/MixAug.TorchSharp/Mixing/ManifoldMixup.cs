@@ -169,7 +169,7 @@ public sealed class ManifoldMixup
 
     private (Tensor Logits, MixPlan Plan) MixAtInput(Tensor images, IMixRandom random)
     {
-        MixPlan plan = DrawPlan(images, random, "the input");
+        MixPlan plan = DrawPlan(images, (int)images.shape[0], random, "the input");
         return (Model.call(TorchMixer.Apply(plan, images)), plan);
     }
 
@@ -186,7 +186,7 @@ public sealed class ManifoldMixup
                     return output;
                 }
 
-                plan = DrawPlan(output, random, $"layer '{name}'");
+                plan = DrawPlan(output, (int)images.shape[0], random, $"layer '{name}'");
                 return TorchMixer.Apply(plan, output);
             });
         Tensor logits;
@@ -210,13 +210,13 @@ public sealed class ManifoldMixup
     }
 
     /// <summary>The policy's plan for <paramref name="hidden"/>'s own shape; a vector <c>[B, D]</c> is one channel of length D.</summary>
-    private MixPlan DrawPlan(Tensor hidden, IMixRandom random, string where)
+    private MixPlan DrawPlan(Tensor hidden, int batchSize, IMixRandom random, string where)
     {
         long[] dims = hidden.shape;
-        if (dims.Length is < 2 or > 5 || dims.Any(d => d < 1 || d > int.MaxValue) || !TensorChecks.IsFloating(hidden.dtype))
+        if (dims.Length is < 2 or > 5 || dims[0] != batchSize || dims.Any(d => d < 1 || d > int.MaxValue) || !TensorChecks.IsFloating(hidden.dtype))
         {
             throw new InvalidOperationException(
-                $"The output of {where} is {hidden.dtype} {TensorChecks.Describe(dims)}; Manifold Mixup mixes floating-point [B, D], [B, C, L], [B, C, h, w] or [B, C, d, h, w] tensors.");
+                $"The output of {where} is {hidden.dtype} {TensorChecks.Describe(dims)}; Manifold Mixup mixes floating-point [B, D], [B, C, L], [B, C, h, w] or [B, C, d, h, w] tensors over the batch of {batchSize}.");
         }
 
         int[] extents = [.. dims.Select(d => (int)d)];

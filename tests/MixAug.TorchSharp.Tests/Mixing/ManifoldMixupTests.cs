@@ -44,6 +44,21 @@ public class ManifoldMixupTests
         public override Tensor forward(Tensor input) => _fc.forward(input);
     }
 
+    /// <summary>A model that runs one layer twice through call() (a shared block).</summary>
+    private sealed class Twice : nn.Module<Tensor, Tensor>
+    {
+        private readonly nn.Module<Tensor, Tensor> _fc;
+
+        public Twice()
+            : base(nameof(Twice))
+        {
+            _fc = nn.Linear(2, 2);
+            RegisterComponents();
+        }
+
+        public override Tensor forward(Tensor input) => _fc.call(_fc.call(input));
+    }
+
     private static readonly float[,] W1 = { { 1, 0 }, { 0, 1 }, { 1, 1 } };
     private static readonly float[] B1 = [0, 0.5f, -1];
     private static readonly float[] W2 = [1, 2, 3];
@@ -285,6 +300,20 @@ public class ManifoldMixupTests
         using Tensor x = ones(2, 2), y = tensor(new long[] { 0, 1 });
         var e = Assert.Throws<InvalidOperationException>(() => manifold.Forward(x, y, new MixRandom(1)));
         Assert.That(e!.Message, Does.Contain("'_fc'").And.Contain("call()"));
+    }
+
+    [Test]
+    public void A_layer_that_runs_twice_is_reported_and_its_hook_removed()
+    {
+        using var model = new Twice();
+        var policy = new HandPlan(shape => FixedPlans.Blend(shape, 0.5));
+        var manifold = new ManifoldMixup(model, ["_fc"], policy, classCount: 2);
+        using Tensor x = tensor(new float[] { 1, 2, 3, 4 }, [2, 2]), y = tensor(new long[] { 0, 1 });
+        var e = Assert.Throws<InvalidOperationException>(() => manifold.Forward(x, y, new MixRandom(1)));
+        Assert.That(e!.Message, Does.Contain("'_fc' ran 2 times"));
+        Assert.That(policy.Asked, Has.Count.EqualTo(1), "only the first output was mixed");
+        using Tensor called = model.call(x), forwarded = model.forward(x);
+        Assert.That(called.data<float>().ToArray(), Is.EqualTo(forwarded.data<float>().ToArray()), "no hook left behind");
     }
 
     [Test]
