@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using MixAug.Planning;
 using MixAug.Samples.CommandLine;
+using MixAug.TorchSharp.Features;
 using MixAug.Train.Data;
 using MixAug.Training;
 using MixAug.Training.Steps;
@@ -112,6 +113,7 @@ internal static class TrainApp
         "saliencymix" => new SaliencyMix(beta: 1.0, mode: LambdaMode.Element),
         "choice" => new MixChoice((new MixUp(alpha: 0.2, mode: LambdaMode.Element), 0.5), (new CutMix(alpha: 1.0, mode: LambdaMode.Element), 0.5)),
         "manifold" => new MixUp(alpha: 2.0, mode: LambdaMode.Batch, pairing: PairingStrategy.Permutation), // Verma et al.
+        "gradsaliency" => new SaliencyMix(beta: 1.0, mode: LambdaMode.Element, saliency: new GradientSaliency()),
         _ => throw new ArgumentOutOfRangeException(nameof(mix), mix, $"Unknown mix '{mix}'; the command line accepts only {string.Join(", ", TrainOptions.Mixes)}."),
     };
 
@@ -126,7 +128,12 @@ internal static class TrainApp
         var loop = new TrainingLoop(model, optimizer, FashionMnist.ClassCount)
         {
             Mix = new MixSchedule(Transform(mix)),
-            Step = mix == "manifold" ? new ManifoldMixupStep(SmallCnn.ManifoldLayers, mixInput: true) : null,
+            Step = mix switch
+            {
+                "manifold" => new ManifoldMixupStep(SmallCnn.ManifoldLayers, mixInput: true),
+                "gradsaliency" => new GradientSaliencyStep(),
+                _ => null,
+            },
             Seed = options.Seed,
             Callbacks = [progress],
         };

@@ -6,7 +6,7 @@ namespace MixAug.Train;
 /// <summary>The parsed command line of the training sample.</summary>
 internal sealed class TrainOptions
 {
-    public static readonly string[] Mixes = ["none", "mixup", "cutmix", "fmix", "saliencymix", "choice", "manifold"];
+    public static readonly string[] Mixes = ["none", "mixup", "cutmix", "fmix", "saliencymix", "choice", "manifold", "gradsaliency"];
 
     public string? Data { get; set; }
 
@@ -43,7 +43,7 @@ internal sealed class TrainCommand
 
     private readonly Option<string> _mix = new Option<string>("--mix")
     {
-        Description = "The mix: none, mixup, cutmix, fmix, saliencymix, choice (mixup or cutmix, 50/50), or manifold (Manifold Mixup at the input, after either pooling or the hidden linear layer) [default: none]",
+        Description = "The mix: none, mixup, cutmix, fmix, saliencymix, choice (mixup or cutmix, 50/50), manifold (Manifold Mixup at the input, after either pooling or the hidden linear layer), or gradsaliency (SaliencyMix on the input gradient's saliency, one extra pass per step) [default: none]",
     }.OneOf(TrainOptions.Mixes.Select(m => (m, m)).ToArray());
 
     private readonly Option<int> _epochs = new Option<int>("--epochs")

@@ -24,6 +24,7 @@ public class TrainAppTests
     [TestCase("cutmix")]
     [TestCase("saliencymix")]
     [TestCase("manifold")]
+    [TestCase("gradsaliency")]
     public void TrainsOneEpochAndWritesJsonAndPlots(string mix)
     {
         string json = Path.Combine(_out, "run.json");
@@ -58,7 +59,7 @@ public class TrainAppTests
         (int code, _, string stderr) = Run("--data", _data, "--compare", "--limit", "128", "--epochs", "1", "--plot", _out);
         Assert.That(code, Is.Zero, stderr);
         string table = File.ReadAllText(Path.Combine(_out, "compare.md"));
-        foreach (string mix in new[] { "none", "mixup", "cutmix", "fmix", "saliencymix", "choice", "manifold" })
+        foreach (string mix in new[] { "none", "mixup", "cutmix", "fmix", "saliencymix", "choice", "manifold", "gradsaliency" })
         {
             Assert.That(table, Does.Contain($"| {mix} |"));
         }
@@ -118,7 +119,7 @@ public class TrainAppTests
         Data.FashionMnistTests.AssertSaysWhereToGetIt(stderr);
     }
 
-    [TestCase("--mix", "swirl", "--mix must be none, mixup, cutmix, fmix, saliencymix, choice or manifold")]
+    [TestCase("--mix", "swirl", "--mix must be none, mixup, cutmix, fmix, saliencymix, choice, manifold or gradsaliency")]
     [TestCase("--epochs", "0", "--epochs must be an integer in [1, 1000]")]
     [TestCase("--lr", "-1", "--lr must be a finite number greater than 0")]
     [TestCase("--seed", "x", "--seed must be an unsigned 64-bit integer")]
