@@ -20,10 +20,11 @@ if (args.Contains("--torch-device"))
     return TorchDeviceBenchmark.Run(args);
 }
 
-// --manifold-cost: CPU and wall time per training step of Manifold Mixup against input Mixup (docs/training.md).
-if (args.Contains("--manifold-cost"))
+// --step-cost: CPU and wall time per training step of Manifold Mixup and gradient saliency against input mixing
+// (docs/training.md).
+if (args.Contains("--step-cost"))
 {
-    return ManifoldCost.Run(args);
+    return StepCost.Run(args);
 }
 
 if (args.Contains("--quick"))

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MixAug.Planning;
+using MixAug.TorchSharp.Features;
 using MixAug.Training;
 using MixAug.Training.Steps;
 using MixAug.Transforms;
@@ -9,13 +10,14 @@ using static TorchSharp.torch;
 namespace MixAug.Benchmarks;
 
 /// <summary>
-/// What a training step costs with Manifold Mixup against input Mixup and no mixing, on the training sample's small CNN
+/// What a training step costs with the steps that read the model (Manifold Mixup, gradient-saliency SaliencyMix) against
+/// input Mixup, spectral-residual SaliencyMix and no mixing, on the training sample's small CNN
 /// (the same layers as samples/MixAug.Train/SmallCnn.cs) and batches of 128 random 1x28x28 images: the whole step
 /// (mixing, forward, backward, Adam), through <see cref="TrainingLoop"/>. Reports the process's CPU time and the wall
 /// time per step, the median of <c>--repeats</c> runs of <c>--steps</c> steps, variants interleaved so that load from
 /// other processes falls on all of them alike (docs/training.md).
 /// </summary>
-internal static class ManifoldCost
+internal static class StepCost
 {
     private static readonly string[] Layers = ["_layers.2", "_layers.5", "_layers.9"];
 
@@ -32,6 +34,8 @@ internal static class ManifoldCost
             ("manifold at _layers.2", new MixUp(alpha: 2.0), new ManifoldMixupStep(["_layers.2"])),
             ("manifold at _layers.5", new MixUp(alpha: 2.0), new ManifoldMixupStep(["_layers.5"])),
             ("manifold at _layers.9", new MixUp(alpha: 2.0), new ManifoldMixupStep(["_layers.9"])),
+            ("saliencymix (spectral)", new SaliencyMix(mode: LambdaMode.Element), null),
+            ("saliencymix (gradient)", new SaliencyMix(mode: LambdaMode.Element, saliency: new GradientSaliency()), new GradientSaliencyStep()),
         ];
         var cpu = variants.Select(_ => new List<double>()).ToArray();
         var wall = variants.Select(_ => new List<double>()).ToArray();
