@@ -2,6 +2,7 @@ using System.Reflection;
 using MixAug.Randomness;
 using MixAug.Sweep;
 using MixAug.TorchSharp.Data;
+using MixAug.TorchSharp.Features;
 using MixAug.TorchSharp.Labels;
 using MixAug.TorchSharp.Mixing;
 using MixAug.TorchSharp.Native;
@@ -113,6 +114,8 @@ internal static class TorchValues
             using Tensor labels = tensor(new long[] { 0, 1, 2 });
             return new MixModule(new MixUp(), new MixRandom(1), 3).Forward(images, labels);
         });
+        RegisterManifold(sweep);
+        sweep.Add<GradientSaliency>(c => new GradientSaliency(c.Pick(1, 2, 3)));
         sweep.Add<TorchSharpLoadReport>(c => TorchSharpRuntime.EnsureLoadable());
         RegisterData(sweep);
 
@@ -135,6 +138,31 @@ internal static class TorchValues
             v => v is Tensor t ? Snapshot(t) : null,
             (v, s) => Changed((Tensor)v, (TensorSnapshot)s),
             p => p.Name != "destination"));
+    }
+
+    /// <summary>Manifold Mixup: a model that takes any image batch (relu then tanh), its layer names (and unknown, repeated,
+    /// null or no names), and steps over it with every policy.</summary>
+    private static void RegisterManifold(ApiSweep sweep)
+    {
+        Func<nn.Module<Tensor, Tensor>> model = () => nn.Sequential(("relu", nn.ReLU()), ("tanh", nn.Tanh()));
+        sweep.Add<nn.Module<Tensor, Tensor>>(c => c.Extreme && c.Chance(0.5) ? null : model());
+        sweep.Add<IEnumerable<string>>(c => c.Extreme
+            ? c.Pick<IEnumerable<string>?>(null, [], ["nope"], ["relu", "relu"], [null!], [string.Empty])
+            : c.Pick<IEnumerable<string>>(["relu"], ["tanh", "relu"]));
+        Func<SweepContext, ManifoldMixup> make = c => new ManifoldMixup(
+            model(),
+            c.Pick<string[]>(["relu"], ["relu", "tanh"]),
+            c.Pick<IMixTransform>(new MixUp(mode: LambdaMode.Element), new CutMix(), new SaliencyMix(), new FMix()),
+            3,
+            c.Pick(0.0, 0.1),
+            mixInput: c.Chance(0.3));
+        sweep.Add<ManifoldMixup>(c => make(c));
+        sweep.Add<ManifoldMixedBatch>(c =>
+        {
+            using Tensor images = rand(3, 1, 4, 4);
+            using Tensor labels = tensor(new long[] { 0, 1, 2 });
+            return make(c).Forward(images, labels, new MixRandom(1));
+        });
     }
 
     /// <summary>The DataLoader types: collates and layers of every policy, per-sample dictionaries for <c>Collate</c> (good,
