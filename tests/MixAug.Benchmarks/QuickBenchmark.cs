@@ -21,13 +21,18 @@ namespace MixAug.Benchmarks;
 /// state: the shared machines drift by tens of percent between runs, but both sides of a ratio drift together.
 /// </summary>
 /// <remarks>
-/// Each operation is warmed up for half a second (tiered compilation replaces the first code), then measured in
+/// Each operation is warmed up for 60 calls and half a second at least (tiered compilation replaces the first code
+/// after 30 calls of a method), then measured in
 /// rounds; a round times the single-threaded copy, the parallel copy and the operation back to back, and its ratio is
 /// the operation over the faster copy. Allocation is the least of three probes of ten calls, all threads counted.
 /// </remarks>
 internal static class QuickBenchmark
 {
     private const int Rounds = 15;
+
+    /// <summary>Calls each operation gets before it is measured (with at least half a second): past the 30 calls after
+    /// which tiered compilation promotes a method.</summary>
+    private const int WarmCalls = 60;
 
     public static int Run(string[] args)
     {
@@ -170,8 +175,11 @@ internal static class QuickBenchmark
 
     private static OperationResult Time(string name, string what, Action body, float[] src, float[] dst)
     {
+        // Tiered compilation promotes a method after 30 calls (then compiles it in the background): an operation called
+        // once per batch, such as a plan's feature pass, needs that many calls, not only half a second, before its
+        // steady-state code runs. Slow operations stop after 5 s.
         var warm = Stopwatch.StartNew();
-        for (int i = 0; i < 3 || warm.ElapsedMilliseconds < 500; i++)
+        for (int i = 0; (i < WarmCalls && warm.ElapsedMilliseconds < 5000) || warm.ElapsedMilliseconds < 500; i++)
         {
             body();
         }
