@@ -23,6 +23,8 @@ internal static class MethodRegistry
         // SaliencyMix centres each box on the partner's most salient pixel, so its plan needs the pixels; spectral
         // residual saliency is invariant to brightness scaling, so bytes scaled to [0, 1] serve as well as any.
         new("saliencymix", [], (o, b, r) => SaliencyMix(o).CreatePlan(b.Shape, b.Pixels.Select(v => v / 255f).ToArray(), r), o => Describe(SaliencyMix(o))),
+        new("gridmix", [], (o, b, r) => GridMix(o).CreatePlan(b.Shape, r), o => Describe(GridMix(o))),
+        new("smoothmix", [], (o, b, r) => SmoothMix(o).CreatePlan(b.Shape, r), o => Describe(SmoothMix(o))),
     ];
 
     public static IEnumerable<string> Names => All.Select(m => m.Name);
@@ -112,6 +114,10 @@ internal static class MethodRegistry
 
     private static SaliencyMix SaliencyMix(PreviewOptions o) => new(o.Alpha ?? 1.0, o.Probability ?? 1.0, o.Mode, o.Pairing);
 
+    private static GridMix GridMix(PreviewOptions o) => new(o.Alpha ?? 1.0, probability: o.Probability ?? 1.0, mode: o.Mode, pairing: o.Pairing);
+
+    private static SmoothMix SmoothMix(PreviewOptions o) => new(o.Alpha ?? 1.0, probability: o.Probability ?? 1.0, mode: o.Mode, pairing: o.Pairing);
+
     private static string Describe(MixTransform t)
     {
         string mode = t.Mode switch { LambdaMode.Batch => "batch", LambdaMode.Pair => "pair", _ => "elem" };
@@ -123,6 +129,8 @@ internal static class MethodRegistry
             MixUp m => F($"alpha {m.Alpha}"),
             FMix f => F($"alpha {f.Alpha} decay {f.DecayPower} soft {f.MaxSoft}{(f.Spectrum == FourierSpectrum.Reference ? " reference" : string.Empty)}"),
             SaliencyMix sm => F($"beta {sm.Beta}"),
+            GridMix g => F($"alpha {g.Alpha}"),
+            SmoothMix s => F($"alpha {s.Alpha}"),
             _ => string.Empty,
         };
         return F($"{t.Name.ToLowerInvariant()}  {extra}  p {t.Probability}  {mode}  {pairing}");

@@ -45,7 +45,7 @@ internal sealed class ProgressReporter(string mix, int epochs, int stepsPerEpoch
         EvaluationResult e = epoch.Evaluation!;
         string line = string.Create(
             CultureInfo.InvariantCulture,
-            $"{mix} epoch {epoch.Epoch + 1}/{epochs}: train loss {epoch.TrainLoss:F4}, test accuracy {e.Accuracy:P2}, test loss {e.CrossEntropy:F4}, ECE {e.ExpectedCalibrationError:F4}, {epoch.Seconds:F1} s");
+            $"{mix} epoch {epoch.Epoch + 1}/{epochs}: train loss {epoch.TrainLoss:F4}, train accuracy {epoch.TrainAccuracy:P2}, test accuracy {e.Accuracy:P2}, test loss {e.CrossEntropy:F4}, ECE {e.ExpectedCalibrationError:F4}, {epoch.Seconds:F1} s");
         if (_task is not null)
         {
             AnsiConsole.MarkupLine(Markup.Escape(line));

@@ -30,6 +30,10 @@ internal sealed class SmallCnn : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>The hidden states Manifold Mixup may mix: after each pooling ([B, 32, 14, 14], [B, 64, 7, 7]) and after
+    /// the hidden linear layer's ReLU ([B, 128]), as named by <c>named_modules()</c>.</summary>
+    public static readonly string[] ManifoldLayers = ["_layers.2", "_layers.5", "_layers.9"];
+
     public override Tensor forward(Tensor input) => _layers.forward(input);
 
     protected override void Dispose(bool disposing)

@@ -2,8 +2,10 @@ using System.Globalization;
 using System.Text.Json;
 using MixAug.Planning;
 using MixAug.Samples.CommandLine;
+using MixAug.TorchSharp.Features;
 using MixAug.Train.Data;
 using MixAug.Training;
+using MixAug.Training.Steps;
 using MixAug.Transforms;
 using Spectre.Console;
 using TorchSharp;
@@ -110,6 +112,8 @@ internal static class TrainApp
         "fmix" => new FMix(alpha: 1.0, decayPower: 3.0, mode: LambdaMode.Element, granularity: MaskGranularity.PerGroup),
         "saliencymix" => new SaliencyMix(beta: 1.0, mode: LambdaMode.Element),
         "choice" => new MixChoice((new MixUp(alpha: 0.2, mode: LambdaMode.Element), 0.5), (new CutMix(alpha: 1.0, mode: LambdaMode.Element), 0.5)),
+        "manifold" => new MixUp(alpha: 2.0, mode: LambdaMode.Batch, pairing: PairingStrategy.Permutation), // Verma et al.
+        "gradsaliency" => new SaliencyMix(beta: 1.0, mode: LambdaMode.Element, saliency: new GradientSaliency()),
         _ => throw new ArgumentOutOfRangeException(nameof(mix), mix, $"Unknown mix '{mix}'; the command line accepts only {string.Join(", ", TrainOptions.Mixes)}."),
     };
 
@@ -124,6 +128,12 @@ internal static class TrainApp
         var loop = new TrainingLoop(model, optimizer, FashionMnist.ClassCount)
         {
             Mix = new MixSchedule(Transform(mix)),
+            Step = mix switch
+            {
+                "manifold" => new ManifoldMixupStep(SmallCnn.ManifoldLayers, mixInput: true),
+                "gradsaliency" => new GradientSaliencyStep(),
+                _ => null,
+            },
             Seed = options.Seed,
             Callbacks = [progress],
         };
@@ -141,6 +151,7 @@ internal static class TrainApp
             {
                 epoch = e.Epoch + 1,
                 trainLoss = e.TrainLoss,
+                trainAccuracy = e.TrainAccuracy,
                 testAccuracy = e.Evaluation!.Accuracy,
                 testLoss = e.Evaluation.CrossEntropy,
                 ece = e.Evaluation.ExpectedCalibrationError,

@@ -6,7 +6,7 @@ namespace MixAug.Train;
 /// <summary>The parsed command line of the training sample.</summary>
 internal sealed class TrainOptions
 {
-    public static readonly string[] Mixes = ["none", "mixup", "cutmix", "fmix", "saliencymix", "choice"];
+    public static readonly string[] Mixes = ["none", "mixup", "cutmix", "fmix", "saliencymix", "choice", "manifold", "gradsaliency"];
 
     public string? Data { get; set; }
 
@@ -43,7 +43,7 @@ internal sealed class TrainCommand
 
     private readonly Option<string> _mix = new Option<string>("--mix")
     {
-        Description = "The mix: none, mixup, cutmix, fmix, saliencymix, or choice (mixup or cutmix, 50/50) [default: none]",
+        Description = "The mix: none, mixup, cutmix, fmix, saliencymix, choice (mixup or cutmix, 50/50), manifold (Manifold Mixup at the input, after either pooling or the hidden linear layer), or gradsaliency (SaliencyMix on the input gradient's saliency, one extra pass per step) [default: none]",
     }.OneOf(TrainOptions.Mixes.Select(m => (m, m)).ToArray());
 
     private readonly Option<int> _epochs = new Option<int>("--epochs")
@@ -83,7 +83,7 @@ internal sealed class TrainCommand
     private readonly Option<string?> _json = new Option<string?>("--json")
     {
         HelpName = "FILE",
-        Description = "Write per-epoch train loss, test accuracy, test loss, ECE and seconds as JSON",
+        Description = "Write per-epoch train loss, train accuracy (mixed samples counted by their sources' weights), test accuracy, test loss, ECE and seconds as JSON",
     }.NonEmpty();
 
     private readonly Option<string?> _plot = new Option<string?>("--plot")

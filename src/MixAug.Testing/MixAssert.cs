@@ -336,6 +336,13 @@ public static class MixAssert
         /// <summary>True for a whole-sample weighted sum.</summary>
         public bool Blend { get; init; }
 
+        /// <summary>A resized partner's box, or null.</summary>
+        public ResizeRegion? Resize { get; init; }
+
+        // The resized partner per channel plane offset, made on first use (ResizeRegion.ResizePartner, the mixers' own
+        // definition, so the box is checked bit for bit).
+        private readonly Dictionary<int, float[]> _patches = [];
+
         public (float Value, bool Exact) Expected(ReadOnlySpan<float> input, int sampleSize, int offset, int planeIndex)
         {
             if (Slots is byte[] slots)
@@ -347,6 +354,26 @@ public static class MixAssert
             {
                 float m = own[planeIndex];
                 return ((At(input, 0, sampleSize, offset) * m) + (At(input, 1, sampleSize, offset) * (1f - m)), m is 0f or 1f);
+            }
+
+            if (Resize is ResizeRegion resize)
+            {
+                SpatialShape s = plan.Spatial;
+                int y = planeIndex / s.Width, x = planeIndex % s.Width;
+                if (y < resize.Top || y >= resize.Bottom || x < resize.Left || x >= resize.Right)
+                {
+                    return (At(input, 0, sampleSize, offset), true);
+                }
+
+                int planeStart = offset - planeIndex;
+                if (!_patches.TryGetValue(planeStart, out float[]? patch))
+                {
+                    patch = new float[resize.Area];
+                    resize.ResizePartner(input.Slice((_sources[1] * sampleSize) + planeStart, s.Size), patch);
+                    _patches[planeStart] = patch;
+                }
+
+                return (patch[((y - resize.Top) * (resize.Right - resize.Left)) + x - resize.Left], true);
             }
 
             if (Blend)
@@ -382,6 +409,10 @@ public static class MixAssert
         public Rule VisitSaliencyMask(SaliencyMaskRegion region) => Weighted(region);
 
         public Rule VisitTiles(TileRegion region) => Selection(region);
+
+        public Rule VisitSoftBox(SoftBoxRegion region) => Weighted(region);
+
+        public Rule VisitResize(ResizeRegion region) => new(plan, sample) { Resize = region };
 
         private Rule Selection(MixRegion region)
         {

@@ -7,7 +7,15 @@ namespace MixAug.Training;
 /// <param name="Step">The step within the epoch, from 0.</param>
 /// <param name="Loss">The training loss of the step.</param>
 /// <param name="Plan">The mix plan of the step, or null when the batch was not mixed.</param>
-public sealed record StepReport(int Epoch, int Step, double Loss, MixPlan? Plan);
+public sealed record StepReport(int Epoch, int Step, double Loss, MixPlan? Plan)
+{
+    /// <summary>Training accuracy of the step's batch, a mixed sample counted by the weights of its sources (see
+    /// <see cref="TrainingLoop"/>); plain accuracy when the batch was not mixed.</summary>
+    public double Accuracy { get; init; }
+
+    /// <summary>Number of samples in the step's batch.</summary>
+    public int BatchSize { get; init; }
+}
 
 /// <summary>What one epoch did.</summary>
 /// <param name="Epoch">The epoch, from 0.</param>
@@ -17,7 +25,12 @@ public sealed record StepReport(int Epoch, int Step, double Loss, MixPlan? Plan)
 /// <param name="Steps">Steps in the epoch.</param>
 /// <param name="Evaluation">Metrics on the held-out set, or null without one.</param>
 /// <param name="Seconds">Wall time of the epoch's training steps (evaluation excluded).</param>
-public sealed record EpochReport(int Epoch, double TrainLoss, double MixProbability, int MixedSteps, int Steps, EvaluationResult? Evaluation, double Seconds);
+public sealed record EpochReport(int Epoch, double TrainLoss, double MixProbability, int MixedSteps, int Steps, EvaluationResult? Evaluation, double Seconds)
+{
+    /// <summary>Training accuracy over the epoch's samples, mixed samples counted by the weights of their sources (see
+    /// <see cref="TrainingLoop"/>); NaN for an epoch with no steps.</summary>
+    public double TrainAccuracy { get; init; }
+}
 
 /// <summary>Accuracy, mean cross-entropy and expected calibration error of a model on a data set.</summary>
 /// <param name="Accuracy">Share of correct top-1 predictions.</param>

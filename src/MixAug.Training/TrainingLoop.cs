@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using MixAug.Planning;
 using MixAug.Randomness;
-using MixAug.TorchSharp.Losses;
 using MixAug.TorchSharp.Mixing;
 using MixAug.TorchSharp.Native;
+using MixAug.Training.Steps;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -23,9 +23,13 @@ public delegate Tensor TrainingLoss(Tensor logits, Tensor labels, MixedBatch? mi
 /// <remarks>
 /// <para>Mixing: for step s of epoch e the loop takes the generator <c>MixRandom.ForBatch(Seed, e, s)</c>; if the
 /// schedule's probability p for the epoch is below 1 it first draws one uniform value and mixes only when it is below p;
-/// then the schedule's transform draws the plan from the same generator (<see cref="MixModule"/>: features such as
-/// SaliencyMix's saliency are computed on the batch's device, with no copy of the batch to managed memory). Mixing
-/// therefore never depends on torch's generator or on scheduling.</para>
+/// then the <see cref="Step"/> runs with the same generator: by default <see cref="InputMixingStep"/>, where the
+/// schedule's transform draws the plan (<see cref="MixModule"/>: features such as SaliencyMix's saliency are computed on
+/// the batch's device, with no copy of the batch to managed memory); <see cref="ManifoldMixupStep"/> draws a layer first.
+/// Mixing therefore never depends on torch's generator or on scheduling.</para>
+/// <para>Training accuracy counts a mixed sample by the weights of its sources: a prediction earns each source's weight
+/// when it names that source's class (the "mixup accuracy" of ecs-vlc/FMix #28), so it is comparable across methods and
+/// equals plain accuracy on unmixed steps.</para>
 /// <para>Determinism: <see cref="Run"/> seeds torch's global generator with <see cref="Seed"/> before the first step, so
 /// dropout draws repeat on the CPU. Seed it yourself before building the model to make initial weights repeat.</para>
 /// </remarks>
@@ -64,9 +68,13 @@ public sealed class TrainingLoop
     /// <summary>Label smoothing of the mixed targets.</summary>
     public double Smoothing { get; init; }
 
-    /// <summary>The loss, or null for the default: soft-target cross-entropy on mixed targets, and cross-entropy with the same
-    /// label smoothing on unmixed batches (the two agree on a batch that is not mixed).</summary>
+    /// <summary>The loss of the default step, or null for its default: soft-target cross-entropy on mixed targets, and
+    /// cross-entropy with the same label smoothing on unmixed batches (the two agree on a batch that is not mixed). A
+    /// <see cref="Step"/> of your own computes its own loss, so set one or the other.</summary>
     public TrainingLoss? Loss { get; init; }
+
+    /// <summary>How a step runs the model, or null for <see cref="InputMixingStep"/> with <see cref="Loss"/>.</summary>
+    public ITrainingStep? Step { get; init; }
 
     /// <summary>The seed of mixing and of torch's generator.</summary>
     public ulong Seed { get; init; }
@@ -80,6 +88,7 @@ public sealed class TrainingLoop
     /// <param name="evaluationBatches">The held-out batches, or null.</param>
     /// <param name="cancellation">Stops the run between steps; the current step finishes and every tensor is disposed.</param>
     /// <returns>The reports of the completed epochs and how the run ended.</returns>
+    /// <exception cref="InvalidOperationException">Both <see cref="Step"/> and <see cref="Loss"/> are set.</exception>
     public TrainingResult Run(
         Func<int, IEnumerable<TrainingBatch>> trainBatches,
         int epochs,
@@ -88,6 +97,12 @@ public sealed class TrainingLoop
     {
         ArgumentNullException.ThrowIfNull(trainBatches);
         ArgumentOutOfRangeException.ThrowIfLessThan(epochs, 1);
+        if (Step is not null && Loss is not null)
+        {
+            throw new InvalidOperationException($"Loss applies to the default step, but Step is a {Step.GetType().Name}, which computes its own loss; pass the loss to InputMixingStep instead.");
+        }
+
+        ITrainingStep runner = Step ?? new InputMixingStep(Loss);
         TorchSharpRuntime.EnsureLoadable();
         random.manual_seed(unchecked((long)Seed));
         Model.train();
@@ -96,7 +111,8 @@ public sealed class TrainingLoop
         {
             double probability = Mix.ProbabilityAt(epoch);
             var watch = Stopwatch.StartNew();
-            double lossSum = 0;
+            double lossSum = 0, correctSum = 0;
+            long samples = 0;
             int steps = 0, mixedSteps = 0;
             using (IEnumerator<TrainingBatch> batches = trainBatches(epoch).GetEnumerator())
             {
@@ -107,13 +123,15 @@ public sealed class TrainingLoop
                         return new TrainingResult(reports, Cancelled: true, StoppedEarly: false);
                     }
 
-                    StepReport? step = Step(batches, epoch, steps, probability);
+                    StepReport? step = RunStep(runner, batches, epoch, steps, probability);
                     if (step is null)
                     {
                         break;
                     }
 
                     lossSum += step.Loss;
+                    correctSum += step.Accuracy * step.BatchSize;
+                    samples += step.BatchSize;
                     mixedSteps += step.Plan is null ? 0 : 1;
                     steps++;
                     foreach (ITrainingCallback callback in Callbacks)
@@ -126,7 +144,10 @@ public sealed class TrainingLoop
             double seconds = watch.Elapsed.TotalSeconds;
             Scheduler?.step();
             EvaluationResult? evaluation = evaluationBatches is null ? null : Evaluation.Evaluate(Model, evaluationBatches());
-            var report = new EpochReport(epoch, steps == 0 ? double.NaN : lossSum / steps, probability, mixedSteps, steps, evaluation, seconds);
+            var report = new EpochReport(epoch, steps == 0 ? double.NaN : lossSum / steps, probability, mixedSteps, steps, evaluation, seconds)
+            {
+                TrainAccuracy = samples == 0 ? double.NaN : correctSum / samples,
+            };
             reports.Add(report);
             bool keepGoing = true;
             foreach (ITrainingCallback callback in Callbacks)
@@ -143,7 +164,7 @@ public sealed class TrainingLoop
         return new TrainingResult(reports, Cancelled: false, StoppedEarly: false);
     }
 
-    private StepReport? Step(IEnumerator<TrainingBatch> batches, int epoch, int step, double probability)
+    private StepReport? RunStep(ITrainingStep runner, IEnumerator<TrainingBatch> batches, int epoch, int step, double probability)
     {
         using DisposeScope scope = NewDisposeScope();
         if (!batches.MoveNext())
@@ -154,17 +175,40 @@ public sealed class TrainingLoop
         (Tensor images, Tensor labels) = batches.Current;
         MixRandom mixRandom = MixRandom.ForBatch(Seed, epoch, step);
         bool mix = probability > 0 && (probability >= 1 || mixRandom.NextDouble() < probability);
-        using MixedBatch? mixed = mix ? new MixModule(Mix.Transform!, mixRandom, ClassCount, Smoothing).Forward(images, labels) : null;
+        var context = new TrainingStepContext(Model, images, labels, mix ? Mix.Transform : null, mixRandom, ClassCount, Smoothing);
         Optimizer.zero_grad();
-        Tensor logits = Model.forward(mixed?.Images ?? images);
-        Tensor loss = (Loss ?? DefaultLoss)(logits, labels, mixed);
-        loss.backward();
+        TrainingStepResult result = runner.Forward(context);
+        result.Loss.backward();
         Optimizer.step();
-        return new StepReport(epoch, step, loss.item<float>(), mixed?.Plan);
+        long[] predicted = result.Logits.detach().argmax(1).cpu().data<long>().ToArray();
+        long[] classes = labels.cpu().data<long>().ToArray();
+        return new StepReport(epoch, step, result.Loss.item<float>(), result.Plan)
+        {
+            Accuracy = MixedAccuracy(predicted, classes, result.Plan),
+            BatchSize = predicted.Length,
+        };
     }
 
-    private Tensor DefaultLoss(Tensor logits, Tensor labels, MixedBatch? mixed) =>
-        mixed?.Targets is Tensor targets
-            ? MixLosses.SoftTargetCrossEntropy(logits, targets)
-            : nn.functional.cross_entropy(logits, labels, label_smoothing: Smoothing);
+    /// <summary>Σ over each sample's sources of the source's weight where the prediction names its class, over the batch.</summary>
+    internal static double MixedAccuracy(long[] predicted, long[] classes, MixPlan? plan)
+    {
+        double correct = 0;
+        for (int i = 0; i < predicted.Length; i++)
+        {
+            if (plan is null)
+            {
+                correct += predicted[i] == classes[i] ? 1 : 0;
+                continue;
+            }
+
+            ReadOnlySpan<int> sources = plan.Sources(i);
+            ReadOnlySpan<double> weights = plan.Weights(i);
+            for (int k = 0; k < sources.Length; k++)
+            {
+                correct += predicted[i] == classes[sources[k]] ? weights[k] : 0;
+            }
+        }
+
+        return correct / predicted.Length;
+    }
 }

@@ -20,6 +20,13 @@ if (args.Contains("--torch-device"))
     return TorchDeviceBenchmark.Run(args);
 }
 
+// --step-cost: CPU and wall time per training step of Manifold Mixup and gradient saliency against input mixing
+// (docs/training.md).
+if (args.Contains("--step-cost"))
+{
+    return StepCost.Run(args);
+}
+
 if (args.Contains("--quick"))
 {
     return QuickBenchmark.Run(args);

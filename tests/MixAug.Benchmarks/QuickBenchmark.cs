@@ -5,6 +5,7 @@ using System.Text.Json;
 using MathNet.Numerics.IntegralTransforms;
 using MixAug.Cpu;
 using MixAug.Fourier;
+using MixAug.Labels;
 using MixAug.Planning;
 using MixAug.Randomness;
 using MixAug.Saliency;
@@ -20,7 +21,8 @@ namespace MixAug.Benchmarks;
 /// state: the shared machines drift by tens of percent between runs, but both sides of a ratio drift together.
 /// </summary>
 /// <remarks>
-/// Each operation is warmed up for half a second (tiered compilation replaces the first code), then measured in
+/// Each operation is warmed up for 60 calls and half a second at least (tiered compilation replaces the first code
+/// after 30 calls of a method), then measured in
 /// rounds; a round times the single-threaded copy, the parallel copy and the operation back to back, and its ratio is
 /// the operation over the faster copy. Allocation is the least of three probes of ten calls, all threads counted.
 /// </remarks>
@@ -28,9 +30,14 @@ internal static class QuickBenchmark
 {
     private const int Rounds = 15;
 
+    /// <summary>Calls each operation gets before it is measured (with at least half a second): past the 30 calls after
+    /// which tiered compilation promotes a method.</summary>
+    private const int WarmCalls = 60;
+
     public static int Run(string[] args)
     {
         string? jsonPath = ValueAfter(args, "--json");
+        string? only = ValueAfter(args, "--only"); // a name prefix: time only those operations (and the copies)
         int batch = int.TryParse(ValueAfter(args, "--batch"), out int b) ? b : 128;
         var shape = new BatchShape(batch, 3, 224, 224);
         var fixture = new BatchFixture(shape);
@@ -48,6 +55,10 @@ internal static class QuickBenchmark
         var fmixElem = new FMix(alpha: 1.0, mode: LambdaMode.Element, granularity: MaskGranularity.PerGroup);
         var fmixBatch = new FMix(alpha: 1.0, mode: LambdaMode.Element, granularity: MaskGranularity.PerBatch);
         var saliencyElem = new SaliencyMix(beta: 1.0, mode: LambdaMode.Element);
+        var gridElem = new GridMix(alpha: 1.0, mode: LambdaMode.Element);
+        var smoothElem = new SmoothMix(alpha: 1.0, mode: LambdaMode.Element);
+        MixPlan multiCutmix = new MultiCutMix(partners: 3).CreatePlan(shape, random);
+        var resizeElem = new ResizeMix(mode: LambdaMode.Element);
         BatchFeatures peaks = CpuFeatures.Compute(saliencyElem.Requirements, shape, src);
         var oneMap = new float[shape.PlaneSize];
         var oneGrid = new float[64 * 64];
@@ -55,6 +66,9 @@ internal static class QuickBenchmark
         var im64 = new double[64 * 64];
         var complex64 = new Complex[64 * 64];
         var row64 = new Complex[64];
+        byte[] labelMaps = [.. bytes.AsSpan(0, shape.BatchSize * shape.PlaneSize).ToArray().Select(v => (byte)(v % 21))];
+        var labelMapsMixed = new byte[labelMaps.Length];
+        MixPlan fmixElemPlan = fmixElem.CreatePlan(shape, random);
 
         Console.WriteLine($"MixAug quick benchmark: {shape} float32 ({shape.ElementCount * 4L / 1e6:F1} MB), {Environment.ProcessorCount} cores, {Rounds} rounds per operation, medians.");
         Console.WriteLine("ratio = time / min(copy, copy-parallel) measured in the same round; alloc = managed bytes per call, all threads.");
@@ -64,6 +78,11 @@ internal static class QuickBenchmark
         var results = new List<OperationResult>();
         void Measure(string name, string what, Action body, double? maxRatio = null, double? maxMs = null, bool busyMayMiss = false, bool mustNotAllocate = false)
         {
+            if (only is not null && !name.StartsWith(only, StringComparison.Ordinal) && !name.StartsWith("copy", StringComparison.Ordinal))
+            {
+                return;
+            }
+
             OperationResult r = Time(name, what, body, src, dst);
             r = r with { MaxRatio = maxRatio, MaxMs = maxMs, BusyMayMiss = busyMayMiss, MustNotAllocate = mustNotAllocate };
             results.Add(r);
@@ -81,8 +100,16 @@ internal static class QuickBenchmark
         Measure("cutmix-half-area", "CutMix, per-sample box of area 1/2, into a destination", () => CpuMixer.Apply(cutmixHalf, src, dst), mustNotAllocate: true);
         Measure("uint8-mixup-batch-inplace", "MixUp on the uint8 batch, round half to even, in place", () => CpuMixer.ApplyInPlace(mixupBatch, byteDst), maxRatio: 0.4, busyMayMiss: true, mustNotAllocate: true);
         Measure("uint8-mixup-batch", "MixUp on the uint8 batch, into a destination", () => CpuMixer.Apply(mixupBatch, bytes, byteDst), mustNotAllocate: true);
+        Measure("labelmap-uint8-cutmix", "LabelMapMixer.Mix: a uint8 label map [B, 224, 224] by the per-sample CutMix plan", () => LabelMapMixer.Mix(cutmixElem, labelMaps, labelMapsMixed), maxRatio: 0.15, busyMayMiss: true);
+        Measure("labelmap-uint8-mixup", "LabelMapMixer.Mix: the label map by the per-sample MixUp plan (dominant source)", () => LabelMapMixer.Mix(mixupElem, labelMaps, labelMapsMixed), maxRatio: 0.15, busyMayMiss: true);
+        Measure("labelmap-uint8-fmix", "LabelMapMixer.Mix: the label map by a drawn per-sample FMix plan (128 masks rasterised)", () => LabelMapMixer.Mix(fmixElemPlan, labelMaps, labelMapsMixed));
         Measure("tensorprimitives-lerp", "reference formulation: TensorPrimitives.Lerp per sample into a destination, one thread", () => LerpPerSample(src, dst, shape, lambda, sample));
         Measure("fmix-elem-inplace", "FMix with a noise image per sample: plan (128 recipes) + apply in place (synthesis, ranking, mix)", () => CpuMixer.ApplyInPlace(fmixElem.CreatePlan(shape, random), dst), maxRatio: 1.5);
+        Measure("gridmix-elem-inplace", "GridMix with a grid per sample (OpenMixup's ranges): plan (128 tilings) + apply in place", () => CpuMixer.ApplyInPlace(gridElem.CreatePlan(shape, random), dst), maxRatio: 1.0);
+        Measure("smoothmix-elem-inplace", "SmoothMix with a soft box per sample: plan (128 recipes and their exact means) + apply in place (rasterise, blend)", () => CpuMixer.ApplyInPlace(smoothElem.CreatePlan(shape, random), dst), maxRatio: 1.0);
+        Measure("resizemix-elem", "ResizeMix, a box per sample (scale 0.1 to 0.8): plan + apply into a destination (antialiased resize of 128 partners)", () => CpuMixer.Apply(resizeElem.CreatePlan(shape, random), src, dst), maxRatio: 1.5);
+        Measure("resizemix-elem-inplace", "ResizeMix as above, in place (from a snapshot of the batch)", () => CpuMixer.ApplyInPlace(resizeElem.CreatePlan(shape, random), dst));
+        Measure("multicutmix-3-inplace", "CutMix with three partners per sample (Kornia's num_mix=3), in place (from a snapshot of the batch)", () => CpuMixer.ApplyInPlace(multiCutmix, dst));
         Measure("fmix-batch-inplace", "FMix with one noise image thresholded per sample: plan + apply in place", () => CpuMixer.ApplyInPlace(fmixBatch.CreatePlan(shape, random), dst));
         Measure("saliencymix-elem-inplace", "SaliencyMix with a map per sample: CPU features (128 grids and peaks) + plan + apply in place", () => CpuMixer.ApplyInPlace(saliencyElem.CreatePlan(shape, src, random), dst), maxRatio: 2.0);
         Measure("saliency-map-224", "spectral-residual saliency map of one 3x224x224 image (grid + upsampling), one thread", () => SpectralResidualSaliency.Default.ComputeMap(shape, src.AsSpan(0, sample), oneMap), maxMs: 0.3);
@@ -94,6 +121,8 @@ internal static class QuickBenchmark
         Measure("plan-mixup-elem", "drawing a per-sample MixUp plan", () => new MixUp(mode: LambdaMode.Element).CreatePlan(shape, random));
         Measure("plan-cutmix-elem", "drawing a per-sample CutMix plan (boxes)", () => new CutMix(mode: LambdaMode.Element).CreatePlan(shape, random));
         Measure("plan-fmix-elem", "drawing a per-sample FMix plan (128 noise recipes)", () => fmixElem.CreatePlan(shape, random));
+        Measure("plan-gridmix-elem", "drawing a per-sample GridMix plan (128 tilings)", () => gridElem.CreatePlan(shape, random));
+        Measure("plan-smoothmix-elem", "drawing a per-sample SmoothMix plan (128 soft boxes, each mean summed exactly)", () => smoothElem.CreatePlan(shape, random));
         Measure("plan-saliencymix-elem", "drawing a per-sample SaliencyMix plan from computed peaks", () => saliencyElem.CreatePlan(new MixRequest(shape, random, peaks)));
         Measure("plan-choice", "drawing a MixUp/CutMix choice plan", () => new MixChoice((new MixUp(0.8, mode: LambdaMode.Element), 1), (new CutMix(1.0, mode: LambdaMode.Element), 1)).CreatePlan(shape, random));
 
@@ -108,8 +137,10 @@ internal static class QuickBenchmark
         Measure("torch-cutmix-elem-ops", "TorchMixer libtorch path, per-sample boxes (masks built on the device)", () => TorchMixer.Apply(cutmixElem, torchImages, allowCpuKernels: false).Dispose());
 
         Console.WriteLine();
-        OperationResult own = results.First(r => r.Name == "fft-64x64-own"), mathNet = results.First(r => r.Name == "fft-64x64-mathnet");
-        Console.WriteLine($"info   own FFT vs MathNet.Numerics 64x64: {mathNet.Milliseconds / own.Milliseconds:F2}x faster (the own FFT stays only at >= 2x)");
+        if (results.FirstOrDefault(r => r.Name == "fft-64x64-own") is OperationResult own && results.FirstOrDefault(r => r.Name == "fft-64x64-mathnet") is OperationResult mathNet)
+        {
+            Console.WriteLine($"info   own FFT vs MathNet.Numerics 64x64: {mathNet.Milliseconds / own.Milliseconds:F2}x faster (the own FFT stays only at >= 2x)");
+        }
         foreach (OperationResult plan in results.Where(r => r.Name.StartsWith("plan-", StringComparison.Ordinal)))
         {
             bool met = plan.AllocatedBytesPerCall <= 64 * 1024;
@@ -144,8 +175,11 @@ internal static class QuickBenchmark
 
     private static OperationResult Time(string name, string what, Action body, float[] src, float[] dst)
     {
+        // Tiered compilation promotes a method after 30 calls (then compiles it in the background): an operation called
+        // once per batch, such as a plan's feature pass, needs that many calls, not only half a second, before its
+        // steady-state code runs. Slow operations stop after 5 s.
         var warm = Stopwatch.StartNew();
-        for (int i = 0; i < 3 || warm.ElapsedMilliseconds < 500; i++)
+        for (int i = 0; (i < WarmCalls && warm.ElapsedMilliseconds < 5000) || warm.ElapsedMilliseconds < 500; i++)
         {
             body();
         }

@@ -23,6 +23,8 @@ public class TrainAppTests
     [TestCase("none")]
     [TestCase("cutmix")]
     [TestCase("saliencymix")]
+    [TestCase("manifold")]
+    [TestCase("gradsaliency")]
     public void TrainsOneEpochAndWritesJsonAndPlots(string mix)
     {
         string json = Path.Combine(_out, "run.json");
@@ -35,6 +37,8 @@ public class TrainAppTests
         Assert.That(epoch.GetProperty("testAccuracy").GetDouble(), Is.InRange(0.0, 1.0));
         Assert.That(epoch.GetProperty("ece").GetDouble(), Is.InRange(0.0, 1.0));
         Assert.That(epoch.GetProperty("trainLoss").GetDouble(), Is.GreaterThan(0));
+        Assert.That(epoch.GetProperty("trainAccuracy").GetDouble(), Is.InRange(0.0, 1.0));
+        Assert.That(stdout, Does.Contain("train accuracy "));
         Assert.That(File.Exists(Path.Combine(_out, $"{mix}-accuracy.png")), Is.True);
     }
 
@@ -55,7 +59,7 @@ public class TrainAppTests
         (int code, _, string stderr) = Run("--data", _data, "--compare", "--limit", "128", "--epochs", "1", "--plot", _out);
         Assert.That(code, Is.Zero, stderr);
         string table = File.ReadAllText(Path.Combine(_out, "compare.md"));
-        foreach (string mix in new[] { "none", "mixup", "cutmix", "fmix", "saliencymix", "choice" })
+        foreach (string mix in new[] { "none", "mixup", "cutmix", "fmix", "saliencymix", "choice", "manifold", "gradsaliency" })
         {
             Assert.That(table, Does.Contain($"| {mix} |"));
         }
@@ -115,7 +119,7 @@ public class TrainAppTests
         Data.FashionMnistTests.AssertSaysWhereToGetIt(stderr);
     }
 
-    [TestCase("--mix", "swirl", "--mix must be none, mixup, cutmix, fmix, saliencymix or choice")]
+    [TestCase("--mix", "swirl", "--mix must be none, mixup, cutmix, fmix, saliencymix, choice, manifold or gradsaliency")]
     [TestCase("--epochs", "0", "--epochs must be an integer in [1, 1000]")]
     [TestCase("--lr", "-1", "--lr must be a finite number greater than 0")]
     [TestCase("--seed", "x", "--seed must be an unsigned 64-bit integer")]

@@ -175,6 +175,8 @@ public static class ContactSheet
         MixRegionKind.FourierMask => "Fourier",
         MixRegionKind.SaliencyMask => "Salient",
         MixRegionKind.Tiles => "Tiles",
+        MixRegionKind.SoftBox => "SoftBox",
+        MixRegionKind.Resize => "Resize",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, $"Unknown region kind {(int)kind}."),
     };
 
@@ -291,6 +293,10 @@ public static class ContactSheet
         public bool VisitFourierMask(FourierMaskRegion region) => Weights(region);
 
         public bool VisitSaliencyMask(SaliencyMaskRegion region) => Weights(region);
+
+        public bool VisitSoftBox(SoftBoxRegion region) => Weights(region);
+
+        public bool VisitResize(ResizeRegion region) => Weights(region); // white outside, black where the resized partner shows
 
         public bool VisitTiles(TileRegion region)
         {

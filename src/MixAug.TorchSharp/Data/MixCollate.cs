@@ -295,18 +295,19 @@ public sealed class MixCollate
         }
 
         // The indices were read to the host already, so the targets come from LabelMixer directly: the numbers of
-        // TorchLabelMixer (which reads the labels again, a second device round trip on a GPU) without the second read.
+        // TorchLabelMixer, which would build them on the labels' device from uploaded tables instead.
         if (CompactTargets)
         {
             MixedTargets compact = LabelMixer.ToCompact(plan, indices, ClassCount);
-            batch[MixBatchKeys.TargetsA] = tensor(compact.IndexA.ToArray().Select(v => (long)v).ToArray(), ScalarType.Int64, device);
-            batch[MixBatchKeys.TargetsB] = tensor(compact.IndexB.ToArray().Select(v => (long)v).ToArray(), ScalarType.Int64, device);
-            batch[MixBatchKeys.Lambda] = tensor(compact.Lambda.ToArray(), ScalarType.Float32, device);
+            // Uploads that do not make the host wait for a GPU (DeviceData), like the mixing's own.
+            batch[MixBatchKeys.TargetsA] = DeviceData.Upload([.. compact.IndexA.ToArray().Select(v => (long)v)], [plan.BatchSize], device);
+            batch[MixBatchKeys.TargetsB] = DeviceData.Upload([.. compact.IndexB.ToArray().Select(v => (long)v)], [plan.BatchSize], device);
+            batch[MixBatchKeys.Lambda] = DeviceData.Upload(compact.Lambda.ToArray(), [plan.BatchSize], device);
             return;
         }
 
         float[] targets = LabelMixer.ToSoftTargets(plan, indices, ClassCount, Smoothing);
-        batch[MixBatchKeys.Targets] = tensor(targets, [plan.BatchSize, ClassCount], ScalarType.Float32, device);
+        batch[MixBatchKeys.Targets] = DeviceData.Upload(targets, [plan.BatchSize, ClassCount], device);
     }
 
     /// <summary>The plan's sources and weights as <c>[B, S]</c> tensors, short rows padded with the sample itself at weight 0.</summary>
@@ -326,7 +327,7 @@ public sealed class MixCollate
             }
         }
 
-        batch[MixBatchKeys.Sources] = tensor(sources, [b, width], ScalarType.Int64, device);
-        batch[MixBatchKeys.Weights] = tensor(weights, [b, width], ScalarType.Float64, device);
+        batch[MixBatchKeys.Sources] = DeviceData.Upload(sources, [b, width], device);
+        batch[MixBatchKeys.Weights] = DeviceData.Upload(weights, [b, width], ScalarType.Float64, device);
     }
 }

@@ -94,8 +94,10 @@ public static class TorchFeatures
 
         Tensor spectrum = fft.fft2(grid);
         Tensor amplitude = spectrum.abs();
-        Tensor floor = amplitude.amax([1L, 2L], keepdim: true).mul(1e-12).clamp_min(float.Epsilon);
-        Tensor below = amplitude.lt(floor);
+        // As on the CPU: amplitudes below ZeroAmplitude·max (float32 rounding noise where the spectrum is 0) take the floor.
+        Tensor largest = amplitude.amax([1L, 2L], keepdim: true);
+        Tensor floor = largest.mul(SpectralResidualSaliency.AmplitudeFloor).clamp_min(float.Epsilon);
+        Tensor below = amplitude.lt(largest.mul(SpectralResidualSaliency.ZeroAmplitude));
         Tensor safe = where(below, floor, amplitude);
         Tensor unit = complex(ones_like(amplitude), zeros_like(amplitude));
         Tensor phase = where(below, unit, spectrum.div(safe));

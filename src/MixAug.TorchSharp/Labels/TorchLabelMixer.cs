@@ -5,15 +5,18 @@ using MixAug.TorchSharp.Native;
 namespace MixAug.TorchSharp.Labels;
 
 /// <summary>
-/// Mixes label tensors by the same <see cref="MixPlan"/> as the images, with <see cref="LabelMixer"/>'s arithmetic, so
-/// the numbers are exactly LabelMixer's: the labels (B values or B rows, small) are read to the CPU, mixed there in
-/// double precision, and the targets are created on the labels' device.
+/// Mixes label tensors by the same <see cref="MixPlan"/> as the images, on the labels' device, with
+/// <see cref="LabelMixer"/>'s arithmetic (float64, in slot order, rounded once to float32), so the numbers are exactly
+/// LabelMixer's and a call never waits for the device: only the plan's sources and weights are uploaded.
 /// </summary>
 /// <remarks>
 /// <para><b>Ownership</b> (see docs/ownership.md): the labels are borrowed (never disposed, changed or kept); every
 /// returned tensor is new and owned by the caller. Temporaries live in a per-call dispose scope.</para>
 /// <para><b>Inputs.</b> Class indices: 1-D int64 <c>[B]</c>, each in [0, classCount). Soft labels: 2-D floating point
-/// <c>[B, classCount]</c>. On a GPU, reading the labels synchronises with the device once per call.</para>
+/// <c>[B, classCount]</c>, each row a distribution. Shapes and dtypes are checked on every device. The values are checked
+/// where reading them costs no synchronisation, on the CPU; on a GPU they are not read (reading them would make the host
+/// wait for every kernel queued before), so a class index outside [0, classCount) there gives a row without its class
+/// (the smoothing mass only), and soft rows are mixed as they are.</para>
 /// </remarks>
 /// <threadsafety>Stateless; safe to call from several threads.</threadsafety>
 public static class TorchLabelMixer
@@ -28,60 +31,142 @@ public static class TorchLabelMixer
     /// <param name="smoothing">Label smoothing in [0, 1).</param>
     /// <returns>A new float32 tensor on the labels' device, owned by the caller.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException">The labels' dtype, rank or row count is wrong, or soft rows are not <paramref name="classCount"/> wide.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A class index is outside [0, classCount), or a count or the smoothing is out of range.</exception>
+    /// <exception cref="ArgumentException">The labels' dtype, rank or row count is wrong, soft rows are not
+    /// <paramref name="classCount"/> wide, or (labels on the CPU) a soft row is not a distribution.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A count or the smoothing is out of range, B × classCount exceeds
+    /// <see cref="LabelMixer.MaxDenseElements"/>, or (labels on the CPU) a class index is outside [0, classCount).</exception>
     public static Tensor ToSoftTargets(MixPlan plan, Tensor labels, int classCount, double smoothing = 0)
     {
         TensorChecks.Labels(plan, labels, nameof(labels));
-        return BuildSoftTargets(plan, Read(labels, classCount), classCount, smoothing, labels.device);
-    }
+        CheckSmoothing(smoothing);
+        Check(labels, classCount);
+        long size = (long)plan.BatchSize * classCount;
+        if (size > LabelMixer.MaxDenseElements)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(classCount),
+                $"Dense targets for {plan.BatchSize} samples x {classCount} classes would need {size} floats, more than the {LabelMixer.MaxDenseElements} allowed; use ToCompact.");
+        }
 
-    /// <summary>Dense targets from labels already read and checked by <see cref="Read"/>, created on <paramref name="device"/>.</summary>
-    internal static Tensor BuildSoftTargets(MixPlan plan, HostLabels labels, int classCount, double smoothing, Device device)
-    {
-        using DisposeScope scope = NewDisposeScope();
-        float[] targets = labels.Indices is int[] indices
-            ? LabelMixer.ToSoftTargets(plan, indices, classCount, smoothing)
-            : LabelMixer.ToSoftTargets(plan, labels.Soft!, classCount, smoothing);
-        return tensor(targets, [plan.BatchSize, classCount], ScalarType.Float32, device).MoveToOuterDisposeScope();
+        return BuildSoftTargets(plan, labels, classCount, smoothing);
     }
 
     /// <summary>
-    /// Reads labels whose shape and dtype <see cref="TensorChecks.Labels(int, Tensor, string)"/> accepted to the CPU and
-    /// checks their values: class indices in [0, classCount), soft rows <paramref name="classCount"/> wide and each a
-    /// distribution. Every exception names <c>labels</c> (or <c>classCount</c>).
+    /// Checks labels whose shape and dtype <see cref="TensorChecks.Labels(int, Tensor, string)"/> accepted: the class count,
+    /// soft rows <paramref name="classCount"/> wide, and, for labels on the CPU, their values (class indices in
+    /// [0, classCount), soft rows that are distributions). Every exception names <c>labels</c> (or <c>classCount</c>).
     /// </summary>
-    internal static HostLabels Read(Tensor labels, int classCount)
+    internal static void Check(Tensor labels, int classCount)
     {
         CheckClassCount(classCount);
         TorchSharpRuntime.EnsureLoadable();
-        if (labels.dtype == ScalarType.Int64)
-        {
-            return new HostLabels(ReadIndices(labels, classCount), null);
-        }
-
-        if (labels.shape[1] != classCount)
+        if (labels.dtype != ScalarType.Int64 && labels.shape[1] != classCount)
         {
             throw new ArgumentException($"labels has rows of {labels.shape[1]} classes but classCount is {classCount}.", nameof(labels));
         }
 
+        if (labels.device_type != DeviceType.CPU)
+        {
+            return; // reading the values would synchronise with the device (see the remarks)
+        }
+
         using DisposeScope scope = NewDisposeScope();
-        float[] soft = labels.detach().cpu().to(ScalarType.Float32).contiguous().data<float>().ToArray();
+        if (labels.dtype == ScalarType.Int64)
+        {
+            long[] values = labels.contiguous().data<long>().ToArray();
+            for (int i = 0; i < values.Length; i++)
+            {
+                if (values[i] < 0 || values[i] >= classCount)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(labels), values[i], $"Label {i} is {values[i]}, outside [0, {classCount}).");
+                }
+            }
+
+            return;
+        }
+
+        float[] soft = labels.detach().to(ScalarType.Float32).contiguous().data<float>().ToArray();
         LabelMixer.CheckSoftRows(soft, classCount, nameof(labels));
-        return new HostLabels(null, soft);
+    }
+
+    /// <summary>
+    /// Dense targets from checked labels, on their device: per class c, Σₖ wₖ·(y[sourceₖ] is c ? on : off) in float64
+    /// and slot order (exactly off where no source has c, on where every source has it), or for soft rows
+    /// <c>(1 − ε)·Σₖ wₖ·y[sourceₖ] + ε/K</c>; rounded once to float32.
+    /// </summary>
+    internal static Tensor BuildSoftTargets(MixPlan plan, Tensor labels, int classCount, double smoothing)
+    {
+        using DisposeScope scope = NewDisposeScope();
+        Device device = labels.device;
+        int b = plan.BatchSize, slots = plan.MaxSourceCount;
+
+        // The plan's sources and weights as [B, slots] tables; a sample with fewer sources repeats itself with weight 0,
+        // and adding 0 leaves the float64 sum unchanged.
+        long[] sources = new long[b * slots];
+        double[] weights = new double[b * slots];
+        bool[] present = new bool[b * slots];
+        for (int i = 0; i < b; i++)
+        {
+            ReadOnlySpan<int> from = plan.Sources(i);
+            ReadOnlySpan<double> w = plan.Weights(i);
+            for (int k = 0; k < slots; k++)
+            {
+                bool has = k < from.Length;
+                sources[(i * slots) + k] = has ? from[k] : i;
+                weights[(i * slots) + k] = has ? w[k] : 0.0;
+                present[(i * slots) + k] = has;
+            }
+        }
+
+        Tensor source = DeviceData.Upload(sources, [b, slots], device);
+        Tensor weight = DeviceData.Upload(weights, [b, slots], ScalarType.Float64, device);
+        double off = smoothing / classCount, on = 1.0 - smoothing + off;
+        Tensor targets;
+        if (labels.dtype == ScalarType.Int64)
+        {
+            Tensor valid = DeviceData.Upload([.. present.Select(p => p ? 1L : 0L)], [b, slots], device).eq(1);
+            Tensor classes = arange(classCount, ScalarType.Int64, device).unsqueeze(0);
+            Tensor onValue = full([1, 1], on, ScalarType.Float64, device), offValue = full([1, 1], off, ScalarType.Float64, device);
+            Tensor sum = zeros([b, classCount], ScalarType.Float64, device);
+            Tensor any = zeros([b, classCount], ScalarType.Bool, device), all = ones([b, classCount], ScalarType.Bool, device);
+            for (int k = 0; k < slots; k++)
+            {
+                Tensor match = labels.index_select(0, source.select(1, k)).unsqueeze(1).eq(classes); // [B, K]
+                Tensor slotValid = valid.select(1, k).unsqueeze(1);
+                any = any.logical_or_(match.logical_and(slotValid));
+                all = all.logical_and_(match.logical_or(slotValid.logical_not()));
+                sum = sum.add_(where(match, onValue, offValue).mul_(weight.select(1, k).unsqueeze(1)));
+            }
+
+            targets = where(any, where(all, onValue, sum), offValue);
+        }
+        else
+        {
+            Tensor soft = labels.detach().to(ScalarType.Float64);
+            Tensor mixed = zeros([b, classCount], ScalarType.Float64, device);
+            for (int k = 0; k < slots; k++)
+            {
+                mixed = mixed.add_(soft.index_select(0, source.select(1, k)).mul_(weight.select(1, k).unsqueeze(1)));
+            }
+
+            targets = mixed.mul_(1.0 - smoothing).add_(off);
+        }
+
+        return targets.to(ScalarType.Float32).MoveToOuterDisposeScope();
     }
 
     /// <summary>
     /// Compact targets: for each sample its own class (a), its partner's class (b) and the weight λ of a, for losses of
     /// the form <c>λ·ℓ(a) + (1 − λ)·ℓ(b)</c> and for the decoupled mixup loss.
     /// </summary>
-    /// <param name="plan">The plan the images were mixed with.</param>
+    /// <param name="plan">The pairwise plan the images were mixed with.</param>
     /// <param name="labels">Int64 class indices <c>[B]</c> (borrowed).</param>
     /// <param name="classCount">Number of classes.</param>
     /// <returns>Three new tensors on the labels' device, owned by the caller (dispose the result).</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException">The labels are not 1-D int64 with one value per sample.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A class index is outside [0, classCount).</exception>
+    /// <exception cref="ArgumentException">The labels are not 1-D int64 with one value per sample, or the plan has samples
+    /// of more than two sources.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">(Labels on the CPU) a class index is outside [0, classCount).</exception>
     public static CompactTargetTensors ToCompact(MixPlan plan, Tensor labels, int classCount)
     {
         TensorChecks.Labels(plan, labels, nameof(labels));
@@ -91,17 +176,24 @@ public static class TorchLabelMixer
             throw new ArgumentException($"Compact targets need int64 class indices [B]; labels have dtype {labels.dtype}.", nameof(labels));
         }
 
-        return BuildCompact(plan, Read(labels, classCount).Indices!, classCount, labels.device);
+        Check(labels, classCount);
+        return BuildCompact(plan, labels);
     }
 
-    /// <summary>Compact targets from class indices already read and checked by <see cref="Read"/>, created on <paramref name="device"/>.</summary>
-    internal static CompactTargetTensors BuildCompact(MixPlan plan, int[] indices, int classCount, Device device)
+    /// <summary>Compact targets from checked int64 labels, on their device: a = the labels, b = the partners' labels, λ as float32.</summary>
+    internal static CompactTargetTensors BuildCompact(MixPlan plan, Tensor labels)
     {
-        MixedTargets compact = LabelMixer.ToCompact(plan, indices, classCount);
+        if (!plan.IsPairwise)
+        {
+            throw new ArgumentException($"Compact targets (a, b, λ) hold two classes per sample, but this {plan.TransformName} plan has samples with up to {plan.MaxSourceCount} sources; use ToSoftTargets.", nameof(plan));
+        }
+
         using DisposeScope scope = NewDisposeScope();
-        Tensor a = tensor(compact.IndexA.ToArray().Select(v => (long)v).ToArray(), ScalarType.Int64, device);
-        Tensor b = tensor(compact.IndexB.ToArray().Select(v => (long)v).ToArray(), ScalarType.Int64, device);
-        Tensor lambda = tensor(compact.Lambda.ToArray(), ScalarType.Float32, device);
+        Device device = labels.device;
+        Tensor partners = DeviceData.Upload([.. plan.Partners.ToArray().Select(p => (long)p)], [plan.BatchSize], device);
+        Tensor a = labels.detach().clone();
+        Tensor b = labels.detach().index_select(0, partners);
+        Tensor lambda = DeviceData.Upload([.. plan.Lambdas.ToArray().Select(l => (float)l)], [plan.BatchSize], device);
         return new CompactTargetTensors(a.MoveToOuterDisposeScope(), b.MoveToOuterDisposeScope(), lambda.MoveToOuterDisposeScope());
     }
 
@@ -113,28 +205,14 @@ public static class TorchLabelMixer
         }
     }
 
-    private static int[] ReadIndices(Tensor labels, int classCount)
+    private static void CheckSmoothing(double smoothing)
     {
-        using Tensor cpu = labels.cpu();
-        using Tensor dense = cpu.contiguous();
-        long[] values = dense.data<long>().ToArray();
-        var indices = new int[values.Length];
-        for (int i = 0; i < values.Length; i++)
+        if (!(smoothing >= 0 && smoothing < 1))
         {
-            if (values[i] < 0 || values[i] >= classCount)
-            {
-                throw new ArgumentOutOfRangeException(nameof(labels), values[i], $"Label {i} is {values[i]}, outside [0, {classCount}).");
-            }
-
-            indices[i] = (int)values[i];
+            throw new ArgumentOutOfRangeException(nameof(smoothing), smoothing, $"smoothing must lie in [0, 1); it was {smoothing}.");
         }
-
-        return indices;
     }
 }
-
-/// <summary>Labels read to the CPU and checked: class indices, or soft rows (row-major float32).</summary>
-internal readonly record struct HostLabels(int[]? Indices, float[]? Soft);
 
 /// <summary>
 /// Compact mixed targets as tensors: <see cref="IndexA"/> (int64, each sample's own class), <see cref="IndexB"/> (int64,

@@ -77,7 +77,8 @@ public sealed class MixModule
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">The images are not a batch of rank 3, 4 or 5, the labels do not match them (shape,
     /// dtype, or soft rows that are not distributions), or the two are on different devices.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A class index is outside [0, <see cref="ClassCount"/>).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A class index of labels on the CPU is outside [0, <see cref="ClassCount"/>)
+    /// (on a GPU the values are not read, see <see cref="TorchLabelMixer"/>).</exception>
     public MixedBatch Forward(Tensor images, Tensor labels)
     {
         ArgumentNullException.ThrowIfNull(images);
@@ -111,22 +112,22 @@ public sealed class MixModule
             throw new ArgumentException($"labels has rows of {labels.shape[1]} classes but the module has {ClassCount}.", nameof(labels));
         }
 
-        // The label values too (indices in range, soft rows that are distributions): a rejected call draws nothing.
-        HostLabels hostLabels = TorchLabelMixer.Read(labels, ClassCount);
+        // The label values too where that costs no synchronisation (labels on the CPU): a rejected call draws nothing.
+        TorchLabelMixer.Check(labels, ClassCount);
         BatchFeatures features = TorchFeatures.Compute(Policy.Requirements, images);
         MixPlan plan = Policy.CreatePlan(new MixRequest(shape, _random, features));
         using DisposeScope scope = NewDisposeScope();
         Tensor mixed = TorchMixer.Apply(plan, images);
         if (CompactTargets)
         {
-            CompactTargetTensors compact = TorchLabelMixer.BuildCompact(plan, hostLabels.Indices!, ClassCount, labels.device);
+            CompactTargetTensors compact = TorchLabelMixer.BuildCompact(plan, labels);
             compact.IndexA.MoveToOuterDisposeScope();
             compact.IndexB.MoveToOuterDisposeScope();
             compact.Lambda.MoveToOuterDisposeScope();
             return new MixedBatch(mixed.MoveToOuterDisposeScope(), null, compact, plan);
         }
 
-        Tensor targets = TorchLabelMixer.BuildSoftTargets(plan, hostLabels, ClassCount, Smoothing, labels.device);
+        Tensor targets = TorchLabelMixer.BuildSoftTargets(plan, labels, ClassCount, Smoothing);
         return new MixedBatch(mixed.MoveToOuterDisposeScope(), targets.MoveToOuterDisposeScope(), null, plan);
     }
 }

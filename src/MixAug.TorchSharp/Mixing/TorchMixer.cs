@@ -18,17 +18,30 @@ namespace MixAug.TorchSharp.Mixing;
 /// extent last, with any dimensions between (channels, views): images <c>[B, C, H, W]</c>, label maps
 /// <c>[B, H, W]</c>, volumes; a plan of keeps and blends applies to any <c>[B, …]</c> tensor, a <c>[B, D]</c> feature
 /// vector too. Any strides work (a permuted or sliced view). float32, float64, float16 and bfloat16 work for every plan,
-/// and the result has the input's dtype; half-precision batches are mixed in float32 and rounded once. Integer tensors
-/// (uint8 images, int64 label maps) work for plans that only select elements (keeps, boxes, tiles and binary masks);
-/// a blend or a soft mask throws <see cref="ArgumentException"/>. The result is contiguous.</para>
+/// and the result has the input's dtype. Integer tensors (uint8 images, int64 label maps) work for plans that only
+/// select elements (keeps, boxes, tiles and binary masks); a blend, a soft mask or a resized partner throws
+/// <see cref="ArgumentException"/>.
+/// The result has the input's strides when the input is dense with the batch outermost (contiguous, or channels-last
+/// made by <c>permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2)</c>): such an input is neither copied to a
+/// contiguous layout nor gathered into one. Other views give a contiguous result.</para>
 /// <para><b>Arithmetic.</b> A blend writes <c>x[i]·(float)λ + x[p]·(float)(1 − λ)</c> (two multiplies and one add in
-/// float32), a mask <c>x[i]·m + x[p]·(1 − m)</c> with the weights of <see cref="RegionRasterizer"/> where m is strictly
-/// between 0 and 1 and copies x[i] where m is 1 and x[p] where it is 0, a box or a tile copies its source's elements:
-/// bit for bit what <see cref="CpuMixer"/> writes for finite inputs; an element given wholly to one source (a mask
-/// weight of 1 or 0, a box, a tile) is that source's element bit for bit, −0 and non-finite values included. A contiguous float32
-/// CPU tensor without gradient runs through <see cref="CpuMixer"/> itself; others through libtorch operations: a copy,
-/// then per kind of region one gather and one weighted sum or one masked selection, boxes as masks built on the device
-/// from four small coordinate tensors.</para>
+/// float32), a mask <c>x[i]·m + x[p]·(1 − m)</c> where m is strictly between 0 and 1 and copies x[i] where m is 1 and
+/// x[p] where it is 0, a box or a tile copies its source's elements: bit for bit what <see cref="CpuMixer"/> writes for
+/// finite inputs and the same mask; an element given wholly to one source (a mask weight of 1 or 0, a box, a tile) is that
+/// source's element bit for bit, −0 and non-finite values included. Half-precision batches stay in their dtype: the
+/// weights are float32, <c>x[p]·w'</c> is rounded to the dtype and <c>x[i]·w</c> added in float32 and rounded once, within
+/// one unit in the last place of the float32 result rounded to the dtype (tested). A contiguous float32 CPU tensor
+/// without gradient runs through <see cref="CpuMixer"/> itself; others through libtorch operations on the tensor's
+/// device: a copy, then per kind of region one gather and one weighted sum or one masked selection. One exception to the
+/// bit-for-bit agreement: a resized partner (<see cref="ResizeRegion"/>) goes through libtorch's <c>interpolate</c> with
+/// antialiasing on this path, the same definition in libtorch's float arithmetic, within about 1e-5 of CpuMixer.</para>
+/// <para><b>On a device.</b> Everything per element is built where the tensor lives, from the plan's compact recipe:
+/// boxes from four <c>[n]</c> coordinate tensors, FMix noise from the kept bins of its spectrum, saliency masks from the
+/// partners' small grids, thresholds by a stable sort (DeviceMasks); only a <see cref="MaskRegion"/>'s explicit weights
+/// are uploaded per element. Uploads are made from pinned memory without blocking, and nothing is read back, so a call
+/// does not wait for the device. Saliency masks are <see cref="RegionRasterizer"/>'s bit for bit; FMix noise is
+/// synthesised in float64 where the CPU sums in float32, so an element whose noise value lies within about 1e-5 of the
+/// image's range from the threshold may swap sides with another; each mask keeps exactly the plan's own count.</para>
 /// <para><b>Gradients.</b> A tensor that requires grad goes through libtorch operations, so gradients flow to it.</para>
 /// </remarks>
 /// <threadsafety>Stateless; safe to call from several threads (dispose scopes are per thread).</threadsafety>
@@ -37,7 +50,7 @@ public static class TorchMixer
     /// <summary>Mixes <paramref name="images"/> by <paramref name="plan"/> into a new tensor.</summary>
     /// <param name="plan">The plan.</param>
     /// <param name="images">The batch (borrowed: not disposed, not changed).</param>
-    /// <returns>A new contiguous tensor of the input's shape, dtype and device, owned by the caller.</returns>
+    /// <returns>A new tensor of the input's shape, dtype and device (and strides, for a dense input), owned by the caller.</returns>
     /// <remarks>See the remarks on <see cref="TorchMixer"/> for ownership and the arithmetic.</remarks>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">The tensor does not fit the plan (see the remarks), or its dtype is an integer
@@ -189,7 +202,8 @@ public static class TorchMixer
             return BlendAll(plan, x);
         }
 
-        Tensor result = x.is_contiguous() ? x.clone() : x.contiguous();
+        // clone() keeps a dense input's strides (channels-last stays channels-last); other views come out contiguous.
+        Tensor result = x.clone();
         if (groups.Blends.Count > 0)
         {
             Blend(plan, x, result, groups.Blends);
@@ -215,13 +229,57 @@ public static class TorchMixer
             BlendMany(plan, x, result, sample);
         }
 
+        foreach (int sample in groups.Resizes)
+        {
+            Resize(plan, x, result, sample);
+        }
+
         return result;
     }
 
     /// <summary>Index tensors of a group of samples and of their partners, on the tensor's device.</summary>
     private static (Tensor Samples, Tensor Partners) Indices(MixPlan plan, List<int> samples, Device device) => (
-        tensor(samples.Select(i => (long)i).ToArray(), ScalarType.Int64, device),
-        tensor(samples.Select(i => (long)plan.Sources(i)[1]).ToArray(), ScalarType.Int64, device));
+        DeviceData.Upload([.. samples.Select(i => (long)i)], [samples.Count], device),
+        DeviceData.Upload([.. samples.Select(i => (long)plan.Sources(i)[1])], [samples.Count], device));
+
+    /// <summary>
+    /// <c>x.index_select(0, index)</c> in <paramref name="x"/>'s memory layout: a dense tensor whose batch stride is the
+    /// largest (contiguous, channels-last) is gathered as the contiguous permutation of itself, so the gathered batch has
+    /// the same strides and elementwise operations between the two read both in order; other views gather contiguously.
+    /// </summary>
+    internal static Tensor Gather(Tensor x, Tensor index)
+    {
+        if (x.is_contiguous())
+        {
+            return x.index_select(0, index);
+        }
+
+        long[] strides = x.stride();
+        long[] order = [.. Enumerable.Range(0, strides.Length).Select(d => (long)d).OrderByDescending(d => strides[d]).ThenBy(d => d)];
+        Tensor dense = x.permute(order);
+        if (order[0] != 0 || !dense.is_contiguous())
+        {
+            return x.index_select(0, index);
+        }
+
+        long[] inverse = new long[order.Length];
+        for (int d = 0; d < order.Length; d++)
+        {
+            inverse[order[d]] = d;
+        }
+
+        return dense.index_select(0, index).permute(inverse);
+    }
+
+    /// <summary>
+    /// <c>partner·w' + self·w</c> for a half-precision batch, kept in its dtype: the partner term is rounded to the dtype
+    /// in place on the gathered partners (a fresh tensor), then <c>self·w</c> is added in float32 and the sum rounded
+    /// once. The weights stay float32 (scalars or <c>[n, 1, …]</c> tensors), so no float32 copy of the batch is made.
+    /// </summary>
+    private static Tensor HalfBlend(Tensor self, Tensor partners, Tensor selfWeight, Tensor otherWeight) =>
+        partners.mul_(otherWeight).addcmul_(self, selfWeight, 1);
+
+    private static bool IsHalf(ScalarType type) => type is ScalarType.Float16 or ScalarType.BFloat16;
 
     /// <summary>The view shape that broadcasts one value per sample over the other dimensions: <c>[n, 1, 1, …]</c>.</summary>
     private static long[] PerSample(int count, int rank)
@@ -233,8 +291,8 @@ public static class TorchMixer
     }
 
     /// <summary>
-    /// Two-source blends: <c>x[i]·w + x[p]·w'</c> with CpuMixer's float weights (float64 tensors use the double weights),
-    /// computed in float32 for half precision and rounded once.
+    /// Two-source blends: <c>x[i]·w + x[p]·w'</c> with CpuMixer's float weights (float64 tensors use the double weights);
+    /// half precision through <see cref="HalfBlend"/>.
     /// </summary>
     private static void Blend(MixPlan plan, Tensor x, Tensor result, List<int> samples)
     {
@@ -245,9 +303,11 @@ public static class TorchMixer
         double[] self = [.. samples.Select(i => single ? (float)plan.Weights(i)[0] : plan.Weights(i)[0])];
         double[] other = [.. samples.Select(i => single ? (float)plan.Weights(i)[1] : plan.Weights(i)[1])];
         long[] dims = PerSample(samples.Count, (int)x.dim());
-        Tensor mixed = x.index_select(0, index).mul(tensor(self, dims, weightType, x.device))
-            .add_(x.index_select(0, partners).mul(tensor(other, dims, weightType, x.device)));
-        result.index_copy_(0, index, mixed.to(type));
+        Tensor selfWeight = DeviceData.Upload(self, dims, weightType, x.device), otherWeight = DeviceData.Upload(other, dims, weightType, x.device);
+        Tensor mixed = IsHalf(type)
+            ? HalfBlend(Gather(x, index), Gather(x, partners), selfWeight, otherWeight)
+            : Gather(x, index).mul(selfWeight).add_(Gather(x, partners).mul(otherWeight));
+        result.index_copy_(0, index, mixed);
     }
 
     /// <summary>
@@ -257,8 +317,8 @@ public static class TorchMixer
     private static Tensor BlendAll(MixPlan plan, Tensor x)
     {
         ScalarType type = x.dtype;
-        using Tensor partners = tensor(Enumerable.Range(0, plan.BatchSize).Select(i => (long)plan.Sources(i)[1]).ToArray(), ScalarType.Int64, x.device);
-        Tensor gathered = x.index_select(0, partners);
+        Tensor partners = DeviceData.Upload([.. Enumerable.Range(0, plan.BatchSize).Select(i => (long)plan.Sources(i)[1])], [plan.BatchSize], x.device);
+        Tensor gathered = Gather(x, partners);
         double lambda = plan.Lambdas[0];
         bool shared = true;
         for (int i = 1; i < plan.BatchSize && shared; i++)
@@ -266,12 +326,15 @@ public static class TorchMixer
             shared = plan.Lambdas[i] == lambda;
         }
 
-        if (shared && type is ScalarType.Float32 or ScalarType.Float64)
+        if (shared)
         {
-            // libtorch rounds a scalar to the tensor's type, so pass exactly (float)λ and (float)(1 − λ) as CpuMixer does.
-            bool single = type == ScalarType.Float32;
-            Tensor blended = x.mul(single ? (float)lambda : lambda);
-            return blended.add_(gathered.mul_(single ? (float)plan.Weights(0)[1] : plan.Weights(0)[1]));
+            // libtorch rounds a scalar to the tensor's type (to float32, the compute type, for half precision), so
+            // pass exactly (float)λ and (float)(1 − λ) as CpuMixer does.
+            bool single = type != ScalarType.Float64;
+            global::TorchSharp.Scalar selfScalar = single ? (float)lambda : lambda, otherScalar = single ? (float)plan.Weights(0)[1] : plan.Weights(0)[1];
+            return IsHalf(type)
+                ? gathered.mul_(otherScalar).add_(x, selfScalar) // x·λ added in float32 and rounded once
+                : x.mul(selfScalar).add_(gathered.mul_(otherScalar));
         }
 
         ScalarType weightType = type == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
@@ -279,8 +342,10 @@ public static class TorchMixer
         long[] dims = PerSample(plan.BatchSize, (int)x.dim());
         double[] self = [.. Enumerable.Range(0, plan.BatchSize).Select(i => floats ? (float)plan.Weights(i)[0] : plan.Weights(i)[0])];
         double[] other = [.. Enumerable.Range(0, plan.BatchSize).Select(i => floats ? (float)plan.Weights(i)[1] : plan.Weights(i)[1])];
-        Tensor mixed = x.mul(tensor(self, dims, weightType, x.device)).add_(gathered.mul(tensor(other, dims, weightType, x.device)));
-        return mixed.dtype == type ? mixed.contiguous() : mixed.to(type);
+        Tensor selfWeight = DeviceData.Upload(self, dims, weightType, x.device), otherWeight = DeviceData.Upload(other, dims, weightType, x.device);
+        return IsHalf(type)
+            ? HalfBlend(x, gathered, selfWeight, otherWeight)
+            : x.mul(selfWeight).add_(gathered.mul_(otherWeight));
     }
 
     /// <summary>
@@ -293,10 +358,10 @@ public static class TorchMixer
         SpatialShape spatial = plan.Spatial;
         BoxRegion[] boxes = [.. samples.Select(i => (BoxRegion)plan.Regions[i])];
         long[] column = [samples.Count, 1];
-        Tensor top = tensor(boxes.Select(b => (long)b.Top).ToArray(), column, ScalarType.Int64, device);
-        Tensor bottom = tensor(boxes.Select(b => (long)b.Bottom).ToArray(), column, ScalarType.Int64, device);
-        Tensor left = tensor(boxes.Select(b => (long)b.Left).ToArray(), column, ScalarType.Int64, device);
-        Tensor right = tensor(boxes.Select(b => (long)b.Right).ToArray(), column, ScalarType.Int64, device);
+        Tensor top = DeviceData.Upload([.. boxes.Select(b => (long)b.Top)], column, device);
+        Tensor bottom = DeviceData.Upload([.. boxes.Select(b => (long)b.Bottom)], column, device);
+        Tensor left = DeviceData.Upload([.. boxes.Select(b => (long)b.Left)], column, device);
+        Tensor right = DeviceData.Upload([.. boxes.Select(b => (long)b.Right)], column, device);
         Tensor rows = arange(spatial.Height, ScalarType.Int64, device).unsqueeze(0);
         Tensor columns = arange(spatial.Width, ScalarType.Int64, device).unsqueeze(0);
         Tensor inRows = rows.ge(top).logical_and_(rows.lt(bottom)); // [n, H]
@@ -311,23 +376,18 @@ public static class TorchMixer
         SelectWhere(plan, x, result, samples, Broadcastable(inside.logical_not(), spatial.Rank == 3, (int)x.dim(), spatial.Rank));
     }
 
-    /// <summary>Masks: own weights rasterised by <see cref="RegionRasterizer"/>; binary masks select, soft masks blend.</summary>
+    /// <summary>
+    /// Masks: own weights built on the device from the recipes (<see cref="DeviceMasks"/>); binary masks select, soft masks
+    /// blend, and a weight of exactly 1 or 0 copies its source's element.
+    /// </summary>
     private static void Masks(MixPlan plan, Tensor x, Tensor result, List<int> samples)
     {
-        int plane = plan.Spatial.Size;
-        var weights = new float[samples.Count * plane];
-        for (int k = 0; k < samples.Count; k++)
-        {
-            int i = samples[k];
-            RegionRasterizer.WriteOwnWeights(plan.Regions[i], plan.Spatial, plan.Lambdas[i], weights.AsSpan(k * plane, plane));
-        }
-
         long[] dims = [samples.Count, .. plan.Spatial.ToDimensions().Select(d => (long)d)];
-        Tensor m = tensor(weights, dims, ScalarType.Float32, x.device);
+        Tensor m = DeviceMasks.OwnWeights(plan, samples, x.device).view(dims);
         Tensor broadcast = Broadcastable(m, volume: false, (int)x.dim(), plan.Spatial.Rank);
-        if (!TensorChecks.IsFloating(x.dtype) || !weights.AsSpan().ContainsAnyExcept(0f, 1f))
+        if (!TensorChecks.IsFloating(x.dtype) || DeviceMasks.AreBinary(plan, samples))
         {
-            // Binary masks select (one where instead of two products and a sum).
+            // Binary masks select (one where instead of two products and a sum); whether they are is known from the recipes.
             SelectWhere(plan, x, result, samples, broadcast.eq(0).logical_not());
             return;
         }
@@ -336,19 +396,18 @@ public static class TorchMixer
         ScalarType weightType = x.dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
         Tensor own = broadcast.to(weightType);
         Tensor other = own.neg().add_(1.0); // 1 − m, rounded in the weights' type as CpuMixer's (1f − m)
-        Tensor self = x.index_select(0, index), partner = x.index_select(0, partners);
-        Tensor blended = self.mul(own).add_(partner.mul(other));
+        Tensor self = Gather(x, index), partner = Gather(x, partners);
+        Tensor blended = IsHalf(x.dtype) ? HalfBlend(self, partner.clone(), own, other) : self.mul(own).add_(partner.mul(other));
 
         // Weights of exactly 1 and 0 copy their source's element, as CpuMixer does.
-        Tensor mixed = where(broadcast.eq(1), self.to(weightType), where(broadcast.eq(0), partner.to(weightType), blended));
-        result.index_copy_(0, index, mixed.to(x.dtype));
+        result.index_copy_(0, index, where(broadcast.eq(1), self, where(broadcast.eq(0), partner, blended)));
     }
 
     /// <summary>result[i] = where(own, x[i], x[partner]) for the samples of <paramref name="samples"/>.</summary>
     private static void SelectWhere(MixPlan plan, Tensor x, Tensor result, List<int> samples, Tensor own)
     {
         (Tensor index, Tensor partners) = Indices(plan, samples, x.device);
-        Tensor selected = where(own, x.index_select(0, index), x.index_select(0, partners));
+        Tensor selected = where(own, Gather(x, index), Gather(x, partners));
         result.index_copy_(0, index, selected);
     }
 
@@ -390,6 +449,23 @@ public static class TorchMixer
     {
         Tensor columns = sample.narrow(-1, tile.Left, tile.Right - tile.Left);
         return spatialRank == 1 ? columns : columns.narrow(-2, tile.Top, tile.Bottom - tile.Top);
+    }
+
+    /// <summary>
+    /// A resized partner: libtorch's bilinear <c>interpolate</c> with antialiasing (ResizeRegion's definition, in
+    /// libtorch's float arithmetic), in float32 for half precision, copied into the box.
+    /// </summary>
+    private static void Resize(MixPlan plan, Tensor x, Tensor result, int sample)
+    {
+        var region = (ResizeRegion)plan.Regions[sample];
+        ScalarType work = x.dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
+        Tensor partner = x[plan.Sources(sample)[1]].to(work);
+        long[] shape = partner.shape; // [..., H, W]
+        Tensor planes = partner.reshape(1, -1, shape[^2], shape[^1]);
+        long[] size = [region.Bottom - region.Top, region.Right - region.Left];
+        Tensor resized = nn.functional.interpolate(planes, size, mode: InterpolationMode.Bilinear, align_corners: false, antialias: true);
+        Tensor patch = resized.reshape([.. shape[..^2], size[0], size[1]]).to(x.dtype);
+        Region(result[sample], 2, new Tile(1, region.Top, region.Left, region.Bottom, region.Right)).copy_(patch);
     }
 
     /// <summary>A blend of more than two sources: the running sum plus each source times its float weight, in slot order.</summary>
@@ -437,6 +513,10 @@ public static class TorchMixer
         public bool VisitSaliencyMask(SaliencyMaskRegion region) => true;
 
         public bool VisitTiles(TileRegion region) => true;
+
+        public bool VisitSoftBox(SoftBoxRegion region) => false;
+
+        public bool VisitResize(ResizeRegion region) => false;
     }
 
     /// <summary>The samples of a plan sorted by how the libtorch path mixes them (kept samples are already in the copy).</summary>
@@ -464,6 +544,8 @@ public static class TorchMixer
 
         public List<int> Tiles { get; } = [];
 
+        public List<int> Resizes { get; } = [];
+
         public List<int>? VisitKeep(KeepRegion region) => null;
 
         public List<int>? VisitBlend(BlendRegion region) => _plan.Sources(_sample).Length == 2 ? Blends : BlendsOfMany;
@@ -477,5 +559,9 @@ public static class TorchMixer
         public List<int>? VisitSaliencyMask(SaliencyMaskRegion region) => Masks;
 
         public List<int>? VisitTiles(TileRegion region) => Tiles;
+
+        public List<int>? VisitSoftBox(SoftBoxRegion region) => Masks;
+
+        public List<int>? VisitResize(ResizeRegion region) => Resizes;
     }
 }

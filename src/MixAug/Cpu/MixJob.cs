@@ -79,6 +79,11 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
                 {
                     return $"Sample {i} blends {plan.Sources(i).Length} sources; uint8 batches are rounded once per element, so they take blends of two sources only. Mix in float32.";
                 }
+
+                if (plan.Regions[i] is ResizeRegion)
+                {
+                    return $"Sample {i} pastes a resized partner; resampling is defined in float32 only. Mix in float32.";
+                }
             }
         }
 
@@ -275,10 +280,7 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
             int sample = _order[start + t];
             if (_ops[sample].Ranked)
             {
-                MixRegion region = _plan.Regions[sample];
-                Span<float> values = workspace.Values(plane);
-                RegionRasterizer.FillValues(region, _plan.Spatial, _configuration, values);
-                RegionRasterizer.WriteRankedMask(region, _plan.Spatial, workspace, masks.AsSpan(t * plane, plane), rankingBuilt: false);
+                RegionRasterizer.WriteComputedMask(_plan.Regions[sample], _plan.Spatial, _configuration, workspace, masks.AsSpan(t * plane, plane));
             }
         }
 
@@ -341,7 +343,10 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
         int b = plan.BatchSize;
         for (int i = 0; i < b; i++)
         {
-            if (_ops[i].Kind is OpKind.Tiles or OpKind.BlendMany)
+            // Tiles of the partner only are a union of boxes and walk like one; tiles that repaint the sample's own
+            // elements over the partner's need the untouched sample, which in place only a snapshot keeps.
+            // A resized partner reads its whole plane, rows another segment may already have overwritten in place.
+            if (_ops[i].Kind is OpKind.BlendMany or OpKind.Resize || (_ops[i].Kind == OpKind.Tiles && !_ops[i].PartnerTilesOnly))
             {
                 return false;
             }
@@ -461,19 +466,45 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
                 return;
             case OpKind.Tiles:
                 Copy(self, destination, count);
-                foreach (Tile tile in ((TileRegion)_plan.Regions[sample]).Tiles)
+                foreach (Tile tile in op.Tiles!)
                 {
-                    if (tile.Slot != 0)
-                    {
-                        CopyRows(tile.Top, tile.Left, tile.Bottom, tile.Right, offset, count, Source(sources[tile.Slot], planeOffset), destination);
-                    }
+                    // Own tiles too: painted after a partner's tile, they bring the sample's elements back.
+                    CopyRows(tile.Top, tile.Left, tile.Bottom, tile.Right, offset, count, Source(sources[tile.Slot], planeOffset), destination);
                 }
 
+                return;
+            case OpKind.Resize:
+                Copy(self, destination, count);
+                ResizeRows((ResizeRegion)_plan.Regions[sample], Source(sources[1], planeOffset - offset), destination, offset, count);
                 return;
             default:
                 T* partner = sources.Length > 1 ? Source(sources[1], planeOffset) : self;
                 MixPair(in op, _masks + op.MaskOffset, self, partner, destination, offset, count);
                 return;
+        }
+    }
+
+    /// <summary>Writes the rows of the segment that cross the box from the partner's whole plane, resized (float only:
+    /// <see cref="Unsupported"/> refuses other element types).</summary>
+    private void ResizeRows(ResizeRegion region, T* partnerPlane, T* destination, int offset, int count)
+    {
+        int width = _width, firstRow = offset / width, rows = count / width, boxWidth = region.Right - region.Left;
+        var partner = new ReadOnlySpan<float>(partnerPlane, _plane);
+        float[] scratch = ArrayPool<float>.Shared.Rent(width);
+        try
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                int y = firstRow + r;
+                if (y >= region.Top && y < region.Bottom)
+                {
+                    region.ResizeRow(partner, y - region.Top, scratch, new Span<float>((float*)destination + (r * width) + region.Left, boxWidth));
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(scratch);
         }
     }
 
@@ -489,6 +520,13 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
                 return;
             case OpKind.Box:
                 CopyRows(last.Top, last.Left, last.Bottom, last.Right, offset, count, firstSegment, spare);
+                return;
+            case OpKind.Tiles:
+                foreach (Tile tile in last.Tiles!)
+                {
+                    CopyRows(tile.Top, tile.Left, tile.Bottom, tile.Right, offset, count, firstSegment, spare);
+                }
+
                 return;
             default:
                 Copy(firstSegment, spare, count);
@@ -537,6 +575,19 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
 
                 CopyRows(op.Top, op.Left, op.Bottom, op.Right, offset, count, partner, destination);
                 return;
+            case OpKind.Tiles:
+                // Only partner tiles come here (FindCycles): every tile copies from the partner, in any order.
+                if (self != destination)
+                {
+                    Copy(self, destination, count);
+                }
+
+                foreach (Tile tile in op.Tiles!)
+                {
+                    CopyRows(tile.Top, tile.Left, tile.Bottom, tile.Right, offset, count, partner, destination);
+                }
+
+                return;
             default:
                 throw new InvalidOperationException($"A {op.Kind} region cannot be mixed pairwise."); // FindCycles routes them to the general path
         }
@@ -549,6 +600,12 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
         int width = _width;
         int firstRow = offset / width;
         int rows = count / width;
+        int firstY = firstRow % _height;
+        if (firstY + rows <= _height && (bottom <= firstY || top >= firstY + rows))
+        {
+            return; // the segment's rows (within one plane) miss the box: a grid's many tiles mostly do
+        }
+
         int boxWidth = right - left;
         for (int r = 0; r < rows; r++)
         {

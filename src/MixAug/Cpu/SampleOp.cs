@@ -23,6 +23,9 @@ internal enum OpKind : byte
 
     /// <summary>Tiles of several sources over the sample.</summary>
     Tiles,
+
+    /// <summary>The whole partner resized into a box of the sample.</summary>
+    Resize,
 }
 
 /// <summary>One sample's decoded region: kind, weights in float, box, and where its mask weights are.</summary>
@@ -42,8 +45,16 @@ internal struct SampleOp
     /// <summary>Where this sample's plane starts in <see cref="Mask"/>.</summary>
     public int MaskOffset;
 
-    /// <summary>True when the mask is rasterised by the call (ranked masks); false for explicit weights.</summary>
+    /// <summary>True when the mask is rasterised by the call from its recipe (ranked masks, soft boxes); false for
+    /// explicit weights.</summary>
     public bool Ranked;
+
+    /// <summary>The tiles of a tile region, in painting order.</summary>
+    public Tile[]? Tiles;
+
+    /// <summary>True when every tile shows slot 1 (a grid of the partner): painting order then does not matter, so the
+    /// sample can be mixed pairwise, in place, like a box.</summary>
+    public bool PartnerTilesOnly;
 }
 
 /// <summary>
@@ -88,5 +99,14 @@ internal sealed class SampleOpDecoder : IMixRegionVisitor<SampleOp>
 
     public SampleOp VisitSaliencyMask(SaliencyMaskRegion region) => new() { Kind = OpKind.Mask, Ranked = true };
 
-    public SampleOp VisitTiles(TileRegion region) => new() { Kind = OpKind.Tiles };
+    public SampleOp VisitSoftBox(SoftBoxRegion region) => new() { Kind = OpKind.Mask, Ranked = true };
+
+    public SampleOp VisitResize(ResizeRegion region) => new() { Kind = OpKind.Resize };
+
+    public SampleOp VisitTiles(TileRegion region) => new()
+    {
+        Kind = OpKind.Tiles,
+        Tiles = region.TileArray,
+        PartnerTilesOnly = Array.TrueForAll(region.TileArray, t => t.Slot == 1),
+    };
 }

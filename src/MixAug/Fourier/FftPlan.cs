@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace MixAug.Fourier;
 
@@ -10,19 +12,22 @@ namespace MixAug.Fourier;
 /// <c>[n][stride]</c> (separate real and imaginary arrays), element <c>t</c> of transform <c>c</c> at
 /// <c>t·stride + c</c>, and every butterfly works on a whole row of <c>stride</c> values with SIMD vectors. That is
 /// exactly the layout of "transform along an outer axis" in a row-major array, so multi-dimensional transforms need
-/// no gather or scatter.
+/// no gather or scatter. Float and double alike.
 /// </summary>
 /// <remarks>
-/// <para>Lengths whose prime factors are all at most 31 use a mixed-radix Stockham autosort FFT (radix 4, 2, 3 and a
-/// generic odd radix); other lengths use Bluestein's chirp-z algorithm over a power-of-two FFT. The transform is
-/// unnormalised: <c>X[k] = Σ_t x[t]·exp(sign·2πi·t·k/n)</c>.</para>
-/// <para>Twiddles are computed in double precision from exact integer angles; there is no fused multiply-add, so a
-/// result does not depend on the SIMD width of the machine.</para>
+/// <para>Lengths whose prime factors are all at most 31 use a mixed-radix Stockham autosort FFT (radix 8, 4, 2, 3 and
+/// a generic odd radix); other lengths use Bluestein's chirp-z algorithm over a power-of-two FFT. The transform is
+/// unnormalised: <c>X[k] = Σ_t x[t]·exp(sign·2πi·t·k/n)</c>. The kernels compute the forward transform; the inverse
+/// is the forward transform of the sequence with real and imaginary parts swapped (which conjugates it up to a
+/// factor i), read back swapped.</para>
+/// <para>Twiddles are computed in double precision from exact integer angles (and rounded once to float for float
+/// transforms); every lane is an independent transform and there is no fused multiply-add, so a result does not
+/// depend on the SIMD width (<see cref="SimdLanes"/>: 512, 256, 128 bits or scalar code).</para>
 /// </remarks>
 internal sealed class FftPlan
 {
-    /// <summary>Row strides must be a multiple of this (the widest <see cref="Vector{T}"/> of doubles is 8).</summary>
-    public const int StrideAlignment = 8;
+    /// <summary>Row strides must be a multiple of this many bytes: the widest vector (512 bits).</summary>
+    public const int StrideAlignmentBytes = 64;
 
     private const int MaxDirectRadix = 31;
     private static readonly ConcurrentDictionary<int, FftPlan> Cache = new();
@@ -61,22 +66,60 @@ internal sealed class FftPlan
         return Cache.GetOrAdd(n, static k => new FftPlan(k));
     }
 
-    /// <summary>Rounds <paramref name="count"/> up to a multiple of <see cref="StrideAlignment"/>.</summary>
-    public static int PadStride(int count) => (count + StrideAlignment - 1) / StrideAlignment * StrideAlignment;
+    /// <summary>Row strides of <typeparamref name="T"/> must be a multiple of this: 16 floats or 8 doubles.</summary>
+    public static int StrideAlignment<T>()
+        where T : unmanaged => StrideAlignmentBytes / Unsafe.SizeOf<T>();
+
+    /// <summary>Rounds <paramref name="count"/> up to a multiple of <see cref="StrideAlignment{T}"/>.</summary>
+    public static int PadStride<T>(int count)
+        where T : unmanaged
+    {
+        int a = StrideAlignment<T>();
+        return (count + a - 1) / a * a;
+    }
 
     /// <summary>
     /// Transforms the <paramref name="stride"/> interleaved sequences of <paramref name="re"/> and <paramref name="im"/>
-    /// (each of length <c>Length·stride</c>) in place.
+    /// (each of length <c>Length·stride</c>) in place, with scratch rented for the call.
     /// </summary>
     /// <param name="re">Real parts, <c>[Length][stride]</c>.</param>
     /// <param name="im">Imaginary parts, same layout.</param>
-    /// <param name="stride">Number of independent transforms; a multiple of <see cref="StrideAlignment"/>.</param>
+    /// <param name="stride">Number of independent transforms; a multiple of <see cref="StrideAlignment{T}"/>.</param>
     /// <param name="sign">−1 for the forward transform, +1 for the (unnormalised) inverse.</param>
-    public void Transform(Span<double> re, Span<double> im, int stride, int sign)
+    public void Transform<T>(Span<T> re, Span<T> im, int stride, int sign)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (stride % StrideAlignment != 0 || re.Length != Length * stride || im.Length != re.Length || (sign != 1 && sign != -1))
+        Check(re, im, stride, sign);
+        if (Length == 1)
         {
-            throw new ArgumentException($"FFT of length {Length}: stride {stride} must be a multiple of {StrideAlignment}, buffers {re.Length} and {im.Length} must hold {Length * stride}, and sign ({sign}) must be ±1.");
+            return;
+        }
+
+        int size = re.Length;
+        T[] scratchRe = ArrayPool<T>.Shared.Rent(size);
+        T[] scratchIm = ArrayPool<T>.Shared.Rent(size);
+        try
+        {
+            Transform(re, im, scratchRe.AsSpan(0, size), scratchIm.AsSpan(0, size), stride, sign);
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(scratchRe);
+            ArrayPool<T>.Shared.Return(scratchIm);
+        }
+    }
+
+    /// <summary>
+    /// Transforms in place like <see cref="Transform{T}(Span{T}, Span{T}, int, int)"/>, with the caller's scratch
+    /// (<paramref name="workRe"/> and <paramref name="workIm"/>, as long as <paramref name="re"/>, clobbered).
+    /// </summary>
+    public void Transform<T>(Span<T> re, Span<T> im, Span<T> workRe, Span<T> workIm, int stride, int sign)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Check(re, im, stride, sign);
+        if (workRe.Length < re.Length || workIm.Length < re.Length)
+        {
+            throw new ArgumentException($"FFT of length {Length}: the scratch must hold {re.Length} values; it holds {Math.Min(workRe.Length, workIm.Length)}.");
         }
 
         if (Length == 1)
@@ -84,47 +127,63 @@ internal sealed class FftPlan
             return;
         }
 
+        if (sign > 0)
+        {
+            // The inverse is the forward transform with real and imaginary parts swapped on the way in and out.
+            Span<T> t = re;
+            re = im;
+            im = t;
+            t = workRe;
+            workRe = workIm;
+            workIm = t;
+        }
+
         if (_bluestein is not null)
         {
-            _bluestein.Transform(re, im, stride, sign);
+            _bluestein.Forward(re, im, stride);
             return;
         }
 
         int size = re.Length;
-        double[] scratchRe = ArrayPool<double>.Shared.Rent(size);
-        double[] scratchIm = ArrayPool<double>.Shared.Rent(size);
-        try
+        Span<T> aRe = re, aIm = im, bRe = workRe.Slice(0, size), bIm = workIm.Slice(0, size);
+        foreach (Stage stage in _stages)
         {
-            Span<double> aRe = re, aIm = im, bRe = scratchRe.AsSpan(0, size), bIm = scratchIm.AsSpan(0, size);
-            foreach (Stage stage in _stages)
-            {
-                stage.Run(aRe, aIm, bRe, bIm, stride, sign);
-                Span<double> t = aRe;
-                aRe = bRe;
-                bRe = t;
-                t = aIm;
-                aIm = bIm;
-                bIm = t;
-            }
-
-            if (_stages.Length % 2 == 1)
-            {
-                aRe.CopyTo(re);
-                aIm.CopyTo(im);
-            }
+            stage.Run(aRe, aIm, bRe, bIm, stride);
+            Span<T> t = aRe;
+            aRe = bRe;
+            bRe = t;
+            t = aIm;
+            aIm = bIm;
+            bIm = t;
         }
-        finally
+
+        if (_stages.Length % 2 == 1)
         {
-            ArrayPool<double>.Shared.Return(scratchRe);
-            ArrayPool<double>.Shared.Return(scratchIm);
+            aRe.CopyTo(re);
+            aIm.CopyTo(im);
         }
     }
 
-    /// <summary>Prime factors, radix 4 first (pairs of 2s), then 2, then odd primes ascending.</summary>
+    private void Check<T>(Span<T> re, Span<T> im, int stride, int sign)
+        where T : unmanaged
+    {
+        if (stride <= 0 || stride % StrideAlignment<T>() != 0 || re.Length != Length * stride || im.Length != re.Length || (sign != 1 && sign != -1))
+        {
+            throw new ArgumentException($"FFT of length {Length}: stride {stride} must be a positive multiple of {StrideAlignment<T>()}, buffers {re.Length} and {im.Length} must hold {(long)Length * stride}, and sign ({sign}) must be ±1.");
+        }
+    }
+
+    /// <summary>Prime factors, radix 8 first (triples of 2s), then 4, then 2, then odd primes ascending.</summary>
     private static List<int> Factor(int n)
     {
         var factors = new List<int>();
-        while (n % 4 == 0)
+        while (n % 8 == 0)
+        {
+            factors.Add(8);
+            n /= 8;
+        }
+
+        if (n % 4 == 0)
         {
             factors.Add(4);
             n /= 4;
@@ -167,16 +226,27 @@ internal sealed class FftPlan
         return (Math.Cos(angle), Math.Sin(angle));
     }
 
-    /// <summary>One Stockham pass of radix R: reads <c>x[j + r·n/R]</c>, writes <c>y[(j/Ns)·Ns·R + j%Ns + r·Ns]</c>.</summary>
+    /// <summary>The float or double copy of a table, as <typeparamref name="T"/>.</summary>
+    private static ReadOnlySpan<T> Typed<T>(double[] doubles, float[] floats)
+        where T : unmanaged =>
+        typeof(T) == typeof(double) ? MemoryMarshal.Cast<double, T>(doubles) : MemoryMarshal.Cast<float, T>(floats);
+
+    private static float[] ToFloat(double[] values) => [.. values.Select(v => (float)v)];
+
+    /// <summary>One forward Stockham pass of radix R: reads <c>x[j + r·n/R]</c>, writes <c>y[(j/Ns)·Ns·R + j%Ns + r·Ns]</c>.</summary>
     private sealed class Stage
     {
         private readonly int _n;
         private readonly int _radix;
         private readonly int _ns;
-        private readonly double[] _twRe; // [k·R + r] = exp(+2πi·r·k/(Ns·R)), k < Ns
+        private readonly double[] _twRe; // [k·R + r] = exp(−2πi·r·k/(Ns·R)), k < Ns
         private readonly double[] _twIm;
-        private readonly double[] _rootRe; // exp(+2πi·m/R)
+        private readonly double[] _rootRe; // exp(−2πi·m/R)
         private readonly double[] _rootIm;
+        private readonly float[] _twReF;
+        private readonly float[] _twImF;
+        private readonly float[] _rootReF;
+        private readonly float[] _rootImF;
 
         public Stage(int n, int radix, int ns)
         {
@@ -189,7 +259,7 @@ internal sealed class FftPlan
             {
                 for (int r = 0; r < radix; r++)
                 {
-                    (_twRe[(k * radix) + r], _twIm[(k * radix) + r]) = UnitRoot(2L * r * k, (long)ns * radix);
+                    (_twRe[(k * radix) + r], _twIm[(k * radix) + r]) = UnitRoot(-2L * r * k, (long)ns * radix);
                 }
             }
 
@@ -197,280 +267,356 @@ internal sealed class FftPlan
             _rootIm = new double[radix];
             for (int m = 0; m < radix; m++)
             {
-                (_rootRe[m], _rootIm[m]) = UnitRoot(2L * m, radix);
+                (_rootRe[m], _rootIm[m]) = UnitRoot(-2L * m, radix);
             }
+
+            _twReF = ToFloat(_twRe);
+            _twImF = ToFloat(_twIm);
+            _rootReF = ToFloat(_rootRe);
+            _rootImF = ToFloat(_rootIm);
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void Run(Span<double> xRe, Span<double> xIm, Span<double> yRe, Span<double> yIm, int stride, int sign)
+        public void Run<T>(Span<T> xRe, Span<T> xIm, Span<T> yRe, Span<T> yIm, int stride)
+            where T : unmanaged, IFloatingPointIeee754<T>
         {
-            switch (_radix)
+            switch (SimdLanes.Width<T>(stride))
             {
-                case 4:
-                    Radix4(xRe, xIm, yRe, yIm, stride, sign);
+                case 512:
+                    Run<T, Vector512<T>, Lanes512<T>>(xRe, xIm, yRe, yIm, stride);
                     return;
-                case 2:
-                    Radix2(xRe, xIm, yRe, yIm, stride, sign);
+                case 256:
+                    Run<T, Vector256<T>, Lanes256<T>>(xRe, xIm, yRe, yIm, stride);
+                    return;
+                case 128:
+                    Run<T, Vector128<T>, Lanes128<T>>(xRe, xIm, yRe, yIm, stride);
                     return;
                 default:
-                    RunGeneral(xRe, xIm, yRe, yIm, stride, sign);
+                    Run<T, T, Lanes1<T>>(xRe, xIm, yRe, yIm, stride);
+                    return;
+            }
+        }
+
+        private void Run<T, TV, TW>(Span<T> xRe, Span<T> xIm, Span<T> yRe, Span<T> yIm, int stride)
+            where T : unmanaged, IFloatingPointIeee754<T>
+            where TV : unmanaged
+            where TW : struct, ILanes<TV, T>
+        {
+            ref T xr = ref MemoryMarshal.GetReference(xRe);
+            ref T xi = ref MemoryMarshal.GetReference(xIm);
+            ref T yr = ref MemoryMarshal.GetReference(yRe);
+            ref T yi = ref MemoryMarshal.GetReference(yIm);
+            switch (_radix)
+            {
+                case 8:
+                    Radix8<T, TV, TW>(ref xr, ref xi, ref yr, ref yi, stride);
+                    return;
+                case 4:
+                    Radix4<T, TV, TW>(ref xr, ref xi, ref yr, ref yi, stride);
+                    return;
+                case 2:
+                    Radix2<T, TV, TW>(ref xr, ref xi, ref yr, ref yi, stride);
+                    return;
+                default:
+                    RunGeneral<T, TV, TW>(ref xr, ref xi, ref yr, ref yi, stride);
                     return;
             }
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void Radix4(Span<double> xRe, Span<double> xIm, Span<double> yRe, Span<double> yIm, int stride, int sign)
+        private void Radix8<T, TV, TW>(ref T xr, ref T xi, ref T yr, ref T yi, int stride)
+            where T : unmanaged, IFloatingPointIeee754<T>
+            where TV : unmanaged
+            where TW : struct, ILanes<TV, T>
+        {
+            int eighth = _n / 8;
+            ReadOnlySpan<T> twRe = Typed<T>(_twRe, _twReF), twIm = Typed<T>(_twIm, _twImF);
+            nuint v = (nuint)TW.Count, width = (nuint)stride;
+            nuint s1 = (nuint)eighth * width, d1 = (nuint)_ns * width;
+            TV h = TW.Create(T.CreateTruncating(0.70710678118654752440)); // √½
+            for (int j = 0; j < eighth; j++)
+            {
+                int k = j % _ns;
+                nuint src = (nuint)j * width;
+                nuint dst = (nuint)(((j / _ns) * _ns * 8) + k) * width;
+                bool twiddle = k != 0;
+                int tw = k * 8;
+                for (nuint c = 0; c < width; c += v)
+                {
+                    nuint at = src + c;
+                    TV r0 = TW.Load(ref xr, at), i0 = TW.Load(ref xi, at);
+                    TV r1 = TW.Load(ref xr, at + s1), i1 = TW.Load(ref xi, at + s1);
+                    TV r2 = TW.Load(ref xr, at + (2 * s1)), i2 = TW.Load(ref xi, at + (2 * s1));
+                    TV r3 = TW.Load(ref xr, at + (3 * s1)), i3 = TW.Load(ref xi, at + (3 * s1));
+                    TV r4 = TW.Load(ref xr, at + (4 * s1)), i4 = TW.Load(ref xi, at + (4 * s1));
+                    TV r5 = TW.Load(ref xr, at + (5 * s1)), i5 = TW.Load(ref xi, at + (5 * s1));
+                    TV r6 = TW.Load(ref xr, at + (6 * s1)), i6 = TW.Load(ref xi, at + (6 * s1));
+                    TV r7 = TW.Load(ref xr, at + (7 * s1)), i7 = TW.Load(ref xi, at + (7 * s1));
+                    if (twiddle)
+                    {
+                        Twiddle<T, TV, TW>(ref r1, ref i1, twRe[tw + 1], twIm[tw + 1]);
+                        Twiddle<T, TV, TW>(ref r2, ref i2, twRe[tw + 2], twIm[tw + 2]);
+                        Twiddle<T, TV, TW>(ref r3, ref i3, twRe[tw + 3], twIm[tw + 3]);
+                        Twiddle<T, TV, TW>(ref r4, ref i4, twRe[tw + 4], twIm[tw + 4]);
+                        Twiddle<T, TV, TW>(ref r5, ref i5, twRe[tw + 5], twIm[tw + 5]);
+                        Twiddle<T, TV, TW>(ref r6, ref i6, twRe[tw + 6], twIm[tw + 6]);
+                        Twiddle<T, TV, TW>(ref r7, ref i7, twRe[tw + 7], twIm[tw + 7]);
+                    }
+
+                    // a = x[0..3] + x[4..7] (the even outputs' radix 4), b = x[0..3] − x[4..7] times exp(−2πi·q/8).
+                    TV a0r = TW.Add(r0, r4), a0i = TW.Add(i0, i4), b0r = TW.Subtract(r0, r4), b0i = TW.Subtract(i0, i4);
+                    TV a1r = TW.Add(r1, r5), a1i = TW.Add(i1, i5), b1r = TW.Subtract(r1, r5), b1i = TW.Subtract(i1, i5);
+                    TV a2r = TW.Add(r2, r6), a2i = TW.Add(i2, i6), b2r = TW.Subtract(r2, r6), b2i = TW.Subtract(i2, i6);
+                    TV a3r = TW.Add(r3, r7), a3i = TW.Add(i3, i7), b3r = TW.Subtract(r3, r7), b3i = TW.Subtract(i3, i7);
+                    TV t1r = TW.Multiply(h, TW.Add(b1r, b1i)), t1i = TW.Multiply(h, TW.Subtract(b1i, b1r));   // ·√½(1 − i)
+                    TV t3r = TW.Multiply(h, TW.Subtract(b3i, b3r)), t3i = TW.Negate(TW.Multiply(h, TW.Add(b3i, b3r))); // ·√½(−1 − i)
+
+                    // Radix 4 of a: y0, y2, y4, y6.
+                    TV ar = TW.Add(a0r, a2r), ai = TW.Add(a0i, a2i), br = TW.Subtract(a0r, a2r), bi = TW.Subtract(a0i, a2i);
+                    TV cr = TW.Add(a1r, a3r), ci = TW.Add(a1i, a3i), dr = TW.Subtract(a1r, a3r), di = TW.Subtract(a1i, a3i);
+                    nuint o = dst + c;
+                    TW.Store(TW.Add(ar, cr), ref yr, o);
+                    TW.Store(TW.Add(ai, ci), ref yi, o);
+                    TW.Store(TW.Add(br, di), ref yr, o + (2 * d1));
+                    TW.Store(TW.Subtract(bi, dr), ref yi, o + (2 * d1));
+                    TW.Store(TW.Subtract(ar, cr), ref yr, o + (4 * d1));
+                    TW.Store(TW.Subtract(ai, ci), ref yi, o + (4 * d1));
+                    TW.Store(TW.Subtract(br, di), ref yr, o + (6 * d1));
+                    TW.Store(TW.Add(bi, dr), ref yi, o + (6 * d1));
+
+                    // Radix 4 of (b0, t1, −i·b2, t3): y1, y3, y5, y7.
+                    ar = TW.Add(b0r, b2i);
+                    ai = TW.Subtract(b0i, b2r);
+                    br = TW.Subtract(b0r, b2i);
+                    bi = TW.Add(b0i, b2r);
+                    cr = TW.Add(t1r, t3r);
+                    ci = TW.Add(t1i, t3i);
+                    dr = TW.Subtract(t1r, t3r);
+                    di = TW.Subtract(t1i, t3i);
+                    TW.Store(TW.Add(ar, cr), ref yr, o + d1);
+                    TW.Store(TW.Add(ai, ci), ref yi, o + d1);
+                    TW.Store(TW.Add(br, di), ref yr, o + (3 * d1));
+                    TW.Store(TW.Subtract(bi, dr), ref yi, o + (3 * d1));
+                    TW.Store(TW.Subtract(ar, cr), ref yr, o + (5 * d1));
+                    TW.Store(TW.Subtract(ai, ci), ref yi, o + (5 * d1));
+                    TW.Store(TW.Subtract(br, di), ref yr, o + (7 * d1));
+                    TW.Store(TW.Add(bi, dr), ref yi, o + (7 * d1));
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Twiddle<T, TV, TW>(ref TV re, ref TV im, T wr, T wi)
+            where T : unmanaged
+            where TV : unmanaged
+            where TW : struct, ILanes<TV, T>
+        {
+            TV r = re, i = im, cr = TW.Create(wr), ci = TW.Create(wi);
+            re = TW.Subtract(TW.Multiply(r, cr), TW.Multiply(i, ci));
+            im = TW.Add(TW.Multiply(r, ci), TW.Multiply(i, cr));
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void Radix4<T, TV, TW>(ref T xr, ref T xi, ref T yr, ref T yi, int stride)
+            where T : unmanaged, IFloatingPointIeee754<T>
+            where TV : unmanaged
+            where TW : struct, ILanes<TV, T>
         {
             int quarter = _n / 4;
-            ref double xr = ref MemoryMarshal.GetReference(xRe);
-            ref double xi = ref MemoryMarshal.GetReference(xIm);
-            ref double yr = ref MemoryMarshal.GetReference(yRe);
-            ref double yi = ref MemoryMarshal.GetReference(yIm);
-            nuint v = (nuint)Vector<double>.Count, width = (nuint)stride;
-            nuint srcStep = (nuint)quarter * width, dstStep = (nuint)_ns * width;
-            double s = sign;
+            ReadOnlySpan<T> twRe = Typed<T>(_twRe, _twReF), twIm = Typed<T>(_twIm, _twImF);
+            nuint v = (nuint)TW.Count, width = (nuint)stride;
+            nuint s1 = (nuint)quarter * width, d1 = (nuint)_ns * width;
             for (int j = 0; j < quarter; j++)
             {
                 int k = j % _ns;
                 nuint src = (nuint)j * width;
                 nuint dst = (nuint)(((j / _ns) * _ns * 4) + k) * width;
-                var w1r = new Vector<double>(_twRe[(k * 4) + 1]);
-                var w1i = new Vector<double>(s * _twIm[(k * 4) + 1]);
-                var w2r = new Vector<double>(_twRe[(k * 4) + 2]);
-                var w2i = new Vector<double>(s * _twIm[(k * 4) + 2]);
-                var w3r = new Vector<double>(_twRe[(k * 4) + 3]);
-                var w3i = new Vector<double>(s * _twIm[(k * 4) + 3]);
                 bool twiddle = k != 0;
+                int tw = k * 4;
                 for (nuint c = 0; c < width; c += v)
                 {
-                    Vector<double> r0 = Vector.LoadUnsafe(ref xr, src + c), i0 = Vector.LoadUnsafe(ref xi, src + c);
-                    Vector<double> r1 = Vector.LoadUnsafe(ref xr, src + srcStep + c), i1 = Vector.LoadUnsafe(ref xi, src + srcStep + c);
-                    Vector<double> r2 = Vector.LoadUnsafe(ref xr, src + (2 * srcStep) + c), i2 = Vector.LoadUnsafe(ref xi, src + (2 * srcStep) + c);
-                    Vector<double> r3 = Vector.LoadUnsafe(ref xr, src + (3 * srcStep) + c), i3 = Vector.LoadUnsafe(ref xi, src + (3 * srcStep) + c);
+                    nuint at = src + c;
+                    TV r0 = TW.Load(ref xr, at), i0 = TW.Load(ref xi, at);
+                    TV r1 = TW.Load(ref xr, at + s1), i1 = TW.Load(ref xi, at + s1);
+                    TV r2 = TW.Load(ref xr, at + (2 * s1)), i2 = TW.Load(ref xi, at + (2 * s1));
+                    TV r3 = TW.Load(ref xr, at + (3 * s1)), i3 = TW.Load(ref xi, at + (3 * s1));
                     if (twiddle)
                     {
-                        Vector<double> t = (r1 * w1r) - (i1 * w1i);
-                        i1 = (r1 * w1i) + (i1 * w1r);
-                        r1 = t;
-                        t = (r2 * w2r) - (i2 * w2i);
-                        i2 = (r2 * w2i) + (i2 * w2r);
-                        r2 = t;
-                        t = (r3 * w3r) - (i3 * w3i);
-                        i3 = (r3 * w3i) + (i3 * w3r);
-                        r3 = t;
+                        Twiddle<T, TV, TW>(ref r1, ref i1, twRe[tw + 1], twIm[tw + 1]);
+                        Twiddle<T, TV, TW>(ref r2, ref i2, twRe[tw + 2], twIm[tw + 2]);
+                        Twiddle<T, TV, TW>(ref r3, ref i3, twRe[tw + 3], twIm[tw + 3]);
                     }
 
-                    Vector<double> aR = r0 + r2, aI = i0 + i2, bR = r0 - r2, bI = i0 - i2;
-                    Vector<double> cR = r1 + r3, cI = i1 + i3, dR = r1 - r3, dI = i1 - i3;
-                    Vector<double> sdR = sign > 0 ? -dI : dI; // s·i·d = (−s·d.im, s·d.re)
-                    Vector<double> sdI = sign > 0 ? dR : -dR;
-                    (aR + cR).StoreUnsafe(ref yr, dst + c);
-                    (aI + cI).StoreUnsafe(ref yi, dst + c);
-                    (bR + sdR).StoreUnsafe(ref yr, dst + dstStep + c);
-                    (bI + sdI).StoreUnsafe(ref yi, dst + dstStep + c);
-                    (aR - cR).StoreUnsafe(ref yr, dst + (2 * dstStep) + c);
-                    (aI - cI).StoreUnsafe(ref yi, dst + (2 * dstStep) + c);
-                    (bR - sdR).StoreUnsafe(ref yr, dst + (3 * dstStep) + c);
-                    (bI - sdI).StoreUnsafe(ref yi, dst + (3 * dstStep) + c);
+                    TV ar = TW.Add(r0, r2), ai = TW.Add(i0, i2), br = TW.Subtract(r0, r2), bi = TW.Subtract(i0, i2);
+                    TV cr = TW.Add(r1, r3), ci = TW.Add(i1, i3), dr = TW.Subtract(r1, r3), di = TW.Subtract(i1, i3);
+                    nuint o = dst + c;
+                    TW.Store(TW.Add(ar, cr), ref yr, o);
+                    TW.Store(TW.Add(ai, ci), ref yi, o);
+                    TW.Store(TW.Add(br, di), ref yr, o + d1); // b − i·d
+                    TW.Store(TW.Subtract(bi, dr), ref yi, o + d1);
+                    TW.Store(TW.Subtract(ar, cr), ref yr, o + (2 * d1));
+                    TW.Store(TW.Subtract(ai, ci), ref yi, o + (2 * d1));
+                    TW.Store(TW.Subtract(br, di), ref yr, o + (3 * d1)); // b + i·d
+                    TW.Store(TW.Add(bi, dr), ref yi, o + (3 * d1));
                 }
             }
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void Radix2(Span<double> xRe, Span<double> xIm, Span<double> yRe, Span<double> yIm, int stride, int sign)
+        private void Radix2<T, TV, TW>(ref T xr, ref T xi, ref T yr, ref T yi, int stride)
+            where T : unmanaged, IFloatingPointIeee754<T>
+            where TV : unmanaged
+            where TW : struct, ILanes<TV, T>
         {
             int half = _n / 2;
-            ref double xr = ref MemoryMarshal.GetReference(xRe);
-            ref double xi = ref MemoryMarshal.GetReference(xIm);
-            ref double yr = ref MemoryMarshal.GetReference(yRe);
-            ref double yi = ref MemoryMarshal.GetReference(yIm);
-            nuint v = (nuint)Vector<double>.Count, width = (nuint)stride;
-            nuint srcStep = (nuint)half * width, dstStep = (nuint)_ns * width;
+            ReadOnlySpan<T> twRe = Typed<T>(_twRe, _twReF), twIm = Typed<T>(_twIm, _twImF);
+            nuint v = (nuint)TW.Count, width = (nuint)stride;
+            nuint s1 = (nuint)half * width, d1 = (nuint)_ns * width;
             for (int j = 0; j < half; j++)
             {
                 int k = j % _ns;
                 nuint src = (nuint)j * width;
                 nuint dst = (nuint)(((j / _ns) * _ns * 2) + k) * width;
-                var wr = new Vector<double>(_twRe[(k * 2) + 1]);
-                var wi = new Vector<double>(sign * _twIm[(k * 2) + 1]);
                 bool twiddle = k != 0;
+                T wr = twRe[(k * 2) + 1], wi = twIm[(k * 2) + 1];
                 for (nuint c = 0; c < width; c += v)
                 {
-                    Vector<double> r0 = Vector.LoadUnsafe(ref xr, src + c), i0 = Vector.LoadUnsafe(ref xi, src + c);
-                    Vector<double> r1 = Vector.LoadUnsafe(ref xr, src + srcStep + c), i1 = Vector.LoadUnsafe(ref xi, src + srcStep + c);
+                    nuint at = src + c;
+                    TV r0 = TW.Load(ref xr, at), i0 = TW.Load(ref xi, at);
+                    TV r1 = TW.Load(ref xr, at + s1), i1 = TW.Load(ref xi, at + s1);
                     if (twiddle)
                     {
-                        Vector<double> t = (r1 * wr) - (i1 * wi);
-                        i1 = (r1 * wi) + (i1 * wr);
-                        r1 = t;
+                        Twiddle<T, TV, TW>(ref r1, ref i1, wr, wi);
                     }
 
-                    (r0 + r1).StoreUnsafe(ref yr, dst + c);
-                    (i0 + i1).StoreUnsafe(ref yi, dst + c);
-                    (r0 - r1).StoreUnsafe(ref yr, dst + dstStep + c);
-                    (i0 - i1).StoreUnsafe(ref yi, dst + dstStep + c);
+                    nuint o = dst + c;
+                    TW.Store(TW.Add(r0, r1), ref yr, o);
+                    TW.Store(TW.Add(i0, i1), ref yi, o);
+                    TW.Store(TW.Subtract(r0, r1), ref yr, o + d1);
+                    TW.Store(TW.Subtract(i0, i1), ref yi, o + d1);
                 }
             }
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void RunGeneral(Span<double> xRe, Span<double> xIm, Span<double> yRe, Span<double> yIm, int stride, int sign)
+        private void RunGeneral<T, TV, TW>(ref T xr, ref T xi, ref T yr, ref T yi, int stride)
+            where T : unmanaged, IFloatingPointIeee754<T>
+            where TV : unmanaged
+            where TW : struct, ILanes<TV, T>
         {
             int r = _radix;
-            int quarter = _n / r;
-            ref double xr = ref MemoryMarshal.GetReference(xRe);
-            ref double xi = ref MemoryMarshal.GetReference(xIm);
-            ref double yr = ref MemoryMarshal.GetReference(yRe);
-            ref double yi = ref MemoryMarshal.GetReference(yIm);
-            int v = Vector<double>.Count;
-            Span<Vector<double>> inRe = stackalloc Vector<double>[r];
-            Span<Vector<double>> inIm = stackalloc Vector<double>[r];
-            Span<double> wr = stackalloc double[r];
-            Span<double> wi = stackalloc double[r];
-            for (int j = 0; j < quarter; j++)
+            int part = _n / r;
+            ReadOnlySpan<T> twRe = Typed<T>(_twRe, _twReF), twIm = Typed<T>(_twIm, _twImF);
+            nuint v = (nuint)TW.Count, width = (nuint)stride;
+            Span<TV> inRe = stackalloc TV[r];
+            Span<TV> inIm = stackalloc TV[r];
+            nuint s1 = (nuint)part * width, d1 = (nuint)_ns * width;
+            for (int j = 0; j < part; j++)
             {
                 int k = j % _ns;
-                for (int q = 0; q < r; q++)
-                {
-                    wr[q] = _twRe[(k * r) + q];
-                    wi[q] = sign * _twIm[(k * r) + q];
-                }
-
-                nuint src = (nuint)j * (nuint)stride;
-                nuint srcStep = (nuint)quarter * (nuint)stride;
-                nuint dst = (nuint)(((j / _ns) * _ns * r) + k) * (nuint)stride;
-                nuint dstStep = (nuint)_ns * (nuint)stride;
-                for (nuint c = 0; c < (nuint)stride; c += (nuint)v)
+                nuint src = (nuint)j * width;
+                nuint dst = (nuint)(((j / _ns) * _ns * r) + k) * width;
+                for (nuint c = 0; c < width; c += v)
                 {
                     for (int q = 0; q < r; q++)
                     {
-                        nuint at = src + ((nuint)q * srcStep) + c;
-                        Vector<double> a = Vector.LoadUnsafe(ref xr, at);
-                        Vector<double> b = Vector.LoadUnsafe(ref xi, at);
-                        if (q == 0 || k == 0)
+                        nuint at = src + ((nuint)q * s1) + c;
+                        TV a = TW.Load(ref xr, at);
+                        TV b = TW.Load(ref xi, at);
+                        if (q != 0 && k != 0)
                         {
-                            inRe[q] = a;
-                            inIm[q] = b;
+                            Twiddle<T, TV, TW>(ref a, ref b, twRe[(k * r) + q], twIm[(k * r) + q]);
                         }
-                        else
-                        {
-                            inRe[q] = (a * wr[q]) - (b * wi[q]);
-                            inIm[q] = (a * wi[q]) + (b * wr[q]);
-                        }
+
+                        inRe[q] = a;
+                        inIm[q] = b;
                     }
 
-                    Butterfly(inRe, inIm, sign);
+                    Butterfly<T, TV, TW>(inRe, inIm);
                     for (int q = 0; q < r; q++)
                     {
-                        nuint at = dst + ((nuint)q * dstStep) + c;
-                        inRe[q].StoreUnsafe(ref yr, at);
-                        inIm[q].StoreUnsafe(ref yi, at);
+                        nuint at = dst + ((nuint)q * d1) + c;
+                        TW.Store(inRe[q], ref yr, at);
+                        TW.Store(inIm[q], ref yi, at);
                     }
                 }
             }
         }
 
-        private void Butterfly(Span<Vector<double>> re, Span<Vector<double>> im, int sign)
+        private void Butterfly<T, TV, TW>(Span<TV> re, Span<TV> im)
+            where T : unmanaged, IFloatingPointIeee754<T>
+            where TV : unmanaged
+            where TW : struct, ILanes<TV, T>
         {
-            switch (_radix)
+            if (_radix == 3)
             {
-                case 2:
-                {
-                    Vector<double> ar = re[0], ai = im[0], br = re[1], bi = im[1];
-                    re[0] = ar + br;
-                    im[0] = ai + bi;
-                    re[1] = ar - br;
-                    im[1] = ai - bi;
-                    return;
-                }
+                TV half = TW.Create(T.CreateTruncating(0.5));
+                TV s3 = TW.Create(T.CreateTruncating(0.86602540378443864676)); // √3/2
+                TV tR = TW.Add(re[1], re[2]), tI = TW.Add(im[1], im[2]);
+                TV uR = TW.Subtract(re[1], re[2]), uI = TW.Subtract(im[1], im[2]);
+                TV mR = TW.Subtract(re[0], TW.Multiply(tR, half)), mI = TW.Subtract(im[0], TW.Multiply(tI, half));
 
-                case 4:
-                {
-                    Vector<double> aR = re[0] + re[2], aI = im[0] + im[2];
-                    Vector<double> bR = re[0] - re[2], bI = im[0] - im[2];
-                    Vector<double> cR = re[1] + re[3], cI = im[1] + im[3];
-                    Vector<double> dR = re[1] - re[3], dI = im[1] - im[3];
-                    // s·i·d = (−s·d.im, s·d.re)
-                    Vector<double> sdR = sign > 0 ? -dI : dI;
-                    Vector<double> sdI = sign > 0 ? dR : -dR;
-                    re[0] = aR + cR;
-                    im[0] = aI + cI;
-                    re[2] = aR - cR;
-                    im[2] = aI - cI;
-                    re[1] = bR + sdR;
-                    im[1] = bI + sdI;
-                    re[3] = bR - sdR;
-                    im[3] = bI - sdI;
-                    return;
-                }
-
-                case 3:
-                {
-                    const double half = 0.5;
-                    double s3 = sign * 0.86602540378443864676; // sign·√3/2
-                    Vector<double> tR = re[1] + re[2], tI = im[1] + im[2];
-                    Vector<double> uR = re[1] - re[2], uI = im[1] - im[2];
-                    Vector<double> mR = re[0] - (tR * half), mI = im[0] - (tI * half);
-                    // s·i·(√3/2)·u = (−s3·u.im, s3·u.re)
-                    Vector<double> pR = uI * -s3, pI = uR * s3;
-                    re[0] += tR;
-                    im[0] += tI;
-                    re[1] = mR + pR;
-                    im[1] = mI + pI;
-                    re[2] = mR - pR;
-                    im[2] = mI - pI;
-                    return;
-                }
-
-                default:
-                    Generic(re, im, sign);
-                    return;
+                // −i·(√3/2)·u = (√3/2·u.im, −√3/2·u.re)
+                TV pR = TW.Multiply(uI, s3), pI = TW.Negate(TW.Multiply(uR, s3));
+                re[0] = TW.Add(re[0], tR);
+                im[0] = TW.Add(im[0], tI);
+                re[1] = TW.Add(mR, pR);
+                im[1] = TW.Add(mI, pI);
+                re[2] = TW.Subtract(mR, pR);
+                im[2] = TW.Subtract(mI, pI);
+                return;
             }
+
+            Generic<T, TV, TW>(re, im);
         }
 
         /// <summary>
         /// Odd radix p by conjugate pairs: for k = 1…(p−1)/2, A = v0 + Σ_q (v_q + v_{p−q})·cos(2πqk/p) and
-        /// B = sign·Σ_q (v_q − v_{p−q})·sin(2πqk/p), then y_k = A + i·B and y_{p−k} = A − i·B. About a quarter of
+        /// B = −Σ_q (v_q − v_{p−q})·sin(2πqk/p), then y_k = A + i·B and y_{p−k} = A − i·B. About a quarter of
         /// the multiplications of the direct sum.
         /// </summary>
-        private void Generic(Span<Vector<double>> re, Span<Vector<double>> im, int sign)
+        private void Generic<T, TV, TW>(Span<TV> re, Span<TV> im)
+            where T : unmanaged, IFloatingPointIeee754<T>
+            where TV : unmanaged
+            where TW : struct, ILanes<TV, T>
         {
             int r = _radix;
             int h = (r - 1) / 2;
-            Span<Vector<double>> sumRe = stackalloc Vector<double>[h + 1];
-            Span<Vector<double>> sumIm = stackalloc Vector<double>[h + 1];
-            Span<Vector<double>> difRe = stackalloc Vector<double>[h + 1];
-            Span<Vector<double>> difIm = stackalloc Vector<double>[h + 1];
-            Vector<double> dcRe = re[0], dcIm = im[0];
+            ReadOnlySpan<T> rootRe = Typed<T>(_rootRe, _rootReF), rootIm = Typed<T>(_rootIm, _rootImF);
+            Span<TV> sumRe = stackalloc TV[h + 1];
+            Span<TV> sumIm = stackalloc TV[h + 1];
+            Span<TV> difRe = stackalloc TV[h + 1];
+            Span<TV> difIm = stackalloc TV[h + 1];
+            TV dcRe = re[0], dcIm = im[0];
             for (int q = 1; q <= h; q++)
             {
-                sumRe[q] = re[q] + re[r - q];
-                sumIm[q] = im[q] + im[r - q];
-                difRe[q] = re[q] - re[r - q];
-                difIm[q] = im[q] - im[r - q];
-                dcRe += sumRe[q];
-                dcIm += sumIm[q];
+                sumRe[q] = TW.Add(re[q], re[r - q]);
+                sumIm[q] = TW.Add(im[q], im[r - q]);
+                difRe[q] = TW.Subtract(re[q], re[r - q]);
+                difIm[q] = TW.Subtract(im[q], im[r - q]);
+                dcRe = TW.Add(dcRe, sumRe[q]);
+                dcIm = TW.Add(dcIm, sumIm[q]);
             }
 
-            Vector<double> v0Re = re[0], v0Im = im[0];
+            TV v0Re = re[0], v0Im = im[0];
+            TV zero = TW.Create(T.Zero);
             for (int k = 1; k <= h; k++)
             {
-                Vector<double> aRe = v0Re, aIm = v0Im, bRe = Vector<double>.Zero, bIm = Vector<double>.Zero;
+                TV aRe = v0Re, aIm = v0Im, bRe = zero, bIm = zero;
                 for (int q = 1; q <= h; q++)
                 {
                     int m = q * k % r;
-                    double c = _rootRe[m], sn = sign * _rootIm[m];
-                    aRe += sumRe[q] * c;
-                    aIm += sumIm[q] * c;
-                    bRe += difRe[q] * sn;
-                    bIm += difIm[q] * sn;
+                    TV c = TW.Create(rootRe[m]), sn = TW.Create(rootIm[m]); // rootIm = −sin(2πm/r)
+                    aRe = TW.Add(aRe, TW.Multiply(sumRe[q], c));
+                    aIm = TW.Add(aIm, TW.Multiply(sumIm[q], c));
+                    bRe = TW.Add(bRe, TW.Multiply(difRe[q], sn));
+                    bIm = TW.Add(bIm, TW.Multiply(difIm[q], sn));
                 }
 
                 // i·B = (−B.im, B.re)
-                re[k] = aRe - bIm;
-                im[k] = aIm + bRe;
-                re[r - k] = aRe + bIm;
-                im[r - k] = aIm - bRe;
+                re[k] = TW.Subtract(aRe, bIm);
+                im[k] = TW.Add(aIm, bRe);
+                re[r - k] = TW.Add(aRe, bIm);
+                im[r - k] = TW.Subtract(aIm, bRe);
             }
 
             re[0] = dcRe;
@@ -478,7 +624,7 @@ internal sealed class FftPlan
         }
     }
 
-    /// <summary>Bluestein's algorithm: a length-n DFT as a cyclic convolution of length M = 2^k ≥ 2n − 1.</summary>
+    /// <summary>Bluestein's algorithm: a length-n forward DFT as a cyclic convolution of length M = 2^k ≥ 2n − 1.</summary>
     private sealed class Bluestein
     {
         private readonly int _n;
@@ -486,10 +632,12 @@ internal sealed class FftPlan
         private readonly FftPlan _inner;
         private readonly double[] _chirpRe; // c[t] = exp(+iπ·t²/n)
         private readonly double[] _chirpIm;
-        private readonly double[] _kernelPlusRe; // FFT_{-1} of conj(c) placed cyclically (sign +1)
-        private readonly double[] _kernelPlusIm;
-        private readonly double[] _kernelMinusRe; // the same for sign −1 (built from c)
-        private readonly double[] _kernelMinusIm;
+        private readonly double[] _kernelRe; // FFT_{-1} of c placed cyclically, divided by M
+        private readonly double[] _kernelIm;
+        private readonly float[] _chirpReF;
+        private readonly float[] _chirpImF;
+        private readonly float[] _kernelReF;
+        private readonly float[] _kernelImF;
 
         public Bluestein(int n)
         {
@@ -503,85 +651,82 @@ internal sealed class FftPlan
                 (_chirpRe[t], _chirpIm[t]) = UnitRoot((long)t * t % (2L * n), n);
             }
 
-            (_kernelPlusRe, _kernelPlusIm) = Kernel(+1);
-            (_kernelMinusRe, _kernelMinusIm) = Kernel(-1);
-        }
-
-        private (double[] Re, double[] Im) Kernel(int sign)
-        {
-            // The kernel is conj(c_sign)[j] = exp(−sign·iπ·j²/n) at j and M − j; it is transformed with stride 8
-            // (column 0 used) because plans only work on aligned strides.
-            int s = StrideAlignment;
+            // The kernel is c[j] at j and M − j; it is transformed with the widest stride (column 0 used) because
+            // plans only work on aligned strides.
+            int s = StrideAlignment<double>();
             var re = new double[_m * s];
             var im = new double[_m * s];
             for (int j = 0; j < _n; j++)
             {
-                double cr = _chirpRe[j], ci = -sign * _chirpIm[j];
-                re[j * s] = cr;
-                im[j * s] = ci;
+                re[j * s] = _chirpRe[j];
+                im[j * s] = _chirpIm[j];
                 if (j > 0)
                 {
-                    re[(_m - j) * s] = cr;
-                    im[(_m - j) * s] = ci;
+                    re[(_m - j) * s] = _chirpRe[j];
+                    im[(_m - j) * s] = _chirpIm[j];
                 }
             }
 
-            _inner.Transform(re, im, s, -1);
-            var outRe = new double[_m];
-            var outIm = new double[_m];
+            _inner.Transform<double>(re, im, s, -1);
+            _kernelRe = new double[_m];
+            _kernelIm = new double[_m];
             for (int k = 0; k < _m; k++)
             {
-                outRe[k] = re[k * s] / _m; // the 1/M of the inverse convolution is folded in here
-                outIm[k] = im[k * s] / _m;
+                _kernelRe[k] = re[k * s] / _m; // the 1/M of the inverse convolution is folded in here
+                _kernelIm[k] = im[k * s] / _m;
             }
 
-            return (outRe, outIm);
+            _chirpReF = ToFloat(_chirpRe);
+            _chirpImF = ToFloat(_chirpIm);
+            _kernelReF = ToFloat(_kernelRe);
+            _kernelImF = ToFloat(_kernelIm);
         }
 
-        public void Transform(Span<double> re, Span<double> im, int stride, int sign)
+        /// <summary>X[k] = conj(c[k])·Σ_t (x[t]·conj(c[t]))·c[k − t], the convolution by FFTs of length M.</summary>
+        public void Forward<T>(Span<T> re, Span<T> im, int stride)
+            where T : unmanaged, IFloatingPointIeee754<T>
         {
+            ReadOnlySpan<T> chirpRe = Typed<T>(_chirpRe, _chirpReF), chirpIm = Typed<T>(_chirpIm, _chirpImF);
+            ReadOnlySpan<T> kernelRe = Typed<T>(_kernelRe, _kernelReF), kernelIm = Typed<T>(_kernelIm, _kernelImF);
             int size = _m * stride;
-            double[] aRe = ArrayPool<double>.Shared.Rent(size);
-            double[] aIm = ArrayPool<double>.Shared.Rent(size);
+            T[] aRe = ArrayPool<T>.Shared.Rent(size);
+            T[] aIm = ArrayPool<T>.Shared.Rent(size);
             try
             {
-                Span<double> ar = aRe.AsSpan(0, size), ai = aIm.AsSpan(0, size);
+                Span<T> ar = aRe.AsSpan(0, size), ai = aIm.AsSpan(0, size);
                 ar.Slice(_n * stride).Clear();
                 ai.Slice(_n * stride).Clear();
                 for (int t = 0; t < _n; t++)
                 {
-                    double cr = _chirpRe[t], ci = sign * _chirpIm[t];
-                    MultiplyRow(re.Slice(t * stride, stride), im.Slice(t * stride, stride), cr, ci, ar.Slice(t * stride, stride), ai.Slice(t * stride, stride));
+                    MultiplyRow(re.Slice(t * stride, stride), im.Slice(t * stride, stride), chirpRe[t], -chirpIm[t], ar.Slice(t * stride, stride), ai.Slice(t * stride, stride));
                 }
 
                 _inner.Transform(ar, ai, stride, -1);
-                double[] kr = sign > 0 ? _kernelPlusRe : _kernelMinusRe;
-                double[] ki = sign > 0 ? _kernelPlusIm : _kernelMinusIm;
                 for (int k = 0; k < _m; k++)
                 {
-                    Span<double> rowRe = ar.Slice(k * stride, stride), rowIm = ai.Slice(k * stride, stride);
-                    MultiplyRow(rowRe, rowIm, kr[k], ki[k], rowRe, rowIm);
+                    Span<T> rowRe = ar.Slice(k * stride, stride), rowIm = ai.Slice(k * stride, stride);
+                    MultiplyRow(rowRe, rowIm, kernelRe[k], kernelIm[k], rowRe, rowIm);
                 }
 
                 _inner.Transform(ar, ai, stride, +1);
                 for (int t = 0; t < _n; t++)
                 {
-                    double cr = _chirpRe[t], ci = sign * _chirpIm[t];
-                    MultiplyRow(ar.Slice(t * stride, stride), ai.Slice(t * stride, stride), cr, ci, re.Slice(t * stride, stride), im.Slice(t * stride, stride));
+                    MultiplyRow(ar.Slice(t * stride, stride), ai.Slice(t * stride, stride), chirpRe[t], -chirpIm[t], re.Slice(t * stride, stride), im.Slice(t * stride, stride));
                 }
             }
             finally
             {
-                ArrayPool<double>.Shared.Return(aRe);
-                ArrayPool<double>.Shared.Return(aIm);
+                ArrayPool<T>.Shared.Return(aRe);
+                ArrayPool<T>.Shared.Return(aIm);
             }
         }
 
-        private static void MultiplyRow(ReadOnlySpan<double> xr, ReadOnlySpan<double> xi, double cr, double ci, Span<double> yr, Span<double> yi)
+        private static void MultiplyRow<T>(ReadOnlySpan<T> xr, ReadOnlySpan<T> xi, T cr, T ci, Span<T> yr, Span<T> yi)
+            where T : unmanaged, IFloatingPointIeee754<T>
         {
             for (int c = 0; c < xr.Length; c++)
             {
-                double a = xr[c], b = xi[c];
+                T a = xr[c], b = xi[c];
                 yr[c] = (a * cr) - (b * ci);
                 yi[c] = (a * ci) + (b * cr);
             }

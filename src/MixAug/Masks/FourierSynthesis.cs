@@ -143,18 +143,29 @@ internal sealed class FourierSynthesis
         try
         {
             Span<double> re = rented.AsSpan(0, kept), im = rented.AsSpan(kept, kept);
-            for (int j = 0; j < kept; j++)
-            {
-                (double a, double b) = NormalSampler.SamplePair(random);
-                re[j] = _scaleRe[j] * a;
-                im[j] = _scaleIm[j] * b;
-            }
-
+            DrawBins(random, re, im);
             Transform(re, im, destination);
         }
         finally
         {
             ArrayPool<double>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>
+    /// Draws the values of the kept bins, one polar pair per bin in draw order: the compact form of an image, which
+    /// <see cref="Synthesize"/> transforms on the CPU and a device backend uploads and transforms where its tensor lives.
+    /// </summary>
+    /// <param name="random">The generator, positioned as <see cref="Synthesize"/> would use it.</param>
+    /// <param name="re">Receives the real parts, one per kept bin.</param>
+    /// <param name="im">Receives the imaginary parts, one per kept bin.</param>
+    internal void DrawBins(IMixRandom random, Span<double> re, Span<double> im)
+    {
+        for (int j = 0; j < Bins.Length; j++)
+        {
+            (double a, double b) = NormalSampler.SamplePair(random);
+            re[j] = _scaleRe[j] * a;
+            im[j] = _scaleIm[j] * b;
         }
     }
 

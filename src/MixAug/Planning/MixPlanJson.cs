@@ -218,6 +218,29 @@ public static class MixPlanJson
             return true;
         }
 
+        public bool VisitSoftBox(SoftBoxRegion region)
+        {
+            writer.WriteStartArray("box");
+            writer.WriteNumberValue(region.Top);
+            writer.WriteNumberValue(region.Left);
+            writer.WriteNumberValue(region.Bottom);
+            writer.WriteNumberValue(region.Right);
+            writer.WriteEndArray();
+            writer.WriteNumber("sigma", region.Sigma);
+            return true;
+        }
+
+        public bool VisitResize(ResizeRegion region)
+        {
+            writer.WriteStartArray("box");
+            writer.WriteNumberValue(region.Top);
+            writer.WriteNumberValue(region.Left);
+            writer.WriteNumberValue(region.Bottom);
+            writer.WriteNumberValue(region.Right);
+            writer.WriteEndArray();
+            return true;
+        }
+
         private void WriteSample(int i)
         {
             writer.WriteStartObject();
@@ -429,6 +452,18 @@ public static class MixPlanJson
             return new BoxRegion(c[0], c[1], c[2], c[3]);
         }
 
+        private SoftBoxRegion ReadSoftBox(JsonElement sample)
+        {
+            BoxRegion box = ReadBox(sample.GetProperty("box"));
+            return new SoftBoxRegion(_spatial, box.Top, box.Left, box.Bottom, box.Right, sample.GetProperty("sigma").GetDouble());
+        }
+
+        private ResizeRegion ReadResize(JsonElement sample)
+        {
+            BoxRegion box = ReadBox(sample.GetProperty("box"));
+            return new ResizeRegion(_spatial, box.Top, box.Left, box.Bottom, box.Right);
+        }
+
         private static TileRegion ReadTiles(JsonElement tiles) => new([.. tiles.EnumerateArray().Select(t =>
         {
             int[] c = [.. t.EnumerateArray().Select(e => e.GetInt32())];
@@ -452,6 +487,8 @@ public static class MixPlanJson
                 "fourier" => new FourierMaskRegion(noises[Index(s, "noise", noises.Length, i)], s.GetProperty("own").GetInt32(), s.GetProperty("soft").GetDouble()),
                 "saliency" => new SaliencyMaskRegion(saliency[Index(s, "saliency", saliency.Length, i)], Index(s, "map", _batch, i), s.GetProperty("own").GetInt32()),
                 "tiles" => ReadTiles(s.GetProperty("tiles")),
+                "softbox" => ReadSoftBox(s),
+                "resize" => ReadResize(s),
                 _ => throw new FormatException($"Sample {i} has unknown region kind '{kind}'."),
             };
         }

@@ -45,4 +45,14 @@ public interface IMixRegionVisitor<out TResult>
     /// <param name="region">The region.</param>
     /// <returns>The interpreter's result.</returns>
     TResult VisitTiles(TileRegion region);
+
+    /// <summary>Interprets a <see cref="SoftBoxRegion"/>.</summary>
+    /// <param name="region">The region.</param>
+    /// <returns>The interpreter's result.</returns>
+    TResult VisitSoftBox(SoftBoxRegion region);
+
+    /// <summary>Interprets a <see cref="ResizeRegion"/>.</summary>
+    /// <param name="region">The region.</param>
+    /// <returns>The interpreter's result.</returns>
+    TResult VisitResize(ResizeRegion region);
 }

@@ -23,4 +23,10 @@ public enum MixRegionKind
 
     /// <summary>Rectangles of any source pasted over the sample, in order (CutMix with several sources, layouts).</summary>
     Tiles,
+
+    /// <summary>A box of the partner with Gaussian-soft edges (SmoothMix), described by its box and sigma.</summary>
+    SoftBox,
+
+    /// <summary>The whole partner resized into a box of the sample (ResizeMix).</summary>
+    Resize,
 }

@@ -13,12 +13,14 @@ namespace MixAug.Regions;
 /// </summary>
 /// <remarks>Masks are rasterised as defined by their recipes: a <see cref="FourierMaskRegion"/> synthesises its noise
 /// and keeps the <c>OwnCount</c> largest values (<see cref="MaskThreshold"/>); a <see cref="SaliencyMaskRegion"/>
-/// upsamples the partner's grid and gives its <c>N − OwnCount</c> largest values to the partner.</remarks>
+/// upsamples the partner's grid and gives its <c>N − OwnCount</c> largest values to the partner; a
+/// <see cref="SoftBoxRegion"/> writes <c>1f − gy·gx</c> from its row and column fall-offs.</remarks>
 /// <threadsafety>Stateless; safe to call from several threads.</threadsafety>
 public static class RegionRasterizer
 {
     /// <summary>
-    /// Writes the weight of the sample itself for every element: 1 and 0 for keeps and boxes, the weights of masks,
+    /// Writes the weight of the sample itself for every element: 1 and 0 for keeps and boxes (a resize box's too: the
+    /// partner's share there is whole, though its values are resized), the weights of masks,
     /// and <c>(float)λ</c> everywhere for a blend (whose arithmetic takes the partner's weight as <c>(float)(1 − λ)</c>).
     /// </summary>
     /// <param name="region">A region of a pairwise sample (not <see cref="TileRegion"/>).</param>
@@ -57,20 +59,26 @@ public static class RegionRasterizer
                 weights.Fill(region is BlendRegion ? (float)lambda : 1f);
                 return;
             case RasterKind.Box:
-                var box = (BoxRegion)region;
+                // A resize box takes the partner's weight as a box does; its values are the resized partner's.
+                (int top, int left, int bottom, int right) = region is ResizeRegion resize
+                    ? (resize.Top, resize.Left, resize.Bottom, resize.Right)
+                    : (((BoxRegion)region).Top, ((BoxRegion)region).Left, ((BoxRegion)region).Bottom, ((BoxRegion)region).Right);
                 weights.Fill(1f);
                 for (int index = 0; index < weights.Length; index += spatial.Width)
                 {
                     int y = index / spatial.Width % spatial.Height;
-                    if (y >= box.Top && y < box.Bottom)
+                    if (y >= top && y < bottom)
                     {
-                        weights.Slice(index + box.Left, box.Right - box.Left).Clear();
+                        weights.Slice(index + left, right - left).Clear();
                     }
                 }
 
                 return;
             case RasterKind.Explicit:
                 ((MaskRegion)region).Weights.CopyTo(weights);
+                return;
+            case RasterKind.Soft:
+                ((SoftBoxRegion)region).Rasterise(weights);
                 return;
             default:
                 var workspace = new RasterWorkspace();
@@ -121,6 +129,8 @@ public static class RegionRasterizer
                 }
 
                 return;
+            case ResizeRegion:
+                throw new ArgumentException("A Resize region shows the partner resized, not its elements in place; use ResizeRegion.ResizePartner for the box's values.", nameof(region));
             default:
                 throw new ArgumentException($"A {region.Kind} region weighs sources per element rather than selecting one; use WriteOwnWeights.", nameof(region));
         }
@@ -140,6 +150,20 @@ public static class RegionRasterizer
             default:
                 throw new ArgumentException($"A {region.Kind} region is not ranked.", nameof(region));
         }
+    }
+
+    /// <summary>Writes a mask the call computes from its recipe: a soft box directly, a ranked mask from its values
+    /// thresholded alone (the workspace's values are overwritten).</summary>
+    internal static void WriteComputedMask(MixRegion region, SpatialShape spatial, MixConfiguration configuration, RasterWorkspace workspace, Span<float> mask)
+    {
+        if (region is SoftBoxRegion soft)
+        {
+            soft.Rasterise(mask);
+            return;
+        }
+
+        FillValues(region, spatial, configuration, workspace.Values(spatial.Size));
+        WriteRankedMask(region, spatial, workspace, mask, rankingBuilt: false);
     }
 
     /// <summary>The key under which ranked masks share their values (the noise image, or the map of one sample).</summary>
@@ -199,6 +223,9 @@ public static class RegionRasterizer
 
         /// <summary>Slots of several sources (tiles).</summary>
         Slots,
+
+        /// <summary>Computed element by element from a few numbers (soft boxes).</summary>
+        Soft,
     }
 
     /// <summary>The raster kind of each region kind; a new region kind does not compile until it is listed here.</summary>
@@ -219,6 +246,10 @@ public static class RegionRasterizer
         public RasterKind VisitSaliencyMask(SaliencyMaskRegion region) => RasterKind.Ranked;
 
         public RasterKind VisitTiles(TileRegion region) => RasterKind.Slots;
+
+        public RasterKind VisitSoftBox(SoftBoxRegion region) => RasterKind.Soft;
+
+        public RasterKind VisitResize(ResizeRegion region) => RasterKind.Box;
     }
 }
 

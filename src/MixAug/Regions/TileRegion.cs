@@ -39,6 +39,9 @@ public sealed class TileRegion : MixRegion
     /// <summary>The tiles, in painting order.</summary>
     public IReadOnlyList<Tile> Tiles => _tiles;
 
+    /// <summary>The backing array, for the CPU kernels; never exposed for writing.</summary>
+    internal Tile[] TileArray => _tiles;
+
     /// <inheritdoc />
     public override MixRegionKind Kind => MixRegionKind.Tiles;
 
@@ -112,6 +115,13 @@ public sealed class TileRegion : MixRegion
         for (int k = 0; k < shares.Length; k++)
         {
             shares[k] = (double)counts[k] / plane;
+        }
+
+        if (shares.Length == 2)
+        {
+            // A pairwise plan stores its partner's weight as 1 − λ (as boxes and masks measure it), which can differ
+            // from count / plane in the last bit.
+            shares[1] = 1.0 - shares[0];
         }
     }
 

@@ -131,6 +131,36 @@ public class ContactSheetTests
     }
 
     [Test]
+    public void EveryRegionKindHasAShortNameOfAtMostSevenCharacters()
+    {
+        foreach (MixRegionKind kind in Enum.GetValues<MixRegionKind>())
+        {
+            Assert.That(ContactSheet.ShortName(kind), Has.Length.InRange(1, 7), kind.ToString());
+        }
+    }
+
+    [Test]
+    public void SheetsOfTheNewMethodsAreDrawn()
+    {
+        // Planted first: SoftBox and Resize had no short name, so drawing their sheets threw.
+        foreach (IMixTransform transform in new IMixTransform[] { new GridMix(mode: LambdaMode.Element), new SmoothMix(mode: LambdaMode.Element), new MultiCutMix(partners: 3) })
+        {
+            (MixPlan plan, byte[] sources, byte[] mixed) = Mixed(transform, count: 4, size: 32);
+            using Image<Rgb24> sheet = ContactSheet.Draw(plan, sources, mixed);
+            Assert.That(sheet.Width, Is.GreaterThan(0));
+        }
+
+        // ResizeMix mixes float32 only: the sheet is drawn from float batches.
+        var shape = new BatchShape(4, 3, 32, 32);
+        MixPlan resize = new ResizeMix(mode: LambdaMode.Element).CreatePlan(shape, new MixRandom(2));
+        float[] input = [.. Enumerable.Range(0, shape.ElementCount).Select(i => (i % 251) / 250f)];
+        var output = new float[input.Length];
+        CpuMixer.Apply(resize, input, output);
+        using Image<Rgb24> resized = ContactSheet.Draw(resize, input, output);
+        Assert.That(resized.Width, Is.GreaterThan(0));
+    }
+
+    [Test]
     public void FloatAndByteBatchesDrawTheSameSheet()
     {
         (MixPlan plan, byte[] sources, byte[] mixed) = Mixed(new MixUp(), count: 3, size: 32);

@@ -40,7 +40,7 @@ public class PreviewCommandLineTests
     [TestCase("error: Option '--count' expects a single argument but 2 were provided." + Help, "--count", "3", "--count", "4")]
     // The app's own checks after parsing.
     [TestCase("error: --min-ratio applies to cutmix only, not to --method mixup.", "--method", "mixup", "--min-ratio", "0.2", "--max-ratio", "0.5")]
-    [TestCase("error: Unknown method 'swirl'; choose one of mixup, cutmix, fmix, saliencymix, a comma-separated list of them, or all.", "--method", "mixup,swirl")]
+    [TestCase("error: Unknown method 'swirl'; choose one of mixup, cutmix, fmix, saliencymix, gridmix, smoothmix, a comma-separated list of them, or all.", "--method", "mixup,swirl")]
     public void BadCommandLineIsOneLineInOptionTermsWithExitCode2(string expected, params string[] args)
     {
         (int code, string stdout, string stderr) = Run(args);
@@ -93,7 +93,7 @@ public class PreviewCommandLineTests
     [TestCase("--spectrum", "re", new[] { "reference" })]
     [TestCase("--mode", "", new[] { "batch", "elem", "pair" })]
     [TestCase("--pairing", "pe", new[] { "perm" })]
-    [TestCase("--method", "", new[] { "all", "cutmix", "fmix", "mixup", "saliencymix" })]
+    [TestCase("--method", "", new[] { "all", "cutmix", "fmix", "gridmix", "mixup", "saliencymix", "smoothmix" })]
     public void ValuesComplete(string option, string typed, string[] expected)
     {
         string line = $"{option} {typed}";

@@ -103,6 +103,144 @@ public class FftPlanTests
         }
     }
 
+    /// <summary>
+    /// float32 transforms against the definition in double: errors grow like log n relative to the largest |X|
+    /// (≤ 2n for inputs in [−1, 1]); 2·10⁻⁶·n bounds them with room (float rounding is 6·10⁻⁸ per operation).
+    /// </summary>
+    [TestCase(1)]
+    [TestCase(8)]
+    [TestCase(20)]
+    [TestCase(37)]
+    [TestCase(64)]
+    [TestCase(96)]
+    [TestCase(125)]
+    [TestCase(331)]
+    [TestCase(512)]
+    public void FloatTransformMatchesNaiveDftInBothDirections(int n)
+    {
+        const int stride = 16;
+        var random = new MixRandom((ulong)n + 100);
+        var re = new float[n * stride];
+        var im = new float[n * stride];
+        for (int i = 0; i < re.Length; i++)
+        {
+            re[i] = (float)((2 * random.NextDouble()) - 1);
+            im[i] = (float)((2 * random.NextDouble()) - 1);
+        }
+
+        foreach (int sign in new[] { -1, 1 })
+        {
+            float[] outRe = (float[])re.Clone(), outIm = (float[])im.Clone();
+            FftPlan.Get(n).Transform<float>(outRe, outIm, stride, sign);
+            double worst = 0;
+            for (int c = 0; c < stride; c++)
+            {
+                for (int k = 0; k < n; k++)
+                {
+                    (double er, double ei) = NaiveDft(n, k, t => (re[(t * stride) + c], im[(t * stride) + c]), sign);
+                    worst = Math.Max(worst, Math.Abs(er - outRe[(k * stride) + c]) + Math.Abs(ei - outIm[(k * stride) + c]));
+                }
+            }
+
+            Assert.That(worst, Is.LessThan(2e-6 * n * Math.Max(1, Math.Log2(n))), $"n = {n}, sign = {sign}");
+        }
+    }
+
+    /// <summary>Every transform, float and double, has the same bits at every vector width (512, 256, 128 bits, scalar).</summary>
+    [TestCase(8)]
+    [TestCase(12)]
+    [TestCase(37)]
+    [TestCase(64)]
+    [TestCase(100)]
+    public void TransformsDoNotDependOnTheVectorWidth(int n)
+    {
+        const int stride = 16;
+        var random = new MixRandom((ulong)n + 200);
+        double[] re = [.. Enumerable.Range(0, n * stride).Select(_ => (2 * random.NextDouble()) - 1)];
+        double[] im = [.. Enumerable.Range(0, n * stride).Select(_ => (2 * random.NextDouble()) - 1)];
+        float[] reF = [.. re.Select(v => (float)v)], imF = [.. im.Select(v => (float)v)];
+        (double[], double[], float[], float[]) Run(int sign)
+        {
+            double[] a = (double[])re.Clone(), b = (double[])im.Clone();
+            float[] c = (float[])reF.Clone(), d = (float[])imF.Clone();
+            FftPlan.Get(n).Transform<double>(a, b, stride, sign);
+            FftPlan.Get(n).Transform<float>(c, d, stride, sign);
+            return (a, b, c, d);
+        }
+
+        foreach (int sign in new[] { -1, 1 })
+        {
+            var reference = Run(sign);
+            try
+            {
+                foreach (int bits in new[] { 256, 128, 1 })
+                {
+                    SimdLanes.MaxVectorBits = bits;
+                    var other = Run(sign);
+                    Assert.That(other.Item1, Is.EqualTo(reference.Item1), $"double re, {bits}-bit code, sign {sign}");
+                    Assert.That(other.Item2, Is.EqualTo(reference.Item2), $"double im, {bits}-bit code, sign {sign}");
+                    Assert.That(other.Item3, Is.EqualTo(reference.Item3), $"float re, {bits}-bit code, sign {sign}");
+                    Assert.That(other.Item4, Is.EqualTo(reference.Item4), $"float im, {bits}-bit code, sign {sign}");
+                }
+            }
+            finally
+            {
+                SimdLanes.MaxVectorBits = 512;
+            }
+        }
+    }
+
+    /// <summary>The transpose moves every element to its place at every width, tiles and edges alike.</summary>
+    [TestCase(1, 1)]
+    [TestCase(3, 5)]
+    [TestCase(8, 8)]
+    [TestCase(13, 21)]
+    [TestCase(64, 64)]
+    [TestCase(17, 40)]
+    public void TransposeMovesEveryElement(int rows, int columns)
+    {
+        int sourceStride = columns + 3, destinationStride = rows + 5;
+        float[] source = [.. Enumerable.Range(0, rows * sourceStride).Select(i => (float)i)];
+        try
+        {
+            foreach (int bits in new[] { 512, 256, 128, 1 })
+            {
+                SimdLanes.MaxVectorBits = bits;
+                var destination = new float[columns * destinationStride];
+                destination.AsSpan().Fill(-1);
+                MultiFft.Transpose<float>(source, sourceStride, destination, destinationStride, rows, columns);
+                for (int c = 0; c < columns; c++)
+                {
+                    for (int r = 0; r < destinationStride; r++)
+                    {
+                        float expected = r < rows ? source[(r * sourceStride) + c] : -1;
+                        Assert.That(destination[(c * destinationStride) + r], Is.EqualTo(expected), $"{bits} bits, ({c}, {r})");
+                    }
+                }
+            }
+        }
+        finally
+        {
+            SimdLanes.MaxVectorBits = 512;
+        }
+    }
+
+    /// <summary>The portable 4 × 4 tile (the AdvSimd path) transposes like the SSE one.</summary>
+    [Test]
+    public void PortableTileTransposes()
+    {
+        float[] source = [.. Enumerable.Range(0, 4 * 6).Select(i => (float)i)];
+        var destination = new float[4 * 7];
+        MultiFft.Tile4Portable(ref source[0], 6, ref destination[0], 7);
+        for (int r = 0; r < 4; r++)
+        {
+            for (int c = 0; c < 4; c++)
+            {
+                Assert.That(destination[(c * 7) + r], Is.EqualTo(source[(r * 6) + c]));
+            }
+        }
+    }
+
     private static (double Re, double Im) NaiveDft(int n, int k, Func<int, (double Re, double Im)> x, int sign)
     {
         double sr = 0, si = 0;

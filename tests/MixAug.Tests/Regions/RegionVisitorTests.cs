@@ -50,6 +50,8 @@ public class RegionVisitorTests
             new FourierMaskRegion(new FourierNoise(spatial, 3, 1), 4),
             new SaliencyMaskRegion(maps, 1, 4),
             new TileRegion([new Tile(1, 0, 0, 2, 2)]),
+            new SoftBoxRegion(spatial, 1, 1, 3, 3, 1.5),
+            new ResizeRegion(spatial, 1, 0, 3, 4),
         ];
         Assert.That(regions.Select(r => r.GetType()), Is.EquivalentTo(RegionKinds), "the list covers every kind");
         foreach (MixRegion region in regions)
@@ -75,5 +77,9 @@ public class RegionVisitorTests
         public string VisitSaliencyMask(SaliencyMaskRegion region) => "SaliencyMask";
 
         public string VisitTiles(TileRegion region) => "Tiles";
+
+        public string VisitSoftBox(SoftBoxRegion region) => "SoftBox";
+
+        public string VisitResize(ResizeRegion region) => "Resize";
     }
 }

@@ -2,6 +2,7 @@ using System.Reflection;
 using MixAug.Randomness;
 using MixAug.Sweep;
 using MixAug.TorchSharp.Data;
+using MixAug.TorchSharp.Features;
 using MixAug.TorchSharp.Labels;
 using MixAug.TorchSharp.Mixing;
 using MixAug.TorchSharp.Native;
@@ -79,6 +80,27 @@ internal static class TorchValues
             Tensor labels = tensor([.. Enumerable.Range(0, plan.BatchSize).Select(i => (long)(i % 3))]);
             return TorchLabelMixer.ToCompact(plan, labels, 3);
         });
+        sweep.Add<LabelMapPairTensors>(c =>
+        {
+            if (c.Extreme && !c.Receiver && c.Chance(0.4))
+            {
+                return null;
+            }
+
+            MixPlan plan = c.Items.TryGetValue("plan", out object? p) && ((MixPlan)p).Spatial.Size <= 1 << 12
+                ? (MixPlan)p
+                : new CutMix().CreatePlan(new BatchShape(3, 1, 4, 4), new MixRandom(1));
+            long[] dims = [plan.BatchSize, .. plan.Spatial.ToDimensions().Select(d => (long)d)];
+            try
+            {
+                return TorchLabelMapMixer.ToPairs(plan, randint(0, 3, dims, ScalarType.Int64));
+            }
+            catch (ArgumentException)
+            {
+                // A blend of more than two sources has no pairs; pairs of another plan then.
+                return TorchLabelMapMixer.ToPairs(new CutMix().CreatePlan(new BatchShape(3, 1, 4, 4), new MixRandom(1)), randint(0, 3, [3, 4, 4], ScalarType.Int64));
+            }
+        });
         sweep.Add<MixModule>(c => new MixModule(
             c.Pick<IMixTransform>(new MixUp(mode: LambdaMode.Element), new CutMix(), new SaliencyMix(), new FMix()),
             new MixRandom((ulong)c.Random.NextInt64()),
@@ -92,6 +114,8 @@ internal static class TorchValues
             using Tensor labels = tensor(new long[] { 0, 1, 2 });
             return new MixModule(new MixUp(), new MixRandom(1), 3).Forward(images, labels);
         });
+        RegisterManifold(sweep);
+        sweep.Add<GradientSaliency>(c => new GradientSaliency(c.Pick(1, 2, 3)));
         sweep.Add<TorchSharpLoadReport>(c => TorchSharpRuntime.EnsureLoadable());
         RegisterData(sweep);
 
@@ -104,10 +128,41 @@ internal static class TorchValues
         sweep.ParameterOverrides["TorchSharpRuntime.PatchFile/library"] = paths;
         sweep.ParameterOverrides["TorchSharpRuntime.NeedsPatch/library"] = paths;
 
+        // Lists of tensors (AlignedMixing): each tensor snapshotted, never compared with Tensor.Equals (libtorch's
+        // equal, which meta tensors refuse).
+        sweep.Buffers.Insert(0, new BufferRule(
+            v => v is Tensor[] ts ? ts.Select(t => t is null ? null : Snapshot(t)).ToArray() : null,
+            (v, s) => ((Tensor[])v).Zip((TensorSnapshot?[])s).Select(p => p.First is null || p.Second is null ? null : Changed(p.First, p.Second)).FirstOrDefault(m => m is not null),
+            p => true));
         sweep.Buffers.Insert(0, new BufferRule(
             v => v is Tensor t ? Snapshot(t) : null,
             (v, s) => Changed((Tensor)v, (TensorSnapshot)s),
             p => p.Name != "destination"));
+    }
+
+    /// <summary>Manifold Mixup: a model that takes any image batch (relu then tanh), its layer names (and unknown, repeated,
+    /// null or no names), and steps over it with every policy.</summary>
+    private static void RegisterManifold(ApiSweep sweep)
+    {
+        Func<nn.Module<Tensor, Tensor>> model = () => nn.Sequential(("relu", nn.ReLU()), ("tanh", nn.Tanh()));
+        sweep.Add<nn.Module<Tensor, Tensor>>(c => c.Extreme && c.Chance(0.5) ? null : model());
+        sweep.Add<IEnumerable<string>>(c => c.Extreme
+            ? c.Pick<IEnumerable<string>?>(null, [], ["nope"], ["relu", "relu"], [null!], [string.Empty])
+            : c.Pick<IEnumerable<string>>(["relu"], ["tanh", "relu"]));
+        Func<SweepContext, ManifoldMixup> make = c => new ManifoldMixup(
+            model(),
+            c.Pick<string[]>(["relu"], ["relu", "tanh"]),
+            c.Pick<IMixTransform>(new MixUp(mode: LambdaMode.Element), new CutMix(), new SaliencyMix(), new FMix()),
+            3,
+            c.Pick(0.0, 0.1),
+            mixInput: c.Chance(0.3));
+        sweep.Add<ManifoldMixup>(c => make(c));
+        sweep.Add<ManifoldMixedBatch>(c =>
+        {
+            using Tensor images = rand(3, 1, 4, 4);
+            using Tensor labels = tensor(new long[] { 0, 1, 2 });
+            return make(c).Forward(images, labels, new MixRandom(1));
+        });
     }
 
     /// <summary>The DataLoader types: collates and layers of every policy, per-sample dictionaries for <c>Collate</c> (good,
@@ -179,6 +234,7 @@ internal static class TorchValues
         string name = c.Parameter?.Name ?? string.Empty;
         Tensor value = name switch
         {
+            "labelMaps" when plan is not null && plan.Spatial.Size <= 1 << 12 => randint(0, classes, [b, .. plan.Spatial.ToDimensions().Select(d => (long)d)], c.Pick(ScalarType.Int64, ScalarType.Int32, ScalarType.Byte)),
             "labels" when c.Chance(0.7) => tensor([.. Enumerable.Range(0, b).Select(_ => (long)c.Random.Next(classes))]),
             "labels" or "targets" => softmax(rand(b, classes), 1),
             "logits" => randn(b, classes),

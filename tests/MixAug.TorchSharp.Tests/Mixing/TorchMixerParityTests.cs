@@ -28,11 +28,15 @@ public sealed class TorchMixerParityTests
 
                 yield return new TestCaseData(new MixUp(alpha: 1.0, mode: mode, pairing: pairing)).SetArgDisplayNames($"MixUp {mode} {pairing}");
                 yield return new TestCaseData(new CutMix(alpha: 1.0, mode: mode, pairing: pairing)).SetArgDisplayNames($"CutMix {mode} {pairing}");
+                yield return new TestCaseData(new GridMix(alpha: 1.0, mode: mode, pairing: pairing)).SetArgDisplayNames($"GridMix {mode} {pairing}");
+                yield return new TestCaseData(new SmoothMix(alpha: 1.0, mode: mode, pairing: pairing)).SetArgDisplayNames($"SmoothMix {mode} {pairing}");
             }
         }
 
         yield return new TestCaseData(new MixUp(alpha: 0.4, probability: 0.5, mode: LambdaMode.Element)).SetArgDisplayNames("MixUp elem p0.5");
         yield return new TestCaseData(new CutMix(alpha: 1.0, mode: LambdaMode.Element, correctLambda: false)).SetArgDisplayNames("CutMix uncorrected");
+        yield return new TestCaseData(new MultiCutMix(partners: 3)).SetArgDisplayNames("MultiCutMix 3");
+        yield return new TestCaseData(new MultiCutMix(partners: 1, probability: 0.5)).SetArgDisplayNames("MultiCutMix 1 p0.5");
         yield return new TestCaseData(new MixChoice((new MixUp(0.8), 1.0), (new CutMix(1.0, mode: LambdaMode.Element), 1.0))).SetArgDisplayNames("MixChoice");
     }
 

@@ -22,7 +22,7 @@ public class TorchMixerRecipeTests
         yield return new TestCaseData(new MixPlan(shape.Spatial, [1, 1, 1, 0, 0, 0, 6], [0.3, 1, 0.4, 0.5, 0.6, 0.7, 1], [MixRegion.Blend, MixRegion.Keep, new BoxRegion(2, 2, 9, 8), MixRegion.Blend, MixRegion.Blend, MixRegion.Blend, MixRegion.Keep])).SetName("repeated partners");
     }
 
-    private static MixPlan SeveralSources(BatchShape shape)
+    internal static MixPlan SeveralSources(BatchShape shape)
     {
         var tiles = new TileRegion([new Tile(1, 0, 0, 6, 10), new Tile(2, 4, 3, 12, 7)]);
         var shares = new double[3];

@@ -95,6 +95,10 @@ internal static class CoreValues
         sweep.Add(t => t == typeof(ISaliencySource) || t == typeof(SpectralResidualSaliency), (c, t) => c.Extreme && !c.Receiver ? null : c.Pick(SpectralResidualSaliency.Default, new SpectralResidualSaliency(8, 1.0)));
         sweep.Add<SaliencyMaps>(c => c.Extreme && !c.Receiver && c.Chance(0.3) ? null : Maps(c));
         sweep.Add<FourierNoise>(c => c.Extreme && !c.Receiver ? null : new FourierNoise(c.Pick(Shapes).Spatial, c.Pick(1.0, 3.0), (ulong)c.Random.NextInt64()));
+        sweep.Add<DetectionBoxes>(c => c.Extreme && !c.Receiver && c.Chance(0.3)
+            ? null
+            : c.Chance(0.3) ? DetectionBoxes.Empty : new DetectionBoxes([0, 0, 1, 1, 0.5f, 0.5f, 2, 3], [0, 1], c.Chance(0.5) ? [] : [0.25f, 1f]));
+        sweep.Add(t => t == typeof(IReadOnlyList<Array>), (c, _) => AlignedArrayList(c));
         sweep.Add<MixedTargets>(c => LabelMixer.ToCompact(Plans.Value[0], new int[Plans.Value[0].BatchSize], 2));
         sweep.Add(t => t == typeof(IMixRegionVisitor<object>), (c, _) => c.Extreme ? null : new KindVisitor());
         sweep.Add<MixInvariantException>(c => new MixInvariantException("x", 1));
@@ -156,6 +160,22 @@ internal static class CoreValues
                 c.Imply(a.Length);
                 break;
         }
+    }
+
+    /// <summary>Arrays for AlignedArrays: of the plan's batch in every supported type (or an unsupported one, a short one,
+    /// a null) when the case has a plan, else short ones.</summary>
+    private static Array[]? AlignedArrayList(SweepContext c)
+    {
+        if (c.Extreme && c.Chance(0.2))
+        {
+            return null;
+        }
+
+        int length = c.Items.TryGetValue("plan", out object? p) && (long)((MixPlan)p).BatchSize * ((MixPlan)p).Spatial.Size * 2 <= 1 << 16
+            ? ((MixPlan)p).BatchSize * ((MixPlan)p).Spatial.Size * 2
+            : c.Length();
+        Array[] arrays = [new float[length], new byte[length], new int[length], new long[length]];
+        return c.Extreme ? c.Pick<Array[]>([new double[length]], [new int[length + 1]], [null!], [], arrays) : [.. arrays.Where(_ => c.Chance(0.6))];
     }
 
     private static int Int(SweepContext c)
@@ -275,12 +295,16 @@ internal static class CoreValues
             new FMix(mode: LambdaMode.Element, granularity: MaskGranularity.PerGroup, maxSoft: 0.1), new MixUp(probability: 0),
             new SaliencyMix(mode: LambdaMode.Element, region: SaliencyRegion.Mask, pairing: PairingStrategy.Roll),
             new SaliencyMix(mode: LambdaMode.Element),
+            new GridMix(mode: LambdaMode.Element, pairing: PairingStrategy.Roll),
+            new SmoothMix(mode: LambdaMode.Element, pairing: PairingStrategy.Permutation),
+            new MultiCutMix(partners: 3),
+            new ResizeMix(mode: LambdaMode.Element, pairing: PairingStrategy.Roll),
         ];
         foreach (BatchShape shape in Shapes)
         {
             foreach (IMixTransform t in transforms)
             {
-                if ((t is CutMix && shape.SpatialRank == 3) || (t is SaliencyMix && shape.SpatialRank != 2))
+                if ((t is CutMix or MultiCutMix && shape.SpatialRank == 3) || (t is SaliencyMix or GridMix or SmoothMix or ResizeMix && shape.SpatialRank != 2))
                 {
                     continue;
                 }
@@ -374,6 +398,8 @@ internal static class CoreValues
         sweep.Add<MaskRegion>(c => c.Extreme && !c.Receiver ? null : new MaskRegion([.. Enumerable.Range(0, c.Pick(16, 20, 1)).Select(_ => (float)c.Random.NextDouble())]));
         sweep.Add<TileRegion>(c => c.Extreme && !c.Receiver ? null : new TileRegion([new Tile(1, 0, 0, 2, 2), new Tile(2, 1, 1, 3, 3)]));
         sweep.Add<FourierMaskRegion>(c => c.Extreme && !c.Receiver ? null : Plans.Value.SelectMany(p => p.Regions).OfType<FourierMaskRegion>().ElementAt(c.Random.Next(4)));
+        sweep.Add<SoftBoxRegion>(c => c.Extreme && !c.Receiver ? null : Plans.Value.SelectMany(p => p.Regions).OfType<SoftBoxRegion>().ElementAt(c.Random.Next(3)));
+        sweep.Add<ResizeRegion>(c => c.Extreme && !c.Receiver ? null : Plans.Value.SelectMany(p => p.Regions).OfType<ResizeRegion>().ElementAt(c.Random.Next(3)));
         sweep.Add<SaliencyMaskRegion>(c => c.Extreme && !c.Receiver ? null : Plans.Value.SelectMany(p => p.Regions).OfType<SaliencyMaskRegion>().ElementAt(c.Random.Next(3)));
     }
 
@@ -384,6 +410,10 @@ internal static class CoreValues
             new MixUp(), new CutMix(mode: LambdaMode.Element), new CutMix(minRatio: 0.2, maxRatio: 0.5), new FMix(mode: LambdaMode.Pair),
             new SaliencyMix(), new SaliencyMix(region: SaliencyRegion.Mask, mode: LambdaMode.Element),
             new MixChoice((new MixUp(), 1), (new FMix(), 2)),
+            new GridMix(mode: LambdaMode.Element),
+            new SmoothMix(softness: 0.5, mode: LambdaMode.Pair),
+            new MultiCutMix(partners: 2, probability: 0.5),
+            new ResizeMix(mode: LambdaMode.Element),
         ];
         sweep.Add(t => t == typeof(IMixTransform), (c, _) => c.Extreme && !c.Receiver && c.Chance(0.3) ? null : c.Pick(all));
         sweep.Add(t => t == typeof(MixTransform), (c, _) => c.Extreme && !c.Receiver && c.Chance(0.3) ? null : c.Pick(all.OfType<MixTransform>().ToArray()));
@@ -391,7 +421,11 @@ internal static class CoreValues
         sweep.Add<CutMix>(c => c.Pick(new CutMix(), new CutMix(minRatio: 0.25, maxRatio: 1)));
         sweep.Add<FMix>(c => new FMix(maxSoft: 0.2));
         sweep.Add<SaliencyMix>(c => new SaliencyMix(region: c.Pick(SaliencyRegion.Box, SaliencyRegion.Mask)));
-        sweep.Add<MixChoice>(c => (MixChoice)all[^1]);
+        sweep.Add<MixChoice>(c => all.OfType<MixChoice>().Single());
+        sweep.Add<SmoothMix>(c => c.Pick(new SmoothMix(), new SmoothMix(alpha: 0.3, softness: 1, mode: LambdaMode.Element)));
+        sweep.Add<MultiCutMix>(c => c.Pick(new MultiCutMix(), new MultiCutMix(partners: 16, alpha: 0.2)));
+        sweep.Add<ResizeMix>(c => c.Pick(new ResizeMix(), new ResizeMix(minScale: 1, maxScale: 1, mode: LambdaMode.Pair)));
+        sweep.Add<GridMix>(c => c.Pick(new GridMix(), new GridMix(minHoles: 1, maxHoles: 64, minCutArea: 0.01, holeAspect: 4, mode: LambdaMode.Pair)));
         sweep.Add<FixedPlanTransform>(c => new FixedPlanTransform(c.Pick(Plans.Value)));
     }
 
@@ -429,5 +463,9 @@ internal static class CoreValues
         public object VisitSaliencyMask(SaliencyMaskRegion region) => region.Kind;
 
         public object VisitTiles(TileRegion region) => region.Kind;
+
+        public object VisitSoftBox(SoftBoxRegion region) => region.Kind;
+
+        public object VisitResize(ResizeRegion region) => region.Kind;
     }
 }

@@ -1,0 +1,166 @@
+using MixAug.Planning;
+using MixAug.Regions;
+
+namespace MixAug.Labels;
+
+/// <summary>
+/// The weights one sample's region gives its sources at every element of the plane, in the form dense targets need:
+/// at most two sources per element (a dominant slot A and a second slot B) for every region but a blend of more than two
+/// sources, whose weights are the same everywhere. The weights are the ones the pixels are mixed with
+/// (<see cref="RegionRasterizer"/>; a blend's <c>(float)λ</c> and <c>(float)(1 − λ)</c>), so targets and pixels agree.
+/// </summary>
+/// <remarks>Scratch for one thread: <see cref="Load"/> fills it for one sample, reusing its buffers.</remarks>
+internal sealed class PixelSources : IMixRegionVisitor<PixelSources.Form>
+{
+    private MixPlan _plan = null!;
+    private int _sample;
+    private float[] _own = [];
+    private byte[] _slots = [];
+    private float[] _constant = [];
+
+    /// <summary>How the current sample's weights are stored.</summary>
+    internal enum Form
+    {
+        /// <summary>Slot <see cref="ConstantSlot"/> everywhere with weight 1 (a keep).</summary>
+        Whole,
+
+        /// <summary>Slots 0 and 1 with the own weight of each element in <see cref="Own"/> and the partner's
+        /// <c>1 − own</c>, or <see cref="PartnerConstant"/> for a blend.</summary>
+        Pair,
+
+        /// <summary>One slot per element in <see cref="Slots"/>, weight 1 (tiles).</summary>
+        Slots,
+
+        /// <summary>The same weights (<see cref="Constant"/>, one per slot) at every element: a blend of more than two sources.</summary>
+        Many,
+    }
+
+    /// <summary>The form of the loaded sample.</summary>
+    public Form Current { get; private set; }
+
+    /// <summary>For <see cref="Form.Whole"/>: the slot that supplies every element.</summary>
+    public int ConstantSlot { get; private set; }
+
+    /// <summary>For <see cref="Form.Pair"/>: the own weight of each element.</summary>
+    public ReadOnlySpan<float> Own => _own.AsSpan(0, _plan.Spatial.Size);
+
+    /// <summary>For a blend in <see cref="Form.Pair"/>: the partner's weight <c>(float)(1 − λ)</c>; NaN when the partner's
+    /// weight is <c>1 − own</c> element by element.</summary>
+    public float PartnerConstant { get; private set; }
+
+    /// <summary>For <see cref="Form.Slots"/>: the slot of each element.</summary>
+    public ReadOnlySpan<byte> Slots => _slots.AsSpan(0, _plan.Spatial.Size);
+
+    /// <summary>For <see cref="Form.Many"/>: the weight of each slot, <c>(float)w_k</c>.</summary>
+    public ReadOnlySpan<float> Constant => _constant.AsSpan(0, _plan.Sources(_sample).Length);
+
+    /// <summary>The plan's configuration for rasterising masks.</summary>
+    public MixConfiguration Configuration { get; set; } = MixConfiguration.Default;
+
+    /// <summary>Loads sample <paramref name="sample"/> of <paramref name="plan"/>.</summary>
+    public void Load(MixPlan plan, int sample)
+    {
+        _plan = plan;
+        _sample = sample;
+        Current = plan.Regions[sample].Accept(this);
+    }
+
+    /// <summary>
+    /// Throws when a sample's region moves its partner's elements (<see cref="ResizeRegion"/>, ResizeMix): an element of
+    /// the box shows the partner resized, not the partner's element at the same position, so label maps, per-element
+    /// targets and boxes cannot follow it by position. Called by every dense-target entry point before it writes.
+    /// </summary>
+    /// <exception cref="ArgumentException">A sample has a <see cref="ResizeRegion"/>; the parameter name is <c>plan</c>.</exception>
+    public static void CheckFollowable(MixPlan plan)
+    {
+        for (int i = 0; i < plan.BatchSize; i++)
+        {
+            if (plan.Regions[i] is ResizeRegion)
+            {
+                throw new ArgumentException(
+                    $"Sample {i} pastes its partner resized (ResizeMix): the box's elements are not at their source's positions, so label maps, per-element targets and boxes cannot follow them yet. Mix dense targets with a method that moves no pixels.",
+                    nameof(plan));
+            }
+        }
+    }
+
+    /// <summary>The partner's weight at element <paramref name="index"/> of a <see cref="Form.Pair"/> sample.</summary>
+    public float Partner(int index) => float.IsNaN(PartnerConstant) ? 1f - _own[index] : PartnerConstant;
+
+    /// <inheritdoc />
+    public Form VisitKeep(KeepRegion region)
+    {
+        ConstantSlot = 0;
+        return Form.Whole;
+    }
+
+    /// <inheritdoc />
+    public Form VisitBlend(BlendRegion region)
+    {
+        ReadOnlySpan<double> weights = _plan.Weights(_sample);
+        if (weights.Length == 2)
+        {
+            // The pixel kernels weigh the partner (float)(1 − λ), not 1 − (float)λ.
+            Rasterize(region);
+            PartnerConstant = (float)weights[1];
+            return Form.Pair;
+        }
+
+        if (_constant.Length < weights.Length)
+        {
+            _constant = new float[weights.Length];
+        }
+
+        for (int k = 0; k < weights.Length; k++)
+        {
+            _constant[k] = (float)weights[k];
+        }
+
+        return Form.Many;
+    }
+
+    /// <inheritdoc />
+    public Form VisitBox(BoxRegion region) => Rasterize(region);
+
+    /// <inheritdoc />
+    public Form VisitMask(MaskRegion region) => Rasterize(region);
+
+    /// <inheritdoc />
+    public Form VisitFourierMask(FourierMaskRegion region) => Rasterize(region);
+
+    /// <inheritdoc />
+    public Form VisitSaliencyMask(SaliencyMaskRegion region) => Rasterize(region);
+
+    /// <inheritdoc />
+    public Form VisitSoftBox(SoftBoxRegion region) => Rasterize(region);
+
+    /// <inheritdoc />
+    public Form VisitResize(ResizeRegion region) =>
+        throw new InvalidOperationException("A resized partner has no per-element sources; the entry point must call CheckFollowable first.");
+
+    /// <inheritdoc />
+    public Form VisitTiles(TileRegion region)
+    {
+        int n = _plan.Spatial.Size;
+        if (_slots.Length < n)
+        {
+            _slots = GC.AllocateUninitializedArray<byte>(n);
+        }
+
+        RegionRasterizer.WriteSlots(region, _plan.Spatial, _slots.AsSpan(0, n));
+        return Form.Slots;
+    }
+
+    private Form Rasterize(MixRegion region)
+    {
+        int n = _plan.Spatial.Size;
+        if (_own.Length < n)
+        {
+            _own = GC.AllocateUninitializedArray<float>(n);
+        }
+
+        RegionRasterizer.WriteOwnWeights(region, _plan.Spatial, _plan.Lambdas[_sample], _own.AsSpan(0, n), Configuration);
+        PartnerConstant = float.NaN;
+        return Form.Pair;
+    }
+}

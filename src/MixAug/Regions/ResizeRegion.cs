@@ -1,0 +1,220 @@
+using System.Buffers;
+using System.Numerics.Tensors;
+using MixAug.Planning;
+using MixAug.Regions;
+
+namespace MixAug.Regions;
+
+/// <summary>
+/// The whole partner, resized to the half-open box <c>[Top, Bottom) × [Left, Right)</c>, replaces the sample's elements
+/// there, in every channel (ResizeMix); everything else is the sample's own. Unlike a <see cref="BoxRegion"/>, the box
+/// shows the partner's whole picture, not its elements at the same place.
+/// </summary>
+/// <remarks>
+/// <para><b>Resampling</b>, the one definition the CPU mixer, <see cref="ResizePartner"/> and MixAssert use:
+/// separable bilinear with half-pixel centres, antialiased when shrinking, as PyTorch's
+/// <c>interpolate(mode="bilinear", align_corners=False, antialias=True)</c> and Pillow define it. Along an axis of n
+/// inputs and m outputs, with scale s = n/m and support r = max(s, 1), output i (centre c = s·(i + ½)) reads inputs
+/// j in [⌊c − r + ½⌋, ⌊c + r + ½⌋) ∩ [0, n) with weights max(0, 1 − |(j + ½ − c)/r|), normalised to sum 1
+/// (computed in double, stored as float). Rows are combined first (each output row is a weighted sum of whole input
+/// rows, in float32), then columns (a weighted sum per output element, in float32, in input order).</para>
+/// <para>TorchSharp's libtorch path calls libtorch's <c>interpolate</c> with <c>antialias</c>, whose float arithmetic
+/// differs in the last bits; its CpuMixer path is bit for bit this definition.</para>
+/// </remarks>
+/// <threadsafety>Immutable; safe to share between plans and threads.</threadsafety>
+public sealed class ResizeRegion : MixRegion
+{
+    private Taps? _rows;    // made on first use and kept, so that mixing again allocates nothing
+    private Taps? _columns;
+
+    /// <summary>Creates the region.</summary>
+    /// <param name="spatial">The image plane the box lies in (and the partner's size).</param>
+    /// <param name="top">First row of the box (inclusive).</param>
+    /// <param name="left">First column of the box (inclusive).</param>
+    /// <param name="bottom">Row after the last row of the box (exclusive), at most the height.</param>
+    /// <param name="right">Column after the last column of the box (exclusive), at most the width.</param>
+    /// <exception cref="ArgumentException"><paramref name="spatial"/> is empty or not an image plane.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The box is empty, reversed or outside the plane.</exception>
+    public ResizeRegion(SpatialShape spatial, int top, int left, int bottom, int right)
+    {
+        if (spatial.IsEmpty || spatial.Rank != 2)
+        {
+            throw new ArgumentException($"A resized partner is pasted into an image plane; the extent was {(spatial.IsEmpty ? "empty" : spatial.ToString())}.", nameof(spatial));
+        }
+
+        if (top < 0 || bottom <= top || bottom > spatial.Height)
+        {
+            throw new ArgumentOutOfRangeException(
+                top < 0 ? nameof(top) : nameof(bottom),
+                $"A resize box needs 0 <= top < bottom <= {spatial.Height}; it was top {top}, bottom {bottom}.");
+        }
+
+        if (left < 0 || right <= left || right > spatial.Width)
+        {
+            throw new ArgumentOutOfRangeException(
+                left < 0 ? nameof(left) : nameof(right),
+                $"A resize box needs 0 <= left < right <= {spatial.Width}; it was left {left}, right {right}.");
+        }
+
+        Spatial = spatial;
+        Top = top;
+        Left = left;
+        Bottom = bottom;
+        Right = right;
+    }
+
+    /// <summary>The image plane the box lies in.</summary>
+    public SpatialShape Spatial { get; }
+
+    /// <summary>First row of the box (inclusive).</summary>
+    public int Top { get; }
+
+    /// <summary>First column of the box (inclusive).</summary>
+    public int Left { get; }
+
+    /// <summary>Row after the last row of the box (exclusive).</summary>
+    public int Bottom { get; }
+
+    /// <summary>Column after the last column of the box (exclusive).</summary>
+    public int Right { get; }
+
+    /// <summary>Number of elements of the plane the box covers.</summary>
+    public long Area => (long)(Bottom - Top) * (Right - Left);
+
+    /// <inheritdoc />
+    public override MixRegionKind Kind => MixRegionKind.Resize;
+
+    private Taps RowTaps => _rows ??= new Taps(Spatial.Height, Bottom - Top);
+
+    private Taps ColumnTaps => _columns ??= new Taps(Spatial.Width, Right - Left);
+
+    /// <inheritdoc />
+    public override TResult Accept<TResult>(IMixRegionVisitor<TResult> visitor)
+    {
+        ArgumentNullException.ThrowIfNull(visitor);
+        return visitor.VisitResize(this);
+    }
+
+    /// <summary>Resizes one plane of the partner to the box, as the mixers do (see the remarks).</summary>
+    /// <param name="partner">The partner's plane, <see cref="SpatialShape.Size"/> elements, row-major.</param>
+    /// <param name="patch">Receives the box's (Bottom − Top) × (Right − Left) elements, row-major.</param>
+    /// <exception cref="ArgumentException">A length does not fit.</exception>
+    public void ResizePartner(ReadOnlySpan<float> partner, Span<float> patch)
+    {
+        Internal.Guard.Length(partner.Length, Spatial.Size, nameof(partner), $"a {Spatial} plane");
+        int boxWidth = Right - Left;
+        Internal.Guard.Length(patch.Length, Area, nameof(patch), $"a {Bottom - Top}x{boxWidth} box");
+        float[] scratch = ArrayPool<float>.Shared.Rent(Spatial.Width);
+        try
+        {
+            for (int r = 0; r < Bottom - Top; r++)
+            {
+                ResizeRow(partner, r, scratch, patch.Slice(r * boxWidth, boxWidth));
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(scratch);
+        }
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"resized partner in rows [{Top}, {Bottom}) cols [{Left}, {Right})";
+
+    /// <summary>Writes output row <paramref name="row"/> of the box (0 = the box's top) from the partner's plane.</summary>
+    /// <param name="partner">The partner's plane.</param>
+    /// <param name="row">The row of the box.</param>
+    /// <param name="scratch">At least a plane's width of scratch.</param>
+    /// <param name="destination">The box's row, Right − Left elements.</param>
+    internal void ResizeRow(ReadOnlySpan<float> partner, int row, Span<float> scratch, Span<float> destination)
+    {
+        int w = Spatial.Width;
+        Taps rows = RowTaps, columns = ColumnTaps;
+        Span<float> line = scratch[..w];
+        int first = rows.Start[row];
+        ReadOnlySpan<float> weights = rows.WeightsOf(row);
+        TensorPrimitives.Multiply(partner.Slice(first * w, w), weights[0], line);
+        for (int k = 1; k < weights.Length; k++)
+        {
+            TensorPrimitives.MultiplyAdd(partner.Slice((first + k) * w, w), weights[k], line, line);
+        }
+
+        for (int x = 0; x < destination.Length; x++)
+        {
+            ReadOnlySpan<float> wx = columns.WeightsOf(x);
+            ReadOnlySpan<float> from = line.Slice(columns.Start[x], wx.Length);
+            float sum = 0f;
+            for (int k = 0; k < wx.Length; k++)
+            {
+                sum += wx[k] * from[k];
+            }
+
+            destination[x] = sum;
+        }
+    }
+
+    private protected override void Measure(SpatialShape spatial, ReadOnlySpan<double> weights, Span<double> shares)
+    {
+        shares[0] = BoxRegion.ShareOutside(Area, (long)spatial.Height * spatial.Width);
+        shares[1] = 1.0 - shares[0];
+    }
+
+    private protected override void ValidateFit(SpatialShape spatial, int sourceCount, int sample, string name)
+    {
+        if (Spatial != spatial)
+        {
+            throw new ArgumentException($"The resize box{OfSample(sample)} is for a {Spatial} plane, not {spatial}.", name);
+        }
+    }
+
+    /// <summary>The antialiased bilinear taps of one axis: for each output, its first input and its weights.</summary>
+    internal sealed class Taps
+    {
+        private readonly int[] _count;
+        private readonly float[] _weights;
+        private readonly int _stride;
+
+        public Taps(int inputs, int outputs)
+        {
+            double scale = (double)inputs / outputs;
+            double support = Math.Max(scale, 1.0);
+            _stride = (int)Math.Ceiling(support) * 2 + 1;
+            Start = new int[outputs];
+            _count = new int[outputs];
+            _weights = new float[outputs * _stride];
+            var raw = new double[_stride];
+            for (int i = 0; i < outputs; i++)
+            {
+                double centre = scale * (i + 0.5);
+                int min = Math.Max((int)(centre - support + 0.5), 0); // truncation toward zero, as PyTorch's int64 cast
+                int end = Math.Min((int)(centre + support + 0.5), inputs);
+                double total = 0;
+                for (int j = min; j < end; j++)
+                {
+                    raw[j - min] = Math.Max(0, 1 - Math.Abs((j + 0.5 - centre) / support));
+                    total += raw[j - min];
+                }
+
+                // Trailing zero weights are dropped, so every tap read carries weight.
+                int count = end - min;
+                while (count > 1 && raw[count - 1] == 0)
+                {
+                    count--;
+                }
+
+                Start[i] = min;
+                _count[i] = count;
+                for (int k = 0; k < count; k++)
+                {
+                    _weights[(i * _stride) + k] = (float)(raw[k] / total);
+                }
+            }
+        }
+
+        /// <summary>The first input of each output.</summary>
+        public int[] Start { get; }
+
+        /// <summary>The weights of output <paramref name="i"/>, from its first input on.</summary>
+        public ReadOnlySpan<float> WeightsOf(int i) => _weights.AsSpan(i * _stride, _count[i]);
+    }
+}

@@ -1,0 +1,193 @@
+using System.Buffers;
+using System.Numerics.Tensors;
+using MixAug.Planning;
+using MixAug.Regions;
+
+namespace MixAug.Regions;
+
+/// <summary>
+/// A box of the partner whose edges fade out as a Gaussian (SmoothMix): the partner's weight is 1 inside the half-open
+/// box <c>[Top, Bottom) × [Left, Right)</c> and <c>g(dy)·g(dx)</c> outside it, where dy and dx are the row and column
+/// distances to the box (0 within its rows or columns) and <c>g(d) = exp(−d² / (2σ²))</c>. Every channel is treated
+/// alike. The region is a recipe: backends rasterise it, and its own share is the mean of the rasterised weights.
+/// </summary>
+/// <remarks>
+/// <para><b>Rasterisation</b>, the one definition every backend uses (<see cref="RegionRasterizer.WriteOwnWeights"/>):
+/// per row <c>gy = (float)exp(−dy²/(2σ²))</c>, per column <c>gx</c> likewise (computed in double, rounded once); the
+/// sample's own weight is <c>1f − gy·gx</c> in float32 (one product, one difference).</para>
+/// <para><b>Own share</b> (<see cref="Mean"/>): every own weight <c>1f − p</c> with p in [0, 1] is a multiple of
+/// 2⁻²⁴ (for p ≥ ½ the difference is exact, for p &lt; ½ the result lies in (½, 1] whose spacing is 2⁻²⁴), so any
+/// sum of up to 2²⁹ of them is exact in double, whatever the order, and the mean is that sum over the element count,
+/// rounded once: the mean of the float32 weights the mixers use.</para>
+/// </remarks>
+/// <threadsafety>Immutable; safe to share between plans and threads.</threadsafety>
+public sealed class SoftBoxRegion : MixRegion
+{
+    private double _mean = double.NaN; // computed once on demand; a double is written atomically
+    private float[]? _columns;         // the partner's weight per column, made on first use and kept, so that
+                                       // rasterising the mask again allocates nothing
+
+    /// <summary>Creates the recipe.</summary>
+    /// <param name="spatial">The extent the box is drawn over: an image plane or a sequence (height 1).</param>
+    /// <param name="top">First row of the box (inclusive).</param>
+    /// <param name="left">First column of the box (inclusive).</param>
+    /// <param name="bottom">Row after the last row of the box (exclusive), at most the height.</param>
+    /// <param name="right">Column after the last column of the box (exclusive), at most the width.</param>
+    /// <param name="sigma">Standard deviation of the Gaussian fall-off, in elements; finite and greater than 0.</param>
+    /// <exception cref="ArgumentException"><paramref name="spatial"/> is empty or a volume.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The box is empty, reversed or outside the extent, or
+    /// <paramref name="sigma"/> is not a finite positive number.</exception>
+    public SoftBoxRegion(SpatialShape spatial, int top, int left, int bottom, int right, double sigma)
+    {
+        if (spatial.IsEmpty || spatial.Rank == 3)
+        {
+            throw new ArgumentException($"A soft box is drawn over an image plane or a sequence; the extent was {(spatial.IsEmpty ? "empty" : spatial.ToString())}.", nameof(spatial));
+        }
+
+        if (top < 0 || bottom <= top || bottom > spatial.Height)
+        {
+            throw new ArgumentOutOfRangeException(
+                top < 0 ? nameof(top) : nameof(bottom),
+                $"A soft box needs 0 <= top < bottom <= {spatial.Height}; it was top {top}, bottom {bottom}.");
+        }
+
+        if (left < 0 || right <= left || right > spatial.Width)
+        {
+            throw new ArgumentOutOfRangeException(
+                left < 0 ? nameof(left) : nameof(right),
+                $"A soft box needs 0 <= left < right <= {spatial.Width}; it was left {left}, right {right}.");
+        }
+
+        Internal.Guard.PositiveFinite(sigma);
+        Spatial = spatial;
+        Top = top;
+        Left = left;
+        Bottom = bottom;
+        Right = right;
+        Sigma = sigma;
+    }
+
+    /// <summary>The extent the box is drawn over.</summary>
+    public SpatialShape Spatial { get; }
+
+    /// <summary>First row of the box (inclusive).</summary>
+    public int Top { get; }
+
+    /// <summary>First column of the box (inclusive).</summary>
+    public int Left { get; }
+
+    /// <summary>Row after the last row of the box (exclusive).</summary>
+    public int Bottom { get; }
+
+    /// <summary>Column after the last column of the box (exclusive).</summary>
+    public int Right { get; }
+
+    /// <summary>Standard deviation of the Gaussian fall-off, in elements.</summary>
+    public double Sigma { get; }
+
+    /// <summary>The mean of the rasterised own weights: the exact own share (see the remarks).</summary>
+    public double Mean => double.IsNaN(_mean) ? _mean = ComputeMean() : _mean;
+
+    /// <inheritdoc />
+    public override MixRegionKind Kind => MixRegionKind.SoftBox;
+
+    private float[] Columns
+    {
+        get
+        {
+            if (_columns is null)
+            {
+                var g = new float[Spatial.Width];
+                for (int x = 0; x < g.Length; x++)
+                {
+                    g[x] = Falloff(x, Left, Right);
+                }
+
+                _columns = g;
+            }
+
+            return _columns;
+        }
+    }
+
+    /// <inheritdoc />
+    public override TResult Accept<TResult>(IMixRegionVisitor<TResult> visitor)
+    {
+        ArgumentNullException.ThrowIfNull(visitor);
+        return visitor.VisitSoftBox(this);
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"soft box rows [{Top}, {Bottom}) cols [{Left}, {Right}), sigma {Sigma}";
+
+    /// <summary>Writes the own weight of every element, row-major (<paramref name="weights"/> holds the extent).</summary>
+    internal void Rasterise(Span<float> weights)
+    {
+        int h = Spatial.Height, w = Spatial.Width;
+        float[] columns = Columns;
+        for (int y = 0; y < h; y++)
+        {
+            Span<float> row = weights.Slice(y * w, w);
+            TensorPrimitives.Multiply(columns, Falloff(y, Top, Bottom), row);
+            TensorPrimitives.Subtract(1f, row, row);
+        }
+    }
+
+    private protected override void Measure(SpatialShape spatial, ReadOnlySpan<double> weights, Span<double> shares)
+    {
+        shares[0] = Mean;
+        shares[1] = 1.0 - shares[0];
+    }
+
+    private protected override void ValidateFit(SpatialShape spatial, int sourceCount, int sample, string name)
+    {
+        if (Spatial != spatial)
+        {
+            throw new ArgumentException($"The soft box{OfSample(sample)} is for a {Spatial} extent, not {spatial}.", name);
+        }
+    }
+
+    private float Falloff(int i, int start, int end)
+    {
+        double d = i < start ? start - i : i >= end ? i - (end - 1) : 0;
+        return (float)Math.Exp(-(d * d) / (2 * Sigma * Sigma));
+    }
+
+    private double ComputeMean()
+    {
+        // Rows at the same distance from the box have the same weights, so each distance is summed once. Every weight is
+        // a multiple of 2^-24 in [0, 1], so every partial sum of up to 2^29 of them is exact in double, in any order.
+        int h = Spatial.Height, w = Spatial.Width;
+        float[] columns = Columns;
+        var byDistance = new double[Math.Max(Top, h - Bottom) + 1];
+        byDistance.AsSpan().Fill(double.NaN);
+        float[] row = ArrayPool<float>.Shared.Rent(w);
+        double[] wide = ArrayPool<double>.Shared.Rent(w);
+        try
+        {
+            double total = 0;
+            for (int y = 0; y < h; y++)
+            {
+                int d = y < Top ? Top - y : y >= Bottom ? y - (Bottom - 1) : 0;
+                if (double.IsNaN(byDistance[d]))
+                {
+                    Span<float> r = row.AsSpan(0, w);
+                    Span<double> x = wide.AsSpan(0, w);
+                    TensorPrimitives.Multiply(columns, Falloff(y, Top, Bottom), r);
+                    TensorPrimitives.Subtract(1f, r, r);
+                    TensorPrimitives.ConvertTruncating<float, double>(r, x); // float to double is exact
+                    byDistance[d] = TensorPrimitives.Sum<double>(x);
+                }
+
+                total += byDistance[d];
+            }
+
+            return total / Spatial.Size;
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(row);
+            ArrayPool<double>.Shared.Return(wide);
+        }
+    }
+}

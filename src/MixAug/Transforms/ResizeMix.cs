@@ -1,0 +1,94 @@
+using MixAug.Planning;
+using MixAug.Randomness;
+using MixAug.Regions;
+
+namespace MixAug.Transforms;
+
+/// <summary>
+/// ResizeMix (Qin, Fang, Lu, Chen, Yuan, Xie and Wang, "ResizeMix: Mixing Data with Preserved Object Information and
+/// True Labels", arXiv:2012.11101): the whole partner, shrunk bilinearly with antialiasing, is pasted into a random box
+/// of the sample, so the pasted patch always shows the partner's object. The plan stores a <see cref="ResizeRegion"/>;
+/// lambda is the exact share of own pixels, 1 − box area / (H·W).
+/// </summary>
+/// <remarks>
+/// <para>Per mixed group: the scale τ uniform in [<see cref="MinScale"/>, <see cref="MaxScale"/>] (the paper's and
+/// OpenMixup's default 0.1 to 0.8); box sides ⌊τ·H⌋ × ⌊τ·W⌋, each at least 1; centre row <c>NextInt(H)</c>, then centre
+/// column <c>NextInt(W)</c>; the box is clipped to the image as CutMix's, and the partner is resized to the clipped box
+/// (as OpenMixup does, so a clipped box squeezes the partner).</para>
+/// <para>Resampling is <see cref="ResizeRegion"/>'s: bilinear, antialiased when shrinking (PyTorch's
+/// <c>antialias=True</c>). float32 batches on the CPU; any floating-point tensor with TorchSharp.</para>
+/// </remarks>
+/// <threadsafety>Immutable; safe to share between threads.</threadsafety>
+public sealed class ResizeMix : MixTransform
+{
+    /// <summary>Defines a ResizeMix transform.</summary>
+    /// <param name="minScale">Smallest box side as a share of the image side, in (0, 1] (paper: 0.1).</param>
+    /// <param name="maxScale">Largest box side as a share of the image side, in [<paramref name="minScale"/>, 1] (paper: 0.8).</param>
+    /// <param name="probability">Chance that a group is mixed; in [0, 1].</param>
+    /// <param name="mode">Lambda mode: one box per batch, pair or sample.</param>
+    /// <param name="pairing">How partners are chosen.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A number is outside its range, or an enum value is undefined.</exception>
+    /// <exception cref="ArgumentException"><paramref name="minScale"/> is greater than <paramref name="maxScale"/>, or an
+    /// invalid mode and pairing combination.</exception>
+    public ResizeMix(
+        double minScale = 0.1,
+        double maxScale = 0.8,
+        double probability = 1.0,
+        LambdaMode mode = LambdaMode.Batch,
+        PairingStrategy pairing = PairingStrategy.Flip)
+        : base(probability, mode, pairing)
+    {
+        if (!(minScale > 0 && minScale <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(minScale), minScale, $"minScale must lie in (0, 1]; it was {minScale}.");
+        }
+
+        if (!(maxScale > 0 && maxScale <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxScale), maxScale, $"maxScale must lie in (0, 1]; it was {maxScale}.");
+        }
+
+        if (minScale > maxScale)
+        {
+            throw new ArgumentException($"minScale {minScale} is greater than maxScale {maxScale}.", nameof(minScale));
+        }
+
+        MinScale = minScale;
+        MaxScale = maxScale;
+    }
+
+    /// <summary>Smallest box side as a share of the image side.</summary>
+    public double MinScale { get; }
+
+    /// <summary>Largest box side as a share of the image side.</summary>
+    public double MaxScale { get; }
+
+    /// <inheritdoc />
+    public override string Name => "ResizeMix";
+
+    /// <inheritdoc />
+    public override string ToString() => $"ResizeMix(scale [{MinScale}, {MaxScale}], probability {Probability}, {Mode}, {Pairing})";
+
+    /// <inheritdoc />
+    protected override void ValidateShape(BatchShape shape)
+    {
+        if (shape.SpatialRank != 2)
+        {
+            throw new ArgumentException($"ResizeMix pastes a resized image into an image; the batch {shape} is not one.", nameof(shape));
+        }
+    }
+
+    /// <inheritdoc />
+    protected override RegionDraw DrawRegion(BatchShape shape, int sample, int partner, IMixRandom random)
+    {
+        int h = shape.Height, w = shape.Width;
+        double tau = MinScale + ((MaxScale - MinScale) * random.NextDouble());
+        int cutH = Math.Max(1, (int)(h * tau)), cutW = Math.Max(1, (int)(w * tau));
+        int cy = random.NextInt(h), cx = random.NextInt(w);
+
+        // As CutMix: top = cy − ⌊cut/2⌋, bottom = top + cut, clipped; a cut of at least 1 keeps the centre inside.
+        int top = cy - (cutH / 2), left = cx - (cutW / 2);
+        var region = new ResizeRegion(shape.Spatial, Math.Max(top, 0), Math.Max(left, 0), Math.Min(top + cutH, h), Math.Min(left + cutW, w));
+        return new RegionDraw(region.OwnShare(shape.Spatial, 1.0), region);
+    }
+}

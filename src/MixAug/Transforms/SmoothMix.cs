@@ -1,0 +1,96 @@
+using MixAug.Internal;
+using MixAug.Masks;
+using MixAug.Planning;
+using MixAug.Randomness;
+using MixAug.Regions;
+
+namespace MixAug.Transforms;
+
+/// <summary>
+/// SmoothMix (Lee, Zaheer, Astrid and Lee, "SmoothMix: a Simple Yet Effective Data Augmentation to Train Robust
+/// Classifiers", CVPR Workshops 2020): a CutMix box of the partner whose edges fade out as a Gaussian, so the mixed
+/// image has no sharp seam. The plan stores a <see cref="SoftBoxRegion"/>; its lambda is the exact mean of the own
+/// weights as rasterised in float32.
+/// </summary>
+/// <remarks>
+/// <para>Per mixed group: λ ~ Beta(α, α); the box size is CutMix's, ⌊H·√(1 − λ)⌋ × ⌊W·√(1 − λ)⌋, each side at
+/// least 1 (a box of one pixel still shows its Gaussian blob); the centre row is <c>NextInt(H)</c>, then the centre
+/// column <c>NextInt(W)</c>; the box is clipped to the image as CutMix's. The partner's weight is 1 inside the box and
+/// <c>exp(−d²/(2σ²))</c> per axis outside it, with σ = <see cref="Softness"/> × min(H, W).</para>
+/// <para>The soft edges add partner weight around the box, so the plan's lambda (the exact own share) is below the
+/// drawn λ; labels follow the pixels, not the draw.</para>
+/// <para>Images only (2D planes).</para>
+/// </remarks>
+/// <threadsafety>Immutable; safe to share between threads.</threadsafety>
+public sealed class SmoothMix : MixTransform
+{
+    /// <summary>Defines a SmoothMix transform.</summary>
+    /// <param name="alpha">Beta(α, α) concentration of the drawn λ that sets the box size; finite and greater than 0.</param>
+    /// <param name="softness">σ of the Gaussian edges as a share of the image's smaller side, in (0, 1].</param>
+    /// <param name="probability">Chance that a group is mixed; in [0, 1].</param>
+    /// <param name="mode">Lambda mode: one box per batch, pair or sample.</param>
+    /// <param name="pairing">How partners are chosen.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A number is outside its range, or an enum value is undefined.</exception>
+    /// <exception cref="ArgumentException">An invalid mode and pairing combination (see <see cref="MixTransform"/>).</exception>
+    public SmoothMix(
+        double alpha = 1.0,
+        double softness = 0.1,
+        double probability = 1.0,
+        LambdaMode mode = LambdaMode.Batch,
+        PairingStrategy pairing = PairingStrategy.Flip)
+        : base(probability, mode, pairing)
+    {
+        Guard.PositiveFinite(alpha);
+        if (!(softness > 0 && softness <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(softness), softness, $"softness must lie in (0, 1]; it was {softness}.");
+        }
+
+        Alpha = alpha;
+        Softness = softness;
+    }
+
+    /// <summary>The Beta(α, α) concentration of the drawn λ.</summary>
+    public double Alpha { get; }
+
+    /// <summary>σ of the Gaussian edges as a share of the image's smaller side.</summary>
+    public double Softness { get; }
+
+    /// <inheritdoc />
+    public override string Name => "SmoothMix";
+
+    /// <inheritdoc />
+    public override string ToString() => $"SmoothMix(alpha {Alpha}, softness {Softness}, probability {Probability}, {Mode}, {Pairing})";
+
+    /// <inheritdoc />
+    protected override void ValidateShape(BatchShape shape)
+    {
+        if (shape.SpatialRank != 2)
+        {
+            throw new ArgumentException($"SmoothMix draws a soft box over an image; the batch {shape} is not one.", nameof(shape));
+        }
+    }
+
+    /// <inheritdoc />
+    protected override RegionDraw DrawRegion(BatchShape shape, int sample, int partner, IMixRandom random)
+    {
+        int h = shape.Height, w = shape.Width;
+        double lambda = BetaSampler.Sample(random, Alpha, Alpha);
+        (int cutH, int cutW) = BoxSampler.CutSize(shape.Spatial, lambda);
+        cutH = Math.Max(1, cutH);
+        cutW = Math.Max(1, cutW);
+        int cy = random.NextInt(h);
+        int cx = random.NextInt(w);
+
+        // As CutMix: top = cy − ⌊cut/2⌋, bottom = top + cut, clipped; cut ≥ 1 keeps the centre inside, so never empty.
+        int top = cy - (cutH / 2), left = cx - (cutW / 2);
+        var region = new SoftBoxRegion(
+            shape.Spatial,
+            Math.Max(top, 0),
+            Math.Max(left, 0),
+            Math.Min(top + cutH, h),
+            Math.Min(left + cutW, w),
+            Softness * Math.Min(h, w));
+        return new RegionDraw(region.Mean, region);
+    }
+}

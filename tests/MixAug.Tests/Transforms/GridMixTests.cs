@@ -1,0 +1,221 @@
+using MixAug.Cpu;
+using MixAug.Planning;
+using MixAug.Randomness;
+using MixAug.Regions;
+using MixAug.Testing;
+using MixAug.Tests.Cpu;
+using MixAug.Tests.Support;
+using MixAug.Transforms;
+
+namespace MixAug.Tests.Transforms;
+
+public class GridMixTests
+{
+    [Test]
+    public void RejectsBadParametersByNameWithTheNumbers()
+    {
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => _ = new GridMix(alpha: 0))!.ParamName, Is.EqualTo("alpha"));
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => _ = new GridMix(minHoles: 0))!.ParamName, Is.EqualTo("minHoles"));
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => _ = new GridMix(maxHoles: 65))!.Message, Does.Contain("65").And.Contain("64"));
+        Assert.That(Assert.Throws<ArgumentException>(() => _ = new GridMix(minHoles: 5, maxHoles: 3))!.Message, Does.Contain("5").And.Contain("3"));
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => _ = new GridMix(minCutArea: 0))!.ParamName, Is.EqualTo("minCutArea"));
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => _ = new GridMix(maxCutArea: double.NaN))!.ParamName, Is.EqualTo("maxCutArea"));
+        Assert.That(Assert.Throws<ArgumentException>(() => _ = new GridMix(minCutArea: 0.8, maxCutArea: 0.6))!.ParamName, Is.EqualTo("minCutArea"));
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => _ = new GridMix(minCutAspect: 0.2))!.Message, Does.Contain("0.2"));
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => _ = new GridMix(maxCutAspect: 5))!.ParamName, Is.EqualTo("maxCutAspect"));
+        Assert.That(Assert.Throws<ArgumentException>(() => _ = new GridMix(minCutAspect: 2, maxCutAspect: 1))!.ParamName, Is.EqualTo("minCutAspect"));
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => _ = new GridMix(holeAspect: double.PositiveInfinity))!.ParamName, Is.EqualTo("holeAspect"));
+    }
+
+    [Test]
+    public void RejectsSequencesVolumesAndPlanesBelowTwoByTwo()
+    {
+        foreach (BatchShape shape in new[] { BatchShape.Sequence(2, 1, 10), BatchShape.Volume(2, 1, 3, 4, 5), new BatchShape(2, 1, 1, 9), new BatchShape(2, 1, 9, 1) })
+        {
+            var e = Assert.Throws<ArgumentException>(() => new GridMix().CreatePlan(shape, new MixRandom(1)));
+            Assert.That(e!.ParamName, Is.EqualTo("shape"));
+            Assert.That(e.Message, Does.Contain(shape.ToString()));
+        }
+    }
+
+    [Test]
+    public void BatchModeGridFollowsTheDocumentedDraws()
+    {
+        // Flip pairing, probability 1: lambda, holes, area, aspect, top share, left share; then the geometry of the remarks.
+        var shape = new BatchShape(2, 1, 40, 30);
+        var t = new GridMix(alpha: 1.0, minHoles: 2, maxHoles: 5, minCutArea: 0.3, maxCutArea: 0.9, minCutAspect: 0.5, maxCutAspect: 2, holeAspect: 1.5);
+        for (ulong seed = 0; seed < 50; seed++)
+        {
+            MixPlan plan = t.CreatePlan(shape, new MixRandom(seed));
+            var replay = new MixRandom(seed);
+            double lambda = BetaSampler.Sample(replay, 1, 1);
+            int holes = 2 + replay.NextInt(4);
+            double area = 0.3 + (0.6 * replay.NextDouble());
+            double aspect = 0.5 + (1.5 * replay.NextDouble());
+            int cutW = Math.Clamp((int)Math.Sqrt((int)(1200 * area) / aspect), 2, 30);
+            int cutH = Math.Clamp((int)(cutW * aspect), 2, 40);
+            int top = (int)((40 - cutH) * replay.NextDouble());
+            int left = (int)((30 - cutW) * replay.NextDouble());
+            holes = Math.Min(holes, cutW / 2);
+            int patchW = (int)Math.Ceiling((double)cutW / holes);
+            int patchH = Math.Max(2, (int)(patchW * 1.5));
+            int holeW = Math.Clamp((int)(patchW * Math.Sqrt(1 - lambda)), 1, patchW - 1);
+            int holeH = Math.Clamp((int)(patchH * Math.Sqrt(1 - lambda)), 1, patchH - 1);
+            var expected = new List<Tile>();
+            for (int j = 0; patchH * j < cutH; j++)
+            {
+                for (int i = 0; patchW * i < cutW; i++)
+                {
+                    expected.Add(new Tile(1, top + (patchH * j), left + (patchW * i), top + Math.Min((patchH * j) + holeH, cutH), left + Math.Min((patchW * i) + holeW, cutW)));
+                }
+            }
+
+            var region = (TileRegion)plan.Regions[0];
+            Assert.That(region.Tiles, Is.EqualTo(expected), $"seed {seed}");
+            Assert.That(plan.Regions[1], Is.SameAs(region));
+        }
+    }
+
+    [Test]
+    public void LambdaIsTheExactShareOfOwnPixelsCountedFromThePaintedTiles()
+    {
+        var random = new MixRandom(77);
+        BatchShape[] shapes = [new(5, 1, 2, 2), new(4, 1, 2, 50), new(4, 2, 50, 2), new(3, 1, 7, 5), new(6, 3, 32, 32), new(3, 1, 224, 224), new(2, 1, 17, 61)];
+        GridMix[] transforms =
+        [
+            new(mode: LambdaMode.Element), new(alpha: 0.3, minHoles: 1, maxHoles: 64, minCutArea: 0.01, maxCutArea: 1, minCutAspect: 0.25, maxCutAspect: 4, holeAspect: 0.25, mode: LambdaMode.Element, pairing: PairingStrategy.Roll),
+            new(holeAspect: 4, mode: LambdaMode.Pair, pairing: PairingStrategy.Permutation, probability: 0.7),
+        ];
+        int mixed = 0;
+        foreach (BatchShape shape in shapes)
+        {
+            foreach (GridMix t in transforms)
+            {
+                for (int trial = 0; trial < 40; trial++)
+                {
+                    MixPlan plan = t.CreatePlan(shape, random);
+                    for (int i = 0; i < plan.BatchSize; i++)
+                    {
+                        if (plan.Regions[i] is not TileRegion tiles)
+                        {
+                            Assert.That(plan.Lambdas[i], Is.EqualTo(1.0));
+                            continue;
+                        }
+
+                        mixed++;
+                        bool[] partner = Paint(tiles, shape.Height, shape.Width);
+                        int own = partner.Count(p => !p);
+                        Assert.That(plan.Lambdas[i], Is.EqualTo((double)own / shape.PlaneSize), $"{shape} sample {i}");
+                        Assert.That(own, Is.LessThan(shape.PlaneSize), "every grid shows at least one partner pixel");
+                        Assert.That(tiles.Tiles.Sum(x => x.Area), Is.EqualTo(shape.PlaneSize - own), "the holes are disjoint");
+                        Assert.That(tiles.Tiles.All(x => x.Slot == 1), Is.True);
+                    }
+
+                    MixAssert.LambdasMatchRegions(plan);
+                }
+            }
+        }
+
+        Assert.That(mixed, Is.GreaterThan(1000));
+    }
+
+    [Test]
+    public void HolesShrinkWithLambdaAndNeverFillAPatch()
+    {
+        // λ near 1 leaves one-pixel holes, λ near 0 holes one pixel short of the patch: the mean own share over many
+        // draws follows E[λ] of the Beta and stays inside the range the clamps allow.
+        var shape = new BatchShape(64, 1, 64, 64);
+        var random = new MixRandom(5);
+        double sum = 0;
+        int n = 0;
+        for (int trial = 0; trial < 40; trial++)
+        {
+            MixPlan plan = new GridMix(alpha: 1.0, minCutArea: 1, maxCutArea: 1, minCutAspect: 1, maxCutAspect: 1, mode: LambdaMode.Element).CreatePlan(shape, random);
+            foreach (double l in plan.Lambdas)
+            {
+                sum += l;
+                n++;
+            }
+        }
+
+        // A whole-image cut with square patches of side s: own share = 1 − (k/s)² where k = clamp(⌊s√(1−λ)⌋, 1, s − 1);
+        // E over λ ~ U(0, 1) is a little above 1/2 (floors round the holes down).
+        Assert.That(sum / n, Is.InRange(0.5, 0.7));
+    }
+
+    [TestCase(PairingStrategy.Flip, LambdaMode.Element)]
+    [TestCase(PairingStrategy.Roll, LambdaMode.Element)]
+    [TestCase(PairingStrategy.Permutation, LambdaMode.Pair)]
+    [TestCase(PairingStrategy.Flip, LambdaMode.Batch)]
+    public void MixesLikeTheReferenceInPlaceAndOutOfPlaceForAnyPartCount(PairingStrategy pairing, LambdaMode mode)
+    {
+        var shape = new BatchShape(7, 3, 23, 19);
+        for (ulong seed = 1; seed <= 4; seed++)
+        {
+            MixPlan plan = new GridMix(mode: mode, pairing: pairing, minHoles: 1, maxHoles: 8).CreatePlan(shape, new MixRandom(seed));
+            float[] input = TestBatches.RandomBatch(shape, seed);
+            float[] expected = GeneralPlanTests.Reference(plan, input);
+            byte[] bytes = TestBatches.RandomBytes(shape, seed);
+            foreach (int parts in new[] { 1, 2, 5 })
+            {
+                MixJob<float, FloatKernels>.PartsOverride = parts;
+                MixJob<byte, ByteKernels>.PartsOverride = parts;
+                try
+                {
+                    var output = new float[input.Length];
+                    CpuMixer.Apply(plan, input, output);
+                    Assert.That(output, Is.EqualTo(expected), $"out of place, {parts} parts");
+                    float[] inPlace = (float[])input.Clone();
+                    CpuMixer.ApplyInPlace(plan, inPlace);
+                    Assert.That(inPlace, Is.EqualTo(expected), $"in place, {parts} parts");
+                    byte[] byteInPlace = (byte[])bytes.Clone();
+                    CpuMixer.ApplyInPlace(plan, byteInPlace);
+                    MixAssert.PixelsFollowPlan(plan, bytes, byteInPlace);
+                }
+                finally
+                {
+                    MixJob<float, FloatKernels>.PartsOverride = null;
+                    MixJob<byte, ByteKernels>.PartsOverride = null;
+                }
+            }
+
+            MixAssert.PixelsFollowPlan(plan, input, expected);
+        }
+    }
+
+    [Test]
+    public void PlansRoundTripThroughJson()
+    {
+        MixPlan plan = new GridMix(mode: LambdaMode.Element, pairing: PairingStrategy.Permutation, probability: 0.8).CreatePlan(new BatchShape(9, 3, 31, 29), new MixRandom(3));
+        string json = MixPlanJson.Serialize(plan);
+        MixPlan back = MixPlanJson.Parse(json);
+        Assert.That(MixPlanJson.Serialize(back), Is.EqualTo(json));
+        Assert.That(back.Lambdas.ToArray(), Is.EqualTo(plan.Lambdas.ToArray()));
+        for (int i = 0; i < plan.BatchSize; i++)
+        {
+            Assert.That(back.Regions[i].Kind, Is.EqualTo(plan.Regions[i].Kind));
+            if (plan.Regions[i] is TileRegion tiles)
+            {
+                Assert.That(((TileRegion)back.Regions[i]).Tiles, Is.EqualTo(tiles.Tiles));
+            }
+        }
+    }
+
+    /// <summary>Which pixels the tiles give the partner, painted pixel by pixel (partner tiles only).</summary>
+    private static bool[] Paint(TileRegion tiles, int height, int width)
+    {
+        var partner = new bool[height * width];
+        foreach (Tile tile in tiles.Tiles)
+        {
+            for (int y = tile.Top; y < tile.Bottom; y++)
+            {
+                for (int x = tile.Left; x < tile.Right; x++)
+                {
+                    partner[(y * width) + x] = true;
+                }
+            }
+        }
+
+        return partner;
+    }
+}

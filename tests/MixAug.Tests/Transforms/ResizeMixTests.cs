@@ -1,0 +1,182 @@
+using MixAug.Cpu;
+using MixAug.Planning;
+using MixAug.Randomness;
+using MixAug.Regions;
+using MixAug.Testing;
+using MixAug.Tests.Support;
+using MixAug.Transforms;
+
+namespace MixAug.Tests.Transforms;
+
+public class ResizeMixTests
+{
+    [Test]
+    public void RejectsBadParametersByNameWithTheNumbers()
+    {
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => _ = new ResizeMix(minScale: 0))!.ParamName, Is.EqualTo("minScale"));
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => _ = new ResizeMix(maxScale: 1.2))!.Message, Does.Contain("1.2"));
+        Assert.That(Assert.Throws<ArgumentException>(() => _ = new ResizeMix(minScale: 0.6, maxScale: 0.4))!.Message, Does.Contain("0.6").And.Contain("0.4"));
+        var spatial = new SpatialShape(8, 6);
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => _ = new ResizeRegion(spatial, 0, 0, 9, 3))!.Message, Does.Contain("9").And.Contain("8"));
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => _ = new ResizeRegion(spatial, 0, 4, 2, 4))!.ParamName, Is.EqualTo("right"));
+        Assert.That(Assert.Throws<ArgumentException>(() => _ = new ResizeRegion(SpatialShape.Sequence(9), 0, 0, 1, 1))!.ParamName, Is.EqualTo("spatial"));
+        var region = new ResizeRegion(spatial, 1, 1, 3, 4);
+        Assert.That(Assert.Throws<ArgumentException>(() => region.ResizePartner(new float[47], new float[6]))!.ParamName, Is.EqualTo("partner"));
+        Assert.That(Assert.Throws<ArgumentException>(() => region.ResizePartner(new float[48], new float[7]))!.ParamName, Is.EqualTo("patch"));
+        foreach (BatchShape shape in new[] { BatchShape.Sequence(2, 1, 10), BatchShape.Volume(2, 1, 3, 4, 5) })
+        {
+            Assert.That(Assert.Throws<ArgumentException>(() => new ResizeMix().CreatePlan(shape, new MixRandom(1)))!.Message, Does.Contain(shape.ToString()));
+        }
+    }
+
+    [Test]
+    public void BatchModeBoxFollowsTheDocumentedDrawsAndLambdaIsTheOwnShare()
+    {
+        var shape = new BatchShape(2, 1, 30, 20);
+        for (ulong seed = 0; seed < 40; seed++)
+        {
+            MixPlan plan = new ResizeMix(minScale: 0.2, maxScale: 0.9).CreatePlan(shape, new MixRandom(seed));
+            var replay = new MixRandom(seed);
+            double tau = 0.2 + (0.7 * replay.NextDouble());
+            int cutH = Math.Max(1, (int)(30 * tau)), cutW = Math.Max(1, (int)(20 * tau));
+            int cy = replay.NextInt(30), cx = replay.NextInt(20);
+            int top = Math.Max(0, cy - (cutH / 2)), left = Math.Max(0, cx - (cutW / 2));
+            int bottom = Math.Min(30, cy - (cutH / 2) + cutH), right = Math.Min(20, cx - (cutW / 2) + cutW);
+            var box = (ResizeRegion)plan.Regions[0];
+            Assert.That((box.Top, box.Left, box.Bottom, box.Right), Is.EqualTo((top, left, bottom, right)), $"seed {seed}");
+            Assert.That(plan.Lambdas[0], Is.EqualTo((600.0 - ((bottom - top) * (right - left))) / 600.0));
+            MixAssert.LambdasMatchRegions(plan);
+        }
+    }
+
+    [TestCase(24, 18, 0, 0, 24, 18)]   // the same size: a copy
+    [TestCase(24, 18, 3, 2, 10, 9)]    // shrink by about 3.4 and 2.6
+    [TestCase(7, 9, 0, 0, 7, 9)]
+    [TestCase(5, 4, 0, 0, 5, 4)]
+    [TestCase(40, 3, 10, 0, 13, 3)]    // rows shrink by 13.3, columns keep
+    public void ResizesAsTheAntialiasedBilinearDefinition(int h, int w, int top, int left, int bottom, int right)
+    {
+        // The definition written here in double, as a 2D sum (not separable), from the docs' formula.
+        var spatial = new SpatialShape(h, w);
+        var region = new ResizeRegion(spatial, top, left, bottom, right);
+        var random = new MixRandom(4);
+        float[] partner = [.. Enumerable.Range(0, h * w).Select(_ => (float)random.NextDouble())];
+        var patch = new float[region.Area];
+        region.ResizePartner(partner, patch);
+        int bh = bottom - top, bw = right - left;
+        double[][] wy = Weights(h, bh), wx = Weights(w, bw);
+        for (int oy = 0; oy < bh; oy++)
+        {
+            for (int ox = 0; ox < bw; ox++)
+            {
+                double expected = 0;
+                for (int y = 0; y < h; y++)
+                {
+                    for (int x = 0; x < w; x++)
+                    {
+                        expected += wy[oy][y] * wx[ox][x] * partner[(y * w) + x];
+                    }
+                }
+
+                Assert.That(patch[(oy * bw) + ox], Is.EqualTo(expected).Within(2e-6), $"({oy}, {ox})");
+            }
+        }
+
+        if (bh == h && bw == w)
+        {
+            Assert.That(patch, Is.EqualTo(partner), "the same size copies bit for bit");
+        }
+    }
+
+    [TestCase(PairingStrategy.Flip, LambdaMode.Element)]
+    [TestCase(PairingStrategy.Roll, LambdaMode.Element)]
+    [TestCase(PairingStrategy.Permutation, LambdaMode.Pair)]
+    [TestCase(PairingStrategy.Flip, LambdaMode.Batch)]
+    public void MixesTheResizedPartnerInPlaceAndOutOfPlaceForAnyPartCount(PairingStrategy pairing, LambdaMode mode)
+    {
+        var shape = new BatchShape(7, 3, 23, 19);
+        for (ulong seed = 1; seed <= 3; seed++)
+        {
+            MixPlan plan = new ResizeMix(mode: mode, pairing: pairing, maxScale: 1).CreatePlan(shape, new MixRandom(seed));
+            float[] input = TestBatches.RandomBatch(shape, seed);
+            var expected = new float[input.Length];
+            CpuMixer.Apply(plan, input, expected);
+            MixAssert.PixelsFollowPlan(plan, input, expected);
+            foreach (int parts in new[] { 1, 2, 5 })
+            {
+                MixJob<float, FloatKernels>.PartsOverride = parts;
+                try
+                {
+                    var output = new float[input.Length];
+                    CpuMixer.Apply(plan, input, output);
+                    Assert.That(output, Is.EqualTo(expected), $"out of place, {parts} parts");
+                    float[] inPlace = (float[])input.Clone();
+                    CpuMixer.ApplyInPlace(plan, inPlace);
+                    Assert.That(inPlace, Is.EqualTo(expected), $"in place, {parts} parts");
+                }
+                finally
+                {
+                    MixJob<float, FloatKernels>.PartsOverride = null;
+                }
+            }
+        }
+    }
+
+    [Test]
+    public void MixAssertCatchesAPartnerPastedInPlaceInsteadOfResized()
+    {
+        // The defect a box would make: the partner's elements at the same place rather than its whole picture.
+        var shape = new BatchShape(2, 1, 12, 12);
+        var region = new ResizeRegion(shape.Spatial, 2, 2, 8, 8);
+        var plan = new MixPlan(shape.Spatial, [1, 0], [region.OwnShare(shape.Spatial, 1), region.OwnShare(shape.Spatial, 1)], [region, region]);
+        float[] input = TestBatches.RandomBatch(shape, 3);
+        var wrong = new float[input.Length];
+        CpuMixer.Apply(new MixPlan(shape.Spatial, [1, 0], [plan.Lambdas[0], plan.Lambdas[1]], [new BoxRegion(2, 2, 8, 8), new BoxRegion(2, 2, 8, 8)]), input, wrong);
+        Assert.Throws<MixInvariantException>(() => MixAssert.PixelsFollowPlan(plan, input, wrong));
+    }
+
+    [Test]
+    public void UInt8BatchesAreRefusedBeforeAnythingIsWritten()
+    {
+        var shape = new BatchShape(2, 1, 6, 6);
+        MixPlan plan = new ResizeMix().CreatePlan(shape, new MixRandom(2));
+        byte[] batch = [.. Enumerable.Range(0, 72).Select(i => (byte)i)];
+        var e = Assert.Throws<ArgumentException>(() => CpuMixer.ApplyInPlace(plan, batch));
+        Assert.That(e!.Message, Does.Contain("resized").And.Contain("float32"));
+        Assert.That(batch, Is.EqualTo(Enumerable.Range(0, 72).Select(i => (byte)i).ToArray()));
+    }
+
+    [Test]
+    public void PlansRoundTripThroughJson()
+    {
+        MixPlan plan = new ResizeMix(mode: LambdaMode.Element, pairing: PairingStrategy.Permutation, probability: 0.8).CreatePlan(new BatchShape(9, 3, 31, 29), new MixRandom(3));
+        string json = MixPlanJson.Serialize(plan);
+        Assert.That(json, Does.Contain("\"region\":\"resize\""));
+        MixPlan back = MixPlanJson.Parse(json);
+        Assert.That(MixPlanJson.Serialize(back), Is.EqualTo(json));
+        Assert.That(back.Lambdas.ToArray(), Is.EqualTo(plan.Lambdas.ToArray()));
+        MixAssert.LambdasMatchRegions(back);
+    }
+
+    /// <summary>The antialiased bilinear weights of every output over every input (zeros outside the taps).</summary>
+    private static double[][] Weights(int inputs, int outputs)
+    {
+        double scale = (double)inputs / outputs, support = Math.Max(1, scale);
+        var all = new double[outputs][];
+        for (int i = 0; i < outputs; i++)
+        {
+            double centre = scale * (i + 0.5);
+            int lo = Math.Max(0, (int)(centre - support + 0.5)), hi = Math.Min(inputs, (int)(centre + support + 0.5));
+            all[i] = new double[inputs];
+            for (int j = lo; j < hi; j++)
+            {
+                all[i][j] = Math.Max(0, 1 - Math.Abs((j + 0.5 - centre) / support));
+            }
+
+            double total = all[i].Sum();
+            all[i] = [.. all[i].Select(v => v / total)];
+        }
+
+        return all;
+    }
+}

@@ -1,0 +1,76 @@
+using MixAug.Cpu;
+using MixAug.Randomness;
+using MixAug.Regions;
+using MixAug.TorchSharp.Mixing;
+using MixAug.TorchSharp.Tests.Support;
+using MixAug.Transforms;
+
+namespace MixAug.TorchSharp.Tests.Mixing;
+
+/// <summary>
+/// ResizeRegion's resampling against libtorch's own antialiased bilinear <c>interpolate</c> (the definition it claims
+/// to follow, computed independently), and TorchMixer's libtorch path against CpuMixer for ResizeMix plans. libtorch's
+/// float arithmetic differs in the last bits, so both compare within a tolerance; TorchMixer's CpuMixer path is exact.
+/// </summary>
+public sealed class ResizeParityTests
+{
+    [TestCase(24, 18, 10, 9)]   // shrink
+    [TestCase(224, 224, 37, 150)]
+    [TestCase(7, 9, 7, 9)]      // the same size
+    [TestCase(6, 5, 9, 11)]     // enlarge
+    [TestCase(40, 3, 3, 3)]
+    public void ResizePartner_matches_libtorch_interpolate_with_antialias(int h, int w, int bh, int bw)
+    {
+        var spatial = new SpatialShape(h, w);
+        var region = new ResizeRegion(spatial, 0, 0, bh > h ? h : bh, bw > w ? w : bw);
+        var random = new MixRandom(9);
+        float[] partner = [.. Enumerable.Range(0, h * w).Select(_ => (float)random.NextDouble())];
+        var patch = new float[region.Area];
+        region.ResizePartner(partner, patch);
+        using Tensor input = tensor(partner, [1, 1, h, w]);
+        using Tensor expected = nn.functional.interpolate(input, [region.Bottom, region.Right], mode: InterpolationMode.Bilinear, align_corners: false, antialias: true);
+        float[] reference = expected.data<float>().ToArray();
+        for (int k = 0; k < patch.Length; k++)
+        {
+            Assert.That(patch[k], Is.EqualTo(reference[k]).Within(2e-6), $"element {k}");
+        }
+    }
+
+    [Test]
+    public void ResizeMix_plans_match_CpuMixer_on_both_paths()
+    {
+        foreach (LambdaMode mode in new[] { LambdaMode.Batch, LambdaMode.Element })
+        {
+            var shape = new BatchShape(5, 3, 31, 27);
+            MixPlan plan = new ResizeMix(mode: mode, pairing: PairingStrategy.Permutation, maxScale: 1).CreatePlan(shape, new MixRandom(4));
+            float[] source = Batches.Values(shape);
+            var expected = new float[source.Length];
+            CpuMixer.Apply(plan, source, expected);
+            using Tensor images = Batches.ToTensor(source, shape);
+            using Tensor viaCpu = TorchMixer.Apply(plan, images);
+            Assert.That(Batches.ToArray(viaCpu), Is.EqualTo(expected), "CpuMixer path");
+            using Tensor viaOps = TorchMixer.Apply(plan, images, allowCpuKernels: false);
+            float[] actual = Batches.ToArray(viaOps);
+            int differing = 0;
+            for (int k = 0; k < actual.Length; k++)
+            {
+                Assert.That(actual[k], Is.EqualTo(expected[k]).Within(1e-5), $"element {k}"); // sums of up to ~20 x 20 taps in another order
+                differing += actual[k] != expected[k] ? 1 : 0;
+            }
+
+            TestContext.Out.WriteLine($"{mode}: {differing} of {actual.Length} elements differ in the last bits");
+            using Tensor doubles = TorchMixer.Apply(plan, images.to(ScalarType.Float64), allowCpuKernels: false);
+            Assert.That(doubles.dtype, Is.EqualTo(ScalarType.Float64));
+        }
+    }
+
+    [Test]
+    public void Integer_tensors_are_refused_for_resized_partners()
+    {
+        var shape = new BatchShape(2, 1, 8, 8);
+        MixPlan plan = new ResizeMix().CreatePlan(shape, new MixRandom(1));
+        using Tensor bytes = zeros([2, 1, 8, 8], ScalarType.Byte);
+        var e = Assert.Throws<ArgumentException>(() => TorchMixer.Apply(plan, bytes));
+        Assert.That(e!.Message, Does.Contain("Resize"));
+    }
+}
