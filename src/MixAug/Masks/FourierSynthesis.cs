@@ -430,181 +430,175 @@ internal sealed class FourierSynthesis
     /// <summary>
     /// Rows <paramref name="p"/> and <paramref name="q"/> (equal for a lone last row) of step 2. Two rows share every
     /// table load and give eight independent sums per block, enough to keep the FMA units busy (one row's four sums
-    /// waited on the FMA latency). Each element is the same chain of fused multiply-adds in every path.
+    /// waited on the FMA latency). Each element is the same chain of fused multiply-adds at every width, so the widest
+    /// lanes the machine has (up to <see cref="MaxVectorBits"/>) take what they can and narrower ones the rest.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RowPair(ReadOnlySpan<float> z, int p, int q, Span<float> destination)
     {
-        int w = _width, outer = _outer, columns = _columns, x = 0;
+        int x = 0;
+        if (MaxVectorBits >= 512 && Vector512.IsHardwareAccelerated)
+        {
+            x = RowPairFrom<Vector512<float>, Fma512>(z, p, q, destination, x);
+        }
+
+        if (MaxVectorBits >= 256 && Vector256.IsHardwareAccelerated)
+        {
+            x = RowPairFrom<Vector256<float>, Fma256>(z, p, q, destination, x);
+        }
+
+        if (MaxVectorBits >= 128 && Vector128.IsHardwareAccelerated)
+        {
+            // Arm64 (NEON) and x64 without AVX: four lanes.
+            x = RowPairFrom<Vector128<float>, Fma128>(z, p, q, destination, x);
+        }
+
+        RowPairFrom<float, Fma1>(z, p, q, destination, x);
+    }
+
+    /// <summary>Step 2 for rows <paramref name="p"/> and <paramref name="q"/> from column <paramref name="x"/> on, in
+    /// blocks of four vectors and then single vectors of <typeparamref name="TL"/>; returns the first column left.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int RowPairFrom<TV, TL>(ReadOnlySpan<float> z, int p, int q, Span<float> destination, int x)
+        where TV : unmanaged
+        where TL : IFmaLanes<TV>
+    {
+        int w = _width, outer = _outer, columns = _columns, v = TL.Count;
         ref float cos0 = ref MemoryMarshal.GetReference((ReadOnlySpan<float>)_cos);
         ref float sin0 = ref MemoryMarshal.GetReference((ReadOnlySpan<float>)_sin);
         ref float outP = ref MemoryMarshal.GetReference(destination.Slice(p * w, w));
         ref float outQ = ref MemoryMarshal.GetReference(destination.Slice(q * w, w));
         ref float z0 = ref MemoryMarshal.GetReference(z);
-        if (MaxVectorBits >= 512 && Vector512.IsHardwareAccelerated)
+        for (; x <= w - (4 * v); x += 4 * v)
         {
-            const int V = 16;
-            for (; x <= w - (4 * V); x += 4 * V)
-            {
-                Vector512<float> p0 = default, p1 = default, p2 = default, p3 = default, q0 = default, q1 = default, q2 = default, q3 = default;
-                for (int c = 0; c < columns; c++)
-                {
-                    nuint o = (nuint)((c * w) + x);
-                    Vector512<float> c0 = Vector512.LoadUnsafe(ref cos0, o), c1 = Vector512.LoadUnsafe(ref cos0, o + V);
-                    Vector512<float> c2 = Vector512.LoadUnsafe(ref cos0, o + (2 * V)), c3 = Vector512.LoadUnsafe(ref cos0, o + (3 * V));
-                    var a = Vector512.Create(Unsafe.Add(ref z0, (2 * c * outer) + p));
-                    var b = Vector512.Create(Unsafe.Add(ref z0, (2 * c * outer) + q));
-                    p0 = Vector512.FusedMultiplyAdd(a, c0, p0);
-                    p1 = Vector512.FusedMultiplyAdd(a, c1, p1);
-                    p2 = Vector512.FusedMultiplyAdd(a, c2, p2);
-                    p3 = Vector512.FusedMultiplyAdd(a, c3, p3);
-                    q0 = Vector512.FusedMultiplyAdd(b, c0, q0);
-                    q1 = Vector512.FusedMultiplyAdd(b, c1, q1);
-                    q2 = Vector512.FusedMultiplyAdd(b, c2, q2);
-                    q3 = Vector512.FusedMultiplyAdd(b, c3, q3);
-                    c0 = Vector512.LoadUnsafe(ref sin0, o);
-                    c1 = Vector512.LoadUnsafe(ref sin0, o + V);
-                    c2 = Vector512.LoadUnsafe(ref sin0, o + (2 * V));
-                    c3 = Vector512.LoadUnsafe(ref sin0, o + (3 * V));
-                    a = Vector512.Create(Unsafe.Add(ref z0, (((2 * c) + 1) * outer) + p));
-                    b = Vector512.Create(Unsafe.Add(ref z0, (((2 * c) + 1) * outer) + q));
-                    p0 = Vector512.FusedMultiplyAdd(a, c0, p0);
-                    p1 = Vector512.FusedMultiplyAdd(a, c1, p1);
-                    p2 = Vector512.FusedMultiplyAdd(a, c2, p2);
-                    p3 = Vector512.FusedMultiplyAdd(a, c3, p3);
-                    q0 = Vector512.FusedMultiplyAdd(b, c0, q0);
-                    q1 = Vector512.FusedMultiplyAdd(b, c1, q1);
-                    q2 = Vector512.FusedMultiplyAdd(b, c2, q2);
-                    q3 = Vector512.FusedMultiplyAdd(b, c3, q3);
-                }
-
-                p0.StoreUnsafe(ref outP, (nuint)x);
-                p1.StoreUnsafe(ref outP, (nuint)(x + V));
-                p2.StoreUnsafe(ref outP, (nuint)(x + (2 * V)));
-                p3.StoreUnsafe(ref outP, (nuint)(x + (3 * V)));
-                q0.StoreUnsafe(ref outQ, (nuint)x);
-                q1.StoreUnsafe(ref outQ, (nuint)(x + V));
-                q2.StoreUnsafe(ref outQ, (nuint)(x + (2 * V)));
-                q3.StoreUnsafe(ref outQ, (nuint)(x + (3 * V)));
-            }
-
-            for (; x <= w - V; x += V)
-            {
-                Vector512<float> sp = default, sq = default;
-                for (int c = 0; c < columns; c++)
-                {
-                    nuint o = (nuint)((c * w) + x);
-                    Vector512<float> t = Vector512.LoadUnsafe(ref cos0, o), u = Vector512.LoadUnsafe(ref sin0, o);
-                    sp = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref z0, (2 * c * outer) + p)), t, sp);
-                    sq = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref z0, (2 * c * outer) + q)), t, sq);
-                    sp = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref z0, (((2 * c) + 1) * outer) + p)), u, sp);
-                    sq = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref z0, (((2 * c) + 1) * outer) + q)), u, sq);
-                }
-
-                sp.StoreUnsafe(ref outP, (nuint)x);
-                sq.StoreUnsafe(ref outQ, (nuint)x);
-            }
-        }
-
-        if (MaxVectorBits >= 256 && Vector256.IsHardwareAccelerated)
-        {
-            const int V = 8;
-            for (; x <= w - (4 * V); x += 4 * V)
-            {
-                Vector256<float> p0 = default, p1 = default, p2 = default, p3 = default, q0 = default, q1 = default, q2 = default, q3 = default;
-                for (int c = 0; c < columns; c++)
-                {
-                    nuint o = (nuint)((c * w) + x);
-                    Vector256<float> c0 = Vector256.LoadUnsafe(ref cos0, o), c1 = Vector256.LoadUnsafe(ref cos0, o + V);
-                    Vector256<float> c2 = Vector256.LoadUnsafe(ref cos0, o + (2 * V)), c3 = Vector256.LoadUnsafe(ref cos0, o + (3 * V));
-                    var a = Vector256.Create(Unsafe.Add(ref z0, (2 * c * outer) + p));
-                    var b = Vector256.Create(Unsafe.Add(ref z0, (2 * c * outer) + q));
-                    p0 = Vector256.FusedMultiplyAdd(a, c0, p0);
-                    p1 = Vector256.FusedMultiplyAdd(a, c1, p1);
-                    p2 = Vector256.FusedMultiplyAdd(a, c2, p2);
-                    p3 = Vector256.FusedMultiplyAdd(a, c3, p3);
-                    q0 = Vector256.FusedMultiplyAdd(b, c0, q0);
-                    q1 = Vector256.FusedMultiplyAdd(b, c1, q1);
-                    q2 = Vector256.FusedMultiplyAdd(b, c2, q2);
-                    q3 = Vector256.FusedMultiplyAdd(b, c3, q3);
-                    c0 = Vector256.LoadUnsafe(ref sin0, o);
-                    c1 = Vector256.LoadUnsafe(ref sin0, o + V);
-                    c2 = Vector256.LoadUnsafe(ref sin0, o + (2 * V));
-                    c3 = Vector256.LoadUnsafe(ref sin0, o + (3 * V));
-                    a = Vector256.Create(Unsafe.Add(ref z0, (((2 * c) + 1) * outer) + p));
-                    b = Vector256.Create(Unsafe.Add(ref z0, (((2 * c) + 1) * outer) + q));
-                    p0 = Vector256.FusedMultiplyAdd(a, c0, p0);
-                    p1 = Vector256.FusedMultiplyAdd(a, c1, p1);
-                    p2 = Vector256.FusedMultiplyAdd(a, c2, p2);
-                    p3 = Vector256.FusedMultiplyAdd(a, c3, p3);
-                    q0 = Vector256.FusedMultiplyAdd(b, c0, q0);
-                    q1 = Vector256.FusedMultiplyAdd(b, c1, q1);
-                    q2 = Vector256.FusedMultiplyAdd(b, c2, q2);
-                    q3 = Vector256.FusedMultiplyAdd(b, c3, q3);
-                }
-
-                p0.StoreUnsafe(ref outP, (nuint)x);
-                p1.StoreUnsafe(ref outP, (nuint)(x + V));
-                p2.StoreUnsafe(ref outP, (nuint)(x + (2 * V)));
-                p3.StoreUnsafe(ref outP, (nuint)(x + (3 * V)));
-                q0.StoreUnsafe(ref outQ, (nuint)x);
-                q1.StoreUnsafe(ref outQ, (nuint)(x + V));
-                q2.StoreUnsafe(ref outQ, (nuint)(x + (2 * V)));
-                q3.StoreUnsafe(ref outQ, (nuint)(x + (3 * V)));
-            }
-
-            for (; x <= w - V; x += V)
-            {
-                Vector256<float> sp = default, sq = default;
-                for (int c = 0; c < columns; c++)
-                {
-                    nuint o = (nuint)((c * w) + x);
-                    Vector256<float> t = Vector256.LoadUnsafe(ref cos0, o), u = Vector256.LoadUnsafe(ref sin0, o);
-                    sp = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref z0, (2 * c * outer) + p)), t, sp);
-                    sq = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref z0, (2 * c * outer) + q)), t, sq);
-                    sp = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref z0, (((2 * c) + 1) * outer) + p)), u, sp);
-                    sq = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref z0, (((2 * c) + 1) * outer) + q)), u, sq);
-                }
-
-                sp.StoreUnsafe(ref outP, (nuint)x);
-                sq.StoreUnsafe(ref outQ, (nuint)x);
-            }
-        }
-
-        if (MaxVectorBits >= 128 && Vector128.IsHardwareAccelerated)
-        {
-            // Arm64 (NEON) and x64 without AVX: four lanes, the same fused operations in the same order.
-            for (; x <= w - Vector128<float>.Count; x += Vector128<float>.Count)
-            {
-                Vector128<float> sp = default, sq = default;
-                for (int c = 0; c < columns; c++)
-                {
-                    nuint o = (nuint)((c * w) + x);
-                    Vector128<float> t = Vector128.LoadUnsafe(ref cos0, o), u = Vector128.LoadUnsafe(ref sin0, o);
-                    sp = Vector128.FusedMultiplyAdd(Vector128.Create(Unsafe.Add(ref z0, (2 * c * outer) + p)), t, sp);
-                    sq = Vector128.FusedMultiplyAdd(Vector128.Create(Unsafe.Add(ref z0, (2 * c * outer) + q)), t, sq);
-                    sp = Vector128.FusedMultiplyAdd(Vector128.Create(Unsafe.Add(ref z0, (((2 * c) + 1) * outer) + p)), u, sp);
-                    sq = Vector128.FusedMultiplyAdd(Vector128.Create(Unsafe.Add(ref z0, (((2 * c) + 1) * outer) + q)), u, sq);
-                }
-
-                sp.StoreUnsafe(ref outP, (nuint)x);
-                sq.StoreUnsafe(ref outQ, (nuint)x);
-            }
-        }
-
-        for (; x < w; x++)
-        {
-            float sp = 0, sq = 0;
+            TV p0 = default, p1 = default, p2 = default, p3 = default, q0 = default, q1 = default, q2 = default, q3 = default;
             for (int c = 0; c < columns; c++)
             {
-                sp = MathF.FusedMultiplyAdd(Unsafe.Add(ref z0, (2 * c * outer) + p), _cos[(c * w) + x], sp);
-                sp = MathF.FusedMultiplyAdd(Unsafe.Add(ref z0, (((2 * c) + 1) * outer) + p), _sin[(c * w) + x], sp);
-                sq = MathF.FusedMultiplyAdd(Unsafe.Add(ref z0, (2 * c * outer) + q), _cos[(c * w) + x], sq);
-                sq = MathF.FusedMultiplyAdd(Unsafe.Add(ref z0, (((2 * c) + 1) * outer) + q), _sin[(c * w) + x], sq);
+                nuint o = (nuint)((c * w) + x);
+                TV c0 = TL.Load(ref cos0, o), c1 = TL.Load(ref cos0, o + (nuint)v);
+                TV c2 = TL.Load(ref cos0, o + (nuint)(2 * v)), c3 = TL.Load(ref cos0, o + (nuint)(3 * v));
+                TV a = TL.Create(Unsafe.Add(ref z0, (2 * c * outer) + p));
+                TV b = TL.Create(Unsafe.Add(ref z0, (2 * c * outer) + q));
+                p0 = TL.Fma(a, c0, p0);
+                p1 = TL.Fma(a, c1, p1);
+                p2 = TL.Fma(a, c2, p2);
+                p3 = TL.Fma(a, c3, p3);
+                q0 = TL.Fma(b, c0, q0);
+                q1 = TL.Fma(b, c1, q1);
+                q2 = TL.Fma(b, c2, q2);
+                q3 = TL.Fma(b, c3, q3);
+                c0 = TL.Load(ref sin0, o);
+                c1 = TL.Load(ref sin0, o + (nuint)v);
+                c2 = TL.Load(ref sin0, o + (nuint)(2 * v));
+                c3 = TL.Load(ref sin0, o + (nuint)(3 * v));
+                a = TL.Create(Unsafe.Add(ref z0, (((2 * c) + 1) * outer) + p));
+                b = TL.Create(Unsafe.Add(ref z0, (((2 * c) + 1) * outer) + q));
+                p0 = TL.Fma(a, c0, p0);
+                p1 = TL.Fma(a, c1, p1);
+                p2 = TL.Fma(a, c2, p2);
+                p3 = TL.Fma(a, c3, p3);
+                q0 = TL.Fma(b, c0, q0);
+                q1 = TL.Fma(b, c1, q1);
+                q2 = TL.Fma(b, c2, q2);
+                q3 = TL.Fma(b, c3, q3);
             }
 
-            Unsafe.Add(ref outP, x) = sp;
-            Unsafe.Add(ref outQ, x) = sq;
+            TL.Store(p0, ref outP, (nuint)x);
+            TL.Store(p1, ref outP, (nuint)(x + v));
+            TL.Store(p2, ref outP, (nuint)(x + (2 * v)));
+            TL.Store(p3, ref outP, (nuint)(x + (3 * v)));
+            TL.Store(q0, ref outQ, (nuint)x);
+            TL.Store(q1, ref outQ, (nuint)(x + v));
+            TL.Store(q2, ref outQ, (nuint)(x + (2 * v)));
+            TL.Store(q3, ref outQ, (nuint)(x + (3 * v)));
         }
+
+        for (; x <= w - v; x += v)
+        {
+            TV sp = default, sq = default;
+            for (int c = 0; c < columns; c++)
+            {
+                nuint o = (nuint)((c * w) + x);
+                TV t = TL.Load(ref cos0, o), u = TL.Load(ref sin0, o);
+                sp = TL.Fma(TL.Create(Unsafe.Add(ref z0, (2 * c * outer) + p)), t, sp);
+                sq = TL.Fma(TL.Create(Unsafe.Add(ref z0, (2 * c * outer) + q)), t, sq);
+                sp = TL.Fma(TL.Create(Unsafe.Add(ref z0, (((2 * c) + 1) * outer) + p)), u, sp);
+                sq = TL.Fma(TL.Create(Unsafe.Add(ref z0, (((2 * c) + 1) * outer) + q)), u, sq);
+            }
+
+            TL.Store(sp, ref outP, (nuint)x);
+            TL.Store(sq, ref outQ, (nuint)x);
+        }
+
+        return x;
+    }
+
+    /// <summary>The float lane operations of <see cref="RowPairFrom"/>: fused multiply-add is rounded once at every
+    /// width (and by <see cref="MathF.FusedMultiplyAdd"/>), so every width gives the same bits.</summary>
+    private interface IFmaLanes<TV>
+        where TV : unmanaged
+    {
+        static abstract int Count { get; }
+
+        static abstract TV Load(ref float source, nuint offset);
+
+        static abstract void Store(TV value, ref float destination, nuint offset);
+
+        static abstract TV Create(float value);
+
+        /// <summary><c>a·b + c</c>, rounded once.</summary>
+        static abstract TV Fma(TV a, TV b, TV c);
+    }
+
+    private readonly struct Fma512 : IFmaLanes<Vector512<float>>
+    {
+        public static int Count => Vector512<float>.Count;
+
+        public static Vector512<float> Load(ref float source, nuint offset) => Vector512.LoadUnsafe(ref source, offset);
+
+        public static void Store(Vector512<float> value, ref float destination, nuint offset) => value.StoreUnsafe(ref destination, offset);
+
+        public static Vector512<float> Create(float value) => Vector512.Create(value);
+
+        public static Vector512<float> Fma(Vector512<float> a, Vector512<float> b, Vector512<float> c) => Vector512.FusedMultiplyAdd(a, b, c);
+    }
+
+    private readonly struct Fma256 : IFmaLanes<Vector256<float>>
+    {
+        public static int Count => Vector256<float>.Count;
+
+        public static Vector256<float> Load(ref float source, nuint offset) => Vector256.LoadUnsafe(ref source, offset);
+
+        public static void Store(Vector256<float> value, ref float destination, nuint offset) => value.StoreUnsafe(ref destination, offset);
+
+        public static Vector256<float> Create(float value) => Vector256.Create(value);
+
+        public static Vector256<float> Fma(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Vector256.FusedMultiplyAdd(a, b, c);
+    }
+
+    private readonly struct Fma128 : IFmaLanes<Vector128<float>>
+    {
+        public static int Count => Vector128<float>.Count;
+
+        public static Vector128<float> Load(ref float source, nuint offset) => Vector128.LoadUnsafe(ref source, offset);
+
+        public static void Store(Vector128<float> value, ref float destination, nuint offset) => value.StoreUnsafe(ref destination, offset);
+
+        public static Vector128<float> Create(float value) => Vector128.Create(value);
+
+        public static Vector128<float> Fma(Vector128<float> a, Vector128<float> b, Vector128<float> c) => Vector128.FusedMultiplyAdd(a, b, c);
+    }
+
+    private readonly struct Fma1 : IFmaLanes<float>
+    {
+        public static int Count => 1;
+
+        public static float Load(ref float source, nuint offset) => Unsafe.Add(ref source, offset);
+
+        public static void Store(float value, ref float destination, nuint offset) => Unsafe.Add(ref destination, offset) = value;
+
+        public static float Create(float value) => value;
+
+        public static float Fma(float a, float b, float c) => MathF.FusedMultiplyAdd(a, b, c);
     }
 }

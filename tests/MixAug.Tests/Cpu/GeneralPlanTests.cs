@@ -117,23 +117,7 @@ public class GeneralPlanTests
         MixPlan plan = RandomGeneralPlan(shape, seed);
         float[] input = TestBatches.RandomBatch(shape, seed + 100);
         float[] expected = Reference(plan, input);
-        foreach (int parts in new[] { 1, 2, 3, 7 })
-        {
-            MixJob<float, FloatKernels>.PartsOverride = parts;
-            try
-            {
-                var output = new float[input.Length];
-                CpuMixer.Apply(plan, input, output);
-                Assert.That(output, Is.EqualTo(expected), $"out of place, {parts} parts");
-                float[] inPlace = (float[])input.Clone();
-                CpuMixer.ApplyInPlace(plan, inPlace);
-                Assert.That(inPlace, Is.EqualTo(expected), $"in place, {parts} parts");
-            }
-            finally
-            {
-                MixJob<float, FloatKernels>.PartsOverride = null;
-            }
-        }
+        PartCounts.AssertMixes(plan, input, expected, [1, 2, 3, 7]);
 
         MixAssert.PixelsFollowPlan(plan, input, expected);
     }
@@ -181,23 +165,7 @@ public class GeneralPlanTests
         var plan = new MixPlan(shape.Spatial, partners, lambdas, regions);
         float[] input = TestBatches.RandomBatch(shape, 4);
         float[] expected = Reference(plan, input);
-        foreach (int parts in new[] { 1, 3 })
-        {
-            MixJob<float, FloatKernels>.PartsOverride = parts;
-            try
-            {
-                float[] inPlace = (float[])input.Clone();
-                CpuMixer.ApplyInPlace(plan, inPlace);
-                Assert.That(inPlace, Is.EqualTo(expected), $"in place, {parts} parts");
-                var output = new float[input.Length];
-                CpuMixer.Apply(plan, input, output);
-                Assert.That(output, Is.EqualTo(expected), $"out of place, {parts} parts");
-            }
-            finally
-            {
-                MixJob<float, FloatKernels>.PartsOverride = null;
-            }
-        }
+        PartCounts.AssertMixes(plan, input, expected, [1, 3]);
     }
 
     [Test]
@@ -338,28 +306,6 @@ public class GeneralPlanTests
         MixPlan plan = new FMix(mode: mode, pairing: pairing, granularity: granularity, maxSoft: 0.15).CreatePlan(shape, new MixRandom(21));
         float[] input = TestBatches.RandomBatch(shape, 22);
         float[] expected = Reference(plan, input);
-        foreach (int parts in new[] { 1, 2, 3, 8 })
-        {
-            MixJob<float, FloatKernels>.PartsOverride = parts;
-            try
-            {
-                var output = new float[input.Length];
-                CpuMixer.Apply(plan, input, output);
-                Assert.That(output, Is.EqualTo(expected), $"out of place, {parts} parts");
-                float[] inPlace = (float[])input.Clone();
-                CpuMixer.ApplyInPlace(plan, inPlace);
-                Assert.That(inPlace, Is.EqualTo(expected), $"in place, {parts} parts");
-                byte[] bytes = [.. input.Select(v => (byte)(v * 255))];
-                byte[] mixedBytes = (byte[])bytes.Clone();
-                MixJob<byte, ByteKernels>.PartsOverride = parts;
-                CpuMixer.ApplyInPlace(plan, mixedBytes);
-                MixAssert.PixelsFollowPlan(plan, bytes, mixedBytes);
-            }
-            finally
-            {
-                MixJob<float, FloatKernels>.PartsOverride = null;
-                MixJob<byte, ByteKernels>.PartsOverride = null;
-            }
-        }
+        PartCounts.AssertMixes(plan, input, expected, [1, 2, 3, 8], bytes: [.. input.Select(v => (byte)(v * 255))]);
     }
 }

@@ -156,28 +156,7 @@ public class GridMixTests
             float[] input = TestBatches.RandomBatch(shape, seed);
             float[] expected = GeneralPlanTests.Reference(plan, input);
             byte[] bytes = TestBatches.RandomBytes(shape, seed);
-            foreach (int parts in new[] { 1, 2, 5 })
-            {
-                MixJob<float, FloatKernels>.PartsOverride = parts;
-                MixJob<byte, ByteKernels>.PartsOverride = parts;
-                try
-                {
-                    var output = new float[input.Length];
-                    CpuMixer.Apply(plan, input, output);
-                    Assert.That(output, Is.EqualTo(expected), $"out of place, {parts} parts");
-                    float[] inPlace = (float[])input.Clone();
-                    CpuMixer.ApplyInPlace(plan, inPlace);
-                    Assert.That(inPlace, Is.EqualTo(expected), $"in place, {parts} parts");
-                    byte[] byteInPlace = (byte[])bytes.Clone();
-                    CpuMixer.ApplyInPlace(plan, byteInPlace);
-                    MixAssert.PixelsFollowPlan(plan, bytes, byteInPlace);
-                }
-                finally
-                {
-                    MixJob<float, FloatKernels>.PartsOverride = null;
-                    MixJob<byte, ByteKernels>.PartsOverride = null;
-                }
-            }
+            PartCounts.AssertMixes(plan, input, expected, [1, 2, 5], bytes);
 
             MixAssert.PixelsFollowPlan(plan, input, expected);
         }

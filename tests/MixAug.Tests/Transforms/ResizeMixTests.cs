@@ -102,23 +102,7 @@ public class ResizeMixTests
             var expected = new float[input.Length];
             CpuMixer.Apply(plan, input, expected);
             MixAssert.PixelsFollowPlan(plan, input, expected);
-            foreach (int parts in new[] { 1, 2, 5 })
-            {
-                MixJob<float, FloatKernels>.PartsOverride = parts;
-                try
-                {
-                    var output = new float[input.Length];
-                    CpuMixer.Apply(plan, input, output);
-                    Assert.That(output, Is.EqualTo(expected), $"out of place, {parts} parts");
-                    float[] inPlace = (float[])input.Clone();
-                    CpuMixer.ApplyInPlace(plan, inPlace);
-                    Assert.That(inPlace, Is.EqualTo(expected), $"in place, {parts} parts");
-                }
-                finally
-                {
-                    MixJob<float, FloatKernels>.PartsOverride = null;
-                }
-            }
+            PartCounts.AssertMixes(plan, input, expected, [1, 2, 5]);
         }
     }
 
