@@ -24,8 +24,6 @@ namespace MixAug.Regions;
 public sealed class SoftBoxRegion : MixRegion
 {
     private double _mean = double.NaN; // computed once on demand; a double is written atomically
-    private float[]? _columns;         // the partner's weight per column, made on first use and kept, so that
-                                       // rasterising the mask again allocates nothing
 
     /// <summary>Creates the recipe.</summary>
     /// <param name="spatial">The extent the box is drawn over: an image plane or a sequence (height 1).</param>
@@ -91,25 +89,6 @@ public sealed class SoftBoxRegion : MixRegion
     /// <inheritdoc />
     public override MixRegionKind Kind => MixRegionKind.SoftBox;
 
-    private float[] Columns
-    {
-        get
-        {
-            if (_columns is null)
-            {
-                var g = new float[Spatial.Width];
-                for (int x = 0; x < g.Length; x++)
-                {
-                    g[x] = Falloff(x, Left, Right);
-                }
-
-                _columns = g;
-            }
-
-            return _columns;
-        }
-    }
-
     /// <inheritdoc />
     public override TResult Accept<TResult>(IMixRegionVisitor<TResult> visitor)
     {
@@ -124,12 +103,30 @@ public sealed class SoftBoxRegion : MixRegion
     internal void Rasterise(Span<float> weights)
     {
         int h = Spatial.Height, w = Spatial.Width;
-        float[] columns = Columns;
-        for (int y = 0; y < h; y++)
+        float[] rented = ArrayPool<float>.Shared.Rent(w);
+        try
         {
-            Span<float> row = weights.Slice(y * w, w);
-            TensorPrimitives.Multiply(columns, Falloff(y, Top, Bottom), row);
-            TensorPrimitives.Subtract(1f, row, row);
+            Span<float> columns = rented.AsSpan(0, w);
+            FillColumns(columns); // w exponentials, nothing beside the plane's h·w products: not worth keeping per region
+            for (int y = 0; y < h; y++)
+            {
+                Span<float> row = weights.Slice(y * w, w);
+                TensorPrimitives.Multiply(columns, Falloff(y, Top, Bottom), row);
+                TensorPrimitives.Subtract(1f, row, row);
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>The partner's weight per column: <c>g(dx)</c>, 1 within the box's columns.</summary>
+    private void FillColumns(Span<float> columns)
+    {
+        for (int x = 0; x < columns.Length; x++)
+        {
+            columns[x] = Falloff(x, Left, Right);
         }
     }
 
@@ -157,14 +154,18 @@ public sealed class SoftBoxRegion : MixRegion
     {
         // Rows at the same distance from the box have the same weights, so each distance is summed once. Every weight is
         // a multiple of 2^-24 in [0, 1], so every partial sum of up to 2^29 of them is exact in double, in any order.
-        int h = Spatial.Height, w = Spatial.Width;
-        float[] columns = Columns;
-        var byDistance = new double[Math.Max(Top, h - Bottom) + 1];
-        byDistance.AsSpan().Fill(double.NaN);
+        int h = Spatial.Height, w = Spatial.Width, distances = Math.Max(Top, h - Bottom) + 1;
+        float[] columnsArray = ArrayPool<float>.Shared.Rent(w);
+        double[] byDistanceArray = ArrayPool<double>.Shared.Rent(distances);
         float[] row = ArrayPool<float>.Shared.Rent(w);
         double[] wide = ArrayPool<double>.Shared.Rent(w);
         try
         {
+            // Pooled scratch: a 128-sample plan computes 128 means, and the plan should hold recipes, not their tables.
+            Span<float> columns = columnsArray.AsSpan(0, w);
+            FillColumns(columns);
+            Span<double> byDistance = byDistanceArray.AsSpan(0, distances);
+            byDistance.Fill(double.NaN);
             double total = 0;
             for (int y = 0; y < h; y++)
             {
@@ -186,6 +187,8 @@ public sealed class SoftBoxRegion : MixRegion
         }
         finally
         {
+            ArrayPool<float>.Shared.Return(columnsArray);
+            ArrayPool<double>.Shared.Return(byDistanceArray);
             ArrayPool<float>.Shared.Return(row);
             ArrayPool<double>.Shared.Return(wide);
         }

@@ -25,9 +25,33 @@ public sealed class TileRegion : MixRegion
         }
 
         _tiles = [.. tiles];
-        for (int t = 0; t < _tiles.Length; t++)
+        Validate(_tiles);
+    }
+
+    /// <summary>A tiling that takes ownership of <paramref name="tiles"/> (no copy): for transforms that build the array
+    /// for this region alone, so a 128-sample plan does not hold every tiling twice.</summary>
+    private TileRegion(Tile[] tiles)
+    {
+        _tiles = tiles;
+        Validate(_tiles);
+    }
+
+    /// <summary>Creates a tiling of the array <paramref name="tiles"/>, which the caller gives up (it must not change it).</summary>
+    internal static TileRegion Own(Tile[] tiles)
+    {
+        if (tiles.Length == 0)
         {
-            Tile tile = _tiles[t];
+            throw new ArgumentException("A tile region needs at least one tile.", nameof(tiles));
+        }
+
+        return new TileRegion(tiles);
+    }
+
+    private static void Validate(Tile[] tiles)
+    {
+        for (int t = 0; t < tiles.Length; t++)
+        {
+            Tile tile = tiles[t];
             if (tile.Slot < 0 || tile.Top < 0 || tile.Left < 0 || tile.Bottom <= tile.Top || tile.Right <= tile.Left)
             {
                 throw new ArgumentException(
