@@ -9,8 +9,8 @@ namespace MixAug.Fourier;
 /// is <see cref="Vector512{T}"/>, <see cref="Vector256{T}"/>, <see cref="Vector128{T}"/> or <typeparamref name="T"/>
 /// itself (scalar code), and the JIT compiles one copy of a kernel per width.
 /// </summary>
-/// <remarks>Only lane-wise operations, each rounded once (no fused multiply-add, no horizontal reduction): a kernel
-/// gives the same bits at every width.</remarks>
+/// <remarks>Only lane-wise operations, each rounded once (a fused multiply-add is one rounding too; no horizontal
+/// reduction): a kernel gives the same bits at every width.</remarks>
 /// <typeparam name="TV">The vector (or scalar) type.</typeparam>
 /// <typeparam name="T">The element type, float or double.</typeparam>
 internal interface ILanes<TV, T>
@@ -35,6 +35,9 @@ internal interface ILanes<TV, T>
     static abstract TV Divide(TV a, TV b);
 
     static abstract TV Negate(TV a);
+
+    /// <summary><c>a·b + c</c>, rounded once (float or double lanes).</summary>
+    static abstract TV FusedMultiplyAdd(TV a, TV b, TV c);
 
     /// <summary>The smaller of two lanes; NaN if either is NaN.</summary>
     static abstract TV Min(TV a, TV b);
@@ -77,6 +80,12 @@ internal readonly struct Lanes512<T> : ILanes<Vector512<T>, T>
     public static Vector512<T> Negate(Vector512<T> a) => -a;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> FusedMultiplyAdd(Vector512<T> a, Vector512<T> b, Vector512<T> c) =>
+        typeof(T) == typeof(float)
+            ? Vector512.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>()
+            : Vector512.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Min(Vector512<T> a, Vector512<T> b) => Vector512.Min(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -114,6 +123,12 @@ internal readonly struct Lanes256<T> : ILanes<Vector256<T>, T>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Negate(Vector256<T> a) => -a;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> FusedMultiplyAdd(Vector256<T> a, Vector256<T> b, Vector256<T> c) =>
+        typeof(T) == typeof(float)
+            ? Vector256.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>()
+            : Vector256.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Min(Vector256<T> a, Vector256<T> b) => Vector256.Min(a, b);
@@ -155,6 +170,12 @@ internal readonly struct Lanes128<T> : ILanes<Vector128<T>, T>
     public static Vector128<T> Negate(Vector128<T> a) => -a;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> FusedMultiplyAdd(Vector128<T> a, Vector128<T> b, Vector128<T> c) =>
+        typeof(T) == typeof(float)
+            ? Vector128.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>()
+            : Vector128.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Min(Vector128<T> a, Vector128<T> b) => Vector128.Min(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -192,6 +213,9 @@ internal readonly struct Lanes1<T> : ILanes<T, T>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Negate(T a) => -a;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T FusedMultiplyAdd(T a, T b, T c) => T.FusedMultiplyAdd(a, b, c);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Min(T a, T b) => T.Min(a, b);

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using MixAug.Fourier;
 using MixAug.Planning;
 using MixAug.Randomness;
 
@@ -439,21 +440,21 @@ internal sealed class FourierSynthesis
         int x = 0;
         if (MaxVectorBits >= 512 && Vector512.IsHardwareAccelerated)
         {
-            x = RowPairFrom<Vector512<float>, Fma512>(z, p, q, destination, x);
+            x = RowPairFrom<Vector512<float>, Lanes512<float>>(z, p, q, destination, x);
         }
 
         if (MaxVectorBits >= 256 && Vector256.IsHardwareAccelerated)
         {
-            x = RowPairFrom<Vector256<float>, Fma256>(z, p, q, destination, x);
+            x = RowPairFrom<Vector256<float>, Lanes256<float>>(z, p, q, destination, x);
         }
 
         if (MaxVectorBits >= 128 && Vector128.IsHardwareAccelerated)
         {
             // Arm64 (NEON) and x64 without AVX: four lanes.
-            x = RowPairFrom<Vector128<float>, Fma128>(z, p, q, destination, x);
+            x = RowPairFrom<Vector128<float>, Lanes128<float>>(z, p, q, destination, x);
         }
 
-        RowPairFrom<float, Fma1>(z, p, q, destination, x);
+        RowPairFrom<float, Lanes1<float>>(z, p, q, destination, x);
     }
 
     /// <summary>Step 2 for rows <paramref name="p"/> and <paramref name="q"/> from column <paramref name="x"/> on, in
@@ -461,7 +462,7 @@ internal sealed class FourierSynthesis
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int RowPairFrom<TV, TL>(ReadOnlySpan<float> z, int p, int q, Span<float> destination, int x)
         where TV : unmanaged
-        where TL : IFmaLanes<TV>
+        where TL : ILanes<TV, float>
     {
         int w = _width, outer = _outer, columns = _columns, v = TL.Count;
         ref float cos0 = ref MemoryMarshal.GetReference((ReadOnlySpan<float>)_cos);
@@ -479,28 +480,28 @@ internal sealed class FourierSynthesis
                 TV c2 = TL.Load(ref cos0, o + (nuint)(2 * v)), c3 = TL.Load(ref cos0, o + (nuint)(3 * v));
                 TV a = TL.Create(Unsafe.Add(ref z0, (2 * c * outer) + p));
                 TV b = TL.Create(Unsafe.Add(ref z0, (2 * c * outer) + q));
-                p0 = TL.Fma(a, c0, p0);
-                p1 = TL.Fma(a, c1, p1);
-                p2 = TL.Fma(a, c2, p2);
-                p3 = TL.Fma(a, c3, p3);
-                q0 = TL.Fma(b, c0, q0);
-                q1 = TL.Fma(b, c1, q1);
-                q2 = TL.Fma(b, c2, q2);
-                q3 = TL.Fma(b, c3, q3);
+                p0 = TL.FusedMultiplyAdd(a, c0, p0);
+                p1 = TL.FusedMultiplyAdd(a, c1, p1);
+                p2 = TL.FusedMultiplyAdd(a, c2, p2);
+                p3 = TL.FusedMultiplyAdd(a, c3, p3);
+                q0 = TL.FusedMultiplyAdd(b, c0, q0);
+                q1 = TL.FusedMultiplyAdd(b, c1, q1);
+                q2 = TL.FusedMultiplyAdd(b, c2, q2);
+                q3 = TL.FusedMultiplyAdd(b, c3, q3);
                 c0 = TL.Load(ref sin0, o);
                 c1 = TL.Load(ref sin0, o + (nuint)v);
                 c2 = TL.Load(ref sin0, o + (nuint)(2 * v));
                 c3 = TL.Load(ref sin0, o + (nuint)(3 * v));
                 a = TL.Create(Unsafe.Add(ref z0, (((2 * c) + 1) * outer) + p));
                 b = TL.Create(Unsafe.Add(ref z0, (((2 * c) + 1) * outer) + q));
-                p0 = TL.Fma(a, c0, p0);
-                p1 = TL.Fma(a, c1, p1);
-                p2 = TL.Fma(a, c2, p2);
-                p3 = TL.Fma(a, c3, p3);
-                q0 = TL.Fma(b, c0, q0);
-                q1 = TL.Fma(b, c1, q1);
-                q2 = TL.Fma(b, c2, q2);
-                q3 = TL.Fma(b, c3, q3);
+                p0 = TL.FusedMultiplyAdd(a, c0, p0);
+                p1 = TL.FusedMultiplyAdd(a, c1, p1);
+                p2 = TL.FusedMultiplyAdd(a, c2, p2);
+                p3 = TL.FusedMultiplyAdd(a, c3, p3);
+                q0 = TL.FusedMultiplyAdd(b, c0, q0);
+                q1 = TL.FusedMultiplyAdd(b, c1, q1);
+                q2 = TL.FusedMultiplyAdd(b, c2, q2);
+                q3 = TL.FusedMultiplyAdd(b, c3, q3);
             }
 
             TL.Store(p0, ref outP, (nuint)x);
@@ -520,10 +521,10 @@ internal sealed class FourierSynthesis
             {
                 nuint o = (nuint)((c * w) + x);
                 TV t = TL.Load(ref cos0, o), u = TL.Load(ref sin0, o);
-                sp = TL.Fma(TL.Create(Unsafe.Add(ref z0, (2 * c * outer) + p)), t, sp);
-                sq = TL.Fma(TL.Create(Unsafe.Add(ref z0, (2 * c * outer) + q)), t, sq);
-                sp = TL.Fma(TL.Create(Unsafe.Add(ref z0, (((2 * c) + 1) * outer) + p)), u, sp);
-                sq = TL.Fma(TL.Create(Unsafe.Add(ref z0, (((2 * c) + 1) * outer) + q)), u, sq);
+                sp = TL.FusedMultiplyAdd(TL.Create(Unsafe.Add(ref z0, (2 * c * outer) + p)), t, sp);
+                sq = TL.FusedMultiplyAdd(TL.Create(Unsafe.Add(ref z0, (2 * c * outer) + q)), t, sq);
+                sp = TL.FusedMultiplyAdd(TL.Create(Unsafe.Add(ref z0, (((2 * c) + 1) * outer) + p)), u, sp);
+                sq = TL.FusedMultiplyAdd(TL.Create(Unsafe.Add(ref z0, (((2 * c) + 1) * outer) + q)), u, sq);
             }
 
             TL.Store(sp, ref outP, (nuint)x);
@@ -531,74 +532,5 @@ internal sealed class FourierSynthesis
         }
 
         return x;
-    }
-
-    /// <summary>The float lane operations of <see cref="RowPairFrom"/>: fused multiply-add is rounded once at every
-    /// width (and by <see cref="MathF.FusedMultiplyAdd"/>), so every width gives the same bits.</summary>
-    private interface IFmaLanes<TV>
-        where TV : unmanaged
-    {
-        static abstract int Count { get; }
-
-        static abstract TV Load(ref float source, nuint offset);
-
-        static abstract void Store(TV value, ref float destination, nuint offset);
-
-        static abstract TV Create(float value);
-
-        /// <summary><c>a·b + c</c>, rounded once.</summary>
-        static abstract TV Fma(TV a, TV b, TV c);
-    }
-
-    private readonly struct Fma512 : IFmaLanes<Vector512<float>>
-    {
-        public static int Count => Vector512<float>.Count;
-
-        public static Vector512<float> Load(ref float source, nuint offset) => Vector512.LoadUnsafe(ref source, offset);
-
-        public static void Store(Vector512<float> value, ref float destination, nuint offset) => value.StoreUnsafe(ref destination, offset);
-
-        public static Vector512<float> Create(float value) => Vector512.Create(value);
-
-        public static Vector512<float> Fma(Vector512<float> a, Vector512<float> b, Vector512<float> c) => Vector512.FusedMultiplyAdd(a, b, c);
-    }
-
-    private readonly struct Fma256 : IFmaLanes<Vector256<float>>
-    {
-        public static int Count => Vector256<float>.Count;
-
-        public static Vector256<float> Load(ref float source, nuint offset) => Vector256.LoadUnsafe(ref source, offset);
-
-        public static void Store(Vector256<float> value, ref float destination, nuint offset) => value.StoreUnsafe(ref destination, offset);
-
-        public static Vector256<float> Create(float value) => Vector256.Create(value);
-
-        public static Vector256<float> Fma(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Vector256.FusedMultiplyAdd(a, b, c);
-    }
-
-    private readonly struct Fma128 : IFmaLanes<Vector128<float>>
-    {
-        public static int Count => Vector128<float>.Count;
-
-        public static Vector128<float> Load(ref float source, nuint offset) => Vector128.LoadUnsafe(ref source, offset);
-
-        public static void Store(Vector128<float> value, ref float destination, nuint offset) => value.StoreUnsafe(ref destination, offset);
-
-        public static Vector128<float> Create(float value) => Vector128.Create(value);
-
-        public static Vector128<float> Fma(Vector128<float> a, Vector128<float> b, Vector128<float> c) => Vector128.FusedMultiplyAdd(a, b, c);
-    }
-
-    private readonly struct Fma1 : IFmaLanes<float>
-    {
-        public static int Count => 1;
-
-        public static float Load(ref float source, nuint offset) => Unsafe.Add(ref source, offset);
-
-        public static void Store(float value, ref float destination, nuint offset) => Unsafe.Add(ref destination, offset) = value;
-
-        public static float Create(float value) => value;
-
-        public static float Fma(float a, float b, float c) => MathF.FusedMultiplyAdd(a, b, c);
     }
 }

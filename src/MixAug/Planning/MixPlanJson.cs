@@ -169,12 +169,7 @@ public static class MixPlanJson
 
         public bool VisitBox(BoxRegion region)
         {
-            writer.WriteStartArray("box");
-            writer.WriteNumberValue(region.Top);
-            writer.WriteNumberValue(region.Left);
-            writer.WriteNumberValue(region.Bottom);
-            writer.WriteNumberValue(region.Right);
-            writer.WriteEndArray();
+            WriteBox(region.Top, region.Left, region.Bottom, region.Right);
             return true;
         }
 
@@ -220,25 +215,27 @@ public static class MixPlanJson
 
         public bool VisitSoftBox(SoftBoxRegion region)
         {
-            writer.WriteStartArray("box");
-            writer.WriteNumberValue(region.Top);
-            writer.WriteNumberValue(region.Left);
-            writer.WriteNumberValue(region.Bottom);
-            writer.WriteNumberValue(region.Right);
-            writer.WriteEndArray();
+            WriteBox(region.Top, region.Left, region.Bottom, region.Right);
             writer.WriteNumber("sigma", region.Sigma);
             return true;
         }
 
         public bool VisitResize(ResizeRegion region)
         {
-            writer.WriteStartArray("box");
-            writer.WriteNumberValue(region.Top);
-            writer.WriteNumberValue(region.Left);
-            writer.WriteNumberValue(region.Bottom);
-            writer.WriteNumberValue(region.Right);
-            writer.WriteEndArray();
+            WriteBox(region.Top, region.Left, region.Bottom, region.Right);
             return true;
+        }
+
+        /// <summary>The "box" array of a box, a soft box or a resized partner, the form <see cref="Reader"/> reads back
+        /// with one ReadBox.</summary>
+        private void WriteBox(int top, int left, int bottom, int right)
+        {
+            writer.WriteStartArray("box");
+            writer.WriteNumberValue(top);
+            writer.WriteNumberValue(left);
+            writer.WriteNumberValue(bottom);
+            writer.WriteNumberValue(right);
+            writer.WriteEndArray();
         }
 
         private void WriteSample(int i)
