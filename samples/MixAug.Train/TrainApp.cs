@@ -4,6 +4,7 @@ using MixAug.Planning;
 using MixAug.Samples.CommandLine;
 using MixAug.TorchSharp.Features;
 using MixAug.Train.Data;
+using MixAug.Train.Summary;
 using MixAug.Training;
 using MixAug.Training.Steps;
 using MixAug.Transforms;
@@ -20,6 +21,7 @@ internal static class TrainApp
     {
         var command = new TrainCommand();
         command.Root.SetAction(parse => Run(command.Bind(parse), stdout, stderr));
+        command.Root.Subcommands.Add(new SummarizeCommand(stdout).Command);
         return CommandLineRunner.Run(command.Root, args, stdout, stderr);
     }
 
