@@ -4,6 +4,7 @@ using MixAug.Planning;
 using MixAug.Samples.CommandLine;
 using MixAug.TorchSharp.Features;
 using MixAug.Train.Data;
+using MixAug.Train.Segmentation;
 using MixAug.Train.Summary;
 using MixAug.Training;
 using MixAug.Training.Steps;
@@ -22,19 +23,15 @@ internal static class TrainApp
         var command = new TrainCommand();
         command.Root.SetAction(parse => Run(command.Bind(parse), stdout, stderr));
         command.Root.Subcommands.Add(new SummarizeCommand(stdout).Command);
+        command.Root.Subcommands.Add(new SegmentCommand(stdout, stderr).Command);
         return CommandLineRunner.Run(command.Root, args, stdout, stderr);
     }
 
     private static int Run(TrainOptions options, TextWriter stdout, TextWriter stderr)
     {
-        FashionMnist data;
-        try
+        FashionMnist? data = TryLoad(options.Data, options.Limit, stderr);
+        if (data is null)
         {
-            data = FashionMnist.Load(FashionMnistFolder.Resolve(options.Data, Environment.GetEnvironmentVariable), options.Limit);
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException)
-        {
-            stderr.WriteLine($"error: {e.Message}");
             return CommandLineRunner.BadArguments;
         }
 
@@ -103,6 +100,20 @@ internal static class TrainApp
         }
 
         return 0;
+    }
+
+    /// <summary>Fashion-MNIST from --data (or its defaults), or null after writing why not to <paramref name="stderr"/>.</summary>
+    internal static FashionMnist? TryLoad(string? folder, int? limit, TextWriter stderr)
+    {
+        try
+        {
+            return FashionMnist.Load(FashionMnistFolder.Resolve(folder, Environment.GetEnvironmentVariable), limit);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return null;
+        }
     }
 
     /// <summary>The mix a --mix name stands for, with the settings the papers' ImageNet/CIFAR recipes use.</summary>

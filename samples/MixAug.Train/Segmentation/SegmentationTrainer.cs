@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using MixAug.Planning;
+using MixAug.Randomness;
+using MixAug.TorchSharp.Labels;
+using MixAug.TorchSharp.Losses;
+using MixAug.TorchSharp.Mixing;
+using MixAug.Train.Data;
+using MixAug.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MixAug.Train.Segmentation;
+
+/// <summary>One epoch's numbers of a segmentation run.</summary>
+internal sealed record SegmentationEpoch(int Epoch, double TrainLoss, double MeanIoU, double PixelAccuracy, double Seconds);
+
+/// <summary>
+/// Trains <see cref="SmallFcn"/> on Fashion-MNIST class maps (<see cref="ClassMaps"/>). A mixed step mixes the images
+/// with the transform and the class maps with the same plan, as soft per-pixel targets
+/// (<see cref="TorchLabelMapMixer.ToSoftTargets"/>: one-hot wherever a box or hard mask decides the pixel, shared where
+/// Mixup blends), and takes the soft-target cross-entropy; an unmixed step takes plain cross-entropy on the maps.
+/// </summary>
+internal static class SegmentationTrainer
+{
+    /// <summary>Trains for <paramref name="epochs"/> and evaluates mean IoU and pixel accuracy on the test set after each.</summary>
+    public static IReadOnlyList<SegmentationEpoch> Run(
+        IMixTransform? transform, FashionMnist data, int epochs, int batchSize, double learningRate, ulong seed, Action<SegmentationEpoch> report)
+    {
+        random.manual_seed(unchecked((long)seed));
+        using var model = new SmallFcn(ClassMaps.ClassCount);
+        using var optimizer = optim.Adam(model.parameters(), learningRate);
+        var train = new BatchSource(data.Train, batchSize, seed);
+        var test = new BatchSource(data.Test, 1000, seed);
+        var results = new List<SegmentationEpoch>();
+        for (int epoch = 0; epoch < epochs; epoch++)
+        {
+            var clock = Stopwatch.StartNew();
+            model.train();
+            double lossSum = 0;
+            int step = 0;
+            // Each batch is drawn inside its step's dispose scope, so its tensors go with the scope.
+            using IEnumerator<TrainingBatch> batches = train.Epoch(epoch).GetEnumerator();
+            while (true)
+            {
+                using DisposeScope scope = NewDisposeScope();
+                if (!batches.MoveNext())
+                {
+                    break;
+                }
+
+                TrainingBatch batch = batches.Current;
+                Tensor maps = ClassMaps.Of(batch.Images, batch.Labels);
+                Tensor loss = transform is null
+                    ? nn.functional.cross_entropy(model.forward(batch.Images), maps)
+                    : MixedLoss(model, transform, MixRandom.ForBatch(seed, epoch, step), batch, maps);
+                optimizer.zero_grad();
+                loss.backward();
+                optimizer.step();
+                lossSum += loss.item<float>();
+                step++;
+            }
+
+            SegmentationMetrics metrics = Evaluate(model, test);
+            var result = new SegmentationEpoch(epoch + 1, lossSum / step, metrics.MeanIoU, metrics.PixelAccuracy, clock.Elapsed.TotalSeconds);
+            results.Add(result);
+            report(result);
+        }
+
+        return results;
+    }
+
+    /// <summary>The scores of <paramref name="model"/> over a split, in evaluation mode and without gradients.</summary>
+    public static SegmentationMetrics Evaluate(nn.Module<Tensor, Tensor> model, BatchSource split)
+    {
+        model.eval();
+        using var noGrad = no_grad();
+        var metrics = new SegmentationMetrics(ClassMaps.ClassCount);
+        using IEnumerator<TrainingBatch> batches = split.InOrder().GetEnumerator();
+        while (true)
+        {
+            using DisposeScope scope = NewDisposeScope();
+            if (!batches.MoveNext())
+            {
+                break;
+            }
+
+            TrainingBatch batch = batches.Current;
+            metrics.Add(model.forward(batch.Images).argmax(1), ClassMaps.Of(batch.Images, batch.Labels));
+        }
+
+        return metrics;
+    }
+
+    private static Tensor MixedLoss(nn.Module<Tensor, Tensor> model, IMixTransform transform, IMixRandom random, TrainingBatch batch, Tensor maps)
+    {
+        // MixModule mixes the images and draws the plan; its class targets are not used: the class maps carry the labels.
+        using MixedBatch mixed = new MixModule(transform, random, FashionMnist.ClassCount).Forward(batch.Images, batch.Labels);
+        Tensor targets = TorchLabelMapMixer.ToSoftTargets(mixed.Plan, maps, ClassMaps.ClassCount);
+        return DenseLosses.SoftTargetCrossEntropy(model.forward(mixed.Images), targets);
+    }
+}
