@@ -2,19 +2,20 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using MixAug.Samples.CommandLine;
+using MixAug.Transforms;
 using MixAug.Train.Data;
 using TorchSharp;
 
 namespace MixAug.Train.Segmentation;
 
 /// <summary>
-/// <c>segment</c>: trains <see cref="SmallFcn"/> on Fashion-MNIST class maps (<see cref="ClassMaps"/>) with or without a
+/// <c>segment</c>: trains <see cref="SmallFcn"/> on Fashion-MNIST class maps (<see cref="GarmentMaps"/>) with or without a
 /// mix applied to the images and the maps alike, and reports mean IoU and pixel accuracy on the test set per epoch.
 /// </summary>
 internal sealed class SegmentCommand
 {
     /// <summary>The mixes the task accepts: those whose plans the class maps can follow.</summary>
-    public static readonly string[] Mixes = ["none", "mixup", "cutmix", "fmix", "saliencymix"];
+    public static readonly string[] Mixes = ["none", "mixup", "cutmix", "fmix", "saliencymix", "transplant"];
 
     private readonly Option<string?> _data = new Option<string?>("--data")
     {
@@ -24,7 +25,7 @@ internal sealed class SegmentCommand
 
     private readonly Option<string> _mix = new Option<string>("--mix")
     {
-        Description = "none, mixup, cutmix, fmix or saliencymix (the settings of the classification runs) [default: none]",
+        Description = "none, mixup, cutmix, fmix or saliencymix (the settings of the classification runs), or transplant (Transplantation: the partner's garment pasted, background excluded) [default: none]",
     }.OneOf(Mixes.Select(m => (m, m)).ToArray());
 
     private readonly Option<int> _epochs = new Option<int>("--epochs") { HelpName = "N", Description = "Epochs, 1..1000", DefaultValueFactory = _ => 10 }.IntegerIn(1, 1000);
@@ -57,9 +58,9 @@ internal sealed class SegmentCommand
         }
 
         torch.set_num_threads(Environment.ProcessorCount);
-        stdout.WriteLine($"Fashion-MNIST segmentation ({ClassMaps.ClassCount} classes, garment at pixel >= {ClassMaps.Threshold}): {data.Train.Count} training and {data.Test.Count} test images; {TrainApp.Plural(epochs, "epoch")}, batch 128, seed {seed}.");
+        stdout.WriteLine($"Fashion-MNIST segmentation ({GarmentMaps.ClassCount} classes, garment at pixel >= {GarmentMaps.Threshold}): {data.Train.Count} training and {data.Test.Count} test images; {TrainApp.Plural(epochs, "epoch")}, batch 128, seed {seed}.");
         IReadOnlyList<SegmentationEpoch> results = SegmentationTrainer.Run(
-            TrainApp.Transform(mix), data, epochs, batchSize: 128, learningRate: 1e-3, seed, e => stdout.WriteLine(string.Create(
+            mix == "transplant" ? new Transplantation(excludedClasses: [0]) : TrainApp.Transform(mix), data, epochs, batchSize: 128, learningRate: 1e-3, seed, e => stdout.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
                 $"segment {mix} epoch {e.Epoch}/{epochs}: train loss {e.TrainLoss:F4}, mean IoU {e.MeanIoU:P2}, pixel accuracy {e.PixelAccuracy:P2}, {e.Seconds:F1} s")));
         if (json is not null)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MixAug.Planning;
 using MixAug.Randomness;
+using MixAug.TorchSharp.Features;
 using MixAug.TorchSharp.Labels;
 using MixAug.TorchSharp.Losses;
 using MixAug.TorchSharp.Mixing;
@@ -15,7 +16,7 @@ namespace MixAug.Train.Segmentation;
 internal sealed record SegmentationEpoch(int Epoch, double TrainLoss, double MeanIoU, double PixelAccuracy, double Seconds);
 
 /// <summary>
-/// Trains <see cref="SmallFcn"/> on Fashion-MNIST class maps (<see cref="ClassMaps"/>). A mixed step mixes the images
+/// Trains <see cref="SmallFcn"/> on Fashion-MNIST class maps (<see cref="GarmentMaps"/>). A mixed step mixes the images
 /// with the transform and the class maps with the same plan, as soft per-pixel targets
 /// (<see cref="TorchLabelMapMixer.ToSoftTargets"/>: one-hot wherever a box or hard mask decides the pixel, shared where
 /// Mixup blends), and takes the soft-target cross-entropy; an unmixed step takes plain cross-entropy on the maps.
@@ -27,7 +28,7 @@ internal static class SegmentationTrainer
         IMixTransform? transform, FashionMnist data, int epochs, int batchSize, double learningRate, ulong seed, Action<SegmentationEpoch> report)
     {
         random.manual_seed(unchecked((long)seed));
-        using var model = new SmallFcn(ClassMaps.ClassCount);
+        using var model = new SmallFcn(GarmentMaps.ClassCount);
         using var optimizer = optim.Adam(model.parameters(), learningRate);
         var train = new BatchSource(data.Train, batchSize, seed);
         var test = new BatchSource(data.Test, 1000, seed);
@@ -49,7 +50,7 @@ internal static class SegmentationTrainer
                 }
 
                 TrainingBatch batch = batches.Current;
-                Tensor maps = ClassMaps.Of(batch.Images, batch.Labels);
+                Tensor maps = GarmentMaps.Of(batch.Images, batch.Labels);
                 Tensor loss = transform is null
                     ? nn.functional.cross_entropy(model.forward(batch.Images), maps)
                     : MixedLoss(model, transform, MixRandom.ForBatch(seed, epoch, step), batch, maps);
@@ -74,7 +75,7 @@ internal static class SegmentationTrainer
     {
         model.eval();
         using var noGrad = no_grad();
-        var metrics = new SegmentationMetrics(ClassMaps.ClassCount);
+        var metrics = new SegmentationMetrics(GarmentMaps.ClassCount);
         using IEnumerator<TrainingBatch> batches = split.InOrder().GetEnumerator();
         while (true)
         {
@@ -85,7 +86,7 @@ internal static class SegmentationTrainer
             }
 
             TrainingBatch batch = batches.Current;
-            metrics.Add(model.forward(batch.Images).argmax(1), ClassMaps.Of(batch.Images, batch.Labels));
+            metrics.Add(model.forward(batch.Images).argmax(1), GarmentMaps.Of(batch.Images, batch.Labels));
         }
 
         return metrics;
@@ -93,9 +94,17 @@ internal static class SegmentationTrainer
 
     private static Tensor MixedLoss(nn.Module<Tensor, Tensor> model, IMixTransform transform, IMixRandom random, TrainingBatch batch, Tensor maps)
     {
-        // MixModule mixes the images and draws the plan; its class targets are not used: the class maps carry the labels.
-        using MixedBatch mixed = new MixModule(transform, random, FashionMnist.ClassCount).Forward(batch.Images, batch.Labels);
-        Tensor targets = TorchLabelMapMixer.ToSoftTargets(mixed.Plan, maps, ClassMaps.ClassCount);
-        return DenseLosses.SoftTargetCrossEntropy(model.forward(mixed.Images), targets);
+        // The plan is drawn here rather than by MixModule, whose class targets the maps make unnecessary and which
+        // cannot give Transplantation the class maps it draws from.
+        var shape = new BatchShape((int)batch.Images.shape[0], 1, FashionMnist.Side, FashionMnist.Side);
+        BatchFeatures features = TorchFeatures.Compute(transform.Requirements, batch.Images);
+        if (transform.Requirements.ClassMaps)
+        {
+            features = new BatchFeatures(features.Saliency, new ClassMaps(shape.Spatial, maps.data<long>().ToArray().AsSpan()));
+        }
+
+        MixPlan plan = transform.CreatePlan(new MixRequest(shape, random, features));
+        Tensor targets = TorchLabelMapMixer.ToSoftTargets(plan, maps, GarmentMaps.ClassCount);
+        return DenseLosses.SoftTargetCrossEntropy(model.forward(TorchMixer.Apply(plan, batch.Images)), targets);
     }
 }

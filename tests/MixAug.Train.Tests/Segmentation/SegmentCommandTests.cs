@@ -25,6 +25,7 @@ public class SegmentCommandTests
     [TestCase("cutmix")]
     [TestCase("fmix")]
     [TestCase("saliencymix")]
+    [TestCase("transplant")]
     public void TrainsAndWritesMeanIoUPerEpoch(string mix)
     {
         string json = Path.Combine(_out, "seg.json");

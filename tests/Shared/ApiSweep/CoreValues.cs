@@ -94,6 +94,7 @@ internal static class CoreValues
         sweep.Add<SaliencyRequirement>(c => new SaliencyRequirement((c.Extreme ? null : SpectralResidualSaliency.Default)!, Enum<SaliencyDetail>(c)));
         sweep.Add(t => t == typeof(ISaliencySource) || t == typeof(SpectralResidualSaliency), (c, t) => c.Extreme && !c.Receiver ? null : c.Pick(SpectralResidualSaliency.Default, new SpectralResidualSaliency(8, 1.0)));
         sweep.Add<SaliencyMaps>(c => c.Extreme && !c.Receiver && c.Chance(0.3) ? null : Maps(c));
+        sweep.Add<ClassMaps>(c => c.Extreme && !c.Receiver && c.Chance(0.3) ? null : ClassMapsOf(c, c.Pick(Shapes[..5])));
         sweep.Add<FourierNoise>(c => c.Extreme && !c.Receiver ? null : new FourierNoise(c.Pick(Shapes).Spatial, c.Pick(1.0, 3.0), (ulong)c.Random.NextInt64()));
         sweep.Add<DetectionBoxes>(c => c.Extreme && !c.Receiver && c.Chance(0.3)
             ? null
@@ -414,6 +415,7 @@ internal static class CoreValues
             new SmoothMix(softness: 0.5, mode: LambdaMode.Pair),
             new MultiCutMix(partners: 2, probability: 0.5),
             new ResizeMix(mode: LambdaMode.Element),
+            new Transplantation(excludedClasses: [0]),
         ];
         sweep.Add(t => t == typeof(IMixTransform), (c, _) => c.Extreme && !c.Receiver && c.Chance(0.3) ? null : c.Pick(all));
         sweep.Add(t => t == typeof(MixTransform), (c, _) => c.Extreme && !c.Receiver && c.Chance(0.3) ? null : c.Pick(all.OfType<MixTransform>().ToArray()));
@@ -426,13 +428,19 @@ internal static class CoreValues
         sweep.Add<MultiCutMix>(c => c.Pick(new MultiCutMix(), new MultiCutMix(partners: 16, alpha: 0.2)));
         sweep.Add<ResizeMix>(c => c.Pick(new ResizeMix(), new ResizeMix(minScale: 1, maxScale: 1, mode: LambdaMode.Pair)));
         sweep.Add<GridMix>(c => c.Pick(new GridMix(), new GridMix(minHoles: 1, maxHoles: 64, minCutArea: 0.01, holeAspect: 4, mode: LambdaMode.Pair)));
+        sweep.Add<Transplantation>(c => c.Pick(new Transplantation(), new Transplantation([0, 3], probability: 0.5, pairing: PairingStrategy.Flip)));
         sweep.Add<FixedPlanTransform>(c => new FixedPlanTransform(c.Pick(Plans.Value)));
     }
 
     private static MixRequest Request(SweepContext c)
     {
         BatchShape shape = c.Pick(Shapes[..5]);
-        BatchFeatures features = c.Chance(0.5) ? BatchFeatures.None : Features(c, c.Pick(SaliencyDetail.Peaks, SaliencyDetail.Maps), shape);
+        BatchFeatures features = c.Random.Next(3) switch
+        {
+            0 => BatchFeatures.None,
+            1 => Features(c, c.Pick(SaliencyDetail.Peaks, SaliencyDetail.Maps), shape),
+            _ => new BatchFeatures([], ClassMapsOf(c, shape)),
+        };
         return new MixRequest(shape, new MixRandom((ulong)c.Random.NextInt64()), features);
     }
 
@@ -442,6 +450,9 @@ internal static class CoreValues
         float[] pixels = [.. Enumerable.Range(0, s.ElementCount).Select(_ => (float)c.Random.NextDouble())];
         return CpuFeatures.Compute(FeatureRequirements.ForSaliency(SpectralResidualSaliency.Default, detail), s, pixels);
     }
+
+    private static ClassMaps ClassMapsOf(SweepContext c, BatchShape shape) =>
+        new(shape.Spatial, [.. Enumerable.Range(0, shape.BatchSize * shape.Spatial.Size).Select(_ => c.Random.Next(4))]);
 
     private static SaliencyMaps Maps(SweepContext c) => c.Chance(0.5)
         ? Features(c, SaliencyDetail.Maps).Saliency[0]

@@ -15,7 +15,7 @@ public class ClassMapsTests
         float[] normalised = [.. raw.Select(BatchSource.Normalise), .. raw.Select(BatchSource.Normalise)];
         using Tensor images = tensor(normalised, [2, 1, 16, 16]);
         using Tensor labelTensor = tensor(labels);
-        using Tensor maps = ClassMaps.Of(images, labelTensor);
+        using Tensor maps = GarmentMaps.Of(images, labelTensor);
         long[] got = maps.data<long>().ToArray();
         Assert.That(maps.shape, Is.EqualTo(new long[] { 2, 16, 16 }));
         for (int i = 0; i < got.Length; i++)

@@ -9,7 +9,7 @@ namespace MixAug.Train.Segmentation;
 /// the image's class + 1; every other pixel is background, class 0. So there are 11 classes, and every map holds the
 /// background and exactly one garment class.
 /// </summary>
-internal static class ClassMaps
+internal static class GarmentMaps
 {
     /// <summary>The lowest raw pixel value that counts as garment (about 12.5 % of full intensity; the background of the
     /// images is 0, and the faint halo of 1-31 around the garments is counted as background).</summary>
