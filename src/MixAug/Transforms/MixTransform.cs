@@ -155,7 +155,7 @@ public abstract class MixTransform : IMixTransform
     private protected virtual bool SupportsValidLengths => false;
 
     /// <summary>
-    /// The draw as sample's own: its lambda over the sample's valid positions <paramref name="valid"/> (the draw was made
+    /// The draw as the sample's own: its lambda over the sample's valid positions <paramref name="valid"/> (the draw was made
     /// over the part where the group is valid). The default keeps the lambda, right for blends.
     /// </summary>
     private protected virtual RegionDraw ForValidLength(RegionDraw draw, SpatialShape valid) => draw;
