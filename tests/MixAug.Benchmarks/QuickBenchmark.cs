@@ -70,20 +70,29 @@ internal static class QuickBenchmark
         var labelMapsMixed = new byte[labelMaps.Length];
         MixPlan fmixElemPlan = fmixElem.CreatePlan(shape, random);
 
+        // Sequences with valid lengths (issue 12): 128 log-mel spectrograms of 80 bands and up to 1000 frames.
+        var sequenceShape = BatchShape.Sequence(batch, 80, 1000);
+        var sequenceFixture = new BatchFixture(sequenceShape);
+        int[] frames = [.. Enumerable.Range(0, batch).Select(_ => 500 + random.NextInt(501))];
+        MixPlan sequenceMixup = new MixUp(alpha: 1.0, mode: LambdaMode.Element).CreatePlan(new MixRequest(sequenceShape, random, frames));
+        MixPlan sequenceCutmix = new CutMix(alpha: 1.0, mode: LambdaMode.Element).CreatePlan(new MixRequest(sequenceShape, random, frames));
+        float[] sequenceSrc = sequenceFixture.Source, sequenceDst = sequenceFixture.Destination;
+
         Console.WriteLine($"MixAug quick benchmark: {shape} float32 ({shape.ElementCount * 4L / 1e6:F1} MB), {Environment.ProcessorCount} cores, {Rounds} rounds per operation, medians.");
         Console.WriteLine("ratio = time / min(copy, copy-parallel) measured in the same round; alloc = managed bytes per call, all threads.");
         Console.WriteLine();
         Console.WriteLine($"{"operation",-32} {"ms",9} {"x copy",8} {"alloc B",9}  target");
 
         var results = new List<OperationResult>();
-        void Measure(string name, string what, Action body, double? maxRatio = null, double? maxMs = null, bool busyMayMiss = false, bool mustNotAllocate = false)
+        void Measure(string name, string what, Action body, double? maxRatio = null, double? maxMs = null, bool busyMayMiss = false, bool mustNotAllocate = false, float[]? copySource = null, float[]? copyDestination = null)
         {
             if (only is not null && !name.StartsWith(only, StringComparison.Ordinal) && !name.StartsWith("copy", StringComparison.Ordinal))
             {
                 return;
             }
 
-            OperationResult r = Time(name, what, body, src, dst);
+            // An operation on another batch (the sequence entries) is timed against a copy of that batch.
+            OperationResult r = Time(name, what, body, copySource ?? src, copyDestination ?? dst);
             r = r with { MaxRatio = maxRatio, MaxMs = maxMs, BusyMayMiss = busyMayMiss, MustNotAllocate = mustNotAllocate };
             results.Add(r);
             Console.WriteLine($"{r.Name,-32} {r.Milliseconds,9:F3} {r.RatioToCopy,8:F3} {r.AllocatedBytesPerCall,9}  {r.Verdict}");
@@ -106,6 +115,8 @@ internal static class QuickBenchmark
         Measure("tensorprimitives-lerp", "reference formulation: TensorPrimitives.Lerp per sample into a destination, one thread", () => LerpPerSample(src, dst, shape, lambda, sample));
         Measure("fmix-elem-inplace", "FMix with a noise image per sample: plan (128 recipes) + apply in place (synthesis, ranking, mix)", () => CpuMixer.ApplyInPlace(fmixElem.CreatePlan(shape, random), dst), maxRatio: 1.5);
         Measure("gridmix-elem-inplace", "GridMix with a grid per sample (OpenMixup's ranges): plan (128 tilings) + apply in place", () => CpuMixer.ApplyInPlace(gridElem.CreatePlan(shape, random), dst), maxRatio: 1.0);
+        Measure("seq-mixup-lengths", "[128, 80, 1000] MixUp, per-sample lambda, lengths 500-1000, into a destination (ratio to a copy of this batch)", () => CpuMixer.Apply(sequenceMixup, sequenceSrc, sequenceDst), mustNotAllocate: true, copySource: sequenceSrc, copyDestination: sequenceDst);
+        Measure("seq-cutmix-lengths", "[128, 80, 1000] CutMix along time, per-sample segments within both lengths, into a destination (ratio to a copy of this batch)", () => CpuMixer.Apply(sequenceCutmix, sequenceSrc, sequenceDst), mustNotAllocate: true, copySource: sequenceSrc, copyDestination: sequenceDst);
         Measure("smoothmix-elem-inplace", "SmoothMix with a soft box per sample: plan (128 recipes and their exact means) + apply in place (rasterise, blend)", () => CpuMixer.ApplyInPlace(smoothElem.CreatePlan(shape, random), dst), maxRatio: 1.0);
         Measure("resizemix-elem", "ResizeMix, a box per sample (scale 0.1 to 0.8): plan + apply into a destination (antialiased resize of 128 partners)", () => CpuMixer.Apply(resizeElem.CreatePlan(shape, random), src, dst), maxRatio: 1.5);
         Measure("resizemix-elem-inplace", "ResizeMix as above, in place (from a snapshot of the batch)", () => CpuMixer.ApplyInPlace(resizeElem.CreatePlan(shape, random), dst));

@@ -28,6 +28,8 @@ namespace MixAug.Planning;
 ///             {"partner":1,"lambda":0.25,"region":"fourier","noise":0,"own":256,"soft":0},
 ///             {"sources":[3,0,1],"weights":[0.5,0.25,0.25],"region":"tiles","tiles":[[1,0,0,16,16],[2,16,16,32,32]]}]}
 /// </code>
+/// <para>A plan with valid lengths (<see cref="MixPlan.ValidLengths"/>) writes them after the spatial extent,
+/// <c>"validLengths":[1000,734,...]</c>, one per sample; the output lengths are derived from them on reading.</para>
 /// <para>Boxes are <c>[top, left, bottom, right]</c>, half-open; tiles <c>[slot, top, left, bottom, right]</c>. A sample
 /// with two sources is written as its partner and its own weight; others list their sources and weights. Noise images
 /// and explicit masks shared by several samples are written once. A saliency mask (<c>"region":"saliency"</c>,
@@ -150,6 +152,17 @@ public static class MixPlanJson
             }
 
             writer.WriteEndArray();
+            if (plan.HasValidLengths)
+            {
+                writer.WriteStartArray("validLengths");
+                foreach (int length in plan.ValidLengths)
+                {
+                    writer.WriteNumberValue(length);
+                }
+
+                writer.WriteEndArray();
+            }
+
             WriteNoises();
             WriteSaliency();
             WriteMasks();
@@ -419,12 +432,15 @@ public static class MixPlanJson
                 recipes[i] = new SampleRecipe(sources, weights, ReadRegion(s, i, noises, saliency, masks));
             }
 
-            return new MixPlan(
+            var plan = new MixPlan(
                 _spatial,
                 recipes,
                 Text(root, "transform"),
                 ParseName<PairingStrategy>(Text(root, "pairing"), "pairing"),
                 ParseName<LambdaMode>(Text(root, "mode"), "mode"));
+            return root.TryGetProperty("validLengths", out JsonElement lengths)
+                ? plan.WithValidLengths([.. lengths.EnumerateArray().Select(e => e.GetInt32())])
+                : plan;
         }
 
         private static string Text(JsonElement element, string name) =>

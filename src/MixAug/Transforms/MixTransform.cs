@@ -79,6 +79,14 @@ public abstract class MixTransform : IMixTransform
         }
 
         request.Features.CheckSatisfies(Requirements, Name, nameof(request));
+        if (request.HasValidLengths && !SupportsValidLengths)
+        {
+            throw new ArgumentException(
+                $"{Name} does not support valid lengths yet: its regions are not defined over per-sample lengths. MixUp and CutMix are; or pad and mix without lengths.",
+                nameof(request));
+        }
+
+        int[]? lengths = request.HasValidLengths ? request.ValidLengths.ToArray() : null;
         IMixRandom random = request.Random;
         PlanDrawer drawer = CreateDrawer(request);
         int b = shape.BatchSize;
@@ -90,7 +98,9 @@ public abstract class MixTransform : IMixTransform
 
         if (Mode == LambdaMode.Batch)
         {
-            RegionDraw draw = Flip(random) ? drawer.Draw(shape, 0, partners[0], random) : RegionDraw.Unmixed;
+            // One draw for the whole batch: with lengths it must fit the shortest sample.
+            BatchShape drawShape = lengths is null ? shape : TimeAxis.Crop(shape, lengths.Min());
+            RegionDraw draw = Flip(random) ? drawer.Draw(drawShape, 0, partners[0], random) : RegionDraw.Unmixed;
             for (int i = 0; i < b; i++)
             {
                 Assign(i, draw);
@@ -106,7 +116,9 @@ public abstract class MixTransform : IMixTransform
                     continue; // the pair was drawn when its first sample came up
                 }
 
-                RegionDraw draw = p != i && Flip(random) ? drawer.Draw(shape, i, p, random) : RegionDraw.Unmixed;
+                // With lengths the pair's draw fits the part where both are valid.
+                BatchShape drawShape = lengths is null ? shape : TimeAxis.Crop(shape, Math.Min(lengths[i], lengths[p]));
+                RegionDraw draw = p != i && Flip(random) ? drawer.Draw(drawShape, i, p, random) : RegionDraw.Unmixed;
                 Assign(i, draw);
                 if (Mode == LambdaMode.Pair)
                 {
@@ -115,12 +127,18 @@ public abstract class MixTransform : IMixTransform
             }
         }
 
-        return new MixPlan(shape.Spatial, partners, lambdas, regions, Name, Pairing, Mode);
+        var plan = new MixPlan(shape.Spatial, partners, lambdas, regions, Name, Pairing, Mode);
+        return lengths is null ? plan : plan.WithValidLengths(lengths);
 
         void Assign(int sample, RegionDraw draw)
         {
             if (partners[sample] != sample)
             {
+                if (lengths is not null && draw.Region.Kind != MixRegionKind.Keep)
+                {
+                    draw = ForValidLength(draw, TimeAxis.Crop(shape.Spatial, lengths[sample]));
+                }
+
                 lambdas[sample] = draw.Lambda;
                 regions[sample] = draw.Region;
             }
@@ -132,6 +150,15 @@ public abstract class MixTransform : IMixTransform
     protected virtual void ValidateShape(BatchShape shape)
     {
     }
+
+    /// <summary>True when the method's draws are defined over per-sample valid lengths (<see cref="MixRequest.ValidLengths"/>).</summary>
+    private protected virtual bool SupportsValidLengths => false;
+
+    /// <summary>
+    /// The draw as the sample's own: its lambda over the sample's valid positions <paramref name="valid"/> (the draw was made
+    /// over the part where the group is valid). The default keeps the lambda, right for blends.
+    /// </summary>
+    private protected virtual RegionDraw ForValidLength(RegionDraw draw, SpatialShape valid) => draw;
 
     /// <summary>
     /// Creates the object that makes the draws of one plan. The default calls <see cref="DrawRegion"/> for every group.
