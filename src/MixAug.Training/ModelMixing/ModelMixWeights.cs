@@ -36,6 +36,35 @@ internal static class ModelMixWeights
     }
 
     /// <summary>
+    /// SnapMix: each source's weight is the mass of its class activation map inside the pixels it supplies,
+    /// <c>Σ_x cam_source(x)·share(x)</c> with each map normalised to sum 1 (<see cref="NormaliseMaps"/>). The weights of a
+    /// sample need not sum to 1. A source whose map is constant (sum 0 after subtracting its minimum) gets its area share.
+    /// </summary>
+    /// <param name="plan">The plan the images were mixed with.</param>
+    /// <param name="maps">The normalised maps <c>[B, H, W]</c> of the unmixed batch (NaN where a map was constant).</param>
+    public static Tensor SnapMix(MixPlan plan, Tensor maps)
+    {
+        using DisposeScope scope = NewDisposeScope();
+        Tensor content = SourceCoverage.Content(plan, maps.device);
+        Tensor ofSources = maps.index_select(0, SourceCoverage.SourceIndices(plan, maps.device).view(-1)).view_as(content);
+        Tensor mass = (ofSources * content).sum([2, 3]);
+        return where(mass.isnan(), content.mean([2, 3]), mass).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Each map minus its minimum, divided by its sum (as SnapMix's reference code does); a constant map gives NaN,
+    /// which <see cref="SnapMix"/> reads as "use the area".
+    /// </summary>
+    /// <param name="maps">Maps <c>[B, H, W]</c>.</param>
+    public static Tensor NormaliseMaps(Tensor maps)
+    {
+        using DisposeScope scope = NewDisposeScope();
+        Tensor shifted = maps - maps.amin([1, 2], keepdim: true);
+        Tensor sum = shifted.sum([1, 2], keepdim: true);
+        return shifted.div(where(sum > 0, sum, full_like(sum, double.NaN))).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
     /// Soft targets <c>[B, K]</c>: row i is Σ_s w[i, s]·ŷ(labels[source s]), ŷ the one-hot row with timm's label
     /// smoothing (1 − ε + ε/K on the class, ε/K elsewhere). Rows sum to Σ_s w[i, s].
     /// </summary>
