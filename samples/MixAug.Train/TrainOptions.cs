@@ -6,9 +6,9 @@ namespace MixAug.Train;
 /// <summary>The parsed command line of the training sample.</summary>
 internal sealed class TrainOptions
 {
-    public static readonly string[] Mixes = ["none", "mixup", "cutmix", "fmix", "saliencymix", "choice", "manifold", "gradsaliency", "transmix"];
+    public static readonly string[] Mixes = ["none", "mixup", "cutmix", "fmix", "saliencymix", "choice", "manifold", "gradsaliency", "transmix", "snapmix"];
 
-    public static readonly string[] Models = ["cnn", "vit"];
+    public static readonly string[] Models = ["cnn", "vit", "camcnn"];
 
     public string? Data { get; set; }
 
@@ -48,12 +48,12 @@ internal sealed class TrainCommand
 
     private readonly Option<string> _mix = new Option<string>("--mix")
     {
-        Description = "The mix: none, mixup, cutmix, fmix, saliencymix, choice (mixup or cutmix, 50/50), manifold (Manifold Mixup at the input, after either pooling or the hidden linear layer), gradsaliency (SaliencyMix on the input gradient's saliency, one extra pass per step), or transmix (CutMix or Mixup, labels weighted by the ViT's class-token attention; needs --model vit) [default: none]",
+        Description = "The mix: none, mixup, cutmix, fmix, saliencymix, choice (mixup or cutmix, 50/50), manifold (Manifold Mixup at the input, after either pooling or the hidden linear layer), gradsaliency (SaliencyMix on the input gradient's saliency, one extra pass per step), transmix (CutMix or Mixup, labels weighted by the ViT's class-token attention; needs --model vit), or snapmix (CutMix, labels weighted by class activation maps, one extra pass per step; needs --model camcnn) [default: none]",
     }.OneOf(TrainOptions.Mixes.Select(m => (m, m)).ToArray());
 
     private readonly Option<string?> _model = new Option<string?>("--model")
     {
-        Description = "The model: cnn (two conv blocks and two linear layers) or vit (a tiny vision transformer, 4x4 patches, 3 blocks) [default: vit for transmix, cnn otherwise]",
+        Description = "The model: cnn (two conv blocks and two linear layers), vit (a tiny vision transformer, 4x4 patches, 3 blocks) or camcnn (three conv blocks, global average pooling, one linear layer) [default: vit for transmix, camcnn for snapmix, cnn otherwise]",
     }.OneOf(TrainOptions.Models.Select(m => (m, (string?)m)).ToArray());
 
     private readonly Option<int> _epochs = new Option<int>("--epochs")

@@ -26,6 +26,7 @@ public class TrainAppTests
     [TestCase("manifold")]
     [TestCase("gradsaliency")]
     [TestCase("transmix")]
+    [TestCase("snapmix")]
     public void TrainsOneEpochAndWritesJsonAndPlots(string mix)
     {
         string json = Path.Combine(_out, "run.json");
@@ -45,6 +46,7 @@ public class TrainAppTests
 
     [TestCase("transmix", "cnn", "--mix transmix needs --model vit")]
     [TestCase("manifold", "vit", "--mix manifold mixes the CNN's named layers")]
+    [TestCase("snapmix", "vit", "--mix snapmix needs --model camcnn")]
     public void AMixThatCannotTrainTheModelIsRefusedBeforeLoading(string mix, string model, string message)
     {
         (int code, _, string stderr) = Run("--data", "/no/such/folder", "--mix", mix, "--model", model);
@@ -138,8 +140,8 @@ public class TrainAppTests
         Data.FashionMnistTests.AssertSaysWhereToGetIt(stderr);
     }
 
-    [TestCase("--mix", "swirl", "--mix must be none, mixup, cutmix, fmix, saliencymix, choice, manifold, gradsaliency or transmix")]
-    [TestCase("--model", "resnet", "--model must be cnn or vit")]
+    [TestCase("--mix", "swirl", "--mix must be none, mixup, cutmix, fmix, saliencymix, choice, manifold, gradsaliency, transmix or snapmix")]
+    [TestCase("--model", "resnet", "--model must be cnn, vit or camcnn")]
     [TestCase("--epochs", "0", "--epochs must be an integer in [1, 1000]")]
     [TestCase("--lr", "-1", "--lr must be a finite number greater than 0")]
     [TestCase("--seed", "x", "--seed must be an unsigned 64-bit integer")]
