@@ -144,7 +144,7 @@ internal static class TrainApp
             Callbacks = [progress],
         };
         TrainingResult result = progress.Run(() => loop.Run(train.Epoch, options.Epochs, test.InOrder, cancellation));
-        return new RunResult(mix, result.Epochs);
+        return new RunResult(mix, modelName, result.Epochs);
     }
 
     private static void WriteJson(string path, TrainOptions options, List<RunResult> runs)
@@ -152,6 +152,7 @@ internal static class TrainApp
         var report = runs.Select(r => new
         {
             mix = r.Mix,
+            model = r.Model,
             seed = options.Seed,
             epochs = r.Epochs.Select(e => new
             {
@@ -194,5 +195,5 @@ internal static class TrainApp
     internal static string Plural(int count, string noun) => string.Create(CultureInfo.InvariantCulture, $"{count} {noun}{(count == 1 ? string.Empty : "s")}");
 }
 
-/// <summary>The epochs of one mix.</summary>
-internal sealed record RunResult(string Mix, IReadOnlyList<EpochReport> Epochs);
+/// <summary>The epochs of one mix, and the model (--model) it trained.</summary>
+internal sealed record RunResult(string Mix, string Model, IReadOnlyList<EpochReport> Epochs);

@@ -93,7 +93,7 @@ internal sealed class TrainCommand
     private readonly Option<string?> _json = new Option<string?>("--json")
     {
         HelpName = "FILE",
-        Description = "Write per-epoch train loss, train accuracy (mixed samples counted by their sources' weights), test accuracy, test loss, ECE and seconds as JSON",
+        Description = "Write the mix, the model, and per-epoch train loss, train accuracy (mixed samples counted by their sources' weights), test accuracy, test loss, ECE and seconds as JSON",
     }.NonEmpty();
 
     private readonly Option<string?> _plot = new Option<string?>("--plot")

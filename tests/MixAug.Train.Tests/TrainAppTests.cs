@@ -36,6 +36,7 @@ public class TrainAppTests
         using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(json));
         JsonElement epoch = doc.RootElement.GetProperty("epochs")[0];
         Assert.That(doc.RootElement.GetProperty("mix").GetString(), Is.EqualTo(mix));
+        Assert.That(doc.RootElement.GetProperty("model").GetString(), Is.EqualTo(mix switch { "transmix" => "vit", "snapmix" => "camcnn", _ => "cnn" }));
         Assert.That(epoch.GetProperty("testAccuracy").GetDouble(), Is.InRange(0.0, 1.0));
         Assert.That(epoch.GetProperty("ece").GetDouble(), Is.InRange(0.0, 1.0));
         Assert.That(epoch.GetProperty("trainLoss").GetDouble(), Is.GreaterThan(0));
