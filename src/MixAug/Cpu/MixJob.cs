@@ -68,7 +68,7 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
     /// <summary>Forces the number of parts (tests use it to prove results do not depend on the thread count).</summary>
     internal static int? PartsOverride { get; set; }
 
-    /// <summary>True when the plan cannot be applied to <typeparamref name="T"/> (a blend of more than two sources in uint8).</summary>
+    /// <summary>The reason the plan cannot be applied to <typeparamref name="T"/> (a blend of more than two sources in uint8), or null.</summary>
     public static string? Unsupported(MixPlan plan)
     {
         if (typeof(T) == typeof(byte))
@@ -78,11 +78,6 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
                 if (plan.Regions[i] is BlendRegion && plan.Sources(i).Length > 2)
                 {
                     return $"Sample {i} blends {plan.Sources(i).Length} sources; uint8 batches are rounded once per element, so they take blends of two sources only. Mix in float32.";
-                }
-
-                if (plan.Regions[i] is ResizeRegion)
-                {
-                    return $"Sample {i} pastes a resized partner; resampling is defined in float32 only. Mix in float32.";
                 }
             }
         }
@@ -484,27 +479,68 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
         }
     }
 
-    /// <summary>Writes the rows of the segment that cross the box from the partner's whole plane, resized (float only:
-    /// <see cref="Unsupported"/> refuses other element types).</summary>
+    /// <summary>Writes the rows of the segment that cross the box from the partner's whole plane, resized. Resampling
+    /// is defined in float32 (<see cref="ResizeRegion"/>); a uint8 partner is widened to float first (only the rows
+    /// the segment's box rows read) and each result rounded half to even, as the uint8 blend kernels round, so uint8
+    /// ResizeMix is the float32 path on the same values, rounded.</summary>
     private void ResizeRows(ResizeRegion region, T* partnerPlane, T* destination, int offset, int count)
     {
-        int width = _width, firstRow = offset / width, rows = count / width, boxWidth = region.Right - region.Left;
-        var partner = new ReadOnlySpan<float>(partnerPlane, _plane);
-        float[] scratch = ArrayPool<float>.Shared.Rent(width);
+        int width = _width, firstRow = offset / width, boxWidth = region.Right - region.Left;
+        int top = Math.Max(firstRow, region.Top), end = Math.Min(firstRow + (count / width), region.Bottom);
+        if (top >= end)
+        {
+            return;
+        }
+
+        bool widen = typeof(T) != typeof(float);
+        float[] scratch = ArrayPool<float>.Shared.Rent(width + boxWidth);
+        float[]? widened = widen ? ArrayPool<float>.Shared.Rent(_plane) : null;
         try
         {
-            for (int r = 0; r < rows; r++)
+            ReadOnlySpan<float> partner;
+            if (widened is null)
             {
-                int y = firstRow + r;
-                if (y >= region.Top && y < region.Bottom)
+                partner = new ReadOnlySpan<float>(partnerPlane, _plane);
+            }
+            else
+            {
+                (int first, int stop) = region.PartnerRowsRead(top - region.Top, end - region.Top);
+                byte* bytes = (byte*)partnerPlane;
+                for (int k = first * width; k < stop * width; k++)
                 {
-                    region.ResizeRow(partner, y - region.Top, scratch, new Span<float>((float*)destination + (r * width) + region.Left, boxWidth));
+                    widened[k] = bytes[k];
+                }
+
+                partner = widened.AsSpan(0, _plane);
+            }
+
+            Span<float> line = scratch.AsSpan(0, width);
+            Span<float> patchRow = scratch.AsSpan(width, boxWidth);
+            for (int y = top; y < end; y++)
+            {
+                T* row = destination + ((y - firstRow) * width) + region.Left;
+                if (widened is null)
+                {
+                    region.ResizeRow(partner, y - region.Top, line, new Span<float>(row, boxWidth));
+                    continue;
+                }
+
+                region.ResizeRow(partner, y - region.Top, line, patchRow);
+                byte* to = (byte*)row;
+                for (int x = 0; x < boxWidth; x++)
+                {
+                    // Normalised non-negative weights keep the value in [0, 255] up to float rounding; clamp that.
+                    to[x] = (byte)Math.Clamp(MathF.Round(patchRow[x], MidpointRounding.ToEven), 0f, 255f);
                 }
             }
         }
         finally
         {
             ArrayPool<float>.Shared.Return(scratch);
+            if (widened is not null)
+            {
+                ArrayPool<float>.Shared.Return(widened);
+            }
         }
     }
 
