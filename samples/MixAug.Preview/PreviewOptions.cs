@@ -25,6 +25,12 @@ internal sealed class PreviewOptions
 
     public FourierSpectrum? Spectrum { get; set; }
 
+    public double? MinScale { get; set; }
+
+    public double? MaxScale { get; set; }
+
+    public int? Partners { get; set; }
+
     public LambdaMode Mode { get; set; } = LambdaMode.Element;
 
     public PairingStrategy Pairing { get; set; } = PairingStrategy.Flip;
