@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using MixAug.ImageSharp.Drawing;
+using MixAug.Labels;
 using MixAug.Planning;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -47,6 +48,8 @@ internal static class GalleryWriter
             .swatch.Box { background: #fff; position: relative; }
             .swatch.Box::after { content: ""; position: absolute; left: 33%; top: 20%; width: 45%; height: 55%; background: #000; outline: 1px solid #4e79a7; }
             .swatch.LabelBar { background: linear-gradient(to right, #f28e2b 62%, #4e79a7 62%); }
+            .boxes { font-size: 0.8em; margin: 4px 0 0; padding-left: 1.2em; max-width: 22em; } .boxes .dropped { color: #8a8a8a; }
+            img.dense { margin-top: 6px; } .refusal { color: #e15759; }
             .swatch.Partners { background: #787878; border-bottom: 3px solid; border-image: linear-gradient(to right, #4e79a7 33%, #e15759 33% 66%, #59a14f 66%) 1; }
             </style>
             </head>
@@ -56,7 +59,7 @@ internal static class GalleryWriter
             """);
         html.Append(CultureInfo.InvariantCulture, $"<p class=\"params\">seed {options.Seed}, {batch.Shape.BatchSize} samples of {batch.Shape.Width}x{batch.Shape.Height}; images: {Encode(string.Join(", ", batch.Names.Distinct()))}</p>\n");
 
-        WriteLegend(html, PreviewApp.Legend);
+        WriteLegend(html, PreviewApp.LegendFor(options));
         foreach (MethodPreview preview in previews)
         {
             string name = preview.Method.Name;
@@ -64,7 +67,13 @@ internal static class GalleryWriter
             Directory.CreateDirectory(folder);
             preview.Sheet.SaveAsPng(Path.Combine(folder, "sheet.png"));
             html.Append(CultureInfo.InvariantCulture, $"<section id=\"{name}\">\n<h2>{Encode(preview.Plan.TransformName)}</h2>\n");
-            html.Append(CultureInfo.InvariantCulture, $"<p class=\"params\">{Encode(preview.Description)} &middot; <a href=\"{name}/sheet.png\">contact sheet</a></p>\n<div class=\"tiles\">\n");
+            html.Append(CultureInfo.InvariantCulture, $"<p class=\"params\">{Encode(preview.Description)} &middot; <a href=\"{name}/sheet.png\">contact sheet</a></p>\n");
+            if (preview.Dense?.Refusal is string refusal)
+            {
+                html.Append(CultureInfo.InvariantCulture, $"<p class=\"refusal\">{Encode(refusal)}</p>\n");
+            }
+
+            html.Append("<div class=\"tiles\">\n");
             for (int i = 0; i < preview.Layout.TileCount; i++)
             {
                 WriteTile(html, preview, batch, folder, name, i);
@@ -108,9 +117,43 @@ internal static class GalleryWriter
             <div class="sources"><img class="self" src="{name}/{prefix}-self.png" alt="sample {i}" title="{Encode(batch.Names[i])}"><img class="partner" src="{name}/{prefix}-partner.png" alt="partner {string.Join(", ", partners)}" title="{partnerTitle}"><img src="{name}/{prefix}-region.png" alt="region"></div>
             <div class="bar">{bar}</div>
             <figcaption>λ = {l} &middot; {pair}<br>target = {target}<br>{Encode(plan.Regions[i].ToString() ?? string.Empty)}<br>{names}</figcaption>
-            </figure>
+            {DenseTargets(preview, folder, name, prefix, i)}</figure>
 
             """);
+    }
+
+    /// <summary>With --dense: the tile's dense panel as a PNG (cut from the band, as the tiles are from the sheet), then
+    /// every box of every source: its class, where it came from, its visible fraction, and BoxMixer's corners and weight
+    /// when it was kept.</summary>
+    private static string DenseTargets(MethodPreview preview, string folder, string name, string prefix, int i)
+    {
+        if (preview.Dense is not { Reports: { } reports } dense)
+        {
+            return string.Empty;
+        }
+
+        Save(dense.Band, dense.PanelBounds(i), Path.Combine(folder, prefix + "-dense.png"));
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"<img class=\"dense\" src=\"{name}/{prefix}-dense.png\" width=\"{preview.Layout.SampleWidth}\" height=\"{preview.Layout.SampleHeight}\" alt=\"dense targets {i}\">\n<ul class=\"boxes\">\n");
+        foreach (BoxLine box in reports[i])
+        {
+            string cls = SyntheticScenes.ClassNames[box.Class];
+            string visible = box.VisibleFraction.ToString("0.000", CultureInfo.InvariantCulture);
+            text.Append(box.Kept is ({ } c, float weight)
+                ? Invariant($"<li style=\"color:{ClassCss(box.Class)}\">{cls} from #{box.Source}: weight {weight:0.000}, visible {visible}, box ({c[0]:0.#}, {c[1]:0.#}, {c[2]:0.#}, {c[3]:0.#})</li>\n")
+                : Invariant($"<li class=\"dropped\">{cls} from #{box.Source}: visible {visible}, dropped (at most {BoxMixer.DefaultMinVisibleFraction})</li>\n"));
+        }
+
+        text.Append("</ul>\n");
+        return text.ToString();
+    }
+
+    private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+
+    private static string ClassCss(int cls)
+    {
+        Rgb24 c = DenseTargetPanel.ClassColor(cls);
+        return $"#{c.R:x2}{c.G:x2}{c.B:x2}";
     }
 
     private static string N(double value) => value.ToString("0.000", CultureInfo.InvariantCulture);

@@ -143,6 +143,12 @@ internal sealed class PreviewCommand
         Description = "Also write a static HTML gallery (index.html and PNGs) into DIR",
     }.NonEmpty();
 
+    private readonly Option<bool> _dense = new("--dense")
+    {
+        Description = "Mix synthetic scenes with segmentation masks and detection boxes (drawn in memory, exact by construction; "
+            + "not with --images) and draw, under each method's tiles, the mixed label map over the mixed sample and the mixed boxes",
+    };
+
     public PreviewCommand()
     {
         _method.CompletionSources.Add([.. MethodRegistry.Names, "all"]);
@@ -150,7 +156,7 @@ internal sealed class PreviewCommand
             "MixAug preview: draws contact sheets of mixed samples (and, with --html, a static gallery) from a folder of images. "
             + "Exit codes: 0 success, 1 no usable image or an output error, 2 bad arguments.")
         {
-            _images, _method, _alpha, _probability, _minRatio, _maxRatio, _decayPower, _maxSoft, _spectrum, _minScale, _maxScale, _partners, _mode, _pairing, _seed, _size, _count, _out, _html,
+            _images, _method, _alpha, _probability, _minRatio, _maxRatio, _decayPower, _maxSoft, _spectrum, _minScale, _maxScale, _partners, _mode, _pairing, _seed, _size, _count, _out, _html, _dense,
         };
     }
 
@@ -181,6 +187,7 @@ internal sealed class PreviewCommand
             Count = parse.GetValue(_count),
             Out = parse.GetValue(_out)!,
             Html = parse.GetValue(_html),
+            Dense = parse.GetValue(_dense),
         };
 
         // Method-specific options are refused for methods that do not take them, so only those typed count.

@@ -46,6 +46,9 @@ internal sealed class PreviewOptions
 
     public string? Html { get; set; }
 
+    /// <summary>Mix synthetic scenes with label maps and boxes, and draw the mixed targets.</summary>
+    public bool Dense { get; set; }
+
     /// <summary>Names of the options given on the command line, to reject method parameters the chosen methods do not take.</summary>
     public HashSet<string> Given { get; } = new(StringComparer.Ordinal);
 }
