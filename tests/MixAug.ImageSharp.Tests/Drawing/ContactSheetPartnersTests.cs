@@ -151,15 +151,15 @@ public class ContactSheetPartnersTests
     [Test]
     public void TheLegendNamesEveryRegionKindTheTilesPrint()
     {
-        LegendEntry kinds = ContactSheetLegend.Tile.Single(e => e.Key.StartsWith("Box ", StringComparison.Ordinal));
-        string[] words = kinds.Key.Split(' ');
+        // Planted first: Mask, Tiles, SoftBox and Resize were printed on tiles but missing from the legend.
+        LegendEntry kinds = ContactSheetLegend.Tile.Single(e => e.Key == "kind");
+        string[] words = kinds.Text.Split([' ', ',', ':', '(', ')'], StringSplitOptions.RemoveEmptyEntries);
         foreach (MixRegionKind kind in Enum.GetValues<MixRegionKind>())
         {
             Assert.That(words, Does.Contain(ContactSheet.ShortName(kind)), $"{kind} is printed on tiles but not explained");
         }
 
-        Assert.That(words, Has.Length.EqualTo(Enum.GetValues<MixRegionKind>().Length), "one explanation per kind, no more");
-        Assert.That(kinds.Text.Split(',').Length, Is.EqualTo(words.Length), "the explanation lists as many kinds as the key");
+        Assert.That(kinds.Text.Split(',').Length, Is.EqualTo(Enum.GetValues<MixRegionKind>().Length), "one explanation per kind, no more");
     }
 
     [Test]
