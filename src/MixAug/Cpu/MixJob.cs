@@ -470,77 +470,12 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
                 return;
             case OpKind.Resize:
                 Copy(self, destination, count);
-                ResizeRows((ResizeRegion)_plan.Regions[sample], Source(sources[1], planeOffset - offset), destination, offset, count);
+                ResizeRows.Write((ResizeRegion)_plan.Regions[sample], Source(sources[1], planeOffset - offset), destination, _width, _plane, offset, count);
                 return;
             default:
                 T* partner = sources.Length > 1 ? Source(sources[1], planeOffset) : self;
                 MixPair(in op, _masks + op.MaskOffset, self, partner, destination, offset, count);
                 return;
-        }
-    }
-
-    /// <summary>Writes the rows of the segment that cross the box from the partner's whole plane, resized. Resampling
-    /// is defined in float32 (<see cref="ResizeRegion"/>); a uint8 partner is widened to float first (only the rows
-    /// the segment's box rows read) and each result rounded half to even, as the uint8 blend kernels round, so uint8
-    /// ResizeMix is the float32 path on the same values, rounded.</summary>
-    private void ResizeRows(ResizeRegion region, T* partnerPlane, T* destination, int offset, int count)
-    {
-        int width = _width, firstRow = offset / width, boxWidth = region.Right - region.Left;
-        int top = Math.Max(firstRow, region.Top), end = Math.Min(firstRow + (count / width), region.Bottom);
-        if (top >= end)
-        {
-            return;
-        }
-
-        bool widen = typeof(T) != typeof(float);
-        float[] scratch = ArrayPool<float>.Shared.Rent(width + boxWidth);
-        float[]? widened = widen ? ArrayPool<float>.Shared.Rent(_plane) : null;
-        try
-        {
-            ReadOnlySpan<float> partner;
-            if (widened is null)
-            {
-                partner = new ReadOnlySpan<float>(partnerPlane, _plane);
-            }
-            else
-            {
-                (int first, int stop) = region.PartnerRowsRead(top - region.Top, end - region.Top);
-                byte* bytes = (byte*)partnerPlane;
-                for (int k = first * width; k < stop * width; k++)
-                {
-                    widened[k] = bytes[k];
-                }
-
-                partner = widened.AsSpan(0, _plane);
-            }
-
-            Span<float> line = scratch.AsSpan(0, width);
-            Span<float> patchRow = scratch.AsSpan(width, boxWidth);
-            for (int y = top; y < end; y++)
-            {
-                T* row = destination + ((y - firstRow) * width) + region.Left;
-                if (widened is null)
-                {
-                    region.ResizeRow(partner, y - region.Top, line, new Span<float>(row, boxWidth));
-                    continue;
-                }
-
-                region.ResizeRow(partner, y - region.Top, line, patchRow);
-                byte* to = (byte*)row;
-                for (int x = 0; x < boxWidth; x++)
-                {
-                    // Normalised non-negative weights keep the value in [0, 255] up to float rounding; clamp that.
-                    to[x] = (byte)Math.Clamp(MathF.Round(patchRow[x], MidpointRounding.ToEven), 0f, 255f);
-                }
-            }
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(scratch);
-            if (widened is not null)
-            {
-                ArrayPool<float>.Shared.Return(widened);
-            }
         }
     }
 
