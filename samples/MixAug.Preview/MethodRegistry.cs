@@ -25,7 +25,12 @@ internal static class MethodRegistry
         new("saliencymix", [], (o, b, r) => SaliencyMix(o).CreatePlan(b.Shape, b.Pixels.Select(v => v / 255f).ToArray(), r), o => Describe(SaliencyMix(o))),
         new("gridmix", [], (o, b, r) => GridMix(o).CreatePlan(b.Shape, r), o => Describe(GridMix(o))),
         new("smoothmix", [], (o, b, r) => SmoothMix(o).CreatePlan(b.Shape, r), o => Describe(SmoothMix(o))),
+        new("resizemix", ["--min-scale", "--max-scale"], (o, b, r) => ResizeMix(o).CreatePlan(b.Shape, r), o => Describe(ResizeMix(o))) { Without = ["--alpha"] },
+        new("multicutmix", ["--partners"], (o, b, r) => MultiCutMix(o).CreatePlan(new MixRequest(b.Shape, r)), o => Describe(MultiCutMix(o))) { Without = ["--mode", "--pairing"] },
     ];
+
+    /// <summary>The options every method takes unless its entry says <see cref="PreviewMethod.Without"/>.</summary>
+    private static readonly string[] CommonOptions = ["--alpha", "--probability", "--mode", "--pairing"];
 
     public static IEnumerable<string> Names => All.Select(m => m.Name);
 
@@ -38,6 +43,8 @@ internal static class MethodRegistry
         new(LegendMark.None, "flip", "partner: the batch reversed (roll: shifted; perm: shuffled)"),
         new(LegendMark.None, "ratio [A, B]", "CutMix box sides from A to B of the image's"),
         new(LegendMark.None, "decay D", "FMix spectrum decay; soft S: soft edge share; reference: the reference code's spectrum"),
+        new(LegendMark.None, "scale [A, B]", "ResizeMix box sides from A to B of the image's (no λ drawn: λ is the area outside)"),
+        new(LegendMark.None, "partners N", "MultiCutMix boxes per sample, each from its own partner (no mode, no pairing)"),
         new(LegendMark.None, "seed N", "same seed, same images and mixes"),
     ];
 
@@ -51,6 +58,8 @@ internal static class MethodRegistry
         ["maxRatio"] = "--max-ratio",
         ["decayPower"] = "--decay-power",
         ["maxSoft"] = "--max-soft",
+        ["minScale"] = "--min-scale",
+        ["maxScale"] = "--max-scale",
         ["null"] = "not given",
         ["LambdaMode.Pair"] = "--mode pair",
         ["Roll pairing"] = "--pairing roll",
@@ -82,6 +91,14 @@ internal static class MethodRegistry
             {
                 string owners = string.Join(", ", All.Where(m => m.Options.Contains(option)).Select(m => m.Name));
                 throw new UsageException($"{option} applies to {owners} only, not to --method {options.Method}.");
+            }
+        }
+
+        foreach (string option in CommonOptions.Where(options.Given.Contains))
+        {
+            if (methods.All(m => m.Without.Contains(option)))
+            {
+                throw new UsageException($"{option} does not apply to --method {options.Method}, which {(methods.Length == 1 ? "has" : "have")} no such parameter.");
             }
         }
 
@@ -118,6 +135,14 @@ internal static class MethodRegistry
 
     private static SmoothMix SmoothMix(PreviewOptions o) => new(o.Alpha ?? 1.0, probability: o.Probability ?? 1.0, mode: o.Mode, pairing: o.Pairing);
 
+    private static ResizeMix ResizeMix(PreviewOptions o) =>
+        new(o.MinScale ?? 0.1, o.MaxScale ?? 0.8, o.Probability ?? 1.0, o.Mode, o.Pairing);
+
+    private static MultiCutMix MultiCutMix(PreviewOptions o) => new(o.Partners ?? 3, o.Alpha ?? 1.0, o.Probability ?? 1.0);
+
+    // MultiCutMix is no MixTransform: it has no λ mode and draws one partner permutation per box.
+    private static string Describe(MultiCutMix t) => F($"{t.Name.ToLowerInvariant()}  partners {t.Partners}  alpha {t.Alpha}  p {t.Probability}");
+
     private static string Describe(MixTransform t)
     {
         string mode = t.Mode switch { LambdaMode.Batch => "batch", LambdaMode.Pair => "pair", _ => "elem" };
@@ -131,6 +156,7 @@ internal static class MethodRegistry
             SaliencyMix sm => F($"beta {sm.Beta}"),
             GridMix g => F($"alpha {g.Alpha}"),
             SmoothMix s => F($"alpha {s.Alpha}"),
+            ResizeMix z => F($"scale [{z.MinScale}, {z.MaxScale}]"),
             _ => string.Empty,
         };
         return F($"{t.Name.ToLowerInvariant()}  {extra}  p {t.Probability}  {mode}  {pairing}");

@@ -68,7 +68,7 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
     /// <summary>Forces the number of parts (tests use it to prove results do not depend on the thread count).</summary>
     internal static int? PartsOverride { get; set; }
 
-    /// <summary>True when the plan cannot be applied to <typeparamref name="T"/> (a blend of more than two sources in uint8).</summary>
+    /// <summary>The reason the plan cannot be applied to <typeparamref name="T"/> (a blend of more than two sources in uint8), or null.</summary>
     public static string? Unsupported(MixPlan plan)
     {
         if (typeof(T) == typeof(byte))
@@ -78,11 +78,6 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
                 if (plan.Regions[i] is BlendRegion && plan.Sources(i).Length > 2)
                 {
                     return $"Sample {i} blends {plan.Sources(i).Length} sources; uint8 batches are rounded once per element, so they take blends of two sources only. Mix in float32.";
-                }
-
-                if (plan.Regions[i] is ResizeRegion)
-                {
-                    return $"Sample {i} pastes a resized partner; resampling is defined in float32 only. Mix in float32.";
                 }
             }
         }
@@ -475,36 +470,12 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
                 return;
             case OpKind.Resize:
                 Copy(self, destination, count);
-                ResizeRows((ResizeRegion)_plan.Regions[sample], Source(sources[1], planeOffset - offset), destination, offset, count);
+                ResizeRows.Write((ResizeRegion)_plan.Regions[sample], Source(sources[1], planeOffset - offset), destination, _width, _plane, offset, count);
                 return;
             default:
                 T* partner = sources.Length > 1 ? Source(sources[1], planeOffset) : self;
                 MixPair(in op, _masks + op.MaskOffset, self, partner, destination, offset, count);
                 return;
-        }
-    }
-
-    /// <summary>Writes the rows of the segment that cross the box from the partner's whole plane, resized (float only:
-    /// <see cref="Unsupported"/> refuses other element types).</summary>
-    private void ResizeRows(ResizeRegion region, T* partnerPlane, T* destination, int offset, int count)
-    {
-        int width = _width, firstRow = offset / width, rows = count / width, boxWidth = region.Right - region.Left;
-        var partner = new ReadOnlySpan<float>(partnerPlane, _plane);
-        float[] scratch = ArrayPool<float>.Shared.Rent(width);
-        try
-        {
-            for (int r = 0; r < rows; r++)
-            {
-                int y = firstRow + r;
-                if (y >= region.Top && y < region.Bottom)
-                {
-                    region.ResizeRow(partner, y - region.Top, scratch, new Span<float>((float*)destination + (r * width) + region.Left, boxWidth));
-                }
-            }
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(scratch);
         }
     }
 

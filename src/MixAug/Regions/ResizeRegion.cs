@@ -153,6 +153,22 @@ public sealed class ResizeRegion : MixRegion
         }
     }
 
+    /// <summary>The partner rows that box rows [<paramref name="firstRow"/>, <paramref name="endRow"/>) read, as [First, End).</summary>
+    /// <param name="firstRow">First row of the box (0 = the box's top).</param>
+    /// <param name="endRow">Row after the last, at most the box's height.</param>
+    internal (int First, int End) PartnerRowsRead(int firstRow, int endRow)
+    {
+        Taps rows = RowTaps;
+        int first = int.MaxValue, end = 0;
+        for (int r = firstRow; r < endRow; r++)
+        {
+            first = Math.Min(first, rows.Start[r]);
+            end = Math.Max(end, rows.Start[r] + rows.WeightsOf(r).Length);
+        }
+
+        return (first, end);
+    }
+
     private protected override void Measure(SpatialShape spatial, ReadOnlySpan<double> weights, Span<double> shares)
     {
         shares[0] = BoxRegion.ShareOutside(Area, (long)spatial.Height * spatial.Width);
