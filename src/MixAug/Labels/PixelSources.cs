@@ -16,6 +16,7 @@ internal sealed class PixelSources : IMixRegionVisitor<PixelSources.Form>
     private int _sample;
     private float[] _own = [];
     private byte[] _slots = [];
+    private int[] _origins = [];
     private float[] _constant = [];
 
     /// <summary>How the current sample's weights are stored.</summary>
@@ -28,7 +29,8 @@ internal sealed class PixelSources : IMixRegionVisitor<PixelSources.Form>
         /// <c>1 − own</c>, or <see cref="PartnerConstant"/> for a blend.</summary>
         Pair,
 
-        /// <summary>One slot per element in <see cref="Slots"/>, weight 1 (tiles).</summary>
+        /// <summary>One slot per element in <see cref="Slots"/>, weight 1 (tiles, resized sources); the element it shows
+        /// of that source is <see cref="Origin"/>.</summary>
         Slots,
 
         /// <summary>The same weights (<see cref="Constant"/>, one per slot) at every element: a blend of more than two sources.</summary>
@@ -50,6 +52,15 @@ internal sealed class PixelSources : IMixRegionVisitor<PixelSources.Form>
 
     /// <summary>For <see cref="Form.Slots"/>: the slot of each element.</summary>
     public ReadOnlySpan<byte> Slots => _slots.AsSpan(0, _plan.Spatial.Size);
+
+    /// <summary>For <see cref="Form.Slots"/>: true when some element shows another element of its source
+    /// (<see cref="MosaicRegion"/>), so <see cref="Origin"/> must be asked.</summary>
+    public bool Moved { get; private set; }
+
+    /// <summary>For <see cref="Form.Slots"/>: the element of its slot's source that element <paramref name="index"/>
+    /// takes its label from: itself unless <see cref="Moved"/>, else the source element the image resampler centred on
+    /// (<see cref="Resampling.Nearest"/> along each axis).</summary>
+    public int Origin(int index) => Moved ? _origins[index] : index;
 
     /// <summary>For <see cref="Form.Many"/>: the weight of each slot, <c>(float)w_k</c>.</summary>
     public ReadOnlySpan<float> Constant => _constant.AsSpan(0, _plan.Sources(_sample).Length);
@@ -139,7 +150,34 @@ internal sealed class PixelSources : IMixRegionVisitor<PixelSources.Form>
         throw new InvalidOperationException("A resized partner has no per-element sources; the entry point must call CheckFollowable first.");
 
     /// <inheritdoc />
+    public Form VisitMosaic(MosaicRegion region)
+    {
+        // Each element shows its quadrant's source at the element nearest the centre the resampler used for it.
+        Span<byte> slots = SlotBuffer();
+        Span<int> origins = OriginBuffer();
+        int h = region.Spatial.Height, w = region.Spatial.Width;
+        for (int y = 0, e = 0; y < h; y++)
+        {
+            int sy = Resampling.Nearest(h, region.TileHeight, region.TileRow(y));
+            for (int x = 0; x < w; x++, e++)
+            {
+                slots[e] = (byte)region.Slots[region.QuadrantAt(y, x)];
+                origins[e] = (sy * w) + Resampling.Nearest(w, region.TileWidth, region.TileColumn(x));
+            }
+        }
+
+        Moved = true;
+        return Form.Slots;
+    }
+    /// <inheritdoc />
     public Form VisitTiles(TileRegion region)
+    {
+        RegionRasterizer.WriteSlots(region, _plan.Spatial, SlotBuffer());
+        Moved = false;
+        return Form.Slots;
+    }
+
+    private Span<byte> SlotBuffer()
     {
         int n = _plan.Spatial.Size;
         if (_slots.Length < n)
@@ -147,8 +185,18 @@ internal sealed class PixelSources : IMixRegionVisitor<PixelSources.Form>
             _slots = GC.AllocateUninitializedArray<byte>(n);
         }
 
-        RegionRasterizer.WriteSlots(region, _plan.Spatial, _slots.AsSpan(0, n));
-        return Form.Slots;
+        return _slots.AsSpan(0, n);
+    }
+
+    private Span<int> OriginBuffer()
+    {
+        int n = _plan.Spatial.Size;
+        if (_origins.Length < n)
+        {
+            _origins = GC.AllocateUninitializedArray<int>(n);
+        }
+
+        return _origins.AsSpan(0, n);
     }
 
     private Form Rasterize(MixRegion region)
