@@ -19,10 +19,11 @@ namespace MixAug.Labels;
 /// weight of source k over them (1 for hard regions). So CutMix clips the pasted source's boxes to the pasted
 /// rectangle, shrinks the own boxes that the paste cuts along a whole side, keeps the bounding box of those it cuts a
 /// corner or a hole from, and drops the boxes that the paste hides (or shows too little of).</para>
-/// <para><b>Resized sources</b> (Mosaic's tiles) show a source's pixels away from their positions, so its boxes are
-/// moved with it instead: scaled by the resize (output side / source side per axis), shifted to where the resized source
-/// lies, and clipped to the rectangle that shows it (its Mosaic quadrant). The visible fraction is then the clipped area
-/// over the moved box's area, and the weight is 1.</para>
+/// <para><b>Resized sources</b> (ResizeMix's box, Mosaic's tiles) show a source's pixels away from their positions, so
+/// its boxes are moved with it instead: scaled by the resize (output side / source side per axis), shifted to where the
+/// resized source lies, and clipped to the rectangle that shows it (ResizeMix's box; a Mosaic quadrant). The visible
+/// fraction is then the clipped area over the moved box's area, and the weight is 1. The sample's own boxes outside a
+/// ResizeMix box are in place and cut by it as by a CutMix box.</para>
 /// <para><b>The default threshold</b> <see cref="DefaultMinVisibleFraction"/> = 0.1 is the area-ratio test of the YOLO
 /// recipes (YOLOv5 and Ultralytics' <c>box_candidates(area_thr=0.1)</c>, which keeps a box whose area after the
 /// augmentation is more than 0.1 of its area before). Their minimum width and height (<c>wh_thr=2</c> pixels) is
@@ -92,7 +93,6 @@ public static class BoxMixer
             }
         }
 
-        PixelSources.CheckFollowable(plan);
         var sources = new PixelSources { Configuration = configuration ?? MixConfiguration.Default };
         var result = new DetectionBoxes[plan.BatchSize];
         var weights = new float[plan.Spatial.Size];

@@ -13,14 +13,13 @@ namespace MixAug.Labels;
 /// <c>[B, K, spatial…]</c>.
 /// </summary>
 /// <remarks>
-/// <para><b>Which class an element gets.</b> Regions other than Mosaic's resized tiles never move elements, so output
-/// element e of sample i is made from element e of its sources, with the weights the pixels are mixed with
-/// (<see cref="RegionRasterizer"/>: 1 and 0 for
+/// <para><b>Which class an element gets.</b> Regions other than resized sources (ResizeMix's box, Mosaic's tiles) never
+/// move elements, so output element e of sample i is made from element e of its sources, with the weights the pixels are mixed with (<see cref="RegionRasterizer"/>: 1 and 0 for
 /// keeps, boxes, tiles and binary masks; a mask's own weight m and the partner's 1 − m; a blend's <c>(float)λ</c> and
 /// <c>(float)(1 − λ)</c>). Class A is the class of the source with the larger weight at e (the sample itself on ties),
 /// class B the other source's, and the weight of A is its weight: where the region selects (keeps, boxes, tiles,
 /// hard masks) A is the class of the source whose pixel the output shows, with weight 1, exactly. The hard map is A.</para>
-/// <para><b>Resized sources</b> (<see cref="MosaicRegion"/>) are followed by nearest
+/// <para><b>Resized sources</b> (<see cref="ResizeRegion"/>, <see cref="MosaicRegion"/>) are followed by nearest
 /// neighbour: an element where a source of size n is resized to m outputs takes, along each axis, the class of source
 /// element ⌊(i + ½)·n/m⌋, the one whose cell holds the centre the image resampler weighs around (PyTorch's
 /// <c>nearest-exact</c>), with weight 1.</para>
@@ -113,7 +112,6 @@ public static class LabelMapMixer
             throw new ArgumentException("destination shares memory with labels; mixing reads other samples' maps, so write to a separate buffer.", nameof(destination));
         }
 
-        PixelSources.CheckFollowable(plan);
         configuration ??= MixConfiguration.Default;
         var sources = new PixelSources { Configuration = configuration };
         if (typeof(T) == typeof(byte) && plan.Regions.Any(r => r.Kind is not (MixRegionKind.Keep or MixRegionKind.Blend or MixRegionKind.Box or MixRegionKind.Tiles) && r.Accept(Selects.Instance))
@@ -241,7 +239,6 @@ public static class LabelMapMixer
             }
         }
 
-        PixelSources.CheckFollowable(plan);
         var sources = new PixelSources { Configuration = configuration ?? MixConfiguration.Default };
         for (int i = 0; i < plan.BatchSize; i++)
         {
@@ -304,7 +301,6 @@ public static class LabelMapMixer
             }
         }
 
-        PixelSources.CheckFollowable(plan);
         destination.Clear();
         var sources = new PixelSources { Configuration = configuration ?? MixConfiguration.Default };
         for (int i = 0; i < plan.BatchSize; i++)

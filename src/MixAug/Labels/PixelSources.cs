@@ -54,7 +54,7 @@ internal sealed class PixelSources : IMixRegionVisitor<PixelSources.Form>
     public ReadOnlySpan<byte> Slots => _slots.AsSpan(0, _plan.Spatial.Size);
 
     /// <summary>For <see cref="Form.Slots"/>: true when some element shows another element of its source
-    /// (<see cref="MosaicRegion"/>), so <see cref="Origin"/> must be asked.</summary>
+    /// (<see cref="ResizeRegion"/>, <see cref="MosaicRegion"/>), so <see cref="Origin"/> must be asked.</summary>
     public bool Moved { get; private set; }
 
     /// <summary>For <see cref="Form.Slots"/>: the element of its slot's source that element <paramref name="index"/>
@@ -74,25 +74,6 @@ internal sealed class PixelSources : IMixRegionVisitor<PixelSources.Form>
         _plan = plan;
         _sample = sample;
         Current = plan.Regions[sample].Accept(this);
-    }
-
-    /// <summary>
-    /// Throws when a sample's region moves its partner's elements (<see cref="ResizeRegion"/>, ResizeMix): an element of
-    /// the box shows the partner resized, not the partner's element at the same position, so label maps, per-element
-    /// targets and boxes cannot follow it by position. Called by every dense-target entry point before it writes.
-    /// </summary>
-    /// <exception cref="ArgumentException">A sample has a <see cref="ResizeRegion"/>; the parameter name is <c>plan</c>.</exception>
-    public static void CheckFollowable(MixPlan plan)
-    {
-        for (int i = 0; i < plan.BatchSize; i++)
-        {
-            if (plan.Regions[i] is ResizeRegion)
-            {
-                throw new ArgumentException(
-                    $"Sample {i} pastes its partner resized (ResizeMix): the box's elements are not at their source's positions, so label maps, per-element targets and boxes cannot follow them yet. Mix dense targets with a method that moves no pixels.",
-                    nameof(plan));
-            }
-        }
     }
 
     /// <summary>The partner's weight at element <paramref name="index"/> of a <see cref="Form.Pair"/> sample.</summary>
@@ -146,8 +127,27 @@ internal sealed class PixelSources : IMixRegionVisitor<PixelSources.Form>
     public Form VisitSoftBox(SoftBoxRegion region) => Rasterize(region);
 
     /// <inheritdoc />
-    public Form VisitResize(ResizeRegion region) =>
-        throw new InvalidOperationException("A resized partner has no per-element sources; the entry point must call CheckFollowable first.");
+    public Form VisitResize(ResizeRegion region)
+    {
+        // Slot 1 inside the box, at the partner's element nearest each output centre; the sample's own element outside.
+        Span<byte> slots = SlotBuffer();
+        Span<int> origins = OriginBuffer();
+        int h = region.Spatial.Height, w = region.Spatial.Width, bh = region.Bottom - region.Top, bw = region.Right - region.Left;
+        for (int y = 0, e = 0; y < h; y++)
+        {
+            bool rowInBox = y >= region.Top && y < region.Bottom;
+            int sy = rowInBox ? Resampling.Nearest(h, bh, y - region.Top) : 0;
+            for (int x = 0; x < w; x++, e++)
+            {
+                bool inBox = rowInBox && x >= region.Left && x < region.Right;
+                slots[e] = inBox ? (byte)1 : (byte)0;
+                origins[e] = inBox ? (sy * w) + Resampling.Nearest(w, bw, x - region.Left) : e;
+            }
+        }
+
+        Moved = true;
+        return Form.Slots;
+    }
 
     /// <inheritdoc />
     public Form VisitMosaic(MosaicRegion region)

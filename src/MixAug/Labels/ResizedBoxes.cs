@@ -3,7 +3,7 @@ using MixAug.Regions;
 namespace MixAug.Labels;
 
 /// <summary>
-/// Where a region shows a source resized (Mosaic's tiles), that source's detection boxes are moved
+/// Where a region shows a source resized (ResizeMix's box, Mosaic's tiles), that source's detection boxes are moved
 /// with it: scaled by the resize, shifted to where the resized source lies, and clipped to the part of the image that
 /// shows it. The pixel test of <see cref="BoxMixer"/> cannot follow them, since those pixels are not at their source
 /// positions.
@@ -19,6 +19,16 @@ internal static class ResizedBoxes
     {
         switch (region)
         {
+            case ResizeRegion resize when slot == 1:
+                into[0] = new Placement(
+                    resize.Top,
+                    resize.Left,
+                    (double)(resize.Bottom - resize.Top) / resize.Spatial.Height,
+                    (double)(resize.Right - resize.Left) / resize.Spatial.Width,
+                    (resize.Top, resize.Left, resize.Bottom, resize.Right));
+                return 1;
+            case ResizeRegion:
+                return -1; // the sample's own elements outside the box are in place, cut by the box as CutMix's
             case MosaicRegion mosaic:
                 int count = 0;
                 for (int q = 0; q < MosaicRegion.Quadrants; q++)
