@@ -23,7 +23,7 @@ public sealed class MosaicRegion : MixRegion
     public const int Quadrants = 4;
 
     private readonly int[] _slots;
-    private Resampling.Taps? _rows;    // made on first use and kept, so that mixing again allocates nothing
+    private Resampling.Taps? _rows;    // looked up on first use and kept
     private Resampling.Taps? _columns;
 
     /// <summary>Creates the region.</summary>
@@ -115,10 +115,10 @@ public sealed class MosaicRegion : MixRegion
     internal override int SlotsUsed => _slots.Max() + 1;
 
     /// <summary>The row taps (height → tile height), shared by every quadrant.</summary>
-    internal Resampling.Taps RowTaps => _rows ??= new Resampling.Taps(Spatial.Height, TileHeight);
+    internal Resampling.Taps RowTaps => _rows ??= Resampling.Taps.For(Spatial.Height, TileHeight);
 
     /// <summary>The column taps (width → tile width), shared by every quadrant.</summary>
-    internal Resampling.Taps ColumnTaps => _columns ??= new Resampling.Taps(Spatial.Width, TileWidth);
+    internal Resampling.Taps ColumnTaps => _columns ??= Resampling.Taps.For(Spatial.Width, TileWidth);
 
     /// <inheritdoc />
     public override TResult Accept<TResult>(IMixRegionVisitor<TResult> visitor)

@@ -23,7 +23,7 @@ namespace MixAug.Regions;
 /// <threadsafety>Immutable; safe to share between plans and threads.</threadsafety>
 public sealed class ResizeRegion : MixRegion
 {
-    private Resampling.Taps? _rows;    // made on first use and kept, so that mixing again allocates nothing
+    private Resampling.Taps? _rows;    // looked up on first use and kept
     private Resampling.Taps? _columns;
 
     /// <summary>Creates the region.</summary>
@@ -83,9 +83,9 @@ public sealed class ResizeRegion : MixRegion
     /// <inheritdoc />
     public override MixRegionKind Kind => MixRegionKind.Resize;
 
-    private Resampling.Taps RowTaps => _rows ??= new Resampling.Taps(Spatial.Height, Bottom - Top);
+    private Resampling.Taps RowTaps => _rows ??= Resampling.Taps.For(Spatial.Height, Bottom - Top);
 
-    private Resampling.Taps ColumnTaps => _columns ??= new Resampling.Taps(Spatial.Width, Right - Left);
+    private Resampling.Taps ColumnTaps => _columns ??= Resampling.Taps.For(Spatial.Width, Right - Left);
 
     /// <inheritdoc />
     public override TResult Accept<TResult>(IMixRegionVisitor<TResult> visitor)

@@ -181,4 +181,46 @@ public class MosaicRegionTests
             return new MixPlan(Plane, [new SampleRecipe([0, 1, 2, 3], shares, region), SampleRecipe.Unmixed(1), SampleRecipe.Unmixed(2), SampleRecipe.Unmixed(3)]);
         }
     }
+
+    [TestCase(224, 112)]
+    [TestCase(224, 150)]
+    [TestCase(31, 23)]
+    [TestCase(9, 8)]
+    [TestCase(40, 3)]
+    public void TheVectorisedResamplerGivesTheBitsOfTheScalarSumInInputOrder(int inputs, int outputs)
+    {
+        // The definition's float order: each output row is Σ_k w_k·row_k over whole rows (first product, then adds),
+        // then each output element ((0 + w₀·l₀) + w₁·l₁) + … over its taps. Written here with the scalar loops only.
+        var spatial = new SpatialShape(inputs, inputs);
+        float[] plane = TestBatches.RandomBatch(new BatchShape(1, 1, inputs, inputs), (ulong)outputs);
+        var region = new ResizeRegion(spatial, 0, 0, outputs, outputs);
+        var patch = new float[region.Area];
+        region.ResizePartner(plane, patch);
+        Resampling.Taps taps = Resampling.Taps.For(inputs, outputs);
+        for (int oy = 0; oy < outputs; oy++)
+        {
+            ReadOnlySpan<float> wy = taps.WeightsOf(oy);
+            var line = new float[inputs];
+            for (int x = 0; x < inputs; x++)
+            {
+                line[x] = plane[(taps.Start[oy] * inputs) + x] * wy[0];
+                for (int k = 1; k < wy.Length; k++)
+                {
+                    line[x] = (plane[((taps.Start[oy] + k) * inputs) + x] * wy[k]) + line[x];
+                }
+            }
+
+            for (int ox = 0; ox < outputs; ox++)
+            {
+                ReadOnlySpan<float> wx = taps.WeightsOf(ox);
+                float sum = 0f;
+                for (int k = 0; k < wx.Length; k++)
+                {
+                    sum += wx[k] * line[taps.Start[ox] + k];
+                }
+
+                Assert.That(patch[(oy * outputs) + ox], Is.EqualTo(sum), $"({oy}, {ox})");
+            }
+        }
+    }
 }
