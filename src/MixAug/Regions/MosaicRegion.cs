@@ -185,18 +185,27 @@ public sealed class MosaicRegion : MixRegion
 
     private protected override void Measure(SpatialShape spatial, ReadOnlySpan<double> weights, Span<double> shares)
     {
+        // Each slot's share is its pixel count over the plane, divided once (not a sum of per-quadrant quotients), so
+        // it is the exact pixel share to the last bit; no per-slot scratch, since shares may be any length.
         long plane = (long)spatial.Height * spatial.Width;
-        Span<long> counts = stackalloc long[shares.Length];
-        counts.Clear();
         for (int q = 0; q < Quadrants; q++)
         {
-            (int top, int left, int bottom, int right) = QuadrantBox(q);
-            counts[_slots[q]] += (long)(bottom - top) * (right - left);
-        }
+            if (Array.IndexOf(_slots, _slots[q]) != q)
+            {
+                continue; // counted with the slot's first quadrant
+            }
 
-        for (int k = 0; k < shares.Length; k++)
-        {
-            shares[k] = (double)counts[k] / plane;
+            long count = 0;
+            for (int other = q; other < Quadrants; other++)
+            {
+                if (_slots[other] == _slots[q])
+                {
+                    (int top, int left, int bottom, int right) = QuadrantBox(other);
+                    count += (long)(bottom - top) * (right - left);
+                }
+            }
+
+            shares[_slots[q]] = (double)count / plane;
         }
     }
 

@@ -167,6 +167,18 @@ public class MosaicTargetsTests
         Assert.That(Rows(BoxMixer.Mix(plan, boxes)[0]), Is.EqualTo(new[] { (4f, 0f, 8f, 4f, 7, 1f), (0f, 4f, 4f, 8f, 7, 1f), (4f, 4f, 8f, 8f, 7, 1f) }));
     }
 
+    [Test]
+    public void MultiLabelRowsAreWeightedByTheQuadrantAreas()
+    {
+        // 10x8, centre (3, 5): sample k (one label, class k) supplies 15, 9, 35 and 21 of 80 pixels.
+        MixPlan plan = Plan(new MosaicRegion(new SpatialShape(10, 8), 3, 5, 7, 6, [0, 1, 2, 3]));
+        float[] rows = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1];
+        float[] weighted = MultiLabelMixer.ToTargets(plan, rows, 4);
+        Assert.That(weighted.AsSpan(0, 4).ToArray(), Is.EqualTo(new[] { (float)(15 / 80.0), (float)(9 / 80.0), (float)(35 / 80.0), (float)(21 / 80.0) }));
+        Assert.That(MultiLabelMixer.ToTargets(plan, rows, 4, MultiLabelMode.Union).AsSpan(0, 4).ToArray(), Is.EqualTo(new[] { 1f, 1f, 1f, 1f }));
+        Assert.That(weighted.AsSpan(4).ToArray(), Is.EqualTo(rows.AsSpan(4).ToArray()), "kept samples keep their rows");
+    }
+
     private static DetectionBoxes Boxes(params (float X0, float Y0, float X1, float Y1, int Class)[] boxes) =>
         new([.. boxes.SelectMany(b => new[] { b.X0, b.Y0, b.X1, b.Y1 })], [.. boxes.Select(b => b.Class)]);
 
