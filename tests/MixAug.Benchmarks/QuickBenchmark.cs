@@ -58,6 +58,7 @@ internal static class QuickBenchmark
         var gridElem = new GridMix(alpha: 1.0, mode: LambdaMode.Element);
         var smoothElem = new SmoothMix(alpha: 1.0, mode: LambdaMode.Element);
         MixPlan multiCutmix = new MultiCutMix(partners: 3).CreatePlan(shape, random);
+        var mosaic = new Mosaic();
         var resizeElem = new ResizeMix(mode: LambdaMode.Element);
         BatchFeatures peaks = CpuFeatures.Compute(saliencyElem.Requirements, shape, src);
         var oneMap = new float[shape.PlaneSize];
@@ -121,6 +122,8 @@ internal static class QuickBenchmark
         Measure("resizemix-elem", "ResizeMix, a box per sample (scale 0.1 to 0.8): plan + apply into a destination (antialiased resize of 128 partners)", () => CpuMixer.Apply(resizeElem.CreatePlan(shape, random), src, dst), maxRatio: 1.5);
         Measure("resizemix-elem-inplace", "ResizeMix as above, in place (from a snapshot of the batch)", () => CpuMixer.ApplyInPlace(resizeElem.CreatePlan(shape, random), dst));
         Measure("uint8-resizemix-elem", "ResizeMix as above on the uint8 batch, into a destination (rows widened to float, results rounded half to even)", () => CpuMixer.Apply(resizeElem.CreatePlan(shape, random), bytes, byteDst));
+        Measure("mosaic", "Mosaic, four sources per sample resized into the quadrants (output 224x224): plan + apply into a destination", () => CpuMixer.Apply(mosaic.CreatePlan(shape, random), src, dst), maxRatio: 2.0);
+        Measure("mosaic-inplace", "Mosaic as above, in place (from a snapshot of the batch)", () => CpuMixer.ApplyInPlace(mosaic.CreatePlan(shape, random), dst));
         Measure("multicutmix-3-inplace", "CutMix with three partners per sample (Kornia's num_mix=3), in place (from a snapshot of the batch)", () => CpuMixer.ApplyInPlace(multiCutmix, dst));
         Measure("fmix-batch-inplace", "FMix with one noise image thresholded per sample: plan + apply in place", () => CpuMixer.ApplyInPlace(fmixBatch.CreatePlan(shape, random), dst));
         Measure("saliencymix-elem-inplace", "SaliencyMix with a map per sample: CPU features (128 grids and peaks) + plan + apply in place", () => CpuMixer.ApplyInPlace(saliencyElem.CreatePlan(shape, src, random), dst), maxRatio: 2.0);
@@ -135,6 +138,7 @@ internal static class QuickBenchmark
         Measure("plan-fmix-elem", "drawing a per-sample FMix plan (128 noise recipes)", () => fmixElem.CreatePlan(shape, random));
         Measure("plan-gridmix-elem", "drawing a per-sample GridMix plan (128 tilings)", () => gridElem.CreatePlan(shape, random));
         Measure("plan-smoothmix-elem", "drawing a per-sample SmoothMix plan (128 soft boxes, each mean summed exactly)", () => smoothElem.CreatePlan(shape, random));
+        Measure("plan-mosaic", "drawing a Mosaic plan (128 mosaics of four sources)", () => mosaic.CreatePlan(shape, random));
         Measure("plan-saliencymix-elem", "drawing a per-sample SaliencyMix plan from computed peaks", () => saliencyElem.CreatePlan(new MixRequest(shape, random, peaks)));
         Measure("plan-choice", "drawing a MixUp/CutMix choice plan", () => new MixChoice((new MixUp(0.8, mode: LambdaMode.Element), 1), (new CutMix(1.0, mode: LambdaMode.Element), 1)).CreatePlan(shape, random));
 

@@ -200,6 +200,7 @@ public static class ContactSheet
         MixRegionKind.Tiles => "Tiles",
         MixRegionKind.SoftBox => "SoftBox",
         MixRegionKind.Resize => "Resize",
+        MixRegionKind.Mosaic => "Mosaic",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, $"Unknown region kind {(int)kind}."),
     };
 
@@ -358,7 +359,11 @@ public static class ContactSheet
 
         public bool VisitResize(ResizeRegion region) => Weights(region); // white outside, black where the resized partner shows
 
-        public bool VisitTiles(TileRegion region)
+        public bool VisitMosaic(MosaicRegion region) => Slots(region); // a colour per quadrant's source
+
+        public bool VisitTiles(TileRegion region) => Slots(region);
+
+        private bool Slots(MixRegion region)
         {
             var slots = new byte[plan.Spatial.Size];
             RegionRasterizer.WriteSlots(region, plan.Spatial, slots);

@@ -79,6 +79,11 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
                 {
                     return $"Sample {i} blends {plan.Sources(i).Length} sources; uint8 batches are rounded once per element, so they take blends of two sources only. Mix in float32.";
                 }
+
+                if (plan.Regions[i] is MosaicRegion)
+                {
+                    return $"Sample {i} pastes resized sources ({plan.Regions[i].Kind}); uint8 Mosaic is not implemented (ResizeMix's uint8 rounding is not yet carried over to its quadrants). Mix in float32.";
+                }
             }
         }
 
@@ -340,8 +345,8 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
         {
             // Tiles of the partner only are a union of boxes and walk like one; tiles that repaint the sample's own
             // elements over the partner's need the untouched sample, which in place only a snapshot keeps.
-            // A resized partner reads its whole plane, rows another segment may already have overwritten in place.
-            if (_ops[i].Kind is OpKind.BlendMany or OpKind.Resize || (_ops[i].Kind == OpKind.Tiles && !_ops[i].PartnerTilesOnly))
+            // A resized partner (or mosaic tile) reads its whole plane, rows another segment may already have overwritten in place.
+            if (_ops[i].Kind is OpKind.BlendMany or OpKind.Resize or OpKind.Mosaic || (_ops[i].Kind == OpKind.Tiles && !_ops[i].PartnerTilesOnly))
             {
                 return false;
             }
@@ -472,10 +477,38 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
                 Copy(self, destination, count);
                 ResizeRows.Write((ResizeRegion)_plan.Regions[sample], Source(sources[1], planeOffset - offset), destination, _width, _plane, offset, count);
                 return;
+            case OpKind.Mosaic:
+                MosaicRows((MosaicRegion)_plan.Regions[sample], sources, planeOffset - offset, destination, offset, count);
+                return;
             default:
                 T* partner = sources.Length > 1 ? Source(sources[1], planeOffset) : self;
                 MixPair(in op, _masks + op.MaskOffset, self, partner, destination, offset, count);
                 return;
+        }
+    }
+
+    /// <summary>Writes every row of the segment from its two quadrants' source planes, resized (float only:
+    /// <see cref="Unsupported"/> refuses other element types).</summary>
+    private void MosaicRows(MosaicRegion region, ReadOnlySpan<int> sources, long planeStart, T* destination, int offset, int count)
+    {
+        int width = _width, firstRow = offset / width, rows = count / width, centreX = region.CentreX;
+        IReadOnlyList<int> slots = region.Slots;
+        float[] scratch = ArrayPool<float>.Shared.Rent(width);
+        try
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                int y = firstRow + r, top = y < region.CentreY ? 0 : 2;
+                float* row = (float*)destination + (r * width);
+                var left = new ReadOnlySpan<float>(Source(sources[slots[top]], planeStart), _plane);
+                var right = new ReadOnlySpan<float>(Source(sources[slots[top + 1]], planeStart), _plane);
+                region.ResizeRow(left, y, 0, scratch, new Span<float>(row, centreX));
+                region.ResizeRow(right, y, centreX, scratch, new Span<float>(row + centreX, width - centreX));
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(scratch);
         }
     }
 

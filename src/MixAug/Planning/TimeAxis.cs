@@ -119,5 +119,7 @@ internal static class TimeAxis
         public int VisitSoftBox(SoftBoxRegion region) => -1;
 
         public int VisitResize(ResizeRegion region) => -1;
+
+        public int VisitMosaic(MosaicRegion region) => -1;
     }
 }

@@ -300,12 +300,13 @@ internal static class CoreValues
             new SmoothMix(mode: LambdaMode.Element, pairing: PairingStrategy.Permutation),
             new MultiCutMix(partners: 3),
             new ResizeMix(mode: LambdaMode.Element, pairing: PairingStrategy.Roll),
+            new Mosaic(),
         ];
         foreach (BatchShape shape in Shapes)
         {
             foreach (IMixTransform t in transforms)
             {
-                if ((t is CutMix or MultiCutMix && shape.SpatialRank == 3) || (t is SaliencyMix or GridMix or SmoothMix or ResizeMix && shape.SpatialRank != 2))
+                if ((t is CutMix or MultiCutMix && shape.SpatialRank == 3) || (t is SaliencyMix or GridMix or SmoothMix or ResizeMix or Mosaic && shape.SpatialRank != 2))
                 {
                     continue;
                 }
@@ -401,6 +402,7 @@ internal static class CoreValues
         sweep.Add<FourierMaskRegion>(c => c.Extreme && !c.Receiver ? null : Plans.Value.SelectMany(p => p.Regions).OfType<FourierMaskRegion>().ElementAt(c.Random.Next(4)));
         sweep.Add<SoftBoxRegion>(c => c.Extreme && !c.Receiver ? null : Plans.Value.SelectMany(p => p.Regions).OfType<SoftBoxRegion>().ElementAt(c.Random.Next(3)));
         sweep.Add<ResizeRegion>(c => c.Extreme && !c.Receiver ? null : Plans.Value.SelectMany(p => p.Regions).OfType<ResizeRegion>().ElementAt(c.Random.Next(3)));
+        sweep.Add<MosaicRegion>(c => c.Extreme && !c.Receiver ? null : Plans.Value.SelectMany(p => p.Regions).OfType<MosaicRegion>().ElementAt(c.Random.Next(3)));
         sweep.Add<SaliencyMaskRegion>(c => c.Extreme && !c.Receiver ? null : Plans.Value.SelectMany(p => p.Regions).OfType<SaliencyMaskRegion>().ElementAt(c.Random.Next(3)));
     }
 
@@ -416,6 +418,7 @@ internal static class CoreValues
             new MultiCutMix(partners: 2, probability: 0.5),
             new ResizeMix(mode: LambdaMode.Element),
             new Transplantation(excludedClasses: [0]),
+            new Mosaic(probability: 0.5, pairing: PairingStrategy.Roll),
         ];
         sweep.Add(t => t == typeof(IMixTransform), (c, _) => c.Extreme && !c.Receiver && c.Chance(0.3) ? null : c.Pick(all));
         sweep.Add(t => t == typeof(MixTransform), (c, _) => c.Extreme && !c.Receiver && c.Chance(0.3) ? null : c.Pick(all.OfType<MixTransform>().ToArray()));
@@ -427,6 +430,7 @@ internal static class CoreValues
         sweep.Add<SmoothMix>(c => c.Pick(new SmoothMix(), new SmoothMix(alpha: 0.3, softness: 1, mode: LambdaMode.Element)));
         sweep.Add<MultiCutMix>(c => c.Pick(new MultiCutMix(), new MultiCutMix(partners: 16, alpha: 0.2)));
         sweep.Add<ResizeMix>(c => c.Pick(new ResizeMix(), new ResizeMix(minScale: 1, maxScale: 1, mode: LambdaMode.Pair)));
+        sweep.Add<Mosaic>(c => c.Pick(new Mosaic(), new Mosaic(minCentre: 0.1, maxCentre: 0.9, shrinkTiles: false)));
         sweep.Add<GridMix>(c => c.Pick(new GridMix(), new GridMix(minHoles: 1, maxHoles: 64, minCutArea: 0.01, holeAspect: 4, mode: LambdaMode.Pair)));
         sweep.Add<Transplantation>(c => c.Pick(new Transplantation(), new Transplantation([0, 3], probability: 0.5, pairing: PairingStrategy.Flip)));
         sweep.Add<FixedPlanTransform>(c => new FixedPlanTransform(c.Pick(Plans.Value)));
@@ -478,5 +482,7 @@ internal static class CoreValues
         public object VisitSoftBox(SoftBoxRegion region) => region.Kind;
 
         public object VisitResize(ResizeRegion region) => region.Kind;
+
+        public object VisitMosaic(MosaicRegion region) => region.Kind;
     }
 }
