@@ -44,7 +44,8 @@ public sealed class SaliencyMix : MixTransform
     /// <param name="mode">Lambda mode: one draw (and one saliency peak) per batch, pair or sample.</param>
     /// <param name="pairing">How partners are chosen.</param>
     /// <param name="region">A box around the salient peak (the paper) or a mask of the most salient pixels.</param>
-    /// <param name="saliency">The saliency source; null for <see cref="SpectralResidualSaliency.Default"/>.</param>
+    /// <param name="saliency">The saliency source; null for <see cref="FineGrainedSaliency.Default"/> (the paper's detector);
+    /// <see cref="SpectralResidualSaliency.Default"/> is the faster option.</param>
     /// <exception cref="ArgumentOutOfRangeException">A number is outside its range, or an enum value is undefined.</exception>
     /// <exception cref="ArgumentException">An invalid mode and pairing combination (see <see cref="MixTransform"/>).</exception>
     public SaliencyMix(
@@ -64,7 +65,7 @@ public sealed class SaliencyMix : MixTransform
 
         Beta = beta;
         Region = region;
-        Saliency = saliency ?? SpectralResidualSaliency.Default;
+        Saliency = saliency ?? FineGrainedSaliency.Default;
         Requirements = FeatureRequirements.ForSaliency(Saliency, region == SaliencyRegion.Box ? SaliencyDetail.Peaks : SaliencyDetail.Maps);
     }
 

@@ -93,6 +93,7 @@ internal static class CoreValues
         sweep.Add<FeatureRequirements>(c => c.Extreme && !c.Receiver ? null : c.Pick(FeatureRequirements.None, FeatureRequirements.ForSaliency(SpectralResidualSaliency.Default, c.Pick(SaliencyDetail.Peaks, SaliencyDetail.Maps))));
         sweep.Add<SaliencyRequirement>(c => new SaliencyRequirement((c.Extreme ? null : SpectralResidualSaliency.Default)!, Enum<SaliencyDetail>(c)));
         sweep.Add(t => t == typeof(ISaliencySource) || t == typeof(SpectralResidualSaliency), (c, t) => c.Extreme && !c.Receiver ? null : c.Pick(SpectralResidualSaliency.Default, new SpectralResidualSaliency(8, 1.0)));
+        sweep.Add<FineGrainedSaliency>(c => c.Extreme && !c.Receiver ? null : c.Pick(FineGrainedSaliency.Default, new FineGrainedSaliency()));
         sweep.Add<SaliencyMaps>(c => c.Extreme && !c.Receiver && c.Chance(0.3) ? null : Maps(c));
         sweep.Add<FourierNoise>(c => c.Extreme && !c.Receiver ? null : new FourierNoise(c.Pick(Shapes).Spatial, c.Pick(1.0, 3.0), (ulong)c.Random.NextInt64()));
         sweep.Add<DetectionBoxes>(c => c.Extreme && !c.Receiver && c.Chance(0.3)
