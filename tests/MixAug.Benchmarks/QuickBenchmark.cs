@@ -117,6 +117,16 @@ internal static class QuickBenchmark
         Measure("fmix-batch-inplace", "FMix with one noise image thresholded per sample: plan + apply in place", () => CpuMixer.ApplyInPlace(fmixBatch.CreatePlan(shape, random), dst));
         Measure("saliencymix-elem-inplace", "SaliencyMix (default: fine-grained saliency) with a map per sample: CPU features (128 maps and peaks) + plan + apply in place", () => CpuMixer.ApplyInPlace(saliencyElem.CreatePlan(shape, src, random), dst), maxRatio: 2.0);
         Measure("saliencymix-spectral-elem-inplace", "SaliencyMix with spectral-residual saliency (the fast option): CPU features (128 grids and peaks) + plan + apply in place", () => CpuMixer.ApplyInPlace(saliencySpectralElem.CreatePlan(shape, src, random), dst), maxRatio: 2.0);
+        Measure("saliency-features-finegrained", "CpuFeatures.Compute: the 128 fine-grained maps' peaks (what a box plan needs), all cores", () => CpuFeatures.Compute(saliencyElem.Requirements, shape, src));
+        Measure("saliency-features-spectral", "CpuFeatures.Compute: the 128 spectral-residual grids' peaks, all cores", () => CpuFeatures.Compute(saliencySpectralElem.Requirements, shape, src));
+        var serialMap = new float[shape.PlaneSize];
+        Measure("saliency-finegrained-serial", "the 128 images' fine-grained maps one after another, one thread (against the one image above: the cost of fresh images)", () =>
+        {
+            for (int i = 0; i < shape.BatchSize; i++)
+            {
+                FineGrainedSaliency.Default.ComputeGrid(shape, src.AsSpan(i * sample, sample), serialMap);
+            }
+        });
         Measure("saliency-finegrained-224", "fine-grained saliency map of one 3x224x224 image (full resolution), one thread; OpenCV 4.6 takes 12.8 ms", () => FineGrainedSaliency.Default.ComputeGrid(shape, src.AsSpan(0, sample), oneMap), maxMs: OpenCvFineGrainedMs / 4);
         Measure("saliency-map-224", "spectral-residual saliency map of one 3x224x224 image (grid + upsampling), one thread", () => SpectralResidualSaliency.Default.ComputeMap(shape, src.AsSpan(0, sample), oneMap), maxMs: 0.3);
         Measure("saliency-grid-224", "its 64x64 grid only (what a plan needs), one thread", () => SpectralResidualSaliency.Default.ComputeGrid(shape, src.AsSpan(0, sample), oneGrid));
