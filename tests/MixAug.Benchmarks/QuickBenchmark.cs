@@ -59,6 +59,7 @@ internal static class QuickBenchmark
         var fmixBatch = new FMix(alpha: 1.0, mode: LambdaMode.Element, granularity: MaskGranularity.PerBatch);
         var saliencyElem = new SaliencyMix(beta: 1.0, mode: LambdaMode.Element);
         var saliencySpectralElem = new SaliencyMix(beta: 1.0, mode: LambdaMode.Element, saliency: SpectralResidualSaliency.Default);
+        var guidedElem = new GuidedMix(beta: 1.0, mode: LambdaMode.Element);
         var gridElem = new GridMix(alpha: 1.0, mode: LambdaMode.Element);
         var smoothElem = new SmoothMix(alpha: 1.0, mode: LambdaMode.Element);
         MixPlan multiCutmix = new MultiCutMix(partners: 3).CreatePlan(shape, random);
@@ -117,6 +118,9 @@ internal static class QuickBenchmark
         Measure("fmix-batch-inplace", "FMix with one noise image thresholded per sample: plan + apply in place", () => CpuMixer.ApplyInPlace(fmixBatch.CreatePlan(shape, random), dst));
         Measure("saliencymix-elem-inplace", "SaliencyMix (default: fine-grained saliency) with a map per sample: CPU features (128 maps and peaks) + plan + apply in place", () => CpuMixer.ApplyInPlace(saliencyElem.CreatePlan(shape, src, random), dst), maxRatio: 2.0);
         Measure("saliencymix-spectral-elem-inplace", "SaliencyMix with spectral-residual saliency (the fast option): CPU features (128 grids and peaks) + plan + apply in place", () => CpuMixer.ApplyInPlace(saliencySpectralElem.CreatePlan(shape, src, random), dst), maxRatio: 2.0);
+        Measure("guidedmix-elem-inplace", "GuidedMix (spectral-residual maps, greedy saliency pairing, SaliencyMix boxes): features + pairing + plan + apply in place", () => CpuMixer.ApplyInPlace(guidedElem.CreatePlan(shape, src, random), dst), maxRatio: 2.0);
+        SaliencyMaps guidedMaps = CpuFeatures.Compute(guidedElem.Requirements, shape, src).Saliency[0];
+        Measure("guidedmix-pairing", "GuidedMix's pairing alone: 128 smoothed 64x64 distributions, 8,128 L2 distances, the greedy cycle, one thread", () => SaliencyPairing.Partners(guidedMaps));
         Measure("saliency-features-finegrained", "CpuFeatures.Compute: the 128 fine-grained maps' peaks (what a box plan needs), all cores", () => CpuFeatures.Compute(saliencyElem.Requirements, shape, src));
         Measure("saliency-features-spectral", "CpuFeatures.Compute: the 128 spectral-residual grids' peaks, all cores", () => CpuFeatures.Compute(saliencySpectralElem.Requirements, shape, src));
         var serialMap = new float[shape.PlaneSize];

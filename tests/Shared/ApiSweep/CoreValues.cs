@@ -300,12 +300,13 @@ internal static class CoreValues
             new SmoothMix(mode: LambdaMode.Element, pairing: PairingStrategy.Permutation),
             new MultiCutMix(partners: 3),
             new ResizeMix(mode: LambdaMode.Element, pairing: PairingStrategy.Roll),
+            new GuidedMix(region: SaliencyRegion.Mask),
         ];
         foreach (BatchShape shape in Shapes)
         {
             foreach (IMixTransform t in transforms)
             {
-                if ((t is CutMix or MultiCutMix && shape.SpatialRank == 3) || (t is SaliencyMix or GridMix or SmoothMix or ResizeMix && shape.SpatialRank != 2))
+                if ((t is CutMix or MultiCutMix && shape.SpatialRank == 3) || (t is SaliencyMix or GuidedMix or GridMix or SmoothMix or ResizeMix && shape.SpatialRank != 2))
                 {
                     continue;
                 }
@@ -423,6 +424,7 @@ internal static class CoreValues
         sweep.Add<FMix>(c => new FMix(maxSoft: 0.2));
         sweep.Add<SaliencyMix>(c => new SaliencyMix(region: c.Pick(SaliencyRegion.Box, SaliencyRegion.Mask)));
         sweep.Add<MixChoice>(c => all.OfType<MixChoice>().Single());
+        sweep.Add<GuidedMix>(c => new GuidedMix(region: c.Pick(SaliencyRegion.Box, SaliencyRegion.Mask)));
         sweep.Add<SmoothMix>(c => c.Pick(new SmoothMix(), new SmoothMix(alpha: 0.3, softness: 1, mode: LambdaMode.Element)));
         sweep.Add<MultiCutMix>(c => c.Pick(new MultiCutMix(), new MultiCutMix(partners: 16, alpha: 0.2)));
         sweep.Add<ResizeMix>(c => c.Pick(new ResizeMix(), new ResizeMix(minScale: 1, maxScale: 1, mode: LambdaMode.Pair)));
