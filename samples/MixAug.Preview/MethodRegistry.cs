@@ -20,8 +20,8 @@ internal static class MethodRegistry
         new("cutmix", ["--min-ratio", "--max-ratio"], (o, b, r) => CutMix(o).CreatePlan(b.Shape, r), o => Describe(CutMix(o))),
         new("fmix", ["--decay-power", "--max-soft", "--spectrum"], (o, b, r) => FMix(o).CreatePlan(b.Shape, r), o => Describe(FMix(o))),
 
-        // SaliencyMix centres each box on the partner's most salient pixel, so its plan needs the pixels; spectral
-        // residual saliency is invariant to brightness scaling, so bytes scaled to [0, 1] serve as well as any.
+        // SaliencyMix centres each box on the partner's most salient pixel, so its plan needs the pixels; its default
+        // (fine-grained) saliency is invariant to a gain and an offset, so bytes scaled to [0, 1] serve as well as any.
         new("saliencymix", [], (o, b, r) => SaliencyMix(o).CreatePlan(b.Shape, b.Pixels.Select(v => v / 255f).ToArray(), r), o => Describe(SaliencyMix(o))),
         new("gridmix", [], (o, b, r) => GridMix(o).CreatePlan(b.Shape, r), o => Describe(GridMix(o))),
         new("smoothmix", [], (o, b, r) => SmoothMix(o).CreatePlan(b.Shape, r), o => Describe(SmoothMix(o))),

@@ -30,6 +30,9 @@ internal static class QuickBenchmark
 {
     private const int Rounds = 15;
 
+    /// <summary>OpenCV 4.6 StaticSaliencyFineGrained on one 224x224 image, this machine (docs/performance.md, performance anchors).</summary>
+    private const double OpenCvFineGrainedMs = 12.8;
+
     /// <summary>Calls each operation gets before it is measured (with at least half a second): past the 30 calls after
     /// which tiered compilation promotes a method.</summary>
     private const int WarmCalls = 60;
@@ -55,6 +58,8 @@ internal static class QuickBenchmark
         var fmixElem = new FMix(alpha: 1.0, mode: LambdaMode.Element, granularity: MaskGranularity.PerGroup);
         var fmixBatch = new FMix(alpha: 1.0, mode: LambdaMode.Element, granularity: MaskGranularity.PerBatch);
         var saliencyElem = new SaliencyMix(beta: 1.0, mode: LambdaMode.Element);
+        var saliencySpectralElem = new SaliencyMix(beta: 1.0, mode: LambdaMode.Element, saliency: SpectralResidualSaliency.Default);
+        var guidedElem = new GuidedMix(beta: 1.0, mode: LambdaMode.Element);
         var gridElem = new GridMix(alpha: 1.0, mode: LambdaMode.Element);
         var smoothElem = new SmoothMix(alpha: 1.0, mode: LambdaMode.Element);
         MixPlan multiCutmix = new MultiCutMix(partners: 3).CreatePlan(shape, random);
@@ -126,7 +131,22 @@ internal static class QuickBenchmark
         Measure("mosaic-inplace", "Mosaic as above, in place (from a snapshot of the batch)", () => CpuMixer.ApplyInPlace(mosaic.CreatePlan(shape, random), dst));
         Measure("multicutmix-3-inplace", "CutMix with three partners per sample (Kornia's num_mix=3), in place (from a snapshot of the batch)", () => CpuMixer.ApplyInPlace(multiCutmix, dst));
         Measure("fmix-batch-inplace", "FMix with one noise image thresholded per sample: plan + apply in place", () => CpuMixer.ApplyInPlace(fmixBatch.CreatePlan(shape, random), dst));
-        Measure("saliencymix-elem-inplace", "SaliencyMix with a map per sample: CPU features (128 grids and peaks) + plan + apply in place", () => CpuMixer.ApplyInPlace(saliencyElem.CreatePlan(shape, src, random), dst), maxRatio: 2.0);
+        Measure("saliencymix-elem-inplace", "SaliencyMix (default: fine-grained saliency) with a map per sample: CPU features (128 maps and peaks) + plan + apply in place", () => CpuMixer.ApplyInPlace(saliencyElem.CreatePlan(shape, src, random), dst), maxRatio: 2.0);
+        Measure("saliencymix-spectral-elem-inplace", "SaliencyMix with spectral-residual saliency (the fast option): CPU features (128 grids and peaks) + plan + apply in place", () => CpuMixer.ApplyInPlace(saliencySpectralElem.CreatePlan(shape, src, random), dst), maxRatio: 2.0);
+        Measure("guidedmix-elem-inplace", "GuidedMix (spectral-residual maps, greedy saliency pairing, SaliencyMix boxes): features + pairing + plan + apply in place", () => CpuMixer.ApplyInPlace(guidedElem.CreatePlan(shape, src, random), dst), maxRatio: 2.0);
+        SaliencyMaps guidedMaps = CpuFeatures.Compute(guidedElem.Requirements, shape, src).Saliency[0];
+        Measure("guidedmix-pairing", "GuidedMix's pairing alone: 128 smoothed 64x64 distributions, 8,128 L2 distances, the greedy cycle, one thread", () => SaliencyPairing.Partners(guidedMaps));
+        Measure("saliency-features-finegrained", "CpuFeatures.Compute: the 128 fine-grained maps' peaks (what a box plan needs), all cores", () => CpuFeatures.Compute(saliencyElem.Requirements, shape, src));
+        Measure("saliency-features-spectral", "CpuFeatures.Compute: the 128 spectral-residual grids' peaks, all cores", () => CpuFeatures.Compute(saliencySpectralElem.Requirements, shape, src));
+        var serialMap = new float[shape.PlaneSize];
+        Measure("saliency-finegrained-serial", "the 128 images' fine-grained maps one after another, one thread (against the one image above: the cost of fresh images)", () =>
+        {
+            for (int i = 0; i < shape.BatchSize; i++)
+            {
+                FineGrainedSaliency.Default.ComputeGrid(shape, src.AsSpan(i * sample, sample), serialMap);
+            }
+        });
+        Measure("saliency-finegrained-224", "fine-grained saliency map of one 3x224x224 image (full resolution), one thread; OpenCV 4.6 takes 12.8 ms", () => FineGrainedSaliency.Default.ComputeGrid(shape, src.AsSpan(0, sample), oneMap), maxMs: OpenCvFineGrainedMs / 4);
         Measure("saliency-map-224", "spectral-residual saliency map of one 3x224x224 image (grid + upsampling), one thread", () => SpectralResidualSaliency.Default.ComputeMap(shape, src.AsSpan(0, sample), oneMap), maxMs: 0.3);
         Measure("saliency-grid-224", "its 64x64 grid only (what a plan needs), one thread", () => SpectralResidualSaliency.Default.ComputeGrid(shape, src.AsSpan(0, sample), oneGrid));
         Measure("fft-64x64-own", "MixAug's FFT: one 64x64 complex 2D transform (the saliency grid's), one thread", () => MultiFft.Complex2D(64, 64, re64, im64, -1));
@@ -153,6 +173,11 @@ internal static class QuickBenchmark
         Measure("torch-cutmix-elem-ops", "TorchMixer libtorch path, per-sample boxes (masks built on the device)", () => TorchMixer.Apply(cutmixElem, torchImages, allowCpuKernels: false).Dispose());
 
         Console.WriteLine();
+        if (results.FirstOrDefault(r => r.Name == "saliency-finegrained-224") is OperationResult fineGrained)
+        {
+            Console.WriteLine($"info   fine-grained saliency 224x224: {fineGrained.Milliseconds:F3} ms per map, {OpenCvFineGrainedMs / fineGrained.Milliseconds:F1}x faster than OpenCV 4.6's {OpenCvFineGrainedMs} ms (target >= 4x)");
+        }
+
         if (results.FirstOrDefault(r => r.Name == "fft-64x64-own") is OperationResult own && results.FirstOrDefault(r => r.Name == "fft-64x64-mathnet") is OperationResult mathNet)
         {
             Console.WriteLine($"info   own FFT vs MathNet.Numerics 64x64: {mathNet.Milliseconds / own.Milliseconds:F2}x faster (the own FFT stays only at >= 2x)");

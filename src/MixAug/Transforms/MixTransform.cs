@@ -49,6 +49,16 @@ public abstract class MixTransform : IMixTransform
         Pairing = pairing;
     }
 
+    /// <summary>
+    /// Validates and stores the common parameters of a transform that chooses its partners itself from the request
+    /// (<see cref="DrawPartners"/>): its <see cref="Pairing"/> is <see cref="PairingStrategy.Custom"/>.
+    /// </summary>
+    private protected MixTransform(double probability, LambdaMode mode)
+        : this(probability, mode, PairingStrategy.Flip)
+    {
+        Pairing = PairingStrategy.Custom;
+    }
+
     /// <inheritdoc />
     public abstract string Name { get; }
 
@@ -58,7 +68,7 @@ public abstract class MixTransform : IMixTransform
     /// <summary>How many independent (lambda, region) draws a batch gets.</summary>
     public LambdaMode Mode { get; }
 
-    /// <summary>How each sample's partner is chosen.</summary>
+    /// <summary>How each sample's partner is chosen; <see cref="PairingStrategy.Custom"/> for a transform that chooses partners from the batch's features (<see cref="GuidedMix"/>).</summary>
     public PairingStrategy Pairing { get; }
 
     /// <inheritdoc />
@@ -90,7 +100,7 @@ public abstract class MixTransform : IMixTransform
         IMixRandom random = request.Random;
         PlanDrawer drawer = CreateDrawer(request);
         int b = shape.BatchSize;
-        int[] partners = Pairings.Create(Pairing, b, random, mutual: Mode == LambdaMode.Pair);
+        int[] partners = DrawPartners(request);
         var lambdas = new double[b];
         var regions = new MixRegion[b];
         Array.Fill(lambdas, 1.0);
@@ -144,6 +154,14 @@ public abstract class MixTransform : IMixTransform
             }
         }
     }
+
+    /// <summary>
+    /// The partner of every sample, the plan's first draw: by default from <see cref="Pairing"/> (a permutation drawn
+    /// from the request's generator for <see cref="PairingStrategy.Permutation"/>). A transform that pairs by the
+    /// batch's features overrides it.
+    /// </summary>
+    private protected virtual int[] DrawPartners(MixRequest request) =>
+        Pairings.Create(Pairing, request.Shape.BatchSize, request.Random, mutual: Mode == LambdaMode.Pair);
 
     /// <summary>Throws <see cref="ArgumentException"/> when the method cannot handle <paramref name="shape"/>.</summary>
     /// <param name="shape">The batch shape a plan is asked for.</param>

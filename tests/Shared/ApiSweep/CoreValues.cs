@@ -93,6 +93,7 @@ internal static class CoreValues
         sweep.Add<FeatureRequirements>(c => c.Extreme && !c.Receiver ? null : c.Pick(FeatureRequirements.None, FeatureRequirements.ForSaliency(SpectralResidualSaliency.Default, c.Pick(SaliencyDetail.Peaks, SaliencyDetail.Maps))));
         sweep.Add<SaliencyRequirement>(c => new SaliencyRequirement((c.Extreme ? null : SpectralResidualSaliency.Default)!, Enum<SaliencyDetail>(c)));
         sweep.Add(t => t == typeof(ISaliencySource) || t == typeof(SpectralResidualSaliency), (c, t) => c.Extreme && !c.Receiver ? null : c.Pick(SpectralResidualSaliency.Default, new SpectralResidualSaliency(8, 1.0)));
+        sweep.Add<FineGrainedSaliency>(c => c.Extreme && !c.Receiver ? null : c.Pick(FineGrainedSaliency.Default, new FineGrainedSaliency()));
         sweep.Add<SaliencyMaps>(c => c.Extreme && !c.Receiver && c.Chance(0.3) ? null : Maps(c));
         sweep.Add<ClassMaps>(c => c.Extreme && !c.Receiver && c.Chance(0.3) ? null : ClassMapsOf(c, c.Pick(Shapes[..5])));
         sweep.Add<FourierNoise>(c => c.Extreme && !c.Receiver ? null : new FourierNoise(c.Pick(Shapes).Spatial, c.Pick(1.0, 3.0), (ulong)c.Random.NextInt64()));
@@ -301,12 +302,13 @@ internal static class CoreValues
             new MultiCutMix(partners: 3),
             new ResizeMix(mode: LambdaMode.Element, pairing: PairingStrategy.Roll),
             new Mosaic(),
+            new GuidedMix(region: SaliencyRegion.Mask),
         ];
         foreach (BatchShape shape in Shapes)
         {
             foreach (IMixTransform t in transforms)
             {
-                if ((t is CutMix or MultiCutMix && shape.SpatialRank == 3) || (t is SaliencyMix or GridMix or SmoothMix or ResizeMix or Mosaic && shape.SpatialRank != 2))
+                if ((t is CutMix or MultiCutMix && shape.SpatialRank == 3) || (t is SaliencyMix or GuidedMix or GridMix or SmoothMix or ResizeMix or Mosaic && shape.SpatialRank != 2))
                 {
                     continue;
                 }
@@ -427,6 +429,7 @@ internal static class CoreValues
         sweep.Add<FMix>(c => new FMix(maxSoft: 0.2));
         sweep.Add<SaliencyMix>(c => new SaliencyMix(region: c.Pick(SaliencyRegion.Box, SaliencyRegion.Mask)));
         sweep.Add<MixChoice>(c => all.OfType<MixChoice>().Single());
+        sweep.Add<GuidedMix>(c => new GuidedMix(region: c.Pick(SaliencyRegion.Box, SaliencyRegion.Mask)));
         sweep.Add<SmoothMix>(c => c.Pick(new SmoothMix(), new SmoothMix(alpha: 0.3, softness: 1, mode: LambdaMode.Element)));
         sweep.Add<MultiCutMix>(c => c.Pick(new MultiCutMix(), new MultiCutMix(partners: 16, alpha: 0.2)));
         sweep.Add<ResizeMix>(c => c.Pick(new ResizeMix(), new ResizeMix(minScale: 1, maxScale: 1, mode: LambdaMode.Pair)));
