@@ -25,6 +25,13 @@ internal static class BoxReport
     {
         ReadOnlySpan<int> sources = plan.Sources(sample);
         MixRegion region = plan.Regions[sample];
+        if (region is ResizeRegion or MosaicRegion)
+        {
+            // These regions move and scale their sources' pixels, so a source box's place says nothing about what shows:
+            // only BoxMixer's kept boxes are listed (source and fraction unknown here: Source −1, fraction NaN).
+            return [.. Enumerable.Range(0, mixed.Count).Select(b => new BoxLine(-1, mixed.Classes[b], double.NaN, (mixed.Corners.Slice(4 * b, 4).ToArray(), mixed.Weights[b])))];
+        }
+
         float[][] slotWeights = region.IsUniform ? [] : SlotWeights(plan, sample, sources.Length);
         var lines = new List<BoxLine>();
         int next = 0;

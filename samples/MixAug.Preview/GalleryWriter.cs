@@ -139,6 +139,12 @@ internal static class GalleryWriter
         {
             string cls = SyntheticScenes.ClassNames[box.Class];
             string visible = box.VisibleFraction.ToString("0.000", CultureInfo.InvariantCulture);
+            if (box.Source < 0 && box.Kept is ({ } moved, float movedWeight))
+            {
+                text.Append(Invariant($"<li style=\"color:{ClassCss(box.Class)}\">{cls}, kept: weight {movedWeight:0.000}, box ({moved[0]:0.#}, {moved[1]:0.#}, {moved[2]:0.#}, {moved[3]:0.#})</li>\n"));
+                continue;
+            }
+
             text.Append(box.Kept is ({ } c, float weight)
                 ? Invariant($"<li style=\"color:{ClassCss(box.Class)}\">{cls} from #{box.Source}: weight {weight:0.000}, visible {visible}, box ({c[0]:0.#}, {c[1]:0.#}, {c[2]:0.#}, {c[3]:0.#})</li>\n")
                 : Invariant($"<li class=\"dropped\">{cls} from #{box.Source}: visible {visible}, dropped (at most {BoxMixer.DefaultMinVisibleFraction})</li>\n"));

@@ -30,7 +30,7 @@ public static class ContactSheetLegend
         new(LegendMark.Box, string.Empty, "blue outline: a box from the partner"),
         new(LegendMark.Partners, string.Empty, "several partners (MultiCutMix): a strip each, the whole image squeezed to it; its colour marks its tiles in the region (the first's black) and its share of the label bar"),
         new(LegendMark.None, "λ 0.625 3+4", "own share λ of pixels and label; sample 3 mixed with 4 (3+4+1: with 4 and 1; ~ marks a shortened list)"),
-        new(LegendMark.None, "kind", "the region's kind: Box, Blend, Mask, Fourier (FMix mask), Salient (saliency mask), Tiles (grid or several boxes), SoftBox (soft-edged box), Resize (resized partner), Keep (not mixed)"),
+        new(LegendMark.None, "kind", "the region's kind: Box, Blend, Mask, Fourier (FMix mask), Salient (saliency mask), Tiles (grid or several boxes), SoftBox (soft-edged box), Resize (resized partner), Mosaic (four resized sources), Keep (not mixed)"),
         new(LegendMark.None, "names", "own source (orange), partner's (blue); ~ marks a shortened name"),
         new(LegendMark.LabelBar, string.Empty, "label bar: λ orange, 1 - λ blue, as the soft target is split"),
     ];

@@ -79,11 +79,6 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
                 {
                     return $"Sample {i} blends {plan.Sources(i).Length} sources; uint8 batches are rounded once per element, so they take blends of two sources only. Mix in float32.";
                 }
-
-                if (plan.Regions[i] is MosaicRegion)
-                {
-                    return $"Sample {i} pastes resized sources ({plan.Regions[i].Kind}); uint8 Mosaic is not implemented (ResizeMix's uint8 rounding is not yet carried over to its quadrants). Mix in float32.";
-                }
             }
         }
 
@@ -487,29 +482,70 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
         }
     }
 
-    /// <summary>Writes every row of the segment from its two quadrants' source planes, resized (float only:
-    /// <see cref="Unsupported"/> refuses other element types).</summary>
+    /// <summary>Writes every row of the segment from its two quadrants' source planes, resized. Resampling is defined
+    /// in float32 (<see cref="MosaicRegion"/>); for uint8 each quadrant's source plane is widened to float once per
+    /// segment, when a row first reads it, and each result rounded half to even, as ResizeMix's uint8 rows are.</summary>
     private void MosaicRows(MosaicRegion region, ReadOnlySpan<int> sources, long planeStart, T* destination, int offset, int count)
     {
         int width = _width, firstRow = offset / width, rows = count / width, centreX = region.CentreX;
         IReadOnlyList<int> slots = region.Slots;
-        float[] scratch = ArrayPool<float>.Shared.Rent(width);
+        bool widen = typeof(T) != typeof(float);
+        float[] scratch = ArrayPool<float>.Shared.Rent(2 * width);
+        float[]? planes = widen ? ArrayPool<float>.Shared.Rent(MosaicRegion.Quadrants * _plane) : null;
+        int widened = 0; // a bit per quadrant whose source plane is in planes
         try
         {
+            Span<float> line = scratch.AsSpan(0, width), output = scratch.AsSpan(width, width);
             for (int r = 0; r < rows; r++)
             {
                 int y = firstRow + r, top = y < region.CentreY ? 0 : 2;
-                float* row = (float*)destination + (r * width);
-                var left = new ReadOnlySpan<float>(Source(sources[slots[top]], planeStart), _plane);
-                var right = new ReadOnlySpan<float>(Source(sources[slots[top + 1]], planeStart), _plane);
-                region.ResizeRow(left, y, 0, scratch, new Span<float>(row, centreX));
-                region.ResizeRow(right, y, centreX, scratch, new Span<float>(row + centreX, width - centreX));
+                T* row = destination + (r * width);
+                Span<float> target = widen ? output : new Span<float>(row, width);
+                region.ResizeRow(QuadrantPlane(Source(sources[slots[top]], planeStart), top, planes, ref widened), y, 0, line, target[..centreX]);
+                region.ResizeRow(QuadrantPlane(Source(sources[slots[top + 1]], planeStart), top + 1, planes, ref widened), y, centreX, line, target[centreX..]);
+                if (widen)
+                {
+                    byte* to = (byte*)row;
+                    for (int x = 0; x < width; x++)
+                    {
+                        // Normalised non-negative weights keep the value in [0, 255] up to float rounding; clamp that.
+                        to[x] = (byte)Math.Clamp(MathF.Round(output[x], MidpointRounding.ToEven), 0f, 255f);
+                    }
+                }
             }
         }
         finally
         {
             ArrayPool<float>.Shared.Return(scratch);
+            if (planes is not null)
+            {
+                ArrayPool<float>.Shared.Return(planes);
+            }
         }
+    }
+
+    /// <summary>A quadrant's source plane as float: the plane itself for float32, else its widened copy in
+    /// <paramref name="planes"/>, made on first use (bit <paramref name="quadrant"/> of <paramref name="widened"/>).</summary>
+    private ReadOnlySpan<float> QuadrantPlane(T* plane, int quadrant, float[]? planes, ref int widened)
+    {
+        if (planes is null)
+        {
+            return new ReadOnlySpan<float>(plane, _plane);
+        }
+
+        Span<float> copy = planes.AsSpan(quadrant * _plane, _plane);
+        if ((widened & (1 << quadrant)) == 0)
+        {
+            byte* bytes = (byte*)plane;
+            for (int k = 0; k < _plane; k++)
+            {
+                copy[k] = bytes[k];
+            }
+
+            widened |= 1 << quadrant;
+        }
+
+        return copy;
     }
 
     private T* Source(int sample, long planeOffset) => _source + (((long)sample * _sampleSize) + planeOffset);

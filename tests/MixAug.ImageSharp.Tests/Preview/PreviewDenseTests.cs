@@ -136,27 +136,35 @@ public class PreviewDenseTests
     }
 
     [Test]
-    public void EveryMethodThatMovesNoPixelsDrawsItsTargetsOverSeeds()
+    public void EveryMethodDrawsItsTargetsOverSeeds()
     {
         // BoxReport matches its visible boxes to BoxMixer's output and throws when they disagree: soft masks (Mixup,
-        // SmoothMix), hard masks, tiles and several partners, over seeds.
+        // SmoothMix), hard masks, tiles and several partners, over seeds; ResizeMix and Mosaic list BoxMixer's boxes.
         for (ulong seed = 1; seed <= 4; seed++)
         {
             (int code, string stdout, string stderr) = Run("--dense", "--seed", seed.ToString(CultureInfo.InvariantCulture), "--size", "32", "--count", "6", "--out", Path.Combine(_folder, "p.png"));
             Assert.That(code, Is.Zero, stderr);
-            string[] refusals = [.. stdout.Split('\n').Where(l => l.Contains("dense targets not drawn", StringComparison.Ordinal))];
-            Assert.That(refusals, Has.Length.EqualTo(1).And.All.StartsWith("resizemix: "), $"seed {seed}");
+            Assert.That(stdout, Does.Not.Contain("dense targets not drawn"), $"seed {seed}");
         }
     }
 
-    [Test]
-    public void ResizeMixSaysWhyItsTargetsAreNotDrawnAndDenseRefusesAnImageFolder()
+    [TestCase("resizemix")]
+    [TestCase("mosaic")]
+    public void MethodsThatMoveSourcesListTheBoxesBoxMixerKeptAndDenseRefusesAnImageFolder(string method)
     {
         string html = Path.Combine(_folder, "g");
-        (int code, string stdout, string stderr) = Run("--dense", "--method", "resizemix", "--size", "32", "--count", "2", "--out", Path.Combine(_folder, "p.png"), "--html", html);
+        (int code, string stdout, string stderr) = Run("--dense", "--method", method, "--size", "64", "--count", "6", "--out", Path.Combine(_folder, "p.png"), "--html", html);
         Assert.That(code, Is.Zero, stderr);
-        Assert.That(stdout, Does.Contain("resizemix: dense targets not drawn: Sample 0 pastes its partner resized"));
-        Assert.That(File.ReadAllText(Path.Combine(html, "index.html")), Does.Contain("<p class=\"refusal\">dense targets not drawn"));
+        Assert.That(stdout, Does.Not.Contain("dense targets not drawn"));
+        string index = File.ReadAllText(Path.Combine(html, "index.html"));
+        int listed = index.Split("<li").Length - 1;
+        Assert.That(listed, Is.GreaterThan(0));
+        Assert.That(index.Split(", kept: weight ").Length - 1, Is.EqualTo(listed), "only BoxMixer's kept boxes are listed, none with a visible fraction");
+        for (int tile = 0; tile < 6; tile++)
+        {
+            Assert.That(File.Exists(Path.Combine(html, method, $"tile{tile:D2}-dense.png")), Is.True, $"tile {tile}");
+        }
+
         (code, _, stderr) = Run("--dense", "--images", _folder);
         Assert.That(code, Is.EqualTo(2));
         Assert.That(stderr, Does.Contain("--dense mixes its own synthetic scenes").And.Contain("it does not take --images"));

@@ -28,7 +28,7 @@ public class PreviewMethodsTests
     {
         (int code, string stdout, _) = Run("--help");
         Assert.That(code, Is.Zero);
-        Assert.That(stdout, Does.Contain("mixup|cutmix|fmix|saliencymix|gridmix|smoothmix|resizemix|multicutmix|all"));
+        Assert.That(stdout, Does.Contain("mixup|cutmix|fmix|saliencymix|gridmix|smoothmix|resizemix|guidedmix|mosaic|multicutmix|all"));
         string html = Path.Combine(_folder, "g");
         (code, stdout, string stderr) = Run("--method", "all", "--size", "32", "--count", "3", "--alpha", "2", "--out", Path.Combine(_folder, "p.png"), "--html", html);
         Assert.That(code, Is.Zero, stderr);

@@ -147,14 +147,34 @@ public class MosaicTests
     }
 
     [Test]
-    public void UInt8BatchesAreRefusedBeforeAnythingIsWritten()
+    public void UInt8IsTheFloatPathOnTheSameValuesRoundedHalfToEven()
     {
-        var shape = new BatchShape(4, 1, 6, 6);
-        MixPlan plan = new Mosaic().CreatePlan(shape, new MixRandom(2));
-        byte[] batch = [.. Enumerable.Range(0, 144).Select(i => (byte)i)];
-        var e = Assert.Throws<ArgumentException>(() => CpuMixer.ApplyInPlace(plan, batch));
-        Assert.That(e!.Message, Does.Contain("Mosaic").And.Contain("float32"));
-        Assert.That(batch, Is.EqualTo(Enumerable.Range(0, 144).Select(i => (byte)i).ToArray()));
+        // uint8 Mosaic was refused until the uint8 mixer widened each quadrant's source plane as ResizeMix's rows are
+        // widened; it must give exactly the float32 result on the same values, rounded half to even. Tall planes span
+        // several work segments.
+        foreach (BatchShape shape in new[] { new BatchShape(5, 3, 23, 19), new BatchShape(4, 3, 224, 160) })
+        {
+            for (ulong seed = 1; seed <= 3; seed++)
+            {
+                MixPlan plan = new Mosaic(pairing: seed == 2 ? PairingStrategy.Roll : PairingStrategy.Permutation).CreatePlan(shape, new MixRandom(seed));
+                var random = new MixRandom(seed + 100);
+                byte[] input = [.. Enumerable.Range(0, shape.ElementCount).Select(_ => (byte)random.NextInt(256))];
+                float[] widened = [.. input.Select(b => (float)b)];
+                var floats = new float[input.Length];
+                CpuMixer.Apply(plan, widened, floats);
+                byte[] expected = [.. floats.Select(f => (byte)Math.Round(f, MidpointRounding.ToEven))];
+
+                var output = new byte[input.Length];
+                CpuMixer.Apply(plan, input, output);
+                Assert.That(output, Is.EqualTo(expected), $"{shape} seed {seed}");
+                MixAssert.PixelsFollowPlan(plan, input, output);
+                Assert.That(floats.Count(f => f != MathF.Floor(f)), Is.GreaterThan(0), "some resized values are fractional, so the rounding is tested");
+
+                byte[] inPlace = [.. input];
+                CpuMixer.ApplyInPlace(plan, inPlace);
+                Assert.That(inPlace, Is.EqualTo(expected), $"in place, {shape} seed {seed}");
+            }
+        }
     }
 
     [Test]
