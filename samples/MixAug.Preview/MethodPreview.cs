@@ -5,8 +5,9 @@ using SixLabors.ImageSharp.PixelFormats;
 
 namespace MixAug.Preview;
 
-/// <summary>One method's result: its plan, the mixed batch, the drawn sheet and the sheet's layout.</summary>
-internal sealed class MethodPreview(PreviewMethod method, string description, MixPlan plan, byte[] mixed, Image<Rgb24> sheet, ContactSheetLayout layout)
+/// <summary>One method's result: its plan, the mixed batch, the drawn sheet and the sheet's layout, and with --dense the
+/// mixed targets and their band.</summary>
+internal sealed class MethodPreview(PreviewMethod method, string description, MixPlan plan, byte[] mixed, Image<Rgb24> sheet, ContactSheetLayout layout, DenseView? dense)
     : IDisposable
 {
     public PreviewMethod Method { get; } = method;
@@ -21,5 +22,11 @@ internal sealed class MethodPreview(PreviewMethod method, string description, Mi
 
     public ContactSheetLayout Layout { get; } = layout;
 
-    public void Dispose() => Sheet.Dispose();
+    public DenseView? Dense { get; } = dense;
+
+    public void Dispose()
+    {
+        Sheet.Dispose();
+        Dense?.Dispose();
+    }
 }

@@ -20,12 +20,20 @@ internal static class MethodRegistry
         new("cutmix", ["--min-ratio", "--max-ratio"], (o, b, r) => CutMix(o).CreatePlan(b.Shape, r), o => Describe(CutMix(o))),
         new("fmix", ["--decay-power", "--max-soft", "--spectrum"], (o, b, r) => FMix(o).CreatePlan(b.Shape, r), o => Describe(FMix(o))),
 
-        // SaliencyMix centres each box on the partner's most salient pixel, so its plan needs the pixels; spectral
-        // residual saliency is invariant to brightness scaling, so bytes scaled to [0, 1] serve as well as any.
+        // SaliencyMix centres each box on the partner's most salient pixel, so its plan needs the pixels; its default
+        // (fine-grained) saliency is invariant to a gain and an offset, so bytes scaled to [0, 1] serve as well as any.
         new("saliencymix", [], (o, b, r) => SaliencyMix(o).CreatePlan(b.Shape, b.Pixels.Select(v => v / 255f).ToArray(), r), o => Describe(SaliencyMix(o))),
         new("gridmix", [], (o, b, r) => GridMix(o).CreatePlan(b.Shape, r), o => Describe(GridMix(o))),
         new("smoothmix", [], (o, b, r) => SmoothMix(o).CreatePlan(b.Shape, r), o => Describe(SmoothMix(o))),
+        new("resizemix", ["--min-scale", "--max-scale"], (o, b, r) => ResizeMix(o).CreatePlan(b.Shape, r), o => Describe(ResizeMix(o))) { Without = ["--alpha"] },
+        // GuidedMix pairs by saliency distance (its own pairing, no --pairing) and pastes as SaliencyMix does.
+        new("guidedmix", [], (o, b, r) => GuidedMix(o).CreatePlan(b.Shape, b.Pixels.Select(v => v / 255f).ToArray(), r), o => Describe(GuidedMix(o))) { Without = ["--pairing"] },
+        new("mosaic", [], (o, b, r) => Mosaic(o).CreatePlan(b.Shape, r), o => Describe(Mosaic(o))) { Without = ["--alpha", "--mode"] },
+        new("multicutmix", ["--partners"], (o, b, r) => MultiCutMix(o).CreatePlan(new MixRequest(b.Shape, r)), o => Describe(MultiCutMix(o))) { Without = ["--mode", "--pairing"] },
     ];
+
+    /// <summary>The options every method takes unless its entry says <see cref="PreviewMethod.Without"/>.</summary>
+    private static readonly string[] CommonOptions = ["--alpha", "--probability", "--mode", "--pairing"];
 
     public static IEnumerable<string> Names => All.Select(m => m.Name);
 
@@ -38,6 +46,10 @@ internal static class MethodRegistry
         new(LegendMark.None, "flip", "partner: the batch reversed (roll: shifted; perm: shuffled)"),
         new(LegendMark.None, "ratio [A, B]", "CutMix box sides from A to B of the image's"),
         new(LegendMark.None, "decay D", "FMix spectrum decay; soft S: soft edge share; reference: the reference code's spectrum"),
+        new(LegendMark.None, "scale [A, B]", "ResizeMix box sides from A to B of the image's (no λ drawn: λ is the area outside)"),
+        new(LegendMark.None, "guided", "GuidedMix: partners chained by saliency-map distance (farthest first), pasted as SaliencyMix"),
+        new(LegendMark.None, "centre [A, B]", "Mosaic: the four tiles meet at a point drawn from A to B of each side (no λ drawn)"),
+        new(LegendMark.None, "partners N", "MultiCutMix boxes per sample, each from its own partner (no mode, no pairing)"),
         new(LegendMark.None, "seed N", "same seed, same images and mixes"),
     ];
 
@@ -51,6 +63,8 @@ internal static class MethodRegistry
         ["maxRatio"] = "--max-ratio",
         ["decayPower"] = "--decay-power",
         ["maxSoft"] = "--max-soft",
+        ["minScale"] = "--min-scale",
+        ["maxScale"] = "--max-scale",
         ["null"] = "not given",
         ["LambdaMode.Pair"] = "--mode pair",
         ["Roll pairing"] = "--pairing roll",
@@ -82,6 +96,14 @@ internal static class MethodRegistry
             {
                 string owners = string.Join(", ", All.Where(m => m.Options.Contains(option)).Select(m => m.Name));
                 throw new UsageException($"{option} applies to {owners} only, not to --method {options.Method}.");
+            }
+        }
+
+        foreach (string option in CommonOptions.Where(options.Given.Contains))
+        {
+            if (methods.All(m => m.Without.Contains(option)))
+            {
+                throw new UsageException($"{option} does not apply to --method {options.Method}, which {(methods.Length == 1 ? "has" : "have")} no such parameter.");
             }
         }
 
@@ -118,10 +140,27 @@ internal static class MethodRegistry
 
     private static SmoothMix SmoothMix(PreviewOptions o) => new(o.Alpha ?? 1.0, probability: o.Probability ?? 1.0, mode: o.Mode, pairing: o.Pairing);
 
+    private static ResizeMix ResizeMix(PreviewOptions o) =>
+        new(o.MinScale ?? 0.1, o.MaxScale ?? 0.8, o.Probability ?? 1.0, o.Mode, o.Pairing);
+
+    private static GuidedMix GuidedMix(PreviewOptions o) => new(o.Alpha ?? 1.0, o.Probability ?? 1.0, o.Mode);
+
+    // Mosaic needs three partners, which flip pairing (the preview's default) cannot give: permutations unless --pairing says.
+    private static Mosaic Mosaic(PreviewOptions o) =>
+        new(probability: o.Probability ?? 1.0, pairing: o.Given.Contains("--pairing") ? o.Pairing : PairingStrategy.Permutation);
+
+    private static MultiCutMix MultiCutMix(PreviewOptions o) => new(o.Partners ?? 3, o.Alpha ?? 1.0, o.Probability ?? 1.0);
+
+    // MultiCutMix is no MixTransform: it has no λ mode and draws one partner permutation per box.
+    private static string Describe(MultiCutMix t) => F($"{t.Name.ToLowerInvariant()}  partners {t.Partners}  alpha {t.Alpha}  p {t.Probability}");
+
+    private static string Describe(Mosaic t) =>
+        F($"{t.Name.ToLowerInvariant()}  centre [{t.MinCentre}, {t.MaxCentre}]  p {t.Probability}  {Pairing(t.Pairing)}");
+
     private static string Describe(MixTransform t)
     {
         string mode = t.Mode switch { LambdaMode.Batch => "batch", LambdaMode.Pair => "pair", _ => "elem" };
-        string pairing = t.Pairing switch { PairingStrategy.Roll => "roll", PairingStrategy.Permutation => "perm", _ => "flip" };
+        string pairing = t is GuidedMix ? "guided" : Pairing(t.Pairing);
         string extra = t switch
         {
             CutMix { MinRatio: double min, MaxRatio: double max } => F($"ratio [{min}, {max}]"),
@@ -129,12 +168,16 @@ internal static class MethodRegistry
             MixUp m => F($"alpha {m.Alpha}"),
             FMix f => F($"alpha {f.Alpha} decay {f.DecayPower} soft {f.MaxSoft}{(f.Spectrum == FourierSpectrum.Reference ? " reference" : string.Empty)}"),
             SaliencyMix sm => F($"beta {sm.Beta}"),
+            GuidedMix gm => F($"beta {gm.Beta}"),
             GridMix g => F($"alpha {g.Alpha}"),
             SmoothMix s => F($"alpha {s.Alpha}"),
+            ResizeMix z => F($"scale [{z.MinScale}, {z.MaxScale}]"),
             _ => string.Empty,
         };
         return F($"{t.Name.ToLowerInvariant()}  {extra}  p {t.Probability}  {mode}  {pairing}");
     }
+
+    private static string Pairing(PairingStrategy pairing) => pairing switch { PairingStrategy.Roll => "roll", PairingStrategy.Permutation => "perm", _ => "flip" };
 
     private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

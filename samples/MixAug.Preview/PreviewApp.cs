@@ -1,6 +1,7 @@
 using MixAug.Cpu;
 using MixAug.ImageSharp;
 using MixAug.ImageSharp.Drawing;
+using MixAug.Labels;
 using MixAug.Planning;
 using MixAug.Randomness;
 using MixAug.Samples.CommandLine;
@@ -19,6 +20,17 @@ internal static class PreviewApp
     /// <summary>The legend of the sheet and of the gallery: the tile's parts, then the abbreviations of the titles.</summary>
     public static IReadOnlyList<LegendEntry> Legend { get; } = [.. ContactSheetLegend.Tile, .. MethodRegistry.TitleLegend];
 
+    /// <summary>What --dense adds under each method's tiles.</summary>
+    public static IReadOnlyList<LegendEntry> DenseLegend { get; } =
+    [
+        new(LegendMark.None, "dense", "under each method's tiles (--dense): the mixed label map, class colours blended half over the mixed sample; background darkened"),
+        new(LegendMark.None, "classes", "1 square red, 2 disc green, 3 triangle yellow, as overlay and box colours"),
+        new(LegendMark.None, "outlines", "the mixed boxes (BoxMixer) in their class colour, their weight inside the top-left corner"),
+    ];
+
+    /// <summary>The legend for a run: <see cref="Legend"/>, and <see cref="DenseLegend"/> with --dense.</summary>
+    public static IReadOnlyList<LegendEntry> LegendFor(PreviewOptions options) => options.Dense ? [.. Legend, .. DenseLegend] : Legend;
+
     /// <summary>The folder of sample images copied next to the app on build.</summary>
     public static string DefaultImages => Path.Combine(AppContext.BaseDirectory, "images");
 
@@ -35,6 +47,11 @@ internal static class PreviewApp
         {
             PreviewOptions options = command.Bind(parse);
             IReadOnlyList<PreviewMethod> methods = MethodRegistry.Resolve(options);
+            if (options.Dense && options.Images is not null)
+            {
+                throw new UsageException("--dense mixes its own synthetic scenes, whose masks and boxes are exact; it does not take --images.");
+            }
+
             try
             {
                 return Render(options, methods, stdout, stderr, showProgress);
@@ -51,6 +68,13 @@ internal static class PreviewApp
 
     private static int Render(PreviewOptions options, IReadOnlyList<PreviewMethod> methods, TextWriter stdout, TextWriter stderr, bool showProgress)
     {
+        if (options.Dense)
+        {
+            (PreviewBatch scenes, byte[] maps, DetectionBoxes[] boxes) = SyntheticScenes.Generate(options.Count ?? PreviewCommand.DefaultCount, options.Size, options.Seed);
+            PreviewBatch batch = scenes with { Targets = new SceneTargets(maps, boxes) };
+            return Write(options, methods, batch, $"drew {batch.Shape.BatchSize} synthetic scenes with label maps and boxes (seed {options.Seed})", stdout);
+        }
+
         string folder = options.Images ?? DefaultImages;
         if (!Directory.Exists(folder))
         {
@@ -81,7 +105,11 @@ internal static class PreviewApp
             return Failure;
         }
 
-        PreviewBatch batch = BuildBatch(sample, options);
+        return Write(options, methods, BuildBatch(sample, options), $"sampled {sample.Images.Count} of {sample.FilesFound} image files in {folder} (seed {options.Seed})", stdout);
+    }
+
+    private static int Write(PreviewOptions options, IReadOnlyList<PreviewMethod> methods, PreviewBatch batch, string source, TextWriter stdout)
+    {
         var previews = new List<MethodPreview>();
         try
         {
@@ -95,13 +123,18 @@ internal static class PreviewApp
             // One legend under all the methods' sheets: what every part of a tile means and what the titles abbreviate.
             int scale = previews[0].Layout.TextScale;
             int width = Math.Max(previews.Max(p => p.Sheet.Width), ContactSheetLegend.MinimumWidth(scale));
-            using (Image<Rgb24> legend = ContactSheetLegend.Draw(Legend, width, scale))
-            using (Image<Rgb24> sheet = ContactSheet.Stack([.. previews.Select(p => p.Sheet), legend]))
+            using (Image<Rgb24> legend = ContactSheetLegend.Draw(LegendFor(options), width, scale))
+            using (Image<Rgb24> sheet = ContactSheet.Stack([.. previews.SelectMany(p => p.Dense is null ? [p.Sheet] : new[] { p.Sheet, p.Dense.Band }), legend]))
             {
                 sheet.SaveAsPng(options.Out);
             }
 
-            stdout.WriteLine($"sampled {sample.Images.Count} of {sample.FilesFound} image files in {folder} (seed {options.Seed})");
+            stdout.WriteLine(source);
+            foreach (MethodPreview refused in previews.Where(p => p.Dense?.Refusal is not null))
+            {
+                stdout.WriteLine($"{refused.Method.Name}: {refused.Dense!.Refusal}");
+            }
+
             stdout.WriteLine($"wrote {options.Out} ({string.Join(", ", methods.Select(m => m.Name))}, {batch.Shape.BatchSize} tiles, seed {options.Seed})");
             if (options.Html is not null)
             {
@@ -148,6 +181,7 @@ internal static class PreviewApp
         int columns = count switch { <= 4 => count, 6 or 9 => 3, _ => 4 };
         Image<Rgb24> sheet = ContactSheet.Draw(plan, batch.Pixels, mixed, columns: columns, title: description, sourceNames: batch.Names);
         var layout = new ContactSheetLayout(batch.Shape.Width, batch.Shape.Height, count, columns, description, sourceNames: true);
-        return new MethodPreview(method, description, plan, mixed, sheet, layout);
+        DenseView? dense = batch.Targets is null ? null : DenseView.Create(plan, batch, batch.Targets, mixed, layout);
+        return new MethodPreview(method, description, plan, mixed, sheet, layout, dense);
     }
 }

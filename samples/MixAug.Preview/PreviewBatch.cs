@@ -6,4 +6,5 @@ namespace MixAug.Preview;
 /// <param name="Shape">The batch shape.</param>
 /// <param name="Pixels">Planar <c>[B, 3, S, S]</c> pixels; plan factories may read them (SaliencyMix needs them) but not change them.</param>
 /// <param name="Names">File name of each sample's image.</param>
-internal sealed record PreviewBatch(BatchShape Shape, byte[] Pixels, IReadOnlyList<string> Names);
+/// <param name="Targets">The label maps and boxes of the samples (--dense), or null.</param>
+internal sealed record PreviewBatch(BatchShape Shape, byte[] Pixels, IReadOnlyList<string> Names, SceneTargets? Targets = null);

@@ -33,7 +33,7 @@ internal sealed class PreviewCommand
     private readonly Option<double?> _alpha = new Option<double?>("--alpha")
     {
         HelpName = "A",
-        Description = "Beta(A, A) concentration of lambda, > 0, every method (SaliencyMix calls it beta) [default: 1]",
+        Description = "Beta(A, A) concentration of lambda, > 0, every method but resizemix (SaliencyMix calls it beta; multicutmix draws one per box) [default: 1]",
     }.FiniteNumber();
 
     private readonly Option<double?> _probability = new Option<double?>("--probability")
@@ -71,15 +71,33 @@ internal sealed class PreviewCommand
         Description = "fmix: the paper's spectrum, or the reference code's (masks one cycle across) [default: paper]",
     }.OneOf<FourierSpectrum?>(("paper", FourierSpectrum.Paper), ("reference", FourierSpectrum.Reference));
 
+    private readonly Option<double?> _minScale = new Option<double?>("--min-scale")
+    {
+        HelpName = "R",
+        Description = "resizemix: smallest side of the box the partner is shrunk into, as a share of the image side, in (0, 1] [default: 0.1]",
+    }.FiniteNumber();
+
+    private readonly Option<double?> _maxScale = new Option<double?>("--max-scale")
+    {
+        HelpName = "R",
+        Description = "resizemix: largest side of that box, in [--min-scale, 1] [default: 0.8]",
+    }.FiniteNumber();
+
+    private readonly Option<int?> _partners = new Option<int?>("--partners")
+    {
+        HelpName = "N",
+        Description = "multicutmix: boxes per sample, each pasted from its own partner, 1..16 [default: 3]",
+    }.IntegerIn(1, 16);
+
     // Enum options have no DefaultValueFactory: help would print the C# name (Element), not the word one types.
     private readonly Option<LambdaMode?> _mode = new Option<LambdaMode?>("--mode")
     {
-        Description = "One lambda per batch, pair or sample (elem) [default: elem, so that tiles differ]",
+        Description = "One lambda per batch, pair or sample (elem), every method but multicutmix [default: elem, so that tiles differ]",
     }.OneOf<LambdaMode?>(("batch", LambdaMode.Batch), ("pair", LambdaMode.Pair), ("elem", LambdaMode.Element), ("element", LambdaMode.Element));
 
     private readonly Option<PairingStrategy?> _pairing = new Option<PairingStrategy?>("--pairing")
     {
-        Description = "How partners are chosen: the batch reversed (flip), shifted by one (roll) or shuffled (perm) [default: flip]",
+        Description = "How partners are chosen: the batch reversed (flip), shifted by one (roll) or shuffled (perm), every method but multicutmix (a permutation per box) [default: flip]",
     }.OneOf<PairingStrategy?>(("flip", PairingStrategy.Flip), ("roll", PairingStrategy.Roll), ("perm", PairingStrategy.Permutation), ("permutation", PairingStrategy.Permutation));
 
     private readonly Option<ulong> _seed = new Option<ulong>("--seed")
@@ -125,6 +143,12 @@ internal sealed class PreviewCommand
         Description = "Also write a static HTML gallery (index.html and PNGs) into DIR",
     }.NonEmpty();
 
+    private readonly Option<bool> _dense = new("--dense")
+    {
+        Description = "Mix synthetic scenes with segmentation masks and detection boxes (drawn in memory, exact by construction; "
+            + "not with --images) and draw, under each method's tiles, the mixed label map over the mixed sample and the mixed boxes",
+    };
+
     public PreviewCommand()
     {
         _method.CompletionSources.Add([.. MethodRegistry.Names, "all"]);
@@ -132,7 +156,7 @@ internal sealed class PreviewCommand
             "MixAug preview: draws contact sheets of mixed samples (and, with --html, a static gallery) from a folder of images. "
             + "Exit codes: 0 success, 1 no usable image or an output error, 2 bad arguments.")
         {
-            _images, _method, _alpha, _probability, _minRatio, _maxRatio, _decayPower, _maxSoft, _spectrum, _mode, _pairing, _seed, _size, _count, _out, _html,
+            _images, _method, _alpha, _probability, _minRatio, _maxRatio, _decayPower, _maxSoft, _spectrum, _minScale, _maxScale, _partners, _mode, _pairing, _seed, _size, _count, _out, _html, _dense,
         };
     }
 
@@ -153,6 +177,9 @@ internal sealed class PreviewCommand
             DecayPower = parse.GetValue(_decayPower),
             MaxSoft = parse.GetValue(_maxSoft),
             Spectrum = parse.GetValue(_spectrum),
+            MinScale = parse.GetValue(_minScale),
+            MaxScale = parse.GetValue(_maxScale),
+            Partners = parse.GetValue(_partners),
             Mode = parse.GetValue(_mode) ?? LambdaMode.Element,
             Pairing = parse.GetValue(_pairing) ?? PairingStrategy.Flip,
             Seed = parse.GetValue(_seed),
@@ -160,6 +187,7 @@ internal sealed class PreviewCommand
             Count = parse.GetValue(_count),
             Out = parse.GetValue(_out)!,
             Html = parse.GetValue(_html),
+            Dense = parse.GetValue(_dense),
         };
 
         // Method-specific options are refused for methods that do not take them, so only those typed count.

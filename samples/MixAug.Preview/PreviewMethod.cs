@@ -15,4 +15,9 @@ internal sealed record PreviewMethod(
     string Name,
     IReadOnlyList<string> Options,
     PlanFactory CreatePlan,
-    Func<PreviewOptions, string> Describe);
+    Func<PreviewOptions, string> Describe)
+{
+    /// <summary>The common options (--alpha, --mode, --pairing) the method has no parameter for: ResizeMix draws no λ,
+    /// MultiCutMix draws a permutation per box and a box per sample. Given alone for such methods, they are refused.</summary>
+    public IReadOnlyList<string> Without { get; init; } = [];
+}

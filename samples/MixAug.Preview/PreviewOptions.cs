@@ -25,6 +25,12 @@ internal sealed class PreviewOptions
 
     public FourierSpectrum? Spectrum { get; set; }
 
+    public double? MinScale { get; set; }
+
+    public double? MaxScale { get; set; }
+
+    public int? Partners { get; set; }
+
     public LambdaMode Mode { get; set; } = LambdaMode.Element;
 
     public PairingStrategy Pairing { get; set; } = PairingStrategy.Flip;
@@ -39,6 +45,9 @@ internal sealed class PreviewOptions
     public string Out { get; set; } = "preview.png";
 
     public string? Html { get; set; }
+
+    /// <summary>Mix synthetic scenes with label maps and boxes, and draw the mixed targets.</summary>
+    public bool Dense { get; set; }
 
     /// <summary>Names of the options given on the command line, to reject method parameters the chosen methods do not take.</summary>
     public HashSet<string> Given { get; } = new(StringComparer.Ordinal);

@@ -4,6 +4,8 @@ using MixAug.Planning;
 using MixAug.Samples.CommandLine;
 using MixAug.TorchSharp.Features;
 using MixAug.Train.Data;
+using MixAug.Train.Segmentation;
+using MixAug.Train.Summary;
 using MixAug.Training;
 using MixAug.Training.Steps;
 using MixAug.Transforms;
@@ -20,19 +22,22 @@ internal static class TrainApp
     {
         var command = new TrainCommand();
         command.Root.SetAction(parse => Run(command.Bind(parse), stdout, stderr));
+        command.Root.Subcommands.Add(new SummarizeCommand(stdout).Command);
+        command.Root.Subcommands.Add(new SegmentCommand(stdout, stderr).Command);
         return CommandLineRunner.Run(command.Root, args, stdout, stderr);
     }
 
     private static int Run(TrainOptions options, TextWriter stdout, TextWriter stderr)
     {
-        FashionMnist data;
-        try
+        if (!options.Compare && options.Model is string chosen && !TrainModels.Fits(options.Mix, chosen))
         {
-            data = FashionMnist.Load(FashionMnistFolder.Resolve(options.Data, Environment.GetEnvironmentVariable), options.Limit);
+            stderr.WriteLine($"error: {TrainModels.Misfit(options.Mix, chosen)}");
+            return CommandLineRunner.BadArguments;
         }
-        catch (Exception e) when (e is IOException or InvalidDataException)
+
+        FashionMnist? data = TryLoad(options.Data, options.Limit, stderr);
+        if (data is null)
         {
-            stderr.WriteLine($"error: {e.Message}");
             return CommandLineRunner.BadArguments;
         }
 
@@ -40,7 +45,9 @@ internal static class TrainApp
         // before Main, as it does in every application that references the MixAug.TorchSharp package.
         torch.set_num_threads(Environment.ProcessorCount);
         stdout.WriteLine($"Fashion-MNIST: {data.Train.Count} training and {data.Test.Count} test images; {Plural(options.Epochs, "epoch")}, batch {options.BatchSize}, seed {options.Seed}.");
-        string[] mixes = options.Compare ? TrainOptions.Mixes : [options.Mix];
+        string[] mixes = options.Compare
+            ? [.. TrainOptions.Mixes.Where(m => TrainModels.Fits(m, options.Model ?? "cnn"))]
+            : [options.Mix];
         var runs = new List<RunResult>();
 
         // Ctrl+C stops between steps: the epochs finished so far are still written out.
@@ -103,6 +110,20 @@ internal static class TrainApp
         return 0;
     }
 
+    /// <summary>Fashion-MNIST from --data (or its defaults), or null after writing why not to <paramref name="stderr"/>.</summary>
+    internal static FashionMnist? TryLoad(string? folder, int? limit, TextWriter stderr)
+    {
+        try
+        {
+            return FashionMnist.Load(FashionMnistFolder.Resolve(folder, Environment.GetEnvironmentVariable), limit);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return null;
+        }
+    }
+
     /// <summary>The mix a --mix name stands for, with the settings the papers' ImageNet/CIFAR recipes use.</summary>
     public static IMixTransform? Transform(string mix) => mix switch
     {
@@ -114,13 +135,16 @@ internal static class TrainApp
         "choice" => new MixChoice((new MixUp(alpha: 0.2, mode: LambdaMode.Element), 0.5), (new CutMix(alpha: 1.0, mode: LambdaMode.Element), 0.5)),
         "manifold" => new MixUp(alpha: 2.0, mode: LambdaMode.Batch, pairing: PairingStrategy.Permutation), // Verma et al.
         "gradsaliency" => new SaliencyMix(beta: 1.0, mode: LambdaMode.Element, saliency: new GradientSaliency()),
+        "transmix" => new MixChoice((new MixUp(alpha: 0.8, mode: LambdaMode.Batch), 0.5), (new CutMix(alpha: 1.0, mode: LambdaMode.Batch), 0.5)), // DeiT/TransMix
+        "snapmix" => new CutMix(alpha: 5.0, mode: LambdaMode.Batch, pairing: PairingStrategy.Permutation), // SnapMix: beta 5, one box per batch, randperm
         _ => throw new ArgumentOutOfRangeException(nameof(mix), mix, $"Unknown mix '{mix}'; the command line accepts only {string.Join(", ", TrainOptions.Mixes)}."),
     };
 
     private static RunResult TrainOne(string mix, TrainOptions options, FashionMnist data, TextWriter stdout, CancellationToken cancellation)
     {
         random.manual_seed(unchecked((long)options.Seed));
-        using var model = new SmallCnn(FashionMnist.ClassCount);
+        string modelName = options.Compare ? options.Model ?? "cnn" : options.Model ?? TrainModels.DefaultFor(mix);
+        using nn.Module<Tensor, Tensor> model = TrainModels.Create(modelName, FashionMnist.ClassCount);
         using var optimizer = optim.Adam(model.parameters(), options.LearningRate);
         var train = new BatchSource(data.Train, options.BatchSize, options.Seed);
         var test = new BatchSource(data.Test, 1000, options.Seed);
@@ -128,17 +152,12 @@ internal static class TrainApp
         var loop = new TrainingLoop(model, optimizer, FashionMnist.ClassCount)
         {
             Mix = new MixSchedule(Transform(mix)),
-            Step = mix switch
-            {
-                "manifold" => new ManifoldMixupStep(SmallCnn.ManifoldLayers, mixInput: true),
-                "gradsaliency" => new GradientSaliencyStep(),
-                _ => null,
-            },
+            Step = TrainModels.Step(mix),
             Seed = options.Seed,
             Callbacks = [progress],
         };
         TrainingResult result = progress.Run(() => loop.Run(train.Epoch, options.Epochs, test.InOrder, cancellation));
-        return new RunResult(mix, result.Epochs);
+        return new RunResult(mix, modelName, result.Epochs);
     }
 
     private static void WriteJson(string path, TrainOptions options, List<RunResult> runs)
@@ -146,6 +165,7 @@ internal static class TrainApp
         var report = runs.Select(r => new
         {
             mix = r.Mix,
+            model = r.Model,
             seed = options.Seed,
             epochs = r.Epochs.Select(e => new
             {
@@ -188,5 +208,5 @@ internal static class TrainApp
     internal static string Plural(int count, string noun) => string.Create(CultureInfo.InvariantCulture, $"{count} {noun}{(count == 1 ? string.Empty : "s")}");
 }
 
-/// <summary>The epochs of one mix.</summary>
-internal sealed record RunResult(string Mix, IReadOnlyList<EpochReport> Epochs);
+/// <summary>The epochs of one mix, and the model (--model) it trained.</summary>
+internal sealed record RunResult(string Mix, string Model, IReadOnlyList<EpochReport> Epochs);

@@ -6,11 +6,16 @@ namespace MixAug.Train;
 /// <summary>The parsed command line of the training sample.</summary>
 internal sealed class TrainOptions
 {
-    public static readonly string[] Mixes = ["none", "mixup", "cutmix", "fmix", "saliencymix", "choice", "manifold", "gradsaliency"];
+    public static readonly string[] Mixes = ["none", "mixup", "cutmix", "fmix", "saliencymix", "choice", "manifold", "gradsaliency", "transmix", "snapmix"];
+
+    public static readonly string[] Models = ["cnn", "vit", "camcnn"];
 
     public string? Data { get; set; }
 
     public string Mix { get; set; } = "none";
+
+    /// <summary>The model the command line named, or null for the mix's own (<see cref="TrainModels.DefaultFor"/>).</summary>
+    public string? Model { get; set; }
 
     public int Epochs { get; set; } = 10;
 
@@ -43,8 +48,13 @@ internal sealed class TrainCommand
 
     private readonly Option<string> _mix = new Option<string>("--mix")
     {
-        Description = "The mix: none, mixup, cutmix, fmix, saliencymix, choice (mixup or cutmix, 50/50), manifold (Manifold Mixup at the input, after either pooling or the hidden linear layer), or gradsaliency (SaliencyMix on the input gradient's saliency, one extra pass per step) [default: none]",
+        Description = "The mix: none, mixup, cutmix, fmix, saliencymix, choice (mixup or cutmix, 50/50), manifold (Manifold Mixup at the input, after either pooling or the hidden linear layer), gradsaliency (SaliencyMix on the input gradient's saliency, one extra pass per step), transmix (CutMix or Mixup, labels weighted by the ViT's class-token attention; needs --model vit), or snapmix (CutMix, labels weighted by class activation maps, one extra pass per step; needs --model camcnn) [default: none]",
     }.OneOf(TrainOptions.Mixes.Select(m => (m, m)).ToArray());
+
+    private readonly Option<string?> _model = new Option<string?>("--model")
+    {
+        Description = "The model: cnn (two conv blocks and two linear layers), vit (a tiny vision transformer, 4x4 patches, 3 blocks) or camcnn (three conv blocks, global average pooling, one linear layer) [default: vit for transmix, camcnn for snapmix, cnn otherwise]",
+    }.OneOf(TrainOptions.Models.Select(m => (m, (string?)m)).ToArray());
 
     private readonly Option<int> _epochs = new Option<int>("--epochs")
     {
@@ -83,7 +93,7 @@ internal sealed class TrainCommand
     private readonly Option<string?> _json = new Option<string?>("--json")
     {
         HelpName = "FILE",
-        Description = "Write per-epoch train loss, train accuracy (mixed samples counted by their sources' weights), test accuracy, test loss, ECE and seconds as JSON",
+        Description = "Write the mix, the model, and per-epoch train loss, train accuracy (mixed samples counted by their sources' weights), test accuracy, test loss, ECE and seconds as JSON",
     }.NonEmpty();
 
     private readonly Option<string?> _plot = new Option<string?>("--plot")
@@ -96,7 +106,7 @@ internal sealed class TrainCommand
     private readonly Option<bool> _compare = new("--compare")
     {
         Arity = ArgumentArity.Zero,
-        Description = "Train every mix in turn with the same seed; writes compare.md, compare-accuracy.png, compare-ece.png "
+        Description = "Train every mix that fits the model (--model, default cnn) in turn with the same seed; writes compare.md, compare-accuracy.png, compare-ece.png "
             + "and compare-loss.png to the --plot DIR (or the current folder)",
     };
 
@@ -106,7 +116,7 @@ internal sealed class TrainCommand
             "MixAug.Train: trains a small CNN on Fashion-MNIST with a MixAug mix and reports accuracy, loss and calibration. "
             + "Exit codes: 0 success, 1 nothing trained, 2 bad arguments or data.")
         {
-            _data, _mix, _epochs, _seed, _limit, _batchSize, _lr, _json, _plot, _compare,
+            _data, _mix, _model, _epochs, _seed, _limit, _batchSize, _lr, _json, _plot, _compare,
         };
     }
 
@@ -118,6 +128,7 @@ internal sealed class TrainCommand
     {
         Data = parse.GetValue(_data),
         Mix = parse.GetValue(_mix) ?? "none",
+        Model = parse.GetValue(_model),
         Epochs = parse.GetValue(_epochs),
         Seed = parse.GetValue(_seed),
         Limit = parse.GetValue(_limit),

@@ -339,8 +339,11 @@ public static class MixAssert
         /// <summary>A resized partner's box, or null.</summary>
         public ResizeRegion? Resize { get; init; }
 
-        // The resized partner per channel plane offset, made on first use (ResizeRegion.ResizePartner, the mixers' own
-        // definition, so the box is checked bit for bit).
+        /// <summary>A mosaic of resized sources, or null.</summary>
+        public MosaicRegion? Mosaic { get; init; }
+
+        // The resized partner (or the composed mosaic) per channel plane offset, made on first use (ResizeRegion.ResizePartner
+        // and MosaicRegion.Compose, the mixers' own definition, so the box is checked bit for bit).
         private readonly Dictionary<int, float[]> _patches = [];
 
         public (float Value, bool Exact) Expected(ReadOnlySpan<float> input, int sampleSize, int offset, int planeIndex)
@@ -374,6 +377,27 @@ public static class MixAssert
                 }
 
                 return (patch[((y - resize.Top) * (resize.Right - resize.Left)) + x - resize.Left], true);
+            }
+
+            if (Mosaic is MosaicRegion mosaic)
+            {
+                // MosaicRegion.Compose (the mixers' own definition) of the four quadrants' planes, once per plane.
+                SpatialShape s = plan.Spatial;
+                int planeStart = offset - planeIndex;
+                if (!_patches.TryGetValue(planeStart, out float[]? composed))
+                {
+                    var planes = new float[MosaicRegion.Quadrants * s.Size];
+                    for (int q = 0; q < MosaicRegion.Quadrants; q++)
+                    {
+                        input.Slice((_sources[mosaic.Slots[q]] * sampleSize) + planeStart, s.Size).CopyTo(planes.AsSpan(q * s.Size));
+                    }
+
+                    composed = new float[s.Size];
+                    mosaic.Compose(planes, composed);
+                    _patches[planeStart] = composed;
+                }
+
+                return (composed[planeIndex], true);
             }
 
             if (Blend)
@@ -413,6 +437,8 @@ public static class MixAssert
         public Rule VisitSoftBox(SoftBoxRegion region) => Weighted(region);
 
         public Rule VisitResize(ResizeRegion region) => new(plan, sample) { Resize = region };
+
+        public Rule VisitMosaic(MosaicRegion region) => new(plan, sample) { Mosaic = region };
 
         private Rule Selection(MixRegion region)
         {

@@ -30,6 +30,9 @@ internal static class QuickBenchmark
 {
     private const int Rounds = 15;
 
+    /// <summary>OpenCV 4.6 StaticSaliencyFineGrained on one 224x224 image, this machine (docs/performance.md, performance anchors).</summary>
+    private const double OpenCvFineGrainedMs = 12.8;
+
     /// <summary>Calls each operation gets before it is measured (with at least half a second): past the 30 calls after
     /// which tiered compilation promotes a method.</summary>
     private const int WarmCalls = 60;
@@ -55,9 +58,12 @@ internal static class QuickBenchmark
         var fmixElem = new FMix(alpha: 1.0, mode: LambdaMode.Element, granularity: MaskGranularity.PerGroup);
         var fmixBatch = new FMix(alpha: 1.0, mode: LambdaMode.Element, granularity: MaskGranularity.PerBatch);
         var saliencyElem = new SaliencyMix(beta: 1.0, mode: LambdaMode.Element);
+        var saliencySpectralElem = new SaliencyMix(beta: 1.0, mode: LambdaMode.Element, saliency: SpectralResidualSaliency.Default);
+        var guidedElem = new GuidedMix(beta: 1.0, mode: LambdaMode.Element);
         var gridElem = new GridMix(alpha: 1.0, mode: LambdaMode.Element);
         var smoothElem = new SmoothMix(alpha: 1.0, mode: LambdaMode.Element);
         MixPlan multiCutmix = new MultiCutMix(partners: 3).CreatePlan(shape, random);
+        var mosaic = new Mosaic();
         var resizeElem = new ResizeMix(mode: LambdaMode.Element);
         BatchFeatures peaks = CpuFeatures.Compute(saliencyElem.Requirements, shape, src);
         var oneMap = new float[shape.PlaneSize];
@@ -70,20 +76,29 @@ internal static class QuickBenchmark
         var labelMapsMixed = new byte[labelMaps.Length];
         MixPlan fmixElemPlan = fmixElem.CreatePlan(shape, random);
 
+        // Sequences with valid lengths (issue 12): 128 log-mel spectrograms of 80 bands and up to 1000 frames.
+        var sequenceShape = BatchShape.Sequence(batch, 80, 1000);
+        var sequenceFixture = new BatchFixture(sequenceShape);
+        int[] frames = [.. Enumerable.Range(0, batch).Select(_ => 500 + random.NextInt(501))];
+        MixPlan sequenceMixup = new MixUp(alpha: 1.0, mode: LambdaMode.Element).CreatePlan(new MixRequest(sequenceShape, random, frames));
+        MixPlan sequenceCutmix = new CutMix(alpha: 1.0, mode: LambdaMode.Element).CreatePlan(new MixRequest(sequenceShape, random, frames));
+        float[] sequenceSrc = sequenceFixture.Source, sequenceDst = sequenceFixture.Destination;
+
         Console.WriteLine($"MixAug quick benchmark: {shape} float32 ({shape.ElementCount * 4L / 1e6:F1} MB), {Environment.ProcessorCount} cores, {Rounds} rounds per operation, medians.");
         Console.WriteLine("ratio = time / min(copy, copy-parallel) measured in the same round; alloc = managed bytes per call, all threads.");
         Console.WriteLine();
         Console.WriteLine($"{"operation",-32} {"ms",9} {"x copy",8} {"alloc B",9}  target");
 
         var results = new List<OperationResult>();
-        void Measure(string name, string what, Action body, double? maxRatio = null, double? maxMs = null, bool busyMayMiss = false, bool mustNotAllocate = false)
+        void Measure(string name, string what, Action body, double? maxRatio = null, double? maxMs = null, bool busyMayMiss = false, bool mustNotAllocate = false, float[]? copySource = null, float[]? copyDestination = null)
         {
             if (only is not null && !name.StartsWith(only, StringComparison.Ordinal) && !name.StartsWith("copy", StringComparison.Ordinal))
             {
                 return;
             }
 
-            OperationResult r = Time(name, what, body, src, dst);
+            // An operation on another batch (the sequence entries) is timed against a copy of that batch.
+            OperationResult r = Time(name, what, body, copySource ?? src, copyDestination ?? dst);
             r = r with { MaxRatio = maxRatio, MaxMs = maxMs, BusyMayMiss = busyMayMiss, MustNotAllocate = mustNotAllocate };
             results.Add(r);
             Console.WriteLine($"{r.Name,-32} {r.Milliseconds,9:F3} {r.RatioToCopy,8:F3} {r.AllocatedBytesPerCall,9}  {r.Verdict}");
@@ -106,12 +121,32 @@ internal static class QuickBenchmark
         Measure("tensorprimitives-lerp", "reference formulation: TensorPrimitives.Lerp per sample into a destination, one thread", () => LerpPerSample(src, dst, shape, lambda, sample));
         Measure("fmix-elem-inplace", "FMix with a noise image per sample: plan (128 recipes) + apply in place (synthesis, ranking, mix)", () => CpuMixer.ApplyInPlace(fmixElem.CreatePlan(shape, random), dst), maxRatio: 1.5);
         Measure("gridmix-elem-inplace", "GridMix with a grid per sample (OpenMixup's ranges): plan (128 tilings) + apply in place", () => CpuMixer.ApplyInPlace(gridElem.CreatePlan(shape, random), dst), maxRatio: 1.0);
+        Measure("seq-mixup-lengths", "[128, 80, 1000] MixUp, per-sample lambda, lengths 500-1000, into a destination (ratio to a copy of this batch)", () => CpuMixer.Apply(sequenceMixup, sequenceSrc, sequenceDst), mustNotAllocate: true, copySource: sequenceSrc, copyDestination: sequenceDst);
+        Measure("seq-cutmix-lengths", "[128, 80, 1000] CutMix along time, per-sample segments within both lengths, into a destination (ratio to a copy of this batch)", () => CpuMixer.Apply(sequenceCutmix, sequenceSrc, sequenceDst), mustNotAllocate: true, copySource: sequenceSrc, copyDestination: sequenceDst);
         Measure("smoothmix-elem-inplace", "SmoothMix with a soft box per sample: plan (128 recipes and their exact means) + apply in place (rasterise, blend)", () => CpuMixer.ApplyInPlace(smoothElem.CreatePlan(shape, random), dst), maxRatio: 1.0);
         Measure("resizemix-elem", "ResizeMix, a box per sample (scale 0.1 to 0.8): plan + apply into a destination (antialiased resize of 128 partners)", () => CpuMixer.Apply(resizeElem.CreatePlan(shape, random), src, dst), maxRatio: 1.5);
         Measure("resizemix-elem-inplace", "ResizeMix as above, in place (from a snapshot of the batch)", () => CpuMixer.ApplyInPlace(resizeElem.CreatePlan(shape, random), dst));
+        Measure("uint8-resizemix-elem", "ResizeMix as above on the uint8 batch, into a destination (rows widened to float, results rounded half to even)", () => CpuMixer.Apply(resizeElem.CreatePlan(shape, random), bytes, byteDst));
+        Measure("mosaic", "Mosaic, four sources per sample resized into the quadrants (output 224x224): plan + apply into a destination", () => CpuMixer.Apply(mosaic.CreatePlan(shape, random), src, dst), maxRatio: 2.0);
+        Measure("mosaic-inplace", "Mosaic as above, in place (from a snapshot of the batch)", () => CpuMixer.ApplyInPlace(mosaic.CreatePlan(shape, random), dst));
         Measure("multicutmix-3-inplace", "CutMix with three partners per sample (Kornia's num_mix=3), in place (from a snapshot of the batch)", () => CpuMixer.ApplyInPlace(multiCutmix, dst));
         Measure("fmix-batch-inplace", "FMix with one noise image thresholded per sample: plan + apply in place", () => CpuMixer.ApplyInPlace(fmixBatch.CreatePlan(shape, random), dst));
-        Measure("saliencymix-elem-inplace", "SaliencyMix with a map per sample: CPU features (128 grids and peaks) + plan + apply in place", () => CpuMixer.ApplyInPlace(saliencyElem.CreatePlan(shape, src, random), dst), maxRatio: 2.0);
+        Measure("saliencymix-elem-inplace", "SaliencyMix (default: fine-grained saliency) with a map per sample: CPU features (128 maps and peaks) + plan + apply in place", () => CpuMixer.ApplyInPlace(saliencyElem.CreatePlan(shape, src, random), dst), maxRatio: 2.0);
+        Measure("saliencymix-spectral-elem-inplace", "SaliencyMix with spectral-residual saliency (the fast option): CPU features (128 grids and peaks) + plan + apply in place", () => CpuMixer.ApplyInPlace(saliencySpectralElem.CreatePlan(shape, src, random), dst), maxRatio: 2.0);
+        Measure("guidedmix-elem-inplace", "GuidedMix (spectral-residual maps, greedy saliency pairing, SaliencyMix boxes): features + pairing + plan + apply in place", () => CpuMixer.ApplyInPlace(guidedElem.CreatePlan(shape, src, random), dst), maxRatio: 2.0);
+        SaliencyMaps guidedMaps = CpuFeatures.Compute(guidedElem.Requirements, shape, src).Saliency[0];
+        Measure("guidedmix-pairing", "GuidedMix's pairing alone: 128 smoothed 64x64 distributions, 8,128 L2 distances, the greedy cycle, one thread", () => SaliencyPairing.Partners(guidedMaps));
+        Measure("saliency-features-finegrained", "CpuFeatures.Compute: the 128 fine-grained maps' peaks (what a box plan needs), all cores", () => CpuFeatures.Compute(saliencyElem.Requirements, shape, src));
+        Measure("saliency-features-spectral", "CpuFeatures.Compute: the 128 spectral-residual grids' peaks, all cores", () => CpuFeatures.Compute(saliencySpectralElem.Requirements, shape, src));
+        var serialMap = new float[shape.PlaneSize];
+        Measure("saliency-finegrained-serial", "the 128 images' fine-grained maps one after another, one thread (against the one image above: the cost of fresh images)", () =>
+        {
+            for (int i = 0; i < shape.BatchSize; i++)
+            {
+                FineGrainedSaliency.Default.ComputeGrid(shape, src.AsSpan(i * sample, sample), serialMap);
+            }
+        });
+        Measure("saliency-finegrained-224", "fine-grained saliency map of one 3x224x224 image (full resolution), one thread; OpenCV 4.6 takes 12.8 ms", () => FineGrainedSaliency.Default.ComputeGrid(shape, src.AsSpan(0, sample), oneMap), maxMs: OpenCvFineGrainedMs / 4);
         Measure("saliency-map-224", "spectral-residual saliency map of one 3x224x224 image (grid + upsampling), one thread", () => SpectralResidualSaliency.Default.ComputeMap(shape, src.AsSpan(0, sample), oneMap), maxMs: 0.3);
         Measure("saliency-grid-224", "its 64x64 grid only (what a plan needs), one thread", () => SpectralResidualSaliency.Default.ComputeGrid(shape, src.AsSpan(0, sample), oneGrid));
         Measure("fft-64x64-own", "MixAug's FFT: one 64x64 complex 2D transform (the saliency grid's), one thread", () => MultiFft.Complex2D(64, 64, re64, im64, -1));
@@ -123,6 +158,7 @@ internal static class QuickBenchmark
         Measure("plan-fmix-elem", "drawing a per-sample FMix plan (128 noise recipes)", () => fmixElem.CreatePlan(shape, random));
         Measure("plan-gridmix-elem", "drawing a per-sample GridMix plan (128 tilings)", () => gridElem.CreatePlan(shape, random));
         Measure("plan-smoothmix-elem", "drawing a per-sample SmoothMix plan (128 soft boxes, each mean summed exactly)", () => smoothElem.CreatePlan(shape, random));
+        Measure("plan-mosaic", "drawing a Mosaic plan (128 mosaics of four sources)", () => mosaic.CreatePlan(shape, random));
         Measure("plan-saliencymix-elem", "drawing a per-sample SaliencyMix plan from computed peaks", () => saliencyElem.CreatePlan(new MixRequest(shape, random, peaks)));
         Measure("plan-choice", "drawing a MixUp/CutMix choice plan", () => new MixChoice((new MixUp(0.8, mode: LambdaMode.Element), 1), (new CutMix(1.0, mode: LambdaMode.Element), 1)).CreatePlan(shape, random));
 
@@ -137,6 +173,11 @@ internal static class QuickBenchmark
         Measure("torch-cutmix-elem-ops", "TorchMixer libtorch path, per-sample boxes (masks built on the device)", () => TorchMixer.Apply(cutmixElem, torchImages, allowCpuKernels: false).Dispose());
 
         Console.WriteLine();
+        if (results.FirstOrDefault(r => r.Name == "saliency-finegrained-224") is OperationResult fineGrained)
+        {
+            Console.WriteLine($"info   fine-grained saliency 224x224: {fineGrained.Milliseconds:F3} ms per map, {OpenCvFineGrainedMs / fineGrained.Milliseconds:F1}x faster than OpenCV 4.6's {OpenCvFineGrainedMs} ms (target >= 4x)");
+        }
+
         if (results.FirstOrDefault(r => r.Name == "fft-64x64-own") is OperationResult own && results.FirstOrDefault(r => r.Name == "fft-64x64-mathnet") is OperationResult mathNet)
         {
             Console.WriteLine($"info   own FFT vs MathNet.Numerics 64x64: {mathNet.Milliseconds / own.Milliseconds:F2}x faster (the own FFT stays only at >= 2x)");

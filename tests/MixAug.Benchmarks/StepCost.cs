@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MixAug.Planning;
+using MixAug.Train;
 using MixAug.TorchSharp.Features;
 using MixAug.Training;
 using MixAug.Training.Steps;
@@ -12,10 +13,12 @@ namespace MixAug.Benchmarks;
 /// <summary>
 /// What a training step costs with the steps that read the model (Manifold Mixup, gradient-saliency SaliencyMix) against
 /// input Mixup, spectral-residual SaliencyMix and no mixing, on the training sample's small CNN
-/// (the same layers as samples/MixAug.Train/SmallCnn.cs) and batches of 128 random 1x28x28 images: the whole step
+/// (the same layers as samples/MixAug.Train/SmallCnn.cs), and TransMix and SnapMix against input CutMix on the sample's
+/// tiny ViT and CAM CNN (compiled in from the sample), with batches of 128 random 1x28x28 images: the whole step
 /// (mixing, forward, backward, Adam), through <see cref="TrainingLoop"/>. Reports the process's CPU time and the wall
 /// time per step, the median of <c>--repeats</c> runs of <c>--steps</c> steps, variants interleaved so that load from
-/// other processes falls on all of them alike (docs/training.md).
+/// other processes falls on all of them alike, and each variant's CPU time against its baseline (docs/training.md).
+/// <c>--only a,b</c> keeps the variants whose names start with one of the prefixes (and their baselines).
 /// </summary>
 internal static class StepCost
 {
@@ -26,17 +29,26 @@ internal static class StepCost
         int steps = int.TryParse(ValueAfter(args, "--steps"), out int s) ? s : 20;
         int repeats = int.TryParse(ValueAfter(args, "--repeats"), out int r) ? r : 3;
         torch.set_num_threads(Environment.ProcessorCount);
-        (string Name, IMixTransform? Mix, ITrainingStep? Step)[] variants =
+        var cutmix = new CutMix(alpha: 1.0);
+        Variant[] all =
         [
-            ("none", null, null),
-            ("mixup (input)", new MixUp(alpha: 2.0), null),
-            ("manifold, drawn", new MixUp(alpha: 2.0), new ManifoldMixupStep(Layers, mixInput: true)),
-            ("manifold at _layers.2", new MixUp(alpha: 2.0), new ManifoldMixupStep(["_layers.2"])),
-            ("manifold at _layers.5", new MixUp(alpha: 2.0), new ManifoldMixupStep(["_layers.5"])),
-            ("manifold at _layers.9", new MixUp(alpha: 2.0), new ManifoldMixupStep(["_layers.9"])),
-            ("saliencymix (spectral)", new SaliencyMix(mode: LambdaMode.Element), null),
-            ("saliencymix (gradient)", new SaliencyMix(mode: LambdaMode.Element, saliency: new GradientSaliency()), new GradientSaliencyStep()),
+            new("none", null, null, SmallCnn, "mixup (input)"),
+            new("mixup (input)", new MixUp(alpha: 2.0), null, SmallCnn, "mixup (input)"),
+            new("manifold, drawn", new MixUp(alpha: 2.0), new ManifoldMixupStep(Layers, mixInput: true), SmallCnn, "mixup (input)"),
+            new("manifold at _layers.2", new MixUp(alpha: 2.0), new ManifoldMixupStep(["_layers.2"]), SmallCnn, "mixup (input)"),
+            new("manifold at _layers.5", new MixUp(alpha: 2.0), new ManifoldMixupStep(["_layers.5"]), SmallCnn, "mixup (input)"),
+            new("manifold at _layers.9", new MixUp(alpha: 2.0), new ManifoldMixupStep(["_layers.9"]), SmallCnn, "mixup (input)"),
+            new("saliencymix (spectral)", new SaliencyMix(mode: LambdaMode.Element), null, SmallCnn, "mixup (input)"),
+            new("saliencymix (gradient)", new SaliencyMix(mode: LambdaMode.Element, saliency: new GradientSaliency()), new GradientSaliencyStep(), SmallCnn, "mixup (input)"),
+            new("vit: cutmix (input)", cutmix, null, () => new TinyVit(10), "vit: cutmix (input)"),
+            new("vit: transmix", cutmix, new TransMixStep(), () => new TinyVit(10), "vit: cutmix (input)"),
+            new("camcnn: cutmix (input)", cutmix, null, () => new CamCnn(10), "camcnn: cutmix (input)"),
+            new("camcnn: snapmix", cutmix, new SnapMixStep(), () => new CamCnn(10), "camcnn: cutmix (input)"),
         ];
+        string[]? only = ValueAfter(args, "--only")?.Split(',');
+        Variant[] variants = only is null
+            ? all
+            : [.. all.Where(v => only.Any(p => v.Name.StartsWith(p, StringComparison.Ordinal)) || all.Any(o => o.Baseline == v.Name && only.Any(p => o.Name.StartsWith(p, StringComparison.Ordinal))))];
         var cpu = variants.Select(_ => new List<double>()).ToArray();
         var wall = variants.Select(_ => new List<double>()).ToArray();
         Measure(variants[0], 3, out _, out _); // warm-up: JIT, libtorch's first kernels
@@ -51,21 +63,21 @@ internal static class StepCost
         }
 
         Console.WriteLine($"{Environment.ProcessorCount} threads, batch 128x1x28x28, {steps} steps x {repeats} repeats; median ms per step");
-        Console.WriteLine($"{"variant",-24} {"CPU ms",8} {"wall ms",8} {"CPU vs mixup",13}");
-        double mixupCpu = Median(cpu[1]);
+        Console.WriteLine($"{"variant",-24} {"CPU ms",8} {"wall ms",8} {"CPU vs baseline",16}  baseline");
         for (int v = 0; v < variants.Length; v++)
         {
             double c = Median(cpu[v]);
-            Console.WriteLine($"{variants[v].Name,-24} {c,8:F1} {Median(wall[v]),8:F1} {(c / mixupCpu) - 1,13:P1}");
+            int b = Array.FindIndex(variants, o => o.Name == variants[v].Baseline);
+            Console.WriteLine($"{variants[v].Name,-24} {c,8:F1} {Median(wall[v]),8:F1} {(c / Median(cpu[b])) - 1,16:P1}  {variants[v].Baseline}");
         }
 
         return 0;
     }
 
-    private static void Measure((string Name, IMixTransform? Mix, ITrainingStep? Step) variant, int steps, out double cpuMs, out double wallMs)
+    private static void Measure(Variant variant, int steps, out double cpuMs, out double wallMs)
     {
         random.manual_seed(1);
-        using var model = SmallCnn();
+        using nn.Module<Tensor, Tensor> model = variant.Model();
         using var optimizer = optim.Adam(model.parameters(), 1e-3);
         var loop = new TrainingLoop(model, optimizer, 10)
         {
@@ -87,6 +99,9 @@ internal static class StepCost
         nn.Conv2d(1, 32, 3, padding: 1), nn.ReLU(), nn.MaxPool2d(2),
         nn.Conv2d(32, 64, 3, padding: 1), nn.ReLU(), nn.MaxPool2d(2), nn.Dropout(0.25), nn.Flatten(),
         nn.Linear(64 * 7 * 7, 128), nn.ReLU(), nn.Dropout(0.25), nn.Linear(128, 10)));
+
+    /// <summary>One measured configuration, and the variant its CPU time is compared with.</summary>
+    private sealed record Variant(string Name, IMixTransform? Mix, ITrainingStep? Step, Func<nn.Module<Tensor, Tensor>> Model, string Baseline);
 
     private static IEnumerable<TrainingBatch> Batches(int count)
     {

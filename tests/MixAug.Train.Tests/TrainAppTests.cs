@@ -25,6 +25,8 @@ public class TrainAppTests
     [TestCase("saliencymix")]
     [TestCase("manifold")]
     [TestCase("gradsaliency")]
+    [TestCase("transmix")]
+    [TestCase("snapmix")]
     public void TrainsOneEpochAndWritesJsonAndPlots(string mix)
     {
         string json = Path.Combine(_out, "run.json");
@@ -34,12 +36,32 @@ public class TrainAppTests
         using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(json));
         JsonElement epoch = doc.RootElement.GetProperty("epochs")[0];
         Assert.That(doc.RootElement.GetProperty("mix").GetString(), Is.EqualTo(mix));
+        Assert.That(doc.RootElement.GetProperty("model").GetString(), Is.EqualTo(mix switch { "transmix" => "vit", "snapmix" => "camcnn", _ => "cnn" }));
         Assert.That(epoch.GetProperty("testAccuracy").GetDouble(), Is.InRange(0.0, 1.0));
         Assert.That(epoch.GetProperty("ece").GetDouble(), Is.InRange(0.0, 1.0));
         Assert.That(epoch.GetProperty("trainLoss").GetDouble(), Is.GreaterThan(0));
         Assert.That(epoch.GetProperty("trainAccuracy").GetDouble(), Is.InRange(0.0, 1.0));
         Assert.That(stdout, Does.Contain("train accuracy "));
         Assert.That(File.Exists(Path.Combine(_out, $"{mix}-accuracy.png")), Is.True);
+    }
+
+    [TestCase("transmix", "cnn", "--mix transmix needs --model vit")]
+    [TestCase("manifold", "vit", "--mix manifold mixes the CNN's named layers")]
+    [TestCase("snapmix", "vit", "--mix snapmix needs --model camcnn")]
+    public void AMixThatCannotTrainTheModelIsRefusedBeforeLoading(string mix, string model, string message)
+    {
+        (int code, _, string stderr) = Run("--data", "/no/such/folder", "--mix", mix, "--model", model);
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(stderr, Does.Contain(message).And.Contain($"--model {model}"));
+    }
+
+    [Test]
+    public void CompareOnTheVitTrainsTransMixAndNotManifold()
+    {
+        (int code, _, string stderr) = Run("--data", _data, "--compare", "--model", "vit", "--limit", "128", "--epochs", "1", "--plot", _out);
+        Assert.That(code, Is.Zero, stderr);
+        string table = File.ReadAllText(Path.Combine(_out, "compare.md"));
+        Assert.That(table, Does.Contain("| transmix |").And.Contain("| cutmix |").And.Not.Contain("| manifold |"));
     }
 
     [Test]
@@ -119,7 +141,8 @@ public class TrainAppTests
         Data.FashionMnistTests.AssertSaysWhereToGetIt(stderr);
     }
 
-    [TestCase("--mix", "swirl", "--mix must be none, mixup, cutmix, fmix, saliencymix, choice, manifold or gradsaliency")]
+    [TestCase("--mix", "swirl", "--mix must be none, mixup, cutmix, fmix, saliencymix, choice, manifold, gradsaliency, transmix or snapmix")]
+    [TestCase("--model", "resnet", "--model must be cnn, vit or camcnn")]
     [TestCase("--epochs", "0", "--epochs must be an integer in [1, 1000]")]
     [TestCase("--lr", "-1", "--lr must be a finite number greater than 0")]
     [TestCase("--seed", "x", "--seed must be an unsigned 64-bit integer")]

@@ -11,6 +11,9 @@ internal sealed class BatchSource(LabelledImages images, int batchSize, ulong se
     private const float Mean = 0.2860f;
     private const float Std = 0.3530f;
 
+    /// <summary>A raw pixel as the batches hold it: scaled to [0, 1], then standardised.</summary>
+    public static float Normalise(byte pixel) => ((pixel / 255f) - Mean) / Std;
+
     /// <summary>The batches of one training epoch, in an order drawn from (seed, epoch).</summary>
     public IEnumerable<TrainingBatch> Epoch(int epoch)
     {
@@ -47,7 +50,7 @@ internal sealed class BatchSource(LabelledImages images, int batchSize, ulong se
                 Span<float> target = data.AsSpan(k * pixels, pixels);
                 for (int p = 0; p < pixels; p++)
                 {
-                    target[p] = ((source[p] / 255f) - Mean) / Std;
+                    target[p] = Normalise(source[p]);
                 }
             }
 

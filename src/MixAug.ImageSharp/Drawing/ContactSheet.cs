@@ -29,6 +29,28 @@ public static class ContactSheet
     /// <summary>Colour of text.</summary>
     public static Rgb24 TextColor { get; } = new(235, 235, 235);
 
+    // The partners after the first (MultiCutMix): Tableau 10's next colours, after SelfColor's orange and PartnerColor's blue.
+    private static readonly Rgb24[] MorePartnerColors =
+        [new(225, 87, 89), new(89, 161, 79), new(237, 201, 72), new(176, 122, 161), new(118, 183, 178), new(255, 157, 167), new(156, 117, 95)];
+
+    /// <summary>The colour of a sample's source slot: <see cref="SelfColor"/> for slot 0 (the sample itself),
+    /// <see cref="PartnerColor"/> for slot 1, and for the further partners of a several-partner plan (MultiCutMix) seven
+    /// more colours, repeating from slot 9 on. Their strips, their tiles in the region panel and their shares of the
+    /// label bar are drawn in it.</summary>
+    /// <param name="slot">The source slot, 0 or more.</param>
+    /// <returns>The colour.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="slot"/> is negative.</exception>
+    public static Rgb24 SourceColor(int slot)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(slot);
+        return slot switch
+        {
+            0 => SelfColor,
+            1 => PartnerColor,
+            _ => MorePartnerColors[(slot - 2) % MorePartnerColors.Length],
+        };
+    }
+
     /// <summary>Draws a sheet from uint8 batches.</summary>
     /// <param name="plan">The plan that mixed <paramref name="sources"/> into <paramref name="mixed"/>.</param>
     /// <param name="sources">The batch before mixing, planar <c>[B, C, H, W]</c> with 1 or 3 channels over the plan's extent.</param>
@@ -138,11 +160,12 @@ public static class ContactSheet
     }
 
     /// <summary>The three short lines printed beside the region of a tile: "λ", the sample's own share λ, and the pair
-    /// (the sample's index, then its partner's).</summary>
+    /// (the sample's index, then its partner's; with several partners, each of them).</summary>
     /// <param name="plan">The plan.</param>
     /// <param name="sample">The sample.</param>
-    /// <returns>For example <c>["λ", "0.625", "0+7"]</c>: five characters at most for batches of up to 100 samples, so
-    /// they fit beside the half-width region panel at every sample size.</returns>
+    /// <returns>For example <c>["λ", "0.625", "0+7"]</c>: five characters at most for pairs in batches of up to 100
+    /// samples, so they fit beside the half-width region panel at every sample size. Several partners make the last
+    /// line longer (<c>0+7+3+5</c>); the tile prints it shortened around a '~' (<c>0+~+5</c>).</returns>
     public static IReadOnlyList<string> Caption(MixPlan plan, int sample)
     {
         ArgumentNullException.ThrowIfNull(plan);
@@ -177,6 +200,7 @@ public static class ContactSheet
         MixRegionKind.Tiles => "Tiles",
         MixRegionKind.SoftBox => "SoftBox",
         MixRegionKind.Resize => "Resize",
+        MixRegionKind.Mosaic => "Mosaic",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, $"Unknown region kind {(int)kind}."),
     };
 
@@ -189,8 +213,8 @@ public static class ContactSheet
     private static void DrawTile(
         PixelCanvas canvas, ContactSheetLayout layout, BatchShape shape, MixPlan plan, ReadOnlySpan<byte> sources, ReadOnlySpan<byte> mixed, IReadOnlyList<string>? names, int tile)
     {
-        ReadOnlySpan<int> from = plan.Sources(tile);
-        int partner = from.Length > 1 ? from[1] : tile;
+        // Several partners (MultiCutMix) share the partner's place: a strip each, side by side in slot order.
+        int[] partners = plan.Sources(tile).Length > 1 ? plan.Sources(tile)[1..].ToArray() : [tile];
 
         Rectangle m = layout.MixedBounds(tile);
         using (Image<Rgb24> mixedImage = ImageBatch.ToImage(mixed, shape, tile))
@@ -199,11 +223,15 @@ public static class ContactSheet
         }
 
         Rectangle self = layout.SelfBounds(tile);
-        Rectangle other = layout.PartnerBounds(tile);
         DrawThumbnail(canvas, sources, shape, tile, self);
-        DrawThumbnail(canvas, sources, shape, partner, other);
         canvas.Fill(new Rectangle(self.X, self.Bottom, self.Width, 2), SelfColor);
-        canvas.Fill(new Rectangle(other.X, other.Bottom, other.Width, 2), PartnerColor);
+        Rectangle other = layout.PartnerBounds(tile);
+        for (int j = 0; j < partners.Length; j++)
+        {
+            Rectangle strip = Split(other, j, partners.Length);
+            DrawThumbnail(canvas, sources, shape, partners[j], strip);
+            canvas.Fill(new Rectangle(strip.X, strip.Bottom, strip.Width, 2), SourceColor(j + 1));
+        }
 
         DrawRegion(canvas, layout.RegionBounds(tile), plan, tile);
 
@@ -211,20 +239,52 @@ public static class ContactSheet
         IReadOnlyList<string> lines = Caption(plan, tile);
         for (int i = 0; i < lines.Count; i++)
         {
-            canvas.Text(lines[i], text.X, text.Y + (i * layout.LineHeight), TextColor, layout.TextScale, text);
+            // Several partners' indices overflow the caption: shortened around a '~' rather than cut off unmarked.
+            string line = i == 2 && partners.Length > 1 ? TextFit.Shorten(lines[i], TextFit.Characters(text.Width, layout.TextScale)) : lines[i];
+            canvas.Text(line, text.X, text.Y + (i * layout.LineHeight), TextColor, layout.TextScale, text);
         }
 
         Line(canvas, layout, layout.DetailLineBounds(tile, 0), ShortName(plan.Regions[tile].Kind), TextColor);
         if (names is not null)
         {
             Line(canvas, layout, layout.DetailLineBounds(tile, 1), ShortenName(names[tile], layout.CharactersPerTileLine), SelfColor);
-            Line(canvas, layout, layout.DetailLineBounds(tile, 2), ShortenName(names[partner], layout.CharactersPerTileLine), PartnerColor);
+            Rectangle partnerLine = layout.DetailLineBounds(tile, 2);
+            for (int j = 0; j < partners.Length; j++)
+            {
+                Rectangle part = Split(partnerLine, j, partners.Length);
+                string name = ShortenName(names[partners[j]], TextFit.Characters(part.Width - layout.TextScale, layout.TextScale));
+                Line(canvas, layout, part, name, SourceColor(j + 1));
+            }
         }
 
         Rectangle bar = layout.LabelBarBounds(tile);
-        int selfWidth = SelfBarWidth(plan.Lambdas[tile], bar.Width);
-        canvas.Fill(new Rectangle(bar.X, bar.Y, selfWidth, bar.Height), SelfColor);
-        canvas.Fill(new Rectangle(bar.X + selfWidth, bar.Y, bar.Width - selfWidth, bar.Height), PartnerColor);
+        if (partners.Length == 1)
+        {
+            int selfWidth = SelfBarWidth(plan.Lambdas[tile], bar.Width);
+            canvas.Fill(new Rectangle(bar.X, bar.Y, selfWidth, bar.Height), SelfColor);
+            canvas.Fill(new Rectangle(bar.X + selfWidth, bar.Y, bar.Width - selfWidth, bar.Height), PartnerColor);
+            return;
+        }
+
+        // Each source's share of the soft target: segment edges at round(cumulative weight · width), half to even.
+        ReadOnlySpan<double> weights = plan.Weights(tile);
+        double cumulative = 0;
+        int start = 0;
+        for (int k = 0; k < weights.Length; k++)
+        {
+            cumulative += weights[k];
+            int end = k == weights.Length - 1 ? bar.Width : SelfBarWidth(cumulative, bar.Width);
+            canvas.Fill(new Rectangle(bar.X + start, bar.Y, end - start, bar.Height), SourceColor(k));
+            start = end;
+        }
+    }
+
+    /// <summary>Part <paramref name="index"/> of <paramref name="count"/> side-by-side parts of <paramref name="area"/>.</summary>
+    private static Rectangle Split(Rectangle area, int index, int count)
+    {
+        int left = area.X + (index * area.Width / count);
+        int right = area.X + ((index + 1) * area.Width / count);
+        return new Rectangle(left, area.Y, right - left, area.Height);
     }
 
     private static void Line(PixelCanvas canvas, ContactSheetLayout layout, Rectangle bounds, string text, Rgb24 color) =>
@@ -266,7 +326,8 @@ public static class ContactSheet
     /// <summary>Draws each kind of region in the thumbnail panel; the compiler checks that every kind is drawn.</summary>
     private sealed class RegionPanel(PixelCanvas canvas, Rectangle bounds, MixPlan plan, int sample) : IMixRegionVisitor<bool>
     {
-        private static readonly Rgb24[] SlotColors = [new(255, 255, 255), new(0, 0, 0), new(78, 121, 167), new(225, 87, 89), new(89, 161, 79), new(237, 201, 72)];
+        // The sample's own tiles white and its partner's black, as every region; further partners' in their SourceColor.
+        private static Rgb24 SlotColor(int slot) => slot switch { 0 => new(255, 255, 255), 1 => new(0, 0, 0), _ => SourceColor(slot) };
 
         public bool VisitKeep(KeepRegion region) => Uniform();
 
@@ -275,7 +336,7 @@ public static class ContactSheet
         public bool VisitBox(BoxRegion region)
         {
             SpatialShape shape = plan.Spatial;
-            canvas.Fill(bounds, SlotColors[0]);
+            canvas.Fill(bounds, SlotColor(0));
 
             // Scale the half-open box to the panel; keep at least one pixel so a thin box stays visible.
             int top = bounds.Y + (region.Top * bounds.Height / shape.Height);
@@ -283,7 +344,7 @@ public static class ContactSheet
             int bottom = Math.Max(top + 1, bounds.Y + (region.Bottom * bounds.Height / shape.Height));
             int right = Math.Max(left + 1, bounds.X + (region.Right * bounds.Width / shape.Width));
             var area = Rectangle.FromLTRB(left, top, right, bottom);
-            canvas.Fill(area, SlotColors[1]);
+            canvas.Fill(area, SlotColor(1));
             canvas.Outline(area, PartnerColor);
             return true;
         }
@@ -298,11 +359,15 @@ public static class ContactSheet
 
         public bool VisitResize(ResizeRegion region) => Weights(region); // white outside, black where the resized partner shows
 
-        public bool VisitTiles(TileRegion region)
+        public bool VisitMosaic(MosaicRegion region) => Slots(region); // a colour per quadrant's source
+
+        public bool VisitTiles(TileRegion region) => Slots(region);
+
+        private bool Slots(MixRegion region)
         {
             var slots = new byte[plan.Spatial.Size];
             RegionRasterizer.WriteSlots(region, plan.Spatial, slots);
-            return Sampled(index => SlotColors[slots[index] % SlotColors.Length]);
+            return Sampled(index => SlotColor(slots[index]));
         }
 
         /// <summary>Keep and blend: every pixel carries the same own share, λ.</summary>

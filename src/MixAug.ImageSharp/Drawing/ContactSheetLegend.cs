@@ -28,8 +28,9 @@ public static class ContactSheetLegend
         new(LegendMark.PartnerPixels, string.Empty, "black: the partner's; greys: a soft edge"),
         new(LegendMark.Blend, string.Empty, "even grey: both blended, level λ (Mixup)"),
         new(LegendMark.Box, string.Empty, "blue outline: a box from the partner"),
-        new(LegendMark.None, "λ 0.625 3+4", "own share λ of pixels and label; sample 3 mixed with 4"),
-        new(LegendMark.None, "Box Blend Fourier Salient Keep", "the region's kind: box, blend, FMix mask, saliency mask, not mixed"),
+        new(LegendMark.Partners, string.Empty, "several partners (MultiCutMix): a strip each, the whole image squeezed to it; its colour marks its tiles in the region (the first's black) and its share of the label bar"),
+        new(LegendMark.None, "λ 0.625 3+4", "own share λ of pixels and label; sample 3 mixed with 4 (3+4+1: with 4 and 1; ~ marks a shortened list)"),
+        new(LegendMark.None, "kind", "the region's kind: Box, Blend, Mask, Fourier (FMix mask), Salient (saliency mask), Tiles (grid or several boxes), SoftBox (soft-edged box), Resize (resized partner), Mosaic (four resized sources), Keep (not mixed)"),
         new(LegendMark.None, "names", "own source (orange), partner's (blue); ~ marks a shortened name"),
         new(LegendMark.LabelBar, string.Empty, "label bar: λ orange, 1 - λ blue, as the soft target is split"),
     ];
@@ -157,6 +158,15 @@ public static class ContactSheetLegend
                 var box = new Rectangle(area.X + (area.Width / 3), area.Y + (area.Height / 4), area.Width / 2, area.Height / 2);
                 canvas.Fill(box, new Rgb24(0, 0, 0));
                 canvas.Outline(box, ContactSheet.PartnerColor);
+                break;
+            case LegendMark.Partners:
+                for (int j = 0; j < 3; j++)
+                {
+                    int left = area.X + (j * area.Width / 3), right = area.X + ((j + 1) * area.Width / 3);
+                    canvas.Fill(new Rectangle(left, area.Y, right - left - 1, area.Height - 2), new Rgb24(120, 120, 120));
+                    canvas.Fill(new Rectangle(left, area.Bottom - 2, right - left - 1, 2), ContactSheet.SourceColor(j + 1));
+                }
+
                 break;
             case LegendMark.LabelBar:
                 int own = area.Width * 5 / 8;

@@ -26,4 +26,7 @@ public enum LegendMark
 
     /// <summary>The label bar, orange for λ and blue for 1 − λ.</summary>
     LabelBar,
+
+    /// <summary>Several partners' strips side by side, each underlined in its <see cref="ContactSheet.SourceColor"/>.</summary>
+    Partners,
 }

@@ -71,7 +71,8 @@ public sealed class MixCollate
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="classCount"/> is not positive or <paramref name="smoothing"/> is outside [0, 1).</exception>
     /// <exception cref="ArgumentException">A key of <paramref name="options"/> is empty, the two keys are equal, one of
     /// them is a key of <see cref="MixBatchKeys"/>, <see cref="MixCollateOptions.ByteImages"/> is undefined, or
-    /// <see cref="MixCollateOptions.Device"/> is the meta device.</exception>
+    /// <see cref="MixCollateOptions.Device"/> is the meta device; or <paramref name="policy"/> draws from class maps
+    /// (Transplantation), which a collate function does not have.</exception>
     public MixCollate(IMixTransform policy, ulong seed, int classCount, double smoothing = 0, bool compactTargets = false, MixCollateOptions? options = null)
     {
         MixSettings.Check(policy, classCount, smoothing);

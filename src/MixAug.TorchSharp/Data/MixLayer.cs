@@ -50,6 +50,7 @@ public sealed class MixLayer : nn.Module<Tensor, Tensor, MixedBatch>
     /// <param name="compactTargets">Return compact (a, b, λ) targets instead of dense ones.</param>
     /// <exception cref="ArgumentNullException"><paramref name="policy"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="classCount"/> is not positive or <paramref name="smoothing"/> is outside [0, 1).</exception>
+    /// <exception cref="ArgumentException"><paramref name="policy"/> draws from class maps (Transplantation), which the layer does not have.</exception>
     public MixLayer(IMixTransform policy, ulong seed, int classCount, double smoothing = 0, bool compactTargets = false)
         : base(CheckedName(policy, classCount, smoothing))
     {

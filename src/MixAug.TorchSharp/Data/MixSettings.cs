@@ -1,3 +1,5 @@
+using MixAug.Planning;
+
 namespace MixAug.TorchSharp.Data;
 
 /// <summary>The constructor checks <see cref="MixCollate"/> and <see cref="MixLayer"/> share with <c>MixModule</c>.</summary>
@@ -6,6 +8,7 @@ internal static class MixSettings
     public static void Check(IMixTransform policy, int classCount, double smoothing)
     {
         ArgumentNullException.ThrowIfNull(policy);
+        FeatureRequirements.RefuseClassMaps(policy, "a collate function or layer", nameof(policy));
         if (classCount < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(classCount), classCount, $"classCount must be at least 1; it was {classCount}.");

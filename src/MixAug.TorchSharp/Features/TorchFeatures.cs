@@ -12,7 +12,9 @@ namespace MixAug.TorchSharp.Features;
 /// saliency runs entirely on the device (<c>torch.fft</c>, pooling, convolutions, bilinear upsampling, arg-max); only
 /// the B peak indices (or, for saliency masks, the B small grids) travel to the host. A CPU tensor is computed by
 /// <see cref="CpuFeatures"/> over a float32 copy, giving exactly the features (and so the plans) of a float array, as
-/// are other saliency sources on any device.
+/// are other saliency sources on any device: among them <see cref="FineGrainedSaliency"/>, SaliencyMix's default (a
+/// GPU batch is copied to the host for it; pass <see cref="SpectralResidualSaliency.Default"/> to SaliencyMix to keep
+/// the saliency on the device).
 /// </summary>
 /// <remarks>A GPU computes in float32 where <see cref="CpuFeatures"/> computes in double, so grids agree within float
 /// tolerance and a peak may move between two nearly equal maxima; plans are exact for the features they are given.</remarks>

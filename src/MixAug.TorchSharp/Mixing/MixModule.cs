@@ -39,11 +39,13 @@ public sealed class MixModule
     /// <param name="smoothing">Label smoothing of the dense targets, in [0, 1).</param>
     /// <param name="compactTargets">Return (a, b, λ) tensors instead of dense targets.</param>
     /// <exception cref="ArgumentNullException"><paramref name="policy"/> or <paramref name="random"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="policy"/> draws from class maps (Transplantation), which the module does not have.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="classCount"/> is not positive or <paramref name="smoothing"/> is outside [0, 1).</exception>
     public MixModule(IMixTransform policy, IMixRandom random, int classCount, double smoothing = 0, bool compactTargets = false)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(random);
+        FeatureRequirements.RefuseClassMaps(policy, "MixModule (images and labels only)", nameof(policy));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(classCount);
         if (!(smoothing >= 0 && smoothing < 1))
         {

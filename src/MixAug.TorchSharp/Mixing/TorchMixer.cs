@@ -33,8 +33,8 @@ namespace MixAug.TorchSharp.Mixing;
 /// one unit in the last place of the float32 result rounded to the dtype (tested). A contiguous float32 CPU tensor
 /// without gradient runs through <see cref="CpuMixer"/> itself; others through libtorch operations on the tensor's
 /// device: a copy, then per kind of region one gather and one weighted sum or one masked selection. One exception to the
-/// bit-for-bit agreement: a resized partner (<see cref="ResizeRegion"/>) goes through libtorch's <c>interpolate</c> with
-/// antialiasing on this path, the same definition in libtorch's float arithmetic, within about 1e-5 of CpuMixer.</para>
+/// bit-for-bit agreement: a resized partner (<see cref="ResizeRegion"/>) and Mosaic's tiles (<see cref="MosaicRegion"/>)
+/// go through libtorch's <c>interpolate</c> with antialiasing on this path, the same definition in libtorch's float arithmetic, within about 1e-5 of CpuMixer.</para>
 /// <para><b>On a device.</b> Everything per element is built where the tensor lives, from the plan's compact recipe:
 /// boxes from four <c>[n]</c> coordinate tensors, FMix noise from the kept bins of its spectrum, saliency masks from the
 /// partners' small grids, thresholds by a stable sort (DeviceMasks); only a <see cref="MaskRegion"/>'s explicit weights
@@ -232,6 +232,11 @@ public static class TorchMixer
         foreach (int sample in groups.Resizes)
         {
             Resize(plan, x, result, sample);
+        }
+
+        foreach (int sample in groups.Mosaics)
+        {
+            Mosaic(plan, x, result, sample);
         }
 
         return result;
@@ -468,6 +473,34 @@ public static class TorchMixer
         Region(result[sample], 2, new Tile(1, region.Top, region.Left, region.Bottom, region.Right)).copy_(patch);
     }
 
+    /// <summary>
+    /// A mosaic: the four quadrants' sources gathered, resized to the tile in one libtorch <c>interpolate</c> (bilinear,
+    /// antialiased: ResizeRegion's definition), and each tile's visible part copied into its quadrant.
+    /// </summary>
+    private static void Mosaic(MixPlan plan, Tensor x, Tensor result, int sample)
+    {
+        var region = (MosaicRegion)plan.Regions[sample];
+        ReadOnlySpan<int> sources = plan.Sources(sample);
+        var quadrants = new long[MosaicRegion.Quadrants];
+        for (int q = 0; q < quadrants.Length; q++)
+        {
+            quadrants[q] = sources[region.Slots[q]];
+        }
+
+        ScalarType work = x.dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
+        Tensor planes = x.index_select(0, DeviceData.Upload(quadrants, [quadrants.Length], x.device)).to(work);
+        long[] shape = planes.shape; // [4, ..., H, W]
+        long[] size = [region.TileHeight, region.TileWidth];
+        Tensor tiles = nn.functional.interpolate(planes.reshape(quadrants.Length, -1, shape[^2], shape[^1]), size, mode: InterpolationMode.Bilinear, align_corners: false, antialias: true)
+            .reshape([.. shape[..^2], size[0], size[1]]).to(x.dtype);
+        for (int q = 0; q < quadrants.Length; q++)
+        {
+            (int top, int left, int bottom, int right) = region.QuadrantBox(q);
+            Tensor visible = tiles[q].narrow(-2, region.TileRow(top), bottom - top).narrow(-1, region.TileColumn(left), right - left);
+            Region(result[sample], 2, new Tile(0, top, left, bottom, right)).copy_(visible);
+        }
+    }
+
     /// <summary>A blend of more than two sources: the running sum plus each source times its float weight, in slot order.</summary>
     private static void BlendMany(MixPlan plan, Tensor x, Tensor result, int sample)
     {
@@ -517,6 +550,8 @@ public static class TorchMixer
         public bool VisitSoftBox(SoftBoxRegion region) => false;
 
         public bool VisitResize(ResizeRegion region) => false;
+
+        public bool VisitMosaic(MosaicRegion region) => false;
     }
 
     /// <summary>The samples of a plan sorted by how the libtorch path mixes them (kept samples are already in the copy).</summary>
@@ -546,6 +581,8 @@ public static class TorchMixer
 
         public List<int> Resizes { get; } = [];
 
+        public List<int> Mosaics { get; } = [];
+
         public List<int>? VisitKeep(KeepRegion region) => null;
 
         public List<int>? VisitBlend(BlendRegion region) => _plan.Sources(_sample).Length == 2 ? Blends : BlendsOfMany;
@@ -563,5 +600,7 @@ public static class TorchMixer
         public List<int>? VisitSoftBox(SoftBoxRegion region) => Masks;
 
         public List<int>? VisitResize(ResizeRegion region) => Resizes;
+
+        public List<int>? VisitMosaic(MosaicRegion region) => Mosaics;
     }
 }

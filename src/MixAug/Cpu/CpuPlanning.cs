@@ -17,11 +17,13 @@ public static class CpuPlanning
     /// <param name="configuration">Threads; null for <see cref="MixConfiguration.Default"/>.</param>
     /// <returns>A new, validated plan.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException">The shape is not supported, or <paramref name="pixels"/> has the wrong length.</exception>
+    /// <exception cref="ArgumentException">The shape is not supported, <paramref name="pixels"/> has the wrong length, or
+    /// <paramref name="transform"/> draws from class maps (Transplantation), which pixels do not give.</exception>
     public static MixPlan CreatePlan(this IMixTransform transform, BatchShape shape, ReadOnlySpan<float> pixels, IMixRandom random, MixConfiguration? configuration = null)
     {
         ArgumentNullException.ThrowIfNull(transform);
         ArgumentNullException.ThrowIfNull(random);
+        FeatureRequirements.RefuseClassMaps(transform, "this overload (pixels only)", nameof(transform));
         BatchFeatures features = CpuFeatures.Compute(transform.Requirements, shape, pixels, configuration);
         var request = new MixRequest(shape, random, features);
         try

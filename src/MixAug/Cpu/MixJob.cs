@@ -68,7 +68,7 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
     /// <summary>Forces the number of parts (tests use it to prove results do not depend on the thread count).</summary>
     internal static int? PartsOverride { get; set; }
 
-    /// <summary>True when the plan cannot be applied to <typeparamref name="T"/> (a blend of more than two sources in uint8).</summary>
+    /// <summary>The reason the plan cannot be applied to <typeparamref name="T"/> (a blend of more than two sources in uint8), or null.</summary>
     public static string? Unsupported(MixPlan plan)
     {
         if (typeof(T) == typeof(byte))
@@ -78,11 +78,6 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
                 if (plan.Regions[i] is BlendRegion && plan.Sources(i).Length > 2)
                 {
                     return $"Sample {i} blends {plan.Sources(i).Length} sources; uint8 batches are rounded once per element, so they take blends of two sources only. Mix in float32.";
-                }
-
-                if (plan.Regions[i] is ResizeRegion)
-                {
-                    return $"Sample {i} pastes a resized partner; resampling is defined in float32 only. Mix in float32.";
                 }
             }
         }
@@ -345,8 +340,8 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
         {
             // Tiles of the partner only are a union of boxes and walk like one; tiles that repaint the sample's own
             // elements over the partner's need the untouched sample, which in place only a snapshot keeps.
-            // A resized partner reads its whole plane, rows another segment may already have overwritten in place.
-            if (_ops[i].Kind is OpKind.BlendMany or OpKind.Resize || (_ops[i].Kind == OpKind.Tiles && !_ops[i].PartnerTilesOnly))
+            // A resized partner (or mosaic tile) reads its whole plane, rows another segment may already have overwritten in place.
+            if (_ops[i].Kind is OpKind.BlendMany or OpKind.Resize or OpKind.Mosaic || (_ops[i].Kind == OpKind.Tiles && !_ops[i].PartnerTilesOnly))
             {
                 return false;
             }
@@ -475,7 +470,10 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
                 return;
             case OpKind.Resize:
                 Copy(self, destination, count);
-                ResizeRows((ResizeRegion)_plan.Regions[sample], Source(sources[1], planeOffset - offset), destination, offset, count);
+                ResizeRows.Write((ResizeRegion)_plan.Regions[sample], Source(sources[1], planeOffset - offset), destination, _width, _plane, offset, count);
+                return;
+            case OpKind.Mosaic:
+                MosaicRows((MosaicRegion)_plan.Regions[sample], sources, planeOffset - offset, destination, offset, count);
                 return;
             default:
                 T* partner = sources.Length > 1 ? Source(sources[1], planeOffset) : self;
@@ -484,28 +482,70 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
         }
     }
 
-    /// <summary>Writes the rows of the segment that cross the box from the partner's whole plane, resized (float only:
-    /// <see cref="Unsupported"/> refuses other element types).</summary>
-    private void ResizeRows(ResizeRegion region, T* partnerPlane, T* destination, int offset, int count)
+    /// <summary>Writes every row of the segment from its two quadrants' source planes, resized. Resampling is defined
+    /// in float32 (<see cref="MosaicRegion"/>); for uint8 each quadrant's source plane is widened to float once per
+    /// segment, when a row first reads it, and each result rounded half to even, as ResizeMix's uint8 rows are.</summary>
+    private void MosaicRows(MosaicRegion region, ReadOnlySpan<int> sources, long planeStart, T* destination, int offset, int count)
     {
-        int width = _width, firstRow = offset / width, rows = count / width, boxWidth = region.Right - region.Left;
-        var partner = new ReadOnlySpan<float>(partnerPlane, _plane);
-        float[] scratch = ArrayPool<float>.Shared.Rent(width);
+        int width = _width, firstRow = offset / width, rows = count / width, centreX = region.CentreX;
+        IReadOnlyList<int> slots = region.Slots;
+        bool widen = typeof(T) != typeof(float);
+        float[] scratch = ArrayPool<float>.Shared.Rent(2 * width);
+        float[]? planes = widen ? ArrayPool<float>.Shared.Rent(MosaicRegion.Quadrants * _plane) : null;
+        int widened = 0; // a bit per quadrant whose source plane is in planes
         try
         {
+            Span<float> line = scratch.AsSpan(0, width), output = scratch.AsSpan(width, width);
             for (int r = 0; r < rows; r++)
             {
-                int y = firstRow + r;
-                if (y >= region.Top && y < region.Bottom)
+                int y = firstRow + r, top = y < region.CentreY ? 0 : 2;
+                T* row = destination + (r * width);
+                Span<float> target = widen ? output : new Span<float>(row, width);
+                region.ResizeRow(QuadrantPlane(Source(sources[slots[top]], planeStart), top, planes, ref widened), y, 0, line, target[..centreX]);
+                region.ResizeRow(QuadrantPlane(Source(sources[slots[top + 1]], planeStart), top + 1, planes, ref widened), y, centreX, line, target[centreX..]);
+                if (widen)
                 {
-                    region.ResizeRow(partner, y - region.Top, scratch, new Span<float>((float*)destination + (r * width) + region.Left, boxWidth));
+                    byte* to = (byte*)row;
+                    for (int x = 0; x < width; x++)
+                    {
+                        // Normalised non-negative weights keep the value in [0, 255] up to float rounding; clamp that.
+                        to[x] = (byte)Math.Clamp(MathF.Round(output[x], MidpointRounding.ToEven), 0f, 255f);
+                    }
                 }
             }
         }
         finally
         {
             ArrayPool<float>.Shared.Return(scratch);
+            if (planes is not null)
+            {
+                ArrayPool<float>.Shared.Return(planes);
+            }
         }
+    }
+
+    /// <summary>A quadrant's source plane as float: the plane itself for float32, else its widened copy in
+    /// <paramref name="planes"/>, made on first use (bit <paramref name="quadrant"/> of <paramref name="widened"/>).</summary>
+    private ReadOnlySpan<float> QuadrantPlane(T* plane, int quadrant, float[]? planes, ref int widened)
+    {
+        if (planes is null)
+        {
+            return new ReadOnlySpan<float>(plane, _plane);
+        }
+
+        Span<float> copy = planes.AsSpan(quadrant * _plane, _plane);
+        if ((widened & (1 << quadrant)) == 0)
+        {
+            byte* bytes = (byte*)plane;
+            for (int k = 0; k < _plane; k++)
+            {
+                copy[k] = bytes[k];
+            }
+
+            widened |= 1 << quadrant;
+        }
+
+        return copy;
     }
 
     private T* Source(int sample, long planeOffset) => _source + (((long)sample * _sampleSize) + planeOffset);

@@ -26,6 +26,9 @@ internal enum OpKind : byte
 
     /// <summary>The whole partner resized into a box of the sample.</summary>
     Resize,
+
+    /// <summary>Four sources resized and cropped into the quadrants around a centre.</summary>
+    Mosaic,
 }
 
 /// <summary>One sample's decoded region: kind, weights in float, box, and where its mask weights are.</summary>
@@ -102,6 +105,8 @@ internal sealed class SampleOpDecoder : IMixRegionVisitor<SampleOp>
     public SampleOp VisitSoftBox(SoftBoxRegion region) => new() { Kind = OpKind.Mask, Ranked = true };
 
     public SampleOp VisitResize(ResizeRegion region) => new() { Kind = OpKind.Resize };
+
+    public SampleOp VisitMosaic(MosaicRegion region) => new() { Kind = OpKind.Mosaic };
 
     public SampleOp VisitTiles(TileRegion region) => new()
     {

@@ -19,10 +19,16 @@ namespace MixAug.Labels;
 /// weight of source k over them (1 for hard regions). So CutMix clips the pasted source's boxes to the pasted
 /// rectangle, shrinks the own boxes that the paste cuts along a whole side, keeps the bounding box of those it cuts a
 /// corner or a hole from, and drops the boxes that the paste hides (or shows too little of).</para>
+/// <para><b>Resized sources</b> (ResizeMix's box, Mosaic's tiles) show a source's pixels away from their positions, so
+/// its boxes are moved with it instead: scaled by the resize (output side / source side per axis), shifted to where the
+/// resized source lies, and clipped to the rectangle that shows it (ResizeMix's box; a Mosaic quadrant). The visible
+/// fraction is then the clipped area over the moved box's area, and the weight is 1. The sample's own boxes outside a
+/// ResizeMix box are in place and cut by it as by a CutMix box.</para>
 /// <para><b>The default threshold</b> <see cref="DefaultMinVisibleFraction"/> = 0.1 is the area-ratio test of the YOLO
 /// recipes (YOLOv5 and Ultralytics' <c>box_candidates(area_thr=0.1)</c>, which keeps a box whose area after the
-/// augmentation is more than 0.1 of its area before); their additional 2-pixel minimum width and height and aspect-ratio
-/// limit are not applied here. Pass 0 to keep every box with anything visible.</para>
+/// augmentation is more than 0.1 of its area before). Their minimum width and height (<c>wh_thr=2</c> pixels) is
+/// <c>minSide</c>, <see cref="YoloMinSide"/> to apply it; it defaults to 0 so that existing calls keep every box with
+/// anything visible. Their aspect-ratio limit is not applied.</para>
 /// <para>Output boxes of each image list the sample's own boxes first, then each other source's, in slot order and
 /// input order. Only plans over a 2-D extent (height × width) have boxes.</para>
 /// </remarks>
@@ -32,17 +38,23 @@ public static class BoxMixer
     /// <summary>The default smallest visible fraction of a kept box (YOLOv5's and Ultralytics' <c>area_thr</c>).</summary>
     public const double DefaultMinVisibleFraction = 0.1;
 
+    /// <summary>YOLOv5's and Ultralytics' smallest kept width and height in pixels (<c>box_candidates(wh_thr=2)</c>), for <c>minSide</c>.</summary>
+    public const double YoloMinSide = 2;
+
     /// <summary>Mixes the boxes of every image by <paramref name="plan"/>.</summary>
     /// <param name="plan">The plan that mixed the images, over a height × width extent.</param>
     /// <param name="boxes">The boxes of each image, in batch order, inside <c>[0, width] × [0, height]</c>.</param>
     /// <param name="minVisibleFraction">A box cut by a region is kept only when more than this fraction of it stays
     /// visible; in [0, 1).</param>
     /// <param name="configuration">Where mask synthesis tables are cached; null for <see cref="MixConfiguration.Default"/>.</param>
+    /// <param name="minSide">A box cut or moved by a region is kept only when its width and height both exceed this many
+    /// pixels; finite and at least 0 (YOLOv5: <see cref="YoloMinSide"/>).</param>
     /// <returns>The boxes of each mixed image, new and owned by the caller.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="plan"/>, <paramref name="boxes"/> or one of its items is null.</exception>
     /// <exception cref="ArgumentException">The plan is not over a 2-D extent, the list is not one per sample, or a box lies outside the image.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="minVisibleFraction"/> is outside [0, 1) or NaN.</exception>
-    public static DetectionBoxes[] Mix(MixPlan plan, IReadOnlyList<DetectionBoxes> boxes, double minVisibleFraction = DefaultMinVisibleFraction, MixConfiguration? configuration = null)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="minVisibleFraction"/> is outside [0, 1) or NaN, or
+    /// <paramref name="minSide"/> is negative, infinite or NaN.</exception>
+    public static DetectionBoxes[] Mix(MixPlan plan, IReadOnlyList<DetectionBoxes> boxes, double minVisibleFraction = DefaultMinVisibleFraction, MixConfiguration? configuration = null, double minSide = 0)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(boxes);
@@ -61,6 +73,11 @@ public static class BoxMixer
             throw new ArgumentOutOfRangeException(nameof(minVisibleFraction), minVisibleFraction, $"minVisibleFraction must lie in [0, 1); it was {minVisibleFraction}.");
         }
 
+        if (!(minSide >= 0 && double.IsFinite(minSide)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(minSide), minSide, $"minSide must be finite and at least 0; it was {minSide}.");
+        }
+
         int h = plan.Spatial.Height, w = plan.Spatial.Width;
         for (int i = 0; i < boxes.Count; i++)
         {
@@ -76,10 +93,10 @@ public static class BoxMixer
             }
         }
 
-        PixelSources.CheckFollowable(plan);
         var sources = new PixelSources { Configuration = configuration ?? MixConfiguration.Default };
         var result = new DetectionBoxes[plan.BatchSize];
         var weights = new float[plan.Spatial.Size];
+        Span<ResizedBoxes.Placement> placements = new ResizedBoxes.Placement[MosaicRegion.Quadrants];
         for (int i = 0; i < plan.BatchSize; i++)
         {
             var corners = new List<float>();
@@ -112,10 +129,28 @@ public static class BoxMixer
                     continue;
                 }
 
+                int placed = ResizedBoxes.Placements(region, k, placements);
+                for (int p = 0; p < placed; p++)
+                {
+                    for (int b = 0; b < source.Count; b++)
+                    {
+                        if (ResizedBoxes.Place(source.Corners.Slice(4 * b, 4), placements[p], minVisibleFraction, minSide) is float[] moved)
+                        {
+                            Add(corners, classes, kept, moved, source.Classes[b], source.Weights[b]);
+                        }
+                    }
+                }
+
+                if (placed >= 0)
+                {
+                    continue;
+                }
+
                 WriteSlotWeights(sources, k, weights);
                 for (int b = 0; b < source.Count; b++)
                 {
-                    if (Visible(source.Corners.Slice(4 * b, 4), weights, w, minVisibleFraction) is (float[] clipped, float mean))
+                    if (Visible(source.Corners.Slice(4 * b, 4), weights, w, minVisibleFraction) is (float[] clipped, float mean)
+                        && clipped[2] - clipped[0] > minSide && clipped[3] - clipped[1] > minSide)
                     {
                         Add(corners, classes, kept, clipped, source.Classes[b], source.Weights[b] * mean);
                     }

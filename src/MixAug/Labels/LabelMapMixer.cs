@@ -13,12 +13,16 @@ namespace MixAug.Labels;
 /// <c>[B, K, spatial…]</c>.
 /// </summary>
 /// <remarks>
-/// <para><b>Which class an element gets.</b> Regions never move elements, so output element e of sample i is made from
-/// element e of its sources, with the weights the pixels are mixed with (<see cref="RegionRasterizer"/>: 1 and 0 for
+/// <para><b>Which class an element gets.</b> Regions other than resized sources (ResizeMix's box, Mosaic's tiles) never
+/// move elements, so output element e of sample i is made from element e of its sources, with the weights the pixels are mixed with (<see cref="RegionRasterizer"/>: 1 and 0 for
 /// keeps, boxes, tiles and binary masks; a mask's own weight m and the partner's 1 − m; a blend's <c>(float)λ</c> and
 /// <c>(float)(1 − λ)</c>). Class A is the class of the source with the larger weight at e (the sample itself on ties),
 /// class B the other source's, and the weight of A is its weight: where the region selects (keeps, boxes, tiles,
 /// hard masks) A is the class of the source whose pixel the output shows, with weight 1, exactly. The hard map is A.</para>
+/// <para><b>Resized sources</b> (<see cref="ResizeRegion"/>, <see cref="MosaicRegion"/>) are followed by nearest
+/// neighbour: an element where a source of size n is resized to m outputs takes, along each axis, the class of source
+/// element ⌊(i + ½)·n/m⌋, the one whose cell holds the centre the image resampler weighs around (PyTorch's
+/// <c>nearest-exact</c>), with weight 1.</para>
 /// <para><b>Ignore index.</b> Labels equal to the ignore index are copied like any class by <c>Mix</c> and
 /// <c>ToPairs</c>; the losses of MixAug.TorchSharp skip them. Soft targets give the ignored sources no weight and
 /// renormalise the others: <c>t_c = Σ_{k: y_k = c} w_k / Σ_{k: y_k ≠ ignore} w_k</c>, so every element with a
@@ -108,7 +112,6 @@ public static class LabelMapMixer
             throw new ArgumentException("destination shares memory with labels; mixing reads other samples' maps, so write to a separate buffer.", nameof(destination));
         }
 
-        PixelSources.CheckFollowable(plan);
         configuration ??= MixConfiguration.Default;
         var sources = new PixelSources { Configuration = configuration };
         if (typeof(T) == typeof(byte) && plan.Regions.Any(r => r.Kind is not (MixRegionKind.Keep or MixRegionKind.Blend or MixRegionKind.Box or MixRegionKind.Tiles) && r.Accept(Selects.Instance))
@@ -172,6 +175,18 @@ public static class LabelMapMixer
             return;
         }
 
+        if (sources.Current == PixelSources.Form.Slots)
+        {
+            // Resized sources (ResizeMix, Mosaic): each element's class is its source's at the element it was resampled around.
+            ReadOnlySpan<byte> slots = sources.Slots;
+            for (int e = 0; e < n; e++)
+            {
+                output[e] = labels[(batch[slots[e]] * n) + sources.Origin(e)];
+            }
+
+            return;
+        }
+
         ReadOnlySpan<T> own = labels.Slice(batch[0] * n, n), partner = labels.Slice(batch[1] * n, n);
         ReadOnlySpan<float> ownWeights = sources.Own;
         for (int e = 0; e < n; e++)
@@ -224,7 +239,6 @@ public static class LabelMapMixer
             }
         }
 
-        PixelSources.CheckFollowable(plan);
         var sources = new PixelSources { Configuration = configuration ?? MixConfiguration.Default };
         for (int i = 0; i < plan.BatchSize; i++)
         {
@@ -245,7 +259,7 @@ public static class LabelMapMixer
                 case PixelSources.Form.Slots:
                     for (int e = 0; e < n; e++)
                     {
-                        a[e] = b[e] = int.CreateTruncating(labels[(batch[sources.Slots[e]] * n) + e]);
+                        a[e] = b[e] = int.CreateTruncating(labels[(batch[sources.Slots[e]] * n) + sources.Origin(e)]);
                     }
 
                     w.Fill(1f);
@@ -287,7 +301,6 @@ public static class LabelMapMixer
             }
         }
 
-        PixelSources.CheckFollowable(plan);
         destination.Clear();
         var sources = new PixelSources { Configuration = configuration ?? MixConfiguration.Default };
         for (int i = 0; i < plan.BatchSize; i++)
@@ -300,10 +313,10 @@ public static class LabelMapMixer
                 switch (sources.Current)
                 {
                     case PixelSources.Form.Whole:
-                        AddOne(targets, labels, batch[sources.ConstantSlot], n, e, ignoreIndex);
+                        AddOne(targets, labels, batch[sources.ConstantSlot], n, e, e, ignoreIndex);
                         break;
                     case PixelSources.Form.Slots:
-                        AddOne(targets, labels, batch[sources.Slots[e]], n, e, ignoreIndex);
+                        AddOne(targets, labels, batch[sources.Slots[e]], n, sources.Origin(e), e, ignoreIndex);
                         break;
                     case PixelSources.Form.Pair:
                         AddWeighted(targets, labels, batch[..2], [sources.Own[e], sources.Partner(e)], n, e, ignoreIndex);
@@ -316,10 +329,11 @@ public static class LabelMapMixer
         }
     }
 
-    private static void AddOne<T>(Span<float> targets, ReadOnlySpan<T> labels, int source, int n, int e, int ignoreIndex)
+    /// <summary>Gives element <paramref name="e"/> the class of element <paramref name="from"/> of <paramref name="source"/>.</summary>
+    private static void AddOne<T>(Span<float> targets, ReadOnlySpan<T> labels, int source, int n, int from, int e, int ignoreIndex)
         where T : unmanaged, IBinaryInteger<T>
     {
-        long c = long.CreateTruncating(labels[(source * n) + e]);
+        long c = long.CreateTruncating(labels[(source * n) + from]);
         if (c != ignoreIndex)
         {
             targets[((int)c * n) + e] = 1f;
@@ -400,5 +414,7 @@ public static class LabelMapMixer
         public bool VisitSoftBox(SoftBoxRegion region) => false; // Gaussian tails blend
 
         public bool VisitResize(ResizeRegion region) => false; // the box shows resized, interpolated values
+
+        public bool VisitMosaic(MosaicRegion region) => false; // every tile is resized, interpolated
     }
 }

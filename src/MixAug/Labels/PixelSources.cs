@@ -16,6 +16,7 @@ internal sealed class PixelSources : IMixRegionVisitor<PixelSources.Form>
     private int _sample;
     private float[] _own = [];
     private byte[] _slots = [];
+    private int[] _origins = [];
     private float[] _constant = [];
 
     /// <summary>How the current sample's weights are stored.</summary>
@@ -28,7 +29,8 @@ internal sealed class PixelSources : IMixRegionVisitor<PixelSources.Form>
         /// <c>1 − own</c>, or <see cref="PartnerConstant"/> for a blend.</summary>
         Pair,
 
-        /// <summary>One slot per element in <see cref="Slots"/>, weight 1 (tiles).</summary>
+        /// <summary>One slot per element in <see cref="Slots"/>, weight 1 (tiles, resized sources); the element it shows
+        /// of that source is <see cref="Origin"/>.</summary>
         Slots,
 
         /// <summary>The same weights (<see cref="Constant"/>, one per slot) at every element: a blend of more than two sources.</summary>
@@ -51,6 +53,15 @@ internal sealed class PixelSources : IMixRegionVisitor<PixelSources.Form>
     /// <summary>For <see cref="Form.Slots"/>: the slot of each element.</summary>
     public ReadOnlySpan<byte> Slots => _slots.AsSpan(0, _plan.Spatial.Size);
 
+    /// <summary>For <see cref="Form.Slots"/>: true when some element shows another element of its source
+    /// (<see cref="ResizeRegion"/>, <see cref="MosaicRegion"/>), so <see cref="Origin"/> must be asked.</summary>
+    public bool Moved { get; private set; }
+
+    /// <summary>For <see cref="Form.Slots"/>: the element of its slot's source that element <paramref name="index"/>
+    /// takes its label from: itself unless <see cref="Moved"/>, else the source element the image resampler centred on
+    /// (<see cref="Resampling.Nearest"/> along each axis).</summary>
+    public int Origin(int index) => Moved ? _origins[index] : index;
+
     /// <summary>For <see cref="Form.Many"/>: the weight of each slot, <c>(float)w_k</c>.</summary>
     public ReadOnlySpan<float> Constant => _constant.AsSpan(0, _plan.Sources(_sample).Length);
 
@@ -63,25 +74,6 @@ internal sealed class PixelSources : IMixRegionVisitor<PixelSources.Form>
         _plan = plan;
         _sample = sample;
         Current = plan.Regions[sample].Accept(this);
-    }
-
-    /// <summary>
-    /// Throws when a sample's region moves its partner's elements (<see cref="ResizeRegion"/>, ResizeMix): an element of
-    /// the box shows the partner resized, not the partner's element at the same position, so label maps, per-element
-    /// targets and boxes cannot follow it by position. Called by every dense-target entry point before it writes.
-    /// </summary>
-    /// <exception cref="ArgumentException">A sample has a <see cref="ResizeRegion"/>; the parameter name is <c>plan</c>.</exception>
-    public static void CheckFollowable(MixPlan plan)
-    {
-        for (int i = 0; i < plan.BatchSize; i++)
-        {
-            if (plan.Regions[i] is ResizeRegion)
-            {
-                throw new ArgumentException(
-                    $"Sample {i} pastes its partner resized (ResizeMix): the box's elements are not at their source's positions, so label maps, per-element targets and boxes cannot follow them yet. Mix dense targets with a method that moves no pixels.",
-                    nameof(plan));
-            }
-        }
     }
 
     /// <summary>The partner's weight at element <paramref name="index"/> of a <see cref="Form.Pair"/> sample.</summary>
@@ -135,11 +127,57 @@ internal sealed class PixelSources : IMixRegionVisitor<PixelSources.Form>
     public Form VisitSoftBox(SoftBoxRegion region) => Rasterize(region);
 
     /// <inheritdoc />
-    public Form VisitResize(ResizeRegion region) =>
-        throw new InvalidOperationException("A resized partner has no per-element sources; the entry point must call CheckFollowable first.");
+    public Form VisitResize(ResizeRegion region)
+    {
+        // Slot 1 inside the box, at the partner's element nearest each output centre; the sample's own element outside.
+        Span<byte> slots = SlotBuffer();
+        Span<int> origins = OriginBuffer();
+        int h = region.Spatial.Height, w = region.Spatial.Width, bh = region.Bottom - region.Top, bw = region.Right - region.Left;
+        for (int y = 0, e = 0; y < h; y++)
+        {
+            bool rowInBox = y >= region.Top && y < region.Bottom;
+            int sy = rowInBox ? Resampling.Nearest(h, bh, y - region.Top) : 0;
+            for (int x = 0; x < w; x++, e++)
+            {
+                bool inBox = rowInBox && x >= region.Left && x < region.Right;
+                slots[e] = inBox ? (byte)1 : (byte)0;
+                origins[e] = inBox ? (sy * w) + Resampling.Nearest(w, bw, x - region.Left) : e;
+            }
+        }
+
+        Moved = true;
+        return Form.Slots;
+    }
 
     /// <inheritdoc />
+    public Form VisitMosaic(MosaicRegion region)
+    {
+        // Each element shows its quadrant's source at the element nearest the centre the resampler used for it.
+        Span<byte> slots = SlotBuffer();
+        Span<int> origins = OriginBuffer();
+        int h = region.Spatial.Height, w = region.Spatial.Width;
+        for (int y = 0, e = 0; y < h; y++)
+        {
+            int sy = Resampling.Nearest(h, region.TileHeight, region.TileRow(y));
+            for (int x = 0; x < w; x++, e++)
+            {
+                slots[e] = (byte)region.Slots[region.QuadrantAt(y, x)];
+                origins[e] = (sy * w) + Resampling.Nearest(w, region.TileWidth, region.TileColumn(x));
+            }
+        }
+
+        Moved = true;
+        return Form.Slots;
+    }
+    /// <inheritdoc />
     public Form VisitTiles(TileRegion region)
+    {
+        RegionRasterizer.WriteSlots(region, _plan.Spatial, SlotBuffer());
+        Moved = false;
+        return Form.Slots;
+    }
+
+    private Span<byte> SlotBuffer()
     {
         int n = _plan.Spatial.Size;
         if (_slots.Length < n)
@@ -147,8 +185,18 @@ internal sealed class PixelSources : IMixRegionVisitor<PixelSources.Form>
             _slots = GC.AllocateUninitializedArray<byte>(n);
         }
 
-        RegionRasterizer.WriteSlots(region, _plan.Spatial, _slots.AsSpan(0, n));
-        return Form.Slots;
+        return _slots.AsSpan(0, n);
+    }
+
+    private Span<int> OriginBuffer()
+    {
+        int n = _plan.Spatial.Size;
+        if (_origins.Length < n)
+        {
+            _origins = GC.AllocateUninitializedArray<int>(n);
+        }
+
+        return _origins.AsSpan(0, n);
     }
 
     private Form Rasterize(MixRegion region)

@@ -4,21 +4,24 @@ namespace MixAug.Planning;
 
 /// <summary>
 /// Features of one batch that plans may be drawn from: saliency maps or peaks, computed by the backend that holds the
-/// batch (<c>CpuFeatures.Compute</c> for arrays; MixAug.TorchSharp on the tensor's device).
+/// batch (<c>CpuFeatures.Compute</c> for arrays; MixAug.TorchSharp on the tensor's device), and class maps, which only
+/// the caller has.
 /// </summary>
 /// <threadsafety>Immutable; safe to share.</threadsafety>
 public sealed class BatchFeatures
 {
     private readonly SaliencyMaps[] _saliency;
 
-    /// <summary>Creates features from saliency computations (at most one per source).</summary>
+    /// <summary>Creates features from saliency computations (at most one per source) and the batch's class maps.</summary>
     /// <param name="saliency">Saliency maps or peaks of the batch.</param>
+    /// <param name="classMaps">The batch's segmentation, or null for none.</param>
     /// <exception cref="ArgumentNullException"><paramref name="saliency"/> or an item is null.</exception>
     /// <exception cref="ArgumentException">Two items come from equal sources, or they are for different batches.</exception>
-    public BatchFeatures(IEnumerable<SaliencyMaps> saliency)
+    public BatchFeatures(IEnumerable<SaliencyMaps> saliency, ClassMaps? classMaps = null)
     {
         ArgumentNullException.ThrowIfNull(saliency);
         _saliency = [.. saliency];
+        ClassMaps = classMaps;
         for (int i = 0; i < _saliency.Length; i++)
         {
             SaliencyMaps maps = _saliency[i] ?? throw new ArgumentNullException(nameof(saliency), $"Saliency item {i} is null.");
@@ -36,11 +39,21 @@ public sealed class BatchFeatures
                         nameof(saliency));
                 }
             }
+
+            if (classMaps is not null && (classMaps.BatchSize != maps.BatchSize || classMaps.Spatial != maps.Spatial))
+            {
+                throw new ArgumentException(
+                    $"The class maps are for {classMaps.BatchSize} samples of {classMaps.Spatial} but saliency item {i} for {maps.BatchSize} of {maps.Spatial}.",
+                    nameof(classMaps));
+            }
         }
     }
 
     /// <summary>No features.</summary>
     public static BatchFeatures None { get; } = new([]);
+
+    /// <summary>The batch's class maps, or null.</summary>
+    public ClassMaps? ClassMaps { get; }
 
     /// <summary>The saliency computations.</summary>
     public IReadOnlyList<SaliencyMaps> Saliency => _saliency;
@@ -57,7 +70,8 @@ public sealed class BatchFeatures
     /// <summary>Throws unless every requirement is met.</summary>
     /// <param name="requirements">What a transform needs.</param>
     /// <param name="transformName">The transform's name, for the message.</param>
-    /// <exception cref="ArgumentException">A saliency computation is missing, or holds peaks where maps are needed.</exception>
+    /// <exception cref="ArgumentException">A saliency computation or the class maps are missing, or a saliency
+    /// computation holds peaks where maps are needed.</exception>
     public void CheckSatisfies(FeatureRequirements requirements, string transformName) =>
         CheckSatisfies(requirements, transformName, nameof(requirements));
 
@@ -65,6 +79,13 @@ public sealed class BatchFeatures
     internal void CheckSatisfies(FeatureRequirements requirements, string transformName, string paramName)
     {
         ArgumentNullException.ThrowIfNull(requirements);
+        if (requirements.ClassMaps && ClassMaps is null)
+        {
+            throw new ArgumentException(
+                $"{transformName} draws its regions from the batch's class maps, and the request has none. Pass them: new MixRequest(shape, random, new BatchFeatures([], new ClassMaps(spatial, labelMaps))).",
+                paramName);
+        }
+
         foreach (SaliencyRequirement need in requirements.Saliency)
         {
             SaliencyMaps? maps = SaliencyFrom(need.Source);
@@ -85,6 +106,11 @@ public sealed class BatchFeatures
     /// <summary>Throws when the features were computed for another batch shape.</summary>
     internal void CheckBatch(BatchShape shape, string name)
     {
+        if (ClassMaps is not null && (ClassMaps.BatchSize != shape.BatchSize || ClassMaps.Spatial != shape.Spatial))
+        {
+            throw new ArgumentException($"The class maps are for {ClassMaps.BatchSize} samples of {ClassMaps.Spatial}, but the batch is {shape}.", name);
+        }
+
         foreach (SaliencyMaps maps in _saliency)
         {
             if (maps.BatchSize != shape.BatchSize || maps.Spatial != shape.Spatial)

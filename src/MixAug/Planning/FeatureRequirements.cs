@@ -26,19 +26,26 @@ public sealed class FeatureRequirements
 {
     private readonly SaliencyRequirement[] _saliency;
 
-    private FeatureRequirements(SaliencyRequirement[] saliency)
+    private FeatureRequirements(SaliencyRequirement[] saliency, bool classMaps = false)
     {
         _saliency = saliency;
+        ClassMaps = classMaps;
     }
 
     /// <summary>No features: the plan depends on the shape and the generator only.</summary>
     public static FeatureRequirements None { get; } = new([]);
 
+    /// <summary>The batch's class maps (<see cref="Planning.ClassMaps"/>), which the caller must pass in the request.</summary>
+    public static FeatureRequirements ForClassMaps { get; } = new([], classMaps: true);
+
+    /// <summary>True when the plan is drawn from the batch's class maps.</summary>
+    public bool ClassMaps { get; }
+
     /// <summary>The saliency computations needed, one per distinct source.</summary>
     public IReadOnlyList<SaliencyRequirement> Saliency => _saliency;
 
     /// <summary>True when nothing is needed.</summary>
-    public bool IsEmpty => _saliency.Length == 0;
+    public bool IsEmpty => _saliency.Length == 0 && !ClassMaps;
 
     /// <summary>Requirements of one saliency computation.</summary>
     /// <param name="source">The saliency source.</param>
@@ -88,10 +95,22 @@ public sealed class FeatureRequirements
             }
         }
 
-        return new([.. merged]);
+        return new([.. merged], ClassMaps || other.ClassMaps);
+    }
+
+    /// <summary>Throws when <paramref name="transform"/> draws from class maps, which <paramref name="caller"/> cannot
+    /// supply: only the user has a batch's segmentation.</summary>
+    internal static void RefuseClassMaps(IMixTransform transform, string caller, string paramName)
+    {
+        if (transform.Requirements.ClassMaps)
+        {
+            throw new ArgumentException(
+                $"{transform.Name} draws its regions from the batch's class maps, which {caller} does not have. Draw the plan from a request that carries them, transform.CreatePlan(new MixRequest(shape, random, new BatchFeatures([], new ClassMaps(spatial, labelMaps)))), and apply the plan.",
+                paramName);
+        }
     }
 
     /// <inheritdoc />
     public override string ToString() =>
-        IsEmpty ? "none" : string.Join(", ", _saliency.Select(s => $"saliency {s.Detail} from {s.Source}"));
+        IsEmpty ? "none" : string.Join(", ", _saliency.Select(s => $"saliency {s.Detail} from {s.Source}").Concat(ClassMaps ? ["class maps"] : []));
 }

@@ -36,6 +36,8 @@ public sealed class MixPlan
     private readonly double[] _lambdas;
     private readonly int[]? _partners;
     private readonly MixRegion[] _regions;
+    private readonly int[] _validLengths = [];
+    private readonly int[] _outputLengths = [];
 
     /// <summary>Builds and validates a pairwise plan: each sample with its partner (by hand, or from a transform).</summary>
     /// <param name="spatial">The spatial extent the regions are drawn over.</param>
@@ -154,8 +156,41 @@ public sealed class MixPlan
         ValidateSamples(nameof(samples), nameof(samples), nameof(samples));
     }
 
+    private MixPlan(MixPlan plan, int[] validLengths, int[] outputLengths)
+    {
+        // The arrays are never written after construction, so the copy shares them.
+        _sources = plan._sources;
+        _weights = plan._weights;
+        _offsets = plan._offsets;
+        _lambdas = plan._lambdas;
+        _partners = plan._partners;
+        _regions = plan._regions;
+        Spatial = plan.Spatial;
+        TransformName = plan.TransformName;
+        Pairing = plan.Pairing;
+        Mode = plan.Mode;
+        _validLengths = validLengths;
+        _outputLengths = outputLengths;
+    }
+
     /// <summary>The spatial extent the regions are drawn over.</summary>
     public SpatialShape Spatial { get; }
+
+    /// <summary>
+    /// Valid length of each input sample along time (a sequence's length L, a clip's frame count T), or empty when the
+    /// plan has none and every position is valid. See <see cref="WithValidLengths"/>.
+    /// </summary>
+    public ReadOnlySpan<int> ValidLengths => _validLengths;
+
+    /// <summary>
+    /// Valid length of each output sample along time, or empty when the plan has no <see cref="ValidLengths"/>: a
+    /// blended sample is valid where all its sources are (the shortest of their lengths), a kept or boxed sample where it
+    /// was. The lengths to give a sequence loss (CTC's input lengths) and to mask the output's padding with.
+    /// </summary>
+    public ReadOnlySpan<int> OutputLengths => _outputLengths;
+
+    /// <summary>True when the plan carries per-sample <see cref="ValidLengths"/>.</summary>
+    public bool HasValidLengths => _validLengths.Length != 0;
 
     /// <summary>Name of the transform that drew the plan, or <c>Custom</c>.</summary>
     public string TransformName { get; }
@@ -258,7 +293,34 @@ public sealed class MixPlan
     {
         CheckSample(sample);
         Internal.Guard.Length(shares.Length, Sources(sample).Length, nameof(shares), $"sample {sample}'s sources");
-        _regions[sample].MeasureShares(Spatial, Weights(sample), shares);
+        SpatialShape valid = HasValidLengths ? TimeAxis.Crop(Spatial, _outputLengths[sample]) : Spatial;
+        _regions[sample].MeasureShares(valid, Weights(sample), shares);
+    }
+
+    /// <summary>
+    /// The same plan for a batch whose samples are valid only up to a length along time (a sequence's L, a clip's frames
+    /// T), the rest being padding. The plan is checked to take nothing from padding: a blend's output is valid up to the
+    /// shortest of its sources' lengths (espnet2's <c>MixupAugment</c> rule); a box must lie inside every source's valid
+    /// part (a sequence segment ending at or before the shortest length; a box applied to every frame of a clip only when
+    /// no source is shorter than the sample); keeps are always allowed. Other region kinds are not yet defined with lengths.
+    /// </summary>
+    /// <param name="validLengths">One length per sample, each in [1, time extent].</param>
+    /// <returns>A new plan with <see cref="ValidLengths"/> and <see cref="OutputLengths"/>; the weights are not changed, so
+    /// a plan whose boxes were measured over full lengths keeps those weights (transforms given lengths in their
+    /// <see cref="MixRequest"/> measure over valid positions).</returns>
+    /// <exception cref="ArgumentException">The extent is an image plane (no time axis), the count differs from the batch
+    /// size, or a region would take padding or is of a kind not defined with lengths.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A length is outside [1, time extent].</exception>
+    public MixPlan WithValidLengths(ReadOnlySpan<int> validLengths)
+    {
+        int[] lengths = TimeAxis.Check(Spatial, BatchSize, validLengths, nameof(validLengths));
+        var output = new int[BatchSize];
+        for (int i = 0; i < BatchSize; i++)
+        {
+            output[i] = TimeAxis.OutputLength(_regions[i], Spatial, Sources(i), lengths, i, nameof(validLengths));
+        }
+
+        return new MixPlan(this, lengths, output);
     }
 
     /// <inheritdoc />

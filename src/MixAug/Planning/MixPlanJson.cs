@@ -28,7 +28,10 @@ namespace MixAug.Planning;
 ///             {"partner":1,"lambda":0.25,"region":"fourier","noise":0,"own":256,"soft":0},
 ///             {"sources":[3,0,1],"weights":[0.5,0.25,0.25],"region":"tiles","tiles":[[1,0,0,16,16],[2,16,16,32,32]]}]}
 /// </code>
-/// <para>Boxes are <c>[top, left, bottom, right]</c>, half-open; tiles <c>[slot, top, left, bottom, right]</c>. A sample
+/// <para>A plan with valid lengths (<see cref="MixPlan.ValidLengths"/>) writes them after the spatial extent,
+/// <c>"validLengths":[1000,734,...]</c>, one per sample; the output lengths are derived from them on reading.</para>
+/// <para>Boxes are <c>[top, left, bottom, right]</c>, half-open; tiles <c>[slot, top, left, bottom, right]</c>; a
+/// mosaic <c>"centre":[row, column],"tile":[height, width],"slots":[top-left, top-right, bottom-left, bottom-right]</c>. A sample
 /// with two sources is written as its partner and its own weight; others list their sources and weights. Noise images
 /// and explicit masks shared by several samples are written once. A saliency mask (<c>"region":"saliency"</c>,
 /// <c>"map"</c>, <c>"own"</c>) refers to one map of a saliency entry, whose grids are stored for the maps samples refer
@@ -150,6 +153,17 @@ public static class MixPlanJson
             }
 
             writer.WriteEndArray();
+            if (plan.HasValidLengths)
+            {
+                writer.WriteStartArray("validLengths");
+                foreach (int length in plan.ValidLengths)
+                {
+                    writer.WriteNumberValue(length);
+                }
+
+                writer.WriteEndArray();
+            }
+
             WriteNoises();
             WriteSaliency();
             WriteMasks();
@@ -223,6 +237,26 @@ public static class MixPlanJson
         public bool VisitResize(ResizeRegion region)
         {
             WriteBox(region.Top, region.Left, region.Bottom, region.Right);
+            return true;
+        }
+
+        public bool VisitMosaic(MosaicRegion region)
+        {
+            writer.WriteStartArray("centre");
+            writer.WriteNumberValue(region.CentreY);
+            writer.WriteNumberValue(region.CentreX);
+            writer.WriteEndArray();
+            writer.WriteStartArray("tile");
+            writer.WriteNumberValue(region.TileHeight);
+            writer.WriteNumberValue(region.TileWidth);
+            writer.WriteEndArray();
+            writer.WriteStartArray("slots");
+            foreach (int slot in region.Slots)
+            {
+                writer.WriteNumberValue(slot);
+            }
+
+            writer.WriteEndArray();
             return true;
         }
 
@@ -419,12 +453,15 @@ public static class MixPlanJson
                 recipes[i] = new SampleRecipe(sources, weights, ReadRegion(s, i, noises, saliency, masks));
             }
 
-            return new MixPlan(
+            var plan = new MixPlan(
                 _spatial,
                 recipes,
                 Text(root, "transform"),
                 ParseName<PairingStrategy>(Text(root, "pairing"), "pairing"),
                 ParseName<LambdaMode>(Text(root, "mode"), "mode"));
+            return root.TryGetProperty("validLengths", out JsonElement lengths)
+                ? plan.WithValidLengths([.. lengths.EnumerateArray().Select(e => e.GetInt32())])
+                : plan;
         }
 
         private static string Text(JsonElement element, string name) =>
@@ -461,6 +498,20 @@ public static class MixPlanJson
             return new ResizeRegion(_spatial, box.Top, box.Left, box.Bottom, box.Right);
         }
 
+        private MosaicRegion ReadMosaic(JsonElement sample)
+        {
+            int[] centre = Ints(sample.GetProperty("centre"), 2, "A mosaic centre needs [row, column]");
+            int[] tile = Ints(sample.GetProperty("tile"), 2, "A mosaic tile needs [height, width]");
+            int[] slots = Ints(sample.GetProperty("slots"), MosaicRegion.Quadrants, "A mosaic needs a slot per quadrant");
+            return new MosaicRegion(_spatial, centre[0], centre[1], tile[0], tile[1], slots);
+        }
+
+        private static int[] Ints(JsonElement array, int count, string what)
+        {
+            int[] values = [.. array.EnumerateArray().Select(e => e.GetInt32())];
+            return values.Length == count ? values : throw new FormatException($"{what}: {count} integers; found {values.Length}.");
+        }
+
         private static TileRegion ReadTiles(JsonElement tiles) => new([.. tiles.EnumerateArray().Select(t =>
         {
             int[] c = [.. t.EnumerateArray().Select(e => e.GetInt32())];
@@ -486,6 +537,7 @@ public static class MixPlanJson
                 "tiles" => ReadTiles(s.GetProperty("tiles")),
                 "softbox" => ReadSoftBox(s),
                 "resize" => ReadResize(s),
+                "mosaic" => ReadMosaic(s),
                 _ => throw new FormatException($"Sample {i} has unknown region kind '{kind}'."),
             };
         }

@@ -19,6 +19,7 @@ public static class MixTransformExtensions
         ArgumentNullException.ThrowIfNull(transform);
         if (!transform.Requirements.IsEmpty)
         {
+            FeatureRequirements.RefuseClassMaps(transform, "this overload (shape and generator only)", nameof(transform));
             string needs = string.Join(", ", transform.Requirements.Saliency.Select(s => $"saliency {s.Detail.ToString().ToLowerInvariant()} from {s.Source}"));
             throw new ArgumentException(
                 $"{transform.Name} needs {needs}, which this overload cannot compute: it has no pixels. Compute the features with the backend that holds the batch (CpuFeatures.Compute for arrays, TorchFeatures.Compute for tensors) and pass them in a MixRequest, or call CpuPlanning.CreatePlan(transform, shape, pixels, random).",

@@ -16,6 +16,6 @@ public enum PairingStrategy
     /// <summary>A random permutation with no fixed point (every sample gets another partner when B ≥ 2); in <see cref="LambdaMode.Pair"/> a random perfect matching, the odd sample out staying unmixed.</summary>
     Permutation,
 
-    /// <summary>Partners given by hand to a <see cref="MixPlan"/>; not drawn by a transform.</summary>
+    /// <summary>Partners given by hand to a <see cref="MixPlan"/>, or chosen by a transform from the batch's features (<see cref="Transforms.GuidedMix"/>); not a strategy a transform can be given.</summary>
     Custom,
 }

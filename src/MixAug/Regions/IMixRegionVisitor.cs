@@ -55,4 +55,9 @@ public interface IMixRegionVisitor<out TResult>
     /// <param name="region">The region.</param>
     /// <returns>The interpreter's result.</returns>
     TResult VisitResize(ResizeRegion region);
+
+    /// <summary>Interprets a <see cref="MosaicRegion"/>.</summary>
+    /// <param name="region">The region.</param>
+    /// <returns>The interpreter's result.</returns>
+    TResult VisitMosaic(MosaicRegion region);
 }

@@ -29,4 +29,7 @@ public enum MixRegionKind
 
     /// <summary>The whole partner resized into a box of the sample (ResizeMix).</summary>
     Resize,
+
+    /// <summary>Four sources resized and cropped into the quadrants around a centre (Mosaic).</summary>
+    Mosaic,
 }

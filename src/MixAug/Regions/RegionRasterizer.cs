@@ -89,8 +89,8 @@ public static class RegionRasterizer
     }
 
     /// <summary>Writes the source slot of every element of a selecting region: 0 for a keep, 0 and 1 for a box, the
-    /// covering tile's slot for tiles.</summary>
-    /// <param name="region">A keep, box or tile region.</param>
+    /// covering tile's slot for tiles, the quadrant's slot for a mosaic (whose values are that source resized).</summary>
+    /// <param name="region">A keep, box, tile or mosaic region.</param>
     /// <param name="spatial">The extent the region belongs to.</param>
     /// <param name="slots">Receives <see cref="SpatialShape.Size"/> slots, row-major.</param>
     /// <exception cref="ArgumentNullException"><paramref name="region"/> is null.</exception>
@@ -126,6 +126,15 @@ public static class RegionRasterizer
                 for (int index = 0; index < slots.Length; index++)
                 {
                     slots[index] = (byte)tiles.SlotAt(spatial, index);
+                }
+
+                return;
+            case MosaicRegion mosaic:
+                mosaic.Validate(spatial, Math.Max(2, mosaic.SlotsUsed), -1, nameof(region));
+                int w = spatial.Width;
+                for (int index = 0; index < slots.Length; index++)
+                {
+                    slots[index] = (byte)mosaic.Slots[mosaic.QuadrantAt(index / w, index % w)];
                 }
 
                 return;
@@ -250,6 +259,8 @@ public static class RegionRasterizer
         public RasterKind VisitSoftBox(SoftBoxRegion region) => RasterKind.Soft;
 
         public RasterKind VisitResize(ResizeRegion region) => RasterKind.Box;
+
+        public RasterKind VisitMosaic(MosaicRegion region) => RasterKind.Slots;
     }
 }
 

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Numerics.Tensors;
 using MixAug.Planning;
 using MixAug.Regions;
 
@@ -24,8 +23,8 @@ namespace MixAug.Regions;
 /// <threadsafety>Immutable; safe to share between plans and threads.</threadsafety>
 public sealed class ResizeRegion : MixRegion
 {
-    private Taps? _rows;    // made on first use and kept, so that mixing again allocates nothing
-    private Taps? _columns;
+    private Resampling.Taps? _rows;    // looked up on first use and kept
+    private Resampling.Taps? _columns;
 
     /// <summary>Creates the region.</summary>
     /// <param name="spatial">The image plane the box lies in (and the partner's size).</param>
@@ -84,9 +83,9 @@ public sealed class ResizeRegion : MixRegion
     /// <inheritdoc />
     public override MixRegionKind Kind => MixRegionKind.Resize;
 
-    private Taps RowTaps => _rows ??= new Taps(Spatial.Height, Bottom - Top);
+    private Resampling.Taps RowTaps => _rows ??= Resampling.Taps.For(Spatial.Height, Bottom - Top);
 
-    private Taps ColumnTaps => _columns ??= new Taps(Spatial.Width, Right - Left);
+    private Resampling.Taps ColumnTaps => _columns ??= Resampling.Taps.For(Spatial.Width, Right - Left);
 
     /// <inheritdoc />
     public override TResult Accept<TResult>(IMixRegionVisitor<TResult> visitor)
@@ -128,29 +127,23 @@ public sealed class ResizeRegion : MixRegion
     /// <param name="destination">The box's row, Right − Left elements.</param>
     internal void ResizeRow(ReadOnlySpan<float> partner, int row, Span<float> scratch, Span<float> destination)
     {
-        int w = Spatial.Width;
-        Taps rows = RowTaps, columns = ColumnTaps;
-        Span<float> line = scratch[..w];
-        int first = rows.Start[row];
-        ReadOnlySpan<float> weights = rows.WeightsOf(row);
-        TensorPrimitives.Multiply(partner.Slice(first * w, w), weights[0], line);
-        for (int k = 1; k < weights.Length; k++)
+        Resampling.ResizeRow(partner, Spatial.Width, RowTaps, row, ColumnTaps, 0, scratch, destination);
+    }
+
+    /// <summary>The partner rows that box rows [<paramref name="firstRow"/>, <paramref name="endRow"/>) read, as [First, End).</summary>
+    /// <param name="firstRow">First row of the box (0 = the box's top).</param>
+    /// <param name="endRow">Row after the last, at most the box's height.</param>
+    internal (int First, int End) PartnerRowsRead(int firstRow, int endRow)
+    {
+        Resampling.Taps rows = RowTaps;
+        int first = int.MaxValue, end = 0;
+        for (int r = firstRow; r < endRow; r++)
         {
-            TensorPrimitives.MultiplyAdd(partner.Slice((first + k) * w, w), weights[k], line, line);
+            first = Math.Min(first, rows.Start[r]);
+            end = Math.Max(end, rows.Start[r] + rows.WeightsOf(r).Length);
         }
 
-        for (int x = 0; x < destination.Length; x++)
-        {
-            ReadOnlySpan<float> wx = columns.WeightsOf(x);
-            ReadOnlySpan<float> from = line.Slice(columns.Start[x], wx.Length);
-            float sum = 0f;
-            for (int k = 0; k < wx.Length; k++)
-            {
-                sum += wx[k] * from[k];
-            }
-
-            destination[x] = sum;
-        }
+        return (first, end);
     }
 
     private protected override void Measure(SpatialShape spatial, ReadOnlySpan<double> weights, Span<double> shares)
@@ -165,56 +158,5 @@ public sealed class ResizeRegion : MixRegion
         {
             throw new ArgumentException($"The resize box{OfSample(sample)} is for a {Spatial} plane, not {spatial}.", name);
         }
-    }
-
-    /// <summary>The antialiased bilinear taps of one axis: for each output, its first input and its weights.</summary>
-    internal sealed class Taps
-    {
-        private readonly int[] _count;
-        private readonly float[] _weights;
-        private readonly int _stride;
-
-        public Taps(int inputs, int outputs)
-        {
-            double scale = (double)inputs / outputs;
-            double support = Math.Max(scale, 1.0);
-            _stride = (int)Math.Ceiling(support) * 2 + 1;
-            Start = new int[outputs];
-            _count = new int[outputs];
-            _weights = new float[outputs * _stride];
-            var raw = new double[_stride];
-            for (int i = 0; i < outputs; i++)
-            {
-                double centre = scale * (i + 0.5);
-                int min = Math.Max((int)(centre - support + 0.5), 0); // truncation toward zero, as PyTorch's int64 cast
-                int end = Math.Min((int)(centre + support + 0.5), inputs);
-                double total = 0;
-                for (int j = min; j < end; j++)
-                {
-                    raw[j - min] = Math.Max(0, 1 - Math.Abs((j + 0.5 - centre) / support));
-                    total += raw[j - min];
-                }
-
-                // Trailing zero weights are dropped, so every tap read carries weight.
-                int count = end - min;
-                while (count > 1 && raw[count - 1] == 0)
-                {
-                    count--;
-                }
-
-                Start[i] = min;
-                _count[i] = count;
-                for (int k = 0; k < count; k++)
-                {
-                    _weights[(i * _stride) + k] = (float)(raw[k] / total);
-                }
-            }
-        }
-
-        /// <summary>The first input of each output.</summary>
-        public int[] Start { get; }
-
-        /// <summary>The weights of output <paramref name="i"/>, from its first input on.</summary>
-        public ReadOnlySpan<float> WeightsOf(int i) => _weights.AsSpan(i * _stride, _count[i]);
     }
 }

@@ -4,7 +4,8 @@ namespace MixAug.Saliency;
 
 /// <summary>
 /// Computes the saliency of one image, larger meaning more salient, as a grid whose bilinear upsampling to the image
-/// (<see cref="SaliencyMaps.Upsample"/>) is the saliency map. <see cref="SpectralResidualSaliency"/> is the default; a
+/// (<see cref="SaliencyMaps.Upsample"/>) is the saliency map. <see cref="FineGrainedSaliency"/> (full resolution) is
+/// SaliencyMix's default and <see cref="SpectralResidualSaliency"/> (a 64×64 grid) the fast option; a
 /// caller can plug in maps from elsewhere (for example gradients of a model) by implementing this interface, with a
 /// grid as large as the image for a full-resolution map. Sources are deterministic and draw no random numbers, so a
 /// plan that uses one stays replayable.

@@ -20,6 +20,10 @@ namespace MixAug.Transforms;
 /// uniform top-left corner over every position (timm's exclusive bound never reached the last one), and lambda is
 /// always corrected. Alpha is not used.</para>
 /// <para>Sequences (height 1) get a segment of length ⌊L·(1 − λ)⌋. Volumes are not supported: use FMix.</para>
+/// <para>With valid lengths (<see cref="MixRequest.ValidLengths"/>), a pair's segment is drawn as above over the
+/// positions where both are valid, m = min(L_a, L_b) (in <see cref="LambdaMode.Batch"/> the shortest length of the
+/// batch), so it never pastes padding, and each sample's corrected lambda is its own share of its valid positions,
+/// 1 − segment/L_own; the output keeps the sample's length.</para>
 /// </remarks>
 /// <threadsafety>Immutable; safe to share between threads.</threadsafety>
 public sealed class CutMix : MixTransform
@@ -121,6 +125,13 @@ public sealed class CutMix : MixTransform
         (int h, int w) = BoxSampler.CutSize(shape.Spatial, lambda);
         return BoxSampler.UniformCentredBox(shape.Spatial, h, w, random, CorrectLambda, lambda);
     }
+
+    /// <summary>A sequence's segment is drawn where both sources are valid (volumes are refused).</summary>
+    private protected override bool SupportsValidLengths => true;
+
+    /// <summary>With correction, lambda is the own share of the sample's valid positions: 1 − segment/length.</summary>
+    private protected override RegionDraw ForValidLength(RegionDraw draw, SpatialShape valid) =>
+        CorrectLambda && draw.Region is BoxRegion box ? new(box.OwnShare(valid, draw.Lambda), box) : draw;
 
     /// <inheritdoc />
     public override string ToString() => MinRatio is null

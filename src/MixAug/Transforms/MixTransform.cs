@@ -49,6 +49,16 @@ public abstract class MixTransform : IMixTransform
         Pairing = pairing;
     }
 
+    /// <summary>
+    /// Validates and stores the common parameters of a transform that chooses its partners itself from the request
+    /// (<see cref="DrawPartners"/>): its <see cref="Pairing"/> is <see cref="PairingStrategy.Custom"/>.
+    /// </summary>
+    private protected MixTransform(double probability, LambdaMode mode)
+        : this(probability, mode, PairingStrategy.Flip)
+    {
+        Pairing = PairingStrategy.Custom;
+    }
+
     /// <inheritdoc />
     public abstract string Name { get; }
 
@@ -58,7 +68,7 @@ public abstract class MixTransform : IMixTransform
     /// <summary>How many independent (lambda, region) draws a batch gets.</summary>
     public LambdaMode Mode { get; }
 
-    /// <summary>How each sample's partner is chosen.</summary>
+    /// <summary>How each sample's partner is chosen; <see cref="PairingStrategy.Custom"/> for a transform that chooses partners from the batch's features (<see cref="GuidedMix"/>).</summary>
     public PairingStrategy Pairing { get; }
 
     /// <inheritdoc />
@@ -79,10 +89,18 @@ public abstract class MixTransform : IMixTransform
         }
 
         request.Features.CheckSatisfies(Requirements, Name, nameof(request));
+        if (request.HasValidLengths && !SupportsValidLengths)
+        {
+            throw new ArgumentException(
+                $"{Name} does not support valid lengths yet: its regions are not defined over per-sample lengths. MixUp and CutMix are; or pad and mix without lengths.",
+                nameof(request));
+        }
+
+        int[]? lengths = request.HasValidLengths ? request.ValidLengths.ToArray() : null;
         IMixRandom random = request.Random;
         PlanDrawer drawer = CreateDrawer(request);
         int b = shape.BatchSize;
-        int[] partners = Pairings.Create(Pairing, b, random, mutual: Mode == LambdaMode.Pair);
+        int[] partners = DrawPartners(request);
         var lambdas = new double[b];
         var regions = new MixRegion[b];
         Array.Fill(lambdas, 1.0);
@@ -90,7 +108,9 @@ public abstract class MixTransform : IMixTransform
 
         if (Mode == LambdaMode.Batch)
         {
-            RegionDraw draw = Flip(random) ? drawer.Draw(shape, 0, partners[0], random) : RegionDraw.Unmixed;
+            // One draw for the whole batch: with lengths it must fit the shortest sample.
+            BatchShape drawShape = lengths is null ? shape : TimeAxis.Crop(shape, lengths.Min());
+            RegionDraw draw = Flip(random) ? drawer.Draw(drawShape, 0, partners[0], random) : RegionDraw.Unmixed;
             for (int i = 0; i < b; i++)
             {
                 Assign(i, draw);
@@ -106,7 +126,9 @@ public abstract class MixTransform : IMixTransform
                     continue; // the pair was drawn when its first sample came up
                 }
 
-                RegionDraw draw = p != i && Flip(random) ? drawer.Draw(shape, i, p, random) : RegionDraw.Unmixed;
+                // With lengths the pair's draw fits the part where both are valid.
+                BatchShape drawShape = lengths is null ? shape : TimeAxis.Crop(shape, Math.Min(lengths[i], lengths[p]));
+                RegionDraw draw = p != i && Flip(random) ? drawer.Draw(drawShape, i, p, random) : RegionDraw.Unmixed;
                 Assign(i, draw);
                 if (Mode == LambdaMode.Pair)
                 {
@@ -115,23 +137,46 @@ public abstract class MixTransform : IMixTransform
             }
         }
 
-        return new MixPlan(shape.Spatial, partners, lambdas, regions, Name, Pairing, Mode);
+        var plan = new MixPlan(shape.Spatial, partners, lambdas, regions, Name, Pairing, Mode);
+        return lengths is null ? plan : plan.WithValidLengths(lengths);
 
         void Assign(int sample, RegionDraw draw)
         {
             if (partners[sample] != sample)
             {
+                if (lengths is not null && draw.Region.Kind != MixRegionKind.Keep)
+                {
+                    draw = ForValidLength(draw, TimeAxis.Crop(shape.Spatial, lengths[sample]));
+                }
+
                 lambdas[sample] = draw.Lambda;
                 regions[sample] = draw.Region;
             }
         }
     }
 
+    /// <summary>
+    /// The partner of every sample, the plan's first draw: by default from <see cref="Pairing"/> (a permutation drawn
+    /// from the request's generator for <see cref="PairingStrategy.Permutation"/>). A transform that pairs by the
+    /// batch's features overrides it.
+    /// </summary>
+    private protected virtual int[] DrawPartners(MixRequest request) =>
+        Pairings.Create(Pairing, request.Shape.BatchSize, request.Random, mutual: Mode == LambdaMode.Pair);
+
     /// <summary>Throws <see cref="ArgumentException"/> when the method cannot handle <paramref name="shape"/>.</summary>
     /// <param name="shape">The batch shape a plan is asked for.</param>
     protected virtual void ValidateShape(BatchShape shape)
     {
     }
+
+    /// <summary>True when the method's draws are defined over per-sample valid lengths (<see cref="MixRequest.ValidLengths"/>).</summary>
+    private protected virtual bool SupportsValidLengths => false;
+
+    /// <summary>
+    /// The draw as the sample's own: its lambda over the sample's valid positions <paramref name="valid"/> (the draw was made
+    /// over the part where the group is valid). The default keeps the lambda, right for blends.
+    /// </summary>
+    private protected virtual RegionDraw ForValidLength(RegionDraw draw, SpatialShape valid) => draw;
 
     /// <summary>
     /// Creates the object that makes the draws of one plan. The default calls <see cref="DrawRegion"/> for every group.

@@ -9,6 +9,10 @@ namespace MixAug.Transforms;
 /// Mixup (Zhang, Cisse, Dauphin and Lopez-Paz, "mixup: Beyond Empirical Risk Minimization", ICLR 2018): the whole
 /// sample is interpolated with its partner, <c>out = λ·x + (1 − λ)·partner</c>, with λ ~ Beta(α, α).
 /// </summary>
+/// <remarks>With valid lengths (<see cref="MixRequest.ValidLengths"/>) the whole padded sample is still blended, and the
+/// output is valid up to the shorter of the two lengths, min(L_a, L_b), as espnet2's <c>MixupAugment</c> returns
+/// (<see cref="MixPlan.OutputLengths"/>): every valid output position is a blend of two valid positions, so λ is exact;
+/// positions after it are padding.</remarks>
 /// <threadsafety>Immutable; safe to share between threads.</threadsafety>
 public sealed class MixUp : MixTransform
 {
@@ -35,6 +39,9 @@ public sealed class MixUp : MixTransform
     /// <inheritdoc />
     protected override RegionDraw DrawRegion(BatchShape shape, int sample, int partner, IMixRandom random) =>
         new(BetaSampler.Sample(random, Alpha, Alpha), MixRegion.Blend);
+
+    /// <summary>Blends are defined over lengths: the output is valid where both sources are (the shorter length).</summary>
+    private protected override bool SupportsValidLengths => true;
 
     /// <inheritdoc />
     public override string ToString() => $"MixUp(alpha {Alpha}, probability {Probability}, {Mode}, {Pairing})";

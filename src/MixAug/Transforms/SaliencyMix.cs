@@ -44,7 +44,8 @@ public sealed class SaliencyMix : MixTransform
     /// <param name="mode">Lambda mode: one draw (and one saliency peak) per batch, pair or sample.</param>
     /// <param name="pairing">How partners are chosen.</param>
     /// <param name="region">A box around the salient peak (the paper) or a mask of the most salient pixels.</param>
-    /// <param name="saliency">The saliency source; null for <see cref="SpectralResidualSaliency.Default"/>.</param>
+    /// <param name="saliency">The saliency source; null for <see cref="FineGrainedSaliency.Default"/> (the paper's detector);
+    /// <see cref="SpectralResidualSaliency.Default"/> is the faster option.</param>
     /// <exception cref="ArgumentOutOfRangeException">A number is outside its range, or an enum value is undefined.</exception>
     /// <exception cref="ArgumentException">An invalid mode and pairing combination (see <see cref="MixTransform"/>).</exception>
     public SaliencyMix(
@@ -64,7 +65,7 @@ public sealed class SaliencyMix : MixTransform
 
         Beta = beta;
         Region = region;
-        Saliency = saliency ?? SpectralResidualSaliency.Default;
+        Saliency = saliency ?? FineGrainedSaliency.Default;
         Requirements = FeatureRequirements.ForSaliency(Saliency, region == SaliencyRegion.Box ? SaliencyDetail.Peaks : SaliencyDetail.Maps);
     }
 
@@ -106,21 +107,28 @@ public sealed class SaliencyMix : MixTransform
     private protected override PlanDrawer CreateDrawer(MixRequest request) =>
         new FeatureDrawer(this, request.Features.SaliencyFrom(Saliency)!);
 
+    /// <summary>
+    /// One group's draw of SaliencyMix's paste (shared with <see cref="GuidedMix"/>): λ ~ Beta(β, β), then a box of
+    /// CutMix's size centred on the partner's peak, or (with the rounding double) the partner's most salient pixels.
+    /// </summary>
+    internal static RegionDraw DrawPaste(double beta, SaliencyRegion region, SaliencyMaps maps, BatchShape shape, int partner, IMixRandom random)
+    {
+        double lambda = BetaSampler.Sample(random, beta, beta);
+        if (region == SaliencyRegion.Mask)
+        {
+            int own = MaskThreshold.DrawOwnCount(lambda, shape.PlaneSize, random);
+            return new RegionDraw((double)own / shape.PlaneSize, new SaliencyMaskRegion(maps, partner, own));
+        }
+
+        (int cutH, int cutW) = BoxSampler.CutSize(shape.Spatial, lambda);
+        int peak = maps.Peak(partner);
+        return BoxSampler.CentredBox(shape.Spatial, cutH, cutW, peak / shape.Width, peak % shape.Width, correctLambda: true, lambda);
+    }
+
     /// <summary>Draws boxes around the peaks, or mask recipes over the maps, of the request's saliency.</summary>
     private sealed class FeatureDrawer(SaliencyMix owner, SaliencyMaps maps) : PlanDrawer
     {
-        public override RegionDraw Draw(BatchShape shape, int sample, int partner, IMixRandom random)
-        {
-            double lambda = BetaSampler.Sample(random, owner.Beta, owner.Beta);
-            if (owner.Region == SaliencyRegion.Mask)
-            {
-                int own = MaskThreshold.DrawOwnCount(lambda, shape.PlaneSize, random);
-                return new RegionDraw((double)own / shape.PlaneSize, new SaliencyMaskRegion(maps, partner, own));
-            }
-
-            (int cutH, int cutW) = BoxSampler.CutSize(shape.Spatial, lambda);
-            int peak = maps.Peak(partner);
-            return BoxSampler.CentredBox(shape.Spatial, cutH, cutW, peak / shape.Width, peak % shape.Width, correctLambda: true, lambda);
-        }
+        public override RegionDraw Draw(BatchShape shape, int sample, int partner, IMixRandom random) =>
+            DrawPaste(owner.Beta, owner.Region, maps, shape, partner, random);
     }
 }

@@ -142,22 +142,13 @@ public class ContactSheetTests
     [Test]
     public void SheetsOfTheNewMethodsAreDrawn()
     {
-        // Planted first: SoftBox and Resize had no short name, so drawing their sheets threw.
-        foreach (IMixTransform transform in new IMixTransform[] { new GridMix(mode: LambdaMode.Element), new SmoothMix(mode: LambdaMode.Element), new MultiCutMix(partners: 3) })
+        // Planted first: SoftBox and Resize had no short name, so drawing their sheets threw. ResizeMix mixes uint8 too.
+        foreach (IMixTransform transform in new IMixTransform[] { new GridMix(mode: LambdaMode.Element), new SmoothMix(mode: LambdaMode.Element), new MultiCutMix(partners: 3), new ResizeMix(mode: LambdaMode.Element) })
         {
             (MixPlan plan, byte[] sources, byte[] mixed) = Mixed(transform, count: 4, size: 32);
             using Image<Rgb24> sheet = ContactSheet.Draw(plan, sources, mixed);
-            Assert.That(sheet.Width, Is.GreaterThan(0));
+            Assert.That((sheet.Width, sheet.Height), Is.EqualTo((new ContactSheetLayout(32, 32, 4, 4).Width, new ContactSheetLayout(32, 32, 4, 4).Height)));
         }
-
-        // ResizeMix mixes float32 only: the sheet is drawn from float batches.
-        var shape = new BatchShape(4, 3, 32, 32);
-        MixPlan resize = new ResizeMix(mode: LambdaMode.Element).CreatePlan(shape, new MixRandom(2));
-        float[] input = [.. Enumerable.Range(0, shape.ElementCount).Select(i => (i % 251) / 250f)];
-        var output = new float[input.Length];
-        CpuMixer.Apply(resize, input, output);
-        using Image<Rgb24> resized = ContactSheet.Draw(resize, input, output);
-        Assert.That(resized.Width, Is.GreaterThan(0));
     }
 
     [Test]
@@ -272,7 +263,7 @@ public class ContactSheetTests
 
     /// <summary>Checks that <paramref name="area"/> shows exactly <paramref name="text"/> in the 5x7 font at the area's
     /// scale (its height / 10), rendered here from the glyph bits, in <paramref name="color"/> on the background.</summary>
-    private static void AssertText(Image<Rgb24> sheet, Rectangle area, string text, Rgb24 color)
+    internal static void AssertText(Image<Rgb24> sheet, Rectangle area, string text, Rgb24 color)
     {
         int scale = area.Height / 10;
         for (int y = 0; y < 7 * scale; y++)

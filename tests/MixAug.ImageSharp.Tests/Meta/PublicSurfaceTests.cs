@@ -25,6 +25,7 @@ public class PublicSurfaceTests
             "MixAug.ImageSharp.Drawing.ContactSheet",
             "MixAug.ImageSharp.Drawing.ContactSheetLayout",
             "MixAug.ImageSharp.Drawing.ContactSheetLegend",
+            "MixAug.ImageSharp.Drawing.DenseTargetPanel",
             "MixAug.ImageSharp.Drawing.LegendEntry",
             "MixAug.ImageSharp.Drawing.LegendMark",
             "MixAug.ImageSharp.FolderLoadResult",

@@ -36,6 +36,21 @@ public class GalleryBrowserTests
     }
 
     [Test]
+    public void TheDenseGallerysPanelsLoadToo()
+    {
+        string browser = HeadlessChromium.Require();
+        string gallery = WriteGallery(count: 3, "--dense");
+
+        PageCheck check = HeadlessChromium.Check(browser, Path.Combine(gallery, "index.html"), BrowserTimeout);
+
+        // Four pictures per tile, and a fifth, the dense panel: every method's targets follow its plan (ResizeMix's and
+        // Mosaic's since label maps and boxes follow resized sources).
+        Assert.That(check.Images, Is.EqualTo(MethodRegistry.All.Count * 3 * 5));
+        Assert.That(check.Broken, Is.Empty);
+        Assert.That(check.LegendEntries, Is.EqualTo(PreviewApp.Legend.Count + PreviewApp.DenseLegend.Count));
+    }
+
+    [Test]
     public void ABrokenImageReferencePlantedInTheGalleryIsCaught()
     {
         string browser = HeadlessChromium.Require();
@@ -76,12 +91,12 @@ public class GalleryBrowserTests
         Assert.That(HeadlessChromium.Parse("<html></html>"), Is.Null);
     }
 
-    private string WriteGallery(int count)
+    private string WriteGallery(int count, params string[] more)
     {
         string gallery = Path.Combine(_folder, "gallery");
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        int code = PreviewApp.Run(["--size", "32", "--count", count.ToString(System.Globalization.CultureInfo.InvariantCulture), "--out", Path.Combine(_folder, "p.png"), "--html", gallery], stdout, stderr);
+        int code = PreviewApp.Run(["--size", "32", "--count", count.ToString(System.Globalization.CultureInfo.InvariantCulture), "--out", Path.Combine(_folder, "p.png"), "--html", gallery, .. more], stdout, stderr);
         Assert.That(code, Is.Zero, stderr.ToString());
         return gallery;
     }

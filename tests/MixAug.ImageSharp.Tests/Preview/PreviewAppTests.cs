@@ -203,11 +203,12 @@ public class PreviewAppTests
         Assert.That((sheet.Width, sheet.Height), Is.EqualTo((band.Width, band.Height + legend.Height)));
 
         // The legend's swatches are drawn in the tiles' colours, in the first column under the band: at scale 1 the own
-        // colour's swatch is 7 rows, the label bar's orange part 3 more (7 / 2, inset by 7 / 4); the partner's 7.
+        // colour's swatch is 7 rows, the label bar's orange part 3 more (7 / 2, inset by 7 / 4); the partner's 7, and the
+        // first strip of the several-partners swatch is underlined in it, 2 more.
         int ownRows = Enumerable.Range(band.Height, legend.Height).Count(y => sheet[8, y] == ContactSheet.SelfColor);
         int partnerRows = Enumerable.Range(band.Height, legend.Height).Count(y => sheet[8, y] == ContactSheet.PartnerColor);
         Assert.That(ownRows, Is.EqualTo(7 + 3));
-        Assert.That(partnerRows, Is.EqualTo(7));
+        Assert.That(partnerRows, Is.EqualTo(7 + 2));
     }
 
     [Test]

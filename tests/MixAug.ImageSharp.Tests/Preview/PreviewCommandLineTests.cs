@@ -40,7 +40,19 @@ public class PreviewCommandLineTests
     [TestCase("error: Option '--count' expects a single argument but 2 were provided." + Help, "--count", "3", "--count", "4")]
     // The app's own checks after parsing.
     [TestCase("error: --min-ratio applies to cutmix only, not to --method mixup.", "--method", "mixup", "--min-ratio", "0.2", "--max-ratio", "0.5")]
-    [TestCase("error: Unknown method 'swirl'; choose one of mixup, cutmix, fmix, saliencymix, gridmix, smoothmix, a comma-separated list of them, or all.", "--method", "mixup,swirl")]
+    [TestCase("error: Unknown method 'swirl'; choose one of mixup, cutmix, fmix, saliencymix, gridmix, smoothmix, resizemix, guidedmix, mosaic, multicutmix, a comma-separated list of them, or all.", "--method", "mixup,swirl")]
+    [TestCase("error: --partners applies to multicutmix only, not to --method mixup.", "--method", "mixup", "--partners", "2")]
+    [TestCase("error: --min-scale applies to resizemix only, not to --method cutmix,fmix.", "--method", "cutmix,fmix", "--min-scale", "0.2")]
+    [TestCase("error: --alpha does not apply to --method resizemix, which has no such parameter.", "--method", "resizemix", "--alpha", "2")]
+    [TestCase("error: --mode does not apply to --method multicutmix, which has no such parameter.", "--method", "multicutmix", "--mode", "pair")]
+    [TestCase("error: --pairing does not apply to --method multicutmix, which has no such parameter.", "--method", "multicutmix", "--pairing", "roll")]
+    [TestCase("error: --pairing does not apply to --method guidedmix, which has no such parameter.", "--method", "guidedmix", "--pairing", "roll")]
+    [TestCase("error: --alpha does not apply to --method mosaic, which has no such parameter.", "--method", "mosaic", "--alpha", "2")]
+    [TestCase("error: Mosaic draws three partners per sample by Permutation or Roll; Flip gives one partner.", "--method", "mosaic", "--pairing", "flip")]
+    [TestCase("error: --min-scale 0.6 is greater than --max-scale 0.4.", "--method", "resizemix", "--min-scale", "0.6", "--max-scale", "0.4")]
+    [TestCase("error: --max-scale must lie in (0, 1]; it was 1.5.", "--method", "resizemix", "--max-scale", "1.5")]
+    [TestCase("error: --alpha must be a finite number greater than 0; it was 0.", "--method", "multicutmix", "--alpha", "0")]
+    [TestCase("error: --partners must be an integer in [1, 16]; it was '0'." + Help, "--partners", "0")]
     public void BadCommandLineIsOneLineInOptionTermsWithExitCode2(string expected, params string[] args)
     {
         (int code, string stdout, string stderr) = Run(args);
@@ -93,7 +105,7 @@ public class PreviewCommandLineTests
     [TestCase("--spectrum", "re", new[] { "reference" })]
     [TestCase("--mode", "", new[] { "batch", "elem", "pair" })]
     [TestCase("--pairing", "pe", new[] { "perm" })]
-    [TestCase("--method", "", new[] { "all", "cutmix", "fmix", "gridmix", "mixup", "saliencymix", "smoothmix" })]
+    [TestCase("--method", "", new[] { "all", "cutmix", "fmix", "gridmix", "guidedmix", "mixup", "mosaic", "multicutmix", "resizemix", "saliencymix", "smoothmix" })]
     public void ValuesComplete(string option, string typed, string[] expected)
     {
         string line = $"{option} {typed}";

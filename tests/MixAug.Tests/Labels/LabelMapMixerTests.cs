@@ -34,29 +34,6 @@ public class LabelMapMixerTests
         yield return ("MultiCutMix", new MultiCutMix(partners: 3));
     }
 
-    [Test]
-    public void ResizeMixPlansAreRefusedByNameBeforeAnythingIsWritten()
-    {
-        MixPlan plan = new ResizeMix().CreatePlan(Shape, new MixRandom(5));
-        int n = Shape.BatchSize * Shape.PlaneSize;
-        int[] labels = [.. Enumerable.Range(0, n).Select(e => e % 3)];
-        int[] mixed = [.. Enumerable.Repeat(-7, n)];
-        float[] soft = [.. Enumerable.Repeat(-7f, n * 3)];
-        int[] a = new int[n], b = new int[n];
-        float[] weightA = new float[n];
-        Assert.Multiple(() =>
-        {
-            Assert.That(() => LabelMapMixer.Mix(plan, labels, mixed), Throws.ArgumentException.With.Property("ParamName").EqualTo("plan").And.Message.Contains("ResizeMix"));
-            Assert.That(() => LabelMapMixer.ToSoftTargets(plan, labels, 3, -1, soft), Throws.ArgumentException.With.Property("ParamName").EqualTo("plan"));
-            Assert.That(() => LabelMapMixer.ToPairs(plan, labels, a, b, weightA), Throws.ArgumentException.With.Property("ParamName").EqualTo("plan"));
-            Assert.That(
-                () => BoxMixer.Mix(plan, [.. Enumerable.Range(0, Shape.BatchSize).Select(_ => new DetectionBoxes([1f, 1f, 4f, 4f], [0]))]),
-                Throws.ArgumentException.With.Property("ParamName").EqualTo("plan"));
-        });
-        Assert.That(mixed, Is.All.EqualTo(-7), "nothing written");
-        Assert.That(soft, Is.All.EqualTo(-7f), "nothing written");
-    }
-
     private static bool IsHard(MixPlan plan, int sample)
     {
         var own = new float[plan.Spatial.Size];

@@ -2,6 +2,7 @@ using MixAug.Cpu;
 using MixAug.Masks;
 using MixAug.Planning;
 using MixAug.Randomness;
+using MixAug.Saliency;
 using MixAug.Transforms;
 
 namespace MixAug.Tests.Planning;
@@ -26,8 +27,10 @@ public class GoldenPlanTests
         yield return new TestCaseData(new FMix(mode: LambdaMode.Element, granularity: MaskGranularity.PerBatch, pairing: PairingStrategy.Permutation), "fmix-per-batch");
         yield return new TestCaseData(new FMix(mode: LambdaMode.Element, granularity: MaskGranularity.PerGroup, maxSoft: 0.1), "fmix-per-group-soft");
         yield return new TestCaseData(new FMix(mode: LambdaMode.Pair, granularity: MaskGranularity.PerGroup, spectrum: FourierSpectrum.Reference), "fmix-reference");
-        yield return new TestCaseData(new SaliencyMix(mode: LambdaMode.Element, pairing: PairingStrategy.Permutation), "saliencymix-box");
-        yield return new TestCaseData(new SaliencyMix(mode: LambdaMode.Pair, region: SaliencyRegion.Mask), "saliencymix-mask");
+        yield return new TestCaseData(new SaliencyMix(mode: LambdaMode.Element, pairing: PairingStrategy.Permutation, saliency: SpectralResidualSaliency.Default), "saliencymix-box");
+        yield return new TestCaseData(new SaliencyMix(mode: LambdaMode.Pair, region: SaliencyRegion.Mask, saliency: SpectralResidualSaliency.Default), "saliencymix-mask");
+        yield return new TestCaseData(new SaliencyMix(mode: LambdaMode.Element, pairing: PairingStrategy.Permutation), "saliencymix-box-finegrained");
+        yield return new TestCaseData(new SaliencyMix(mode: LambdaMode.Pair, region: SaliencyRegion.Mask), "saliencymix-mask-finegrained");
     }
 
     /// <summary>A fixed batch for the methods that read pixels: the generator's uniforms, seed 7.</summary>
@@ -45,6 +48,10 @@ public class GoldenPlanTests
     // JSON carries the partners' 64x64 grids, whose values moved by at most 1.8e-6 (old double and new float32 grids
     // of these seven images compared); the samples, counts, lambdas, peaks and every pixel's mask membership are
     // unchanged (one near-tie among 1,536 top-k sets of one map swaps, a rank no plan here uses).
+    // When SaliencyMix's default source became FineGrainedSaliency (2026-11-30, issue 12: the paper's detector), the
+    // "saliencymix-*" cases were pinned to SpectralResidualSaliency explicitly, keeping their values, and the
+    // "-finegrained" cases record the new default, after FineGrainedReferenceTests matched its maps to the
+    // double-precision transcription of OpenCV's algorithm.
     [TestCaseSource(nameof(Cases))]
     public void FingerprintIsStable(IMixTransform transform, string name)
     {
@@ -62,7 +69,8 @@ public class GoldenPlanTests
         yield return new TestCaseData(new CutMix(alpha: 0.5, correctLambda: false, pairing: PairingStrategy.Roll, mode: LambdaMode.Element), image, "cutmix-uncorrected");
         yield return new TestCaseData(new CutMix(alpha: 1.0, probability: 0.5), image, "cutmix-batch-coin");
         yield return new TestCaseData(new FMix(alpha: 0.5, reformulate: true, decayPower: 2.0, mode: LambdaMode.Element), image, "fmix-reformulated");
-        yield return new TestCaseData(new SaliencyMix(mode: LambdaMode.Batch, pairing: PairingStrategy.Roll), image, "saliencymix-batch");
+        yield return new TestCaseData(new SaliencyMix(mode: LambdaMode.Batch, pairing: PairingStrategy.Roll, saliency: SpectralResidualSaliency.Default), image, "saliencymix-batch");
+        yield return new TestCaseData(new SaliencyMix(mode: LambdaMode.Batch, pairing: PairingStrategy.Roll), image, "saliencymix-batch-finegrained");
         yield return new TestCaseData(new CutMix(mode: LambdaMode.Element, pairing: PairingStrategy.Permutation), sequence, "cutmix-sequence");
         yield return new TestCaseData(new FMix(mode: LambdaMode.Element, granularity: MaskGranularity.PerGroup), sequence, "fmix-sequence");
         yield return new TestCaseData(new FMix(mode: LambdaMode.Pair, pairing: PairingStrategy.Permutation, maxSoft: 0.2), volume, "fmix-volume");
@@ -95,6 +103,7 @@ public class GoldenPlanTests
     [TestCase("fmix-per-group-soft")]
     [TestCase("fmix-reference")]
     [TestCase("saliencymix-mask")]
+    [TestCase("saliencymix-mask-finegrained")]
     [TestCase("fmix-sequence")]
     [TestCase("fmix-volume")]
     public void RasterisedMasksAreStable(string name)
@@ -127,6 +136,10 @@ public class GoldenPlanTests
         ["fmix-reference"] = "924a2d1a53c27042a4d33d99af17c1174d25cd448471ee5979968275bb4e5fe3",
         ["saliencymix-box"] = "534e0f2ad020a5055f6865cd1b72a7dd748a0ab2cb98680bb055db34d91a0c85",
         ["saliencymix-mask"] = "d0d3a17608f2f1ee8d870307ec1bcb2eb488e692492eba786f9a3e9df4c4de87",
+        ["saliencymix-box-finegrained"] = "7a7642a285c8c01f08f0060d4e861b95680c1bb0b1a42524feebd0c2e1ee6df6",
+        ["saliencymix-mask-finegrained"] = "cc0b1f122f6675b4258df2556eaeb449f3c50dc759ebfccdb1197dbf8ec58ebe",
+        ["saliencymix-batch-finegrained"] = "56ddb304accbd69c17e89ec83d3eb668a1a14c070b9239ecb47d8ef91df1a1cb",
+        ["raster-saliencymix-mask-finegrained"] = "513dd545d45eee9b449a25225d984867ff6217e23f25b3b0a1e22e918e10abb9",
         ["mixup-pair-perm"] = "dc5c6065aecce9bbd5287c91c25da06d99c884902314237b255ea0980f818edb",
         ["cutmix-uncorrected"] = "879f6a184f77f4c213e46bae3949b28c63bc4d25a09281cfd5f71eb50702a9dc",
         ["cutmix-batch-coin"] = "606973641d7e556c5c3bcd52079277613cc192c6c5aeea88e9b425a50e99878f",

@@ -52,6 +52,7 @@ public class RegionVisitorTests
             new TileRegion([new Tile(1, 0, 0, 2, 2)]),
             new SoftBoxRegion(spatial, 1, 1, 3, 3, 1.5),
             new ResizeRegion(spatial, 1, 0, 3, 4),
+            new MosaicRegion(spatial, 2, 1, 2, 3, [0, 1, 1, 0]),
         ];
         Assert.That(regions.Select(r => r.GetType()), Is.EquivalentTo(RegionKinds), "the list covers every kind");
         foreach (MixRegion region in regions)
@@ -81,5 +82,7 @@ public class RegionVisitorTests
         public string VisitSoftBox(SoftBoxRegion region) => "SoftBox";
 
         public string VisitResize(ResizeRegion region) => "Resize";
+
+        public string VisitMosaic(MosaicRegion region) => "Mosaic";
     }
 }

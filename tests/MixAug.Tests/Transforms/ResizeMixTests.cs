@@ -120,14 +120,54 @@ public class ResizeMixTests
     }
 
     [Test]
-    public void UInt8BatchesAreRefusedBeforeAnythingIsWritten()
+    public void UInt8RoundsTheResizedValuesHalfToEvenWorkedOutByHand()
     {
-        var shape = new BatchShape(2, 1, 6, 6);
-        MixPlan plan = new ResizeMix().CreatePlan(shape, new MixRandom(2));
-        byte[] batch = [.. Enumerable.Range(0, 72).Select(i => (byte)i)];
-        var e = Assert.Throws<ArgumentException>(() => CpuMixer.ApplyInPlace(plan, batch));
-        Assert.That(e!.Message, Does.Contain("resized").And.Contain("float32"));
-        Assert.That(batch, Is.EqualTo(Enumerable.Range(0, 72).Select(i => (byte)i).ToArray()));
+        // A 1x2 plane whose box is its first pixel: the two columns shrink to one, weights ½ and ½ (support 2,
+        // triangle weights ¾ and ¾, normalised), so the box shows the mean of the partner's two pixels.
+        // Sample 0 = (1, 2) and sample 1 = (7, 10) pasted into each other: 8.5 rounds to 8 and 1.5 to 2 (half to
+        // even; truncation would give 8 and 1, half away from zero 9 and 2).
+        var spatial = new SpatialShape(1, 2);
+        var region = new ResizeRegion(spatial, 0, 0, 1, 1);
+        double own = region.OwnShare(spatial, 1);
+        var plan = new MixPlan(spatial, [1, 0], [own, own], [region, region]);
+        byte[] batch = [1, 2, 7, 10];
+        var output = new byte[4];
+        CpuMixer.Apply(plan, batch, output);
+        Assert.That(output, Is.EqualTo(new byte[] { 8, 2, 2, 10 }));
+        CpuMixer.ApplyInPlace(plan, batch);
+        Assert.That(batch, Is.EqualTo(new byte[] { 8, 2, 2, 10 }), "in place, from a snapshot");
+    }
+
+    [TestCase(PairingStrategy.Flip, LambdaMode.Element)]
+    [TestCase(PairingStrategy.Roll, LambdaMode.Element)]
+    [TestCase(PairingStrategy.Permutation, LambdaMode.Pair)]
+    [TestCase(PairingStrategy.Flip, LambdaMode.Batch)]
+    public void UInt8IsTheFloatPathOnTheSameValuesRoundedHalfToEven(PairingStrategy pairing, LambdaMode mode)
+    {
+        // Tall planes (224 rows of 160 bytes) span several segments, so a box's rows are resized segment by segment.
+        foreach (BatchShape shape in new[] { new BatchShape(5, 3, 23, 19), new BatchShape(3, 3, 224, 160) })
+        {
+            for (ulong seed = 1; seed <= 4; seed++)
+            {
+                MixPlan plan = new ResizeMix(mode: mode, pairing: pairing, minScale: 0.05, maxScale: 1).CreatePlan(shape, new MixRandom(seed));
+                var random = new MixRandom(seed + 100);
+                byte[] input = [.. Enumerable.Range(0, shape.ElementCount).Select(_ => (byte)random.NextInt(256))];
+                float[] widened = [.. input.Select(b => (float)b)];
+                var floats = new float[input.Length];
+                CpuMixer.Apply(plan, widened, floats);
+                byte[] expected = [.. floats.Select(f => (byte)Math.Round(f, MidpointRounding.ToEven))];
+
+                var output = new byte[input.Length];
+                CpuMixer.Apply(plan, input, output);
+                Assert.That(output, Is.EqualTo(expected), $"{shape} seed {seed}");
+                MixAssert.PixelsFollowPlan(plan, input, output);
+                Assert.That(floats.Count(f => f != MathF.Floor(f)), Is.GreaterThan(0), "some resized values are fractional, so the rounding is tested");
+
+                byte[] inPlace = [.. input];
+                CpuMixer.ApplyInPlace(plan, inPlace);
+                Assert.That(inPlace, Is.EqualTo(expected), $"in place, {shape} seed {seed}");
+            }
+        }
     }
 
     [Test]

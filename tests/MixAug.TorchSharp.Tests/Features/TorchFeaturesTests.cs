@@ -83,6 +83,27 @@ public class TorchFeaturesTests
         }
     }
 
+    /// <summary>
+    /// Fine-grained saliency (SaliencyMix's default) has no libtorch implementation: every device takes the host route,
+    /// even the device code path (allowCpuKernels false), and gets exactly the CPU backend's maps.
+    /// </summary>
+    [Test]
+    public void Fine_grained_saliency_is_computed_on_the_host_from_any_route()
+    {
+        var shape = new BatchShape(3, 3, 28, 36);
+        float[] pixels = Blobs(shape, [(5, 5), (20, 14), (14, 22)]);
+        var needs = FeatureRequirements.ForSaliency(FineGrainedSaliency.Default, SaliencyDetail.Maps);
+        SaliencyMaps cpu = CpuFeatures.Compute(needs, shape, pixels).Saliency[0];
+        Assert.That(new SaliencyMix().Requirements.Saliency[0].Source, Is.SameAs(FineGrainedSaliency.Default), "the default source");
+        using Tensor images = Batches.ToTensor(pixels, shape);
+        SaliencyMaps viaDeviceCode = TorchFeatures.Compute(needs, images, allowCpuKernels: false).Saliency[0];
+        for (int i = 0; i < shape.BatchSize; i++)
+        {
+            Assert.That(viaDeviceCode.Peak(i), Is.EqualTo(cpu.Peak(i)), $"sample {i}");
+            Assert.That(viaDeviceCode.Grid(i).ToArray(), Is.EqualTo(cpu.Grid(i).ToArray()), $"sample {i}");
+        }
+    }
+
     [Test]
     public void The_module_draws_SaliencyMix_plans_from_device_features()
     {

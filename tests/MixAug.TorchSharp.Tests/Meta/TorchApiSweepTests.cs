@@ -67,6 +67,12 @@ internal static class TorchValues
 
         sweep.Add<Tensor>(c => c.Extreme ? Bad(c) : Plausible(c));
         sweep.Add<Device>(c => c.Pick(CPU, new Device(DeviceType.META)));
+        // SourceWeightedLoss's callback: a per-sample loss, null, a wrong shape, an integer result.
+        sweep.Add<Func<Tensor, Tensor>>(c => c.Pick<Func<Tensor, Tensor>?>(
+            s => s.to(ScalarType.Float32) * 0.5,
+            null,
+            s => s.unsqueeze(0).to(ScalarType.Float32),
+            s => s));
         sweep.Add<CompactTargetTensors>(c =>
         {
             if (c.Extreme && !c.Receiver && c.Chance(0.4))

@@ -93,7 +93,9 @@ internal static class CoreValues
         sweep.Add<FeatureRequirements>(c => c.Extreme && !c.Receiver ? null : c.Pick(FeatureRequirements.None, FeatureRequirements.ForSaliency(SpectralResidualSaliency.Default, c.Pick(SaliencyDetail.Peaks, SaliencyDetail.Maps))));
         sweep.Add<SaliencyRequirement>(c => new SaliencyRequirement((c.Extreme ? null : SpectralResidualSaliency.Default)!, Enum<SaliencyDetail>(c)));
         sweep.Add(t => t == typeof(ISaliencySource) || t == typeof(SpectralResidualSaliency), (c, t) => c.Extreme && !c.Receiver ? null : c.Pick(SpectralResidualSaliency.Default, new SpectralResidualSaliency(8, 1.0)));
+        sweep.Add<FineGrainedSaliency>(c => c.Extreme && !c.Receiver ? null : c.Pick(FineGrainedSaliency.Default, new FineGrainedSaliency()));
         sweep.Add<SaliencyMaps>(c => c.Extreme && !c.Receiver && c.Chance(0.3) ? null : Maps(c));
+        sweep.Add<ClassMaps>(c => c.Extreme && !c.Receiver && c.Chance(0.3) ? null : ClassMapsOf(c, c.Pick(Shapes[..5])));
         sweep.Add<FourierNoise>(c => c.Extreme && !c.Receiver ? null : new FourierNoise(c.Pick(Shapes).Spatial, c.Pick(1.0, 3.0), (ulong)c.Random.NextInt64()));
         sweep.Add<DetectionBoxes>(c => c.Extreme && !c.Receiver && c.Chance(0.3)
             ? null
@@ -299,12 +301,14 @@ internal static class CoreValues
             new SmoothMix(mode: LambdaMode.Element, pairing: PairingStrategy.Permutation),
             new MultiCutMix(partners: 3),
             new ResizeMix(mode: LambdaMode.Element, pairing: PairingStrategy.Roll),
+            new Mosaic(),
+            new GuidedMix(region: SaliencyRegion.Mask),
         ];
         foreach (BatchShape shape in Shapes)
         {
             foreach (IMixTransform t in transforms)
             {
-                if ((t is CutMix or MultiCutMix && shape.SpatialRank == 3) || (t is SaliencyMix or GridMix or SmoothMix or ResizeMix && shape.SpatialRank != 2))
+                if ((t is CutMix or MultiCutMix && shape.SpatialRank == 3) || (t is SaliencyMix or GuidedMix or GridMix or SmoothMix or ResizeMix or Mosaic && shape.SpatialRank != 2))
                 {
                     continue;
                 }
@@ -400,6 +404,7 @@ internal static class CoreValues
         sweep.Add<FourierMaskRegion>(c => c.Extreme && !c.Receiver ? null : Plans.Value.SelectMany(p => p.Regions).OfType<FourierMaskRegion>().ElementAt(c.Random.Next(4)));
         sweep.Add<SoftBoxRegion>(c => c.Extreme && !c.Receiver ? null : Plans.Value.SelectMany(p => p.Regions).OfType<SoftBoxRegion>().ElementAt(c.Random.Next(3)));
         sweep.Add<ResizeRegion>(c => c.Extreme && !c.Receiver ? null : Plans.Value.SelectMany(p => p.Regions).OfType<ResizeRegion>().ElementAt(c.Random.Next(3)));
+        sweep.Add<MosaicRegion>(c => c.Extreme && !c.Receiver ? null : Plans.Value.SelectMany(p => p.Regions).OfType<MosaicRegion>().ElementAt(c.Random.Next(3)));
         sweep.Add<SaliencyMaskRegion>(c => c.Extreme && !c.Receiver ? null : Plans.Value.SelectMany(p => p.Regions).OfType<SaliencyMaskRegion>().ElementAt(c.Random.Next(3)));
     }
 
@@ -414,6 +419,8 @@ internal static class CoreValues
             new SmoothMix(softness: 0.5, mode: LambdaMode.Pair),
             new MultiCutMix(partners: 2, probability: 0.5),
             new ResizeMix(mode: LambdaMode.Element),
+            new Transplantation(excludedClasses: [0]),
+            new Mosaic(probability: 0.5, pairing: PairingStrategy.Roll),
         ];
         sweep.Add(t => t == typeof(IMixTransform), (c, _) => c.Extreme && !c.Receiver && c.Chance(0.3) ? null : c.Pick(all));
         sweep.Add(t => t == typeof(MixTransform), (c, _) => c.Extreme && !c.Receiver && c.Chance(0.3) ? null : c.Pick(all.OfType<MixTransform>().ToArray()));
@@ -422,17 +429,25 @@ internal static class CoreValues
         sweep.Add<FMix>(c => new FMix(maxSoft: 0.2));
         sweep.Add<SaliencyMix>(c => new SaliencyMix(region: c.Pick(SaliencyRegion.Box, SaliencyRegion.Mask)));
         sweep.Add<MixChoice>(c => all.OfType<MixChoice>().Single());
+        sweep.Add<GuidedMix>(c => new GuidedMix(region: c.Pick(SaliencyRegion.Box, SaliencyRegion.Mask)));
         sweep.Add<SmoothMix>(c => c.Pick(new SmoothMix(), new SmoothMix(alpha: 0.3, softness: 1, mode: LambdaMode.Element)));
         sweep.Add<MultiCutMix>(c => c.Pick(new MultiCutMix(), new MultiCutMix(partners: 16, alpha: 0.2)));
         sweep.Add<ResizeMix>(c => c.Pick(new ResizeMix(), new ResizeMix(minScale: 1, maxScale: 1, mode: LambdaMode.Pair)));
+        sweep.Add<Mosaic>(c => c.Pick(new Mosaic(), new Mosaic(minCentre: 0.1, maxCentre: 0.9, shrinkTiles: false)));
         sweep.Add<GridMix>(c => c.Pick(new GridMix(), new GridMix(minHoles: 1, maxHoles: 64, minCutArea: 0.01, holeAspect: 4, mode: LambdaMode.Pair)));
+        sweep.Add<Transplantation>(c => c.Pick(new Transplantation(), new Transplantation([0, 3], probability: 0.5, pairing: PairingStrategy.Flip)));
         sweep.Add<FixedPlanTransform>(c => new FixedPlanTransform(c.Pick(Plans.Value)));
     }
 
     private static MixRequest Request(SweepContext c)
     {
         BatchShape shape = c.Pick(Shapes[..5]);
-        BatchFeatures features = c.Chance(0.5) ? BatchFeatures.None : Features(c, c.Pick(SaliencyDetail.Peaks, SaliencyDetail.Maps), shape);
+        BatchFeatures features = c.Random.Next(3) switch
+        {
+            0 => BatchFeatures.None,
+            1 => Features(c, c.Pick(SaliencyDetail.Peaks, SaliencyDetail.Maps), shape),
+            _ => new BatchFeatures([], ClassMapsOf(c, shape)),
+        };
         return new MixRequest(shape, new MixRandom((ulong)c.Random.NextInt64()), features);
     }
 
@@ -442,6 +457,9 @@ internal static class CoreValues
         float[] pixels = [.. Enumerable.Range(0, s.ElementCount).Select(_ => (float)c.Random.NextDouble())];
         return CpuFeatures.Compute(FeatureRequirements.ForSaliency(SpectralResidualSaliency.Default, detail), s, pixels);
     }
+
+    private static ClassMaps ClassMapsOf(SweepContext c, BatchShape shape) =>
+        new(shape.Spatial, [.. Enumerable.Range(0, shape.BatchSize * shape.Spatial.Size).Select(_ => c.Random.Next(4))]);
 
     private static SaliencyMaps Maps(SweepContext c) => c.Chance(0.5)
         ? Features(c, SaliencyDetail.Maps).Saliency[0]
@@ -467,5 +485,7 @@ internal static class CoreValues
         public object VisitSoftBox(SoftBoxRegion region) => region.Kind;
 
         public object VisitResize(ResizeRegion region) => region.Kind;
+
+        public object VisitMosaic(MosaicRegion region) => region.Kind;
     }
 }

@@ -1,0 +1,78 @@
+using MixAug.TorchSharp.Native;
+
+namespace MixAug.TorchSharp.Losses;
+
+/// <summary>
+/// The loss of a mixed batch for losses that cannot take blended labels (CTC, sequence-to-sequence, detection): each
+/// output's loss against the labels of each of its sources, weighted by the plan,
+/// <c>loss_i = Σ_k w_ik · L(output_i, labels[source_ik])</c>. For a pairwise plan this is MixSpeech's
+/// <c>λ·L(y_a) + (1 − λ)·L(y_b)</c> (Meng et al., "MixSpeech: Data Augmentation for Low-resource Automatic Speech
+/// Recognition", ICASSP 2021).
+/// </summary>
+/// <remarks>
+/// <para>The loss is given as a function of a source index per sample: it receives a <c>long</c> tensor <c>[B]</c> whose
+/// entry i is the batch index of one of sample i's sources, and returns the per-sample losses <c>[B]</c> against those
+/// sources' labels (for CTC: <c>ctc_loss(logProbs, targets[sources], outputLengths, targetLengths[sources],
+/// reduction: None)</c>, with the output lengths from <see cref="MixPlan.OutputLengths"/>). It is called once per source
+/// slot, <see cref="MixPlan.MaxSourceCount"/> times; a sample with fewer sources gets its own index and weight 0 in the
+/// extra slots.</para>
+/// <para>A term whose weight is 0 contributes exactly 0, even when its loss is infinite (a CTC target longer than the
+/// input); its gradient may still be NaN in that case, as with any <c>where</c>, so give CTC <c>zero_infinity: true</c>.</para>
+/// <para><b>Ownership</b>: the returned tensor <c>[B]</c> is new and owned by the caller; the index tensors and the
+/// callback's results are disposed when the call returns (gradients flow through them to the model).</para>
+/// </remarks>
+/// <threadsafety>Stateless; safe to call from several threads.</threadsafety>
+public static class SourceWeightedLoss
+{
+    /// <summary>Computes <c>loss_i = Σ_k w_ik · lossAgainst(sources_k)_i</c> for every sample i of <paramref name="plan"/>.</summary>
+    /// <param name="plan">The plan the batch was mixed with (its sources and label weights).</param>
+    /// <param name="lossAgainst">The per-sample loss against given sources: takes a <c>long</c> tensor <c>[B]</c> of batch
+    /// indices (on <paramref name="device"/>) and returns a floating tensor <c>[B]</c> of losses.</param>
+    /// <param name="device">The device of the index tensors; null for the CPU.</param>
+    /// <returns>A new floating tensor <c>[B]</c> on the callback's device, owned by the caller; take its mean for the batch loss.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="plan"/> or <paramref name="lossAgainst"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="device"/> is the meta device, or <paramref name="lossAgainst"/>
+    /// returned null or a tensor that is not a floating <c>[B]</c> vector.</exception>
+    public static Tensor Compute(MixPlan plan, Func<Tensor, Tensor> lossAgainst, Device? device = null)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(lossAgainst);
+        device ??= CPU;
+        if (device.type == DeviceType.META)
+        {
+            throw new ArgumentException("device is the meta device, which holds no data for the source indices.", nameof(device));
+        }
+
+        TorchSharpRuntime.EnsureLoadable();
+        int b = plan.BatchSize;
+        int slots = plan.MaxSourceCount;
+        using DisposeScope scope = NewDisposeScope();
+        Tensor? total = null;
+        var indices = new long[b];
+        var weights = new double[b];
+        for (int k = 0; k < slots; k++)
+        {
+            for (int i = 0; i < b; i++)
+            {
+                ReadOnlySpan<int> sources = plan.Sources(i);
+                indices[i] = k < sources.Length ? sources[k] : i;
+                weights[i] = k < sources.Length ? plan.Weights(i)[k] : 0.0;
+            }
+
+            Tensor loss = lossAgainst(tensor(indices, device: device)) ?? throw new ArgumentException("lossAgainst returned null; it must return one loss per sample.", nameof(lossAgainst));
+            if (loss.shape.Length != 1 || loss.shape[0] != b || !Mixing.TensorChecks.IsFloating(loss.dtype))
+            {
+                throw new ArgumentException(
+                    $"lossAgainst returned a {loss.dtype} tensor of shape {Mixing.TensorChecks.Describe(loss.shape)}; it must return one floating loss per sample, shape [{b}].",
+                    nameof(lossAgainst));
+            }
+
+            Tensor w = tensor(weights, device: loss.device).to(loss.dtype);
+            // where, not w·loss: a weight-0 term must add 0 even when its loss is infinite.
+            Tensor term = where(w.gt(0), w * loss, zeros_like(loss));
+            total = total is null ? term : total + term;
+        }
+
+        return total!.MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,76 @@
+using System.Buffers;
+using MixAug.Regions;
+
+namespace MixAug.Cpu;
+
+/// <summary>The rows of a <see cref="ResizeRegion"/>'s box that one work segment holds, written from the partner's whole
+/// plane (the general path of <see cref="MixJob{T, TKernels}"/>, for float32 and uint8 batches).</summary>
+internal static unsafe class ResizeRows
+{
+    /// <summary>Writes the rows of the segment that cross the box from the partner's whole plane, resized. Resampling
+    /// is defined in float32 (<see cref="ResizeRegion"/>); a uint8 partner is widened to float first (only the rows
+    /// the segment's box rows read) and each result rounded half to even, as the uint8 blend kernels round, so uint8
+    /// ResizeMix is the float32 path on the same values, rounded.</summary>
+    /// <typeparam name="T">float or byte, the element types the CPU mixer takes.</typeparam>
+    public static void Write<T>(ResizeRegion region, T* partnerPlane, T* destination, int width, int plane, int offset, int count)
+        where T : unmanaged
+    {
+        int firstRow = offset / width, boxWidth = region.Right - region.Left;
+        int top = Math.Max(firstRow, region.Top), end = Math.Min(firstRow + (count / width), region.Bottom);
+        if (top >= end)
+        {
+            return;
+        }
+
+        bool widen = typeof(T) != typeof(float);
+        float[] scratch = ArrayPool<float>.Shared.Rent(width + boxWidth);
+        float[]? widened = widen ? ArrayPool<float>.Shared.Rent(plane) : null;
+        try
+        {
+            ReadOnlySpan<float> partner;
+            if (widened is null)
+            {
+                partner = new ReadOnlySpan<float>(partnerPlane, plane);
+            }
+            else
+            {
+                (int first, int stop) = region.PartnerRowsRead(top - region.Top, end - region.Top);
+                byte* bytes = (byte*)partnerPlane;
+                for (int k = first * width; k < stop * width; k++)
+                {
+                    widened[k] = bytes[k];
+                }
+
+                partner = widened.AsSpan(0, plane);
+            }
+
+            Span<float> line = scratch.AsSpan(0, width);
+            Span<float> patchRow = scratch.AsSpan(width, boxWidth);
+            for (int y = top; y < end; y++)
+            {
+                T* row = destination + ((y - firstRow) * width) + region.Left;
+                if (widened is null)
+                {
+                    region.ResizeRow(partner, y - region.Top, line, new Span<float>(row, boxWidth));
+                    continue;
+                }
+
+                region.ResizeRow(partner, y - region.Top, line, patchRow);
+                byte* to = (byte*)row;
+                for (int x = 0; x < boxWidth; x++)
+                {
+                    // Normalised non-negative weights keep the value in [0, 255] up to float rounding; clamp that.
+                    to[x] = (byte)Math.Clamp(MathF.Round(patchRow[x], MidpointRounding.ToEven), 0f, 255f);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(scratch);
+            if (widened is not null)
+            {
+                ArrayPool<float>.Shared.Return(widened);
+            }
+        }
+    }
+}

@@ -1,0 +1,125 @@
+using MixAug.Regions;
+
+namespace MixAug.Planning;
+
+/// <summary>
+/// Per-sample valid lengths along time: the length L of a sequence batch <c>[B, C, L]</c> (its width) and the frame
+/// count T of a clip batch <c>[B, C, T, H, W]</c> (its depth). Positions at or after a sample's length are padding.
+/// </summary>
+internal static class TimeAxis
+{
+    /// <summary>The time extent of <paramref name="spatial"/>, or 0 for an image plane, which has no time axis.</summary>
+    public static int Extent(SpatialShape spatial) => spatial.Rank switch
+    {
+        1 => spatial.Width,
+        3 => spatial.Depth,
+        _ => 0,
+    };
+
+    /// <summary>The first <paramref name="length"/> positions of <paramref name="spatial"/> along time.</summary>
+    public static SpatialShape Crop(SpatialShape spatial, int length) => spatial.Rank == 1
+        ? SpatialShape.Sequence(length)
+        : SpatialShape.Volume(length, spatial.Height, spatial.Width);
+
+    /// <summary>The batch shape whose time extent is <paramref name="length"/>.</summary>
+    public static BatchShape Crop(BatchShape shape, int length) =>
+        new(shape.BatchSize, shape.Channels, Crop(shape.Spatial, length));
+
+    /// <summary>Checks one length per sample, each in [1, time extent], and returns a copy.</summary>
+    /// <exception cref="ArgumentException">The extent has no time axis, or the count differs (naming <paramref name="name"/>).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A length is outside [1, time extent] (naming <paramref name="name"/>).</exception>
+    public static int[] Check(SpatialShape spatial, int batchSize, ReadOnlySpan<int> lengths, string name)
+    {
+        int extent = Extent(spatial);
+        if (extent == 0)
+        {
+            throw new ArgumentException(
+                $"Valid lengths run along time: the length of a sequence [B, C, L] or the frames of a clip [B, C, T, H, W]; a {spatial} image plane has no time axis.",
+                name);
+        }
+
+        if (lengths.Length != batchSize)
+        {
+            throw new ArgumentException($"There are {lengths.Length} valid lengths for a batch of {batchSize}; give one per sample.", name);
+        }
+
+        for (int i = 0; i < lengths.Length; i++)
+        {
+            if (lengths[i] < 1 || lengths[i] > extent)
+            {
+                throw new ArgumentOutOfRangeException(
+                    name,
+                    lengths[i],
+                    $"Sample {i} has valid length {lengths[i]}; valid lengths must lie in [1, {extent}] for a time extent of {extent}.");
+            }
+        }
+
+        return lengths.ToArray();
+    }
+
+    /// <summary>
+    /// The valid length of sample <paramref name="sample"/>'s output, after checking that its region takes nothing from
+    /// a source's padding: a blend is valid where every source is (the shortest, as espnet2's <c>MixupAugment</c>); a
+    /// keep or a box is valid where the sample itself is, and a box must lie inside every source's valid part.
+    /// </summary>
+    /// <exception cref="ArgumentException">The region would take padding, or is of a kind not yet defined with lengths (naming <paramref name="name"/>).</exception>
+    public static int OutputLength(MixRegion region, SpatialShape spatial, ReadOnlySpan<int> sources, int[] lengths, int sample, string name)
+    {
+        int own = lengths[sources[0]];
+        int shortest = own;
+        foreach (int source in sources)
+        {
+            shortest = Math.Min(shortest, lengths[source]);
+        }
+
+        int reach = region.Accept(new TimeReach(spatial, own));
+        if (reach < 0)
+        {
+            throw new ArgumentException(
+                $"Sample {sample} has a {region.Kind} region; with valid lengths a plan takes keep, blend and box regions only (masks, tiles, soft boxes and resized boxes are not defined over valid lengths yet).",
+                name);
+        }
+
+        if (region.Kind == MixRegionKind.Blend)
+        {
+            return shortest;
+        }
+
+        if (reach > shortest)
+        {
+            throw new ArgumentException(
+                $"Sample {sample} (valid length {own}, sources [{string.Join(", ", sources.ToArray())}] of lengths [{string.Join(", ", sources.ToArray().Select(s => lengths[s]))}]) has region '{region}', which takes positions up to {reach} along time; a region must lie within the valid length of every source ({shortest}).",
+                name);
+        }
+
+        return own;
+    }
+
+    /// <summary>
+    /// How far along time a region takes from its other sources (exclusive end): a sequence box its right edge, a box on
+    /// every frame of a clip the sample's own length (it takes from every valid frame), a keep nothing. −1 for the kinds
+    /// not yet defined with lengths; a blend's rule is the shortest source, handled by the caller.
+    /// </summary>
+    private sealed class TimeReach(SpatialShape spatial, int ownLength) : IMixRegionVisitor<int>
+    {
+        public int VisitKeep(KeepRegion region) => 0;
+
+        public int VisitBlend(BlendRegion region) => 0;
+
+        public int VisitBox(BoxRegion region) => spatial.Rank == 1 ? region.Right : ownLength;
+
+        public int VisitMask(MaskRegion region) => -1;
+
+        public int VisitFourierMask(FourierMaskRegion region) => -1;
+
+        public int VisitSaliencyMask(SaliencyMaskRegion region) => -1;
+
+        public int VisitTiles(TileRegion region) => -1;
+
+        public int VisitSoftBox(SoftBoxRegion region) => -1;
+
+        public int VisitResize(ResizeRegion region) => -1;
+
+        public int VisitMosaic(MosaicRegion region) => -1;
+    }
+}

@@ -1,0 +1,190 @@
+using MixAug.Cpu;
+using MixAug.Masks;
+using MixAug.Planning;
+using MixAug.Randomness;
+using MixAug.Regions;
+using MixAug.Saliency;
+using MixAug.Transforms;
+using NUnit.Framework;
+
+namespace MixAug.Tests.Transforms;
+
+public class GuidedMixTests
+{
+    /// <summary>A full-resolution source peaking at ((5·s) mod H, (13·s) mod W) for the sample whose first pixel is s.</summary>
+    private sealed class KnownPeaks : ISaliencySource
+    {
+        public static (int Y, int X) PeakOf(BatchShape shape, int s) => ((5 * s) % shape.Height, (13 * s) % shape.Width);
+
+        public (int Height, int Width) GridSize(SpatialShape spatial) => (spatial.Height, spatial.Width);
+
+        public void ComputeGrid(BatchShape shape, ReadOnlySpan<float> sample, Span<float> grid)
+        {
+            (int py, int px) = PeakOf(shape, (int)sample[0]);
+            for (int y = 0; y < shape.Height; y++)
+            {
+                for (int x = 0; x < shape.Width; x++)
+                {
+                    grid[(y * shape.Width) + x] = 1f / (1 + Math.Abs(y - py) + Math.Abs(x - px));
+                }
+            }
+        }
+    }
+
+    private static float[] IndexedBatch(BatchShape shape)
+    {
+        var random = new MixRandom(1);
+        float[] batch = [.. Enumerable.Range(0, shape.ElementCount).Select(_ => (float)random.NextDouble())];
+        for (int s = 0; s < shape.BatchSize; s++)
+        {
+            batch[s * shape.SampleSize] = s;
+        }
+
+        return batch;
+    }
+
+    private static SaliencyMaps Maps(GuidedMix transform, BatchShape shape, float[] batch) =>
+        CpuFeatures.Compute(transform.Requirements, shape, batch).Saliency[0];
+
+    [TestCase(2)]
+    [TestCase(5)]
+    [TestCase(8)]
+    [TestCase(11)]
+    public void PartnersAreTheGreedyCycleOverTheMapsDistances(int b)
+    {
+        var shape = new BatchShape(b, 2, 24, 30);
+        float[] batch = IndexedBatch(shape);
+        var transform = new GuidedMix(saliency: new KnownPeaks());
+        MixPlan plan = transform.CreatePlan(shape, batch, new MixRandom(3));
+        SaliencyMaps maps = Maps(transform, shape, batch);
+        Assert.That(plan.Partners.ToArray(), Is.EqualTo(SaliencyPairing.GreedyCycle(SaliencyPairing.Distances(maps), b)));
+        Assert.That(plan.Pairing, Is.EqualTo(PairingStrategy.Custom));
+        Assert.That(Enumerable.Range(0, b).All(i => plan.Partners[i] != i && plan.IsMixed(i)), Is.True, "odd or even, every sample is mixed");
+        Assert.That(plan.Partners.ToArray().Order(), Is.EqualTo(Enumerable.Range(0, b)), "a permutation");
+    }
+
+    /// <summary>
+    /// Replay of the draws: the pairing draws nothing, then one Beta variate per sample in order, the box centred on
+    /// the partner's peak, lambda the exact own share.
+    /// </summary>
+    [Test]
+    public void BoxIsCentredOnThePartnersPeakWithExactLambda()
+    {
+        var shape = new BatchShape(7, 2, 20, 31);
+        float[] batch = IndexedBatch(shape);
+        var transform = new GuidedMix(beta: 0.7, saliency: new KnownPeaks());
+        MixPlan plan = transform.CreatePlan(shape, batch, new MixRandom(4));
+        var random = new MixRandom(4);
+        for (int i = 0; i < 7; i++)
+        {
+            int p = plan.Partners[i];
+            double lambda = BetaSampler.Sample(random, 0.7, 0.7);
+            (int cutH, int cutW) = BoxSampler.CutSize(shape.Spatial, lambda);
+            (int py, int px) = KnownPeaks.PeakOf(shape, p);
+            int top = Math.Max(py - (cutH / 2), 0), left = Math.Max(px - (cutW / 2), 0);
+            int bottom = Math.Min(py - (cutH / 2) + cutH, 20), right = Math.Min(px - (cutW / 2) + cutW, 31);
+            if (bottom <= top || right <= left)
+            {
+                Assert.That(plan.IsMixed(i), Is.False);
+                continue;
+            }
+
+            var box = (BoxRegion)plan.Regions[i];
+            Assert.That((box.Top, box.Left, box.Bottom, box.Right), Is.EqualTo((top, left, bottom, right)), $"sample {i}");
+            Assert.That(plan.Lambdas[i], Is.EqualTo((620.0 - ((bottom - top) * (right - left))) / 620.0));
+        }
+    }
+
+    /// <summary>Applied, every element comes from the sample or its partner, the partner's share exactly 1 − λ.</summary>
+    [TestCase(SaliencyRegion.Box, 5)]
+    [TestCase(SaliencyRegion.Mask, 5)]
+    [TestCase(SaliencyRegion.Mask, 6)]
+    public void AppliedPlansHaveExactLambdas(SaliencyRegion region, int b)
+    {
+        var shape = new BatchShape(b, 3, 32, 40);
+        float[] batch = IndexedBatch(shape);
+        MixPlan plan = new GuidedMix(region: region).CreatePlan(shape, batch, new MixRandom(9));
+        var output = new float[batch.Length];
+        CpuMixer.Apply(plan, batch, output);
+        int sampleSize = shape.SampleSize, plane = shape.PlaneSize;
+        for (int i = 0; i < b; i++)
+        {
+            int p = plan.Partners[i];
+            long fromPartner = 0;
+            for (int k = 1; k < sampleSize; k++) // element 0 holds the sample's index
+            {
+                float o = output[(i * sampleSize) + k], x = batch[(i * sampleSize) + k], y = batch[(p * sampleSize) + k];
+                Assert.That(o == x || o == y, Is.True, $"sample {i} element {k}");
+                fromPartner += o == y && o != x ? 1 : 0;
+            }
+
+            bool firstFromPartner = output[i * sampleSize] == p && p != i;
+            fromPartner += firstFromPartner ? 1 : 0;
+            Assert.That(fromPartner, Is.EqualTo((long)Math.Round((1 - plan.Lambdas[i]) * plane) * shape.Channels), $"sample {i}");
+            if (region == SaliencyRegion.Mask)
+            {
+                var mask = (SaliencyMaskRegion)plan.Regions[i];
+                Assert.That(plan.Lambdas[i], Is.EqualTo(mask.OwnCount / (double)plane), "n/N exactly");
+            }
+        }
+    }
+
+    [Test]
+    public void BatchModeMakesOneDrawAtSampleZerosPartner()
+    {
+        var shape = new BatchShape(5, 1, 24, 24);
+        float[] batch = IndexedBatch(shape);
+        MixPlan plan = new GuidedMix(mode: LambdaMode.Batch, saliency: new KnownPeaks()).CreatePlan(shape, batch, new MixRandom(3));
+        var random = new MixRandom(3);
+        double lambda = BetaSampler.Sample(random, 1, 1);
+        (int cutH, int cutW) = BoxSampler.CutSize(shape.Spatial, lambda);
+        (int py, int px) = KnownPeaks.PeakOf(shape, plan.Partners[0]);
+        RegionDraw expected = BoxSampler.CentredBox(shape.Spatial, cutH, cutW, py, px, true, lambda);
+        for (int i = 0; i < 5; i++)
+        {
+            Assert.That(plan.Regions[i].ToString(), Is.EqualTo(expected.Region.ToString()));
+            Assert.That(plan.Lambdas[i], Is.EqualTo(expected.Lambda));
+        }
+    }
+
+    [TestCase(LambdaMode.Element)]
+    [TestCase(LambdaMode.Batch)]
+    public void ABatchOfOneStaysUnmixed(LambdaMode mode)
+    {
+        var shape = new BatchShape(1, 3, 16, 16);
+        MixPlan plan = new GuidedMix(mode: mode).CreatePlan(shape, IndexedBatch(shape), new MixRandom(5));
+        Assert.That(plan.Partners.ToArray(), Is.EqualTo(new[] { 0 }));
+        Assert.That(plan.IsMixed(0), Is.False);
+        Assert.That(plan.Lambdas[0], Is.EqualTo(1.0));
+    }
+
+    /// <summary>The partners are in the plan: its JSON replays it, and the same seed and batch draw it again.</summary>
+    [TestCase(SaliencyRegion.Box)]
+    [TestCase(SaliencyRegion.Mask)]
+    public void PlansReplay(SaliencyRegion region)
+    {
+        var shape = new BatchShape(6, 3, 28, 36);
+        float[] batch = IndexedBatch(shape);
+        var transform = new GuidedMix(region: region);
+        MixPlan plan = transform.CreatePlan(shape, batch, MixRandom.ForBatch(1, 2, 3));
+        string json = MixPlanJson.Serialize(plan);
+        Assert.That(MixPlanJson.Serialize(MixPlanJson.Parse(json)), Is.EqualTo(json));
+        Assert.That(MixPlanJson.Serialize(transform.CreatePlan(shape, batch, MixRandom.ForBatch(1, 2, 3))), Is.EqualTo(json));
+        Assert.That(json, Does.Contain("\"GuidedMix\"").And.Contain("\"Custom\""));
+    }
+
+    [Test]
+    public void BadArgumentsAreRejectedClearly()
+    {
+        Assert.That(Assert.Throws<ArgumentException>(() => new GuidedMix(mode: LambdaMode.Pair))!.ParamName, Is.EqualTo("mode"));
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => new GuidedMix(beta: 0))!.ParamName, Is.EqualTo("beta"));
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => new GuidedMix(region: (SaliencyRegion)7))!.ParamName, Is.EqualTo("region"));
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => new GuidedMix(probability: 1.5))!.ParamName, Is.EqualTo("probability"));
+        var transform = new GuidedMix();
+        Assert.That(() => transform.CreatePlan(new BatchShape(2, 3, 8, 8), new MixRandom(1)), Throws.ArgumentException);
+        var sequence = BatchShape.Sequence(2, 3, 8);
+        Assert.That(() => transform.CreatePlan(sequence, new float[sequence.ElementCount], new MixRandom(1)), Throws.ArgumentException);
+        Assert.That(transform.Requirements.Saliency[0].Detail, Is.EqualTo(SaliencyDetail.Maps));
+        Assert.That(transform.Saliency, Is.SameAs(SpectralResidualSaliency.Default), "OpenMixup's sr saliency by default");
+    }
+}
