@@ -6,11 +6,12 @@ internal static class SummaryPlots
     /// <summary>Writes summary-accuracy.png, summary-ece.png and summary-loss.png (test loss) into <paramref name="dir"/>.</summary>
     public static IEnumerable<string> Write(string dir, IReadOnlyList<MixSummary> mixes)
     {
-        foreach ((string name, string label, Func<EpochNumbers, double> value) in new (string, string, Func<EpochNumbers, double>)[]
+        // The legend goes where the curves are not: accuracy rises to the top right, loss and ECE fall from the top left.
+        foreach ((string name, string label, Func<EpochNumbers, double> value, ScottPlot.Alignment legend) in new (string, string, Func<EpochNumbers, double>, ScottPlot.Alignment)[]
         {
-            ("accuracy", "test accuracy", e => e.TestAccuracy),
-            ("ece", "expected calibration error (15 bins)", e => e.Ece),
-            ("loss", "test loss", e => e.TestLoss),
+            ("accuracy", "test accuracy", e => e.TestAccuracy, ScottPlot.Alignment.LowerRight),
+            ("ece", "expected calibration error (15 bins)", e => e.Ece, ScottPlot.Alignment.UpperRight),
+            ("loss", "test loss", e => e.TestLoss, ScottPlot.Alignment.UpperRight),
         })
         {
             var plot = new ScottPlot.Plot();
@@ -30,7 +31,7 @@ internal static class SummaryPlots
 
             plot.XLabel("epoch");
             plot.YLabel(label);
-            plot.ShowLegend();
+            plot.ShowLegend(legend);
             string file = Path.Combine(dir, $"summary-{name}.png");
             plot.SavePng(file, 800, 520);
             yield return file;

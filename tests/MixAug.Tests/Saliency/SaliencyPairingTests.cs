@@ -168,4 +168,33 @@ public class SaliencyPairingTests
 
         return i;
     }
+
+    [Test]
+    public void DistanceHasTheBitsOfFourScalarPartialSumsAtEveryLength()
+    {
+        // The vector path must equal the documented scalar definition bit for bit (lane j = the elements k ≡ j mod 4,
+        // multiplies and adds unfused), so pairings are the same on every machine.
+        var random = new Random(5);
+        for (int n = 0; n <= 70; n++)
+        {
+            double[] a = [.. Enumerable.Range(0, n).Select(_ => random.NextDouble() / 4096)];
+            double[] b = [.. Enumerable.Range(0, n).Select(_ => random.NextDouble() / 4096)];
+            var sums = new double[4];
+            int quads = n / 4 * 4;
+            for (int k = 0; k < quads; k++)
+            {
+                double d = a[k] - b[k];
+                sums[k % 4] += d * d;
+            }
+
+            for (int k = quads; k < n; k++)
+            {
+                double d = a[k] - b[k];
+                sums[0] += d * d;
+            }
+
+            double expected = Math.Sqrt((sums[0] + sums[1]) + (sums[2] + sums[3]));
+            Assert.That(BitConverter.DoubleToInt64Bits(SaliencyPairing.Distance(a, b, n)), Is.EqualTo(BitConverter.DoubleToInt64Bits(expected)), $"length {n}");
+        }
+    }
 }

@@ -150,22 +150,7 @@ public class ResizeMixTests
             for (ulong seed = 1; seed <= 4; seed++)
             {
                 MixPlan plan = new ResizeMix(mode: mode, pairing: pairing, minScale: 0.05, maxScale: 1).CreatePlan(shape, new MixRandom(seed));
-                var random = new MixRandom(seed + 100);
-                byte[] input = [.. Enumerable.Range(0, shape.ElementCount).Select(_ => (byte)random.NextInt(256))];
-                float[] widened = [.. input.Select(b => (float)b)];
-                var floats = new float[input.Length];
-                CpuMixer.Apply(plan, widened, floats);
-                byte[] expected = [.. floats.Select(f => (byte)Math.Round(f, MidpointRounding.ToEven))];
-
-                var output = new byte[input.Length];
-                CpuMixer.Apply(plan, input, output);
-                Assert.That(output, Is.EqualTo(expected), $"{shape} seed {seed}");
-                MixAssert.PixelsFollowPlan(plan, input, output);
-                Assert.That(floats.Count(f => f != MathF.Floor(f)), Is.GreaterThan(0), "some resized values are fractional, so the rounding is tested");
-
-                byte[] inPlace = [.. input];
-                CpuMixer.ApplyInPlace(plan, inPlace);
-                Assert.That(inPlace, Is.EqualTo(expected), $"in place, {shape} seed {seed}");
+                ResampledBytes.AssertFloatPathRounded(plan, shape, seed);
             }
         }
     }

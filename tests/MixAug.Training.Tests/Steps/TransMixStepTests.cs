@@ -83,24 +83,7 @@ public class TransMixStepTests
     public void The_coin_and_the_off_epoch_decide_which_steps_mix_and_nothing_stays_alive()
     {
         using var model = new PatchAttentionModel();
-        var reports = new List<StepReport>();
-        long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
-        new TrainingLoop(model, optim.SGD(model.parameters(), 0.1), Classes)
-        {
-            Mix = new MixSchedule(new CutMix(mode: LambdaMode.Element), offFromEpoch: 2, probability: _ => 0.5),
-            Step = new TransMixStep(),
-            Seed = Seed,
-            Callbacks = [new Recorder(reports)],
-        }.Run(e => Enumerable.Range(0, 8).Select(s => Tensors(e, s)), epochs: 3);
-        Assert.That(DisposeScopeManager.Statistics.ThreadTotalLiveCount, Is.EqualTo(before));
-        foreach (StepReport report in reports)
-        {
-            bool mix = report.Epoch < 2 && MixRandom.ForBatch(Seed, report.Epoch, report.Step).NextDouble() < 0.5;
-            Assert.That(report.Plan is not null, Is.EqualTo(mix), $"epoch {report.Epoch}, step {report.Step}");
-            Assert.That(double.IsFinite(report.Loss), $"epoch {report.Epoch}, step {report.Step}");
-        }
-
-        Assert.That(reports.Count(r => r.Plan is not null), Is.InRange(1, 15));
+        ScheduledSteps.AssertCoinAndOffEpochDecide(model, new TransMixStep(), Classes, Seed, Tensors);
     }
 
     [Test]
