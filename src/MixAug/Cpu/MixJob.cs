@@ -473,79 +473,20 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
                 ResizeRows.Write((ResizeRegion)_plan.Regions[sample], Source(sources[1], planeOffset - offset), destination, _width, _plane, offset, count);
                 return;
             case OpKind.Mosaic:
-                MosaicRows((MosaicRegion)_plan.Regions[sample], sources, planeOffset - offset, destination, offset, count);
+                var mosaic = (MosaicRegion)_plan.Regions[sample];
+                Span<nint> quadrants = stackalloc nint[MosaicRegion.Quadrants];
+                for (int q = 0; q < quadrants.Length; q++)
+                {
+                    quadrants[q] = (nint)Source(sources[mosaic.Slots[q]], planeOffset - offset);
+                }
+
+                MosaicRows.Write(mosaic, quadrants, destination, _width, _plane, offset, count);
                 return;
             default:
                 T* partner = sources.Length > 1 ? Source(sources[1], planeOffset) : self;
                 MixPair(in op, _masks + op.MaskOffset, self, partner, destination, offset, count);
                 return;
         }
-    }
-
-    /// <summary>Writes every row of the segment from its two quadrants' source planes, resized. Resampling is defined
-    /// in float32 (<see cref="MosaicRegion"/>); for uint8 each quadrant's source plane is widened to float once per
-    /// segment, when a row first reads it, and each result rounded half to even, as ResizeMix's uint8 rows are.</summary>
-    private void MosaicRows(MosaicRegion region, ReadOnlySpan<int> sources, long planeStart, T* destination, int offset, int count)
-    {
-        int width = _width, firstRow = offset / width, rows = count / width, centreX = region.CentreX;
-        IReadOnlyList<int> slots = region.Slots;
-        bool widen = typeof(T) != typeof(float);
-        float[] scratch = ArrayPool<float>.Shared.Rent(2 * width);
-        float[]? planes = widen ? ArrayPool<float>.Shared.Rent(MosaicRegion.Quadrants * _plane) : null;
-        int widened = 0; // a bit per quadrant whose source plane is in planes
-        try
-        {
-            Span<float> line = scratch.AsSpan(0, width), output = scratch.AsSpan(width, width);
-            for (int r = 0; r < rows; r++)
-            {
-                int y = firstRow + r, top = y < region.CentreY ? 0 : 2;
-                T* row = destination + (r * width);
-                Span<float> target = widen ? output : new Span<float>(row, width);
-                region.ResizeRow(QuadrantPlane(Source(sources[slots[top]], planeStart), top, planes, ref widened), y, 0, line, target[..centreX]);
-                region.ResizeRow(QuadrantPlane(Source(sources[slots[top + 1]], planeStart), top + 1, planes, ref widened), y, centreX, line, target[centreX..]);
-                if (widen)
-                {
-                    byte* to = (byte*)row;
-                    for (int x = 0; x < width; x++)
-                    {
-                        // Normalised non-negative weights keep the value in [0, 255] up to float rounding; clamp that.
-                        to[x] = (byte)Math.Clamp(MathF.Round(output[x], MidpointRounding.ToEven), 0f, 255f);
-                    }
-                }
-            }
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(scratch);
-            if (planes is not null)
-            {
-                ArrayPool<float>.Shared.Return(planes);
-            }
-        }
-    }
-
-    /// <summary>A quadrant's source plane as float: the plane itself for float32, else its widened copy in
-    /// <paramref name="planes"/>, made on first use (bit <paramref name="quadrant"/> of <paramref name="widened"/>).</summary>
-    private ReadOnlySpan<float> QuadrantPlane(T* plane, int quadrant, float[]? planes, ref int widened)
-    {
-        if (planes is null)
-        {
-            return new ReadOnlySpan<float>(plane, _plane);
-        }
-
-        Span<float> copy = planes.AsSpan(quadrant * _plane, _plane);
-        if ((widened & (1 << quadrant)) == 0)
-        {
-            byte* bytes = (byte*)plane;
-            for (int k = 0; k < _plane; k++)
-            {
-                copy[k] = bytes[k];
-            }
-
-            widened |= 1 << quadrant;
-        }
-
-        return copy;
     }
 
     private T* Source(int sample, long planeOffset) => _source + (((long)sample * _sampleSize) + planeOffset);
