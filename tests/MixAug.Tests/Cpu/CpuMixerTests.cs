@@ -185,17 +185,26 @@ public class CpuMixerTests
             CpuMixer.ApplyInPlace(plan, bytes);
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int k = 0; k < 20; k++)
+        // A per-call allocation shows in every round; a one-off event does not. Once, in a CI run, one round of 20 calls
+        // per plan allocated 2184 B and the next runs none (cause not established; a shared array pool refilling a
+        // bucket it trimmed is one such event). So the smallest of three rounds must be exactly zero.
+        var rounds = new long[3];
+        for (int round = 0; round < rounds.Length; round++)
         {
-            foreach (MixPlan plan in plans)
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int k = 0; k < 20; k++)
             {
-                CpuMixer.ApplyInPlace(plan, x);
-                CpuMixer.ApplyInPlace(plan, bytes);
+                foreach (MixPlan plan in plans)
+                {
+                    CpuMixer.ApplyInPlace(plan, x);
+                    CpuMixer.ApplyInPlace(plan, bytes);
+                }
             }
+
+            rounds[round] = GC.GetAllocatedBytesForCurrentThread() - before;
         }
 
-        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+        Assert.That(rounds.Min(), Is.Zero, $"bytes allocated per round: {string.Join(", ", rounds)}");
     }
 
     private static IEnumerable<IMixTransform> Transforms(BatchShape shape)
