@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics.Tensors;
 using MixAug.Regions;
 
 namespace MixAug.Cpu;
@@ -69,11 +70,7 @@ internal static unsafe class MosaicRows
         Span<float> copy = planes.AsSpan(quadrant * plane, plane);
         if ((widened & (1 << quadrant)) == 0)
         {
-            byte* bytes = (byte*)address;
-            for (int k = 0; k < plane; k++)
-            {
-                copy[k] = bytes[k];
-            }
+            TensorPrimitives.ConvertTruncating(new ReadOnlySpan<byte>((void*)address, plane), copy); // exact, as ResizeRows widens
 
             widened |= 1 << quadrant;
         }
