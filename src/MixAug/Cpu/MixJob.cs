@@ -500,7 +500,7 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
             case OpKind.Keep:
                 return;
             case OpKind.Box:
-                CopyRows(last.Top, last.Left, last.Bottom, last.Right, offset, count, firstSegment, spare);
+                CopyBox(in last, offset, count, firstSegment, spare);
                 return;
             case OpKind.Tiles:
                 foreach (Tile tile in last.Tiles!)
@@ -554,7 +554,7 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
                     Copy(self, destination, count);
                 }
 
-                CopyRows(op.Top, op.Left, op.Bottom, op.Right, offset, count, partner, destination);
+                CopyBox(in op, offset, count, partner, destination);
                 return;
             case OpKind.Tiles:
                 // Only partner tiles come here (FindCycles): every tile copies from the partner, in any order.
@@ -571,6 +571,22 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
                 return;
             default:
                 throw new InvalidOperationException($"A {op.Kind} region cannot be mixed pairwise."); // FindCycles routes them to the general path
+        }
+    }
+
+    /// <summary>Copies a box's elements of the segment: its rows on the box's frames only (on every frame without a range).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void CopyBox(in SampleOp box, int offset, int count, T* from, T* to)
+    {
+        // Frame f holds the volume rows [f·H, (f + 1)·H) of a channel; keep the segment's rows that lie in the frames.
+        int width = _width;
+        int firstRow = offset / width, rows = count / width;
+        int skip = (int)Math.Clamp(((long)box.FirstFrame * _height) - firstRow, 0, rows);
+        int end = (int)Math.Clamp(((long)box.EndFrame * _height) - firstRow, 0, rows);
+        if (end > skip)
+        {
+            int at = skip * width;
+            CopyRows(box.Top, box.Left, box.Bottom, box.Right, offset + at, (end - skip) * width, from + at, to + at);
         }
     }
 

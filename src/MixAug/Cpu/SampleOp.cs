@@ -42,6 +42,12 @@ internal struct SampleOp
     public int Bottom;
     public int Right;
 
+    /// <summary>A box's frame range <c>[FirstFrame, EndFrame)</c>; 0 and <see cref="int.MaxValue"/> for every frame.</summary>
+    public int FirstFrame;
+
+    /// <summary>See <see cref="FirstFrame"/>.</summary>
+    public int EndFrame;
+
     /// <summary>The weights array (an explicit mask's, or the call's raster buffer).</summary>
     public float[]? Mask;
 
@@ -93,8 +99,16 @@ internal sealed class SampleOpDecoder : IMixRegionVisitor<SampleOp>
         };
     }
 
-    public SampleOp VisitBox(BoxRegion region) =>
-        new() { Kind = OpKind.Box, Top = region.Top, Left = region.Left, Bottom = region.Bottom, Right = region.Right };
+    public SampleOp VisitBox(BoxRegion region) => new()
+    {
+        Kind = OpKind.Box,
+        Top = region.Top,
+        Left = region.Left,
+        Bottom = region.Bottom,
+        Right = region.Right,
+        FirstFrame = region.FirstFrame,
+        EndFrame = region.EndFrame ?? int.MaxValue,
+    };
 
     public SampleOp VisitMask(MaskRegion region) => new() { Kind = OpKind.Mask, Mask = region.WeightArray };
 

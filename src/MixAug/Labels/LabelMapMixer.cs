@@ -149,7 +149,7 @@ public static class LabelMapMixer
         // Boxes and tiles are copied row by row, blends whole: the label map then costs a fraction of the images' mixing.
         switch (region)
         {
-            case BoxRegion box:
+            case BoxRegion { HasFrameRange: false } box: // a cuboid goes through its rasterised slots below
                 CopyRects(labels, output, n, plan.Spatial, sample, [new Tile(1, box.Top, box.Left, box.Bottom, box.Right)], batch);
                 return;
             case TileRegion tiles:

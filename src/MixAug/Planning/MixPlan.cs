@@ -302,7 +302,8 @@ public sealed class MixPlan
     /// T), the rest being padding. The plan is checked to take nothing from padding: a blend's output is valid up to the
     /// shortest of its sources' lengths (espnet2's <c>MixupAugment</c> rule); a box must lie inside every source's valid
     /// part (a sequence segment ending at or before the shortest length; a box applied to every frame of a clip only when
-    /// no source is shorter than the sample); keeps are always allowed. Other region kinds are not yet defined with lengths.
+    /// no source is shorter than the sample; a box with a frame range ending at or before the shortest length of its
+    /// sources, the sample's own included); keeps are always allowed. Other region kinds are not yet defined with lengths.
     /// </summary>
     /// <param name="validLengths">One length per sample, each in [1, time extent].</param>
     /// <returns>A new plan with <see cref="ValidLengths"/> and <see cref="OutputLengths"/>; the weights are not changed, so

@@ -30,7 +30,8 @@ namespace MixAug.Planning;
 /// </code>
 /// <para>A plan with valid lengths (<see cref="MixPlan.ValidLengths"/>) writes them after the spatial extent,
 /// <c>"validLengths":[1000,734,...]</c>, one per sample; the output lengths are derived from them on reading.</para>
-/// <para>Boxes are <c>[top, left, bottom, right]</c>, half-open; tiles <c>[slot, top, left, bottom, right]</c>; a
+/// <para>Boxes are <c>[top, left, bottom, right]</c>, half-open, with <c>"frames":[first, end]</c> after a clip's box that
+/// covers only those frames (absent for a box on every frame); tiles <c>[slot, top, left, bottom, right]</c>; a
 /// mosaic <c>"centre":[row, column],"tile":[height, width],"slots":[top-left, top-right, bottom-left, bottom-right]</c>. A sample
 /// with two sources is written as its partner and its own weight; others list their sources and weights. Noise images
 /// and explicit masks shared by several samples are written once. A saliency mask (<c>"region":"saliency"</c>,
@@ -184,6 +185,14 @@ public static class MixPlanJson
         public bool VisitBox(BoxRegion region)
         {
             WriteBox(region.Top, region.Left, region.Bottom, region.Right);
+            if (region.EndFrame is int end)
+            {
+                writer.WriteStartArray("frames");
+                writer.WriteNumberValue(region.FirstFrame);
+                writer.WriteNumberValue(end);
+                writer.WriteEndArray();
+            }
+
             return true;
         }
 
@@ -486,6 +495,12 @@ public static class MixPlanJson
             return new BoxRegion(c[0], c[1], c[2], c[3]);
         }
 
+        private static BoxRegion ReadFrames(BoxRegion box, JsonElement frames)
+        {
+            int[] range = Ints(frames, 2, "A box's frame range needs [first, end]");
+            return box.WithFrames(range[0], range[1]);
+        }
+
         private SoftBoxRegion ReadSoftBox(JsonElement sample)
         {
             BoxRegion box = ReadBox(sample.GetProperty("box"));
@@ -530,7 +545,7 @@ public static class MixPlanJson
             {
                 "keep" => MixRegion.Keep,
                 "blend" => MixRegion.Blend,
-                "box" => ReadBox(s.GetProperty("box")),
+                "box" => s.TryGetProperty("frames", out JsonElement frames) ? ReadFrames(ReadBox(s.GetProperty("box")), frames) : ReadBox(s.GetProperty("box")),
                 "mask" => masks[Index(s, "mask", masks.Length, i)],
                 "fourier" => new FourierMaskRegion(noises[Index(s, "noise", noises.Length, i)], s.GetProperty("own").GetInt32(), s.GetProperty("soft").GetDouble()),
                 "saliency" => new SaliencyMaskRegion(saliency[Index(s, "saliency", saliency.Length, i)], Index(s, "map", _batch, i), s.GetProperty("own").GetInt32()),

@@ -97,7 +97,8 @@ internal static class TimeAxis
 
     /// <summary>
     /// How far along time a region takes from its other sources (exclusive end): a sequence box its right edge, a box on
-    /// every frame of a clip the sample's own length (it takes from every valid frame), a keep nothing. −1 for the kinds
+    /// every frame of a clip the sample's own length (it takes from every valid frame), a box with a frame range its end
+    /// frame, a keep nothing. −1 for the kinds
     /// not yet defined with lengths; a blend's rule is the shortest source, handled by the caller.
     /// </summary>
     private sealed class TimeReach(SpatialShape spatial, int ownLength) : IMixRegionVisitor<int>
@@ -106,7 +107,7 @@ internal static class TimeAxis
 
         public int VisitBlend(BlendRegion region) => 0;
 
-        public int VisitBox(BoxRegion region) => spatial.Rank == 1 ? region.Right : ownLength;
+        public int VisitBox(BoxRegion region) => spatial.Rank == 1 ? region.Right : region.EndFrame ?? ownLength;
 
         public int VisitMask(MaskRegion region) => -1;
 

@@ -398,7 +398,7 @@ internal static class CoreValues
         sweep.Add<MixRegion>(Region);
         sweep.Add<KeepRegion>(c => MixRegion.Keep);
         sweep.Add<BlendRegion>(c => MixRegion.Blend);
-        sweep.Add<BoxRegion>(c => c.Extreme && !c.Receiver ? null : new BoxRegion(c.Random.Next(3), c.Random.Next(3), 3 + c.Random.Next(3), 3 + c.Random.Next(3)));
+        sweep.Add<BoxRegion>(c => c.Extreme && !c.Receiver ? null : FramedOrNot(c, new BoxRegion(c.Random.Next(3), c.Random.Next(3), 3 + c.Random.Next(3), 3 + c.Random.Next(3))));
         sweep.Add<MaskRegion>(c => c.Extreme && !c.Receiver ? null : new MaskRegion([.. Enumerable.Range(0, c.Pick(16, 20, 1)).Select(_ => (float)c.Random.NextDouble())]));
         sweep.Add<TileRegion>(c => c.Extreme && !c.Receiver ? null : new TileRegion([new Tile(1, 0, 0, 2, 2), new Tile(2, 1, 1, 3, 3)]));
         sweep.Add<FourierMaskRegion>(c => c.Extreme && !c.Receiver ? null : Plans.Value.SelectMany(p => p.Regions).OfType<FourierMaskRegion>().ElementAt(c.Random.Next(4)));
@@ -407,6 +407,9 @@ internal static class CoreValues
         sweep.Add<MosaicRegion>(c => c.Extreme && !c.Receiver ? null : Plans.Value.SelectMany(p => p.Regions).OfType<MosaicRegion>().ElementAt(c.Random.Next(3)));
         sweep.Add<SaliencyMaskRegion>(c => c.Extreme && !c.Receiver ? null : Plans.Value.SelectMany(p => p.Regions).OfType<SaliencyMaskRegion>().ElementAt(c.Random.Next(3)));
     }
+
+    /// <summary>A box on every frame, or (a third of the time) on a frame range, which fits clips only.</summary>
+    private static BoxRegion FramedOrNot(SweepContext c, BoxRegion box) => c.Chance(1.0 / 3) ? box.WithFrames(c.Random.Next(2), 2 + c.Random.Next(2)) : box;
 
     private static void AddTransforms(ApiSweep sweep)
     {
