@@ -300,6 +300,7 @@ internal static class CoreValues
             new GridMix(mode: LambdaMode.Element, pairing: PairingStrategy.Roll),
             new SmoothMix(mode: LambdaMode.Element, pairing: PairingStrategy.Permutation),
             new MultiCutMix(partners: 3),
+            new CutMix(mode: LambdaMode.Element, videoCut: VideoMixCut.SpatioTemporal),
             new ResizeMix(mode: LambdaMode.Element, pairing: PairingStrategy.Roll),
             new Mosaic(),
             new GuidedMix(region: SaliencyRegion.Mask),
@@ -308,7 +309,7 @@ internal static class CoreValues
         {
             foreach (IMixTransform t in transforms)
             {
-                if ((t is CutMix or MultiCutMix && shape.SpatialRank == 3) || (t is SaliencyMix or GuidedMix or GridMix or SmoothMix or ResizeMix or Mosaic && shape.SpatialRank != 2))
+                if ((t is MultiCutMix or CutMix { MinRatio: not null } && shape.SpatialRank == 3) || (t is CutMix { VideoCut: not VideoMixCut.Spatial } && shape.SpatialRank != 3) || (t is SaliencyMix or GuidedMix or GridMix or SmoothMix or ResizeMix or Mosaic && shape.SpatialRank != 2))
                 {
                     continue;
                 }
@@ -428,7 +429,7 @@ internal static class CoreValues
         sweep.Add(t => t == typeof(IMixTransform), (c, _) => c.Extreme && !c.Receiver && c.Chance(0.3) ? null : c.Pick(all));
         sweep.Add(t => t == typeof(MixTransform), (c, _) => c.Extreme && !c.Receiver && c.Chance(0.3) ? null : c.Pick(all.OfType<MixTransform>().ToArray()));
         sweep.Add<MixUp>(c => new MixUp(mode: LambdaMode.Element));
-        sweep.Add<CutMix>(c => c.Pick(new CutMix(), new CutMix(minRatio: 0.25, maxRatio: 1)));
+        sweep.Add<CutMix>(c => c.Pick(new CutMix(), new CutMix(minRatio: 0.25, maxRatio: 1), new CutMix(videoCut: VideoMixCut.SpatioTemporal)));
         sweep.Add<FMix>(c => new FMix(maxSoft: 0.2));
         sweep.Add<SaliencyMix>(c => new SaliencyMix(region: c.Pick(SaliencyRegion.Box, SaliencyRegion.Mask)));
         sweep.Add<MixChoice>(c => all.OfType<MixChoice>().Single());
