@@ -197,16 +197,17 @@ public static class TorchMixer
     private static Tensor MixWithOperations(MixPlan plan, Tensor x)
     {
         var groups = new TorchGroups(plan);
+        Tensor blended = plan.ZeroPadsBlends ? ZeroPastLengths(plan, x) : x; // what blends read
         if (groups.Blends.Count == plan.BatchSize)
         {
-            return BlendAll(plan, x);
+            return BlendAll(plan, blended);
         }
 
         // clone() keeps a dense input's strides (channels-last stays channels-last); other views come out contiguous.
         Tensor result = x.clone();
         if (groups.Blends.Count > 0)
         {
-            Blend(plan, x, result, groups.Blends);
+            Blend(plan, blended, result, groups.Blends);
         }
 
         if (groups.Boxes.Count > 0)
@@ -240,6 +241,21 @@ public static class TorchMixer
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The batch with every sample's padding (time steps at or after its valid length) replaced by zeros, for a
+    /// zero-padded plan's blends: CpuMixer reads zeros there too, so the two agree bit for bit.
+    /// </summary>
+    private static Tensor ZeroPastLengths(MixPlan plan, Tensor x)
+    {
+        SpatialShape spatial = plan.Spatial;
+        int extent = spatial.Rank == 1 ? spatial.Width : spatial.Depth;
+        Tensor lengths = DeviceData.Upload([.. plan.ValidLengths.ToArray().Select(l => (long)l)], [plan.BatchSize, 1], x.device);
+        Tensor padding = arange(extent, ScalarType.Int64, x.device).unsqueeze(0).ge(lengths); // [B, time]
+        long[] dims = PerSample(plan.BatchSize, (int)x.dim());
+        dims[(int)x.dim() - spatial.Rank] = extent; // [B, 1…, time(, 1, 1)]
+        return x.masked_fill(padding.view(dims), 0);
     }
 
     /// <summary>Index tensors of a group of samples and of their partners, on the tensor's device.</summary>

@@ -48,6 +48,13 @@ internal struct SampleOp
     /// <summary>See <see cref="FirstFrame"/>.</summary>
     public int EndFrame;
 
+    /// <summary>A zero-padded blend: the plane offset where the sample's valid part ends (it is read as zeros from
+    /// there); <see cref="int.MaxValue"/> otherwise.</summary>
+    public int SelfEnd;
+
+    /// <summary>Likewise for the partner.</summary>
+    public int PartnerEnd;
+
     /// <summary>The weights array (an explicit mask's, or the call's raster buffer).</summary>
     public float[]? Mask;
 
@@ -90,12 +97,23 @@ internal sealed class SampleOpDecoder : IMixRegionVisitor<SampleOp>
     public SampleOp VisitBlend(BlendRegion region)
     {
         ReadOnlySpan<double> weights = _plan.Weights(_sample);
+        (int selfEnd, int partnerEnd) = (int.MaxValue, int.MaxValue);
+        if (_plan.ZeroPadsBlends)
+        {
+            // A zero-padded blend reads each source as zeros from the element where its valid time steps end.
+            int step = _plan.Spatial.Size / TimeAxis.Extent(_plan.Spatial);
+            ReadOnlySpan<int> sources = _plan.Sources(_sample);
+            (selfEnd, partnerEnd) = (_plan.ValidLengths[sources[0]] * step, _plan.ValidLengths[sources[1]] * step);
+        }
+
         // The kernels' weights: (float)λ and (float)(1 − λ), the complement taken in double (as the plan stores it).
         return new SampleOp
         {
             Kind = weights.Length == 2 ? OpKind.Blend : OpKind.BlendMany,
             SelfWeight = (float)weights[0],
             PartnerWeight = (float)weights[1],
+            SelfEnd = selfEnd,
+            PartnerEnd = partnerEnd,
         };
     }
 

@@ -29,7 +29,8 @@ namespace MixAug.Planning;
 ///             {"sources":[3,0,1],"weights":[0.5,0.25,0.25],"region":"tiles","tiles":[[1,0,0,16,16],[2,16,16,32,32]]}]}
 /// </code>
 /// <para>A plan with valid lengths (<see cref="MixPlan.ValidLengths"/>) writes them after the spatial extent,
-/// <c>"validLengths":[1000,734,...]</c>, one per sample; the output lengths are derived from them on reading.</para>
+/// <c>"validLengths":[1000,734,...]</c>, one per sample, then <c>"blendLengths":"zeropadded"</c> when its blends are
+/// zero-padded (<see cref="BlendLengths"/>); the output lengths are derived from them on reading.</para>
 /// <para>Boxes are <c>[top, left, bottom, right]</c>, half-open, with <c>"frames":[first, end]</c> after a clip's box that
 /// covers only those frames (absent for a box on every frame); tiles <c>[slot, top, left, bottom, right]</c>; a
 /// mosaic <c>"centre":[row, column],"tile":[height, width],"slots":[top-left, top-right, bottom-left, bottom-right]</c>. A sample
@@ -163,6 +164,10 @@ public static class MixPlanJson
                 }
 
                 writer.WriteEndArray();
+                if (plan.BlendLengths != BlendLengths.Shorter)
+                {
+                    writer.WriteString("blendLengths", Name(plan.BlendLengths));
+                }
             }
 
             WriteNoises();
@@ -468,8 +473,11 @@ public static class MixPlanJson
                 Text(root, "transform"),
                 ParseName<PairingStrategy>(Text(root, "pairing"), "pairing"),
                 ParseName<LambdaMode>(Text(root, "mode"), "mode"));
+            BlendLengths blendLengths = root.TryGetProperty("blendLengths", out JsonElement rule)
+                ? ParseName<BlendLengths>(rule.GetString(), "blendLengths")
+                : BlendLengths.Shorter;
             return root.TryGetProperty("validLengths", out JsonElement lengths)
-                ? plan.WithValidLengths([.. lengths.EnumerateArray().Select(e => e.GetInt32())])
+                ? plan.WithValidLengths([.. lengths.EnumerateArray().Select(e => e.GetInt32())], blendLengths)
                 : plan;
         }
 

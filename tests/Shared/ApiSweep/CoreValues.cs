@@ -327,6 +327,10 @@ internal static class CoreValues
             SampleRecipe.Unmixed(2)]));
         var mask = new MaskRegion([.. Enumerable.Range(0, 16).Select(i => i % 3 == 0 ? 0f : 1f)]);
         plans.Add(new MixPlan(spatial, [1, 0], [mask.Mean, mask.Mean], [mask, mask]));
+
+        // Plans with valid lengths: clip cuts, and zero-padded blends (not uniform: they need the time axis).
+        plans.Add(new CutMix(mode: LambdaMode.Element, videoCut: VideoMixCut.Temporal).CreatePlan(new MixRequest(BatchShape.Volume(3, 1, 3, 4, 5), random, [3, 1, 2])));
+        plans.Add(new MixUp(mode: LambdaMode.Element, blendLengths: BlendLengths.ZeroPadded).CreatePlan(new MixRequest(BatchShape.Sequence(3, 2, 10), random, [10, 4, 7])));
         return [.. plans];
     }
 
