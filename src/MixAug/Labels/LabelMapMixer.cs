@@ -378,6 +378,12 @@ public static class LabelMapMixer
                 name);
         }
 
+        if (plan.ZeroPadsBlends)
+        {
+            // Past the shorter source a zero-padded blend shows the longer one only, which the dominant-source rule would not follow.
+            throw new ArgumentException("The plan's blends are zero-padded (BlendLengths.ZeroPadded), which label maps do not follow yet; mix label maps by a plan with espnet2's rule (BlendLengths.Shorter).", nameof(plan));
+        }
+
         return n;
     }
 

@@ -1,4 +1,5 @@
 using MixAug.Cpu;
+using MixAug.Labels;
 using MixAug.Planning;
 using MixAug.Randomness;
 using MixAug.Regions;
@@ -201,6 +202,10 @@ public class MixUpZeroPaddedTests
         Assert.That(e!.ParamName, Is.EqualTo("validLengths"));
         Assert.That(e.Message, Does.Contain("Sample 0 blends 3 sources"));
         Assert.That(three.WithValidLengths([4, 4, 4]).OutputLengths.ToArray(), Is.EqualTo(new[] { 4, 4, 4 }), "espnet2's rule takes any blend");
+
+        var maps = Assert.Throws<ArgumentException>(() => LabelMapMixer.Mix(plan.WithValidLengths([4, 2], BlendLengths.ZeroPadded), new byte[8], new byte[8]));
+        Assert.That(maps!.ParamName, Is.EqualTo("plan"));
+        Assert.That(maps.Message, Does.Contain("zero-padded"));
     }
 
     /// <summary>Valid elements hold distinct finite values; time steps at or after a sample's length hold <paramref name="padding"/>.</summary>
