@@ -402,7 +402,7 @@ public static class MixAssert
 
             if (Blend)
             {
-                float sum = (At(input, 0, sampleSize, offset) * _weights[0]) + (At(input, 1, sampleSize, offset) * _weights[1]);
+                float sum = (BlendInput(input, 0, sampleSize, offset, planeIndex) * _weights[0]) + (BlendInput(input, 1, sampleSize, offset, planeIndex) * _weights[1]);
                 for (int k = 2; k < _sources.Length; k++)
                 {
                     sum = (sum * 1f) + (At(input, k, sampleSize, offset) * _weights[k]);
@@ -415,6 +415,19 @@ public static class MixAssert
         }
 
         private float At(ReadOnlySpan<float> input, int slot, int sampleSize, int offset) => input[(_sources[slot] * sampleSize) + offset];
+
+        /// <summary>A blend's source element, or 0 past the source's valid length when the plan's blends are zero-padded.</summary>
+        private float BlendInput(ReadOnlySpan<float> input, int slot, int sampleSize, int offset, int planeIndex)
+        {
+            if (plan.BlendLengths != BlendLengths.ZeroPadded || !plan.HasValidLengths)
+            {
+                return At(input, slot, sampleSize, offset);
+            }
+
+            SpatialShape s = plan.Spatial;
+            int step = s.Size / (s.Rank == 1 ? s.Width : s.Depth); // elements per time step
+            return planeIndex >= plan.ValidLengths[_sources[slot]] * step ? 0f : At(input, slot, sampleSize, offset);
+        }
     }
 
     /// <summary>Decodes each region kind into a <see cref="Rule"/>: MixAssert's interpretation, checked by the compiler for completeness.</summary>

@@ -84,6 +84,14 @@ internal static class QuickBenchmark
         MixPlan sequenceCutmix = new CutMix(alpha: 1.0, mode: LambdaMode.Element).CreatePlan(new MixRequest(sequenceShape, random, frames));
         float[] sequenceSrc = sequenceFixture.Source, sequenceDst = sequenceFixture.Destination;
 
+        // Clips with frame counts: 16 clips of 3 x 16 x 112 x 112 (a common video-classifier input), 8 to 16 valid frames.
+        var clipShape = BatchShape.Volume(16, 3, 16, 112, 112);
+        var clipFixture = new BatchFixture(clipShape);
+        int[] clipFrames = [.. Enumerable.Range(0, clipShape.BatchSize).Select(_ => 8 + random.NextInt(9))];
+        MixPlan clipSpatial = new CutMix(mode: LambdaMode.Element).CreatePlan(new MixRequest(clipShape, random, clipFrames));
+        MixPlan clipCuboid = new CutMix(mode: LambdaMode.Element, videoCut: VideoMixCut.SpatioTemporal).CreatePlan(new MixRequest(clipShape, random, clipFrames));
+        float[] clipSrc = clipFixture.Source, clipDst = clipFixture.Destination;
+
         Console.WriteLine($"MixAug quick benchmark: {shape} float32 ({shape.ElementCount * 4L / 1e6:F1} MB), {Environment.ProcessorCount} cores, {Rounds} rounds per operation, medians.");
         Console.WriteLine("ratio = time / min(copy, copy-parallel) measured in the same round; alloc = managed bytes per call, all threads.");
         Console.WriteLine();
@@ -123,6 +131,8 @@ internal static class QuickBenchmark
         Measure("gridmix-elem-inplace", "GridMix with a grid per sample (OpenMixup's ranges): plan (128 tilings) + apply in place", () => CpuMixer.ApplyInPlace(gridElem.CreatePlan(shape, random), dst), maxRatio: 1.0);
         Measure("seq-mixup-lengths", "[128, 80, 1000] MixUp, per-sample lambda, lengths 500-1000, into a destination (ratio to a copy of this batch)", () => CpuMixer.Apply(sequenceMixup, sequenceSrc, sequenceDst), mustNotAllocate: true, copySource: sequenceSrc, copyDestination: sequenceDst);
         Measure("seq-cutmix-lengths", "[128, 80, 1000] CutMix along time, per-sample segments within both lengths, into a destination (ratio to a copy of this batch)", () => CpuMixer.Apply(sequenceCutmix, sequenceSrc, sequenceDst), mustNotAllocate: true, copySource: sequenceSrc, copyDestination: sequenceDst);
+        Measure("video-cutmix-spatial", "[16, 3, 16, 112, 112] CutMix on clips, VideoMix's spatial cut per sample within both frame counts (8-16), into a destination (ratio to a copy of this batch)", () => CpuMixer.Apply(clipSpatial, clipSrc, clipDst), mustNotAllocate: true, copySource: clipSrc, copyDestination: clipDst);
+        Measure("video-cutmix-cuboid-inplace", "[16, 3, 16, 112, 112] CutMix on clips, VideoMix's spatio-temporal cuboid per sample, in place (ratio to a copy of this batch)", () => CpuMixer.ApplyInPlace(clipCuboid, clipDst), mustNotAllocate: true, copySource: clipSrc, copyDestination: clipDst);
         Measure("smoothmix-elem-inplace", "SmoothMix with a soft box per sample: plan (128 recipes and their exact means) + apply in place (rasterise, blend)", () => CpuMixer.ApplyInPlace(smoothElem.CreatePlan(shape, random), dst), maxRatio: 1.0);
         Measure("resizemix-elem", "ResizeMix, a box per sample (scale 0.1 to 0.8): plan + apply into a destination (antialiased resize of 128 partners)", () => CpuMixer.Apply(resizeElem.CreatePlan(shape, random), src, dst), maxRatio: 1.5);
         Measure("resizemix-elem-inplace", "ResizeMix as above, in place (from a snapshot of the batch)", () => CpuMixer.ApplyInPlace(resizeElem.CreatePlan(shape, random), dst));

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using MixAug.Planning;
 using MixAug.Regions;
 
@@ -47,11 +48,13 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
     private int[] _order = [];
     private int[] _starts = [];
     private bool[] _seen = [];
+    private T[] _zeros = [];
 
     private MixPlan _plan = null!;
     private T* _source;
     private T* _destination;
     private float* _masks;
+    private T* _zero;
     private bool _inPlace;
     private bool _general;
     private bool _fused;
@@ -110,6 +113,12 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
         WorkerPool workers = configuration.Workers;
         int maxParts = PartsOverride ?? (bytes < ParallelThresholdBytes ? 1 : workers.Parallelism);
         Decode(plan);
+        if (plan.ZeroPadsBlends && _zeros.Length < _segmentLength)
+        {
+            _zeros = GC.AllocateArray<T>(_segmentLength, pinned: true); // a zero-padded blend's padded source reads these
+        }
+
+        _zero = (T*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_zeros));
         _general = !FindCycles(plan);
         _fused = !_general && Fusable(plan, maxParts);
         _units = _fused ? _cycles : (_general ? b * layout.Channels : layout.Channels) * _segmentsPerPlane;
@@ -500,7 +509,7 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
             case OpKind.Keep:
                 return;
             case OpKind.Box:
-                CopyRows(last.Top, last.Left, last.Bottom, last.Right, offset, count, firstSegment, spare);
+                CopyBox(in last, offset, count, firstSegment, spare);
                 return;
             case OpKind.Tiles:
                 foreach (Tile tile in last.Tiles!)
@@ -535,6 +544,9 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
                 }
 
                 return;
+            case OpKind.Blend when op.SelfEnd < offset + count || op.PartnerEnd < offset + count:
+                BlendPadded(in op, self, partner, destination, offset, count);
+                return;
             case OpKind.Blend:
                 TKernels.Blend(self, partner, destination, count, op.SelfWeight, op.PartnerWeight);
                 return;
@@ -554,7 +566,7 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
                     Copy(self, destination, count);
                 }
 
-                CopyRows(op.Top, op.Left, op.Bottom, op.Right, offset, count, partner, destination);
+                CopyBox(in op, offset, count, partner, destination);
                 return;
             case OpKind.Tiles:
                 // Only partner tiles come here (FindCycles): every tile copies from the partner, in any order.
@@ -571,6 +583,33 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
                 return;
             default:
                 throw new InvalidOperationException($"A {op.Kind} region cannot be mixed pairwise."); // FindCycles routes them to the general path
+        }
+    }
+
+    /// <summary>A zero-padded blend of a segment that crosses a source's end: zeros stand in for each source past it.</summary>
+    private void BlendPadded(in SampleOp op, T* self, T* partner, T* destination, int offset, int count)
+    {
+        int selfEnd = Math.Clamp(op.SelfEnd - offset, 0, count), partnerEnd = Math.Clamp(op.PartnerEnd - offset, 0, count);
+        int first = Math.Min(selfEnd, partnerEnd), second = Math.Max(selfEnd, partnerEnd);
+        TKernels.Blend(self, partner, destination, first, op.SelfWeight, op.PartnerWeight);
+        T* a = selfEnd > first ? self + first : _zero, b = partnerEnd > first ? partner + first : _zero;
+        TKernels.Blend(a, b, destination + first, second - first, op.SelfWeight, op.PartnerWeight);
+        TKernels.Blend(_zero, _zero, destination + second, count - second, op.SelfWeight, op.PartnerWeight);
+    }
+
+    /// <summary>Copies a box's elements of the segment: its rows on the box's frames only (on every frame without a range).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void CopyBox(in SampleOp box, int offset, int count, T* from, T* to)
+    {
+        // Frame f holds the volume rows [f·H, (f + 1)·H) of a channel; keep the segment's rows that lie in the frames.
+        int width = _width;
+        int firstRow = offset / width, rows = count / width;
+        int skip = (int)Math.Clamp(((long)box.FirstFrame * _height) - firstRow, 0, rows);
+        int end = (int)Math.Clamp(((long)box.EndFrame * _height) - firstRow, 0, rows);
+        if (end > skip)
+        {
+            int at = skip * width;
+            CopyRows(box.Top, box.Left, box.Bottom, box.Right, offset + at, (end - skip) * width, from + at, to + at);
         }
     }
 

@@ -42,6 +42,19 @@ internal struct SampleOp
     public int Bottom;
     public int Right;
 
+    /// <summary>A box's frame range <c>[FirstFrame, EndFrame)</c>; 0 and <see cref="int.MaxValue"/> for every frame.</summary>
+    public int FirstFrame;
+
+    /// <summary>See <see cref="FirstFrame"/>.</summary>
+    public int EndFrame;
+
+    /// <summary>A zero-padded blend: the plane offset where the sample's valid part ends (it is read as zeros from
+    /// there); <see cref="int.MaxValue"/> otherwise.</summary>
+    public int SelfEnd;
+
+    /// <summary>Likewise for the partner.</summary>
+    public int PartnerEnd;
+
     /// <summary>The weights array (an explicit mask's, or the call's raster buffer).</summary>
     public float[]? Mask;
 
@@ -84,17 +97,36 @@ internal sealed class SampleOpDecoder : IMixRegionVisitor<SampleOp>
     public SampleOp VisitBlend(BlendRegion region)
     {
         ReadOnlySpan<double> weights = _plan.Weights(_sample);
+        (int selfEnd, int partnerEnd) = (int.MaxValue, int.MaxValue);
+        if (_plan.ZeroPadsBlends)
+        {
+            // A zero-padded blend reads each source as zeros from the element where its valid time steps end.
+            int step = _plan.Spatial.Size / TimeAxis.Extent(_plan.Spatial);
+            ReadOnlySpan<int> sources = _plan.Sources(_sample);
+            (selfEnd, partnerEnd) = (_plan.ValidLengths[sources[0]] * step, _plan.ValidLengths[sources[1]] * step);
+        }
+
         // The kernels' weights: (float)λ and (float)(1 − λ), the complement taken in double (as the plan stores it).
         return new SampleOp
         {
             Kind = weights.Length == 2 ? OpKind.Blend : OpKind.BlendMany,
             SelfWeight = (float)weights[0],
             PartnerWeight = (float)weights[1],
+            SelfEnd = selfEnd,
+            PartnerEnd = partnerEnd,
         };
     }
 
-    public SampleOp VisitBox(BoxRegion region) =>
-        new() { Kind = OpKind.Box, Top = region.Top, Left = region.Left, Bottom = region.Bottom, Right = region.Right };
+    public SampleOp VisitBox(BoxRegion region) => new()
+    {
+        Kind = OpKind.Box,
+        Top = region.Top,
+        Left = region.Left,
+        Bottom = region.Bottom,
+        Right = region.Right,
+        FirstFrame = region.FirstFrame,
+        EndFrame = region.EndFrame ?? int.MaxValue,
+    };
 
     public SampleOp VisitMask(MaskRegion region) => new() { Kind = OpKind.Mask, Mask = region.WeightArray };
 

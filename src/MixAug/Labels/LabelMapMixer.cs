@@ -149,7 +149,7 @@ public static class LabelMapMixer
         // Boxes and tiles are copied row by row, blends whole: the label map then costs a fraction of the images' mixing.
         switch (region)
         {
-            case BoxRegion box:
+            case BoxRegion { HasFrameRange: false } box: // a cuboid goes through its rasterised slots below
                 CopyRects(labels, output, n, plan.Spatial, sample, [new Tile(1, box.Top, box.Left, box.Bottom, box.Right)], batch);
                 return;
             case TileRegion tiles:
@@ -376,6 +376,12 @@ public static class LabelMapMixer
             throw new ArgumentException(
                 $"{name} has {length} elements but the plan's batch of {plan.BatchSize} label maps of {plan.Spatial} needs exactly {(long)plan.BatchSize * n}: a label map has no channel dimension.",
                 name);
+        }
+
+        if (plan.ZeroPadsBlends)
+        {
+            // Past the shorter source a zero-padded blend shows the longer one only, which the dominant-source rule would not follow.
+            throw new ArgumentException("The plan's blends are zero-padded (BlendLengths.ZeroPadded), which label maps do not follow yet; mix label maps by a plan with espnet2's rule (BlendLengths.Shorter).", nameof(plan));
         }
 
         return n;

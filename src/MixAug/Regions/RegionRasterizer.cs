@@ -63,11 +63,12 @@ public static class RegionRasterizer
                 (int top, int left, int bottom, int right) = region is ResizeRegion resize
                     ? (resize.Top, resize.Left, resize.Bottom, resize.Right)
                     : (((BoxRegion)region).Top, ((BoxRegion)region).Left, ((BoxRegion)region).Bottom, ((BoxRegion)region).Right);
+                BoxRegion? frames = region as BoxRegion;
                 weights.Fill(1f);
                 for (int index = 0; index < weights.Length; index += spatial.Width)
                 {
                     int y = index / spatial.Width % spatial.Height;
-                    if (y >= top && y < bottom)
+                    if (y >= top && y < bottom && (frames is null || frames.CoversFrame(index / (spatial.Width * spatial.Height))))
                     {
                         weights.Slice(index + left, right - left).Clear();
                     }

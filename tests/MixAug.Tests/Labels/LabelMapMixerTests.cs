@@ -109,7 +109,7 @@ public class LabelMapMixerTests
         foreach (BatchShape shape in new[] { BatchShape.Volume(4, 1, 3, 5, 6), BatchShape.Sequence(4, 1, 40) })
         {
             int n = shape.Spatial.Size, total = shape.BatchSize * n;
-            // CutMix draws no volume boxes; a volume gets boxes and tiles by hand (the same in every depth slice).
+            // A volume gets boxes and tiles by hand (the same in every depth slice); framed boxes are tested with the regions.
             IMixTransform boxes = shape.SpatialRank == 3 ? new FixedBoxesAndTiles() : new CutMix(mode: LambdaMode.Element);
             foreach (IMixTransform transform in new IMixTransform[] { boxes, new FMix(), new MixUp(mode: LambdaMode.Element) })
             {
