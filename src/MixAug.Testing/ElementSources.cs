@@ -11,20 +11,20 @@ namespace MixAug.Testing;
 /// sources by the nearest-neighbour rule written out below from its definition.
 /// </summary>
 /// <remarks>Every element has <see cref="Stride"/> entries: 1 where one source supplies it (keeps, tiles, resized
-/// sources), 2 for two-source masks and blends (own first), K for a blend of K sources.</remarks>
+/// sources), 2 for two-source masks and blends (own first), K for a blend of K sources. <see cref="Load"/> reuses the
+/// buffers from sample to sample.</remarks>
 internal sealed class ElementSources : IMixRegionVisitor<int>
 {
     private readonly MixPlan _plan;
-    private readonly int _sample;
+    private int _sample;
     private byte[] _slots = [];
     private int[] _origins = [];
     private float[] _weights = [];
+    private byte[] _tileSlots = [];
+    private float[] _own = [];
 
-    private ElementSources(MixPlan plan, int sample)
-    {
-        _plan = plan;
-        _sample = sample;
-    }
+    /// <summary>Creates the decoder of <paramref name="plan"/>'s samples.</summary>
+    public ElementSources(MixPlan plan) => _plan = plan;
 
     /// <summary>Entries per element.</summary>
     public int Stride { get; private set; }
@@ -32,12 +32,13 @@ internal sealed class ElementSources : IMixRegionVisitor<int>
     /// <summary>True when some element shows another element of its source (a resized source).</summary>
     public bool Moves { get; private set; }
 
-    /// <summary>Decodes sample <paramref name="sample"/> of <paramref name="plan"/>.</summary>
-    public static ElementSources Decode(MixPlan plan, int sample)
+    /// <summary>Decodes sample <paramref name="sample"/>, replacing the one decoded before.</summary>
+    public ElementSources Load(int sample)
     {
-        var decoded = new ElementSources(plan, sample);
-        decoded.Stride = plan.Regions[sample].Accept(decoded);
-        return decoded;
+        _sample = sample;
+        Moves = false;
+        Stride = _plan.Regions[sample].Accept(this);
+        return this;
     }
 
     /// <summary>
@@ -118,8 +119,8 @@ internal sealed class ElementSources : IMixRegionVisitor<int>
     /// <inheritdoc />
     public int VisitTiles(TileRegion region)
     {
-        var slots = new byte[_plan.Spatial.Size];
-        RegionRasterizer.WriteSlots(region, _plan.Spatial, slots);
+        byte[] slots = Grown(ref _tileSlots, _plan.Spatial.Size);
+        RegionRasterizer.WriteSlots(region, _plan.Spatial, slots.AsSpan(0, _plan.Spatial.Size));
         return Single(e => (slots[e], e));
     }
 
@@ -174,8 +175,8 @@ internal sealed class ElementSources : IMixRegionVisitor<int>
     private int Masked(MixRegion region)
     {
         int n = _plan.Spatial.Size;
-        var own = new float[n];
-        RegionRasterizer.WriteOwnWeights(region, _plan.Spatial, _plan.Lambdas[_sample], own);
+        float[] own = Grown(ref _own, n);
+        RegionRasterizer.WriteOwnWeights(region, _plan.Spatial, _plan.Lambdas[_sample], own.AsSpan(0, n));
         Allocate(2);
         for (int e = 0; e < n; e++)
         {
@@ -189,9 +190,19 @@ internal sealed class ElementSources : IMixRegionVisitor<int>
     private void Allocate(int stride)
     {
         int length = _plan.Spatial.Size * stride;
-        _slots = new byte[length];
-        _origins = new int[length];
-        _weights = new float[length];
+        Grown(ref _slots, length);
+        Grown(ref _origins, length);
+        Grown(ref _weights, length);
+    }
+
+    private static T[] Grown<T>(ref T[] buffer, int length)
+    {
+        if (buffer.Length < length)
+        {
+            buffer = new T[length];
+        }
+
+        return buffer;
     }
 
     private void Set(int element, int stride, int entry, byte slot, int origin, float weight)

@@ -21,7 +21,7 @@ internal static class ExpectedBoxes
         var candidates = new List<Candidate>();
         MixRegion region = plan.Regions[sample];
         int[] sources = plan.Sources(sample).ToArray();
-        ElementSources? shown = region.IsUniform ? null : ElementSources.Decode(plan, sample);
+        ElementSources? shown = region.IsUniform ? null : new ElementSources(plan).Load(sample);
         for (int slot = 0; slot < sources.Length; slot++)
         {
             DetectionBoxes source = boxes[sources[slot]];

@@ -26,9 +26,10 @@ public static partial class MixAssert
     {
         int n = CheckMaps(plan, labels.Length, nameof(labels));
         CheckLength(mixed.Length, labels.Length, nameof(mixed));
+        var decoder = new ElementSources(plan);
         for (int i = 0; i < plan.BatchSize; i++)
         {
-            ElementSources shown = ElementSources.Decode(plan, i);
+            ElementSources shown = decoder.Load(i);
             for (int e = 0; e < n; e++)
             {
                 int entry = shown.Dominant(e);
@@ -83,9 +84,10 @@ public static partial class MixAssert
             }
         }
 
+        var decoder = new ElementSources(plan);
         for (int i = 0; i < plan.BatchSize; i++)
         {
-            ElementSources shown = ElementSources.Decode(plan, i);
+            ElementSources shown = decoder.Load(i);
             for (int e = 0; e < n; e++)
             {
                 int at = (i * n) + e, entry = shown.Dominant(e), other = shown.Stride == 2 ? 1 - entry : entry;
@@ -146,9 +148,10 @@ public static partial class MixAssert
         }
 
         var expected = new double[classCount];
+        var decoder = new ElementSources(plan);
         for (int i = 0; i < plan.BatchSize; i++)
         {
-            ElementSources shown = ElementSources.Decode(plan, i);
+            ElementSources shown = decoder.Load(i);
             ReadOnlySpan<float> sample = targets.Slice(i * classCount * n, classCount * n);
             for (int e = 0; e < n; e++)
             {
