@@ -63,13 +63,13 @@ internal static class ExpectedBoxes
     }
 
     /// <summary>Kept when more than the threshold is visible and both sides exceed <paramref name="minSide"/>; either
-    /// way when a value lies on its threshold to float precision.</summary>
+    /// way when a value lies on its threshold to float precision (but never a box of which nothing shows).</summary>
     private static Candidate Decide(Candidate c, double minVisibleFraction, double minSide)
     {
         double width = c.Corners[2] - c.Corners[0], height = c.Corners[3] - c.Corners[1];
         bool kept = c.Fraction > minVisibleFraction && width > minSide && height > minSide;
-        bool borderline = Math.Abs(c.Fraction - minVisibleFraction) <= Borderline
-            || Math.Abs(width - minSide) <= Borderline || Math.Abs(height - minSide) <= Borderline;
+        bool borderline = c.Fraction > 0 && (Math.Abs(c.Fraction - minVisibleFraction) <= Borderline
+            || Math.Abs(width - minSide) <= Borderline || Math.Abs(height - minSide) <= Borderline);
         return c with { Kept = kept, Optional = borderline };
     }
 

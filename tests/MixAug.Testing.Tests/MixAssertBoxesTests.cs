@@ -58,6 +58,21 @@ public class MixAssertBoxesTests
     }
 
     [Test]
+    public void ABoxOnTheThresholdMayGoEitherWayButNotBelowOrAbove()
+    {
+        // The own box (2, 2, 8, 8) keeps 27/36 = 0.75 exactly outside the 5 × 5 paste.
+        var spatial = new SpatialShape(10, 10);
+        var cut = new MixPlan(spatial, [1, 1], [0.75, 1], [new BoxRegion(0, 0, 5, 5), MixRegion.Keep]);
+        DetectionBoxes[] input = [new([2, 2, 8, 8], [0]), DetectionBoxes.Empty];
+        DetectionBoxes[] kept = [input[0], DetectionBoxes.Empty], dropped = [DetectionBoxes.Empty, DetectionBoxes.Empty];
+        Assert.That(BoxMixer.Mix(cut, input, 0.75)[0].Count, Is.Zero, "BoxMixer's threshold is strict");
+        Assert.DoesNotThrow(() => MixAssert.BoxesFollowPlan(cut, input, dropped, 0.75));
+        Assert.DoesNotThrow(() => MixAssert.BoxesFollowPlan(cut, input, kept, 0.75), "0.75 lies on the threshold");
+        Assert.That(Assert.Throws<MixInvariantException>(() => MixAssert.BoxesFollowPlan(cut, input, dropped, 0.7))!.Message, Does.Contain("is missing"));
+        Assert.That(Assert.Throws<MixInvariantException>(() => MixAssert.BoxesFollowPlan(cut, input, kept, 0.8))!.Message, Does.Contain("which must be dropped"));
+    }
+
+    [Test]
     public void CatchesAShiftedBox()
     {
         (MixPlan plan, DetectionBoxes[] input, DetectionBoxes[] mixed, int sample) = Mixed("ResizeMix", MixRegionKind.Resize);
