@@ -9,6 +9,7 @@ using MixAug.Labels;
 using MixAug.Planning;
 using MixAug.Randomness;
 using MixAug.Saliency;
+using MixAug.Testing;
 using MixAug.TorchSharp.Mixing;
 using MixAug.Transforms;
 using TorchSharp;
@@ -75,6 +76,9 @@ internal static class QuickBenchmark
         byte[] labelMaps = [.. bytes.AsSpan(0, shape.BatchSize * shape.PlaneSize).ToArray().Select(v => (byte)(v % 21))];
         var labelMapsMixed = new byte[labelMaps.Length];
         MixPlan fmixElemPlan = fmixElem.CreatePlan(shape, random);
+        byte[] cutmixMaps = new byte[labelMaps.Length], fmixMaps = new byte[labelMaps.Length]; // correct outputs, for the checks
+        LabelMapMixer.Mix(cutmixElem, labelMaps, cutmixMaps);
+        LabelMapMixer.Mix(fmixElemPlan, labelMaps, fmixMaps);
 
         // Sequences with valid lengths (issue 12): 128 log-mel spectrograms of 80 bands and up to 1000 frames.
         var sequenceShape = BatchShape.Sequence(batch, 80, 1000);
@@ -126,6 +130,8 @@ internal static class QuickBenchmark
         Measure("labelmap-uint8-cutmix", "LabelMapMixer.Mix: a uint8 label map [B, 224, 224] by the per-sample CutMix plan", () => LabelMapMixer.Mix(cutmixElem, labelMaps, labelMapsMixed), maxRatio: 0.15, busyMayMiss: true);
         Measure("labelmap-uint8-mixup", "LabelMapMixer.Mix: the label map by the per-sample MixUp plan (dominant source)", () => LabelMapMixer.Mix(mixupElem, labelMaps, labelMapsMixed), maxRatio: 0.15, busyMayMiss: true);
         Measure("labelmap-uint8-fmix", "LabelMapMixer.Mix: the label map by a drawn per-sample FMix plan (128 masks rasterised)", () => LabelMapMixer.Mix(fmixElemPlan, labelMaps, labelMapsMixed));
+        Measure("check-labelmap-cutmix", "MixAssert.LabelMapsFollowPlan: a test's check of the CutMix label map, worked out from the regions (one thread)", () => MixAssert.LabelMapsFollowPlan(cutmixElem, labelMaps, cutmixMaps));
+        Measure("check-labelmap-fmix", "MixAssert.LabelMapsFollowPlan: the check of the FMix label map (128 masks rasterised again)", () => MixAssert.LabelMapsFollowPlan(fmixElemPlan, labelMaps, fmixMaps));
         Measure("tensorprimitives-lerp", "reference formulation: TensorPrimitives.Lerp per sample into a destination, one thread", () => LerpPerSample(src, dst, shape, lambda, sample));
         Measure("fmix-elem-inplace", "FMix with a noise image per sample: plan (128 recipes) + apply in place (synthesis, ranking, mix)", () => CpuMixer.ApplyInPlace(fmixElem.CreatePlan(shape, random), dst), maxRatio: 1.5);
         Measure("gridmix-elem-inplace", "GridMix with a grid per sample (OpenMixup's ranges): plan (128 tilings) + apply in place", () => CpuMixer.ApplyInPlace(gridElem.CreatePlan(shape, random), dst), maxRatio: 1.0);
