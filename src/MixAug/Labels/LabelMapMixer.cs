@@ -18,7 +18,8 @@ namespace MixAug.Labels;
 /// keeps, boxes, tiles and binary masks; a mask's own weight m and the partner's 1 − m; a blend's <c>(float)λ</c> and
 /// <c>(float)(1 − λ)</c>). Class A is the class of the source with the larger weight at e (the sample itself on ties),
 /// class B the other source's, and the weight of A is its weight: where the region selects (keeps, boxes, tiles,
-/// hard masks) A is the class of the source whose pixel the output shows, with weight 1, exactly. The hard map is A.</para>
+/// hard masks) A is the class of the source whose pixel the output shows, with weight 1, exactly, and B equals A. The
+/// hard map is A.</para>
 /// <para><b>Resized sources</b> (<see cref="ResizeRegion"/>, <see cref="MosaicRegion"/>) are followed by nearest
 /// neighbour: an element where a source of size n is resized to m outputs takes, along each axis, the class of source
 /// element ⌊(i + ½)·n/m⌋, the one whose cell holds the centre the image resampler weighs around (PyTorch's
@@ -272,8 +273,11 @@ public static class LabelMapMixer
                         int first = int.CreateTruncating(labels[(batch[0] * n) + e]), second = int.CreateTruncating(labels[(batch[1] * n) + e]);
                         bool ownLeads = own >= partner;
                         a[e] = ownLeads ? first : second;
-                        b[e] = ownLeads ? second : first;
                         w[e] = ownLeads ? own : partner;
+
+                        // Where one source supplies the element (a box, a hard mask) B is A, as the selecting forms above
+                        // write it, so B never names a class the output does not show.
+                        b[e] = w[e] == 1f ? a[e] : ownLeads ? second : first;
                     }
 
                     break;

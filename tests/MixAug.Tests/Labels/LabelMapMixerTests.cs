@@ -93,7 +93,7 @@ public class LabelMapMixerTests
                         int from = (int)mixedAddresses[at];
                         Assert.That(from % n, Is.EqualTo(e), $"{name} seed {seed}: regions do not move elements");
                         Assert.That(hard[at], Is.EqualTo(labels[from]), $"{name} seed {seed}, sample {i}, element {e}: copied from {from}");
-                        Assert.That((a[at], w[at]), Is.EqualTo((labels[from], 1f)), $"{name} seed {seed}, sample {i}, element {e}");
+                        Assert.That((a[at], b[at], w[at]), Is.EqualTo((labels[from], labels[from], 1f)), $"{name} seed {seed}, sample {i}, element {e}: one source, so B is A");
                     }
                 }
             }
@@ -315,7 +315,7 @@ public class LabelMapMixerTests
         var w = new float[8];
         LabelMapMixer.ToPairs(plan, labels, a, b, w);
         Assert.That(a, Is.EqualTo(new[] { 3, 3, 3, -100, 7, 8, 9, -100 }));
-        Assert.That(b, Is.EqualTo(new[] { 7, 8, 9, 3, 7, 8, 9, -100 }));
+        Assert.That(b, Is.EqualTo(new[] { 3, 8, 9, -100, 7, 8, 9, -100 }), "B is A where one source supplies the element (weight 1)");
         Assert.That(w, Is.EqualTo(new[] { 1f, 0.75f, 0.5f, 1f, 1f, 1f, 1f, 1f }));
         var hard = new long[8];
         LabelMapMixer.Mix(plan, labels, hard);
