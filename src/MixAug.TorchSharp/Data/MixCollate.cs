@@ -41,7 +41,7 @@ namespace MixAug.TorchSharp.Data;
 /// (or the length it carries under <see cref="MixCollateOptions.LengthsKey"/>), the plan is drawn with those lengths,
 /// and the batch gets <see cref="MixBatchKeys.ValidLengths"/> and <see cref="MixBatchKeys.OutputLengths"/> (the plan's,
 /// for a CTC loss). Methods that do not take lengths (FMix, SaliencyMix, …) refuse such a batch with their own
-/// message. Samples of one extent that carry no length, and images, are stacked as they are, with no lengths keys.</para>
+/// message, under the images key. Samples of one extent that carry no length, and images, are stacked as they are, with no lengths keys.</para>
 /// <para><b>Epochs and batches.</b> The collate counts the batches it makes. Call <see cref="StartEpoch"/> at the start
 /// of every epoch, before enumerating the loader: it sets the epoch and restarts the count at 0, so batch k of epoch e
 /// always gets the plan of <c>ForBatch(seed, e, k)</c>, whatever the loader's worker count (TorchSharp's loader reads
@@ -189,7 +189,7 @@ public sealed class MixCollate
         MixRequest request = list.Lengths is { } lengths
             ? new MixRequest(shape, _streams.NextRandom(), lengths.Valid, Features(images))
             : new MixRequest(shape, _streams.NextRandom(), Features(images));
-        MixPlan plan = Policy.CreatePlan(request);
+        MixPlan plan = MixModule.CreatePlan(Policy, request, imagesKey);
         var batch = new Dictionary<string, Tensor>
         {
             [imagesKey] = Mix(plan, images, imagesKey),
