@@ -41,7 +41,8 @@ namespace MixAug.TorchSharp.Data;
 /// (or the length it carries under <see cref="MixCollateOptions.LengthsKey"/>), the plan is drawn with those lengths,
 /// and the batch gets <see cref="MixBatchKeys.ValidLengths"/> and <see cref="MixBatchKeys.OutputLengths"/> (the plan's,
 /// for a CTC loss). Methods that do not take lengths (FMix, SaliencyMix, …) refuse such a batch with their own
-/// message, under the images key. Samples of one extent that carry no length, and images, are stacked as they are, with no lengths keys.</para>
+/// message, under the images key. Samples of one extent that carry no length, and images, are stacked as they are,
+/// with no lengths keys.</para>
 /// <para><b>Epochs and batches.</b> The collate counts the batches it makes. Call <see cref="StartEpoch"/> at the start
 /// of every epoch, before enumerating the loader: it sets the epoch and restarts the count at 0, so batch k of epoch e
 /// always gets the plan of <c>ForBatch(seed, e, k)</c>, whatever the loader's worker count (TorchSharp's loader reads
@@ -160,12 +161,12 @@ public sealed class MixCollate
     /// <returns>A new dictionary of new tensors (see the remarks on <see cref="MixCollate"/>).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="samples"/> is null.</exception>
     /// <exception cref="ArgumentException">A sample lacks a key or holds a tensor of the wrong shape or dtype (sequences and
-/// clips may differ in time only), a valid length is not an integer scalar or is given for an image, the pad value is
-/// not a byte for uint8 samples that need padding, the policy refuses valid lengths, or uint8
+    /// clips may differ in time only), a valid length is not an integer scalar or is given for an image, the pad value is
+    /// not a byte for uint8 samples that need padding, the policy refuses valid lengths or draws a plan without them, or uint8
     /// images kept as bytes meet a plan that blends; the parameter name is the dictionary key. Or <paramref name="device"/>
     /// is the meta device (named <c>device</c>).</exception>
     /// <exception cref="ArgumentOutOfRangeException">A class index is outside [0, classCount) (the parameter name is the
-/// labels key), or a valid length is outside [1, the sample's extent] (the lengths key).</exception>
+    /// labels key), or a valid length is outside [1, the sample's extent] (the lengths key).</exception>
     public Dictionary<string, Tensor> Collate(IEnumerable<Dictionary<string, Tensor>> samples, Device? device)
     {
         ArgumentNullException.ThrowIfNull(samples);
@@ -189,7 +190,7 @@ public sealed class MixCollate
         MixRequest request = list.Lengths is { } lengths
             ? new MixRequest(shape, _streams.NextRandom(), lengths.Valid, Features(images))
             : new MixRequest(shape, _streams.NextRandom(), Features(images));
-        MixPlan plan = MixModule.CreatePlan(Policy, request, imagesKey);
+        MixPlan plan = LengthPlans.Create(Policy, request, imagesKey);
         var batch = new Dictionary<string, Tensor>
         {
             [imagesKey] = Mix(plan, images, imagesKey),

@@ -172,7 +172,7 @@ public sealed class MixModule
         int[]? lengths = validLengths is null ? null : ReadLengths(validLengths, shape.BatchSize, nameof(validLengths));
         BatchFeatures features = TorchFeatures.Compute(Policy.Requirements, images);
         MixRequest request = lengths is null ? new MixRequest(shape, _random, features) : new MixRequest(shape, _random, lengths, features);
-        MixPlan plan = CreatePlan(Policy, request);
+        MixPlan plan = LengthPlans.Create(Policy, request, nameof(validLengths));
         using DisposeScope scope = NewDisposeScope();
         Tensor mixed = TorchMixer.Apply(plan, images);
         if (CompactTargets)
@@ -186,34 +186,6 @@ public sealed class MixModule
 
         Tensor targets = TorchLabelMixer.BuildSoftTargets(plan, labels, ClassCount, Smoothing);
         return new MixedBatch(mixed.MoveToOuterDisposeScope(), targets.MoveToOuterDisposeScope(), null, plan, OutputLengths(plan, images.device));
-    }
-
-    /// <summary>
-    /// The policy's plan; a method that does not take lengths refuses a request with them, and its message is given
-    /// again under the name of the argument that brought them (the request is the module's own).
-    /// </summary>
-    internal static MixPlan CreatePlan(IMixTransform policy, MixRequest request, string lengthsName = "validLengths")
-    {
-        MixPlan plan;
-        try
-        {
-            plan = policy.CreatePlan(request);
-        }
-        catch (ArgumentException e) when (e.ParamName == nameof(request) && request.HasValidLengths && e is not ArgumentOutOfRangeException)
-        {
-            throw new ArgumentException(e.Message.Replace($" (Parameter '{nameof(request)}')", string.Empty, StringComparison.Ordinal), lengthsName, e);
-        }
-
-        // A transform that neither honours nor refuses the lengths (MultiCutMix on sequences, or a user's own) would
-        // paste padding into valid positions and count it in λ: refuse its plan rather than apply it.
-        if (request.HasValidLengths && !plan.HasValidLengths)
-        {
-            throw new ArgumentException(
-                $"{policy.Name} drew a plan without the {request.ValidLengths.Length} valid lengths it was given, so it would read padding as data; use a method that takes lengths (MixUp, CutMix).",
-                lengthsName);
-        }
-
-        return plan;
     }
 
     /// <summary>The plan's output lengths, int64 <c>[B]</c> on <paramref name="device"/>, outside the current scope; null without lengths.</summary>
