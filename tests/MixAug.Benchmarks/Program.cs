@@ -8,6 +8,12 @@ if (args.Contains("--profile-masks"))
     return MaskProfile.Run();
 }
 
+// --collate-sequences: MixCollate on 32 spectrograms of 500-1000 frames, padded and mixed with lengths (docs/sequences.md).
+if (args.Contains("--collate-sequences"))
+{
+    return SequenceCollateBenchmark.Run();
+}
+
 // --collate: what MixCollate costs beside plain stacking, batch of 128 Fashion-MNIST-sized samples (docs/torchsharp.md).
 if (args.Contains("--collate"))
 {
