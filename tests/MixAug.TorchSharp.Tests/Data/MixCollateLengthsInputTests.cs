@@ -1,4 +1,6 @@
 using MixAug.TorchSharp.Data;
+using MixAug.Regions;
+using MixAug.Testing;
 using MixAug.Transforms;
 using TorchSharp;
 
@@ -104,13 +106,16 @@ public sealed class MixCollateLengthsInputTests
         {
             Rejected(policy, [Sample(zeros(2, 9), 0), Sample(zeros(2, 5), 1)], "data", false, "FMix does not support valid lengths");
         }
+
+        Rejected(new MultiCutMix(), [Sample(zeros(2, 9), 0), Sample(zeros(2, 5), 1)], "data", false, "MultiCutMix does not support valid lengths");
     }
 
     [Test]
     public void A_method_that_ignores_the_lengths_has_its_plan_refused()
     {
-        // MultiCutMix draws sequence segments without looking at the lengths; applied, it would paste padding.
-        Rejected(new MultiCutMix(), [Sample(zeros(2, 9), 0), Sample(zeros(2, 5), 1)], "data", false, "MultiCutMix drew a plan without the 2 valid lengths");
+        // A user's transform that returns a plan without the request's lengths would, applied, paste padding into data.
+        var ignoring = new FixedPlanTransform(new MixPlan(SpatialShape.Sequence(9), [1, 0], [0.5, 0.5], [MixRegion.Blend, MixRegion.Blend]));
+        Rejected(ignoring, [Sample(zeros(2, 9), 0), Sample(zeros(2, 5), 1)], "data", false, "drew a plan without the 2 valid lengths");
     }
 
     [Test]
