@@ -8,6 +8,12 @@ if (args.Contains("--profile-masks"))
     return MaskProfile.Run();
 }
 
+// --profile-gridsmooth: the parts of GridMix, SmoothMix and label-map mixing timed apart (ratios to a copy).
+if (args.Contains("--profile-gridsmooth"))
+{
+    return GridSmoothProfile.Run();
+}
+
 // --collate: what MixCollate costs beside plain stacking, batch of 128 Fashion-MNIST-sized samples (docs/torchsharp.md).
 if (args.Contains("--collate"))
 {
