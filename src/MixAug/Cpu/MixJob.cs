@@ -44,7 +44,6 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
     private readonly MaskRaster _raster = new();
     private readonly List<(float[] Masks, RasterWorkspace Workspace)> _partScratch = [];
     private SampleOp[] _ops = [];
-    private float[] _softColumns = []; // a row of column weights per soft-box sample
     private int[] _order = [];
     private int[] _starts = [];
     private bool[] _seen = [];
@@ -325,17 +324,6 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
         for (int i = 0; i < b; i++)
         {
             _ops[i] = _decoder.Decode(plan, i);
-            if (_ops[i].Kind == OpKind.SoftBox)
-            {
-                if (_softColumns.Length < (long)b * _width)
-                {
-                    _softColumns = GC.AllocateUninitializedArray<float>(checked(b * _width));
-                }
-
-                ((SoftBoxRegion)plan.Regions[i]).FillColumns(_ops[i].Falloff!, _softColumns.AsSpan(i * _width, _width));
-                _ops[i].Mask = _softColumns;
-                _ops[i].MaskOffset = i * _width;
-            }
         }
     }
 
@@ -567,9 +555,6 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
                 }
 
                 CopyRows(op.Top, op.Left, op.Bottom, op.Right, offset, count, partner, destination);
-                return;
-            case OpKind.SoftBox:
-                SoftBoxRows.Mix<T, TKernels>(in op, self, partner, destination, _width, _height, offset, count);
                 return;
             case OpKind.Tiles:
                 // Only partner tiles come here (FindCycles): every tile copies from the partner, in any order.

@@ -29,10 +29,6 @@ internal enum OpKind : byte
 
     /// <summary>Four sources resized and cropped into the quadrants around a centre.</summary>
     Mosaic,
-
-    /// <summary>A soft box: own weights <c>1f − gy·gx</c> made row by row from <see cref="SampleOp.Falloff"/> and the
-    /// column weights at <see cref="SampleOp.MaskOffset"/>.</summary>
-    SoftBox,
 }
 
 /// <summary>One sample's decoded region: kind, weights in float, box, and where its mask weights are.</summary>
@@ -46,23 +42,18 @@ internal struct SampleOp
     public int Bottom;
     public int Right;
 
-    /// <summary>The weights array (an explicit mask's, the call's raster buffer, or a soft box's column weights).</summary>
+    /// <summary>The weights array (an explicit mask's, or the call's raster buffer).</summary>
     public float[]? Mask;
 
     /// <summary>Where this sample's plane starts in <see cref="Mask"/>.</summary>
     public int MaskOffset;
 
-    /// <summary>True when the mask is rasterised by the call from its recipe (ranked masks); false for explicit weights.</summary>
+    /// <summary>True when the mask is rasterised by the call from its recipe (ranked masks, soft boxes); false for
+    /// explicit weights.</summary>
     public bool Ranked;
 
     /// <summary>The tiles of a tile region, in painting order.</summary>
     public Tile[]? Tiles;
-
-    /// <summary>A soft box's fall-off g(d) by row or column distance.</summary>
-    public float[]? Falloff;
-
-    /// <summary>The distance from which a soft box's own weights are all exactly 1.</summary>
-    public int OwnOnlyFrom;
 
     /// <summary>True when every tile shows slot 1 (a grid of the partner): painting order then does not matter, so the
     /// sample can be mixed pairwise, in place, like a box.</summary>
@@ -111,21 +102,7 @@ internal sealed class SampleOpDecoder : IMixRegionVisitor<SampleOp>
 
     public SampleOp VisitSaliencyMask(SaliencyMaskRegion region) => new() { Kind = OpKind.Mask, Ranked = true };
 
-    public SampleOp VisitSoftBox(SoftBoxRegion region)
-    {
-        // Its column weights are filled by the job (one row of floats per sample); rows are made as they are mixed.
-        GaussianFalloff falloff = region.Falloff();
-        return new SampleOp
-        {
-            Kind = OpKind.SoftBox,
-            Top = region.Top,
-            Left = region.Left,
-            Bottom = region.Bottom,
-            Right = region.Right,
-            Falloff = falloff.Values,
-            OwnOnlyFrom = falloff.OwnOnlyFrom,
-        };
-    }
+    public SampleOp VisitSoftBox(SoftBoxRegion region) => new() { Kind = OpKind.Mask, Ranked = true };
 
     public SampleOp VisitResize(ResizeRegion region) => new() { Kind = OpKind.Resize };
 

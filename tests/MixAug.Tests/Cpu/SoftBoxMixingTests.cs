@@ -7,17 +7,17 @@ using MixAug.Tests.Support;
 namespace MixAug.Tests.Cpu;
 
 /// <summary>
-/// The CPU mixer makes a soft box's weights row by row, in chunks, and leaves rows and columns whose weights are all 1
-/// alone: checked against the element-by-element reference (weights rasterised whole) on planes wider than a chunk, with
-/// fall-offs so narrow that most rows and columns are the sample's own and so wide that none is, in place and not,
-/// around cycles of two and of the whole batch, for any number of parts, float32 and uint8.
+/// The CPU mixer's soft boxes (weights from the shared fall-off table) against the element-by-element reference written
+/// from the formula's raster, on wide planes and sequences, with fall-offs so narrow that most rows and columns are the
+/// sample's own and so wide that none is, in place and not, around cycles of two and of the whole batch, for any
+/// number of parts, float32 and uint8.
 /// </summary>
-public class SoftBoxRowsTests
+public class SoftBoxMixingTests
 {
     [TestCase(7, 1100, 0.7)]   // narrow: far rows and columns keep their own elements
-    [TestCase(7, 1100, 300.0)] // wide: every element blends, rows of three chunks
+    [TestCase(7, 1100, 300.0)] // wide: every element blends
     [TestCase(1, 1500, 40.0)]  // a sequence
-    [TestCase(5, 513, 3.0)]    // one past a chunk
+    [TestCase(5, 513, 3.0)]
     [TestCase(9, 17, 1.5)]
     public void MixesLikeTheReference(int height, int width, double sigma)
     {
