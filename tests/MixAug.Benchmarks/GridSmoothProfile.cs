@@ -16,8 +16,10 @@ internal static class GridSmoothProfile
 {
     private const int Rounds = 15;
 
-    public static int Run()
+    /// <param name="only">A prefix: time only the parts whose name starts with it (null for all).</param>
+    public static int Run(string? only)
     {
+        s_only = only;
         var shape = new BatchShape(128, 3, 224, 224);
         var fixture = new BatchFixture(shape);
         float[] src = fixture.Source, dst = fixture.Destination;
@@ -28,7 +30,8 @@ internal static class GridSmoothProfile
         MixPlan gridPlan = grid.CreatePlan(shape, random);
         double tiles = gridPlan.Regions.OfType<TileRegion>().Average(r => r.Tiles.Count);
         double partnerShare = 1 - gridPlan.Lambdas.ToArray().Average();
-        Console.WriteLine($"GridMix plan: {tiles:F1} tiles per sample, partner share {partnerShare:F3}");
+        long tileRows = gridPlan.Regions.OfType<TileRegion>().Sum(r => r.Tiles.Sum(t => (long)(t.Bottom - t.Top)));
+        Console.WriteLine($"GridMix plan: {tiles:F1} tiles per sample, {tileRows / (double)shape.BatchSize:F0} tile rows per sample and channel, partner share {partnerShare:F3}");
         Report("gridmix plan only", () => grid.CreatePlan(shape, random), src, dst);
         Report("gridmix apply in place (fixed plan)", () => CpuMixer.ApplyInPlace(gridPlan, dst), src, dst);
         Report("gridmix plan + apply in place (the quick entry)", () => CpuMixer.ApplyInPlace(grid.CreatePlan(shape, random), dst), src, dst);
@@ -91,8 +94,15 @@ internal static class GridSmoothProfile
         return 0;
     }
 
+    private static string? s_only;
+
     private static void Report(string name, Action body, float[] src, float[] dst)
     {
+        if (s_only is not null && !name.StartsWith(s_only, StringComparison.Ordinal))
+        {
+            return;
+        }
+
         var warm = Stopwatch.StartNew();
         for (int i = 0; i < 40 || warm.ElapsedMilliseconds < 500; i++)
         {

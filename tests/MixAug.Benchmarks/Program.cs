@@ -8,10 +8,11 @@ if (args.Contains("--profile-masks"))
     return MaskProfile.Run();
 }
 
-// --profile-gridsmooth: the parts of GridMix, SmoothMix and label-map mixing timed apart (ratios to a copy).
+// --profile-gridsmooth [prefix]: the parts of GridMix, SmoothMix and label-map mixing timed apart (ratios to a copy).
 if (args.Contains("--profile-gridsmooth"))
 {
-    return GridSmoothProfile.Run();
+    int at = Array.IndexOf(args, "--profile-gridsmooth");
+    return GridSmoothProfile.Run(at + 1 < args.Length ? args[at + 1] : null);
 }
 
 // --collate: what MixCollate costs beside plain stacking, batch of 128 Fashion-MNIST-sized samples (docs/torchsharp.md).
