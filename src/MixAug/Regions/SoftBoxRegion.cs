@@ -200,7 +200,8 @@ public sealed class SoftBoxRegion : MixRegion
             Vector<float> own = Vector<float>.One - (vgy * new Vector<float>(g[dx..]));
             if (Vector.EqualsAll(own, Vector<float>.One))
             {
-                break; // g never grows with the distance: every later weight is 1 as well
+                n = dx; // g never grows with the distance: every later weight is 1 as well
+                break;
             }
 
             Vector.Widen(own, out Vector<double> low, out Vector<double> high);
