@@ -14,6 +14,13 @@ if (args.Contains("--collate-sequences"))
     return SequenceCollateBenchmark.Run();
 }
 
+// --profile-gridsmooth [prefix]: the parts of GridMix, SmoothMix and label-map mixing timed apart (ratios to a copy).
+if (args.Contains("--profile-gridsmooth"))
+{
+    int at = Array.IndexOf(args, "--profile-gridsmooth");
+    return GridSmoothProfile.Run(at + 1 < args.Length ? args[at + 1] : null);
+}
+
 // --collate: what MixCollate costs beside plain stacking, batch of 128 Fashion-MNIST-sized samples (docs/torchsharp.md).
 if (args.Contains("--collate"))
 {

@@ -330,6 +330,7 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
             _ops = new SampleOp[b];
         }
 
+        _decoder.Begin(plan);
         for (int i = 0; i < b; i++)
         {
             _ops[i] = _decoder.Decode(plan, i);
@@ -470,7 +471,7 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
                 return;
             case OpKind.Tiles:
                 Copy(self, destination, count);
-                foreach (Tile tile in op.Tiles!)
+                foreach (Tile tile in op.Tiles.AsSpan(op.TileStart, op.TileCount))
                 {
                     // Own tiles too: painted after a partner's tile, they bring the sample's elements back.
                     CopyRows(tile.Top, tile.Left, tile.Bottom, tile.Right, offset, count, Source(sources[tile.Slot], planeOffset), destination);
@@ -512,7 +513,7 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
                 CopyBox(in last, offset, count, firstSegment, spare);
                 return;
             case OpKind.Tiles:
-                foreach (Tile tile in last.Tiles!)
+                foreach (Tile tile in last.Tiles.AsSpan(last.TileStart, last.TileCount))
                 {
                     CopyRows(tile.Top, tile.Left, tile.Bottom, tile.Right, offset, count, firstSegment, spare);
                 }
@@ -575,7 +576,7 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
                     Copy(self, destination, count);
                 }
 
-                foreach (Tile tile in op.Tiles!)
+                foreach (Tile tile in op.Tiles.AsSpan(op.TileStart, op.TileCount))
                 {
                     CopyRows(tile.Top, tile.Left, tile.Bottom, tile.Right, offset, count, partner, destination);
                 }

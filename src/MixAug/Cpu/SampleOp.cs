@@ -65,8 +65,15 @@ internal struct SampleOp
     /// explicit weights.</summary>
     public bool Ranked;
 
-    /// <summary>The tiles of a tile region, in painting order.</summary>
+    /// <summary>The decoder's tile buffer: the sample's tiles, in painting order, are <see cref="TileCount"/> tiles
+    /// from <see cref="TileStart"/>.</summary>
     public Tile[]? Tiles;
+
+    /// <summary>Where the sample's tiles start in <see cref="Tiles"/>.</summary>
+    public int TileStart;
+
+    /// <summary>Number of the sample's tiles.</summary>
+    public int TileCount;
 
     /// <summary>True when every tile shows slot 1 (a grid of the partner): painting order then does not matter, so the
     /// sample can be mixed pairwise, in place, like a box.</summary>
@@ -81,6 +88,26 @@ internal sealed class SampleOpDecoder : IMixRegionVisitor<SampleOp>
 {
     private MixPlan _plan = null!;
     private int _sample;
+    private Tile[] _tiles = [];
+    private int _tileCursor;
+
+    /// <summary>Makes room for the tiles of every tile region of <paramref name="plan"/> (a grid's holes are listed
+    /// here, once per call, into a buffer kept for the next call).</summary>
+    public void Begin(MixPlan plan)
+    {
+        long total = 0;
+        for (int i = 0; i < plan.BatchSize; i++)
+        {
+            total += plan.Regions[i] is TileRegion tiles ? tiles.TileCount : 0;
+        }
+
+        if (_tiles.Length < total)
+        {
+            _tiles = new Tile[checked((int)total)];
+        }
+
+        _tileCursor = 0;
+    }
 
     /// <summary>Decodes sample <paramref name="sample"/> of <paramref name="plan"/>.</summary>
     public SampleOp Decode(MixPlan plan, int sample)
@@ -140,10 +167,18 @@ internal sealed class SampleOpDecoder : IMixRegionVisitor<SampleOp>
 
     public SampleOp VisitMosaic(MosaicRegion region) => new() { Kind = OpKind.Mosaic };
 
-    public SampleOp VisitTiles(TileRegion region) => new()
+    public SampleOp VisitTiles(TileRegion region)
     {
-        Kind = OpKind.Tiles,
-        Tiles = region.TileArray,
-        PartnerTilesOnly = Array.TrueForAll(region.TileArray, t => t.Slot == 1),
-    };
+        int count = region.TileCount;
+        region.CopyTiles(_tiles.AsSpan(_tileCursor, count));
+        _tileCursor += count;
+        return new SampleOp
+        {
+            Kind = OpKind.Tiles,
+            Tiles = _tiles,
+            TileStart = _tileCursor - count,
+            TileCount = count,
+            PartnerTilesOnly = region.PartnerTilesOnly,
+        };
+    }
 }

@@ -151,7 +151,7 @@ public static class LabelMapMixer
         switch (region)
         {
             case BoxRegion { HasFrameRange: false } box: // a cuboid goes through its rasterised slots below
-                CopyRects(labels, output, n, plan.Spatial, sample, [new Tile(1, box.Top, box.Left, box.Bottom, box.Right)], batch);
+                CopyBox(labels.Slice(batch[0] * n, n), labels.Slice(batch[1] * n, n), output, plan.Spatial, box);
                 return;
             case TileRegion tiles:
                 CopyRects(labels, output, n, plan.Spatial, sample, tiles.Tiles, batch);
@@ -193,6 +193,29 @@ public static class LabelMapMixer
         for (int e = 0; e < n; e++)
         {
             output[e] = ownWeights[e] >= sources.Partner(e) ? own[e] : partner[e];
+        }
+    }
+
+    /// <summary>
+    /// Writes every element of a box's map once: the rows above and below the box are one block copy of the sample's
+    /// own map each, and each row across it is the own left part, the partner's box part and the own right part (the
+    /// own elements under the box are never read, and nothing is written twice).
+    /// </summary>
+    private static void CopyBox<T>(ReadOnlySpan<T> own, ReadOnlySpan<T> partner, Span<T> output, SpatialShape spatial, BoxRegion box)
+    {
+        int width = spatial.Width, plane = spatial.Height * width;
+        for (int slice = 0; slice < output.Length; slice += plane)
+        {
+            int top = slice + (box.Top * width), bottom = slice + (box.Bottom * width);
+            own[slice..top].CopyTo(output[slice..]);
+            for (int row = top; row < bottom; row += width)
+            {
+                own.Slice(row, box.Left).CopyTo(output[row..]);
+                partner.Slice(row + box.Left, box.Right - box.Left).CopyTo(output[(row + box.Left)..]);
+                own[(row + box.Right)..(row + width)].CopyTo(output[(row + box.Right)..]);
+            }
+
+            own[bottom..(slice + plane)].CopyTo(output[bottom..]);
         }
     }
 
