@@ -21,7 +21,15 @@ internal static class Resampling
     public static void ResizeRow(ReadOnlySpan<float> plane, int width, Taps rows, int row, Taps columns, int firstColumn, Span<float> scratch, Span<float> destination)
     {
         int last = firstColumn + destination.Length - 1;
-        int lo = columns.Start[firstColumn], hi = columns.Start[last] + columns.Count[last];
+        Rows(plane, width, rows, row, columns.Start[firstColumn], columns.Start[last] + columns.Count[last], scratch);
+        Columns(scratch, columns, firstColumn, destination);
+    }
+
+    /// <summary>The row pass: input columns [<paramref name="lo"/>, <paramref name="hi"/>) of output row
+    /// <paramref name="row"/> into the same columns of <paramref name="scratch"/>, each the rows' weighted sum in
+    /// input order.</summary>
+    internal static void Rows(ReadOnlySpan<float> plane, int width, Taps rows, int row, int lo, int hi, Span<float> scratch)
+    {
         Span<float> line = scratch[lo..hi];
         int first = rows.Start[row];
         ReadOnlySpan<float> weights = rows.WeightsOf(row);
@@ -30,8 +38,6 @@ internal static class Resampling
         {
             TensorPrimitives.MultiplyAdd(plane.Slice(((first + k) * width) + lo, hi - lo), weights[k], line, line);
         }
-
-        Columns(scratch, columns, firstColumn, destination);
     }
 
     /// <summary>
@@ -39,7 +45,7 @@ internal static class Resampling
     /// padding tap up to <see cref="Taps.Padded"/>, so the eight outputs an AVX2 gather makes at once and the scalar
     /// tail (and machines without AVX2) give the same bits.
     /// </summary>
-    private static unsafe void Columns(ReadOnlySpan<float> line, Taps columns, int firstColumn, Span<float> destination)
+    internal static unsafe void Columns(ReadOnlySpan<float> line, Taps columns, int firstColumn, Span<float> destination)
     {
         int n = destination.Length, taps = columns.Padded, outputs = columns.Start.Length, x = 0;
         fixed (float* l = line)
