@@ -14,6 +14,7 @@ namespace MixAug.Benchmarks;
 /// milliseconds of CPU time per batch and nanoseconds per output element resampled.</summary>
 internal static class ResampleProfile
 {
+
     public static int Run()
     {
         var shape = new BatchShape(128, 3, 224, 224);
@@ -22,7 +23,7 @@ internal static class ResampleProfile
         var single = new MixConfiguration(maxDegreeOfParallelism: 1);
         float[] src = fixture.Source, dst = fixture.Destination;
         int plane = shape.PlaneSize, width = shape.Width, channels = shape.Channels;
-        var scratch = new float[2 * width];
+        var scratch = new float[Resampling.ScratchLength(width)];
         var line = new float[width];
         for (int i = 0; i < line.Length; i++)
         {
@@ -38,6 +39,7 @@ internal static class ResampleProfile
         Report("mosaic: CpuMixer.ApplyInPlace", () => CpuMixer.ApplyInPlace(mosaicPlan, dst, single), mosaicOutputs);
         Report("mosaic: row pass alone", () => MosaicPasses(mosaicPlan, src, dst, shape, scratch, rows: true, columns: false), mosaicOutputs);
         Report("mosaic: column pass alone (line in L1)", () => MosaicPasses(mosaicPlan, line, dst, shape, scratch, rows: false, columns: true), mosaicOutputs);
+        Report("mosaic: in-place snapshot alone (a batch copy)", () => src.AsSpan().CopyTo(dst), mosaicOutputs);
         Report("mosaic: both passes, no MixJob", () => MosaicPasses(mosaicPlan, src, dst, shape, scratch, rows: true, columns: true), mosaicOutputs);
 
         MixPlan resizePlan = new ResizeMix(mode: LambdaMode.Element).CreatePlan(shape, random);
@@ -84,16 +86,16 @@ internal static class ResampleProfile
                     {
                         (_, int left, _, int right) = mosaic.QuadrantBox(q);
                         int first = mosaic.TileColumn(left), last = mosaic.TileColumn(right - 1);
-                        int lo = columnTaps.Start[first], hi = columnTaps.Start[last] + columnTaps.Count[last];
+                        int lo = columnTaps.Start[first], hi = columnTaps.End[last];
                         long at = (((long)sources[mosaic.Slots[q]] * shape.Channels) + c) * plane;
                         if (rows)
                         {
-                            Resampling.Rows(source.AsSpan((int)(source.Length == width ? 0 : at), source.Length == width ? width : plane), width, rowTaps, mosaic.TileRow(y), lo, hi, scratch);
+                            Resampling.Rows(source.AsSpan((int)at, plane), width, rowTaps, mosaic.TileRow(y), lo, hi, scratch.AsSpan(0, width));
                         }
 
                         if (columns)
                         {
-                            Resampling.Columns(rows ? scratch : source, columnTaps, first, destination.AsSpan((int)((((long)i * shape.Channels) + c) * plane) + (y * width) + left, right - left));
+                            Resampling.Columns(rows ? scratch : source, columnTaps, first, lo, hi, scratch.AsSpan(width), destination.AsSpan((int)((((long)i * shape.Channels) + c) * plane) + (y * width) + left, right - left));
                         }
                     }
                 }
@@ -121,12 +123,12 @@ internal static class ResampleProfile
                 {
                     if (rows)
                     {
-                        Resampling.Rows(source.AsSpan((int)(source.Length == width ? 0 : at), source.Length == width ? width : plane), width, rowTaps, r, 0, width, scratch);
+                        Resampling.Rows(source.AsSpan((int)at, plane), width, rowTaps, r, 0, width, scratch.AsSpan(0, width));
                     }
 
                     if (columns)
                     {
-                        Resampling.Columns(rows ? scratch : source, columnTaps, 0, destination.AsSpan((int)((((long)i * shape.Channels) + c) * plane) + ((box.Top + r) * width) + box.Left, boxWidth));
+                        Resampling.Columns(rows ? scratch : source, columnTaps, 0, 0, width, scratch.AsSpan(width), destination.AsSpan((int)((((long)i * shape.Channels) + c) * plane) + ((box.Top + r) * width) + box.Left, boxWidth));
                     }
                 }
             }

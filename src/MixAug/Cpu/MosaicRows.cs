@@ -24,12 +24,12 @@ internal static unsafe class MosaicRows
     {
         int firstRow = offset / width, rows = count / width, centreX = region.CentreX;
         bool widen = typeof(T) != typeof(float);
-        float[] scratch = ArrayPool<float>.Shared.Rent(2 * width);
+        float[] scratch = ArrayPool<float>.Shared.Rent(Resampling.ScratchLength(width) + width);
         float[]? planes = widen ? ArrayPool<float>.Shared.Rent(MosaicRegion.Quadrants * plane) : null;
         int widened = 0; // a bit per quadrant whose source plane is in planes
         try
         {
-            Span<float> line = scratch.AsSpan(0, width), output = scratch.AsSpan(width, width);
+            Span<float> line = scratch.AsSpan(0, Resampling.ScratchLength(width)), output = scratch.AsSpan(line.Length, width);
             for (int r = 0; r < rows; r++)
             {
                 int y = firstRow + r, top = y < region.CentreY ? 0 : 2;

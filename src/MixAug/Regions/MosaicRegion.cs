@@ -170,7 +170,7 @@ public sealed class MosaicRegion : MixRegion
         int n = Spatial.Size, w = Spatial.Width;
         Internal.Guard.Length(sources.Length, (long)Quadrants * n, nameof(sources), $"four {Spatial} planes");
         Internal.Guard.Length(output.Length, n, nameof(output), $"a {Spatial} plane");
-        var scratch = new float[w];
+        var scratch = new float[Resampling.ScratchLength(w)];
         for (int y = 0; y < Spatial.Height; y++)
         {
             int top = y < CentreY ? 0 : 2;
