@@ -16,8 +16,8 @@ namespace MixAug.Regions;
 /// </remarks>
 internal static partial class Resampling
 {
-    /// <summary>The scratch <see cref="ResizeRow"/> needs for planes <paramref name="width"/> wide: a row pass line of
-    /// the input width and the column pass's whole blocks.</summary>
+    /// <summary>The scratch <see cref="ResizeRow"/> needs for planes <paramref name="width"/> wide resized to at most
+    /// that width (as boxes and tiles are): a row pass line of the input width and the column pass's whole blocks.</summary>
     public static int ScratchLength(int width) => (2 * width) + (2 * Taps.BlockOutputs);
 
     /// <summary>
