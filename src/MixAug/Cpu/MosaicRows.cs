@@ -43,12 +43,7 @@ internal static unsafe class MosaicRows
                 region.ResizeRow(Plane(quadrants, top + 1, plane, planes), y, centreX, line, target[centreX..]);
                 if (widen)
                 {
-                    byte* to = (byte*)row;
-                    for (int x = 0; x < width; x++)
-                    {
-                        // Normalised non-negative weights keep the value in [0, 255] up to float rounding; clamp that.
-                        to[x] = (byte)Math.Clamp(MathF.Round(output[x], MidpointRounding.ToEven), 0f, 255f);
-                    }
+                    RoundedBytes.Write(output, (byte*)row);
                 }
             }
         }

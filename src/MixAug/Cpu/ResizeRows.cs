@@ -55,12 +55,7 @@ internal static unsafe class ResizeRows
                 }
 
                 region.ResizeRow(partner, y - region.Top, line, patchRow);
-                byte* to = (byte*)row;
-                for (int x = 0; x < boxWidth; x++)
-                {
-                    // Normalised non-negative weights keep the value in [0, 255] up to float rounding; clamp that.
-                    to[x] = (byte)Math.Clamp(MathF.Round(patchRow[x], MidpointRounding.ToEven), 0f, 255f);
-                }
+                RoundedBytes.Write(patchRow, (byte*)row);
             }
         }
         finally
