@@ -36,6 +36,7 @@ internal static class ResampleProfile
 
         MixPlan mosaicPlan = new Mosaic().CreatePlan(shape, random);
         long mosaicOutputs = shape.ElementCount;
+        Console.WriteLine($"mosaic: the row pass reads {SourcePlanesRead(mosaicPlan, shape):F2} source planes per output plane (the floor of its memory traffic)");
         Report("mosaic: CpuMixer.Apply", () => CpuMixer.Apply(mosaicPlan, src, dst, single), mosaicOutputs);
         Report("mosaic: CpuMixer.ApplyInPlace", () => CpuMixer.ApplyInPlace(mosaicPlan, dst, single), mosaicOutputs);
         Report("mosaic: row pass alone", () => MosaicPasses(mosaicPlan, src, dst, shape, scratch, rows: true, columns: false), mosaicOutputs);
@@ -108,6 +109,26 @@ internal static class ResampleProfile
                 }
             }
         }
+    }
+
+    /// <summary>The source elements the Mosaic row passes read (each quadrant's source rows × the input columns its
+    /// outputs read), over the elements written.</summary>
+    private static double SourcePlanesRead(MixPlan plan, BatchShape shape)
+    {
+        double read = 0;
+        for (int i = 0; i < shape.BatchSize; i++)
+        {
+            var mosaic = (MosaicRegion)plan.Regions[i];
+            for (int q = 0; q < MosaicRegion.Quadrants; q++)
+            {
+                (int top, int left, int bottom, int right) = mosaic.QuadrantBox(q);
+                (int first, int end) = mosaic.SourceRowsRead(top, bottom);
+                int lo = mosaic.ColumnTaps.Start[mosaic.TileColumn(left)], hi = mosaic.ColumnTaps.End[mosaic.TileColumn(right - 1)];
+                read += (double)(end - first) * (hi - lo);
+            }
+        }
+
+        return read / ((double)shape.BatchSize * shape.PlaneSize);
     }
 
     /// <summary>Each pass of every ResizeMix box row alone.</summary>
