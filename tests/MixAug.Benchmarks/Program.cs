@@ -21,6 +21,12 @@ if (args.Contains("--profile-gridsmooth"))
     return GridSmoothProfile.Run(at + 1 < args.Length ? args[at + 1] : null);
 }
 
+// --profile-resample: Mosaic's and ResizeMix's passes timed alone on one thread (docs/performance.md).
+if (args.Contains("--profile-resample"))
+{
+    return ResampleProfile.Run();
+}
+
 // --collate: what MixCollate costs beside plain stacking, batch of 128 Fashion-MNIST-sized samples (docs/torchsharp.md).
 if (args.Contains("--collate"))
 {

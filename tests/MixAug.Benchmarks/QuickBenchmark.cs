@@ -145,6 +145,7 @@ internal static class QuickBenchmark
         Measure("uint8-resizemix-elem", "ResizeMix as above on the uint8 batch, into a destination (rows widened to float, results rounded half to even)", () => CpuMixer.Apply(resizeElem.CreatePlan(shape, random), bytes, byteDst));
         Measure("mosaic", "Mosaic, four sources per sample resized into the quadrants (output 224x224): plan + apply into a destination", () => CpuMixer.Apply(mosaic.CreatePlan(shape, random), src, dst), maxRatio: 2.0);
         Measure("mosaic-inplace", "Mosaic as above, in place (from a snapshot of the batch)", () => CpuMixer.ApplyInPlace(mosaic.CreatePlan(shape, random), dst));
+        Measure("uint8-mosaic", "Mosaic as above on the uint8 batch, into a destination (source rows widened to float, results rounded half to even)", () => CpuMixer.Apply(mosaic.CreatePlan(shape, random), bytes, byteDst));
         Measure("multicutmix-3-inplace", "CutMix with three partners per sample (Kornia's num_mix=3), in place (from a snapshot of the batch)", () => CpuMixer.ApplyInPlace(multiCutmix, dst));
         Measure("fmix-batch-inplace", "FMix with one noise image thresholded per sample: plan + apply in place", () => CpuMixer.ApplyInPlace(fmixBatch.CreatePlan(shape, random), dst));
         Measure("saliencymix-elem-inplace", "SaliencyMix (default: fine-grained saliency) with a map per sample: CPU features (128 maps and peaks) + plan + apply in place", () => CpuMixer.ApplyInPlace(saliencyElem.CreatePlan(shape, src, random), dst), maxRatio: 2.0);

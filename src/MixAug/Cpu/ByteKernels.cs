@@ -117,7 +117,7 @@ internal readonly unsafe struct ByteKernels : IMixKernels<byte>
     /// 128-bit lane, which leaves the 4-byte groups in the order a0 b0 c0 d0 a1 b1 c1 d1 (a = r0, a0 its first four);
     /// the permutation puts them back to a0 a1 b0 b1 c0 c1 d0 d1.
     /// </summary>
-    private static Vector256<byte> PackAvx2(Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3)
+    internal static Vector256<byte> PackAvx2(Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3)
     {
         // vcvtps2dq rounds by the MXCSR mode, which .NET leaves at round-to-nearest-even (the same mode every
         // float multiply and add here already relies on), so it is rint in one instruction.
