@@ -29,32 +29,8 @@ public sealed class VideoMixParityTests
             MixPlan plan = transform.CreatePlan(new MixRequest(shape, new MixRandom((ulong)seed), lengths));
             framed += plan.Regions.Count(r => r is BoxRegion { HasFrameRange: true });
 
-            int plane = shape.Height * shape.Width;
-            float[] source = Batches.Values(shape, (ulong)seed);
-            for (int k = 0; k < source.Length; k++)
-            {
-                if (k % shape.PlaneSize / plane >= lengths[k / shape.SampleSize])
-                {
-                    source[k] = Padding;
-                }
-            }
-
-            var expected = new float[source.Length];
-            CpuMixer.Apply(plan, source, expected);
-            using Tensor images = Batches.ToTensor(source, shape);
-            foreach (bool cpuKernels in new[] { true, false })
-            {
-                using Tensor mixed = TorchMixer.Apply(plan, images, cpuKernels);
-                float[] got = Batches.ToArray(mixed);
-                Assert.That(got, Is.EqualTo(expected), $"seed {seed}, {transform}, CpuMixer path {cpuKernels}");
-                for (int k = 0; k < got.Length; k++)
-                {
-                    if (k % shape.PlaneSize / plane < plan.OutputLengths[k / shape.SampleSize])
-                    {
-                        Assert.That(got[k], Is.Not.EqualTo(Padding), $"seed {seed}: padding at valid element {k}");
-                    }
-                }
-            }
+            float[] source = PaddedBatches.Values(shape, lengths, (ulong)seed, Padding);
+            PaddedBatches.AssertTorchMatchesCpu(plan, shape, source, Padding, $"seed {seed}, {transform}");
 
             // Integer clips take the libtorch path and select the same elements.
             byte[] bytes = [.. source.Select(v => v == Padding ? (byte)255 : (byte)((v + 2) * 60))];
