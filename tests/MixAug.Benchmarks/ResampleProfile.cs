@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Numerics.Tensors;
 using MixAug.Cpu;
 using MixAug.Planning;
@@ -170,26 +169,7 @@ internal static class ResampleProfile
             body();
         }
 
-        var cpu = new double[9];
-        using var process = Process.GetCurrentProcess();
-        for (int g = 0; g < cpu.Length; g++)
-        {
-            process.Refresh();
-            TimeSpan before = process.TotalProcessorTime;
-            long start = Stopwatch.GetTimestamp();
-            int calls = 0;
-            while (calls < 2 || Stopwatch.GetElapsedTime(start).TotalMilliseconds < 200)
-            {
-                body();
-                calls++;
-            }
-
-            process.Refresh();
-            cpu[g] = (process.TotalProcessorTime - before).TotalMilliseconds / calls;
-        }
-
-        Array.Sort(cpu);
-        double ms = cpu[cpu.Length / 2];
+        double ms = CpuTime.MedianMilliseconds(body);
         Console.WriteLine($"{name,-52} {ms,9:F2} ms CPU {ms * 1e6 / elements,8:F3} ns/element");
     }
 }
