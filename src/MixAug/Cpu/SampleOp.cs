@@ -49,6 +49,8 @@ internal struct SampleOp
     public int Bottom;
     public int Right;
 
+    // Top, Left, Bottom, Right: a box; a soft box's support (see OpKind.SoftBox); the bounding box of a tiling's tiles.
+
     /// <summary>A box's frame range <c>[FirstFrame, EndFrame)</c>; 0 and <see cref="int.MaxValue"/> for every frame.</summary>
     public int FirstFrame;
 
@@ -215,11 +217,23 @@ internal sealed class SampleOpDecoder : IMixRegionVisitor<SampleOp>
     public SampleOp VisitTiles(TileRegion region)
     {
         int count = region.TileCount;
-        region.CopyTiles(_tiles.AsSpan(_tileCursor, count));
+        Span<Tile> tiles = _tiles.AsSpan(_tileCursor, count);
+        region.CopyTiles(tiles);
         _tileCursor += count;
+        (int top, int left, int bottom, int right) = (int.MaxValue, int.MaxValue, 0, 0);
+        foreach (Tile tile in tiles)
+        {
+            (top, left) = (Math.Min(top, tile.Top), Math.Min(left, tile.Left));
+            (bottom, right) = (Math.Max(bottom, tile.Bottom), Math.Max(right, tile.Right));
+        }
+
         return new SampleOp
         {
             Kind = OpKind.Tiles,
+            Top = top,
+            Left = left,
+            Bottom = bottom,
+            Right = right,
             Tiles = _tiles,
             TileStart = _tileCursor - count,
             TileCount = count,
