@@ -65,6 +65,8 @@ internal static class GridSmoothProfile
         Report("smoothmix apply in place (fixed plan)", () => CpuMixer.ApplyInPlace(smoothPlan, dst), src, dst);
         Report("smoothmix plan + apply in place (the quick entry)", () => CpuMixer.ApplyInPlace(smooth.CreatePlan(shape, random), dst), src, dst);
         Report("smoothmix apply in place, one thread", () => CpuMixer.ApplyInPlace(smoothPlan, dst, one), src, dst);
+        MixPlan smoothPermuted = new SmoothMix(mode: LambdaMode.Element, pairing: PairingStrategy.Permutation).CreatePlan(shape, random);
+        Report("smoothmix apply in place, permutation pairing (fixed plan)", () => CpuMixer.ApplyInPlace(smoothPermuted, dst), src, dst);
         var explicitMasks = new MixRegion[shape.BatchSize];
         for (int i = 0; i < explicitMasks.Length; i++)
         {

@@ -24,6 +24,9 @@ namespace MixAug.Cpu;
 /// rasterises the masks of a cycle into its own scratch and walks that cycle at once, segment by segment over every
 /// channel, so the masks are read from cache and never travel to memory. Otherwise all masks are rasterised first into
 /// a buffer the job keeps (<see cref="MaskRaster"/>) and read by the segments of every channel.</para>
+/// <para>Soft boxes (SmoothMix) are not rasterised: each row of a segment makes its weights <c>1f − gy·gx</c> in
+/// registers from the row's fall-off and the columns' (<see cref="IMixKernels{T}.SoftRowBlend"/>), and rows and
+/// columns outside the box's support are the sample's own, so no weight plane is written or read per channel.</para>
 /// <para>Parts split the segments (not the samples) between threads, so each part is independent, in place too, and
 /// the result is the same for any number of parts. A job is scratch of a <see cref="MixConfiguration"/>, rented per
 /// call and returned, so a warmed-up call allocates nothing; its pointers are valid only during the synchronous call.</para>
@@ -512,12 +515,13 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
             case OpKind.Box:
                 CopyBox(in last, offset, count, firstSegment, spare);
                 return;
+            case OpKind.SoftBox:
+                CopyRows(last.Top, last.Left, last.Bottom, last.Right, offset, count, firstSegment, spare); // its support
+                return;
             case OpKind.Tiles:
-                foreach (Tile tile in last.Tiles.AsSpan(last.TileStart, last.TileCount))
-                {
-                    CopyRows(tile.Top, tile.Left, tile.Bottom, tile.Right, offset, count, firstSegment, spare);
-                }
-
+                // The last sample reads the spare at its tiles only, all inside their bounding box: one copy per row
+                // of it instead of one per row of every tile (a grid has about 24 holes).
+                CopyRows(last.Top, last.Left, last.Bottom, last.Right, offset, count, firstSegment, spare);
                 return;
             default:
                 Copy(firstSegment, spare, count);
@@ -569,6 +573,9 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
 
                 CopyBox(in op, offset, count, partner, destination);
                 return;
+            case OpKind.SoftBox:
+                MixSoftBox(in op, self, partner, destination, offset, count);
+                return;
             case OpKind.Tiles:
                 // Only partner tiles come here (FindCycles): every tile copies from the partner, in any order.
                 if (self != destination)
@@ -584,6 +591,48 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
                 return;
             default:
                 throw new InvalidOperationException($"A {op.Kind} region cannot be mixed pairwise."); // FindCycles routes them to the general path
+        }
+    }
+
+    /// <summary>
+    /// A segment of a soft box, row by row: rows and columns outside the support are the sample's own (copied, or left
+    /// alone in place), and the support's columns of each row are mixed with weights made from the row's fall-off and
+    /// the columns' (<see cref="IMixKernels{T}.SoftRowBlend"/>), one kernel call per row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void MixSoftBox(in SampleOp op, T* self, T* partner, T* destination, int offset, int count)
+    {
+        // The support's columns widened to multiples of 16 (64 bytes of float32): rows of 224 floats then start on
+        // aligned vectors, where the kernel needs no scalar head or tail (30 scalar elements a row cost more than the
+        // vectors of weight 1 that the widening adds and the kernel skips).
+        int width = _width, firstRow = offset / width, rows = count / width;
+        int left = op.Left & ~15, right = Math.Min(width, (op.Right + 15) & ~15);
+        bool inPlace = self == destination;
+        fixed (float* falloffs = op.Mask)
+        {
+            float* rowFalloffs = falloffs + op.MaskOffset, columnFalloffs = rowFalloffs + _height + left;
+            for (int r = 0; r < rows; r++)
+            {
+                int y = (firstRow + r) % _height;
+                long at = (long)r * width;
+                if (y < op.Top || y >= op.Bottom)
+                {
+                    if (!inPlace)
+                    {
+                        Copy(self + at, destination + at, width);
+                    }
+
+                    continue;
+                }
+
+                if (!inPlace)
+                {
+                    Copy(self + at, destination + at, left);
+                    Copy(self + at + right, destination + at + right, width - right);
+                }
+
+                TKernels.SoftRowBlend(self + at + left, partner + at + left, columnFalloffs, rowFalloffs[y], destination + at + left, right - left);
+            }
         }
     }
 

@@ -21,6 +21,13 @@ internal enum OpKind : byte
     /// <summary>Per-element weights from <see cref="SampleOp.Mask"/> at <see cref="SampleOp.MaskOffset"/>.</summary>
     Mask,
 
+    /// <summary>
+    /// A soft box (SmoothMix): per-element weights <c>1f − gy·gx</c> from the row and column fall-offs in
+    /// <see cref="SampleOp.Mask"/> (the plane's rows at <see cref="SampleOp.MaskOffset"/>, its columns after them);
+    /// the weights are exactly 1 outside the support box <see cref="SampleOp.Top"/> … <see cref="SampleOp.Right"/>.
+    /// </summary>
+    SoftBox,
+
     /// <summary>Tiles of several sources over the sample.</summary>
     Tiles,
 
@@ -42,6 +49,8 @@ internal struct SampleOp
     public int Bottom;
     public int Right;
 
+    // Top, Left, Bottom, Right: a box; a soft box's support (see OpKind.SoftBox); the bounding box of a tiling's tiles.
+
     /// <summary>A box's frame range <c>[FirstFrame, EndFrame)</c>; 0 and <see cref="int.MaxValue"/> for every frame.</summary>
     public int FirstFrame;
 
@@ -55,7 +64,7 @@ internal struct SampleOp
     /// <summary>Likewise for the partner.</summary>
     public int PartnerEnd;
 
-    /// <summary>The weights array (an explicit mask's, or the call's raster buffer).</summary>
+    /// <summary>The weights array (an explicit mask's, the call's raster buffer, or the decoder's soft-box fall-offs).</summary>
     public float[]? Mask;
 
     /// <summary>Where this sample's plane starts in <see cref="Mask"/>.</summary>
@@ -90,15 +99,18 @@ internal sealed class SampleOpDecoder : IMixRegionVisitor<SampleOp>
     private int _sample;
     private Tile[] _tiles = [];
     private int _tileCursor;
+    private float[] _falloffs = [];
+    private int _falloffCursor;
 
     /// <summary>Makes room for the tiles of every tile region of <paramref name="plan"/> (a grid's holes are listed
-    /// here, once per call, into a buffer kept for the next call).</summary>
+    /// here, once per call, into a buffer kept for the next call) and for the row and column fall-offs of every soft box.</summary>
     public void Begin(MixPlan plan)
     {
-        long total = 0;
+        long total = 0, falloffs = 0;
         for (int i = 0; i < plan.BatchSize; i++)
         {
             total += plan.Regions[i] is TileRegion tiles ? tiles.TileCount : 0;
+            falloffs += plan.Regions[i] is SoftBoxRegion ? plan.Spatial.Height + plan.Spatial.Width : 0;
         }
 
         if (_tiles.Length < total)
@@ -106,7 +118,13 @@ internal sealed class SampleOpDecoder : IMixRegionVisitor<SampleOp>
             _tiles = new Tile[checked((int)total)];
         }
 
+        if (_falloffs.Length < falloffs)
+        {
+            _falloffs = GC.AllocateUninitializedArray<float>(checked((int)falloffs));
+        }
+
         _tileCursor = 0;
+        _falloffCursor = 0;
     }
 
     /// <summary>Decodes sample <paramref name="sample"/> of <paramref name="plan"/>.</summary>
@@ -161,7 +179,36 @@ internal sealed class SampleOpDecoder : IMixRegionVisitor<SampleOp>
 
     public SampleOp VisitSaliencyMask(SaliencyMaskRegion region) => new() { Kind = OpKind.Mask, Ranked = true };
 
-    public SampleOp VisitSoftBox(SoftBoxRegion region) => new() { Kind = OpKind.Mask, Ranked = true };
+    /// <summary>
+    /// The box's fall-off per row and per column (h + w floats instead of an h·w weight plane), and its support: the
+    /// rows and columns within <see cref="GaussianFalloff.OwnOnlyFrom"/> of the box. Outside them every weight
+    /// <c>1f − gy·gx</c> is exactly 1, since the other factor is at most 1.
+    /// </summary>
+    public SampleOp VisitSoftBox(SoftBoxRegion region)
+    {
+        int h = region.Spatial.Height, w = region.Spatial.Width;
+        GaussianFalloff falloff = region.Falloff();
+        Span<float> rows = _falloffs.AsSpan(_falloffCursor, h);
+        for (int y = 0; y < h; y++)
+        {
+            rows[y] = falloff.Values[SoftBoxRegion.Distance(y, region.Top, region.Bottom)];
+        }
+
+        region.FillColumns(falloff.Values, _falloffs.AsSpan(_falloffCursor + h, w));
+        int reach = falloff.OwnOnlyFrom - 1; // the farthest distance whose weight is not exactly 1
+        var op = new SampleOp
+        {
+            Kind = OpKind.SoftBox,
+            Top = Math.Max(0, region.Top - reach),
+            Left = Math.Max(0, region.Left - reach),
+            Bottom = (int)Math.Min(h, (long)region.Bottom + reach),
+            Right = (int)Math.Min(w, (long)region.Right + reach),
+            Mask = _falloffs,
+            MaskOffset = _falloffCursor,
+        };
+        _falloffCursor += h + w;
+        return op;
+    }
 
     public SampleOp VisitResize(ResizeRegion region) => new() { Kind = OpKind.Resize };
 
@@ -170,11 +217,23 @@ internal sealed class SampleOpDecoder : IMixRegionVisitor<SampleOp>
     public SampleOp VisitTiles(TileRegion region)
     {
         int count = region.TileCount;
-        region.CopyTiles(_tiles.AsSpan(_tileCursor, count));
+        Span<Tile> tiles = _tiles.AsSpan(_tileCursor, count);
+        region.CopyTiles(tiles);
         _tileCursor += count;
+        (int top, int left, int bottom, int right) = (int.MaxValue, int.MaxValue, 0, 0);
+        foreach (Tile tile in tiles)
+        {
+            (top, left) = (Math.Min(top, tile.Top), Math.Min(left, tile.Left));
+            (bottom, right) = (Math.Max(bottom, tile.Bottom), Math.Max(right, tile.Right));
+        }
+
         return new SampleOp
         {
             Kind = OpKind.Tiles,
+            Top = top,
+            Left = left,
+            Bottom = bottom,
+            Right = right,
             Tiles = _tiles,
             TileStart = _tileCursor - count,
             TileCount = count,

@@ -162,16 +162,9 @@ public static class RegionRasterizer
         }
     }
 
-    /// <summary>Writes a mask the call computes from its recipe: a soft box directly, a ranked mask from its values
-    /// thresholded alone (the workspace's values are overwritten).</summary>
+    /// <summary>Writes a ranked mask from its values thresholded alone (the workspace's values are overwritten).</summary>
     internal static void WriteComputedMask(MixRegion region, SpatialShape spatial, MixConfiguration configuration, RasterWorkspace workspace, Span<float> mask)
     {
-        if (region is SoftBoxRegion soft)
-        {
-            soft.Rasterise(mask);
-            return;
-        }
-
         FillValues(region, spatial, configuration, workspace.Values(spatial.Size));
         WriteRankedMask(region, spatial, workspace, mask, rankingBuilt: false);
     }
