@@ -38,13 +38,7 @@ internal sealed class TrainOptions
 /// its binding to <see cref="TrainOptions"/>.</summary>
 internal sealed class TrainCommand
 {
-    private readonly Option<string?> _data = new Option<string?>("--data")
-    {
-        HelpName = "DIR",
-        Description = "Folder with the four Fashion-MNIST IDX files (gzip-compressed or not) [default: the folder in the environment "
-            + "variable MIXAUG_FASHION_MNIST, else /usr/share/datasets/fashion-mnist (Debian's dataset-fashion-mnist package)]. "
-            + "Where to get the files: docs/training.md",
-    }.NonEmpty();
+    private readonly Option<string?> _data = SharedOptions.Data();
 
     private readonly Option<string> _mix = new Option<string>("--mix")
     {
@@ -56,25 +50,11 @@ internal sealed class TrainCommand
         Description = "The model: cnn (two conv blocks and two linear layers), vit (a tiny vision transformer, 4x4 patches, 3 blocks) or camcnn (three conv blocks, global average pooling, one linear layer) [default: vit for transmix, camcnn for snapmix, cnn otherwise]",
     }.OneOf(TrainOptions.Models.Select(m => (m, (string?)m)).ToArray());
 
-    private readonly Option<int> _epochs = new Option<int>("--epochs")
-    {
-        HelpName = "N",
-        Description = "Epochs, 1..1000",
-        DefaultValueFactory = _ => 10,
-    }.IntegerIn(1, 1000);
+    private readonly Option<int> _epochs = SharedOptions.Epochs();
 
-    private readonly Option<ulong> _seed = new Option<ulong>("--seed")
-    {
-        HelpName = "N",
-        Description = "Seed of the initial weights, shuffling, dropout and mixing",
-        DefaultValueFactory = _ => 1,
-    }.UnsignedInteger();
+    private readonly Option<ulong> _seed = SharedOptions.Seed("the initial weights, shuffling, dropout and mixing");
 
-    private readonly Option<int?> _limit = new Option<int?>("--limit")
-    {
-        HelpName = "N",
-        Description = "Train on the first N training images only",
-    }.IntegerIn(1, int.MaxValue);
+    private readonly Option<int?> _limit = SharedOptions.Limit();
 
     private readonly Option<int> _batchSize = new Option<int>("--batch-size")
     {
@@ -90,11 +70,8 @@ internal sealed class TrainCommand
         DefaultValueFactory = _ => 1e-3,
     }.PositiveNumber();
 
-    private readonly Option<string?> _json = new Option<string?>("--json")
-    {
-        HelpName = "FILE",
-        Description = "Write the mix, the model, and per-epoch train loss, train accuracy (mixed samples counted by their sources' weights), test accuracy, test loss, ECE and seconds as JSON",
-    }.NonEmpty();
+    private readonly Option<string?> _json = SharedOptions.Json(
+        "the mix, the model, and per-epoch train loss, train accuracy (mixed samples counted by their sources' weights), test accuracy, test loss, ECE and seconds");
 
     private readonly Option<string?> _plot = new Option<string?>("--plot")
     {

@@ -16,7 +16,7 @@ namespace MixAug.Testing;
 /// a blended value may differ by that much (for backends that evaluate in another order).
 /// </remarks>
 /// <threadsafety>Stateless; safe to call from several threads.</threadsafety>
-public static class MixAssert
+public static partial class MixAssert
 {
     /// <summary>
     /// Checks that each weight is the measured share of its source: exactly the box's outside and inside shares, the
@@ -276,21 +276,26 @@ public static class MixAssert
         }
     }
 
-    private static Rule RuleFor(MixPlan plan, int sample) => plan.Regions[sample].Accept(new RuleBuilder(plan, sample));
-
-    private static string Describe(MixPlan plan, int sample, int channel, int planeIndex, Rule rule, ReadOnlySpan<float> input, int sampleSize, int offset, float expected, float actual)
+    /// <summary>Names element <paramref name="index"/> of the extent: a position, a pixel or a voxel.</summary>
+    private static string Position(SpatialShape s, int index)
     {
-        int plane = Layout(plan, input.Length, input.Length).Plane;
-        SpatialShape s = plan.Spatial;
-        int x = planeIndex % s.Width;
-        int y = planeIndex / s.Width % s.Height;
-        int z = planeIndex / (s.Width * s.Height);
-        string where = plane != s.Size ? $"element {planeIndex}" : s.Rank switch
+        int x = index % s.Width;
+        int y = index / s.Width % s.Height;
+        int z = index / (s.Width * s.Height);
+        return s.Rank switch
         {
             1 => $"position {x}",
             2 => $"pixel (y {y}, x {x})",
             _ => $"voxel (z {z}, y {y}, x {x})",
         };
+    }
+
+    private static Rule RuleFor(MixPlan plan, int sample) => plan.Regions[sample].Accept(new RuleBuilder(plan, sample));
+
+    private static string Describe(MixPlan plan, int sample, int channel, int planeIndex, Rule rule, ReadOnlySpan<float> input, int sampleSize, int offset, float expected, float actual)
+    {
+        int plane = Layout(plan, input.Length, input.Length).Plane;
+        string where = plane != plan.Spatial.Size ? $"element {planeIndex}" : Position(plan.Spatial, planeIndex);
         MixRegion region = plan.Regions[sample];
         ReadOnlySpan<int> sources = plan.Sources(sample);
         double lambda = plan.Lambdas[sample];
@@ -402,7 +407,7 @@ public static class MixAssert
 
             if (Blend)
             {
-                float sum = (At(input, 0, sampleSize, offset) * _weights[0]) + (At(input, 1, sampleSize, offset) * _weights[1]);
+                float sum = (BlendInput(input, 0, sampleSize, offset, planeIndex) * _weights[0]) + (BlendInput(input, 1, sampleSize, offset, planeIndex) * _weights[1]);
                 for (int k = 2; k < _sources.Length; k++)
                 {
                     sum = (sum * 1f) + (At(input, k, sampleSize, offset) * _weights[k]);
@@ -415,6 +420,19 @@ public static class MixAssert
         }
 
         private float At(ReadOnlySpan<float> input, int slot, int sampleSize, int offset) => input[(_sources[slot] * sampleSize) + offset];
+
+        /// <summary>A blend's source element, or 0 past the source's valid length when the plan's blends are zero-padded.</summary>
+        private float BlendInput(ReadOnlySpan<float> input, int slot, int sampleSize, int offset, int planeIndex)
+        {
+            if (plan.BlendLengths != BlendLengths.ZeroPadded || !plan.HasValidLengths)
+            {
+                return At(input, slot, sampleSize, offset);
+            }
+
+            SpatialShape s = plan.Spatial;
+            int step = s.Size / (s.Rank == 1 ? s.Width : s.Depth); // elements per time step
+            return planeIndex >= plan.ValidLengths[_sources[slot]] * step ? 0f : At(input, slot, sampleSize, offset);
+        }
     }
 
     /// <summary>Decodes each region kind into a <see cref="Rule"/>: MixAssert's interpretation, checked by the compiler for completeness.</summary>

@@ -64,6 +64,92 @@ public static class TensorMixAssert
         MixAssert.TargetsFollowPlan(plan, asInts, classCount, Floats(targets, [plan.BatchSize, classCount], nameof(targets)), smoothing, tolerance);
     }
 
+    /// <summary>Checks hard mixed label maps against the plan (<see cref="MixAssert.LabelMapsFollowPlan(MixPlan, ReadOnlySpan{int}, ReadOnlySpan{int})"/>).</summary>
+    /// <param name="plan">The plan that mixed the images.</param>
+    /// <param name="labelMaps">uint8, int32 or int64 class indices <c>[B, spatial…]</c> before mixing, on any device.</param>
+    /// <param name="mixed">The mixed maps, an integer tensor of the same shape.</param>
+    /// <exception cref="ArgumentException">A tensor is null, on the meta device, not of integers, of the wrong shape, or
+    /// holds a value outside the range of int.</exception>
+    /// <exception cref="MixInvariantException">An element's label is not the label of the source element it shows.</exception>
+    public static void LabelMapsFollowPlan(MixPlan plan, Tensor labelMaps, Tensor mixed)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        TorchSharpRuntime.EnsureLoadable();
+        int[] labels = Labels(plan, labelMaps, nameof(labelMaps));
+        MixAssert.LabelMapsFollowPlan(plan, labels, Labels(plan, mixed, nameof(mixed), labelMaps.shape));
+    }
+
+    /// <summary>Checks the pair form of mixed label maps (<see cref="MixAssert.LabelPairsFollowPlan"/>), e.g. the
+    /// tensors of <c>TorchLabelMapMixer.ToPairs</c>.</summary>
+    /// <param name="plan">The plan that mixed the images; no sample may blend more than two sources.</param>
+    /// <param name="labelMaps">Integer class indices <c>[B, spatial…]</c> before mixing, on any device.</param>
+    /// <param name="classA">Class A of every element, an integer tensor of the maps' shape.</param>
+    /// <param name="classB">Class B of every element, an integer tensor of the maps' shape.</param>
+    /// <param name="weightA">The weight of A, a floating-point tensor of the maps' shape.</param>
+    /// <param name="tolerance">Largest accepted difference of a weight; 0 demands the pixels' exact float weights.</param>
+    /// <exception cref="ArgumentException">A tensor is null, on the meta device, or of the wrong shape or dtype; or as <see cref="MixAssert.LabelPairsFollowPlan"/>.</exception>
+    /// <exception cref="MixInvariantException">A class or weight differs from the expected one.</exception>
+    public static void LabelPairsFollowPlan(MixPlan plan, Tensor labelMaps, Tensor classA, Tensor classB, Tensor weightA, float tolerance = 0)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        TorchSharpRuntime.EnsureLoadable();
+        int[] labels = Labels(plan, labelMaps, nameof(labelMaps));
+        long[] shape = labelMaps.shape;
+        MixAssert.LabelPairsFollowPlan(
+            plan, labels, Labels(plan, classA, nameof(classA), shape), Labels(plan, classB, nameof(classB), shape), Floats(weightA, [.. shape.Select(d => (int)d)], nameof(weightA)), tolerance);
+    }
+
+    /// <summary>Checks per-element soft targets <c>[B, K, spatial…]</c> against the plan (<see cref="MixAssert.SoftLabelMapsFollowPlan"/>).</summary>
+    /// <param name="plan">The plan that mixed the images.</param>
+    /// <param name="labelMaps">Integer class indices <c>[B, spatial…]</c> before mixing, on any device.</param>
+    /// <param name="classCount">Number of classes K.</param>
+    /// <param name="ignoreIndex">The label of elements without a class.</param>
+    /// <param name="targets">Floating-point targets <c>[B, K, spatial…]</c>, on any device.</param>
+    /// <param name="tolerance">Largest accepted difference of a target.</param>
+    /// <exception cref="ArgumentException">A tensor is null, on the meta device, or of the wrong shape or dtype; or as <see cref="MixAssert.SoftLabelMapsFollowPlan"/>.</exception>
+    /// <exception cref="MixInvariantException">An element's targets do not sum to 1 (or 0), or a target differs from its expected weight.</exception>
+    public static void SoftLabelMapsFollowPlan(MixPlan plan, Tensor labelMaps, int classCount, int ignoreIndex, Tensor targets, double tolerance = 1e-6)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        TorchSharpRuntime.EnsureLoadable();
+        ArgumentOutOfRangeException.ThrowIfLessThan(classCount, 1);
+        int[] labels = Labels(plan, labelMaps, nameof(labelMaps));
+        int[] shape = [.. labelMaps.shape.Select(d => (int)d)];
+        MixAssert.SoftLabelMapsFollowPlan(plan, labels, classCount, ignoreIndex, Floats(targets, [shape[0], classCount, .. shape[1..]], nameof(targets)), tolerance);
+    }
+
+    /// <summary>Reads an integer tensor of <paramref name="shape"/> (or, when null, of the plan's batch of maps) as int labels.</summary>
+    private static int[] Labels(MixPlan plan, Tensor tensor, string name, long[]? shape = null)
+    {
+        ArgumentNullException.ThrowIfNull(tensor, name);
+        CheckHasData(tensor, name);
+        if (tensor.is_floating_point() || tensor.is_complex() || tensor.dtype == ScalarType.Bool)
+        {
+            throw new ArgumentException($"{name} has dtype {tensor.dtype}; integer class indices (uint8, int32 or int64) are expected.", name);
+        }
+
+        bool fits = shape is null
+            ? tensor.dim() >= 2 && tensor.shape[0] == plan.BatchSize && tensor.numel() == (long)plan.BatchSize * plan.Spatial.Size
+            : tensor.shape.SequenceEqual(shape);
+        if (!fits)
+        {
+            string expected = shape is null ? $"[{plan.BatchSize}, spatial…] with {plan.Spatial.Size} elements per map" : $"[{string.Join(", ", shape)}]";
+            throw new ArgumentException($"{name} has shape [{string.Join(", ", tensor.shape)}] but {expected} is expected.", name);
+        }
+
+        using DisposeScope scope = NewDisposeScope();
+        long[] values = tensor.detach().to(ScalarType.Int64).cpu().contiguous().data<long>().ToArray();
+        var labels = new int[values.Length];
+        for (int e = 0; e < values.Length; e++)
+        {
+            labels[e] = values[e] is >= int.MinValue and <= int.MaxValue
+                ? (int)values[e]
+                : throw new ArgumentException($"{name} holds {values[e]} at element {e}, outside the range of int.", name);
+        }
+
+        return labels;
+    }
+
     /// <summary>Rejects a tensor on the meta device, whose values cannot be read (libtorch's ExternalException otherwise).</summary>
     private static void CheckHasData(Tensor tensor, string name)
     {

@@ -41,10 +41,19 @@ internal static class CollateBenchmark
             ("CutMix, uint8 kept", bytes, new MixCollate(new CutMix(mode: LambdaMode.Element), 1, Classes, options: new MixCollateOptions { ByteImages = ByteImages.Keep }).Collate),
         };
         Console.WriteLine($"batch of {BatchSize} samples [1, 28, 28], CPU, 1 libtorch thread: 9 rounds of 100 calls, microseconds per call");
+        Print(rows, callsPerRound: 100);
+        return 0;
+    }
+
+    /// <summary>Times each row: a warm-up of half a second at least, then 9 rounds; prints the fastest and the median per call.</summary>
+    internal static void Print(
+        IEnumerable<(string Name, List<Dictionary<string, Tensor>> Samples, Func<IEnumerable<Dictionary<string, Tensor>>, Device, Dictionary<string, Tensor>> Collate)> rows,
+        int callsPerRound)
+    {
         Console.WriteLine($"{"collate",-36} {"fastest",9} {"median",9}");
         foreach ((string name, List<Dictionary<string, Tensor>> samples, var collate) in rows)
         {
-            // Half a second of warm-up at least: tiered compilation replaces the first code after some calls.
+            // Tiered compilation replaces the first code after some calls.
             var warm = Stopwatch.StartNew();
             for (int i = 0; i < 20 || warm.ElapsedMilliseconds < 500; i++)
             {
@@ -55,19 +64,17 @@ internal static class CollateBenchmark
             for (int r = 0; r < rounds.Length; r++)
             {
                 long start = Stopwatch.GetTimestamp();
-                for (int i = 0; i < 100; i++)
+                for (int i = 0; i < callsPerRound; i++)
                 {
                     Dispose(collate(samples, CPU));
                 }
 
-                rounds[r] = Stopwatch.GetElapsedTime(start).TotalMicroseconds / 100;
+                rounds[r] = Stopwatch.GetElapsedTime(start).TotalMicroseconds / callsPerRound;
             }
 
             Array.Sort(rounds);
             Console.WriteLine($"{name,-36} {rounds[0],9:F0} {rounds[4],9:F0}");
         }
-
-        return 0;
     }
 
     private static List<Dictionary<string, Tensor>> Samples(MixRandom random, ScalarType type)

@@ -94,29 +94,9 @@ internal static class MaskProfile
             times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         }
 
-        // On a machine shared with other work the wall time includes waiting for a core; the process's CPU time does
-        // not (for single-threaded stages). Linux counts it in 10 ms ticks, so each group runs for 200 ms at least.
-        var cpu = new double[9];
-        using var process = Process.GetCurrentProcess();
-        for (int g = 0; g < cpu.Length; g++)
-        {
-            process.Refresh();
-            TimeSpan before = process.TotalProcessorTime;
-            long start = Stopwatch.GetTimestamp();
-            int calls = 0;
-            while (calls < 2 || Stopwatch.GetElapsedTime(start).TotalMilliseconds < 200)
-            {
-                body();
-                calls++;
-            }
-
-            process.Refresh();
-            cpu[g] = (process.TotalProcessorTime - before).TotalMilliseconds / calls;
-        }
-
+        double cpu = CpuTime.MedianMilliseconds(body);
         Array.Sort(times);
-        Array.Sort(cpu);
-        Console.WriteLine($"{name,-48} {times[count / 2],9:F4} ms wall {cpu[cpu.Length / 2],9:F4} ms CPU");
-        return cpu[cpu.Length / 2];
+        Console.WriteLine($"{name,-48} {times[count / 2],9:F4} ms wall {cpu,9:F4} ms CPU");
+        return cpu;
     }
 }

@@ -8,6 +8,25 @@ if (args.Contains("--profile-masks"))
     return MaskProfile.Run();
 }
 
+// --collate-sequences: MixCollate on 32 spectrograms of 500-1000 frames, padded and mixed with lengths (docs/sequences.md).
+if (args.Contains("--collate-sequences"))
+{
+    return SequenceCollateBenchmark.Run();
+}
+
+// --profile-gridsmooth [prefix]: the parts of GridMix, SmoothMix and label-map mixing timed apart (ratios to a copy).
+if (args.Contains("--profile-gridsmooth"))
+{
+    int at = Array.IndexOf(args, "--profile-gridsmooth");
+    return GridSmoothProfile.Run(at + 1 < args.Length ? args[at + 1] : null);
+}
+
+// --profile-resample: Mosaic's and ResizeMix's passes timed alone on one thread (docs/performance.md).
+if (args.Contains("--profile-resample"))
+{
+    return ResampleProfile.Run();
+}
+
 // --collate: what MixCollate costs beside plain stacking, batch of 128 Fashion-MNIST-sized samples (docs/torchsharp.md).
 if (args.Contains("--collate"))
 {

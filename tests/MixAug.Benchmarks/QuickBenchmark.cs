@@ -9,6 +9,7 @@ using MixAug.Labels;
 using MixAug.Planning;
 using MixAug.Randomness;
 using MixAug.Saliency;
+using MixAug.Testing;
 using MixAug.TorchSharp.Mixing;
 using MixAug.Transforms;
 using TorchSharp;
@@ -75,6 +76,9 @@ internal static class QuickBenchmark
         byte[] labelMaps = [.. bytes.AsSpan(0, shape.BatchSize * shape.PlaneSize).ToArray().Select(v => (byte)(v % 21))];
         var labelMapsMixed = new byte[labelMaps.Length];
         MixPlan fmixElemPlan = fmixElem.CreatePlan(shape, random);
+        byte[] cutmixMaps = new byte[labelMaps.Length], fmixMaps = new byte[labelMaps.Length]; // correct outputs, for the checks
+        LabelMapMixer.Mix(cutmixElem, labelMaps, cutmixMaps);
+        LabelMapMixer.Mix(fmixElemPlan, labelMaps, fmixMaps);
 
         // Sequences with valid lengths (issue 12): 128 log-mel spectrograms of 80 bands and up to 1000 frames.
         var sequenceShape = BatchShape.Sequence(batch, 80, 1000);
@@ -83,6 +87,14 @@ internal static class QuickBenchmark
         MixPlan sequenceMixup = new MixUp(alpha: 1.0, mode: LambdaMode.Element).CreatePlan(new MixRequest(sequenceShape, random, frames));
         MixPlan sequenceCutmix = new CutMix(alpha: 1.0, mode: LambdaMode.Element).CreatePlan(new MixRequest(sequenceShape, random, frames));
         float[] sequenceSrc = sequenceFixture.Source, sequenceDst = sequenceFixture.Destination;
+
+        // Clips with frame counts: 16 clips of 3 x 16 x 112 x 112 (a common video-classifier input), 8 to 16 valid frames.
+        var clipShape = BatchShape.Volume(16, 3, 16, 112, 112);
+        var clipFixture = new BatchFixture(clipShape);
+        int[] clipFrames = [.. Enumerable.Range(0, clipShape.BatchSize).Select(_ => 8 + random.NextInt(9))];
+        MixPlan clipSpatial = new CutMix(mode: LambdaMode.Element).CreatePlan(new MixRequest(clipShape, random, clipFrames));
+        MixPlan clipCuboid = new CutMix(mode: LambdaMode.Element, videoCut: VideoMixCut.SpatioTemporal).CreatePlan(new MixRequest(clipShape, random, clipFrames));
+        float[] clipSrc = clipFixture.Source, clipDst = clipFixture.Destination;
 
         Console.WriteLine($"MixAug quick benchmark: {shape} float32 ({shape.ElementCount * 4L / 1e6:F1} MB), {Environment.ProcessorCount} cores, {Rounds} rounds per operation, medians.");
         Console.WriteLine("ratio = time / min(copy, copy-parallel) measured in the same round; alloc = managed bytes per call, all threads.");
@@ -118,17 +130,22 @@ internal static class QuickBenchmark
         Measure("labelmap-uint8-cutmix", "LabelMapMixer.Mix: a uint8 label map [B, 224, 224] by the per-sample CutMix plan", () => LabelMapMixer.Mix(cutmixElem, labelMaps, labelMapsMixed), maxRatio: 0.15, busyMayMiss: true);
         Measure("labelmap-uint8-mixup", "LabelMapMixer.Mix: the label map by the per-sample MixUp plan (dominant source)", () => LabelMapMixer.Mix(mixupElem, labelMaps, labelMapsMixed), maxRatio: 0.15, busyMayMiss: true);
         Measure("labelmap-uint8-fmix", "LabelMapMixer.Mix: the label map by a drawn per-sample FMix plan (128 masks rasterised)", () => LabelMapMixer.Mix(fmixElemPlan, labelMaps, labelMapsMixed));
+        Measure("check-labelmap-cutmix", "MixAssert.LabelMapsFollowPlan: a test's check of the CutMix label map, worked out from the regions (one thread)", () => MixAssert.LabelMapsFollowPlan(cutmixElem, labelMaps, cutmixMaps));
+        Measure("check-labelmap-fmix", "MixAssert.LabelMapsFollowPlan: the check of the FMix label map (128 masks rasterised again)", () => MixAssert.LabelMapsFollowPlan(fmixElemPlan, labelMaps, fmixMaps));
         Measure("tensorprimitives-lerp", "reference formulation: TensorPrimitives.Lerp per sample into a destination, one thread", () => LerpPerSample(src, dst, shape, lambda, sample));
         Measure("fmix-elem-inplace", "FMix with a noise image per sample: plan (128 recipes) + apply in place (synthesis, ranking, mix)", () => CpuMixer.ApplyInPlace(fmixElem.CreatePlan(shape, random), dst), maxRatio: 1.5);
         Measure("gridmix-elem-inplace", "GridMix with a grid per sample (OpenMixup's ranges): plan (128 tilings) + apply in place", () => CpuMixer.ApplyInPlace(gridElem.CreatePlan(shape, random), dst), maxRatio: 1.0);
         Measure("seq-mixup-lengths", "[128, 80, 1000] MixUp, per-sample lambda, lengths 500-1000, into a destination (ratio to a copy of this batch)", () => CpuMixer.Apply(sequenceMixup, sequenceSrc, sequenceDst), mustNotAllocate: true, copySource: sequenceSrc, copyDestination: sequenceDst);
         Measure("seq-cutmix-lengths", "[128, 80, 1000] CutMix along time, per-sample segments within both lengths, into a destination (ratio to a copy of this batch)", () => CpuMixer.Apply(sequenceCutmix, sequenceSrc, sequenceDst), mustNotAllocate: true, copySource: sequenceSrc, copyDestination: sequenceDst);
-        Measure("smoothmix-elem-inplace", "SmoothMix with a soft box per sample: plan (128 recipes and their exact means) + apply in place (rasterise, blend)", () => CpuMixer.ApplyInPlace(smoothElem.CreatePlan(shape, random), dst), maxRatio: 1.0);
+        Measure("video-cutmix-spatial", "[16, 3, 16, 112, 112] CutMix on clips, VideoMix's spatial cut per sample within both frame counts (8-16), into a destination (ratio to a copy of this batch)", () => CpuMixer.Apply(clipSpatial, clipSrc, clipDst), mustNotAllocate: true, copySource: clipSrc, copyDestination: clipDst);
+        Measure("video-cutmix-cuboid-inplace", "[16, 3, 16, 112, 112] CutMix on clips, VideoMix's spatio-temporal cuboid per sample, in place (ratio to a copy of this batch)", () => CpuMixer.ApplyInPlace(clipCuboid, clipDst), mustNotAllocate: true, copySource: clipSrc, copyDestination: clipDst);
+        Measure("smoothmix-elem-inplace", "SmoothMix with a soft box per sample: plan (128 recipes and their exact means) + apply in place (weights made per row, blend)", () => CpuMixer.ApplyInPlace(smoothElem.CreatePlan(shape, random), dst), maxRatio: 1.0);
         Measure("resizemix-elem", "ResizeMix, a box per sample (scale 0.1 to 0.8): plan + apply into a destination (antialiased resize of 128 partners)", () => CpuMixer.Apply(resizeElem.CreatePlan(shape, random), src, dst), maxRatio: 1.5);
         Measure("resizemix-elem-inplace", "ResizeMix as above, in place (from a snapshot of the batch)", () => CpuMixer.ApplyInPlace(resizeElem.CreatePlan(shape, random), dst));
         Measure("uint8-resizemix-elem", "ResizeMix as above on the uint8 batch, into a destination (rows widened to float, results rounded half to even)", () => CpuMixer.Apply(resizeElem.CreatePlan(shape, random), bytes, byteDst));
         Measure("mosaic", "Mosaic, four sources per sample resized into the quadrants (output 224x224): plan + apply into a destination", () => CpuMixer.Apply(mosaic.CreatePlan(shape, random), src, dst), maxRatio: 2.0);
         Measure("mosaic-inplace", "Mosaic as above, in place (from a snapshot of the batch)", () => CpuMixer.ApplyInPlace(mosaic.CreatePlan(shape, random), dst));
+        Measure("uint8-mosaic", "Mosaic as above on the uint8 batch, into a destination (source rows widened to float, results rounded half to even)", () => CpuMixer.Apply(mosaic.CreatePlan(shape, random), bytes, byteDst));
         Measure("multicutmix-3-inplace", "CutMix with three partners per sample (Kornia's num_mix=3), in place (from a snapshot of the batch)", () => CpuMixer.ApplyInPlace(multiCutmix, dst));
         Measure("fmix-batch-inplace", "FMix with one noise image thresholded per sample: plan + apply in place", () => CpuMixer.ApplyInPlace(fmixBatch.CreatePlan(shape, random), dst));
         Measure("saliencymix-elem-inplace", "SaliencyMix (default: fine-grained saliency) with a map per sample: CPU features (128 maps and peaks) + plan + apply in place", () => CpuMixer.ApplyInPlace(saliencyElem.CreatePlan(shape, src, random), dst), maxRatio: 2.0);

@@ -17,24 +17,20 @@ internal sealed class SegmentCommand
     /// <summary>The mixes the task accepts: those whose plans the class maps can follow.</summary>
     public static readonly string[] Mixes = ["none", "mixup", "cutmix", "fmix", "saliencymix", "transplant"];
 
-    private readonly Option<string?> _data = new Option<string?>("--data")
-    {
-        HelpName = "DIR",
-        Description = "Folder with the four Fashion-MNIST IDX files (as for training)",
-    }.NonEmpty();
+    private readonly Option<string?> _data = SharedOptions.Data();
 
     private readonly Option<string> _mix = new Option<string>("--mix")
     {
         Description = "none, mixup, cutmix, fmix or saliencymix (the settings of the classification runs), or transplant (Transplantation: the partner's garment pasted, background excluded) [default: none]",
     }.OneOf(Mixes.Select(m => (m, m)).ToArray());
 
-    private readonly Option<int> _epochs = new Option<int>("--epochs") { HelpName = "N", Description = "Epochs, 1..1000", DefaultValueFactory = _ => 10 }.IntegerIn(1, 1000);
+    private readonly Option<int> _epochs = SharedOptions.Epochs();
 
-    private readonly Option<ulong> _seed = new Option<ulong>("--seed") { HelpName = "N", Description = "Seed of the weights, shuffling and mixing", DefaultValueFactory = _ => 1 }.UnsignedInteger();
+    private readonly Option<ulong> _seed = SharedOptions.Seed("the weights, shuffling and mixing");
 
-    private readonly Option<int?> _limit = new Option<int?>("--limit") { HelpName = "N", Description = "Train on the first N training images only" }.IntegerIn(1, int.MaxValue);
+    private readonly Option<int?> _limit = SharedOptions.Limit();
 
-    private readonly Option<string?> _json = new Option<string?>("--json") { HelpName = "FILE", Description = "Write per-epoch train loss, mean IoU, pixel accuracy and seconds as JSON" }.NonEmpty();
+    private readonly Option<string?> _json = SharedOptions.Json("per-epoch train loss, mean IoU, pixel accuracy and seconds");
 
     public SegmentCommand(TextWriter stdout, TextWriter stderr)
     {

@@ -39,17 +39,8 @@ internal static class SegmentationTrainer
             model.train();
             double lossSum = 0;
             int step = 0;
-            // Each batch is drawn inside its step's dispose scope, so its tensors go with the scope.
-            using IEnumerator<TrainingBatch> batches = train.Epoch(epoch).GetEnumerator();
-            while (true)
+            InScopes(train.Epoch(epoch), batch =>
             {
-                using DisposeScope scope = NewDisposeScope();
-                if (!batches.MoveNext())
-                {
-                    break;
-                }
-
-                TrainingBatch batch = batches.Current;
                 Tensor maps = GarmentMaps.Of(batch.Images, batch.Labels);
                 Tensor loss = transform is null
                     ? nn.functional.cross_entropy(model.forward(batch.Images), maps)
@@ -59,7 +50,7 @@ internal static class SegmentationTrainer
                 optimizer.step();
                 lossSum += loss.item<float>();
                 step++;
-            }
+            });
 
             SegmentationMetrics metrics = Evaluate(model, test);
             var result = new SegmentationEpoch(epoch + 1, lossSum / step, metrics.MeanIoU, metrics.PixelAccuracy, clock.Elapsed.TotalSeconds);
@@ -76,20 +67,28 @@ internal static class SegmentationTrainer
         model.eval();
         using var noGrad = no_grad();
         var metrics = new SegmentationMetrics(GarmentMaps.ClassCount);
-        using IEnumerator<TrainingBatch> batches = split.InOrder().GetEnumerator();
+        InScopes(split.InOrder(), batch => metrics.Add(model.forward(batch.Images).argmax(1), GarmentMaps.Of(batch.Images, batch.Labels)));
+        return metrics;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="step"/> on each batch inside a dispose scope that also holds the batch, which is drawn in
+    /// it, so every tensor of a step goes with its scope. (TrainingLoop's own loop is private and counts accuracy
+    /// against class labels [B], which per-pixel maps are not, so this sample keeps its loop.)
+    /// </summary>
+    private static void InScopes(IEnumerable<TrainingBatch> batches, Action<TrainingBatch> step)
+    {
+        using IEnumerator<TrainingBatch> e = batches.GetEnumerator();
         while (true)
         {
             using DisposeScope scope = NewDisposeScope();
-            if (!batches.MoveNext())
+            if (!e.MoveNext())
             {
-                break;
+                return;
             }
 
-            TrainingBatch batch = batches.Current;
-            metrics.Add(model.forward(batch.Images).argmax(1), GarmentMaps.Of(batch.Images, batch.Labels));
+            step(e.Current);
         }
-
-        return metrics;
     }
 
     private static Tensor MixedLoss(nn.Module<Tensor, Tensor> model, IMixTransform transform, IMixRandom random, TrainingBatch batch, Tensor maps)

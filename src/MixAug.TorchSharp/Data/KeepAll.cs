@@ -2,7 +2,8 @@ using MixAug.Regions;
 
 namespace MixAug.TorchSharp.Data;
 
-/// <summary>The transform of a batch left as it is: every sample kept, weight 1. It draws nothing.</summary>
+/// <summary>The transform of a batch left as it is: every sample kept, weight 1, with the request's valid lengths if
+/// it has any (a kept sample's output length is its own). It draws nothing.</summary>
 internal sealed class KeepAll : IMixTransform
 {
     public static readonly KeepAll Instance = new();
@@ -18,6 +19,7 @@ internal sealed class KeepAll : IMixTransform
         int[] partners = [.. Enumerable.Range(0, b)];
         double[] lambdas = [.. Enumerable.Repeat(1.0, b)];
         MixRegion[] regions = [.. Enumerable.Repeat<MixRegion>(MixRegion.Keep, b)];
-        return new MixPlan(request.Shape.Spatial, partners, lambdas, regions, Name);
+        var plan = new MixPlan(request.Shape.Spatial, partners, lambdas, regions, Name);
+        return request.HasValidLengths ? plan.WithValidLengths(request.ValidLengths) : plan;
     }
 }

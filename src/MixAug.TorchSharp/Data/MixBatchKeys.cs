@@ -28,6 +28,19 @@ public static class MixBatchKeys
     /// <summary>The mix record: each source's label weight, float64 <c>[B, S]</c>, exactly the plan's (column 0 is λ); rows sum to 1.</summary>
     public const string Weights = "mix_weights";
 
+    /// <summary>
+    /// Each input sample's valid length along time, int64 <c>[B]</c>: its own extent before padding, or the length it
+    /// carried under <see cref="MixCollateOptions.LengthsKey"/>; exactly the plan's <c>ValidLengths</c>. Only in batches
+    /// of sequences or clips that have lengths (samples of different extents, or samples that carry a length).
+    /// </summary>
+    public const string ValidLengths = "valid_lengths";
+
+    /// <summary>
+    /// Each output sample's valid length along time, int64 <c>[B]</c>: exactly the plan's <c>OutputLengths</c> (the
+    /// input lengths of a CTC loss); positions at or after it are padding. Present whenever <see cref="ValidLengths"/> is.
+    /// </summary>
+    public const string OutputLengths = "output_lengths";
+
     /// <summary>Every key above, for checks that a dataset's keys do not collide with them.</summary>
-    internal static readonly string[] All = [Targets, TargetsA, TargetsB, Lambda, Sources, Weights];
+    internal static readonly string[] All = [Targets, TargetsA, TargetsB, Lambda, Sources, Weights, ValidLengths, OutputLengths];
 }

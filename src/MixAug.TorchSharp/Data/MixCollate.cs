@@ -35,6 +35,14 @@ namespace MixAug.TorchSharp.Data;
 /// (<see cref="MixBatchKeys.Targets"/>, or <see cref="MixBatchKeys.TargetsA"/>, <see cref="MixBatchKeys.TargetsB"/> and
 /// <see cref="MixBatchKeys.Lambda"/> with compact targets) and the mix record (<see cref="MixBatchKeys.Sources"/>,
 /// <see cref="MixBatchKeys.Weights"/>). Other keys of the samples are not carried: they would need mixing too.</para>
+/// <para><b>Sequences and clips of different lengths</b> (docs/sequences.md). Samples <c>[C, L]</c> or
+/// <c>[C, T, H, W]</c> may differ in their time extent (L, or the frame count T) and in nothing else: the shorter are
+/// padded to the longest with <see cref="MixCollateOptions.PadValue"/>, each sample's valid length is its own extent
+/// (or the length it carries under <see cref="MixCollateOptions.LengthsKey"/>), the plan is drawn with those lengths,
+/// and the batch gets <see cref="MixBatchKeys.ValidLengths"/> and <see cref="MixBatchKeys.OutputLengths"/> (the plan's,
+/// for a CTC loss). Methods that do not take lengths (FMix, SaliencyMix, …) refuse such a batch with their own
+/// message, under the images key. Samples of one extent that carry no length, and images, are stacked as they are,
+/// with no lengths keys.</para>
 /// <para><b>Epochs and batches.</b> The collate counts the batches it makes. Call <see cref="StartEpoch"/> at the start
 /// of every epoch, before enumerating the loader: it sets the epoch and restarts the count at 0, so batch k of epoch e
 /// always gets the plan of <c>ForBatch(seed, e, k)</c>, whatever the loader's worker count (TorchSharp's loader reads
@@ -69,7 +77,7 @@ public sealed class MixCollate
     /// <param name="options">Dictionary keys, device and uint8 handling; null for the defaults (<c>"data"</c>, <c>"label"</c>).</param>
     /// <exception cref="ArgumentNullException"><paramref name="policy"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="classCount"/> is not positive or <paramref name="smoothing"/> is outside [0, 1).</exception>
-    /// <exception cref="ArgumentException">A key of <paramref name="options"/> is empty, the two keys are equal, one of
+    /// <exception cref="ArgumentException">A key of <paramref name="options"/> is empty, two keys are equal, one of
     /// them is a key of <see cref="MixBatchKeys"/>, <see cref="MixCollateOptions.ByteImages"/> is undefined, or
     /// <see cref="MixCollateOptions.Device"/> is the meta device; or <paramref name="policy"/> draws from class maps
     /// (Transplantation), which a collate function does not have.</exception>
@@ -82,6 +90,15 @@ public sealed class MixCollate
         if (options.ImagesKey == options.LabelsKey)
         {
             throw new ArgumentException($"ImagesKey and LabelsKey are both '{options.ImagesKey}'; a batch needs two different keys.", nameof(options));
+        }
+
+        if (options.LengthsKey is { } lengthsKey)
+        {
+            CheckKey(lengthsKey, nameof(MixCollateOptions.LengthsKey));
+            if (lengthsKey == options.ImagesKey || lengthsKey == options.LabelsKey)
+            {
+                throw new ArgumentException($"LengthsKey is '{lengthsKey}', the key of the images or the labels; a sample's length needs a key of its own.", nameof(options));
+            }
         }
 
         if (!Enum.IsDefined(options.ByteImages))
@@ -143,10 +160,13 @@ public sealed class MixCollate
     /// samples' device is used.</param>
     /// <returns>A new dictionary of new tensors (see the remarks on <see cref="MixCollate"/>).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="samples"/> is null.</exception>
-    /// <exception cref="ArgumentException">A sample lacks a key or holds a tensor of the wrong shape or dtype, or uint8
+    /// <exception cref="ArgumentException">A sample lacks a key or holds a tensor of the wrong shape or dtype (sequences and
+    /// clips may differ in time only), a valid length is not an integer scalar or is given for an image, the pad value is
+    /// not a byte for uint8 samples that need padding, the policy refuses valid lengths or draws a plan without them, or uint8
     /// images kept as bytes meet a plan that blends; the parameter name is the dictionary key. Or <paramref name="device"/>
     /// is the meta device (named <c>device</c>).</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A class index is outside [0, classCount); the parameter name is the labels key.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A class index is outside [0, classCount) (the parameter name is the
+    /// labels key), or a valid length is outside [1, the sample's extent] (the lengths key).</exception>
     public Dictionary<string, Tensor> Collate(IEnumerable<Dictionary<string, Tensor>> samples, Device? device)
     {
         ArgumentNullException.ThrowIfNull(samples);
@@ -160,14 +180,17 @@ public sealed class MixCollate
         int[]? indices = list.HasClassIndices ? ReadIndices(labels, ClassCount, labelsKey) : null;
         labels = MoveTo(labels, target);
 
-        Tensor images = MoveTo(stack(list.Images), target);
+        Tensor images = MoveTo(list.Lengths is { } padding ? padding.Stack(list.Images) : stack(list.Images), target);
         if (images.dtype == ScalarType.Byte && _options.ByteImages == ByteImages.ToUnitFloat)
         {
             images = images.to(ScalarType.Float32).div_(255f);
         }
 
         BatchShape shape = BatchShape.FromDimensions([.. images.shape.Select(d => checked((int)d))]);
-        MixPlan plan = Policy.CreatePlan(new MixRequest(shape, _streams.NextRandom(), Features(images)));
+        MixRequest request = list.Lengths is { } lengths
+            ? new MixRequest(shape, _streams.NextRandom(), lengths.Valid, Features(images))
+            : new MixRequest(shape, _streams.NextRandom(), Features(images));
+        MixPlan plan = LengthPlans.Create(Policy, request, imagesKey);
         var batch = new Dictionary<string, Tensor>
         {
             [imagesKey] = Mix(plan, images, imagesKey),
@@ -175,6 +198,7 @@ public sealed class MixCollate
         };
         AddTargets(batch, plan, labels, indices, labelsKey);
         AddRecord(batch, plan, target);
+        AddLengths(batch, plan, target);
         foreach (Tensor t in batch.Values)
         {
             t.MoveToOuterDisposeScope();
@@ -309,6 +333,18 @@ public sealed class MixCollate
 
         float[] targets = LabelMixer.ToSoftTargets(plan, indices, ClassCount, Smoothing);
         batch[MixBatchKeys.Targets] = DeviceData.Upload(targets, [plan.BatchSize, ClassCount], device);
+    }
+
+    /// <summary>The plan's input and output valid lengths as int64 <c>[B]</c> tensors, when it has lengths.</summary>
+    private static void AddLengths(Dictionary<string, Tensor> batch, MixPlan plan, Device device)
+    {
+        if (!plan.HasValidLengths)
+        {
+            return;
+        }
+
+        batch[MixBatchKeys.ValidLengths] = DeviceData.Upload([.. plan.ValidLengths.ToArray().Select(l => (long)l)], [plan.BatchSize], device);
+        batch[MixBatchKeys.OutputLengths] = DeviceData.Upload([.. plan.OutputLengths.ToArray().Select(l => (long)l)], [plan.BatchSize], device);
     }
 
     /// <summary>The plan's sources and weights as <c>[B, S]</c> tensors, short rows padded with the sample itself at weight 0.</summary>

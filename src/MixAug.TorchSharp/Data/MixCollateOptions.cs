@@ -4,7 +4,7 @@ namespace MixAug.TorchSharp.Data;
 /// How <see cref="MixCollate"/> reads a dataset's samples and where it puts the batch. The defaults fit TorchSharp's
 /// <c>torchvision.datasets</c> (MNIST, FashionMNIST, KMNIST): images under <c>"data"</c>, labels under <c>"label"</c>.
 /// </summary>
-/// <remarks>Checked when the <see cref="MixCollate"/> is created: the two keys must be different, non-empty, and none
+/// <remarks>Checked when the <see cref="MixCollate"/> is created: the keys must be different, non-empty, and none
 /// of <see cref="MixBatchKeys"/>.</remarks>
 /// <threadsafety>Immutable once created; safe to share.</threadsafety>
 public sealed class MixCollateOptions
@@ -26,4 +26,18 @@ public sealed class MixCollateOptions
 
     /// <summary>What to do with uint8 images; default <see cref="ByteImages.ToUnitFloat"/>.</summary>
     public ByteImages ByteImages { get; init; } = ByteImages.ToUnitFloat;
+
+    /// <summary>
+    /// The dictionary key of a sample's own valid length along time (an Int64 or Int32 scalar, 0-dim or <c>[1]</c>, in
+    /// [1, the sample's extent]), for sequences and clips the dataset has padded itself; null (the default) reads none.
+    /// A sample without it is valid over its whole extent. Images have no time axis: a length given for one is refused.
+    /// </summary>
+    public string? LengthsKey { get; init; }
+
+    /// <summary>
+    /// The value that pads sequences and clips shorter than the longest of their batch (in the samples' dtype: a byte in
+    /// [0, 255] for uint8 samples); default 0. Padding never reaches a valid output position, so it matters only to
+    /// what the padded positions of the output hold.
+    /// </summary>
+    public double PadValue { get; init; }
 }

@@ -7,7 +7,7 @@ namespace MixAug.TorchSharp.Data;
 /// <summary>
 /// A TorchSharp module that mixes a batch after the loader, on the batch's device: <c>forward(images, labels)</c> draws
 /// the plan of batch k of the current epoch e from <see cref="MixRandom.ForBatch"/>(seed, e, k) and returns what
-/// <see cref="MixModule.Forward"/> returns for it (mixed images, targets, plan). In evaluation mode (<c>eval()</c>) it
+/// <see cref="MixModule.Forward(Tensor, Tensor)"/> returns for it (mixed images, targets, plan). In evaluation mode (<c>eval()</c>) it
 /// mixes nothing.
 /// </summary>
 /// <example>
@@ -98,7 +98,7 @@ public sealed class MixLayer : nn.Module<Tensor, Tensor, MixedBatch>
     /// <param name="labels">Int64 class indices <c>[B]</c> or soft labels <c>[B, classes]</c> on the images' device (borrowed).</param>
     /// <returns>The images, targets and plan; new tensors owned by the caller and the current dispose scope.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException">The images and labels do not fit (see <see cref="MixModule.Forward"/>).</exception>
+    /// <exception cref="ArgumentException">The images and labels do not fit (see <see cref="MixModule.Forward(Tensor, Tensor)"/>).</exception>
     public override MixedBatch forward(Tensor images, Tensor labels)
     {
         if (!training)
@@ -106,7 +106,35 @@ public sealed class MixLayer : nn.Module<Tensor, Tensor, MixedBatch>
             return new MixModule(KeepAll.Instance, new MixRandom(0), ClassCount, smoothing: 0, CompactTargets).Forward(images, labels);
         }
 
-        MixedBatch batch = new MixModule(Policy, _streams.NextRandom(), ClassCount, Smoothing, CompactTargets).Forward(images, labels);
+        return Complete(new MixModule(Policy, _streams.NextRandom(), ClassCount, Smoothing, CompactTargets).Forward(images, labels));
+    }
+
+    /// <summary>
+    /// Mixes one padded batch of sequences or clips with per-sample valid lengths (training mode), as
+    /// <see cref="MixModule.Forward(Tensor, Tensor, Tensor)"/> does, or passes it through (evaluation mode: every sample
+    /// kept, its output length its own). The returned <see cref="MixedBatch.OutputLengths"/> are the plan's.
+    /// </summary>
+    /// <param name="images">The padded batch, <c>[B, C, L]</c> or <c>[B, C, T, H, W]</c>, on any device (borrowed).</param>
+    /// <param name="labels">Int64 class indices <c>[B]</c> or soft labels <c>[B, classes]</c> on the images' device (borrowed).</param>
+    /// <param name="validLengths">Int64 <c>[B]</c>, each sample's valid length in [1, L] (or [1, T]), on the CPU or any device (borrowed).</param>
+    /// <returns>The images, targets, plan and output lengths; new tensors owned by the caller and the current dispose scope.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException">The arguments do not fit (see <see cref="MixModule.Forward(Tensor, Tensor, Tensor)"/>),
+    /// or the policy does not take lengths.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A length is outside [1, L] (or [1, T]), or a class index is out of range.</exception>
+    public MixedBatch forward(Tensor images, Tensor labels, Tensor validLengths)
+    {
+        if (!training)
+        {
+            return new MixModule(KeepAll.Instance, new MixRandom(0), ClassCount, smoothing: 0, CompactTargets).Forward(images, labels, validLengths);
+        }
+
+        return Complete(new MixModule(Policy, _streams.NextRandom(), ClassCount, Smoothing, CompactTargets).Forward(images, labels, validLengths));
+    }
+
+    /// <summary>Records a training-mode batch, advances the count and raises <see cref="BatchMixed"/>.</summary>
+    private MixedBatch Complete(MixedBatch batch)
+    {
         MixBatchRecord record = _streams.Complete(batch.Plan);
         BatchMixed?.Invoke(this, record);
         return batch;

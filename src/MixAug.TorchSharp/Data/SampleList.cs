@@ -4,17 +4,18 @@ namespace MixAug.TorchSharp.Data;
 
 /// <summary>
 /// The samples of one batch, read from their dictionaries and checked before any tensor is made: every sample has both
-/// keys, the images agree in shape, dtype and device, and the labels are all class indices or all soft labels of one
-/// width. Each failure is an <see cref="ArgumentException"/> whose parameter name is the dictionary key and whose
+/// keys, the images agree in dtype, device and shape (sequences and clips may differ in their time extent, see
+/// <see cref="SampleLengths"/>), and the labels are all class indices or all soft labels of one width. Each failure is an <see cref="ArgumentException"/> whose parameter name is the dictionary key and whose
 /// message gives the sample number, the shapes and the dtypes.
 /// </summary>
 internal sealed class SampleList
 {
-    private SampleList(Tensor[] images, Tensor[] labels, bool indices)
+    private SampleList(Tensor[] images, Tensor[] labels, bool indices, SampleLengths? lengths)
     {
         Images = images;
         Labels = labels;
         HasClassIndices = indices;
+        Lengths = lengths;
     }
 
     /// <summary>Each sample's image (borrowed from the dataset's dictionary).</summary>
@@ -25,6 +26,10 @@ internal sealed class SampleList
 
     /// <summary>True for int64 class indices (0-dim or <c>[1]</c>), false for floating soft labels <c>[classes]</c>.</summary>
     public bool HasClassIndices { get; }
+
+    /// <summary>The valid lengths along time and the padding they need, or null when the batch has none (every sample
+    /// is full and of one extent, or the samples are images).</summary>
+    public SampleLengths? Lengths { get; }
 
     /// <summary>Reads and checks the samples.</summary>
     public static SampleList Read(IEnumerable<Dictionary<string, Tensor>> samples, MixCollateOptions options, int classCount, bool compactTargets)
@@ -38,16 +43,19 @@ internal sealed class SampleList
         string imagesKey = options.ImagesKey, labelsKey = options.LabelsKey;
         var images = new Tensor[items.Length];
         var labels = new Tensor[items.Length];
+        var given = new Tensor?[items.Length];
         for (int i = 0; i < items.Length; i++)
         {
             Dictionary<string, Tensor> item = items[i] ?? throw new ArgumentException($"Sample {i} of the batch is null.", nameof(samples));
             images[i] = Get(item, i, imagesKey, nameof(MixCollateOptions.ImagesKey));
             labels[i] = Get(item, i, labelsKey, nameof(MixCollateOptions.LabelsKey));
+            given[i] = options.LengthsKey is { } lengthsKey && item.TryGetValue(lengthsKey, out Tensor? length) ? length : null;
         }
 
         CheckImages(images, imagesKey, options.ByteImages);
         bool indices = CheckLabels(labels, labelsKey, classCount, compactTargets);
-        return new SampleList(images, labels, indices);
+        SampleLengths? lengths = SampleLengths.Read(images, given, imagesKey, options);
+        return new SampleList(images, labels, indices, lengths);
     }
 
     private static Tensor Get(Dictionary<string, Tensor> item, int sample, string key, string option)
@@ -82,12 +90,13 @@ internal sealed class SampleList
         for (int i = 1; i < images.Length; i++)
         {
             Tensor t = images[i];
-            if (!t.shape.SequenceEqual(shape) || t.dtype != type)
+            if (t.dtype != type || t.shape.Length != shape.Length)
             {
                 throw new ArgumentException(
-                    $"'{key}' of sample {i} is {t.dtype} {TensorChecks.Describe(t.shape)} but sample 0's is {type} {TensorChecks.Describe(shape)}; every sample of a batch must have one shape and dtype (resize or convert them in the dataset).", key);
+                    $"'{key}' of sample {i} is {t.dtype} {TensorChecks.Describe(t.shape)} but sample 0's is {type} {TensorChecks.Describe(shape)}; every sample of a batch must have one rank and dtype (convert them in the dataset).", key);
             }
 
+            SampleLengths.CheckSameBesidesTime(shape, t.shape, i, key);
             SameDevice(first, t, i, key);
         }
     }

@@ -68,7 +68,7 @@ public sealed class MixModule
     /// <summary>Label smoothing of the dense targets.</summary>
     public double Smoothing { get; }
 
-    /// <summary>Whether <see cref="Forward"/> returns compact (a, b, λ) targets instead of dense ones.</summary>
+    /// <summary>Whether <see cref="Forward(Tensor, Tensor)"/> returns compact (a, b, λ) targets instead of dense ones.</summary>
     public bool CompactTargets { get; }
 
     /// <summary>Draws a plan for the batch and applies it to the images and the labels.</summary>
@@ -81,7 +81,60 @@ public sealed class MixModule
     /// dtype, or soft rows that are not distributions), or the two are on different devices.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A class index of labels on the CPU is outside [0, <see cref="ClassCount"/>)
     /// (on a GPU the values are not read, see <see cref="TorchLabelMixer"/>).</exception>
-    public MixedBatch Forward(Tensor images, Tensor labels)
+    public MixedBatch Forward(Tensor images, Tensor labels) => Mix(images, labels, null);
+
+    /// <summary>
+    /// Draws a plan for a padded batch of sequences <c>[B, C, L]</c> or clips <c>[B, C, T, H, W]</c> with per-sample
+    /// valid lengths along time and applies it (docs/sequences.md): nothing is taken from padding, the targets weigh the
+    /// valid positions, and <see cref="MixedBatch.OutputLengths"/> holds the plan's output lengths (a CTC loss's input lengths).
+    /// </summary>
+    /// <param name="images">The padded batch, <c>[B, C, L]</c> or <c>[B, C, T, H, W]</c>, on any device (borrowed).</param>
+    /// <param name="labels">Int64 class indices <c>[B]</c> or soft labels <c>[B, classes]</c> on the images' device (borrowed).</param>
+    /// <param name="validLengths">Int64 <c>[B]</c>, each sample's valid length in [1, L] (or [1, T]), on the CPU or any
+    /// device (borrowed; read to the host, which waits for a GPU, because the plan is drawn there).</param>
+    /// <returns>The mixed images, the targets, the plan and the output lengths; new tensors owned by the caller.</returns>
+    /// <remarks>Every argument is checked before the plan is drawn, so a rejected call leaves the generator as it was.
+    /// Methods that do not take lengths (FMix, SaliencyMix, …) refuse the call with their own message.</remarks>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException">As <see cref="Forward(Tensor, Tensor)"/>; or <paramref name="validLengths"/> is
+    /// not int64 <c>[B]</c> or is on the meta device, the images are an image batch <c>[B, C, H, W]</c> (no time axis),
+    /// or the policy does not take lengths.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">As <see cref="Forward(Tensor, Tensor)"/>; or a length is outside [1, L] (or [1, T]).</exception>
+    public MixedBatch Forward(Tensor images, Tensor labels, Tensor validLengths)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(validLengths);
+        return Mix(images, labels, validLengths);
+    }
+
+    /// <summary>Int64 <c>[batchSize]</c> lengths read to the host; their range is checked by <see cref="MixRequest"/>.</summary>
+    private static int[] ReadLengths(Tensor validLengths, long batchSize, string name)
+    {
+        if (validLengths.dtype != ScalarType.Int64 || validLengths.shape.Length != 1 || validLengths.shape[0] != batchSize)
+        {
+            throw new ArgumentException(
+                $"{name} is {validLengths.dtype} {TensorChecks.Describe(validLengths.shape)}; expected Int64 [{batchSize}], one valid length per sample.", name);
+        }
+
+        if (validLengths.device_type == DeviceType.META)
+        {
+            throw new ArgumentException($"{name} is on the meta device, which holds no values; give the lengths on the CPU or the batch's device.", name);
+        }
+
+        using DisposeScope scope = NewDisposeScope();
+        long[] values = validLengths.cpu().contiguous().data<long>().ToArray();
+        var lengths = new int[values.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            // Anything outside int range is out of [1, L] too; clamp so MixRequest names it with the other bad lengths.
+            lengths[i] = (int)Math.Clamp(values[i], int.MinValue, int.MaxValue);
+        }
+
+        return lengths;
+    }
+
+    private MixedBatch Mix(Tensor images, Tensor labels, Tensor? validLengths)
     {
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(labels);
@@ -116,8 +169,10 @@ public sealed class MixModule
 
         // The label values too where that costs no synchronisation (labels on the CPU): a rejected call draws nothing.
         TorchLabelMixer.Check(labels, ClassCount);
+        int[]? lengths = validLengths is null ? null : ReadLengths(validLengths, shape.BatchSize, nameof(validLengths));
         BatchFeatures features = TorchFeatures.Compute(Policy.Requirements, images);
-        MixPlan plan = Policy.CreatePlan(new MixRequest(shape, _random, features));
+        MixRequest request = lengths is null ? new MixRequest(shape, _random, features) : new MixRequest(shape, _random, lengths, features);
+        MixPlan plan = LengthPlans.Create(Policy, request, nameof(validLengths));
         using DisposeScope scope = NewDisposeScope();
         Tensor mixed = TorchMixer.Apply(plan, images);
         if (CompactTargets)
@@ -126,25 +181,31 @@ public sealed class MixModule
             compact.IndexA.MoveToOuterDisposeScope();
             compact.IndexB.MoveToOuterDisposeScope();
             compact.Lambda.MoveToOuterDisposeScope();
-            return new MixedBatch(mixed.MoveToOuterDisposeScope(), null, compact, plan);
+            return new MixedBatch(mixed.MoveToOuterDisposeScope(), null, compact, plan, OutputLengths(plan, images.device));
         }
 
         Tensor targets = TorchLabelMixer.BuildSoftTargets(plan, labels, ClassCount, Smoothing);
-        return new MixedBatch(mixed.MoveToOuterDisposeScope(), targets.MoveToOuterDisposeScope(), null, plan);
+        return new MixedBatch(mixed.MoveToOuterDisposeScope(), targets.MoveToOuterDisposeScope(), null, plan, OutputLengths(plan, images.device));
     }
+
+    /// <summary>The plan's output lengths, int64 <c>[B]</c> on <paramref name="device"/>, outside the current scope; null without lengths.</summary>
+    private static Tensor? OutputLengths(MixPlan plan, Device device) => plan.HasValidLengths
+        ? DeviceData.Upload([.. plan.OutputLengths.ToArray().Select(l => (long)l)], [plan.BatchSize], device).MoveToOuterDisposeScope()
+        : null;
 }
 
-/// <summary>The result of <see cref="MixModule.Forward"/>: mixed images, targets, and the plan that made them.</summary>
+/// <summary>The result of <see cref="MixModule.Forward(Tensor, Tensor)"/>: mixed images, targets, and the plan that made them.</summary>
 /// <remarks>The tensors belong to the holder: <see cref="Dispose"/> disposes them (and, if the call ran inside a
 /// dispose scope, that scope owns them too).</remarks>
 public sealed class MixedBatch : IDisposable
 {
-    internal MixedBatch(Tensor images, Tensor? targets, CompactTargetTensors? compact, MixPlan plan)
+    internal MixedBatch(Tensor images, Tensor? targets, CompactTargetTensors? compact, MixPlan plan, Tensor? outputLengths)
     {
         Images = images;
         Targets = targets;
         Compact = compact;
         Plan = plan;
+        OutputLengths = outputLengths;
     }
 
     /// <summary>The mixed images: the input's shape, dtype and device.</summary>
@@ -159,11 +220,18 @@ public sealed class MixedBatch : IDisposable
     /// <summary>The plan that was drawn and applied (for logging, replay, or a loss that needs the lambdas).</summary>
     public MixPlan Plan { get; }
 
-    /// <summary>Disposes the images and targets.</summary>
+    /// <summary>
+    /// Each output sample's valid length along time, int64 <c>[B]</c> on the images' device (the plan's
+    /// <c>OutputLengths</c>, a CTC loss's input lengths), or null when the batch was mixed without valid lengths.
+    /// </summary>
+    public Tensor? OutputLengths { get; }
+
+    /// <summary>Disposes the images, targets and output lengths.</summary>
     public void Dispose()
     {
         Images.Dispose();
         Targets?.Dispose();
         Compact?.Dispose();
+        OutputLengths?.Dispose();
     }
 }

@@ -197,16 +197,17 @@ public static class TorchMixer
     private static Tensor MixWithOperations(MixPlan plan, Tensor x)
     {
         var groups = new TorchGroups(plan);
+        Tensor blended = plan.ZeroPadsBlends ? ZeroPastLengths(plan, x) : x; // what blends read
         if (groups.Blends.Count == plan.BatchSize)
         {
-            return BlendAll(plan, x);
+            return BlendAll(plan, blended);
         }
 
         // clone() keeps a dense input's strides (channels-last stays channels-last); other views come out contiguous.
         Tensor result = x.clone();
         if (groups.Blends.Count > 0)
         {
-            Blend(plan, x, result, groups.Blends);
+            Blend(plan, blended, result, groups.Blends);
         }
 
         if (groups.Boxes.Count > 0)
@@ -240,6 +241,21 @@ public static class TorchMixer
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The batch with every sample's padding (time steps at or after its valid length) replaced by zeros, for a
+    /// zero-padded plan's blends: CpuMixer reads zeros there too, so the two agree bit for bit.
+    /// </summary>
+    private static Tensor ZeroPastLengths(MixPlan plan, Tensor x)
+    {
+        SpatialShape spatial = plan.Spatial;
+        int extent = spatial.Rank == 1 ? spatial.Width : spatial.Depth;
+        Tensor lengths = DeviceData.Upload([.. plan.ValidLengths.ToArray().Select(l => (long)l)], [plan.BatchSize, 1], x.device);
+        Tensor padding = arange(extent, ScalarType.Int64, x.device).unsqueeze(0).ge(lengths); // [B, time]
+        long[] dims = PerSample(plan.BatchSize, (int)x.dim());
+        dims[(int)x.dim() - spatial.Rank] = extent; // [B, 1…, time(, 1, 1)]
+        return x.masked_fill(padding.view(dims), 0);
     }
 
     /// <summary>Index tensors of a group of samples and of their partners, on the tensor's device.</summary>
@@ -355,7 +371,8 @@ public static class TorchMixer
 
     /// <summary>
     /// Boxes: a boolean mask <c>[n, 1…, H, W]</c> built on the device from the boxes' four coordinates (four small
-    /// uploads), then one selection between the samples and their partners. It only selects, so it is exact for every dtype.
+    /// uploads; a clip's box also its frame range, <c>[n, T, H, W]</c>), then one selection between the samples and their
+    /// partners. It only selects, so it is exact for every dtype.
     /// </summary>
     private static void Boxes(MixPlan plan, Tensor x, Tensor result, List<int> samples)
     {
@@ -377,8 +394,18 @@ public static class TorchMixer
             inside = inside.squeeze(1); // [n, L]: a sequence's rows are its single row
         }
 
+        if (spatial.Rank == 3)
+        {
+            // Every frame unless the box has a frame range: [n, T] frames, then [n, T, H, W].
+            Tensor first = DeviceData.Upload([.. boxes.Select(b => (long)b.FirstFrame)], column, device);
+            Tensor end = DeviceData.Upload([.. boxes.Select(b => (long)(b.EndFrame ?? spatial.Depth))], column, device);
+            Tensor frames = arange(spatial.Depth, ScalarType.Int64, device).unsqueeze(0);
+            Tensor inFrames = frames.ge(first).logical_and_(frames.lt(end));
+            inside = inFrames.unsqueeze(2).unsqueeze(3).logical_and(inside.unsqueeze(1));
+        }
+
         // Inside the box the partner shows: the sample keeps its own elements where the mask is false.
-        SelectWhere(plan, x, result, samples, Broadcastable(inside.logical_not(), spatial.Rank == 3, (int)x.dim(), spatial.Rank));
+        SelectWhere(plan, x, result, samples, Broadcastable(inside.logical_not(), (int)x.dim(), spatial.Rank));
     }
 
     /// <summary>
@@ -389,7 +416,7 @@ public static class TorchMixer
     {
         long[] dims = [samples.Count, .. plan.Spatial.ToDimensions().Select(d => (long)d)];
         Tensor m = DeviceMasks.OwnWeights(plan, samples, x.device).view(dims);
-        Tensor broadcast = Broadcastable(m, volume: false, (int)x.dim(), plan.Spatial.Rank);
+        Tensor broadcast = Broadcastable(m, (int)x.dim(), plan.Spatial.Rank);
         if (!TensorChecks.IsFloating(x.dtype) || DeviceMasks.AreBinary(plan, samples))
         {
             // Binary masks select (one where instead of two products and a sum); whether they are is known from the recipes.
@@ -417,12 +444,12 @@ public static class TorchMixer
     }
 
     /// <summary>
-    /// Reshapes a per-sample plane tensor (<c>[n, H, W]</c> for boxes, or <c>[n, spatial…]</c>) to broadcast over the
-    /// dimensions between the batch and the extent; a box mask of a volume is repeated over the depth.
+    /// Reshapes a per-sample tensor over the extent (<c>[n, spatial…]</c>) to broadcast over the dimensions between the
+    /// batch and the extent.
     /// </summary>
-    private static Tensor Broadcastable(Tensor perPlane, bool volume, int rank, int spatialRank)
+    private static Tensor Broadcastable(Tensor perSample, int rank, int spatialRank)
     {
-        Tensor t = volume ? perPlane.unsqueeze(1) : perPlane; // [n, 1(depth), H, W] for volumes
+        Tensor t = perSample;
         int middle = rank - 1 - spatialRank;
         for (int k = 0; k < middle; k++)
         {

@@ -1,7 +1,6 @@
 using MixAug.Planning;
 using MixAug.Regions;
 using MixAug.Training.ModelMixing;
-using MixAug.TorchSharp.Losses;
 using MixAug.TorchSharp.Mixing;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -36,26 +35,16 @@ public sealed class SnapMixStep : ITrainingStep
     /// its features or classifier weight do not fit the batch.</exception>
     public TrainingStepResult Forward(TrainingStepContext context)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        if (context.Model is not IClassActivationModel model)
-        {
-            throw new InvalidOperationException(
-                $"SnapMixStep reads class activation maps, but the model {context.Model.GetType().Name} does not implement IClassActivationModel.");
-        }
-
+        var model = ModelWeightedStep.Model<IClassActivationModel>(context, nameof(SnapMixStep), "class activation maps");
         if (context.Transform is null)
         {
-            Tensor plain = model.ForwardWithFeatures(context.Images).Logits;
-            return new TrainingStepResult(InputMixingStep.DefaultLoss(plain, context.Labels, null, context.Smoothing), plain, null);
+            return ModelWeightedStep.Unmixed(context, model.ForwardWithFeatures(context.Images).Logits);
         }
 
         Tensor maps = ClassActivationMaps(model, context.Images, context.Labels);
-        MixedBatch mixed = new MixModule(context.Transform, context.Random, context.ClassCount, context.Smoothing, compactTargets: true)
-            .Forward(context.Images, context.Labels);
+        MixedBatch mixed = ModelWeightedStep.Mix(context);
         Tensor logits = model.ForwardWithFeatures(mixed.Images).Logits;
-        Tensor weights = ModelMixWeights.SnapMix(mixed.Plan, maps);
-        Tensor targets = ModelMixWeights.SoftTargets(mixed.Plan, weights, context.Labels, context.ClassCount, context.Smoothing);
-        return new TrainingStepResult(MixLosses.SoftTargetCrossEntropy(logits, targets), logits, mixed.Plan);
+        return ModelWeightedStep.WeightedLoss(context, mixed, logits, ModelMixWeights.SnapMix(mixed.Plan, maps));
     }
 
     /// <summary>

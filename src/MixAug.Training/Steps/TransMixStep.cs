@@ -1,6 +1,5 @@
 using MixAug.Planning;
 using MixAug.Training.ModelMixing;
-using MixAug.TorchSharp.Losses;
 using MixAug.TorchSharp.Mixing;
 using static TorchSharp.torch;
 
@@ -46,27 +45,17 @@ public sealed class TransMixStep : ITrainingStep
     /// its attention does not fit the batch (rank, batch size, or a patch count with no grid of the images' aspect).</exception>
     public TrainingStepResult Forward(TrainingStepContext context)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        if (context.Model is not IClassAttentionModel model)
-        {
-            throw new InvalidOperationException(
-                $"TransMixStep reads the class token's attention, but the model {context.Model.GetType().Name} does not implement IClassAttentionModel.");
-        }
-
+        var model = ModelWeightedStep.Model<IClassAttentionModel>(context, nameof(TransMixStep), "the class token's attention");
         if (context.Transform is null)
         {
-            Tensor plain = model.ForwardWithAttention(context.Images).Logits;
-            return new TrainingStepResult(InputMixingStep.DefaultLoss(plain, context.Labels, null, context.Smoothing), plain, null);
+            return ModelWeightedStep.Unmixed(context, model.ForwardWithAttention(context.Images).Logits);
         }
 
-        MixedBatch mixed = new MixModule(context.Transform, context.Random, context.ClassCount, context.Smoothing, compactTargets: true)
-            .Forward(context.Images, context.Labels);
+        MixedBatch mixed = ModelWeightedStep.Mix(context);
         (Tensor logits, Tensor attention) = model.ForwardWithAttention(mixed.Images);
         Tensor perPatch = HeadAveraged(attention, mixed.Plan.BatchSize);
         (int rows, int columns) = PatchGrid(perPatch.shape[1], mixed.Plan.Spatial);
-        Tensor weights = ModelMixWeights.TransMix(mixed.Plan, perPatch, rows, columns, AttentionShare);
-        Tensor targets = ModelMixWeights.SoftTargets(mixed.Plan, weights, context.Labels, context.ClassCount, context.Smoothing);
-        return new TrainingStepResult(MixLosses.SoftTargetCrossEntropy(logits, targets), logits, mixed.Plan);
+        return ModelWeightedStep.WeightedLoss(context, mixed, logits, ModelMixWeights.TransMix(mixed.Plan, perPatch, rows, columns, AttentionShare));
     }
 
     /// <summary>The attention <c>[B, P]</c>: as given, or averaged over the heads of <c>[B, heads, P]</c>.</summary>

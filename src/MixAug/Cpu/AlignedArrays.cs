@@ -119,7 +119,7 @@ public static class AlignedArrays
             Span<T> output = destination.AsSpan(i * length, length);
             switch (plan.Regions[i])
             {
-                case BoxRegion box:
+                case BoxRegion { HasFrameRange: false } box: // a cuboid goes through its rasterised slots below
                     LabelMapMixer.CopyRects<T>(source, output, length, plan.Spatial, i, [new Tile(1, box.Top, box.Left, box.Bottom, box.Right)], batch);
                     continue;
                 case TileRegion tiles:

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -44,6 +45,25 @@ internal readonly unsafe struct ByteKernels : IMixKernels<byte>
         else
         {
             MaskBlend128(self, partner, mask, destination, count);
+        }
+    }
+
+    /// <summary>
+    /// The weights of a chunk of the row are written to the stack and mixed by <see cref="MaskBlend"/>: uint8 mixing is
+    /// bound by its arithmetic, not by memory, so the weights' few kilobytes in the first-level cache cost little.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void SoftRowBlend(byte* self, byte* partner, float* columnFalloffs, float rowFalloff, byte* destination, int count)
+    {
+        const int Chunk = 512;
+        float* weights = stackalloc float[Chunk];
+        for (int from = 0; from < count; from += Chunk)
+        {
+            int n = Math.Min(Chunk, count - from);
+            var chunk = new Span<float>(weights, n);
+            TensorPrimitives.Multiply(new ReadOnlySpan<float>(columnFalloffs + from, n), rowFalloff, chunk);
+            TensorPrimitives.Subtract(1f, chunk, chunk);
+            MaskBlend(self + from, partner + from, weights, destination + from, n);
         }
     }
 
@@ -117,7 +137,7 @@ internal readonly unsafe struct ByteKernels : IMixKernels<byte>
     /// 128-bit lane, which leaves the 4-byte groups in the order a0 b0 c0 d0 a1 b1 c1 d1 (a = r0, a0 its first four);
     /// the permutation puts them back to a0 a1 b0 b1 c0 c1 d0 d1.
     /// </summary>
-    private static Vector256<byte> PackAvx2(Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3)
+    internal static Vector256<byte> PackAvx2(Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3)
     {
         // vcvtps2dq rounds by the MXCSR mode, which .NET leaves at round-to-nearest-even (the same mode every
         // float multiply and add here already relies on), so it is rint in one instruction.

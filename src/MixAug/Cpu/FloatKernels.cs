@@ -20,7 +20,7 @@ namespace MixAug.Cpu;
 /// Only the 256-bit path was timed (the project's machines have AVX2, not AVX-512); every path is tested over all
 /// lengths and alignments.</para>
 /// </remarks>
-internal readonly unsafe struct FloatKernels : IMixKernels<float>
+internal readonly unsafe partial struct FloatKernels : IMixKernels<float>
 {
     public static int SegmentTarget => 2048;
 

@@ -24,4 +24,11 @@ internal unsafe interface IMixKernels<T>
     /// <c>self[k]·m[k] + partner[k]·(1 − m[k])</c> in float with no fused multiply-add.
     /// </summary>
     static abstract void MaskBlend(T* self, T* partner, float* mask, T* destination, int count);
+
+    /// <summary>
+    /// <see cref="MaskBlend"/> over one row of a soft box, whose weights <c>m[k] = 1f − rowFalloff·columnFalloffs[k]</c>
+    /// (one float product, one float difference, as <see cref="Regions.SoftBoxRegion"/> defines them) are computed on
+    /// the way instead of read from a rasterised plane.
+    /// </summary>
+    static abstract void SoftRowBlend(T* self, T* partner, float* columnFalloffs, float rowFalloff, T* destination, int count);
 }

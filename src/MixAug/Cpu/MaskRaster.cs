@@ -5,9 +5,8 @@ using MixAug.Regions;
 namespace MixAug.Cpu;
 
 /// <summary>
-/// Rasterises the masks of one plan that are computed from recipes (FMix's Fourier masks, SaliencyMix's saliency masks,
-/// SmoothMix's soft boxes) into one buffer, one
-/// plane per masked sample, with <see cref="RegionRasterizer"/>. Samples that rank the same values (a noise image
+/// Rasterises the masks of one plan that are ranked from computed values (FMix's Fourier masks, SaliencyMix's saliency
+/// masks) into one buffer, one plane per masked sample, with <see cref="RegionRasterizer"/>. Samples that rank the same values (a noise image
 /// shared by the batch, the map of one partner) share one synthesis and one ranking. Work is spread over the worker
 /// threads: by group when there are enough groups, otherwise the few rankings first and then the masks by sample.
 /// The buffers are kept for the next call, so a warmed-up call allocates nothing.
@@ -16,7 +15,6 @@ internal sealed class MaskRaster : IParallelWork
 {
     private readonly Dictionary<FourierNoise, int> _noiseGroups = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<(Saliency.SaliencyMaps, int), int> _mapGroups = [];
-    private readonly Dictionary<SoftBoxRegion, int> _softGroups = new(ReferenceEqualityComparer.Instance);
     private readonly List<RasterWorkspace> _workspaces = [];
     private float[] _buffer = [];
     private int[] _groupOf = [];      // per masked sample: its group
@@ -65,7 +63,6 @@ internal sealed class MaskRaster : IParallelWork
 
         _noiseGroups.Clear();
         _mapGroups.Clear();
-        _softGroups.Clear();
         _groups = 0;
         int m = 0;
         for (int i = 0; i < b; i++)
@@ -80,7 +77,6 @@ internal sealed class MaskRaster : IParallelWork
             {
                 FourierMaskRegion fourier => GroupOf(_noiseGroups, fourier.Noise, i),
                 SaliencyMaskRegion saliency => GroupOf(_mapGroups, (saliency.Maps, saliency.MapIndex), i),
-                SoftBoxRegion soft => GroupOf(_softGroups, soft, i), // one region shared by a batch is rasterised once
                 _ => throw new InvalidOperationException($"A {region.Kind} region is not ranked."),
             };
             _samples[m] = i;
@@ -178,7 +174,6 @@ internal sealed class MaskRaster : IParallelWork
     {
         _noiseGroups.Clear();
         _mapGroups.Clear();
-        _softGroups.Clear();
         for (int i = 0; i < plan.BatchSize; i++)
         {
             if (!ops[i].Ranked)
@@ -190,7 +185,6 @@ internal sealed class MaskRaster : IParallelWork
             {
                 FourierMaskRegion fourier => _noiseGroups.TryAdd(fourier.Noise, i),
                 SaliencyMaskRegion saliency => _mapGroups.TryAdd((saliency.Maps, saliency.MapIndex), i),
-                SoftBoxRegion soft => _softGroups.TryAdd(soft, i),
                 _ => false,
             };
             if (!added)
@@ -220,12 +214,6 @@ internal sealed class MaskRaster : IParallelWork
     {
         int sample = _representative[group];
         Span<float> values = workspace.Values(_plane);
-        if (_plan.Regions[sample] is SoftBoxRegion soft)
-        {
-            soft.Rasterise(values); // the shared mask itself, copied to each sample's plane by Write
-            return;
-        }
-
         RegionRasterizer.FillValues(_plan.Regions[sample], _plan.Spatial, _configuration, values);
         workspace.Ranking.Build(values);
     }
@@ -233,12 +221,6 @@ internal sealed class MaskRaster : IParallelWork
     private void Write(int k, RasterWorkspace workspace)
     {
         int sample = _samples[k];
-        if (_plan.Regions[sample] is SoftBoxRegion)
-        {
-            workspace.Values(_plane).CopyTo(_buffer.AsSpan(_ops[sample].MaskOffset, _plane));
-            return;
-        }
-
         RegionRasterizer.WriteRankedMask(_plan.Regions[sample], _plan.Spatial, workspace, _buffer.AsSpan(_ops[sample].MaskOffset, _plane), rankingBuilt: true);
     }
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using MixAug.Planning;
 using MixAug.Regions;
 
@@ -23,6 +24,9 @@ namespace MixAug.Cpu;
 /// rasterises the masks of a cycle into its own scratch and walks that cycle at once, segment by segment over every
 /// channel, so the masks are read from cache and never travel to memory. Otherwise all masks are rasterised first into
 /// a buffer the job keeps (<see cref="MaskRaster"/>) and read by the segments of every channel.</para>
+/// <para>Soft boxes (SmoothMix) are not rasterised: each row of a segment makes its weights <c>1f − gy·gx</c> in
+/// registers from the row's fall-off and the columns' (<see cref="IMixKernels{T}.SoftRowBlend"/>), and rows and
+/// columns outside the box's support are the sample's own, so no weight plane is written or read per channel.</para>
 /// <para>Parts split the segments (not the samples) between threads, so each part is independent, in place too, and
 /// the result is the same for any number of parts. A job is scratch of a <see cref="MixConfiguration"/>, rented per
 /// call and returned, so a warmed-up call allocates nothing; its pointers are valid only during the synchronous call.</para>
@@ -47,11 +51,13 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
     private int[] _order = [];
     private int[] _starts = [];
     private bool[] _seen = [];
+    private T[] _zeros = [];
 
     private MixPlan _plan = null!;
     private T* _source;
     private T* _destination;
     private float* _masks;
+    private T* _zero;
     private bool _inPlace;
     private bool _general;
     private bool _fused;
@@ -110,6 +116,12 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
         WorkerPool workers = configuration.Workers;
         int maxParts = PartsOverride ?? (bytes < ParallelThresholdBytes ? 1 : workers.Parallelism);
         Decode(plan);
+        if (plan.ZeroPadsBlends && _zeros.Length < _segmentLength)
+        {
+            _zeros = GC.AllocateArray<T>(_segmentLength, pinned: true); // a zero-padded blend's padded source reads these
+        }
+
+        _zero = (T*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_zeros));
         _general = !FindCycles(plan);
         _fused = !_general && Fusable(plan, maxParts);
         _units = _fused ? _cycles : (_general ? b * layout.Channels : layout.Channels) * _segmentsPerPlane;
@@ -321,6 +333,7 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
             _ops = new SampleOp[b];
         }
 
+        _decoder.Begin(plan);
         for (int i = 0; i < b; i++)
         {
             _ops[i] = _decoder.Decode(plan, i);
@@ -461,7 +474,7 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
                 return;
             case OpKind.Tiles:
                 Copy(self, destination, count);
-                foreach (Tile tile in op.Tiles!)
+                foreach (Tile tile in op.Tiles.AsSpan(op.TileStart, op.TileCount))
                 {
                     // Own tiles too: painted after a partner's tile, they bring the sample's elements back.
                     CopyRows(tile.Top, tile.Left, tile.Bottom, tile.Right, offset, count, Source(sources[tile.Slot], planeOffset), destination);
@@ -500,14 +513,15 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
             case OpKind.Keep:
                 return;
             case OpKind.Box:
-                CopyRows(last.Top, last.Left, last.Bottom, last.Right, offset, count, firstSegment, spare);
+                CopyBox(in last, offset, count, firstSegment, spare);
+                return;
+            case OpKind.SoftBox:
+                CopyRows(last.Top, last.Left, last.Bottom, last.Right, offset, count, firstSegment, spare); // its support
                 return;
             case OpKind.Tiles:
-                foreach (Tile tile in last.Tiles!)
-                {
-                    CopyRows(tile.Top, tile.Left, tile.Bottom, tile.Right, offset, count, firstSegment, spare);
-                }
-
+                // The last sample reads the spare at its tiles only, all inside their bounding box: one copy per row
+                // of it instead of one per row of every tile (a grid has about 24 holes).
+                CopyRows(last.Top, last.Left, last.Bottom, last.Right, offset, count, firstSegment, spare);
                 return;
             default:
                 Copy(firstSegment, spare, count);
@@ -535,6 +549,9 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
                 }
 
                 return;
+            case OpKind.Blend when op.SelfEnd < offset + count || op.PartnerEnd < offset + count:
+                BlendPadded(in op, self, partner, destination, offset, count);
+                return;
             case OpKind.Blend:
                 TKernels.Blend(self, partner, destination, count, op.SelfWeight, op.PartnerWeight);
                 return;
@@ -554,7 +571,10 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
                     Copy(self, destination, count);
                 }
 
-                CopyRows(op.Top, op.Left, op.Bottom, op.Right, offset, count, partner, destination);
+                CopyBox(in op, offset, count, partner, destination);
+                return;
+            case OpKind.SoftBox:
+                MixSoftBox(in op, self, partner, destination, offset, count);
                 return;
             case OpKind.Tiles:
                 // Only partner tiles come here (FindCycles): every tile copies from the partner, in any order.
@@ -563,7 +583,7 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
                     Copy(self, destination, count);
                 }
 
-                foreach (Tile tile in op.Tiles!)
+                foreach (Tile tile in op.Tiles.AsSpan(op.TileStart, op.TileCount))
                 {
                     CopyRows(tile.Top, tile.Left, tile.Bottom, tile.Right, offset, count, partner, destination);
                 }
@@ -571,6 +591,75 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
                 return;
             default:
                 throw new InvalidOperationException($"A {op.Kind} region cannot be mixed pairwise."); // FindCycles routes them to the general path
+        }
+    }
+
+    /// <summary>
+    /// A segment of a soft box, row by row: rows and columns outside the support are the sample's own (copied, or left
+    /// alone in place), and the support's columns of each row are mixed with weights made from the row's fall-off and
+    /// the columns' (<see cref="IMixKernels{T}.SoftRowBlend"/>), one kernel call per row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void MixSoftBox(in SampleOp op, T* self, T* partner, T* destination, int offset, int count)
+    {
+        // The support's columns widened to multiples of 16 (64 bytes of float32): rows of 224 floats then start on
+        // aligned vectors, where the kernel needs no scalar head or tail (30 scalar elements a row cost more than the
+        // vectors of weight 1 that the widening adds and the kernel skips).
+        int width = _width, firstRow = offset / width, rows = count / width;
+        int left = op.Left & ~15, right = Math.Min(width, (op.Right + 15) & ~15);
+        bool inPlace = self == destination;
+        fixed (float* falloffs = op.Mask)
+        {
+            float* rowFalloffs = falloffs + op.MaskOffset, columnFalloffs = rowFalloffs + _height + left;
+            for (int r = 0; r < rows; r++)
+            {
+                int y = (firstRow + r) % _height;
+                long at = (long)r * width;
+                if (y < op.Top || y >= op.Bottom)
+                {
+                    if (!inPlace)
+                    {
+                        Copy(self + at, destination + at, width);
+                    }
+
+                    continue;
+                }
+
+                if (!inPlace)
+                {
+                    Copy(self + at, destination + at, left);
+                    Copy(self + at + right, destination + at + right, width - right);
+                }
+
+                TKernels.SoftRowBlend(self + at + left, partner + at + left, columnFalloffs, rowFalloffs[y], destination + at + left, right - left);
+            }
+        }
+    }
+
+    /// <summary>A zero-padded blend of a segment that crosses a source's end: zeros stand in for each source past it.</summary>
+    private void BlendPadded(in SampleOp op, T* self, T* partner, T* destination, int offset, int count)
+    {
+        int selfEnd = Math.Clamp(op.SelfEnd - offset, 0, count), partnerEnd = Math.Clamp(op.PartnerEnd - offset, 0, count);
+        int first = Math.Min(selfEnd, partnerEnd), second = Math.Max(selfEnd, partnerEnd);
+        TKernels.Blend(self, partner, destination, first, op.SelfWeight, op.PartnerWeight);
+        T* a = selfEnd > first ? self + first : _zero, b = partnerEnd > first ? partner + first : _zero;
+        TKernels.Blend(a, b, destination + first, second - first, op.SelfWeight, op.PartnerWeight);
+        TKernels.Blend(_zero, _zero, destination + second, count - second, op.SelfWeight, op.PartnerWeight);
+    }
+
+    /// <summary>Copies a box's elements of the segment: its rows on the box's frames only (on every frame without a range).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void CopyBox(in SampleOp box, int offset, int count, T* from, T* to)
+    {
+        // Frame f holds the volume rows [f·H, (f + 1)·H) of a channel; keep the segment's rows that lie in the frames.
+        int width = _width;
+        int firstRow = offset / width, rows = count / width;
+        int skip = (int)Math.Clamp(((long)box.FirstFrame * _height) - firstRow, 0, rows);
+        int end = (int)Math.Clamp(((long)box.EndFrame * _height) - firstRow, 0, rows);
+        if (end > skip)
+        {
+            int at = skip * width;
+            CopyRows(box.Top, box.Left, box.Bottom, box.Right, offset + at, (end - skip) * width, from + at, to + at);
         }
     }
 

@@ -9,8 +9,8 @@ namespace MixAug.Cpu;
 internal static unsafe class MosaicRows
 {
     /// <summary>Writes every row of the segment from its two quadrants' source planes, resized. Resampling is defined
-    /// in float32 (<see cref="MosaicRegion"/>); for uint8 each quadrant's source plane is widened to float once per
-    /// segment, when a row first reads it, and each result rounded half to even, as ResizeMix's uint8 rows are.</summary>
+    /// in float32 (<see cref="MosaicRegion"/>); for uint8 each quadrant's source rows that the segment's rows read are
+    /// widened to float first, and each result rounded half to even, as ResizeMix's uint8 rows are.</summary>
     /// <typeparam name="T">float or byte, the element types the CPU mixer takes.</typeparam>
     /// <param name="region">The mosaic.</param>
     /// <param name="quadrants">The address of each quadrant's source plane (top-left, top-right, bottom-left, bottom-right).</param>
@@ -24,27 +24,26 @@ internal static unsafe class MosaicRows
     {
         int firstRow = offset / width, rows = count / width, centreX = region.CentreX;
         bool widen = typeof(T) != typeof(float);
-        float[] scratch = ArrayPool<float>.Shared.Rent(2 * width);
+        float[] scratch = ArrayPool<float>.Shared.Rent(Resampling.ScratchLength(width) + width);
         float[]? planes = widen ? ArrayPool<float>.Shared.Rent(MosaicRegion.Quadrants * plane) : null;
-        int widened = 0; // a bit per quadrant whose source plane is in planes
         try
         {
-            Span<float> line = scratch.AsSpan(0, width), output = scratch.AsSpan(width, width);
+            if (planes is not null)
+            {
+                Widen(region, quadrants, planes, width, plane, firstRow, firstRow + rows);
+            }
+
+            Span<float> line = scratch.AsSpan(0, Resampling.ScratchLength(width)), output = scratch.AsSpan(line.Length, width);
             for (int r = 0; r < rows; r++)
             {
                 int y = firstRow + r, top = y < region.CentreY ? 0 : 2;
                 T* row = destination + (r * width);
                 Span<float> target = widen ? output : new Span<float>(row, width);
-                region.ResizeRow(Plane(quadrants[top], top, plane, planes, ref widened), y, 0, line, target[..centreX]);
-                region.ResizeRow(Plane(quadrants[top + 1], top + 1, plane, planes, ref widened), y, centreX, line, target[centreX..]);
+                region.ResizeRow(Plane(quadrants, top, plane, planes), y, 0, line, target[..centreX]);
+                region.ResizeRow(Plane(quadrants, top + 1, plane, planes), y, centreX, line, target[centreX..]);
                 if (widen)
                 {
-                    byte* to = (byte*)row;
-                    for (int x = 0; x < width; x++)
-                    {
-                        // Normalised non-negative weights keep the value in [0, 255] up to float rounding; clamp that.
-                        to[x] = (byte)Math.Clamp(MathF.Round(output[x], MidpointRounding.ToEven), 0f, 255f);
-                    }
+                    RoundedBytes.Write(output, (byte*)row);
                 }
             }
         }
@@ -58,23 +57,28 @@ internal static unsafe class MosaicRows
         }
     }
 
-    /// <summary>A quadrant's source plane as float: the plane itself for float32, else its widened copy in
-    /// <paramref name="planes"/>, made on first use (bit <paramref name="quadrant"/> of <paramref name="widened"/>).</summary>
-    private static ReadOnlySpan<float> Plane(nint address, int quadrant, int plane, float[]? planes, ref int widened)
+    /// <summary>Widens, into quadrant q's plane of <paramref name="planes"/>, the source rows that output rows
+    /// [<paramref name="firstRow"/>, <paramref name="endRow"/>) of quadrant q read: a uint8 segment of 146 rows
+    /// widened its quadrants' four whole planes before, about three times the rows it reads at Mosaic's tile sizes.</summary>
+    private static void Widen(MosaicRegion region, ReadOnlySpan<nint> quadrants, float[] planes, int width, int plane, int firstRow, int endRow)
     {
-        if (planes is null)
+        for (int q = 0; q < MosaicRegion.Quadrants; q++)
         {
-            return new ReadOnlySpan<float>((void*)address, plane);
+            (int top, _, int bottom, _) = region.QuadrantBox(q);
+            int from = Math.Max(firstRow, top), to = Math.Min(endRow, bottom);
+            if (from < to)
+            {
+                (int first, int end) = region.SourceRowsRead(from, to);
+                // byte to float is exact, so the SIMD conversion gives the values an element loop gives.
+                TensorPrimitives.ConvertTruncating(
+                    new ReadOnlySpan<byte>((byte*)quadrants[q] + ((long)first * width), (end - first) * width),
+                    planes.AsSpan((q * plane) + (first * width), (end - first) * width));
+            }
         }
-
-        Span<float> copy = planes.AsSpan(quadrant * plane, plane);
-        if ((widened & (1 << quadrant)) == 0)
-        {
-            TensorPrimitives.ConvertTruncating(new ReadOnlySpan<byte>((void*)address, plane), copy); // exact, as ResizeRows widens
-
-            widened |= 1 << quadrant;
-        }
-
-        return copy;
     }
+
+    /// <summary>Quadrant <paramref name="quadrant"/>'s source plane as float: the plane itself for float32, else its
+    /// widened rows in <paramref name="planes"/>.</summary>
+    private static ReadOnlySpan<float> Plane(ReadOnlySpan<nint> quadrants, int quadrant, int plane, float[]? planes) =>
+        planes is null ? new ReadOnlySpan<float>((void*)quadrants[quadrant], plane) : planes.AsSpan(quadrant * plane, plane);
 }

@@ -24,7 +24,7 @@ internal static unsafe class ResizeRows
         }
 
         bool widen = typeof(T) != typeof(float);
-        float[] scratch = ArrayPool<float>.Shared.Rent(width + boxWidth);
+        float[] scratch = ArrayPool<float>.Shared.Rent(Resampling.ScratchLength(width) + boxWidth);
         float[]? widened = widen ? ArrayPool<float>.Shared.Rent(plane) : null;
         try
         {
@@ -43,8 +43,8 @@ internal static unsafe class ResizeRows
                 partner = widened.AsSpan(0, plane);
             }
 
-            Span<float> line = scratch.AsSpan(0, width);
-            Span<float> patchRow = scratch.AsSpan(width, boxWidth);
+            Span<float> line = scratch.AsSpan(0, Resampling.ScratchLength(width));
+            Span<float> patchRow = scratch.AsSpan(line.Length, boxWidth);
             for (int y = top; y < end; y++)
             {
                 T* row = destination + ((y - firstRow) * width) + region.Left;
@@ -55,12 +55,7 @@ internal static unsafe class ResizeRows
                 }
 
                 region.ResizeRow(partner, y - region.Top, line, patchRow);
-                byte* to = (byte*)row;
-                for (int x = 0; x < boxWidth; x++)
-                {
-                    // Normalised non-negative weights keep the value in [0, 255] up to float rounding; clamp that.
-                    to[x] = (byte)Math.Clamp(MathF.Round(patchRow[x], MidpointRounding.ToEven), 0f, 255f);
-                }
+                RoundedBytes.Write(patchRow, (byte*)row);
             }
         }
         finally

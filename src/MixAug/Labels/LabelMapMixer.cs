@@ -18,7 +18,8 @@ namespace MixAug.Labels;
 /// keeps, boxes, tiles and binary masks; a mask's own weight m and the partner's 1 − m; a blend's <c>(float)λ</c> and
 /// <c>(float)(1 − λ)</c>). Class A is the class of the source with the larger weight at e (the sample itself on ties),
 /// class B the other source's, and the weight of A is its weight: where the region selects (keeps, boxes, tiles,
-/// hard masks) A is the class of the source whose pixel the output shows, with weight 1, exactly. The hard map is A.</para>
+/// hard masks) A is the class of the source whose pixel the output shows, with weight 1, exactly, and B equals A. The
+/// hard map is A.</para>
 /// <para><b>Resized sources</b> (<see cref="ResizeRegion"/>, <see cref="MosaicRegion"/>) are followed by nearest
 /// neighbour: an element where a source of size n is resized to m outputs takes, along each axis, the class of source
 /// element ⌊(i + ½)·n/m⌋, the one whose cell holds the centre the image resampler weighs around (PyTorch's
@@ -149,8 +150,8 @@ public static class LabelMapMixer
         // Boxes and tiles are copied row by row, blends whole: the label map then costs a fraction of the images' mixing.
         switch (region)
         {
-            case BoxRegion box:
-                CopyRects(labels, output, n, plan.Spatial, sample, [new Tile(1, box.Top, box.Left, box.Bottom, box.Right)], batch);
+            case BoxRegion { HasFrameRange: false } box: // a cuboid goes through its rasterised slots below
+                CopyBox(labels.Slice(batch[0] * n, n), labels.Slice(batch[1] * n, n), output, plan.Spatial, box);
                 return;
             case TileRegion tiles:
                 CopyRects(labels, output, n, plan.Spatial, sample, tiles.Tiles, batch);
@@ -192,6 +193,29 @@ public static class LabelMapMixer
         for (int e = 0; e < n; e++)
         {
             output[e] = ownWeights[e] >= sources.Partner(e) ? own[e] : partner[e];
+        }
+    }
+
+    /// <summary>
+    /// Writes every element of a box's map once: the rows above and below the box are one block copy of the sample's
+    /// own map each, and each row across it is the own left part, the partner's box part and the own right part (the
+    /// own elements under the box are never read, and nothing is written twice).
+    /// </summary>
+    private static void CopyBox<T>(ReadOnlySpan<T> own, ReadOnlySpan<T> partner, Span<T> output, SpatialShape spatial, BoxRegion box)
+    {
+        int width = spatial.Width, plane = spatial.Height * width;
+        for (int slice = 0; slice < output.Length; slice += plane)
+        {
+            int top = slice + (box.Top * width), bottom = slice + (box.Bottom * width);
+            own[slice..top].CopyTo(output[slice..]);
+            for (int row = top; row < bottom; row += width)
+            {
+                own.Slice(row, box.Left).CopyTo(output[row..]);
+                partner.Slice(row + box.Left, box.Right - box.Left).CopyTo(output[(row + box.Left)..]);
+                own[(row + box.Right)..(row + width)].CopyTo(output[(row + box.Right)..]);
+            }
+
+            own[bottom..(slice + plane)].CopyTo(output[bottom..]);
         }
     }
 
@@ -272,8 +296,11 @@ public static class LabelMapMixer
                         int first = int.CreateTruncating(labels[(batch[0] * n) + e]), second = int.CreateTruncating(labels[(batch[1] * n) + e]);
                         bool ownLeads = own >= partner;
                         a[e] = ownLeads ? first : second;
-                        b[e] = ownLeads ? second : first;
                         w[e] = ownLeads ? own : partner;
+
+                        // Where one source supplies the element (a box, a hard mask) B is A, as the selecting forms above
+                        // write it, so B never names a class the output does not show.
+                        b[e] = w[e] == 1f ? a[e] : ownLeads ? second : first;
                     }
 
                     break;
@@ -376,6 +403,12 @@ public static class LabelMapMixer
             throw new ArgumentException(
                 $"{name} has {length} elements but the plan's batch of {plan.BatchSize} label maps of {plan.Spatial} needs exactly {(long)plan.BatchSize * n}: a label map has no channel dimension.",
                 name);
+        }
+
+        if (plan.ZeroPadsBlends)
+        {
+            // Past the shorter source a zero-padded blend shows the longer one only, which the dominant-source rule would not follow.
+            throw new ArgumentException("The plan's blends are zero-padded (BlendLengths.ZeroPadded), which label maps do not follow yet; mix label maps by a plan with espnet2's rule (BlendLengths.Shorter).", nameof(plan));
         }
 
         return n;

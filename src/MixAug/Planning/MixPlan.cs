@@ -156,7 +156,7 @@ public sealed class MixPlan
         ValidateSamples(nameof(samples), nameof(samples), nameof(samples));
     }
 
-    private MixPlan(MixPlan plan, int[] validLengths, int[] outputLengths)
+    private MixPlan(MixPlan plan, int[] validLengths, int[] outputLengths, BlendLengths blendLengths)
     {
         // The arrays are never written after construction, so the copy shares them.
         _sources = plan._sources;
@@ -171,6 +171,7 @@ public sealed class MixPlan
         Mode = plan.Mode;
         _validLengths = validLengths;
         _outputLengths = outputLengths;
+        BlendLengths = blendLengths;
     }
 
     /// <summary>The spatial extent the regions are drawn over.</summary>
@@ -178,19 +179,26 @@ public sealed class MixPlan
 
     /// <summary>
     /// Valid length of each input sample along time (a sequence's length L, a clip's frame count T), or empty when the
-    /// plan has none and every position is valid. See <see cref="WithValidLengths"/>.
+    /// plan has none and every position is valid. See <see cref="WithValidLengths(ReadOnlySpan{int}, Planning.BlendLengths)"/>.
     /// </summary>
     public ReadOnlySpan<int> ValidLengths => _validLengths;
 
     /// <summary>
     /// Valid length of each output sample along time, or empty when the plan has no <see cref="ValidLengths"/>: a
-    /// blended sample is valid where all its sources are (the shortest of their lengths), a kept or boxed sample where it
-    /// was. The lengths to give a sequence loss (CTC's input lengths) and to mask the output's padding with.
+    /// blended sample is valid where all its sources are (the shortest of their lengths; the longest when the plan's
+    /// <see cref="BlendLengths"/> is zero-padded), a kept or boxed sample where it was. The lengths to give a sequence loss (CTC's input lengths) and to mask the output's padding with.
     /// </summary>
     public ReadOnlySpan<int> OutputLengths => _outputLengths;
 
     /// <summary>True when the plan carries per-sample <see cref="ValidLengths"/>.</summary>
     public bool HasValidLengths => _validLengths.Length != 0;
+
+    /// <summary>How blends of sources of different <see cref="ValidLengths"/> treat the positions past the shorter one;
+    /// <see cref="Planning.BlendLengths.Shorter"/> unless the plan was given lengths with <see cref="Planning.BlendLengths.ZeroPadded"/>.</summary>
+    public BlendLengths BlendLengths { get; }
+
+    /// <summary>True when blends read each source as zeros past its valid length (<see cref="Planning.BlendLengths.ZeroPadded"/> with lengths).</summary>
+    internal bool ZeroPadsBlends => BlendLengths == BlendLengths.ZeroPadded && HasValidLengths;
 
     /// <summary>Name of the transform that drew the plan, or <c>Custom</c>.</summary>
     public string TransformName { get; }
@@ -207,8 +215,9 @@ public sealed class MixPlan
     /// <summary>True when every sample has exactly two sources, itself and a partner (<see cref="Partners"/> is available).</summary>
     public bool IsPairwise => _partners is not null;
 
-    /// <summary>True when every region is a keep or a blend, so the plan applies to a batch of any trailing shape.</summary>
-    public bool IsUniform => _regions.All(r => r.IsUniform);
+    /// <summary>True when every region is a keep or a blend, so the plan applies to a batch of any trailing shape; false
+    /// for zero-padded blends, which read each source up to its length along the plan's time axis.</summary>
+    public bool IsUniform => !ZeroPadsBlends && _regions.All(r => r.IsUniform);
 
     /// <summary>The largest number of sources of any sample.</summary>
     public int MaxSourceCount
@@ -302,7 +311,8 @@ public sealed class MixPlan
     /// T), the rest being padding. The plan is checked to take nothing from padding: a blend's output is valid up to the
     /// shortest of its sources' lengths (espnet2's <c>MixupAugment</c> rule); a box must lie inside every source's valid
     /// part (a sequence segment ending at or before the shortest length; a box applied to every frame of a clip only when
-    /// no source is shorter than the sample); keeps are always allowed. Other region kinds are not yet defined with lengths.
+    /// no source is shorter than the sample; a box with a frame range ending at or before the shortest length of its
+    /// sources, the sample's own included); keeps are always allowed. Other region kinds are not yet defined with lengths.
     /// </summary>
     /// <param name="validLengths">One length per sample, each in [1, time extent].</param>
     /// <returns>A new plan with <see cref="ValidLengths"/> and <see cref="OutputLengths"/>; the weights are not changed, so
@@ -311,16 +321,33 @@ public sealed class MixPlan
     /// <exception cref="ArgumentException">The extent is an image plane (no time axis), the count differs from the batch
     /// size, or a region would take padding or is of a kind not defined with lengths.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A length is outside [1, time extent].</exception>
-    public MixPlan WithValidLengths(ReadOnlySpan<int> validLengths)
+    public MixPlan WithValidLengths(ReadOnlySpan<int> validLengths) => WithValidLengths(validLengths, BlendLengths.Shorter);
+
+    /// <summary>
+    /// As <see cref="WithValidLengths(ReadOnlySpan{int})"/>, with the rule for blends of different lengths: with
+    /// <see cref="Planning.BlendLengths.ZeroPadded"/> a blend's output is valid up to the longest of its sources, and the
+    /// mixers read each source as zeros past its own length (blends of two sources only).
+    /// </summary>
+    /// <param name="validLengths">One length per sample, each in [1, time extent].</param>
+    /// <param name="blendLengths">How blends treat the positions past their shorter source.</param>
+    /// <returns>A new plan with <see cref="ValidLengths"/>, <see cref="OutputLengths"/> and <see cref="BlendLengths"/>; the weights are not changed.</returns>
+    /// <exception cref="ArgumentException">As <see cref="WithValidLengths(ReadOnlySpan{int})"/>, or a zero-padded blend has more than two sources.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A length is outside [1, time extent], or <paramref name="blendLengths"/> is not a defined rule.</exception>
+    public MixPlan WithValidLengths(ReadOnlySpan<int> validLengths, BlendLengths blendLengths)
     {
+        if (!Enum.IsDefined(blendLengths))
+        {
+            throw new ArgumentOutOfRangeException(nameof(blendLengths), blendLengths, $"blendLengths must be Shorter or ZeroPadded; it was {(int)blendLengths}.");
+        }
+
         int[] lengths = TimeAxis.Check(Spatial, BatchSize, validLengths, nameof(validLengths));
         var output = new int[BatchSize];
         for (int i = 0; i < BatchSize; i++)
         {
-            output[i] = TimeAxis.OutputLength(_regions[i], Spatial, Sources(i), lengths, i, nameof(validLengths));
+            output[i] = TimeAxis.OutputLength(_regions[i], Spatial, Sources(i), lengths, i, blendLengths, nameof(validLengths));
         }
 
-        return new MixPlan(this, lengths, output);
+        return new MixPlan(this, lengths, output, blendLengths);
     }
 
     /// <inheritdoc />

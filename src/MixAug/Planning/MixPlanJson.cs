@@ -29,8 +29,10 @@ namespace MixAug.Planning;
 ///             {"sources":[3,0,1],"weights":[0.5,0.25,0.25],"region":"tiles","tiles":[[1,0,0,16,16],[2,16,16,32,32]]}]}
 /// </code>
 /// <para>A plan with valid lengths (<see cref="MixPlan.ValidLengths"/>) writes them after the spatial extent,
-/// <c>"validLengths":[1000,734,...]</c>, one per sample; the output lengths are derived from them on reading.</para>
-/// <para>Boxes are <c>[top, left, bottom, right]</c>, half-open; tiles <c>[slot, top, left, bottom, right]</c>; a
+/// <c>"validLengths":[1000,734,...]</c>, one per sample, then <c>"blendLengths":"zeropadded"</c> when its blends are
+/// zero-padded (<see cref="BlendLengths"/>); the output lengths are derived from them on reading.</para>
+/// <para>Boxes are <c>[top, left, bottom, right]</c>, half-open, with <c>"frames":[first, end]</c> after a clip's box that
+/// covers only those frames (absent for a box on every frame); tiles <c>[slot, top, left, bottom, right]</c>; a
 /// mosaic <c>"centre":[row, column],"tile":[height, width],"slots":[top-left, top-right, bottom-left, bottom-right]</c>. A sample
 /// with two sources is written as its partner and its own weight; others list their sources and weights. Noise images
 /// and explicit masks shared by several samples are written once. A saliency mask (<c>"region":"saliency"</c>,
@@ -162,6 +164,10 @@ public static class MixPlanJson
                 }
 
                 writer.WriteEndArray();
+                if (plan.BlendLengths != BlendLengths.Shorter)
+                {
+                    writer.WriteString("blendLengths", Name(plan.BlendLengths));
+                }
             }
 
             WriteNoises();
@@ -184,6 +190,14 @@ public static class MixPlanJson
         public bool VisitBox(BoxRegion region)
         {
             WriteBox(region.Top, region.Left, region.Bottom, region.Right);
+            if (region.EndFrame is int end)
+            {
+                writer.WriteStartArray("frames");
+                writer.WriteNumberValue(region.FirstFrame);
+                writer.WriteNumberValue(end);
+                writer.WriteEndArray();
+            }
+
             return true;
         }
 
@@ -459,8 +473,11 @@ public static class MixPlanJson
                 Text(root, "transform"),
                 ParseName<PairingStrategy>(Text(root, "pairing"), "pairing"),
                 ParseName<LambdaMode>(Text(root, "mode"), "mode"));
+            BlendLengths blendLengths = root.TryGetProperty("blendLengths", out JsonElement rule)
+                ? ParseName<BlendLengths>(rule.GetString(), "blendLengths")
+                : BlendLengths.Shorter;
             return root.TryGetProperty("validLengths", out JsonElement lengths)
-                ? plan.WithValidLengths([.. lengths.EnumerateArray().Select(e => e.GetInt32())])
+                ? plan.WithValidLengths([.. lengths.EnumerateArray().Select(e => e.GetInt32())], blendLengths)
                 : plan;
         }
 
@@ -484,6 +501,12 @@ public static class MixPlanJson
             }
 
             return new BoxRegion(c[0], c[1], c[2], c[3]);
+        }
+
+        private static BoxRegion ReadFrames(BoxRegion box, JsonElement frames)
+        {
+            int[] range = Ints(frames, 2, "A box's frame range needs [first, end]");
+            return box.WithFrames(range[0], range[1]);
         }
 
         private SoftBoxRegion ReadSoftBox(JsonElement sample)
@@ -530,7 +553,7 @@ public static class MixPlanJson
             {
                 "keep" => MixRegion.Keep,
                 "blend" => MixRegion.Blend,
-                "box" => ReadBox(s.GetProperty("box")),
+                "box" => s.TryGetProperty("frames", out JsonElement frames) ? ReadFrames(ReadBox(s.GetProperty("box")), frames) : ReadBox(s.GetProperty("box")),
                 "mask" => masks[Index(s, "mask", masks.Length, i)],
                 "fourier" => new FourierMaskRegion(noises[Index(s, "noise", noises.Length, i)], s.GetProperty("own").GetInt32(), s.GetProperty("soft").GetDouble()),
                 "saliency" => new SaliencyMaskRegion(saliency[Index(s, "saliency", saliency.Length, i)], Index(s, "map", _batch, i), s.GetProperty("own").GetInt32()),

@@ -60,16 +60,18 @@ internal static class TimeAxis
     /// <summary>
     /// The valid length of sample <paramref name="sample"/>'s output, after checking that its region takes nothing from
     /// a source's padding: a blend is valid where every source is (the shortest, as espnet2's <c>MixupAugment</c>); a
-    /// keep or a box is valid where the sample itself is, and a box must lie inside every source's valid part.
+    /// keep or a box is valid where the sample itself is, and a box must lie inside every source's valid part. A
+    /// zero-padded blend (<see cref="BlendLengths.ZeroPadded"/>, two sources only) is valid where any source is.
     /// </summary>
     /// <exception cref="ArgumentException">The region would take padding, or is of a kind not yet defined with lengths (naming <paramref name="name"/>).</exception>
-    public static int OutputLength(MixRegion region, SpatialShape spatial, ReadOnlySpan<int> sources, int[] lengths, int sample, string name)
+    public static int OutputLength(MixRegion region, SpatialShape spatial, ReadOnlySpan<int> sources, int[] lengths, int sample, BlendLengths blendLengths, string name)
     {
         int own = lengths[sources[0]];
-        int shortest = own;
+        int shortest = own, longest = own;
         foreach (int source in sources)
         {
             shortest = Math.Min(shortest, lengths[source]);
+            longest = Math.Max(longest, lengths[source]);
         }
 
         int reach = region.Accept(new TimeReach(spatial, own));
@@ -78,6 +80,13 @@ internal static class TimeAxis
             throw new ArgumentException(
                 $"Sample {sample} has a {region.Kind} region; with valid lengths a plan takes keep, blend and box regions only (masks, tiles, soft boxes and resized boxes are not defined over valid lengths yet).",
                 name);
+        }
+
+        if (region.Kind == MixRegionKind.Blend && blendLengths == BlendLengths.ZeroPadded)
+        {
+            return sources.Length == 2
+                ? longest
+                : throw new ArgumentException($"Sample {sample} blends {sources.Length} sources; zero-padded blends take two sources only.", name);
         }
 
         if (region.Kind == MixRegionKind.Blend)
@@ -97,7 +106,8 @@ internal static class TimeAxis
 
     /// <summary>
     /// How far along time a region takes from its other sources (exclusive end): a sequence box its right edge, a box on
-    /// every frame of a clip the sample's own length (it takes from every valid frame), a keep nothing. −1 for the kinds
+    /// every frame of a clip the sample's own length (it takes from every valid frame), a box with a frame range its end
+    /// frame, a keep nothing. −1 for the kinds
     /// not yet defined with lengths; a blend's rule is the shortest source, handled by the caller.
     /// </summary>
     private sealed class TimeReach(SpatialShape spatial, int ownLength) : IMixRegionVisitor<int>
@@ -106,7 +116,7 @@ internal static class TimeAxis
 
         public int VisitBlend(BlendRegion region) => 0;
 
-        public int VisitBox(BoxRegion region) => spatial.Rank == 1 ? region.Right : ownLength;
+        public int VisitBox(BoxRegion region) => spatial.Rank == 1 ? region.Right : region.EndFrame ?? ownLength;
 
         public int VisitMask(MaskRegion region) => -1;
 

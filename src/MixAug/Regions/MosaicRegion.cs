@@ -160,6 +160,10 @@ public sealed class MosaicRegion : MixRegion
     internal void ResizeRow(ReadOnlySpan<float> source, int y, int left, Span<float> scratch, Span<float> destination) =>
         Resampling.ResizeRow(source, Spatial.Width, RowTaps, TileRow(y), ColumnTaps, TileColumn(left), scratch, destination);
 
+    /// <summary>The source rows that output rows [<paramref name="firstY"/>, <paramref name="endY"/>) read, as
+    /// [First, End); the rows must all lie in the top quadrants or all in the bottom ones.</summary>
+    internal (int First, int End) SourceRowsRead(int firstY, int endY) => (RowTaps.Start[TileRow(firstY)], RowTaps.End[TileRow(endY - 1)]);
+
     /// <summary>Resizes one plane of each quadrant's source into the output, as the mixers do (see the remarks).</summary>
     /// <param name="sources">The plane of each quadrant's source (top-left, top-right, bottom-left, bottom-right),
     /// <see cref="SpatialShape.Size"/> elements each, row-major.</param>
@@ -170,7 +174,7 @@ public sealed class MosaicRegion : MixRegion
         int n = Spatial.Size, w = Spatial.Width;
         Internal.Guard.Length(sources.Length, (long)Quadrants * n, nameof(sources), $"four {Spatial} planes");
         Internal.Guard.Length(output.Length, n, nameof(output), $"a {Spatial} plane");
-        var scratch = new float[w];
+        var scratch = new float[Resampling.ScratchLength(w)];
         for (int y = 0; y < Spatial.Height; y++)
         {
             int top = y < CentreY ? 0 : 2;

@@ -63,11 +63,12 @@ public static class RegionRasterizer
                 (int top, int left, int bottom, int right) = region is ResizeRegion resize
                     ? (resize.Top, resize.Left, resize.Bottom, resize.Right)
                     : (((BoxRegion)region).Top, ((BoxRegion)region).Left, ((BoxRegion)region).Bottom, ((BoxRegion)region).Right);
+                BoxRegion? frames = region as BoxRegion;
                 weights.Fill(1f);
                 for (int index = 0; index < weights.Length; index += spatial.Width)
                 {
                     int y = index / spatial.Width % spatial.Height;
-                    if (y >= top && y < bottom)
+                    if (y >= top && y < bottom && (frames is null || frames.CoversFrame(index / (spatial.Width * spatial.Height))))
                     {
                         weights.Slice(index + left, right - left).Clear();
                     }
@@ -161,16 +162,9 @@ public static class RegionRasterizer
         }
     }
 
-    /// <summary>Writes a mask the call computes from its recipe: a soft box directly, a ranked mask from its values
-    /// thresholded alone (the workspace's values are overwritten).</summary>
+    /// <summary>Writes a ranked mask from its values thresholded alone (the workspace's values are overwritten).</summary>
     internal static void WriteComputedMask(MixRegion region, SpatialShape spatial, MixConfiguration configuration, RasterWorkspace workspace, Span<float> mask)
     {
-        if (region is SoftBoxRegion soft)
-        {
-            soft.Rasterise(mask);
-            return;
-        }
-
         FillValues(region, spatial, configuration, workspace.Values(spatial.Size));
         WriteRankedMask(region, spatial, workspace, mask, rankingBuilt: false);
     }

@@ -103,7 +103,7 @@ public sealed class ResizeRegion : MixRegion
         Internal.Guard.Length(partner.Length, Spatial.Size, nameof(partner), $"a {Spatial} plane");
         int boxWidth = Right - Left;
         Internal.Guard.Length(patch.Length, Area, nameof(patch), $"a {Bottom - Top}x{boxWidth} box");
-        float[] scratch = ArrayPool<float>.Shared.Rent(Spatial.Width);
+        float[] scratch = ArrayPool<float>.Shared.Rent(Resampling.ScratchLength(Spatial.Width));
         try
         {
             for (int r = 0; r < Bottom - Top; r++)
@@ -123,7 +123,7 @@ public sealed class ResizeRegion : MixRegion
     /// <summary>Writes output row <paramref name="row"/> of the box (0 = the box's top) from the partner's plane.</summary>
     /// <param name="partner">The partner's plane.</param>
     /// <param name="row">The row of the box.</param>
-    /// <param name="scratch">At least a plane's width of scratch.</param>
+    /// <param name="scratch">At least <see cref="Resampling.ScratchLength"/>(width) elements of scratch.</param>
     /// <param name="destination">The box's row, Right − Left elements.</param>
     internal void ResizeRow(ReadOnlySpan<float> partner, int row, Span<float> scratch, Span<float> destination)
     {

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics;
 using System.Numerics.Tensors;
 using MixAug.Planning;
 using MixAug.Regions;
@@ -103,15 +104,16 @@ public sealed class SoftBoxRegion : MixRegion
     internal void Rasterise(Span<float> weights)
     {
         int h = Spatial.Height, w = Spatial.Width;
+        float[] g = Falloff().Values;
         float[] rented = ArrayPool<float>.Shared.Rent(w);
         try
         {
             Span<float> columns = rented.AsSpan(0, w);
-            FillColumns(columns); // w exponentials, nothing beside the plane's h·w products: not worth keeping per region
+            FillColumns(g, columns);
             for (int y = 0; y < h; y++)
             {
                 Span<float> row = weights.Slice(y * w, w);
-                TensorPrimitives.Multiply(columns, Falloff(y, Top, Bottom), row);
+                TensorPrimitives.Multiply(columns, g[Distance(y, Top, Bottom)], row);
                 TensorPrimitives.Subtract(1f, row, row);
             }
         }
@@ -121,14 +123,20 @@ public sealed class SoftBoxRegion : MixRegion
         }
     }
 
+    /// <summary>The fall-off table of this box's σ, long enough for every row and column distance.</summary>
+    internal GaussianFalloff Falloff() => GaussianFalloff.For(Sigma, Math.Max(Spatial.Height, Spatial.Width));
+
     /// <summary>The partner's weight per column: <c>g(dx)</c>, 1 within the box's columns.</summary>
-    private void FillColumns(Span<float> columns)
+    internal void FillColumns(float[] g, Span<float> columns)
     {
         for (int x = 0; x < columns.Length; x++)
         {
-            columns[x] = Falloff(x, Left, Right);
+            columns[x] = g[Distance(x, Left, Right)];
         }
     }
+
+    /// <summary>The distance of row or column <paramref name="i"/> to [start, end): 0 inside.</summary>
+    internal static int Distance(int i, int start, int end) => i < start ? start - i : i >= end ? i - (end - 1) : 0;
 
     private protected override void Measure(SpatialShape spatial, ReadOnlySpan<double> weights, Span<double> shares)
     {
@@ -144,53 +152,71 @@ public sealed class SoftBoxRegion : MixRegion
         }
     }
 
-    private float Falloff(int i, int start, int end)
-    {
-        double d = i < start ? start - i : i >= end ? i - (end - 1) : 0;
-        return (float)Math.Exp(-(d * d) / (2 * Sigma * Sigma));
-    }
-
     private double ComputeMean()
     {
-        // Rows at the same distance from the box have the same weights, so each distance is summed once. Every weight is
-        // a multiple of 2^-24 in [0, 1], so every partial sum of up to 2^29 of them is exact in double, in any order.
-        int h = Spatial.Height, w = Spatial.Width, distances = Math.Max(Top, h - Bottom) + 1;
-        float[] columnsArray = ArrayPool<float>.Shared.Rent(w);
-        double[] byDistanceArray = ArrayPool<double>.Shared.Rent(distances);
-        float[] row = ArrayPool<float>.Shared.Rent(w);
-        double[] wide = ArrayPool<double>.Shared.Rent(w);
+        // Elements at the same row distance dy and column distance dx have the same weight 1f − g(dy)·g(dx), so each
+        // pair of distances is weighed once, times the number of rows and columns at those distances; past
+        // OwnOnlyFrom every weight is exactly 1. Every weight is a multiple of 2^-24 in [0, 1] and each product with a
+        // count and each partial sum stays below 2^29, so every step is exact in double, in any order: the sum is the
+        // sum of the rasterised float32 weights, element by element.
+        int h = Spatial.Height, w = Spatial.Width;
+        GaussianFalloff falloff = Falloff();
+        int columnDistances = Math.Max(Left, w - Right) + 1;
+        double[] countsArray = ArrayPool<double>.Shared.Rent(columnDistances);
         try
         {
-            // Pooled scratch: a 128-sample plan computes 128 means, and the plan should hold recipes, not their tables.
-            Span<float> columns = columnsArray.AsSpan(0, w);
-            FillColumns(columns);
-            Span<double> byDistance = byDistanceArray.AsSpan(0, distances);
-            byDistance.Fill(double.NaN);
-            double total = 0;
-            for (int y = 0; y < h; y++)
+            Span<double> columnCounts = countsArray.AsSpan(0, columnDistances);
+            for (int dx = 0; dx < columnDistances; dx++)
             {
-                int d = y < Top ? Top - y : y >= Bottom ? y - (Bottom - 1) : 0;
-                if (double.IsNaN(byDistance[d]))
-                {
-                    Span<float> r = row.AsSpan(0, w);
-                    Span<double> x = wide.AsSpan(0, w);
-                    TensorPrimitives.Multiply(columns, Falloff(y, Top, Bottom), r);
-                    TensorPrimitives.Subtract(1f, r, r);
-                    TensorPrimitives.ConvertTruncating<float, double>(r, x); // float to double is exact
-                    byDistance[d] = TensorPrimitives.Sum<double>(x);
-                }
+                columnCounts[dx] = dx == 0 ? Right - Left : (Left - dx >= 0 ? 1 : 0) + (Right - 1 + dx < w ? 1 : 0);
+            }
 
-                total += byDistance[d];
+            double total = 0;
+            for (int dy = 0, rowDistances = Math.Max(Top, h - Bottom) + 1; dy < rowDistances; dy++)
+            {
+                int rows = dy == 0 ? Bottom - Top : (Top - dy >= 0 ? 1 : 0) + (Bottom - 1 + dy < h ? 1 : 0);
+                total += rows * (dy < falloff.OwnOnlyFrom ? RowSum(falloff.Values[dy], falloff, columnCounts, w) : w);
             }
 
             return total / Spatial.Size;
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(columnsArray);
-            ArrayPool<double>.Shared.Return(byDistanceArray);
-            ArrayPool<float>.Shared.Return(row);
-            ArrayPool<double>.Shared.Return(wide);
+            ArrayPool<double>.Shared.Return(countsArray);
         }
+    }
+
+    /// <summary>The exact sum of one row's own weights <c>1f − gy·g(dx)</c>, each weighed by its column count.</summary>
+    private static double RowSum(float gy, GaussianFalloff falloff, ReadOnlySpan<double> columnCounts, int width)
+    {
+        ReadOnlySpan<float> g = falloff.Values;
+        int n = Math.Min(columnCounts.Length, falloff.OwnOnlyFrom);
+        var vgy = new Vector<float>(gy);
+        Vector<double> sum = Vector<double>.Zero;
+        double counted = 0; // columns whose weights are in the sum: the rest weigh exactly 1
+        int dx = 0;
+        for (; dx <= n - Vector<float>.Count; dx += Vector<float>.Count)
+        {
+            Vector<float> own = Vector<float>.One - (vgy * new Vector<float>(g[dx..]));
+            if (Vector.EqualsAll(own, Vector<float>.One))
+            {
+                n = dx; // g never grows with the distance: every later weight is 1 as well
+                break;
+            }
+
+            Vector.Widen(own, out Vector<double> low, out Vector<double> high);
+            Vector<double> countsLow = new(columnCounts[dx..]), countsHigh = new(columnCounts[(dx + Vector<double>.Count)..]);
+            sum += (low * countsLow) + (high * countsHigh);
+            counted += Vector.Sum(countsLow + countsHigh);
+        }
+
+        double total = Vector.Sum(sum);
+        for (; dx < n; dx++)
+        {
+            total += columnCounts[dx] * (double)(1f - (gy * g[dx]));
+            counted += columnCounts[dx];
+        }
+
+        return total + (width - counted);
     }
 }

@@ -10,7 +10,9 @@ namespace MixAug.Regions;
 /// </summary>
 public sealed class TileRegion : MixRegion
 {
-    private readonly Tile[] _tiles;
+    private readonly Tile[]? _tiles; // a list of tiles, or
+    private readonly HoleGrid _grid; // a grid's recipe (when _tiles is null), read tile by tile
+    private GridTiles? _gridTiles;
 
     /// <summary>Creates a tiling; coordinates and slots are checked against a plan when it is built.</summary>
     /// <param name="tiles">The tiles, painted in this order (at least one).</param>
@@ -28,50 +30,68 @@ public sealed class TileRegion : MixRegion
         Validate(_tiles);
     }
 
-    /// <summary>A tiling that takes ownership of <paramref name="tiles"/> (no copy): for transforms that build the array
-    /// for this region alone, so a 128-sample plan does not hold every tiling twice.</summary>
-    private TileRegion(Tile[] tiles)
+    /// <summary>The holes of a grid, kept as its recipe: for GridMix, so a 128-sample plan does not hold every hole as a tile.</summary>
+    private TileRegion(HoleGrid grid)
     {
-        _tiles = tiles;
-        Validate(_tiles);
+        _grid = grid;
+        ValidateTile(grid[0], 0, nameof(grid)); // the top-left hole: the others lie right of and below it
     }
 
-    /// <summary>Creates a tiling of the array <paramref name="tiles"/>, which the caller gives up (it must not change it).</summary>
-    internal static TileRegion Own(Tile[] tiles)
+    /// <summary>A tiling of the holes of <paramref name="grid"/> (at least one; each patch's hole non-empty).</summary>
+    internal static TileRegion Grid(HoleGrid grid)
     {
-        if (tiles.Length == 0)
+        if (grid.CutHeight <= 0 || grid.CutWidth <= 0 || grid.PatchHeight <= 0 || grid.PatchWidth <= 0 || grid.HoleHeight <= 0 || grid.HoleWidth <= 0)
         {
-            throw new ArgumentException("A tile region needs at least one tile.", nameof(tiles));
+            throw new ArgumentException($"The grid {grid} needs positive sizes.", nameof(grid));
         }
 
-        return new TileRegion(tiles);
+        return new TileRegion(grid);
     }
 
     private static void Validate(Tile[] tiles)
     {
         for (int t = 0; t < tiles.Length; t++)
         {
-            Tile tile = tiles[t];
-            if (tile.Slot < 0 || tile.Top < 0 || tile.Left < 0 || tile.Bottom <= tile.Top || tile.Right <= tile.Left)
-            {
-                throw new ArgumentException(
-                    $"Tile {t} ({tile}) is invalid: it needs slot >= 0, 0 <= top < bottom and 0 <= left < right.", nameof(tiles));
-            }
+            ValidateTile(tiles[t], t, nameof(tiles));
+        }
+    }
+
+    private static void ValidateTile(Tile tile, int t, string name)
+    {
+        if (tile.Slot < 0 || tile.Top < 0 || tile.Left < 0 || tile.Bottom <= tile.Top || tile.Right <= tile.Left)
+        {
+            throw new ArgumentException(
+                $"Tile {t} ({tile}) is invalid: it needs slot >= 0, 0 <= top < bottom and 0 <= left < right.", name);
         }
     }
 
     /// <summary>The tiles, in painting order.</summary>
-    public IReadOnlyList<Tile> Tiles => _tiles;
+    public IReadOnlyList<Tile> Tiles => _tiles ?? (IReadOnlyList<Tile>)(_gridTiles ??= new GridTiles(_grid));
 
-    /// <summary>The backing array, for the CPU kernels; never exposed for writing.</summary>
-    internal Tile[] TileArray => _tiles;
+    /// <summary>Number of tiles.</summary>
+    internal int TileCount => _tiles?.Length ?? _grid.Count;
+
+    /// <summary>Tile <paramref name="k"/>, in painting order.</summary>
+    internal Tile TileAt(int k) => _tiles is null ? _grid[k] : _tiles[k];
+
+    /// <summary>Writes the tiles, in painting order, to <paramref name="destination"/> (<see cref="TileCount"/> of them).</summary>
+    internal void CopyTiles(Span<Tile> destination)
+    {
+        for (int k = 0, n = TileCount; k < n; k++)
+        {
+            destination[k] = TileAt(k);
+        }
+    }
+
+    /// <summary>True when every tile shows slot 1 (a grid's holes always do).</summary>
+    internal bool PartnerTilesOnly => _tiles is null || Array.TrueForAll(_tiles, t => t.Slot == 1);
 
     /// <inheritdoc />
     public override MixRegionKind Kind => MixRegionKind.Tiles;
 
     internal override int MaximumSources => int.MaxValue;
 
-    internal override int SlotsUsed => _tiles.Max(t => t.Slot) + 1;
+    internal override int SlotsUsed => _tiles is null ? 2 : _tiles.Max(t => t.Slot) + 1;
 
     /// <inheritdoc />
     public override TResult Accept<TResult>(IMixRegionVisitor<TResult> visitor)
@@ -91,9 +111,9 @@ public sealed class TileRegion : MixRegion
         CheckElement(spatial, index);
         int y = index / spatial.Width % spatial.Height;
         int x = index % spatial.Width;
-        for (int t = _tiles.Length - 1; t >= 0; t--)
+        for (int t = TileCount - 1; t >= 0; t--)
         {
-            Tile tile = _tiles[t];
+            Tile tile = TileAt(t);
             if (y >= tile.Top && y < tile.Bottom && x >= tile.Left && x < tile.Right)
             {
                 return tile.Slot;
@@ -104,7 +124,7 @@ public sealed class TileRegion : MixRegion
     }
 
     /// <inheritdoc />
-    public override string ToString() => $"{_tiles.Length} tiles: " + string.Join("; ", _tiles);
+    public override string ToString() => $"{TileCount} tiles: " + string.Join("; ", Tiles);
 
     private protected override void Measure(SpatialShape spatial, ReadOnlySpan<double> weights, Span<double> shares)
     {
@@ -112,8 +132,8 @@ public sealed class TileRegion : MixRegion
         // alone: the edges cut the plane into at most (2T + 1)² cells, each covered whole by the same last tile, so the
         // cost does not grow with the plane (counting elements took a minute on a 46340 × 46340 plane).
         int h = spatial.Height, w = spatial.Width;
-        int[] rows = Edges(_tiles.SelectMany(t => new[] { t.Top, t.Bottom }), h);
-        int[] columns = Edges(_tiles.SelectMany(t => new[] { t.Left, t.Right }), w);
+        int[] rows = Edges(Tiles.SelectMany(t => new[] { t.Top, t.Bottom }), h);
+        int[] columns = Edges(Tiles.SelectMany(t => new[] { t.Left, t.Right }), w);
         Span<long> counts = shares.Length <= 64 ? stackalloc long[shares.Length] : new long[shares.Length];
         counts.Clear();
         for (int r = 0; r + 1 < rows.Length; r++)
@@ -121,9 +141,9 @@ public sealed class TileRegion : MixRegion
             for (int c = 0; c + 1 < columns.Length; c++)
             {
                 int slot = 0;
-                for (int t = _tiles.Length - 1; t >= 0; t--)
+                for (int t = TileCount - 1; t >= 0; t--)
                 {
-                    Tile tile = _tiles[t];
+                    Tile tile = TileAt(t);
                     if (rows[r] >= tile.Top && rows[r] < tile.Bottom && columns[c] >= tile.Left && columns[c] < tile.Right)
                     {
                         slot = tile.Slot;
@@ -155,9 +175,9 @@ public sealed class TileRegion : MixRegion
 
     private protected override void ValidateFit(SpatialShape spatial, int sourceCount, int sample, string name)
     {
-        for (int t = 0; t < _tiles.Length; t++)
+        for (int t = 0, n = TileCount; t < n; t++)
         {
-            Tile tile = _tiles[t];
+            Tile tile = TileAt(t);
             if (tile.Bottom > spatial.Height || tile.Right > spatial.Width)
             {
                 throw new ArgumentException($"Tile {t}{OfSample(sample)} ({tile}) does not fit a {spatial.Height}x{spatial.Width} plane.", name);
@@ -168,5 +188,25 @@ public sealed class TileRegion : MixRegion
                 throw new ArgumentException($"Tile {t}{OfSample(sample)} uses slot {tile.Slot}, but the sample has {sourceCount} sources.", name);
             }
         }
+    }
+
+    /// <summary>A grid's holes as a read-only list, each tile computed when it is read.</summary>
+    private sealed class GridTiles(HoleGrid grid) : IReadOnlyList<Tile>
+    {
+        public int Count => grid.Count;
+
+        public Tile this[int index] => (uint)index < (uint)grid.Count
+            ? grid[index]
+            : throw new ArgumentOutOfRangeException(nameof(index), index, $"The grid has {grid.Count} tiles.");
+
+        public IEnumerator<Tile> GetEnumerator()
+        {
+            for (int k = 0; k < grid.Count; k++)
+            {
+                yield return grid[k];
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }

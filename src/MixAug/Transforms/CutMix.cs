@@ -19,11 +19,16 @@ namespace MixAug.Transforms;
 /// from [⌊H·min⌋, ⌊H·max⌋] and [⌊W·min⌋, ⌊W·max⌋] (both ends inclusive), the box lies inside the image with a
 /// uniform top-left corner over every position (timm's exclusive bound never reached the last one), and lambda is
 /// always corrected. Alpha is not used.</para>
-/// <para>Sequences (height 1) get a segment of length ⌊L·(1 − λ)⌋. Volumes are not supported: use FMix.</para>
-/// <para>With valid lengths (<see cref="MixRequest.ValidLengths"/>), a pair's segment is drawn as above over the
-/// positions where both are valid, m = min(L_a, L_b) (in <see cref="LambdaMode.Batch"/> the shortest length of the
-/// batch), so it never pastes padding, and each sample's corrected lambda is its own share of its valid positions,
-/// 1 − segment/L_own; the output keeps the sample's length.</para>
+/// <para>Sequences (height 1) get a segment of length ⌊L·(1 − λ)⌋.</para>
+/// <para>Clips <c>[B, C, T, H, W]</c> get VideoMix's cut (Yun et al., "VideoMix: Rethinking Data Augmentation for Video
+/// Classification", 2020), chosen by <see cref="VideoCut"/>: a box on every frame (<see cref="VideoMixCut.Spatial"/>,
+/// the default), whole frames (<see cref="VideoMixCut.Temporal"/>) or a cuboid (<see cref="VideoMixCut.SpatioTemporal"/>),
+/// each a <see cref="BoxRegion"/> with a frame range; the corrected lambda is the exact share of own elements of the
+/// clip. Min/max mode does not take clips.</para>
+/// <para>With valid lengths (<see cref="MixRequest.ValidLengths"/>), a pair's segment or cut is drawn as above over the
+/// positions where both are valid, m = min(L_a, L_b) positions or frames (in <see cref="LambdaMode.Batch"/> the shortest
+/// length of the batch), so it never pastes padding (a spatial cut of a clip covers frames [0, m)), and each sample's
+/// corrected lambda is its own share of its valid positions, 1 − cut/(L_own·H·W); the output keeps the sample's length.</para>
 /// </remarks>
 /// <threadsafety>Immutable; safe to share between threads.</threadsafety>
 public sealed class CutMix : MixTransform
@@ -36,8 +41,10 @@ public sealed class CutMix : MixTransform
     /// <param name="correctLambda">True (default) to make lambda the exact share of own pixels after clipping.</param>
     /// <param name="minRatio">Min/max mode: smallest box side as a share of the image side, in (0, 1]; give with <paramref name="maxRatio"/>.</param>
     /// <param name="maxRatio">Min/max mode: largest box side as a share of the image side, in [<paramref name="minRatio"/>, 1].</param>
-    /// <exception cref="ArgumentOutOfRangeException">A number is outside its range.</exception>
-    /// <exception cref="ArgumentException">Only one of the ratios is given, or min &gt; max, or <paramref name="correctLambda"/> is false in min/max mode.</exception>
+    /// <param name="videoCut">The cut of a clip <c>[B, C, T, H, W]</c>; batches of other shapes take only the default, <see cref="VideoMixCut.Spatial"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A number is outside its range, or <paramref name="videoCut"/> is not a defined cut.</exception>
+    /// <exception cref="ArgumentException">Only one of the ratios is given, or min &gt; max, or <paramref name="correctLambda"/> is false in min/max mode,
+    /// or <paramref name="videoCut"/> is not <see cref="VideoMixCut.Spatial"/> in min/max mode.</exception>
     public CutMix(
         double alpha = 1.0,
         double probability = 1.0,
@@ -45,10 +52,16 @@ public sealed class CutMix : MixTransform
         PairingStrategy pairing = PairingStrategy.Flip,
         bool correctLambda = true,
         double? minRatio = null,
-        double? maxRatio = null)
+        double? maxRatio = null,
+        VideoMixCut videoCut = VideoMixCut.Spatial)
         : base(probability, mode, pairing)
     {
         Guard.PositiveFinite(alpha);
+        if (!Enum.IsDefined(videoCut))
+        {
+            throw new ArgumentOutOfRangeException(nameof(videoCut), videoCut, $"videoCut must be Spatial, Temporal or SpatioTemporal; it was {(int)videoCut}.");
+        }
+
         if (minRatio.HasValue != maxRatio.HasValue)
         {
             throw new ArgumentException(
@@ -77,12 +90,18 @@ public sealed class CutMix : MixTransform
             {
                 throw new ArgumentException("Min/max boxes are not drawn from lambda, so their lambda is always the corrected one; correctLambda must be true.", nameof(correctLambda));
             }
+
+            if (videoCut != VideoMixCut.Spatial)
+            {
+                throw new ArgumentException($"Min/max mode draws image boxes and does not take clips; videoCut must be Spatial, not {videoCut}.", nameof(videoCut));
+            }
         }
 
         Alpha = alpha;
         CorrectLambda = correctLambda;
         MinRatio = minRatio;
         MaxRatio = maxRatio;
+        VideoCut = videoCut;
     }
 
     /// <summary>The Beta(α, α) concentration of the sampled lambda (ratio mode).</summary>
@@ -97,21 +116,34 @@ public sealed class CutMix : MixTransform
     /// <summary>Largest box side as a share of the image side, in min/max mode; otherwise null.</summary>
     public double? MaxRatio { get; }
 
+    /// <summary>The cut of a clip <c>[B, C, T, H, W]</c> (VideoMix); <see cref="VideoMixCut.Spatial"/> by default.</summary>
+    public VideoMixCut VideoCut { get; }
+
     /// <inheritdoc />
     public override string Name => "CutMix";
 
     /// <inheritdoc />
     protected override void ValidateShape(BatchShape shape)
     {
-        if (shape.SpatialRank == 3)
+        if (shape.SpatialRank == 3 && MinRatio is not null)
         {
-            throw new ArgumentException($"CutMix pastes 2D boxes (or 1D segments); the batch {shape} is a volume. Use FMix for volumes.", nameof(shape));
+            throw new ArgumentException($"Min/max CutMix draws image boxes; the batch {shape} is a clip. Use ratio mode (VideoMix's cuts) for clips.", nameof(shape));
+        }
+
+        if (shape.SpatialRank != 3 && VideoCut != VideoMixCut.Spatial)
+        {
+            throw new ArgumentException($"videoCut {VideoCut} cuts frames of a clip [B, C, T, H, W]; the batch {shape} has no frames.", nameof(shape));
         }
     }
 
     /// <inheritdoc />
     protected override RegionDraw DrawRegion(BatchShape shape, int sample, int partner, IMixRandom random)
     {
+        if (shape.SpatialRank == 3)
+        {
+            return ClipCuts.Draw(VideoCut, shape.Spatial, BetaSampler.Sample(random, Alpha, Alpha), random, CorrectLambda);
+        }
+
         if (MinRatio is double min && MaxRatio is double max)
         {
             int cutH = shape.Height == 1 ? 1 : DrawSide(shape.Height, min, max, random);
@@ -126,8 +158,12 @@ public sealed class CutMix : MixTransform
         return BoxSampler.UniformCentredBox(shape.Spatial, h, w, random, CorrectLambda, lambda);
     }
 
-    /// <summary>A sequence's segment is drawn where both sources are valid (volumes are refused).</summary>
+    /// <summary>A sequence's segment, or a clip's cut, is drawn where both sources are valid.</summary>
     private protected override bool SupportsValidLengths => true;
+
+    /// <summary>A clip's cut covering every frame of the batch is written as a box on every frame, the form a plan
+    /// without lengths has, so that lengths all equal to T change nothing.</summary>
+    private protected override PlanDrawer CreateDrawer(MixRequest request) => new ClipDrawer(this, request.Shape.Spatial);
 
     /// <summary>With correction, lambda is the own share of the sample's valid positions: 1 − segment/length.</summary>
     private protected override RegionDraw ForValidLength(RegionDraw draw, SpatialShape valid) =>
@@ -135,8 +171,19 @@ public sealed class CutMix : MixTransform
 
     /// <inheritdoc />
     public override string ToString() => MinRatio is null
-        ? $"CutMix(alpha {Alpha}, probability {Probability}, {Mode}, {Pairing}, correctLambda {CorrectLambda})"
+        ? $"CutMix(alpha {Alpha}, probability {Probability}, {Mode}, {Pairing}, correctLambda {CorrectLambda}{(VideoCut == VideoMixCut.Spatial ? string.Empty : $", {VideoCut} cut")})"
         : $"CutMix(ratio [{MinRatio}, {MaxRatio}], probability {Probability}, {Mode}, {Pairing})";
+
+    private sealed class ClipDrawer(CutMix owner, SpatialShape extent) : PlanDrawer
+    {
+        public override RegionDraw Draw(BatchShape shape, int sample, int partner, IMixRandom random)
+        {
+            RegionDraw draw = owner.DrawRegion(shape, sample, partner, random);
+            return draw.Region is BoxRegion { FirstFrame: 0 } box && box.EndFrame == extent.Depth && extent.Rank == 3
+                ? draw with { Region = new BoxRegion(box.Top, box.Left, box.Bottom, box.Right) }
+                : draw;
+        }
+    }
 
     private static int DrawSide(int extent, double min, double max, IMixRandom random)
     {

@@ -151,31 +151,23 @@ public sealed class GridMix : MixTransform
         int holeW = Math.Clamp((int)(patchW * ratio), 1, patchW - 1);
         int holeH = Math.Clamp((int)(patchH * ratio), 1, patchH - 1);
 
-        // The holes of a column interval and a row interval: their count is known before they are drawn, so the
-        // region's array is made once, at its size (a plan of 128 tilings stays small).
-        int columns = (cutW + patchW - 1) / patchW, rows = (cutH + patchH - 1) / patchH;
-        var tiles = new Tile[columns * rows];
+        // The holes of a column interval and a row interval, kept as the grid's recipe (a plan of 128 grids stays small).
+        var grid = new HoleGrid(top, left, cutH, cutW, patchH, patchW, holeH, holeW);
         long sumW = 0, sumH = 0;
         for (int x1 = 0; x1 < cutW; x1 += patchW)
         {
             sumW += Math.Min(x1 + holeW, cutW) - x1;
         }
 
-        int t = 0;
         for (int y1 = 0; y1 < cutH; y1 += patchH)
         {
-            int y2 = Math.Min(y1 + holeH, cutH);
-            sumH += y2 - y1;
-            for (int x1 = 0; x1 < cutW; x1 += patchW)
-            {
-                tiles[t++] = new Tile(1, top + y1, left + x1, top + y2, left + Math.Min(x1 + holeW, cutW));
-            }
+            sumH += Math.Min(y1 + holeH, cutH) - y1;
         }
 
         // Disjoint holes on a product of column and row intervals: the partner's area is the product of their sums,
         // and the share is computed as MeasureShares computes it, (plane − covered) / plane.
         long plane = (long)h * w;
-        return new RegionDraw((double)(plane - (sumW * sumH)) / plane, TileRegion.Own(tiles));
+        return new RegionDraw((double)(plane - (sumW * sumH)) / plane, TileRegion.Grid(grid));
     }
 
     private static void CheckRange(int value, int min, int max, string name)

@@ -138,7 +138,7 @@ public abstract class MixTransform : IMixTransform
         }
 
         var plan = new MixPlan(shape.Spatial, partners, lambdas, regions, Name, Pairing, Mode);
-        return lengths is null ? plan : plan.WithValidLengths(lengths);
+        return lengths is null ? plan : plan.WithValidLengths(lengths, LengthRule);
 
         void Assign(int sample, RegionDraw draw)
         {
@@ -171,6 +171,9 @@ public abstract class MixTransform : IMixTransform
 
     /// <summary>True when the method's draws are defined over per-sample valid lengths (<see cref="MixRequest.ValidLengths"/>).</summary>
     private protected virtual bool SupportsValidLengths => false;
+
+    /// <summary>How the plan's blends treat sources of different lengths (<see cref="MixPlan.BlendLengths"/>).</summary>
+    private protected virtual BlendLengths LengthRule => BlendLengths.Shorter;
 
     /// <summary>
     /// The draw as the sample's own: its lambda over the sample's valid positions <paramref name="valid"/> (the draw was made

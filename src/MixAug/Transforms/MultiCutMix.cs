@@ -73,6 +73,14 @@ public sealed class MultiCutMix : IMixTransform
             throw new ArgumentException($"MultiCutMix pastes 2D boxes (or 1D segments); the batch {shape} is a volume. Use FMix for volumes.", nameof(request));
         }
 
+        if (request.HasValidLengths)
+        {
+            // Its segments are drawn over the whole padded extent, so they would paste padding into data.
+            throw new ArgumentException(
+                $"{Name} does not support valid lengths yet: its regions are not defined over per-sample lengths. MixUp and CutMix are; or pad and mix without lengths.",
+                nameof(request));
+        }
+
         IMixRandom random = request.Random;
         int b = shape.BatchSize, k = Partners;
         var permutations = new int[k][];

@@ -84,8 +84,9 @@ public class SweepFindingsTests
         var sequence = BatchShape.Sequence(2, 1, 8);
         var request = new MixRequest(sequence, new MixRandom(1));
         Assert.That(Assert.Throws<ArgumentException>(() => new SaliencyMix().CreatePlan(request))!.ParamName, Is.EqualTo("request"));
-        Assert.That(Assert.Throws<ArgumentException>(() => new CutMix().CreatePlan(new MixRequest(BatchShape.Volume(2, 1, 2, 4, 4), new MixRandom(1))))!.ParamName, Is.EqualTo("request"));
-        Assert.That(Assert.Throws<ArgumentException>(() => new CutMix().CreatePlan(BatchShape.Volume(2, 1, 2, 4, 4), new MixRandom(1)))!.ParamName, Is.EqualTo("shape"));
+        var minMax = new CutMix(minRatio: 0.2, maxRatio: 0.5); // min/max boxes do not take clips
+        Assert.That(Assert.Throws<ArgumentException>(() => minMax.CreatePlan(new MixRequest(BatchShape.Volume(2, 1, 2, 4, 4), new MixRandom(1))))!.ParamName, Is.EqualTo("request"));
+        Assert.That(Assert.Throws<ArgumentException>(() => minMax.CreatePlan(BatchShape.Volume(2, 1, 2, 4, 4), new MixRandom(1)))!.ParamName, Is.EqualTo("shape"));
 
         // The pixel-less overload cannot compute saliency: it says so and names the transform.
         var needs = Assert.Throws<ArgumentException>(() => new SaliencyMix().CreatePlan(new BatchShape(2, 1, 8, 8), new MixRandom(1)));

@@ -93,7 +93,7 @@ public class LabelMapMixerTests
                         int from = (int)mixedAddresses[at];
                         Assert.That(from % n, Is.EqualTo(e), $"{name} seed {seed}: regions do not move elements");
                         Assert.That(hard[at], Is.EqualTo(labels[from]), $"{name} seed {seed}, sample {i}, element {e}: copied from {from}");
-                        Assert.That((a[at], w[at]), Is.EqualTo((labels[from], 1f)), $"{name} seed {seed}, sample {i}, element {e}");
+                        Assert.That((a[at], b[at], w[at]), Is.EqualTo((labels[from], labels[from], 1f)), $"{name} seed {seed}, sample {i}, element {e}: one source, so B is A");
                     }
                 }
             }
@@ -109,7 +109,7 @@ public class LabelMapMixerTests
         foreach (BatchShape shape in new[] { BatchShape.Volume(4, 1, 3, 5, 6), BatchShape.Sequence(4, 1, 40) })
         {
             int n = shape.Spatial.Size, total = shape.BatchSize * n;
-            // CutMix draws no volume boxes; a volume gets boxes and tiles by hand (the same in every depth slice).
+            // A volume gets boxes and tiles by hand (the same in every depth slice); framed boxes are tested with the regions.
             IMixTransform boxes = shape.SpatialRank == 3 ? new FixedBoxesAndTiles() : new CutMix(mode: LambdaMode.Element);
             foreach (IMixTransform transform in new IMixTransform[] { boxes, new FMix(), new MixUp(mode: LambdaMode.Element) })
             {
@@ -315,7 +315,7 @@ public class LabelMapMixerTests
         var w = new float[8];
         LabelMapMixer.ToPairs(plan, labels, a, b, w);
         Assert.That(a, Is.EqualTo(new[] { 3, 3, 3, -100, 7, 8, 9, -100 }));
-        Assert.That(b, Is.EqualTo(new[] { 7, 8, 9, 3, 7, 8, 9, -100 }));
+        Assert.That(b, Is.EqualTo(new[] { 3, 8, 9, -100, 7, 8, 9, -100 }), "B is A where one source supplies the element (weight 1)");
         Assert.That(w, Is.EqualTo(new[] { 1f, 0.75f, 0.5f, 1f, 1f, 1f, 1f, 1f }));
         var hard = new long[8];
         LabelMapMixer.Mix(plan, labels, hard);

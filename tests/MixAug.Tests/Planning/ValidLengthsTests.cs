@@ -276,6 +276,11 @@ public class ValidLengthsTests
         var refused = Assert.Throws<ArgumentException>(() => new FMix().CreatePlan(request));
         Assert.That(refused!.ParamName, Is.EqualTo("request"));
         Assert.That(refused.Message, Does.Contain("FMix does not support valid lengths"));
+
+        // MultiCutMix is no MixTransform, so it refuses on its own: its segments span the padded extent.
+        var multi = Assert.Throws<ArgumentException>(() => new MultiCutMix().CreatePlan(request));
+        Assert.That(multi!.ParamName, Is.EqualTo("request"));
+        Assert.That(multi.Message, Does.Contain("MultiCutMix does not support valid lengths"));
     }
 
     [TestCase(new[] { 5, -1, 3 }, "-1")]

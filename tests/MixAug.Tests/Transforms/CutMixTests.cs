@@ -20,13 +20,6 @@ public class CutMixTests
     }
 
     [Test]
-    public void RejectsVolumes()
-    {
-        var e = Assert.Throws<ArgumentException>(() => new CutMix().CreatePlan(BatchShape.Volume(2, 1, 3, 4, 5), new MixRandom(1)));
-        Assert.That(e!.Message, Does.Contain("2x1x3x4x5"));
-    }
-
-    [Test]
     public void BatchModeBoxFollowsTheDocumentedDraws()
     {
         // Flip pairing and probability 1 draw nothing first: lambda, then the centre row, then the centre column.

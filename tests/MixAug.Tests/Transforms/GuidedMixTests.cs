@@ -11,37 +11,7 @@ namespace MixAug.Tests.Transforms;
 
 public class GuidedMixTests
 {
-    /// <summary>A full-resolution source peaking at ((5·s) mod H, (13·s) mod W) for the sample whose first pixel is s.</summary>
-    private sealed class KnownPeaks : ISaliencySource
-    {
-        public static (int Y, int X) PeakOf(BatchShape shape, int s) => ((5 * s) % shape.Height, (13 * s) % shape.Width);
-
-        public (int Height, int Width) GridSize(SpatialShape spatial) => (spatial.Height, spatial.Width);
-
-        public void ComputeGrid(BatchShape shape, ReadOnlySpan<float> sample, Span<float> grid)
-        {
-            (int py, int px) = PeakOf(shape, (int)sample[0]);
-            for (int y = 0; y < shape.Height; y++)
-            {
-                for (int x = 0; x < shape.Width; x++)
-                {
-                    grid[(y * shape.Width) + x] = 1f / (1 + Math.Abs(y - py) + Math.Abs(x - px));
-                }
-            }
-        }
-    }
-
-    private static float[] IndexedBatch(BatchShape shape)
-    {
-        var random = new MixRandom(1);
-        float[] batch = [.. Enumerable.Range(0, shape.ElementCount).Select(_ => (float)random.NextDouble())];
-        for (int s = 0; s < shape.BatchSize; s++)
-        {
-            batch[s * shape.SampleSize] = s;
-        }
-
-        return batch;
-    }
+    private static readonly SalientPaste.KnownPeaks Peaks = new(rowStep: 5, columnStep: 13);
 
     private static SaliencyMaps Maps(GuidedMix transform, BatchShape shape, float[] batch) =>
         CpuFeatures.Compute(transform.Requirements, shape, batch).Saliency[0];
@@ -53,8 +23,8 @@ public class GuidedMixTests
     public void PartnersAreTheGreedyCycleOverTheMapsDistances(int b)
     {
         var shape = new BatchShape(b, 2, 24, 30);
-        float[] batch = IndexedBatch(shape);
-        var transform = new GuidedMix(saliency: new KnownPeaks());
+        float[] batch = SalientPaste.IndexedBatch(shape);
+        var transform = new GuidedMix(saliency: Peaks);
         MixPlan plan = transform.CreatePlan(shape, batch, new MixRandom(3));
         SaliencyMaps maps = Maps(transform, shape, batch);
         Assert.That(plan.Partners.ToArray(), Is.EqualTo(SaliencyPairing.GreedyCycle(SaliencyPairing.Distances(maps), b)));
@@ -71,27 +41,14 @@ public class GuidedMixTests
     public void BoxIsCentredOnThePartnersPeakWithExactLambda()
     {
         var shape = new BatchShape(7, 2, 20, 31);
-        float[] batch = IndexedBatch(shape);
-        var transform = new GuidedMix(beta: 0.7, saliency: new KnownPeaks());
+        float[] batch = SalientPaste.IndexedBatch(shape);
+        var transform = new GuidedMix(beta: 0.7, saliency: Peaks);
         MixPlan plan = transform.CreatePlan(shape, batch, new MixRandom(4));
         var random = new MixRandom(4);
         for (int i = 0; i < 7; i++)
         {
-            int p = plan.Partners[i];
             double lambda = BetaSampler.Sample(random, 0.7, 0.7);
-            (int cutH, int cutW) = BoxSampler.CutSize(shape.Spatial, lambda);
-            (int py, int px) = KnownPeaks.PeakOf(shape, p);
-            int top = Math.Max(py - (cutH / 2), 0), left = Math.Max(px - (cutW / 2), 0);
-            int bottom = Math.Min(py - (cutH / 2) + cutH, 20), right = Math.Min(px - (cutW / 2) + cutW, 31);
-            if (bottom <= top || right <= left)
-            {
-                Assert.That(plan.IsMixed(i), Is.False);
-                continue;
-            }
-
-            var box = (BoxRegion)plan.Regions[i];
-            Assert.That((box.Top, box.Left, box.Bottom, box.Right), Is.EqualTo((top, left, bottom, right)), $"sample {i}");
-            Assert.That(plan.Lambdas[i], Is.EqualTo((620.0 - ((bottom - top) * (right - left))) / 620.0));
+            SalientPaste.AssertBoxCentredOn(plan, i, shape, lambda, Peaks.PeakOf(shape, plan.Partners[i]));
         }
     }
 
@@ -102,30 +59,13 @@ public class GuidedMixTests
     public void AppliedPlansHaveExactLambdas(SaliencyRegion region, int b)
     {
         var shape = new BatchShape(b, 3, 32, 40);
-        float[] batch = IndexedBatch(shape);
+        float[] batch = SalientPaste.IndexedBatch(shape);
         MixPlan plan = new GuidedMix(region: region).CreatePlan(shape, batch, new MixRandom(9));
-        var output = new float[batch.Length];
-        CpuMixer.Apply(plan, batch, output);
-        int sampleSize = shape.SampleSize, plane = shape.PlaneSize;
-        for (int i = 0; i < b; i++)
+        SalientPaste.AssertPastedFromSelfOrPartner(plan, shape, batch);
+        for (int i = 0; i < b && region == SaliencyRegion.Mask; i++)
         {
-            int p = plan.Partners[i];
-            long fromPartner = 0;
-            for (int k = 1; k < sampleSize; k++) // element 0 holds the sample's index
-            {
-                float o = output[(i * sampleSize) + k], x = batch[(i * sampleSize) + k], y = batch[(p * sampleSize) + k];
-                Assert.That(o == x || o == y, Is.True, $"sample {i} element {k}");
-                fromPartner += o == y && o != x ? 1 : 0;
-            }
-
-            bool firstFromPartner = output[i * sampleSize] == p && p != i;
-            fromPartner += firstFromPartner ? 1 : 0;
-            Assert.That(fromPartner, Is.EqualTo((long)Math.Round((1 - plan.Lambdas[i]) * plane) * shape.Channels), $"sample {i}");
-            if (region == SaliencyRegion.Mask)
-            {
-                var mask = (SaliencyMaskRegion)plan.Regions[i];
-                Assert.That(plan.Lambdas[i], Is.EqualTo(mask.OwnCount / (double)plane), "n/N exactly");
-            }
+            var mask = (SaliencyMaskRegion)plan.Regions[i];
+            Assert.That(plan.Lambdas[i], Is.EqualTo(mask.OwnCount / (double)shape.PlaneSize), "n/N exactly");
         }
     }
 
@@ -133,18 +73,9 @@ public class GuidedMixTests
     public void BatchModeMakesOneDrawAtSampleZerosPartner()
     {
         var shape = new BatchShape(5, 1, 24, 24);
-        float[] batch = IndexedBatch(shape);
-        MixPlan plan = new GuidedMix(mode: LambdaMode.Batch, saliency: new KnownPeaks()).CreatePlan(shape, batch, new MixRandom(3));
-        var random = new MixRandom(3);
-        double lambda = BetaSampler.Sample(random, 1, 1);
-        (int cutH, int cutW) = BoxSampler.CutSize(shape.Spatial, lambda);
-        (int py, int px) = KnownPeaks.PeakOf(shape, plan.Partners[0]);
-        RegionDraw expected = BoxSampler.CentredBox(shape.Spatial, cutH, cutW, py, px, true, lambda);
-        for (int i = 0; i < 5; i++)
-        {
-            Assert.That(plan.Regions[i].ToString(), Is.EqualTo(expected.Region.ToString()));
-            Assert.That(plan.Lambdas[i], Is.EqualTo(expected.Lambda));
-        }
+        float[] batch = SalientPaste.IndexedBatch(shape);
+        MixPlan plan = new GuidedMix(mode: LambdaMode.Batch, saliency: Peaks).CreatePlan(shape, batch, new MixRandom(3));
+        SalientPaste.AssertOneBoxForTheBatch(plan, shape, 3, Peaks.PeakOf(shape, plan.Partners[0]));
     }
 
     [TestCase(LambdaMode.Element)]
@@ -152,7 +83,7 @@ public class GuidedMixTests
     public void ABatchOfOneStaysUnmixed(LambdaMode mode)
     {
         var shape = new BatchShape(1, 3, 16, 16);
-        MixPlan plan = new GuidedMix(mode: mode).CreatePlan(shape, IndexedBatch(shape), new MixRandom(5));
+        MixPlan plan = new GuidedMix(mode: mode).CreatePlan(shape, SalientPaste.IndexedBatch(shape), new MixRandom(5));
         Assert.That(plan.Partners.ToArray(), Is.EqualTo(new[] { 0 }));
         Assert.That(plan.IsMixed(0), Is.False);
         Assert.That(plan.Lambdas[0], Is.EqualTo(1.0));
@@ -164,7 +95,7 @@ public class GuidedMixTests
     public void PlansReplay(SaliencyRegion region)
     {
         var shape = new BatchShape(6, 3, 28, 36);
-        float[] batch = IndexedBatch(shape);
+        float[] batch = SalientPaste.IndexedBatch(shape);
         var transform = new GuidedMix(region: region);
         MixPlan plan = transform.CreatePlan(shape, batch, MixRandom.ForBatch(1, 2, 3));
         string json = MixPlanJson.Serialize(plan);

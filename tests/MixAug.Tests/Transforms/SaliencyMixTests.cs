@@ -11,30 +11,7 @@ namespace MixAug.Tests.Transforms;
 
 public class SaliencyMixTests
 {
-    /// <summary>
-    /// A source whose map is known in advance: the sample's first pixel holds its index s, and the map is the
-    /// distance-based bump peaking at ((7·s) mod H, (11·s) mod W).
-    /// </summary>
-    private sealed class KnownPeaks : ISaliencySource
-    {
-        public static (int Y, int X) PeakOf(BatchShape shape, int s) => ((7 * s) % shape.Height, (11 * s) % shape.Width);
-
-        public (int Height, int Width) GridSize(SpatialShape spatial) => (spatial.Height, spatial.Width); // full resolution
-
-        public void ComputeGrid(BatchShape shape, ReadOnlySpan<float> sample, Span<float> grid) => ComputeMap(shape, sample, grid);
-
-        public void ComputeMap(BatchShape shape, ReadOnlySpan<float> sample, Span<float> map)
-        {
-            (int py, int px) = PeakOf(shape, (int)sample[0]);
-            for (int y = 0; y < shape.Height; y++)
-            {
-                for (int x = 0; x < shape.Width; x++)
-                {
-                    map[(y * shape.Width) + x] = -(float)(Math.Abs(y - py) + Math.Abs(x - px));
-                }
-            }
-        }
-    }
+    private static readonly SalientPaste.KnownPeaks Peaks = new(rowStep: 7, columnStep: 11);
 
     private sealed class Constant : ISaliencySource
     {
@@ -43,30 +20,13 @@ public class SaliencyMixTests
         public void ComputeGrid(BatchShape shape, ReadOnlySpan<float> sample, Span<float> grid) => grid.Fill(0.5f);
     }
 
-    private static float[] IndexedBatch(BatchShape shape)
-    {
-        var batch = new float[shape.ElementCount];
-        var random = new MixRandom(1);
-        for (int i = 0; i < batch.Length; i++)
-        {
-            batch[i] = (float)random.NextDouble();
-        }
-
-        for (int s = 0; s < shape.BatchSize; s++)
-        {
-            batch[s * shape.SampleSize] = s;
-        }
-
-        return batch;
-    }
-
     [TestCase(LambdaMode.Element)]
     [TestCase(LambdaMode.Pair)]
     public void BoxIsCentredOnThePartnersPeakWithExactLambda(LambdaMode mode)
     {
         var shape = new BatchShape(9, 2, 20, 31);
-        float[] batch = IndexedBatch(shape);
-        var transform = new SaliencyMix(beta: 0.8, mode: mode, pairing: PairingStrategy.Permutation, saliency: new KnownPeaks());
+        float[] batch = SalientPaste.IndexedBatch(shape);
+        var transform = new SaliencyMix(beta: 0.8, mode: mode, pairing: PairingStrategy.Permutation, saliency: Peaks);
         MixPlan plan = transform.CreatePlan(shape, batch, new MixRandom(4));
         // Replay: partners (Permutation, mutual in pair mode), then one Beta per group in order.
         var random = new MixRandom(4);
@@ -81,20 +41,7 @@ public class SaliencyMixTests
             }
 
             double lambda = BetaSampler.Sample(random, 0.8, 0.8);
-            (int cutH, int cutW) = BoxSampler.CutSize(shape.Spatial, lambda);
-            (int py, int px) = KnownPeaks.PeakOf(shape, p);
-            int top = Math.Max(py - (cutH / 2), 0), left = Math.Max(px - (cutW / 2), 0);
-            int bottom = Math.Min(py - (cutH / 2) + cutH, 20), right = Math.Min(px - (cutW / 2) + cutW, 31);
-            if (bottom <= top || right <= left)
-            {
-                Assert.That(plan.IsMixed(i), Is.False);
-                continue;
-            }
-
-            var box = (BoxRegion)plan.Regions[i];
-            Assert.That((box.Top, box.Left, box.Bottom, box.Right), Is.EqualTo((top, left, bottom, right)), $"sample {i}");
-            // (plane − area)/plane in one correctly rounded division is the double nearest the exact share
-            Assert.That(plan.Lambdas[i], Is.EqualTo((620.0 - ((bottom - top) * (right - left))) / 620.0));
+            SalientPaste.AssertBoxCentredOn(plan, i, shape, lambda, Peaks.PeakOf(shape, p));
         }
     }
 
@@ -102,17 +49,8 @@ public class SaliencyMixTests
     public void BatchModeUsesThePeakOfSampleZerosPartnerForEverySample()
     {
         var shape = new BatchShape(6, 1, 24, 24);
-        MixPlan plan = new SaliencyMix(saliency: new KnownPeaks()).CreatePlan(shape, IndexedBatch(shape), new MixRandom(3));
-        var random = new MixRandom(3);
-        double lambda = BetaSampler.Sample(random, 1, 1);
-        (int cutH, int cutW) = BoxSampler.CutSize(shape.Spatial, lambda);
-        (int py, int px) = KnownPeaks.PeakOf(shape, 5); // flip: sample 0's partner is 5
-        RegionDraw expected = BoxSampler.CentredBox(shape.Spatial, cutH, cutW, py, px, true, lambda);
-        for (int i = 0; i < 6; i++)
-        {
-            Assert.That(plan.Regions[i].ToString(), Is.EqualTo(expected.Region.ToString()));
-            Assert.That(plan.Lambdas[i], Is.EqualTo(expected.Lambda));
-        }
+        MixPlan plan = new SaliencyMix(saliency: Peaks).CreatePlan(shape, SalientPaste.IndexedBatch(shape), new MixRandom(3));
+        SalientPaste.AssertOneBoxForTheBatch(plan, shape, 3, Peaks.PeakOf(shape, 5)); // flip: sample 0's partner is 5
     }
 
     [Test]
@@ -128,8 +66,8 @@ public class SaliencyMixTests
     public void MaskTakesThePartnersMostSalientPixelsWithExactLambda()
     {
         var shape = new BatchShape(7, 3, 16, 40);
-        float[] batch = IndexedBatch(shape);
-        var transform = new SaliencyMix(mode: LambdaMode.Element, region: SaliencyRegion.Mask, saliency: new KnownPeaks());
+        float[] batch = SalientPaste.IndexedBatch(shape);
+        var transform = new SaliencyMix(mode: LambdaMode.Element, region: SaliencyRegion.Mask, saliency: Peaks);
         MixPlan plan = transform.CreatePlan(shape, batch, new MixRandom(12));
         int n = shape.PlaneSize;
         for (int i = 0; i < 7; i++)
@@ -148,7 +86,7 @@ public class SaliencyMixTests
             int own = mask.Count(m => m == 1f);
             Assert.That(plan.Lambdas[i], Is.EqualTo(own / (double)n));
             var map = new float[n];
-            new KnownPeaks().ComputeMap(shape, batch.AsSpan(p * shape.SampleSize, shape.SampleSize), map);
+            Peaks.ComputeMap(shape, batch.AsSpan(p * shape.SampleSize, shape.SampleSize), map);
             float minTaken = map.Where((_, k) => mask[k] == 0).DefaultIfEmpty(float.PositiveInfinity).Min();
             float maxKept = map.Where((_, k) => mask[k] == 1).DefaultIfEmpty(float.NegativeInfinity).Max();
             Assert.That(minTaken, Is.GreaterThanOrEqualTo(maxKept));
@@ -160,26 +98,9 @@ public class SaliencyMixTests
     public void SpectralResidualPlansApplyToSelfOrPartnerPixels(SaliencyRegion region)
     {
         var shape = new BatchShape(4, 3, 48, 64);
-        float[] batch = IndexedBatch(shape);
+        float[] batch = SalientPaste.IndexedBatch(shape);
         MixPlan plan = new SaliencyMix(mode: LambdaMode.Element, region: region).CreatePlan(shape, batch, new MixRandom(2));
-        var output = new float[batch.Length];
-        CpuMixer.Apply(plan, batch, output);
-        int sampleSize = shape.SampleSize, plane = shape.PlaneSize;
-        for (int i = 0; i < 4; i++)
-        {
-            int p = plan.Partners[i];
-            long fromPartner = 0;
-            for (int k = 0; k < sampleSize; k++)
-            {
-                float o = output[(i * sampleSize) + k], x = batch[(i * sampleSize) + k], y = batch[(p * sampleSize) + k];
-                Assert.That(o == x || o == y, Is.True, $"sample {i} element {k}");
-                fromPartner += o == y && o != x ? 1 : 0;
-            }
-
-            // the partner's share of elements is 1 - lambda (up to coincidences of equal values, which this batch has not)
-            // the partner's share of elements is 1 − λ (random pixels never coincide here)
-            Assert.That(fromPartner, Is.EqualTo((long)Math.Round((1 - plan.Lambdas[i]) * plane) * shape.Channels));
-        }
+        SalientPaste.AssertPastedFromSelfOrPartner(plan, shape, batch);
     }
 
     [TestCase(SaliencyRegion.Box)]
@@ -187,7 +108,7 @@ public class SaliencyMixTests
     public void ARequestWithCpuFeaturesGivesTheSamePlanAsThePixelOverload(SaliencyRegion region)
     {
         var shape = new BatchShape(5, 3, 32, 32);
-        float[] batch = IndexedBatch(shape);
+        float[] batch = SalientPaste.IndexedBatch(shape);
         var transform = new SaliencyMix(mode: LambdaMode.Element, pairing: PairingStrategy.Permutation, region: region);
         BatchFeatures features = CpuFeatures.Compute(transform.Requirements, shape, batch);
         Assert.That(features.Saliency, Has.Count.EqualTo(1));
@@ -200,7 +121,7 @@ public class SaliencyMixTests
     public void PeaksAreTheArgMaxOfEachSamplesMap()
     {
         var shape = new BatchShape(6, 3, 40, 56);
-        float[] batch = IndexedBatch(shape);
+        float[] batch = SalientPaste.IndexedBatch(shape);
         BatchFeatures features = CpuFeatures.Compute(FeatureRequirements.ForSaliency(SpectralResidualSaliency.Default, SaliencyDetail.Maps), shape, batch);
         SaliencyMaps maps = features.Saliency[0];
         var map = new float[shape.PlaneSize];

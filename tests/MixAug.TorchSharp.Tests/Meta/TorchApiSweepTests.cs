@@ -176,11 +176,11 @@ internal static class TorchValues
     private static void RegisterData(ApiSweep sweep)
     {
         // Collate names the dictionary key it rejects (documented; users know the key, not the argument).
-        sweep.ExtraParameterNames["MixCollate.Collate"] = ["data", "label"];
+        sweep.ExtraParameterNames["MixCollate.Collate"] = ["data", "label", "length"];
         Func<SweepContext, IMixTransform> policy = c => c.Pick<IMixTransform>(new MixUp(mode: LambdaMode.Element), new CutMix(), new SaliencyMix(), new FMix());
         sweep.Add<MixCollateOptions>(c => c.Extreme
-            ? c.Pick<MixCollateOptions?>(null, new MixCollateOptions { ImagesKey = "x", LabelsKey = "x" }, new MixCollateOptions { ByteImages = ByteImages.Keep }, new MixCollateOptions { Device = new Device(DeviceType.META) })
-            : new MixCollateOptions());
+            ? c.Pick<MixCollateOptions?>(null, new MixCollateOptions { ImagesKey = "x", LabelsKey = "x" }, new MixCollateOptions { ByteImages = ByteImages.Keep }, new MixCollateOptions { Device = new Device(DeviceType.META) }, new MixCollateOptions { LengthsKey = c.Pick("data", MixBatchKeys.OutputLengths, string.Empty) })
+            : new MixCollateOptions { LengthsKey = c.Pick<string?>(null, "length"), PadValue = c.Pick(0.0, double.NaN, -1.5) });
         sweep.Add<MixCollate>(c => new MixCollate(policy(c), (ulong)c.Random.NextInt64(), 3, c.Pick(0.0, 0.1), compactTargets: c.Chance(0.3)));
         sweep.Add<MixLayer>(c => new MixLayer(policy(c), (ulong)c.Random.NextInt64(), 3, c.Pick(0.0, 0.1), compactTargets: c.Chance(0.3)));
         sweep.Add<MixBatchRecord>(c => c.Extreme && !c.Receiver && c.Chance(0.5)
@@ -191,12 +191,13 @@ internal static class TorchValues
         {
             int size = c.Extreme ? c.Pick(1, 3) : 3;
             var samples = Enumerable.Range(0, size).Select(_ => Sample(c, 3, 4)).ToList();
-            return !c.Extreme ? samples : c.Random.Next(5) switch
+            return !c.Extreme ? samples : c.Random.Next(6) switch
             {
                 0 => null,
                 1 => new List<Dictionary<string, Tensor>>(),
                 2 => [.. samples, null!],
                 3 => [.. samples, Sample(c, 3, 5)],
+                4 => [.. Enumerable.Range(0, size).Select(i => Sequence(c, i, 2 + c.Random.Next(6)))],
                 _ => samples,
             };
         });
@@ -231,6 +232,19 @@ internal static class TorchValues
         return sample;
     }
 
+    /// <summary>One sequence sample [1, length] and, sometimes, its own valid length under "length" (in an extreme case
+    /// out of range or of the wrong dtype).</summary>
+    private static Dictionary<string, Tensor> Sequence(SweepContext c, int label, int length)
+    {
+        var sample = new Dictionary<string, Tensor> { ["data"] = rand(1, length), ["label"] = tensor((long)label % 3) };
+        if (c.Chance(0.5))
+        {
+            sample["length"] = c.Extreme ? c.Pick(tensor(0L), tensor((long)length + 1), tensor(1.5f), tensor(new long[] { 1, 1 })) : tensor((long)(1 + c.Random.Next(length)));
+        }
+
+        return sample;
+    }
+
     /// <summary>A tensor that fits the case: images of the plan's batch and extent, labels, logits or targets.</summary>
     private static Tensor Plausible(SweepContext c)
     {
@@ -244,6 +258,7 @@ internal static class TorchValues
             "labels" when c.Chance(0.7) => tensor([.. Enumerable.Range(0, b).Select(_ => (long)c.Random.Next(classes))]),
             "labels" or "targets" => softmax(rand(b, classes), 1),
             "logits" => randn(b, classes),
+            "validLengths" => tensor([.. Enumerable.Range(0, b).Select(_ => 1L + c.Random.Next(4))]),
             _ => Images([b, c.Pick(1, 2), .. (plan?.Spatial ?? new SpatialShape(4, 4)).ToDimensions().Select(d => (long)d)]),
         };
         c.Batch ??= b;

@@ -1,6 +1,4 @@
-using MixAug.Cpu;
 using MixAug.Randomness;
-using MixAug.TorchSharp.Mixing;
 using MixAug.TorchSharp.Tests.Support;
 using MixAug.Transforms;
 
@@ -35,32 +33,8 @@ public sealed class ValidLengthsParityTests
             IMixTransform transform = clip ? new MixUp(mode: LambdaMode.Element) : sequenceTransforms[seed % sequenceTransforms.Length];
             MixPlan plan = transform.CreatePlan(new MixRequest(shape, new MixRandom((ulong)seed), lengths));
 
-            int perStep = clip ? shape.Height * shape.Width : 1;
-            float[] source = Batches.Values(shape, (ulong)seed);
-            for (int k = 0; k < source.Length; k++)
-            {
-                if (k % shape.PlaneSize / perStep >= lengths[k / shape.SampleSize])
-                {
-                    source[k] = Padding;
-                }
-            }
-
-            var expected = new float[source.Length];
-            CpuMixer.Apply(plan, source, expected);
-            using Tensor images = Batches.ToTensor(source, shape);
-            foreach (bool cpuKernels in new[] { true, false })
-            {
-                using Tensor mixed = TorchMixer.Apply(plan, images, cpuKernels);
-                float[] got = Batches.ToArray(mixed);
-                Assert.That(got, Is.EqualTo(expected), $"seed {seed}, {plan}, CpuMixer path {cpuKernels}");
-                for (int k = 0; k < got.Length; k++)
-                {
-                    if (k % shape.PlaneSize / perStep < plan.OutputLengths[k / shape.SampleSize])
-                    {
-                        Assert.That(got[k], Is.Not.EqualTo(Padding), $"seed {seed}: padding at valid element {k}");
-                    }
-                }
-            }
+            float[] source = PaddedBatches.Values(shape, lengths, (ulong)seed, Padding);
+            PaddedBatches.AssertTorchMatchesCpu(plan, shape, source, Padding, $"seed {seed}, {plan}");
         }
     }
 }

@@ -69,4 +69,50 @@ public sealed class TensorMixAssertTests
         TensorMixAssert.PixelsFollowPlan(plan, input, output);
         Assert.That(DisposeScopeManager.Statistics.ThreadTotalLiveCount, Is.EqualTo(before));
     }
+
+    [Test]
+    public void LabelMapChecksPassOnTorchLabelMapMixerAndCatchAChangedElement()
+    {
+        using DisposeScope scope = NewDisposeScope();
+        var shape = new BatchShape(6, 1, 12, 10);
+        var random = new MixRandom(4);
+        foreach (IMixTransform t in new IMixTransform[] { new ResizeMix(mode: LambdaMode.Element, pairing: PairingStrategy.Permutation), new Mosaic(), new SmoothMix(), new CutMix(mode: LambdaMode.Element) })
+        {
+            MixPlan plan = t.CreatePlan(shape, random);
+            Tensor maps = randint(0, 5, [6, 12, 10], ScalarType.Int64);
+            maps[0, 0, 0] = tensor(255L); // an ignored element
+            foreach (Tensor labels in new[] { maps, maps.to(ScalarType.Byte) })
+            {
+                Tensor mixed = TorchLabelMapMixer.Mix(plan, labels);
+                using LabelMapPairTensors pairs = TorchLabelMapMixer.ToPairs(plan, labels);
+                Tensor soft = TorchLabelMapMixer.ToSoftTargets(plan, labels, 5, ignoreIndex: 255);
+                long made = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+                Assert.DoesNotThrow(() => TensorMixAssert.LabelMapsFollowPlan(plan, labels, mixed), t.Name);
+                Assert.DoesNotThrow(() => TensorMixAssert.LabelPairsFollowPlan(plan, labels, pairs.IndexA, pairs.IndexB, pairs.WeightA), t.Name);
+                Assert.DoesNotThrow(() => TensorMixAssert.SoftLabelMapsFollowPlan(plan, labels, 5, 255, soft), t.Name);
+                Assert.That(DisposeScopeManager.Statistics.ThreadTotalLiveCount, Is.EqualTo(made), "the checks leave no tensor behind");
+
+                // A label no source has (they are 0-4 or 255) at one element fails the check.
+                mixed[1, 5, 5] = (mixed[1, 5, 5] + 1) % 7 + 5;
+                var e = Assert.Throws<MixInvariantException>(() => TensorMixAssert.LabelMapsFollowPlan(plan, labels, mixed));
+                Assert.That(e!.Message, Does.Contain("Sample 1").And.Contain("pixel (y 5, x 5)"), t.Name);
+                soft[2, 0, 3, 3] = soft[2, 0, 3, 3] + 0.5f;
+                e = Assert.Throws<MixInvariantException>(() => TensorMixAssert.SoftLabelMapsFollowPlan(plan, labels, 5, 255, soft));
+                Assert.That(e!.Sample, Is.EqualTo(2), t.Name);
+            }
+        }
+    }
+
+    [Test]
+    public void LabelMapChecksRejectTensorsOfTheWrongShapeOrType()
+    {
+        using DisposeScope scope = NewDisposeScope();
+        MixPlan plan = FixedPlans.Identity(new BatchShape(2, 1, 3, 4));
+        Tensor maps = zeros(new long[] { 2, 3, 4 }, ScalarType.Int64);
+        Assert.That(Assert.Throws<ArgumentException>(() => TensorMixAssert.LabelMapsFollowPlan(plan, zeros(2, 3, 4), maps))!.ParamName, Is.EqualTo("labelMaps"));
+        Assert.That(Assert.Throws<ArgumentException>(() => TensorMixAssert.LabelMapsFollowPlan(plan, maps, zeros(new long[] { 2, 4, 3 }, ScalarType.Int64)))!.Message, Does.Contain("[2, 3, 4] is expected"));
+        Assert.That(Assert.Throws<ArgumentException>(() => TensorMixAssert.LabelMapsFollowPlan(plan, full(new long[] { 2, 3, 4 }, 1L << 40, ScalarType.Int64), maps))!.Message, Does.Contain("outside the range of int"));
+        Assert.That(Assert.Throws<ArgumentException>(() => TensorMixAssert.SoftLabelMapsFollowPlan(plan, maps, 3, -100, zeros(2, 4, 3, 4)))!.ParamName, Is.EqualTo("targets"));
+        Assert.That(Assert.Throws<ArgumentException>(() => TensorMixAssert.LabelPairsFollowPlan(plan, maps, maps, maps, maps))!.ParamName, Is.EqualTo("weightA"));
+    }
 }

@@ -300,6 +300,7 @@ internal static class CoreValues
             new GridMix(mode: LambdaMode.Element, pairing: PairingStrategy.Roll),
             new SmoothMix(mode: LambdaMode.Element, pairing: PairingStrategy.Permutation),
             new MultiCutMix(partners: 3),
+            new CutMix(mode: LambdaMode.Element, videoCut: VideoMixCut.SpatioTemporal),
             new ResizeMix(mode: LambdaMode.Element, pairing: PairingStrategy.Roll),
             new Mosaic(),
             new GuidedMix(region: SaliencyRegion.Mask),
@@ -308,7 +309,7 @@ internal static class CoreValues
         {
             foreach (IMixTransform t in transforms)
             {
-                if ((t is CutMix or MultiCutMix && shape.SpatialRank == 3) || (t is SaliencyMix or GuidedMix or GridMix or SmoothMix or ResizeMix or Mosaic && shape.SpatialRank != 2))
+                if ((t is MultiCutMix or CutMix { MinRatio: not null } && shape.SpatialRank == 3) || (t is CutMix { VideoCut: not VideoMixCut.Spatial } && shape.SpatialRank != 3) || (t is SaliencyMix or GuidedMix or GridMix or SmoothMix or ResizeMix or Mosaic && shape.SpatialRank != 2))
                 {
                     continue;
                 }
@@ -326,6 +327,10 @@ internal static class CoreValues
             SampleRecipe.Unmixed(2)]));
         var mask = new MaskRegion([.. Enumerable.Range(0, 16).Select(i => i % 3 == 0 ? 0f : 1f)]);
         plans.Add(new MixPlan(spatial, [1, 0], [mask.Mean, mask.Mean], [mask, mask]));
+
+        // Plans with valid lengths: clip cuts, and zero-padded blends (not uniform: they need the time axis).
+        plans.Add(new CutMix(mode: LambdaMode.Element, videoCut: VideoMixCut.Temporal).CreatePlan(new MixRequest(BatchShape.Volume(3, 1, 3, 4, 5), random, [3, 1, 2])));
+        plans.Add(new MixUp(mode: LambdaMode.Element, blendLengths: BlendLengths.ZeroPadded).CreatePlan(new MixRequest(BatchShape.Sequence(3, 2, 10), random, [10, 4, 7])));
         return [.. plans];
     }
 
@@ -398,7 +403,7 @@ internal static class CoreValues
         sweep.Add<MixRegion>(Region);
         sweep.Add<KeepRegion>(c => MixRegion.Keep);
         sweep.Add<BlendRegion>(c => MixRegion.Blend);
-        sweep.Add<BoxRegion>(c => c.Extreme && !c.Receiver ? null : new BoxRegion(c.Random.Next(3), c.Random.Next(3), 3 + c.Random.Next(3), 3 + c.Random.Next(3)));
+        sweep.Add<BoxRegion>(c => c.Extreme && !c.Receiver ? null : FramedOrNot(c, new BoxRegion(c.Random.Next(3), c.Random.Next(3), 3 + c.Random.Next(3), 3 + c.Random.Next(3))));
         sweep.Add<MaskRegion>(c => c.Extreme && !c.Receiver ? null : new MaskRegion([.. Enumerable.Range(0, c.Pick(16, 20, 1)).Select(_ => (float)c.Random.NextDouble())]));
         sweep.Add<TileRegion>(c => c.Extreme && !c.Receiver ? null : new TileRegion([new Tile(1, 0, 0, 2, 2), new Tile(2, 1, 1, 3, 3)]));
         sweep.Add<FourierMaskRegion>(c => c.Extreme && !c.Receiver ? null : Plans.Value.SelectMany(p => p.Regions).OfType<FourierMaskRegion>().ElementAt(c.Random.Next(4)));
@@ -407,6 +412,9 @@ internal static class CoreValues
         sweep.Add<MosaicRegion>(c => c.Extreme && !c.Receiver ? null : Plans.Value.SelectMany(p => p.Regions).OfType<MosaicRegion>().ElementAt(c.Random.Next(3)));
         sweep.Add<SaliencyMaskRegion>(c => c.Extreme && !c.Receiver ? null : Plans.Value.SelectMany(p => p.Regions).OfType<SaliencyMaskRegion>().ElementAt(c.Random.Next(3)));
     }
+
+    /// <summary>A box on every frame, or (a third of the time) on a frame range, which fits clips only.</summary>
+    private static BoxRegion FramedOrNot(SweepContext c, BoxRegion box) => c.Chance(1.0 / 3) ? box.WithFrames(c.Random.Next(2), 2 + c.Random.Next(2)) : box;
 
     private static void AddTransforms(ApiSweep sweep)
     {
@@ -425,7 +433,7 @@ internal static class CoreValues
         sweep.Add(t => t == typeof(IMixTransform), (c, _) => c.Extreme && !c.Receiver && c.Chance(0.3) ? null : c.Pick(all));
         sweep.Add(t => t == typeof(MixTransform), (c, _) => c.Extreme && !c.Receiver && c.Chance(0.3) ? null : c.Pick(all.OfType<MixTransform>().ToArray()));
         sweep.Add<MixUp>(c => new MixUp(mode: LambdaMode.Element));
-        sweep.Add<CutMix>(c => c.Pick(new CutMix(), new CutMix(minRatio: 0.25, maxRatio: 1)));
+        sweep.Add<CutMix>(c => c.Pick(new CutMix(), new CutMix(minRatio: 0.25, maxRatio: 1), new CutMix(videoCut: VideoMixCut.SpatioTemporal)));
         sweep.Add<FMix>(c => new FMix(maxSoft: 0.2));
         sweep.Add<SaliencyMix>(c => new SaliencyMix(region: c.Pick(SaliencyRegion.Box, SaliencyRegion.Mask)));
         sweep.Add<MixChoice>(c => all.OfType<MixChoice>().Single());

@@ -1,0 +1,123 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace MixAug.Regions;
+
+internal static partial class Resampling
+{
+    /// <summary>
+    /// The column pass: output x of <paramref name="destination"/> (column <paramref name="firstColumn"/> + x) is
+    /// <c>((0 + w₀·l₀) + w₁·l₁) + …</c> over its taps in input order, from the row pass's <paramref name="line"/>, which
+    /// holds input columns [<paramref name="lo"/>, <paramref name="hi"/>) (the rest of it is overwritten);
+    /// <paramref name="blocks"/> is scratch for the whole blocks the outputs lie in (width + 16 elements suffice).
+    /// </summary>
+    internal static void Columns(Span<float> line, Taps columns, int firstColumn, int lo, int hi, Span<float> blocks, Span<float> destination)
+    {
+        if (!Avx.IsSupported)
+        {
+            ColumnsExact(line, columns, firstColumn, destination);
+            return;
+        }
+
+        // The blocks read inputs their outputs do not (with weight 0): zeros there keep every product finite.
+        int last = firstColumn + destination.Length - 1;
+        line[columns.BlockFirst[firstColumn / Taps.BlockOutputs]..lo].Clear();
+        line[hi..(columns.BlockFirst[last / Taps.BlockOutputs] + columns.BlockSpan)].Clear();
+        ColumnsDense(line, columns, firstColumn, blocks, destination);
+    }
+
+    /// <summary>
+    /// The column pass without gathers: each block of eight outputs is a sum over the <see cref="Taps.BlockSpan"/>
+    /// inputs from <see cref="Taps.BlockFirst"/> on, each input broadcast and multiplied by the block's dense weights
+    /// (0 where the input is not one of the lane's taps), four blocks at a time so that four sums are in flight.
+    /// </summary>
+    /// <remarks>
+    /// Lane by lane this is the definition's sum: before an output's first tap it adds products w·l = ±0 to +0, which
+    /// leaves +0; after its last tap it adds ±0 to a sum that is never −0, which changes nothing. A non-finite input
+    /// under a zero weight would give 0·∞ = NaN where the definition reads nothing, so any non-finite output sends the
+    /// row to <see cref="ColumnsExact"/>, which reads the taps alone. The line must hold finite values or the inputs
+    /// of these outputs over every block's span; whole blocks are written to <paramref name="blocks"/> and the
+    /// outputs copied from there.
+    /// </remarks>
+    internal static unsafe void ColumnsDense(ReadOnlySpan<float> line, Taps columns, int firstColumn, Span<float> blocks, Span<float> destination)
+    {
+        const int Lanes = Taps.BlockOutputs;
+        int n = destination.Length, firstBlock = firstColumn / Lanes, lastBlock = (firstColumn + n - 1) / Lanes, span = columns.BlockSpan;
+        if (firstColumn < 0 || firstColumn + n > columns.Start.Length || blocks.Length < (lastBlock - firstBlock + 1) * Lanes || line.Length < columns.BlockFirst[lastBlock] + span)
+        {
+            throw new ArgumentOutOfRangeException(nameof(destination), $"Outputs [{firstColumn}, {firstColumn + n}) of {columns.Start.Length} do not fit a {line.Length}-element line and {blocks.Length} elements of blocks.");
+        }
+
+        fixed (float* l = line)
+        fixed (float* weights = columns.BlockWeights)
+        fixed (int* starts = columns.BlockFirst)
+        fixed (float* o = blocks)
+        fixed (float* d = destination)
+        {
+            long stride = (long)span * Lanes;
+            for (int b = firstBlock; b <= lastBlock; b += 4)
+            {
+                // Past the last block, the group repeats it: the same values written twice.
+                int b1 = Math.Min(b + 1, lastBlock), b2 = Math.Min(b + 2, lastBlock), b3 = Math.Min(b + 3, lastBlock);
+                float* w0 = weights + (b * stride), w1 = weights + (b1 * stride), w2 = weights + (b2 * stride), w3 = weights + (b3 * stride);
+                float* l0 = l + starts[b], l1 = l + starts[b1], l2 = l + starts[b2], l3 = l + starts[b3];
+                Vector256<float> s0 = Vector256<float>.Zero, s1 = s0, s2 = s0, s3 = s0;
+                for (int j = 0; j < span; j++)
+                {
+                    long at = (long)j * Lanes;
+                    s0 = Avx.Add(s0, Avx.Multiply(Avx.LoadVector256(w0 + at), Vector256.Create(l0[j])));
+                    s1 = Avx.Add(s1, Avx.Multiply(Avx.LoadVector256(w1 + at), Vector256.Create(l1[j])));
+                    s2 = Avx.Add(s2, Avx.Multiply(Avx.LoadVector256(w2 + at), Vector256.Create(l2[j])));
+                    s3 = Avx.Add(s3, Avx.Multiply(Avx.LoadVector256(w3 + at), Vector256.Create(l3[j])));
+                }
+
+                Avx.Store(o + ((b - firstBlock) * Lanes), s0);
+                Avx.Store(o + ((b1 - firstBlock) * Lanes), s1);
+                Avx.Store(o + ((b2 - firstBlock) * Lanes), s2);
+                Avx.Store(o + ((b3 - firstBlock) * Lanes), s3);
+            }
+
+            // x − x is +0 for every finite x and NaN otherwise, so the sum of them says whether any output is not finite.
+            float* from = o + (firstColumn - (firstBlock * Lanes));
+            Vector256<float> check = Vector256<float>.Zero;
+            bool finite = true;
+            int x = 0;
+            for (; x + Lanes <= n; x += Lanes)
+            {
+                Vector256<float> v = Avx.LoadVector256(from + x);
+                Avx.Store(d + x, v);
+                check = Avx.Add(check, Avx.Subtract(v, v));
+            }
+
+            for (; x < n; x++)
+            {
+                d[x] = from[x];
+                finite &= float.IsFinite(from[x]);
+            }
+
+            if (!finite || !Vector256.EqualsAll(check, Vector256<float>.Zero))
+            {
+                ColumnsExact(line, columns, firstColumn, destination);
+            }
+        }
+    }
+
+    /// <summary>The column pass as the definition states it, one output at a time over its taps alone: machines
+    /// without AVX take it, and rows whose dense sums met a non-finite value.</summary>
+    internal static void ColumnsExact(ReadOnlySpan<float> line, Taps columns, int firstColumn, Span<float> destination)
+    {
+        for (int x = 0; x < destination.Length; x++)
+        {
+            int o = firstColumn + x;
+            ReadOnlySpan<float> weights = columns.WeightsOf(o);
+            ReadOnlySpan<float> inputs = line.Slice(columns.Start[o], weights.Length);
+            float sum = 0f;
+            for (int k = 0; k < weights.Length; k++)
+            {
+                sum += weights[k] * inputs[k];
+            }
+
+            destination[x] = sum;
+        }
+    }
+}

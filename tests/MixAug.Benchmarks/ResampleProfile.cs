@@ -1,0 +1,175 @@
+using System.Numerics.Tensors;
+using MixAug.Cpu;
+using MixAug.Planning;
+using MixAug.Randomness;
+using MixAug.Regions;
+using MixAug.Transforms;
+
+namespace MixAug.Benchmarks;
+
+/// <summary>--profile-resample: where Mosaic's and ResizeMix's time goes on one thread, for 128x3x224x224 float32
+/// (and uint8 for ResizeMix): the whole apply, then each pass alone over the same rows (the row pass, the column pass
+/// from a line in L1, the copy of the sample's own elements, uint8 widening and rounding, the in-place snapshot), in
+/// milliseconds of CPU time per batch and nanoseconds per output element resampled.</summary>
+internal static class ResampleProfile
+{
+    private static bool _cachedSource; // every source plane the first one, so that it stays in L2
+
+    public static int Run()
+    {
+        var shape = new BatchShape(128, 3, 224, 224);
+        var fixture = new BatchFixture(shape);
+        var random = new MixRandom(2026);
+        var single = new MixConfiguration(maxDegreeOfParallelism: 1);
+        float[] src = fixture.Source, dst = fixture.Destination;
+        int plane = shape.PlaneSize, width = shape.Width, channels = shape.Channels;
+        var scratch = new float[Resampling.ScratchLength(width)];
+        var line = new float[width];
+        for (int i = 0; i < line.Length; i++)
+        {
+            line[i] = src[i];
+        }
+
+        Console.WriteLine($"{shape} float32, one thread, ms CPU per batch (median of nine groups of 200 ms at least)");
+        Report("copy (Span.CopyTo, whole batch)", () => src.AsSpan().CopyTo(dst), shape.ElementCount);
+
+        MixPlan mosaicPlan = new Mosaic().CreatePlan(shape, random);
+        long mosaicOutputs = shape.ElementCount;
+        Console.WriteLine($"mosaic: the row pass reads {SourcePlanesRead(mosaicPlan, shape):F2} source planes per output plane (the floor of its memory traffic)");
+        Report("mosaic: CpuMixer.Apply", () => CpuMixer.Apply(mosaicPlan, src, dst, single), mosaicOutputs);
+        Report("mosaic: CpuMixer.ApplyInPlace", () => CpuMixer.ApplyInPlace(mosaicPlan, dst, single), mosaicOutputs);
+        Report("mosaic: row pass alone", () => MosaicPasses(mosaicPlan, src, dst, shape, scratch, rows: true, columns: false), mosaicOutputs);
+        Report("mosaic: column pass alone (line in L1)", () => MosaicPasses(mosaicPlan, line, dst, shape, scratch, rows: false, columns: true), mosaicOutputs);
+        Report("mosaic: in-place snapshot alone (a batch copy)", () => src.AsSpan().CopyTo(dst), mosaicOutputs);
+        Report("mosaic: both passes, no MixJob", () => MosaicPasses(mosaicPlan, src, dst, shape, scratch, rows: true, columns: true), mosaicOutputs);
+
+        // The same work with every source plane the first one (in L2): the passes' compute without their reads from memory.
+        _cachedSource = true;
+        Report("mosaic: both passes, sources in L2", () => MosaicPasses(mosaicPlan, src, dst, shape, scratch, rows: true, columns: true), mosaicOutputs);
+        Report("mosaic: row pass alone, sources in L2", () => MosaicPasses(mosaicPlan, src, dst, shape, scratch, rows: true, columns: false), mosaicOutputs);
+        _cachedSource = false;
+
+        MixPlan resizePlan = new ResizeMix(mode: LambdaMode.Element).CreatePlan(shape, random);
+        long boxElements = 0;
+        for (int i = 0; i < shape.BatchSize; i++)
+        {
+            boxElements += resizePlan.Regions[i] is ResizeRegion box ? box.Area * channels : 0;
+        }
+
+        Console.WriteLine($"resizemix: boxes cover {(double)boxElements / shape.ElementCount:P1} of the batch; ns/element below are per box element");
+        Report("resizemix: CpuMixer.Apply", () => CpuMixer.Apply(resizePlan, src, dst, single), boxElements);
+        Report("resizemix: copy of the batch (the own elements)", () => src.AsSpan().CopyTo(dst), boxElements);
+        Report("resizemix: row pass alone", () => ResizePasses(resizePlan, src, dst, shape, scratch, rows: true, columns: false), boxElements);
+        Report("resizemix: column pass alone (line in L1)", () => ResizePasses(resizePlan, line, dst, shape, scratch, rows: false, columns: true), boxElements);
+        Report("resizemix: both passes, no MixJob", () => ResizePasses(resizePlan, src, dst, shape, scratch, rows: true, columns: true), boxElements);
+        byte[] bytes = fixture.Bytes, byteDst = fixture.ByteDestination;
+        Report("uint8 resizemix: CpuMixer.Apply", () => CpuMixer.Apply(resizePlan, bytes, byteDst, single), boxElements);
+        var widened = new float[plane];
+        Report("uint8: widening every partner plane", () =>
+        {
+            for (int p = 0; p < shape.BatchSize * channels; p++)
+            {
+                TensorPrimitives.ConvertTruncating(bytes.AsSpan(p * plane, plane), widened);
+            }
+        }, boxElements);
+        return 0;
+    }
+
+    /// <summary>Each pass of every Mosaic row alone (the other skipped), as MosaicRows calls them.</summary>
+    private static void MosaicPasses(MixPlan plan, float[] source, float[] destination, BatchShape shape, float[] scratch, bool rows, bool columns)
+    {
+        int plane = shape.PlaneSize, width = shape.Width;
+        for (int i = 0; i < shape.BatchSize; i++)
+        {
+            var mosaic = (MosaicRegion)plan.Regions[i];
+            ReadOnlySpan<int> sources = plan.Sources(i);
+            Resampling.Taps rowTaps = mosaic.RowTaps, columnTaps = mosaic.ColumnTaps;
+            for (int c = 0; c < shape.Channels; c++)
+            {
+                for (int y = 0; y < shape.Height; y++)
+                {
+                    int top = y < mosaic.CentreY ? 0 : 2;
+                    for (int q = top; q < top + 2; q++)
+                    {
+                        (_, int left, _, int right) = mosaic.QuadrantBox(q);
+                        int first = mosaic.TileColumn(left), last = mosaic.TileColumn(right - 1);
+                        int lo = columnTaps.Start[first], hi = columnTaps.End[last];
+                        long at = _cachedSource ? 0 : (((long)sources[mosaic.Slots[q]] * shape.Channels) + c) * plane;
+                        if (rows)
+                        {
+                            Resampling.Rows(source.AsSpan((int)at, plane), width, rowTaps, mosaic.TileRow(y), lo, hi, scratch.AsSpan(0, width));
+                        }
+
+                        if (columns)
+                        {
+                            Resampling.Columns(rows ? scratch : source, columnTaps, first, lo, hi, scratch.AsSpan(width), destination.AsSpan((int)((((long)i * shape.Channels) + c) * plane) + (y * width) + left, right - left));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The source elements the Mosaic row passes read (each quadrant's source rows × the input columns its
+    /// outputs read), over the elements written.</summary>
+    private static double SourcePlanesRead(MixPlan plan, BatchShape shape)
+    {
+        double read = 0;
+        for (int i = 0; i < shape.BatchSize; i++)
+        {
+            var mosaic = (MosaicRegion)plan.Regions[i];
+            for (int q = 0; q < MosaicRegion.Quadrants; q++)
+            {
+                (int top, int left, int bottom, int right) = mosaic.QuadrantBox(q);
+                (int first, int end) = mosaic.SourceRowsRead(top, bottom);
+                int lo = mosaic.ColumnTaps.Start[mosaic.TileColumn(left)], hi = mosaic.ColumnTaps.End[mosaic.TileColumn(right - 1)];
+                read += (double)(end - first) * (hi - lo);
+            }
+        }
+
+        return read / ((double)shape.BatchSize * shape.PlaneSize);
+    }
+
+    /// <summary>Each pass of every ResizeMix box row alone.</summary>
+    private static void ResizePasses(MixPlan plan, float[] source, float[] destination, BatchShape shape, float[] scratch, bool rows, bool columns)
+    {
+        int plane = shape.PlaneSize, width = shape.Width;
+        for (int i = 0; i < shape.BatchSize; i++)
+        {
+            if (plan.Regions[i] is not ResizeRegion box)
+            {
+                continue;
+            }
+
+            Resampling.Taps rowTaps = Resampling.Taps.For(shape.Height, box.Bottom - box.Top), columnTaps = Resampling.Taps.For(width, box.Right - box.Left);
+            int partner = plan.Sources(i)[1], boxWidth = box.Right - box.Left;
+            for (int c = 0; c < shape.Channels; c++)
+            {
+                long at = (((long)partner * shape.Channels) + c) * plane;
+                for (int r = 0; r < box.Bottom - box.Top; r++)
+                {
+                    if (rows)
+                    {
+                        Resampling.Rows(source.AsSpan((int)at, plane), width, rowTaps, r, 0, width, scratch.AsSpan(0, width));
+                    }
+
+                    if (columns)
+                    {
+                        Resampling.Columns(rows ? scratch : source, columnTaps, 0, 0, width, scratch.AsSpan(width), destination.AsSpan((int)((((long)i * shape.Channels) + c) * plane) + ((box.Top + r) * width) + box.Left, boxWidth));
+                    }
+                }
+            }
+        }
+    }
+
+    private static void Report(string name, Action body, long elements)
+    {
+        for (int i = 0; i < 3; i++)
+        {
+            body();
+        }
+
+        double ms = CpuTime.MedianMilliseconds(body);
+        Console.WriteLine($"{name,-52} {ms,9:F2} ms CPU {ms * 1e6 / elements,8:F3} ns/element");
+    }
+}

@@ -1,0 +1,243 @@
+using System.Runtime.Intrinsics.X86;
+using MixAug.Randomness;
+using MixAug.Regions;
+using MixAug.Tests.Support;
+
+namespace MixAug.Tests.Regions;
+
+/// <summary>
+/// The vector kernels of <see cref="Resampling"/> against a slow scalar sum written here from the definition: taps and
+/// float weights from the documented formula (<see cref="ResampleReference"/>), each output row
+/// <c>(w₀·r₀ + w₁·r₁) + …</c> over whole input rows, then each output <c>((0 + w₀·l₀) + w₁·l₁) + …</c> over its taps,
+/// compared bit for bit over many sizes: odd widths, every remainder of 8, shrinking and enlarging, one output, the
+/// same size.
+/// </summary>
+public class ResamplingTests
+{
+    private static readonly (int Inputs, int Outputs)[] Axes =
+    [
+        (1, 1), (2, 1), (3, 2), (5, 4), (7, 9), (8, 8), (9, 8), (15, 1), (16, 7), (17, 23), (23, 17), (31, 31), (33, 16),
+        (40, 3), (64, 37), (100, 75), (224, 112), (224, 150), (224, 224), (224, 22), (224, 161), (5, 13), (3, 17),
+    ];
+
+    [Test]
+    public void TapsHoldTheDefinitionsWeightsRoundedToFloat()
+    {
+        foreach ((int inputs, int outputs) in Axes)
+        {
+            Resampling.Taps taps = Resampling.Taps.For(inputs, outputs);
+            (int[] start, float[][] weights) = ReferenceTaps(inputs, outputs);
+            for (int i = 0; i < outputs; i++)
+            {
+                Assert.That(taps.Start[i], Is.EqualTo(start[i]), $"{inputs} -> {outputs}, output {i}");
+                Assert.That(taps.WeightsOf(i).ToArray(), Is.EqualTo(weights[i]), $"{inputs} -> {outputs}, output {i}");
+            }
+        }
+    }
+
+    [Test]
+    public void EveryRunOfOutputsOfEveryRowGivesTheScalarSumsBits()
+    {
+        // Runs [first, first + count) start at every remainder of 8 and end at every remainder of 8, as the Mosaic
+        // quadrants' runs (the right ones from column 0, the left ones up to the tile's last column) do.
+        var random = new MixRandom(11);
+        for (int a = 0; a < Axes.Length; a++)
+        {
+            (int width, int outputs) = Axes[a];
+            (int height, int rowOutputs) = Axes[(a * 7) % Axes.Length];
+            float[] plane = WideValues(height * width, random);
+            Resampling.Taps rows = Resampling.Taps.For(height, rowOutputs), columns = Resampling.Taps.For(width, outputs);
+            var scratch = new float[Resampling.ScratchLength(Math.Max(width, outputs))]; // enlarging past the plane needs more
+            for (int row = 0; row < rowOutputs; row += Math.Max(1, rowOutputs / 5))
+            {
+                float[] expected = ReferenceRow(plane, height, width, rowOutputs, outputs, row, fused: false);
+                for (int first = 0; first < Math.Min(outputs, 10); first++)
+                {
+                    foreach (int count in Enumerable.Range(1, Math.Min(17, outputs - first)).Append(outputs - first).Distinct())
+                    {
+                        var actual = new float[count];
+                        Resampling.ResizeRow(plane, width, rows, row, columns, first, scratch, actual);
+                        AssertBits(actual, expected.AsSpan(first, count), $"{height}x{width} -> {rowOutputs}x{outputs}, row {row}, outputs [{first}, {first + count})");
+                    }
+                }
+            }
+        }
+    }
+
+    [Test]
+    public void TheColumnPassWithoutVectorsGivesTheBitsOfTheVectorPass()
+    {
+        // ColumnsExact is what machines without AVX run; ColumnsDense the vector pass (only where AVX is).
+        var random = new MixRandom(12);
+        foreach ((int inputs, int outputs) in Axes)
+        {
+            Resampling.Taps columns = Resampling.Taps.For(inputs, outputs);
+            float[] line = WideValues(inputs, random);
+            float[] expected = ReferenceColumns(line, inputs, outputs, fused: false);
+            var exact = new float[outputs];
+            Resampling.ColumnsExact(line, columns, 0, exact);
+            AssertBits(exact, expected, $"{inputs} -> {outputs}, exact");
+            if (Avx.IsSupported)
+            {
+                var dense = new float[outputs];
+                Resampling.ColumnsDense(line, columns, 0, new float[outputs + 16], dense);
+                AssertBits(dense, expected, $"{inputs} -> {outputs}, dense");
+            }
+        }
+    }
+
+    [Test]
+    public void NonFiniteInputsReachOnlyTheOutputsWhoseTapsReadThem()
+    {
+        // An infinity under a zero weight of the dense blocks would give 0·∞ = NaN to a neighbour that never reads it.
+        var random = new MixRandom(13);
+        foreach ((int inputs, int outputs) in new[] { (224, 112), (224, 150), (40, 13), (17, 23), (224, 22) })
+        {
+            float[] plane = WideValues(3 * inputs, random);
+            plane[inputs + (inputs / 3)] = float.PositiveInfinity;
+            plane[inputs + (inputs / 2)] = float.NaN;
+            plane[(2 * inputs) - 1] = float.NegativeInfinity;
+            Resampling.Taps rows = Resampling.Taps.For(3, 3), columns = Resampling.Taps.For(inputs, outputs);
+            float[] expected = ReferenceRow(plane, 3, inputs, 3, outputs, 1, fused: false);
+            var actual = new float[outputs];
+            Resampling.ResizeRow(plane, inputs, rows, 1, columns, 0, new float[Resampling.ScratchLength(inputs)], actual);
+            AssertBits(actual, expected, $"{inputs} -> {outputs}");
+            Assert.That(actual.Count(float.IsFinite), Is.InRange(1, outputs - 1), $"{inputs} -> {outputs}: some outputs read the specials, some do not");
+        }
+    }
+
+    [Test]
+    public void APlaneResizedToItsOwnSizeIsCopiedBitForBit()
+    {
+        var random = new MixRandom(14);
+        foreach (int n in new[] { 1, 2, 7, 8, 9, 16, 23, 224 })
+        {
+            float[] plane = WideValues(n * n, random);
+            Resampling.Taps taps = Resampling.Taps.For(n, n);
+            var scratch = new float[Resampling.ScratchLength(n)];
+            for (int row = 0; row < n; row++)
+            {
+                var actual = new float[n];
+                Resampling.ResizeRow(plane, n, taps, row, taps, 0, scratch, actual);
+                AssertBits(actual, plane.AsSpan(row * n, n), $"{n}x{n}, row {row}");
+            }
+        }
+    }
+
+    [Test]
+    public void TheBitComparisonCatchesAFusedMultiplyAddOrAnotherOrder()
+    {
+        // Planted defects: the reference with fused products, and with each output's taps summed last to first. Both
+        // move bits of these wide-ranging values, so the comparisons above can fail.
+        var random = new MixRandom(15);
+        float[] plane = WideValues(224 * 224, random);
+        Resampling.Taps taps = Resampling.Taps.For(224, 150);
+        var actual = new float[150];
+        Resampling.ResizeRow(plane, 224, taps, 75, taps, 0, new float[Resampling.ScratchLength(224)], actual);
+        float[] fused = ReferenceRow(plane, 224, 224, 150, 150, 75, fused: true);
+        Assert.That(Enumerable.Range(0, 150).Count(i => actual[i] != fused[i]), Is.GreaterThan(0), "fused multiply-add");
+        float[] line = ReferenceLine(plane, 224, 224, 150, 75, fused: false);
+        (int[] start, float[][] weights) = ReferenceTaps(224, 150);
+        int reordered = 0;
+        for (int o = 0; o < 150; o++)
+        {
+            float sum = 0f;
+            for (int k = weights[o].Length - 1; k >= 0; k--)
+            {
+                sum += weights[o][k] * line[start[o] + k];
+            }
+
+            reordered += sum != actual[o] ? 1 : 0;
+        }
+
+        Assert.That(reordered, Is.GreaterThan(0), "taps summed last to first");
+    }
+
+    /// <summary>The taps of the documented formula: inputs [⌊c − r + ½⌋, ⌊c + r + ½⌋) ∩ [0, n), trailing zero weights
+    /// dropped, weights normalised in double and rounded to float.</summary>
+    private static (int[] Start, float[][] Weights) ReferenceTaps(int inputs, int outputs)
+    {
+        double[][] all = ResampleReference.Weights(inputs, outputs);
+        double scale = (double)inputs / outputs, support = Math.Max(1, scale);
+        var start = new int[outputs];
+        var weights = new float[outputs][];
+        for (int i = 0; i < outputs; i++)
+        {
+            double centre = scale * (i + 0.5);
+            int lo = Math.Max(0, (int)(centre - support + 0.5)), hi = Math.Min(inputs, (int)(centre + support + 0.5));
+            while (hi - lo > 1 && all[i][hi - 1] == 0)
+            {
+                hi--;
+            }
+
+            start[i] = lo;
+            weights[i] = [.. all[i][lo..hi].Select(w => (float)w)];
+        }
+
+        return (start, weights);
+    }
+
+    /// <summary>Output row <paramref name="row"/>'s line over every input column: (w₀·r₀ + w₁·r₁) + … in input order.</summary>
+    private static float[] ReferenceLine(float[] plane, int height, int width, int rowOutputs, int row, bool fused)
+    {
+        (int[] start, float[][] weights) = ReferenceTaps(height, rowOutputs);
+        var line = new float[width];
+        for (int x = 0; x < width; x++)
+        {
+            float sum = weights[row][0] * plane[(start[row] * width) + x];
+            for (int k = 1; k < weights[row].Length; k++)
+            {
+                float value = plane[((start[row] + k) * width) + x];
+                sum = fused ? MathF.FusedMultiplyAdd(weights[row][k], value, sum) : sum + (weights[row][k] * value);
+            }
+
+            line[x] = sum;
+        }
+
+        return line;
+    }
+
+    /// <summary>Each output ((0 + w₀·l₀) + w₁·l₁) + … over its taps in input order.</summary>
+    private static float[] ReferenceColumns(float[] line, int inputs, int outputs, bool fused)
+    {
+        (int[] start, float[][] weights) = ReferenceTaps(inputs, outputs);
+        var result = new float[outputs];
+        for (int o = 0; o < outputs; o++)
+        {
+            float sum = 0f;
+            for (int k = 0; k < weights[o].Length; k++)
+            {
+                sum = fused ? MathF.FusedMultiplyAdd(weights[o][k], line[start[o] + k], sum) : sum + (weights[o][k] * line[start[o] + k]);
+            }
+
+            result[o] = sum;
+        }
+
+        return result;
+    }
+
+    private static float[] ReferenceRow(float[] plane, int height, int width, int rowOutputs, int outputs, int row, bool fused) =>
+        ReferenceColumns(ReferenceLine(plane, height, width, rowOutputs, row, fused), width, outputs, fused);
+
+    /// <summary>Values of both signs over 2⁻¹² to 2¹², so that any other order of products and sums moves bits.</summary>
+    private static float[] WideValues(int count, MixRandom random)
+    {
+        var values = new float[count];
+        for (int i = 0; i < count; i++)
+        {
+            values[i] = (float)(((2 * random.NextDouble()) - 1) * Math.Pow(2, random.NextInt(25) - 12));
+        }
+
+        return values;
+    }
+
+    private static void AssertBits(ReadOnlySpan<float> actual, ReadOnlySpan<float> expected, string what)
+    {
+        Assert.That(actual.Length, Is.EqualTo(expected.Length), what);
+        for (int i = 0; i < actual.Length; i++)
+        {
+            bool same = BitConverter.SingleToInt32Bits(actual[i]) == BitConverter.SingleToInt32Bits(expected[i]) || (float.IsNaN(actual[i]) && float.IsNaN(expected[i]));
+            Assert.That(same, Is.True, $"{what}: output {i} is {actual[i]:R}, the scalar sum {expected[i]:R}");
+        }
+    }
+}
