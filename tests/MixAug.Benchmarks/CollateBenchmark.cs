@@ -95,10 +95,25 @@ internal static class CollateBenchmark
     }
 
     /// <summary>What TorchSharp's DataLoader does without a collate function: each key's tensors stacked.</summary>
+    /// <summary>TorchSharp 0.107's own DataLoader collate, line for line: the unsqueezed samples concatenated inside a
+    /// dispose scope, moved only when the device differs, so no intermediate is left for the finaliser.</summary>
     private static Dictionary<string, Tensor> Stack(IEnumerable<Dictionary<string, Tensor>> samples, Device device)
     {
+        using var scope = NewDisposeScope();
         var list = samples.ToList();
-        return list[0].Keys.ToDictionary(key => key, key => stack(list.Select(s => s[key]).ToArray()).to(device));
+        var batch = new Dictionary<string, Tensor>();
+        foreach (string key in list[0].Keys)
+        {
+            Tensor t = cat(list.Select(s => s[key].unsqueeze(0)).ToArray(), 0);
+            if (t.device_type != device.type || t.device_index != device.index)
+            {
+                t = t.to(device);
+            }
+
+            batch[key] = t.MoveToOuterDisposeScope();
+        }
+
+        return batch;
     }
 
     private static void Dispose(Dictionary<string, Tensor> batch)
