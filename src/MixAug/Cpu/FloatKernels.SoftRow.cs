@@ -50,26 +50,7 @@ internal readonly unsafe partial struct FloatKernels
                 continue;
             }
 
-            if (Vector512.EqualsAll(m, one))
-            {
-                if (!inPlace)
-                {
-                    Vector512.Load(self + k).Store(destination + k);
-                }
-
-                continue;
-            }
-
-            Vector512<float> b = Vector512.Load(partner + k);
-            if (Vector512.EqualsAll(m, zero))
-            {
-                b.Store(destination + k);
-                continue;
-            }
-
-            Vector512<float> a = Vector512.Load(self + k);
-            Vector512<float> blended = (a * m) + (b * (one - m));
-            Vector512.ConditionalSelect(isOne, a, Vector512.ConditionalSelect(isZero, b, blended)).Store(destination + k);
+            MaskStep512(self, partner, m, destination, k, inPlace);
         }
 
         SoftRowBlendScalar(self, partner, columnFalloffs, rowFalloff, destination, k, count);
@@ -93,26 +74,7 @@ internal readonly unsafe partial struct FloatKernels
                 continue;
             }
 
-            if (Vector256.EqualsAll(m, one))
-            {
-                if (!inPlace)
-                {
-                    Vector256.Load(self + k).Store(destination + k);
-                }
-
-                continue;
-            }
-
-            Vector256<float> b = Vector256.Load(partner + k);
-            if (Vector256.EqualsAll(m, zero))
-            {
-                b.Store(destination + k);
-                continue;
-            }
-
-            Vector256<float> a = Vector256.Load(self + k);
-            Vector256<float> blended = (a * m) + (b * (one - m));
-            Vector256.ConditionalSelect(isOne, a, Vector256.ConditionalSelect(isZero, b, blended)).Store(destination + k);
+            MaskStep256(self, partner, m, destination, k, inPlace);
         }
 
         SoftRowBlendScalar(self, partner, columnFalloffs, rowFalloff, destination, k, count);
@@ -136,26 +98,7 @@ internal readonly unsafe partial struct FloatKernels
                 continue;
             }
 
-            if (Vector128.EqualsAll(m, one))
-            {
-                if (!inPlace)
-                {
-                    Vector128.Load(self + k).Store(destination + k);
-                }
-
-                continue;
-            }
-
-            Vector128<float> b = Vector128.Load(partner + k);
-            if (Vector128.EqualsAll(m, zero))
-            {
-                b.Store(destination + k);
-                continue;
-            }
-
-            Vector128<float> a = Vector128.Load(self + k);
-            Vector128<float> blended = (a * m) + (b * (one - m));
-            Vector128.ConditionalSelect(isOne, a, Vector128.ConditionalSelect(isZero, b, blended)).Store(destination + k);
+            MaskStep128(self, partner, m, destination, k, inPlace);
         }
 
         SoftRowBlendScalar(self, partner, columnFalloffs, rowFalloff, destination, k, count);

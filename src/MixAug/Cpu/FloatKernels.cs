@@ -124,33 +124,40 @@ internal readonly unsafe partial struct FloatKernels : IMixKernels<float>
         int k = KernelAlignment.Head(destination, count, 64);
         MaskBlendScalar(self, partner, mask, destination, 0, k);
         bool inPlace = self == destination;
-        Vector512<float> one = Vector512<float>.One, zero = Vector512<float>.Zero;
         for (; k <= count - Vector512<float>.Count; k += Vector512<float>.Count)
         {
-            Vector512<float> m = Vector512.Load(mask + k);
-            if (Vector512.EqualsAll(m, one))
-            {
-                if (!inPlace)
-                {
-                    Vector512.Load(self + k).Store(destination + k);
-                }
-
-                continue;
-            }
-
-            Vector512<float> b = Vector512.Load(partner + k);
-            if (Vector512.EqualsAll(m, zero))
-            {
-                b.Store(destination + k);
-                continue;
-            }
-
-            Vector512<float> a = Vector512.Load(self + k);
-            Vector512<float> blended = (a * m) + (b * (one - m));
-            Vector512.ConditionalSelect(Vector512.Equals(m, one), a, Vector512.ConditionalSelect(Vector512.Equals(m, zero), b, blended)).Store(destination + k);
+            MaskStep512(self, partner, Vector512.Load(mask + k), destination, k, inPlace);
         }
 
         MaskBlendScalar(self, partner, mask, destination, k, count);
+    }
+
+    /// <summary>Elements [k, k + Vector512&lt;float&gt;.Count) mixed by their weights <paramref name="m"/>: 1 keeps the sample
+    /// (no store in place), 0 takes the partner, others blend <c>a·m + b·(1 − m)</c>; shared by the mask and soft-row kernels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MaskStep512(float* self, float* partner, Vector512<float> m, float* destination, int k, bool inPlace)
+    {
+        Vector512<float> one = Vector512<float>.One, zero = Vector512<float>.Zero;
+        if (Vector512.EqualsAll(m, one))
+        {
+            if (!inPlace)
+            {
+                Vector512.Load(self + k).Store(destination + k);
+            }
+
+            return;
+        }
+
+        Vector512<float> b = Vector512.Load(partner + k);
+        if (Vector512.EqualsAll(m, zero))
+        {
+            b.Store(destination + k);
+            return;
+        }
+
+        Vector512<float> a = Vector512.Load(self + k);
+        Vector512<float> blended = (a * m) + (b * (one - m));
+        Vector512.ConditionalSelect(Vector512.Equals(m, one), a, Vector512.ConditionalSelect(Vector512.Equals(m, zero), b, blended)).Store(destination + k);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -159,33 +166,40 @@ internal readonly unsafe partial struct FloatKernels : IMixKernels<float>
         int k = KernelAlignment.Head(destination, count, 32);
         MaskBlendScalar(self, partner, mask, destination, 0, k);
         bool inPlace = self == destination;
-        Vector256<float> one = Vector256<float>.One, zero = Vector256<float>.Zero;
         for (; k <= count - Vector256<float>.Count; k += Vector256<float>.Count)
         {
-            Vector256<float> m = Vector256.Load(mask + k);
-            if (Vector256.EqualsAll(m, one))
-            {
-                if (!inPlace)
-                {
-                    Vector256.Load(self + k).Store(destination + k);
-                }
-
-                continue;
-            }
-
-            Vector256<float> b = Vector256.Load(partner + k);
-            if (Vector256.EqualsAll(m, zero))
-            {
-                b.Store(destination + k);
-                continue;
-            }
-
-            Vector256<float> a = Vector256.Load(self + k);
-            Vector256<float> blended = (a * m) + (b * (one - m));
-            Vector256.ConditionalSelect(Vector256.Equals(m, one), a, Vector256.ConditionalSelect(Vector256.Equals(m, zero), b, blended)).Store(destination + k);
+            MaskStep256(self, partner, Vector256.Load(mask + k), destination, k, inPlace);
         }
 
         MaskBlendScalar(self, partner, mask, destination, k, count);
+    }
+
+    /// <summary>Elements [k, k + Vector256&lt;float&gt;.Count) mixed by their weights <paramref name="m"/>: 1 keeps the sample
+    /// (no store in place), 0 takes the partner, others blend <c>a·m + b·(1 − m)</c>; shared by the mask and soft-row kernels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MaskStep256(float* self, float* partner, Vector256<float> m, float* destination, int k, bool inPlace)
+    {
+        Vector256<float> one = Vector256<float>.One, zero = Vector256<float>.Zero;
+        if (Vector256.EqualsAll(m, one))
+        {
+            if (!inPlace)
+            {
+                Vector256.Load(self + k).Store(destination + k);
+            }
+
+            return;
+        }
+
+        Vector256<float> b = Vector256.Load(partner + k);
+        if (Vector256.EqualsAll(m, zero))
+        {
+            b.Store(destination + k);
+            return;
+        }
+
+        Vector256<float> a = Vector256.Load(self + k);
+        Vector256<float> blended = (a * m) + (b * (one - m));
+        Vector256.ConditionalSelect(Vector256.Equals(m, one), a, Vector256.ConditionalSelect(Vector256.Equals(m, zero), b, blended)).Store(destination + k);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -194,33 +208,40 @@ internal readonly unsafe partial struct FloatKernels : IMixKernels<float>
         int k = KernelAlignment.Head(destination, count, 16);
         MaskBlendScalar(self, partner, mask, destination, 0, k);
         bool inPlace = self == destination;
-        Vector128<float> one = Vector128<float>.One, zero = Vector128<float>.Zero;
         for (; k <= count - Vector128<float>.Count; k += Vector128<float>.Count)
         {
-            Vector128<float> m = Vector128.Load(mask + k);
-            if (Vector128.EqualsAll(m, one))
-            {
-                if (!inPlace)
-                {
-                    Vector128.Load(self + k).Store(destination + k);
-                }
-
-                continue;
-            }
-
-            Vector128<float> b = Vector128.Load(partner + k);
-            if (Vector128.EqualsAll(m, zero))
-            {
-                b.Store(destination + k);
-                continue;
-            }
-
-            Vector128<float> a = Vector128.Load(self + k);
-            Vector128<float> blended = (a * m) + (b * (one - m));
-            Vector128.ConditionalSelect(Vector128.Equals(m, one), a, Vector128.ConditionalSelect(Vector128.Equals(m, zero), b, blended)).Store(destination + k);
+            MaskStep128(self, partner, Vector128.Load(mask + k), destination, k, inPlace);
         }
 
         MaskBlendScalar(self, partner, mask, destination, k, count);
+    }
+
+    /// <summary>Elements [k, k + Vector128&lt;float&gt;.Count) mixed by their weights <paramref name="m"/>: 1 keeps the sample
+    /// (no store in place), 0 takes the partner, others blend <c>a·m + b·(1 − m)</c>; shared by the mask and soft-row kernels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MaskStep128(float* self, float* partner, Vector128<float> m, float* destination, int k, bool inPlace)
+    {
+        Vector128<float> one = Vector128<float>.One, zero = Vector128<float>.Zero;
+        if (Vector128.EqualsAll(m, one))
+        {
+            if (!inPlace)
+            {
+                Vector128.Load(self + k).Store(destination + k);
+            }
+
+            return;
+        }
+
+        Vector128<float> b = Vector128.Load(partner + k);
+        if (Vector128.EqualsAll(m, zero))
+        {
+            b.Store(destination + k);
+            return;
+        }
+
+        Vector128<float> a = Vector128.Load(self + k);
+        Vector128<float> blended = (a * m) + (b * (one - m));
+        Vector128.ConditionalSelect(Vector128.Equals(m, one), a, Vector128.ConditionalSelect(Vector128.Equals(m, zero), b, blended)).Store(destination + k);
     }
 
     /// <summary>Elements [from, to) by the scalar definition: the heads, tails and the path without vectors.</summary>
