@@ -24,14 +24,27 @@ internal static class ResampleProfile
         float[] src = fixture.Source, dst = fixture.Destination;
         int plane = shape.PlaneSize, width = shape.Width, channels = shape.Channels;
         var scratch = new float[Resampling.ScratchLength(width)];
-        var line = new float[width];
-        for (int i = 0; i < line.Length; i++)
+        var line = new float[width + Resampling.Taps.WindowLayout.Window]; // the column pass reads windows past the line
+        for (int i = 0; i < width; i++)
         {
             line[i] = src[i];
         }
 
         Console.WriteLine($"{shape} float32, one thread, ms CPU per batch (median of nine groups of 200 ms at least)");
         Report("copy (Span.CopyTo, whole batch)", () => src.AsSpan().CopyTo(dst), shape.ElementCount);
+
+        // The column pass's two vector forms on one line in L1, whole rows of Mosaic's and ResizeMix's shrinks.
+        foreach (int outputs in new[] { 168, 150, 112 })
+        {
+            Resampling.Taps taps = Resampling.Taps.For(width, outputs);
+            var row = new float[outputs];
+            var blocks = new float[outputs + 64];
+            Report($"column pass 224->{outputs}, dense blocks (AVX)", () => Repeat(() => Resampling.ColumnsDense(line, taps, 0, blocks, row)), 1000L * outputs);
+            if (taps.Windows is not null)
+            {
+                Report($"column pass 224->{outputs}, windows (AVX-512)", () => Repeat(() => Resampling.ColumnsWindowed(line, taps, 0, blocks, row)), 1000L * outputs);
+            }
+        }
 
         MixPlan mosaicPlan = new Mosaic().CreatePlan(shape, random);
         long mosaicOutputs = shape.ElementCount;
@@ -102,7 +115,7 @@ internal static class ResampleProfile
 
                         if (columns)
                         {
-                            Resampling.Columns(rows ? scratch : source, columnTaps, first, lo, hi, scratch.AsSpan(width), destination.AsSpan((int)((((long)i * shape.Channels) + c) * plane) + (y * width) + left, right - left));
+                            Resampling.Columns(rows ? scratch : source, columnTaps, first, lo, hi, scratch.AsSpan(width + Resampling.Taps.WindowLayout.Window), destination.AsSpan((int)((((long)i * shape.Channels) + c) * plane) + (y * width) + left, right - left));
                         }
                     }
                 }
@@ -155,10 +168,18 @@ internal static class ResampleProfile
 
                     if (columns)
                     {
-                        Resampling.Columns(rows ? scratch : source, columnTaps, 0, 0, width, scratch.AsSpan(width), destination.AsSpan((int)((((long)i * shape.Channels) + c) * plane) + ((box.Top + r) * width) + box.Left, boxWidth));
+                        Resampling.Columns(rows ? scratch : source, columnTaps, 0, 0, width, scratch.AsSpan(width + Resampling.Taps.WindowLayout.Window), destination.AsSpan((int)((((long)i * shape.Channels) + c) * plane) + ((box.Top + r) * width) + box.Left, boxWidth));
                     }
                 }
             }
+        }
+    }
+
+    private static void Repeat(Action body)
+    {
+        for (int k = 0; k < 1000; k++)
+        {
+            body();
         }
     }
 

@@ -13,6 +13,12 @@ internal static partial class Resampling
     /// </summary>
     internal static void Columns(Span<float> line, Taps columns, int firstColumn, int lo, int hi, Span<float> blocks, Span<float> destination)
     {
+        if (columns.Windows is not null)
+        {
+            ColumnsWindowed(line, columns, firstColumn, blocks, destination);
+            return;
+        }
+
         if (!Avx.IsSupported)
         {
             ColumnsExact(line, columns, firstColumn, destination);
@@ -77,29 +83,95 @@ internal static partial class Resampling
                 Avx.Store(o + ((b3 - firstBlock) * Lanes), s3);
             }
 
-            // x − x is +0 for every finite x and NaN otherwise, so the sum of them says whether any output is not finite.
-            float* from = o + (firstColumn - (firstBlock * Lanes));
-            Vector256<float> check = Vector256<float>.Zero;
-            bool finite = true;
-            int x = 0;
-            for (; x + Lanes <= n; x += Lanes)
-            {
-                Vector256<float> v = Avx.LoadVector256(from + x);
-                Avx.Store(d + x, v);
-                check = Avx.Add(check, Avx.Subtract(v, v));
-            }
-
-            for (; x < n; x++)
-            {
-                d[x] = from[x];
-                finite &= float.IsFinite(from[x]);
-            }
-
-            if (!finite || !Vector256.EqualsAll(check, Vector256<float>.Zero))
+            if (!CopyFinite(o + (firstColumn - (firstBlock * Lanes)), d, n))
             {
                 ColumnsExact(line, columns, firstColumn, destination);
             }
         }
+    }
+
+    /// <summary>
+    /// The column pass by permutes (<see cref="Taps.WindowLayout"/>): each block of outputs loads its window of the
+    /// line once, then adds, tap by tap, the lanes' weights times the window permuted by the lanes' indices, two blocks
+    /// at a time so that two sums are in flight.
+    /// </summary>
+    /// <remarks>
+    /// Lane by lane this is the definition's sum: the lane's taps in input order, then products of weight 0 and one of
+    /// its own inputs, which add ±0 to a sum that is never −0 (as <see cref="ColumnsDense"/>'s). A lane reads only its
+    /// output's inputs, so only an output whose taps hold a non-finite value can be non-finite; such rows are redone by
+    /// <see cref="ColumnsExact"/>, which gives the definition's NaN or infinity. The line must be readable
+    /// <see cref="Taps.WindowLayout.Window"/> elements past each block's first input (what lies past the row pass's
+    /// columns is read into lanes that discard it). Blocks are stored to <paramref name="blocks"/> in order, each
+    /// over the unused lanes of the one before, and the outputs copied from there.
+    /// </remarks>
+    internal static unsafe void ColumnsWindowed(ReadOnlySpan<float> line, Taps columns, int firstColumn, Span<float> blocks, Span<float> destination)
+    {
+        const int Lanes = Taps.WindowLayout.Lanes;
+        Taps.WindowLayout layout = columns.Windows ?? throw new InvalidOperationException("These taps have no window layout.");
+        int size = layout.BlockOutputs, n = destination.Length, firstBlock = firstColumn / size, lastBlock = (firstColumn + n - 1) / size;
+        int taps = layout.TapCount;
+        if (firstColumn < 0 || firstColumn + n > columns.Start.Length || blocks.Length < ((lastBlock - firstBlock + 1) * size) + Lanes || line.Length < layout.First[lastBlock] + Taps.WindowLayout.Window)
+        {
+            throw new ArgumentOutOfRangeException(nameof(destination), $"Outputs [{firstColumn}, {firstColumn + n}) of {columns.Start.Length} do not fit a {line.Length}-element line and {blocks.Length} elements of blocks.");
+        }
+
+        fixed (float* l = line)
+        fixed (float* weights = layout.Weights)
+        fixed (int* indices = layout.Indices)
+        fixed (int* starts = layout.First)
+        fixed (float* o = blocks)
+        fixed (float* d = destination)
+        {
+            long stride = (long)taps * Lanes;
+            for (int b = firstBlock; b <= lastBlock; b += 2)
+            {
+                // Past the last block, the pair's second block repeats it, stored over the first's unused lanes.
+                int b1 = Math.Min(b + 1, lastBlock);
+                float* l0 = l + starts[b], l1 = l + starts[b1];
+                int* i0 = indices + (b * stride), i1 = indices + (b1 * stride);
+                float* w0 = weights + (b * stride), w1 = weights + (b1 * stride);
+                Vector512<float> a0 = Vector512.Load(l0), a1 = Vector512.Load(l0 + Lanes), c0 = Vector512.Load(l1), c1 = Vector512.Load(l1 + Lanes);
+                Vector512<float> s0 = Vector512<float>.Zero, s1 = s0;
+                for (int k = 0; k < stride; k += Lanes)
+                {
+                    s0 = Avx512F.Add(s0, Avx512F.Multiply(Vector512.Load(w0 + k), Avx512F.PermuteVar16x32x2(a0, Vector512.Load(i0 + k), a1)));
+                    s1 = Avx512F.Add(s1, Avx512F.Multiply(Vector512.Load(w1 + k), Avx512F.PermuteVar16x32x2(c0, Vector512.Load(i1 + k), c1)));
+                }
+
+                s0.Store(o + ((b - firstBlock) * size));
+                s1.Store(o + ((b1 - firstBlock) * size));
+            }
+
+            if (!CopyFinite(o + (firstColumn - (firstBlock * size)), d, n))
+            {
+                ColumnsExact(line, columns, firstColumn, destination);
+            }
+        }
+    }
+
+    /// <summary>Copies <paramref name="count"/> outputs from <paramref name="from"/> to <paramref name="to"/>; false when
+    /// any of them is not finite (the vector sums must then be redone over the taps alone).</summary>
+    private static unsafe bool CopyFinite(float* from, float* to, int count)
+    {
+        // x − x is +0 for every finite x and NaN otherwise, so the sum of them says whether any output is not finite.
+        const int Lanes = 8;
+        Vector256<float> check = Vector256<float>.Zero;
+        bool finite = true;
+        int x = 0;
+        for (; x + Lanes <= count; x += Lanes)
+        {
+            Vector256<float> v = Vector256.Load(from + x);
+            v.Store(to + x);
+            check = Vector256.Add(check, Vector256.Subtract(v, v));
+        }
+
+        for (; x < count; x++)
+        {
+            to[x] = from[x];
+            finite &= float.IsFinite(from[x]);
+        }
+
+        return finite && Vector256.EqualsAll(check, Vector256<float>.Zero);
     }
 
     /// <summary>The column pass as the definition states it, one output at a time over its taps alone: machines
