@@ -128,7 +128,8 @@ internal sealed class CarriedKeys
         }
 
         Tensor first = values[0];
-        using Tensor flat = full([values.Length * extent, .. trailing], PadScalar(padValue, first.dtype), first.dtype, first.device);
+        using global::TorchSharp.Scalar pad = PadScalar(padValue, first.dtype);
+        using Tensor flat = full([values.Length * extent, .. trailing], pad, first.dtype, first.device);
         using Tensor all = cat(values, 0);
         using Tensor index = tensor(rows, device: first.device);
         flat.index_copy_(0, index, all);
@@ -156,8 +157,11 @@ internal sealed class CarriedKeys
             return "the lengths key, read into MixBatchKeys.ValidLengths already";
         }
 
-        return MixBatchKeys.All.Contains(name) ? $"a key the collate writes itself ({string.Join(", ", MixBatchKeys.All)})" : null;
+        return WrittenByCollate(name);
     }
+
+    private static string? WrittenByCollate(string name) =>
+        MixBatchKeys.All.Contains(name) ? $"a key the collate writes itself ({string.Join(", ", MixBatchKeys.All)})" : null;
 
     /// <summary>The keys of sample 0 that nothing else claims, in ordinal order; every sample must hold the same ones.</summary>
     private static string[] OtherKeys(Dictionary<string, Tensor>[] items, CarriedKey[] declared, MixCollateOptions options)
@@ -166,9 +170,8 @@ internal sealed class CarriedKeys
         string[] others = [.. items[0].Keys.Where(k => !Claimed(k)).Order(StringComparer.Ordinal)];
         foreach (string name in others)
         {
-            string? owner = MixBatchKeys.All.Contains(name)
-                ? $"a key the collate writes itself ({string.Join(", ", MixBatchKeys.All)})"
-                : declared.FirstOrDefault(c => c.IsPadded && MixBatchKeys.LengthsOf(c.Name) == name) is { } padded ? $"where the lengths of {padded} go" : null;
+            string? owner = WrittenByCollate(name)
+                ?? (declared.FirstOrDefault(c => c.IsPadded && MixBatchKeys.LengthsOf(c.Name) == name) is { } padded ? $"where the lengths of {padded} go" : null);
             if (owner is not null)
             {
                 throw new ArgumentException(
