@@ -46,6 +46,7 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
 
     private readonly SampleOpDecoder _decoder = new();
     private readonly MaskRaster _raster = new();
+    private readonly ResizedBoxes<T> _resizedBoxes = new();
     private readonly List<(float[] Masks, RasterWorkspace Workspace)> _partScratch = [];
     private SampleOp[] _ops = [];
     private int[] _order = [];
@@ -61,6 +62,10 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
     private bool _inPlace;
     private bool _general;
     private bool _fused;
+    private bool _deferredBoxes;
+    private bool _placing;
+    private T* _boxes;
+    private BatchLayout _layout;
     private MixConfiguration _configuration = null!;
     private int _cycles;
     private int _sampleSize;
@@ -124,7 +129,9 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
         _zero = (T*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_zeros));
         _general = !FindCycles(plan);
         _fused = !_general && Fusable(plan, maxParts);
-        _units = _fused ? _cycles : (_general ? b * layout.Channels : layout.Channels) * _segmentsPerPlane;
+        _deferredBoxes = _general && _inPlace && ResizedBoxes<T>.Applies(_ops.AsSpan(0, b));
+        _layout = layout;
+        _units = _deferredBoxes ? b * layout.Channels : _fused ? _cycles : (_general ? b * layout.Channels : layout.Channels) * _segmentsPerPlane;
         _configuration = configuration;
         T[]? snapshot = null;
         try
@@ -133,6 +140,12 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
             if (_fused)
             {
                 EnsurePartScratch(Math.Min(_units, maxParts), layout.Plane);
+            }
+
+            if (_deferredBoxes)
+            {
+                RunDeferredBoxes(workers, maxParts);
+                return;
             }
 
             if (_general && _inPlace)
@@ -178,6 +191,24 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
     {
         int first = (int)((long)_units * part / parts);
         int end = (int)((long)_units * (part + 1) / parts);
+        if (_deferredBoxes)
+        {
+            ReadOnlySpan<SampleOp> ops = _ops.AsSpan(0, _plan.BatchSize);
+            for (int unit = first; unit < end; unit++)
+            {
+                if (_placing)
+                {
+                    _resizedBoxes.Place(_plan, ops, unit, _destination, _boxes, _layout);
+                }
+                else
+                {
+                    _resizedBoxes.Compute(_plan, ops, unit, _source, _boxes, _layout);
+                }
+            }
+
+            return;
+        }
+
         if (_general)
         {
             for (int unit = first; unit < end; unit++)
@@ -206,6 +237,30 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
         finally
         {
             ArrayPool<T>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>ResizeMix in place (<see cref="ResizedBoxes{T}"/>): every box resized into a buffer, then, once no
+    /// sample is read any more, copied into place.</summary>
+    private void RunDeferredBoxes(WorkerPool workers, int maxParts)
+    {
+        long total = _resizedBoxes.Layout(_plan, _ops.AsSpan(0, _plan.BatchSize), _layout.Channels);
+        T[] boxes = ArrayPool<T>.Shared.Rent((int)total);
+        try
+        {
+            fixed (T* buffer = boxes)
+            {
+                _boxes = buffer;
+                _placing = false;
+                workers.Run(this, Math.Min(_units, maxParts));
+                _placing = true;
+                workers.Run(this, Math.Min(_units, maxParts));
+            }
+        }
+        finally
+        {
+            _boxes = null;
+            ArrayPool<T>.Shared.Return(boxes);
         }
     }
 

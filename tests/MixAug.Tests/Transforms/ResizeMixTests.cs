@@ -107,6 +107,35 @@ public class ResizeMixTests
     }
 
     [Test]
+    public void InPlaceWithKeptSamplesOrOtherRegionsEqualsOutOfPlaceForAnyPartCount()
+    {
+        // In place, boxes are resized into a buffer and then copied in (no copy of the batch) when every sample is a
+        // resized box or kept; a plan with any other region takes the snapshot. Both must give the out-of-place bits.
+        var shape = new BatchShape(9, 3, 29, 23);
+        int kept = 0;
+        for (ulong seed = 1; seed <= 6; seed++)
+        {
+            MixPlan plan = new ResizeMix(probability: 0.6, mode: LambdaMode.Element, pairing: PairingStrategy.Permutation).CreatePlan(shape, new MixRandom(seed));
+            kept += plan.Regions.Count(r => r is not ResizeRegion);
+            float[] input = TestBatches.RandomBatch(shape, seed);
+            var expected = new float[input.Length];
+            CpuMixer.Apply(plan, input, expected);
+            MixAssert.PixelsFollowPlan(plan, input, expected);
+            PartCounts.AssertMixes(plan, input, expected, [1, 2, 4], TestBatches.RandomBytes(shape, seed));
+
+            var box = new BoxRegion(2, 3, 9, 11);
+            MixRegion[] regions = [box, .. plan.Regions.Skip(1)];
+            double[] lambdas = [box.OwnShare(shape.Spatial, 1), .. plan.Lambdas[1..]];
+            var mixed = new MixPlan(shape.Spatial, plan.Partners.ToArray(), lambdas, regions);
+            CpuMixer.Apply(mixed, input, expected);
+            MixAssert.PixelsFollowPlan(mixed, input, expected);
+            PartCounts.AssertMixes(mixed, input, expected, [1, 2, 4]);
+        }
+
+        Assert.That(kept, Is.InRange(1, (6 * 9) - 1), "some samples kept, some resized");
+    }
+
+    [Test]
     public void MixAssertCatchesAPartnerPastedInPlaceInsteadOfResized()
     {
         // The defect a box would make: the partner's elements at the same place rather than its whole picture.
