@@ -105,9 +105,23 @@ internal static partial class Resampling
             Vector512<float> w1 = Vector512.Create(taps > 1 ? w[1] : 0f), w2 = Vector512.Create(taps > 2 ? w[2] : 0f);
             Vector512<float> w3 = Vector512.Create(taps > 3 ? w[3] : 0f), w4 = Vector512.Create(taps > 4 ? w[4] : 0f);
             Vector512<float> w5 = Vector512.Create(taps > 5 ? w[5] : 0f);
+            // A sum that starts from its first product depends on the inputs alone, so the last columns can be one
+            // vector over the last 16 (some done twice, to the same bits): fifteen columns one at a time, over six
+            // taps, cost as much as the vectors of a 180-column quadrant row. Accumulating, they are done one by one.
+            bool overlapLast = n >= Lanes && !accumulate;
             int x = 0;
-            for (; x + Lanes <= n; x += Lanes)
+            for (; x < n; x += Lanes)
             {
+                if (x + Lanes > n)
+                {
+                    if (!overlapLast)
+                    {
+                        break;
+                    }
+
+                    x = n - Lanes;
+                }
+
                 Vector512<float> product = w0 * Vector512.Load(p + x);
                 Vector512<float> s = accumulate ? Vector512.Load(o + x) + product : product;
                 if (taps > 1)
