@@ -49,41 +49,4 @@ public static partial class TorchMixer
 
         return reach;
     }
-
-    /// <summary>Whether a region only selects elements (so integer tensors can be mixed exactly).</summary>
-    private sealed class SelectsOnly : IMixRegionVisitor<bool>
-    {
-        public static readonly SelectsOnly Instance = new();
-
-        public bool VisitKeep(KeepRegion region) => true;
-
-        public bool VisitBlend(BlendRegion region) => false;
-
-        public bool VisitBox(BoxRegion region) => true;
-
-        public bool VisitMask(MaskRegion region)
-        {
-            foreach (float w in region.Weights)
-            {
-                if (w is not (0f or 1f))
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
-
-        public bool VisitFourierMask(FourierMaskRegion region) => region.MaxSoft == 0 || region.OwnCount == 0 || region.OwnCount == region.Noise.Spatial.Size;
-
-        public bool VisitSaliencyMask(SaliencyMaskRegion region) => true;
-
-        public bool VisitTiles(TileRegion region) => true;
-
-        public bool VisitSoftBox(SoftBoxRegion region) => false;
-
-        public bool VisitResize(ResizeRegion region) => false;
-
-        public bool VisitMosaic(MosaicRegion region) => false;
-    }
 }
