@@ -81,25 +81,8 @@ internal static class DeviceMasks
     }
 
     /// <summary>Whether every mask of <paramref name="samples"/> holds only the weights 0 and 1, known from the recipes alone.</summary>
-    public static bool AreBinary(MixPlan plan, IReadOnlyList<int> samples)
-    {
-        foreach (int i in samples)
-        {
-            bool binary = plan.Regions[i] switch
-            {
-                FourierMaskRegion f => MaskThreshold.Layout(f.Noise.Spatial.Size, f.OwnCount, f.MaxSoft).RampLength == 0,
-                SaliencyMaskRegion => true,
-                MaskRegion m => !m.Weights.ContainsAnyExcept(0f, 1f),
-                _ => false,
-            };
-            if (!binary)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    public static bool AreBinary(MixPlan plan, IReadOnlyList<int> samples) =>
+        samples.All(i => plan.Regions[i].Accept(SelectsOnly.Instance));
 
     /// <summary>
     /// The noise images of <paramref name="noises"/> (one synthesis key), <c>[U, N]</c> float32 on the device: each is
