@@ -37,7 +37,8 @@ namespace MixAug.Planning;
 /// with two sources is written as its partner and its own weight; others list their sources and weights. Noise images
 /// and explicit masks shared by several samples are written once. A saliency mask (<c>"region":"saliency"</c>,
 /// <c>"map"</c>, <c>"own"</c>) refers to one map of a saliency entry, whose grids are stored for the maps samples refer
-/// to only (others replay as zeros; the plan never reads them).</para>
+/// to only (others replay as zeros; the plan never reads them). A noise drawn over the first m positions (frames) along
+/// time only, as FMix with valid lengths draws them, has <c>"length":m</c> after its spectrum.</para>
 /// </remarks>
 /// <threadsafety>Stateless; safe to call from several threads.</threadsafety>
 public static class MixPlanJson
@@ -334,6 +335,11 @@ public static class MixPlanJson
                 writer.WriteNumber("seed", noise.Seed);
                 writer.WriteNumber("decay", noise.DecayPower);
                 writer.WriteString("spectrum", Name(noise.Spectrum));
+                if (noise.Spatial != plan.Spatial)
+                {
+                    writer.WriteNumber("length", TimeAxis.Extent(noise.Spatial)); // a mask over the first positions along time
+                }
+
                 writer.WriteEndObject();
             }
 
@@ -566,10 +572,21 @@ public static class MixPlanJson
         }
 
         private FourierNoise ReadNoise(JsonElement noise) => new(
-            _spatial,
+            noise.TryGetProperty("length", out JsonElement length) ? NoiseExtent(length.GetInt32()) : _spatial,
             noise.GetProperty("decay").GetDouble(),
             noise.GetProperty("seed").GetUInt64(),
             ParseName<FourierSpectrum>(Text(noise, "spectrum"), "spectrum"));
+
+        /// <summary>The extent of a noise over the first <paramref name="length"/> positions along time.</summary>
+        private SpatialShape NoiseExtent(int length)
+        {
+            int extent = TimeAxis.Extent(_spatial);
+            return length >= 1 && length <= extent
+                ? TimeAxis.Crop(_spatial, length)
+                : throw new FormatException(extent == 0
+                    ? $"A noise has length {length}, but a {_spatial} image plane has no time axis."
+                    : $"A noise has length {length}; it must lie in [1, {extent}] for a time extent of {extent}.");
+        }
 
         private SaliencyMaps ReadSaliency(JsonElement entry)
         {

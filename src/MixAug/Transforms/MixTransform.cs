@@ -92,7 +92,7 @@ public abstract class MixTransform : IMixTransform
         if (request.HasValidLengths && !SupportsValidLengths)
         {
             throw new ArgumentException(
-                $"{Name} does not support valid lengths yet: its regions are not defined over per-sample lengths. MixUp and CutMix are; or pad and mix without lengths.",
+                $"{Name} does not support valid lengths yet: its regions are not defined over per-sample lengths. MixUp, CutMix and FMix are; or pad and mix without lengths.",
                 nameof(request));
         }
 
