@@ -38,7 +38,8 @@ namespace MixAug.Planning;
 /// and explicit masks shared by several samples are written once. A saliency mask (<c>"region":"saliency"</c>,
 /// <c>"map"</c>, <c>"own"</c>) refers to one map of a saliency entry, whose grids are stored for the maps samples refer
 /// to only (others replay as zeros; the plan never reads them). A noise drawn over the first m positions (frames) along
-/// time only, as FMix with valid lengths draws them, has <c>"length":m</c> after its spectrum.</para>
+/// time only, as FMix with valid lengths draws them, has <c>"length":m</c> after its spectrum; a resized partner read
+/// over its first positions only (ResizeMix on sequences with valid lengths) has <c>"partnerLength":n</c> after its box.</para>
 /// </remarks>
 /// <threadsafety>Stateless; safe to call from several threads.</threadsafety>
 public static class MixPlanJson
@@ -252,6 +253,11 @@ public static class MixPlanJson
         public bool VisitResize(ResizeRegion region)
         {
             WriteBox(region.Top, region.Left, region.Bottom, region.Right);
+            if (region.PartnerLength is int length)
+            {
+                writer.WriteNumber("partnerLength", length);
+            }
+
             return true;
         }
 
@@ -524,7 +530,8 @@ public static class MixPlanJson
         private ResizeRegion ReadResize(JsonElement sample)
         {
             BoxRegion box = ReadBox(sample.GetProperty("box"));
-            return new ResizeRegion(_spatial, box.Top, box.Left, box.Bottom, box.Right);
+            var region = new ResizeRegion(_spatial, box.Top, box.Left, box.Bottom, box.Right);
+            return sample.TryGetProperty("partnerLength", out JsonElement length) ? region.WithPartnerLength(length.GetInt32()) : region;
         }
 
         private MosaicRegion ReadMosaic(JsonElement sample)

@@ -133,8 +133,8 @@ public sealed class FMix : MixTransform
     private protected override bool SupportsValidLengths => true;
 
     /// <summary>Lambda is the own share of the sample's valid elements: the mask's, plus its own elements past the mask.</summary>
-    private protected override RegionDraw ForValidLength(RegionDraw draw, SpatialShape valid) =>
-        draw.Region is FourierMaskRegion mask ? new(mask.OwnShare(valid, draw.Lambda), mask) : draw;
+    private protected override RegionDraw ForValidLength(RegionDraw draw, SpatialShape extent, int length, int partnerLength) =>
+        draw.Region is FourierMaskRegion mask ? new(mask.OwnShare(TimeAxis.Crop(extent, length), draw.Lambda), mask) : draw;
 
     /// <summary>
     /// Draws the recipes of one plan; with <see cref="MaskGranularity.PerBatch"/> every group of one extent shares the

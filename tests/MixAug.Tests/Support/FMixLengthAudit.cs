@@ -128,17 +128,4 @@ internal static class FMixLengthAudit
 
         return weights;
     }
-
-    /// <summary>A batch whose valid positions hold distinct finite values (exact in float32) and whose padding holds NaN.</summary>
-    public static float[] Padded(BatchShape shape, int[] lengths)
-    {
-        int step = shape.SpatialRank == 3 ? shape.Height * shape.Width : 1;
-        var batch = new float[shape.ElementCount];
-        for (int k = 0; k < batch.Length; k++)
-        {
-            batch[k] = k % shape.PlaneSize / step < lengths[k / shape.SampleSize] ? k + 1 : float.NaN;
-        }
-
-        return batch;
-    }
 }

@@ -48,7 +48,7 @@ public class FMixLengthsTests
                 pairing: mode == LambdaMode.Pair ? PairingStrategy.Flip : PairingStrategy.Permutation,
                 granularity: seed % 2 == 0 ? MaskGranularity.PerGroup : MaskGranularity.PerBatch);
             MixPlan plan = fmix.CreatePlan(new MixRequest(shape, new MixRandom((ulong)seed), lengths));
-            float[] batch = FMixLengthAudit.Padded(shape, lengths);
+            float[] batch = TestBatches.PaddedWithNaN(shape, lengths);
             var output = new float[batch.Length];
             CpuMixer.Apply(plan, batch, output);
 
@@ -221,7 +221,7 @@ public class FMixLengthsTests
             MixPlan back = MixPlanJson.Parse(json);
             Assert.That(MixPlanJson.Serialize(back), Is.EqualTo(json));
             Assert.That(back.Lambdas.ToArray(), Is.EqualTo(plan.Lambdas.ToArray()));
-            float[] batch = FMixLengthAudit.Padded(shape, lengths);
+            float[] batch = TestBatches.PaddedWithNaN(shape, lengths);
             var a = new float[batch.Length];
             var b = new float[batch.Length];
             CpuMixer.Apply(plan, batch, a);
