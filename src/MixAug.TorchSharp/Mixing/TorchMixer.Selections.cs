@@ -105,19 +105,28 @@ public static partial class TorchMixer
 
     /// <summary>
     /// A resized partner: libtorch's bilinear <c>interpolate</c> with antialiasing (ResizeRegion's definition, in
-    /// libtorch's float arithmetic), in float32 for half precision, copied into the box.
+    /// libtorch's float arithmetic), in float32 for half precision, copied into the box. A sequence is a plane of height
+    /// 1, and only the partner's first <see cref="ResizeRegion.PartnerLength"/> positions are resized when it has one.
     /// </summary>
     private static void Resize(MixPlan plan, Tensor x, Tensor result, int sample)
     {
         var region = (ResizeRegion)plan.Regions[sample];
+        int rank = plan.Spatial.Rank;
         ScalarType work = x.dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
-        Tensor partner = x[plan.Sources(sample)[1]].to(work);
-        long[] shape = partner.shape; // [..., H, W]
-        Tensor planes = partner.reshape(1, -1, shape[^2], shape[^1]);
+        Tensor partner = x[plan.Sources(sample)[1]];
+        if (region.PartnerLength is int length)
+        {
+            partner = partner.narrow(-1, 0, length); // the partner's valid part: nothing past it is read
+        }
+
+        partner = partner.to(work);
+        long[] shape = partner.shape; // [..., H, W], or [..., L] for a sequence
+        long height = rank == 1 ? 1 : shape[^2];
+        Tensor planes = partner.reshape(1, -1, height, shape[^1]);
         long[] size = [region.Bottom - region.Top, region.Right - region.Left];
         Tensor resized = nn.functional.interpolate(planes, size, mode: InterpolationMode.Bilinear, align_corners: false, antialias: true);
-        Tensor patch = resized.reshape([.. shape[..^2], size[0], size[1]]).to(x.dtype);
-        Region(result[sample], 2, new Tile(1, region.Top, region.Left, region.Bottom, region.Right)).copy_(patch);
+        Tensor patch = (rank == 1 ? resized.reshape([.. shape[..^1], size[1]]) : resized.reshape([.. shape[..^2], size[0], size[1]])).to(x.dtype);
+        Region(result[sample], rank, new Tile(1, region.Top, region.Left, region.Bottom, region.Right)).copy_(patch);
     }
 
     /// <summary>

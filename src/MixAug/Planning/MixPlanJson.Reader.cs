@@ -128,7 +128,8 @@ public static partial class MixPlanJson
         private ResizeRegion ReadResize(JsonElement sample)
         {
             BoxRegion box = ReadBox(sample.GetProperty("box"));
-            return new ResizeRegion(_spatial, box.Top, box.Left, box.Bottom, box.Right);
+            var region = new ResizeRegion(_spatial, box.Top, box.Left, box.Bottom, box.Right);
+            return sample.TryGetProperty("partnerLength", out JsonElement length) ? region.WithPartnerLength(length.GetInt32()) : region;
         }
 
         private MosaicRegion ReadMosaic(JsonElement sample)
@@ -176,10 +177,21 @@ public static partial class MixPlanJson
         }
 
         private FourierNoise ReadNoise(JsonElement noise) => new(
-            _spatial,
+            noise.TryGetProperty("length", out JsonElement length) ? NoiseExtent(length.GetInt32()) : _spatial,
             noise.GetProperty("decay").GetDouble(),
             noise.GetProperty("seed").GetUInt64(),
             ParseName<FourierSpectrum>(Text(noise, "spectrum"), "spectrum"));
+
+        /// <summary>The extent of a noise over the first <paramref name="length"/> positions along time.</summary>
+        private SpatialShape NoiseExtent(int length)
+        {
+            int extent = TimeAxis.Extent(_spatial);
+            return length >= 1 && length <= extent
+                ? TimeAxis.Crop(_spatial, length)
+                : throw new FormatException(extent == 0
+                    ? $"A noise has length {length}, but a {_spatial} image plane has no time axis."
+                    : $"A noise has length {length}; it must lie in [1, {extent}] for a time extent of {extent}.");
+        }
 
         private SaliencyMaps ReadSaliency(JsonElement entry)
         {

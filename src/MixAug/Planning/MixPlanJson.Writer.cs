@@ -148,6 +148,11 @@ public static partial class MixPlanJson
         public bool VisitResize(ResizeRegion region)
         {
             WriteBox(region.Top, region.Left, region.Bottom, region.Right);
+            if (region.PartnerLength is int length)
+            {
+                writer.WriteNumber("partnerLength", length);
+            }
+
             return true;
         }
 
@@ -231,6 +236,11 @@ public static partial class MixPlanJson
                 writer.WriteNumber("seed", noise.Seed);
                 writer.WriteNumber("decay", noise.DecayPower);
                 writer.WriteString("spectrum", Name(noise.Spectrum));
+                if (noise.Spatial != plan.Spatial)
+                {
+                    writer.WriteNumber("length", TimeAxis.Extent(noise.Spatial)); // a mask over the first positions along time
+                }
+
                 writer.WriteEndObject();
             }
 

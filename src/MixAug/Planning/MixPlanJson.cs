@@ -32,7 +32,9 @@ namespace MixAug.Planning;
 /// with two sources is written as its partner and its own weight; others list their sources and weights. Noise images
 /// and explicit masks shared by several samples are written once. A saliency mask (<c>"region":"saliency"</c>,
 /// <c>"map"</c>, <c>"own"</c>) refers to one map of a saliency entry, whose grids are stored for the maps samples refer
-/// to only (others replay as zeros; the plan never reads them).</para>
+/// to only (others replay as zeros; the plan never reads them). A noise drawn over the first m positions (frames) along
+/// time only, as FMix with valid lengths draws them, has <c>"length":m</c> after its spectrum; a resized partner read
+/// over its first positions only (ResizeMix on sequences with valid lengths) has <c>"partnerLength":n</c> after its box.</para>
 /// </remarks>
 /// <threadsafety>Stateless; safe to call from several threads.</threadsafety>
 public static partial class MixPlanJson

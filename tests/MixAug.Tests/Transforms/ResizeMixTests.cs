@@ -19,14 +19,12 @@ public class ResizeMixTests
         var spatial = new SpatialShape(8, 6);
         Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => _ = new ResizeRegion(spatial, 0, 0, 9, 3))!.Message, Does.Contain("9").And.Contain("8"));
         Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => _ = new ResizeRegion(spatial, 0, 4, 2, 4))!.ParamName, Is.EqualTo("right"));
-        Assert.That(Assert.Throws<ArgumentException>(() => _ = new ResizeRegion(SpatialShape.Sequence(9), 0, 0, 1, 1))!.ParamName, Is.EqualTo("spatial"));
+        Assert.That(Assert.Throws<ArgumentException>(() => _ = new ResizeRegion(SpatialShape.Volume(2, 3, 9), 0, 0, 1, 1))!.ParamName, Is.EqualTo("spatial"));
         var region = new ResizeRegion(spatial, 1, 1, 3, 4);
         Assert.That(Assert.Throws<ArgumentException>(() => region.ResizePartner(new float[47], new float[6]))!.ParamName, Is.EqualTo("partner"));
         Assert.That(Assert.Throws<ArgumentException>(() => region.ResizePartner(new float[48], new float[7]))!.ParamName, Is.EqualTo("patch"));
-        foreach (BatchShape shape in new[] { BatchShape.Sequence(2, 1, 10), BatchShape.Volume(2, 1, 3, 4, 5) })
-        {
-            Assert.That(Assert.Throws<ArgumentException>(() => new ResizeMix().CreatePlan(shape, new MixRandom(1)))!.Message, Does.Contain(shape.ToString()));
-        }
+        var volume = BatchShape.Volume(2, 1, 3, 4, 5);
+        Assert.That(Assert.Throws<ArgumentException>(() => new ResizeMix().CreatePlan(volume, new MixRandom(1)))!.Message, Does.Contain(volume.ToString()));
     }
 
     [Test]
