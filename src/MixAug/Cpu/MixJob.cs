@@ -47,6 +47,7 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
     private readonly SampleOpDecoder _decoder = new();
     private readonly MaskRaster _raster = new();
     private readonly ResizedBoxes<T> _resizedBoxes = new();
+    private readonly MosaicRows _mosaics = new();
     private readonly List<(float[] Masks, RasterWorkspace Workspace)> _partScratch = [];
     private SampleOp[] _ops = [];
     private int[] _order = [];
@@ -66,6 +67,7 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
     private bool _placing;
     private T* _boxes;
     private BatchLayout _layout;
+    private bool _bySource;
     private MixConfiguration _configuration = null!;
     private int _cycles;
     private int _sampleSize;
@@ -130,8 +132,9 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
         _general = !FindCycles(plan);
         _fused = !_general && Fusable(plan, maxParts);
         _deferredBoxes = _general && _inPlace && ResizedBoxes<T>.Applies(_ops.AsSpan(0, b));
+        _bySource = _general && _mosaics.Index(plan, _ops.AsSpan(0, b));
         _layout = layout;
-        _units = _deferredBoxes ? b * layout.Channels : _fused ? _cycles : (_general ? b * layout.Channels : layout.Channels) * _segmentsPerPlane;
+        _units = _deferredBoxes || _bySource ? b * layout.Channels : _fused ? _cycles : (_general ? b * layout.Channels : layout.Channels) * _segmentsPerPlane;
         _configuration = configuration;
         T[]? snapshot = null;
         try
@@ -204,6 +207,16 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
                 {
                     _resizedBoxes.Compute(_plan, ops, unit, _source, _boxes, _layout);
                 }
+            }
+
+            return;
+        }
+
+        if (_bySource)
+        {
+            for (int unit = first; unit < end; unit++)
+            {
+                MixPlaneUnit(unit);
             }
 
             return;
@@ -501,14 +514,39 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
     }
 
     /// <summary>One segment of one channel of one sample, from any of its sources (general plans).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void MixGeneralUnit(int unit)
     {
         int perSample = (_sampleSize / _plane) * _segmentsPerPlane;
-        int sample = unit / perSample;
         int rest = unit % perSample;
-        int channel = rest / _segmentsPerPlane;
-        int offset = (rest % _segmentsPerPlane) * _segmentLength;
+        MixGeneralSegment(unit / perSample, rest / _segmentsPerPlane, rest % _segmentsPerPlane);
+    }
+
+    /// <summary>
+    /// One channel of one sample (plans with mosaics): the sample's own output plane, segment by segment, unless it is
+    /// a mosaic; then every mosaic quadrant that shows this plane (<see cref="MosaicRows"/>). Each output element is
+    /// written by one unit: a mosaic's quadrant by the unit of the source it shows.
+    /// </summary>
+    private void MixPlaneUnit(int unit)
+    {
+        int channels = _sampleSize / _plane, sample = unit / channels, channel = unit % channels;
+        if (_ops[sample].Kind != OpKind.Mosaic)
+        {
+            for (int segment = 0; segment < _segmentsPerPlane; segment++)
+            {
+                MixGeneralSegment(sample, channel, segment);
+            }
+        }
+
+        long planeOffset = (long)channel * _plane;
+        _mosaics.WriteReaders(_plan, sample, Source(sample, planeOffset), _destination + planeOffset, _sampleSize, _width, _plane);
+    }
+
+    /// <summary>Segment <paramref name="segment"/> of channel <paramref name="channel"/> of sample
+    /// <paramref name="sample"/>, from any of its sources (general plans; mosaics are written by source).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void MixGeneralSegment(int sample, int channel, int segment)
+    {
+        int offset = segment * _segmentLength;
         int count = Math.Min(_segmentLength, _plane - offset);
         long planeOffset = ((long)channel * _plane) + offset;
         ReadOnlySpan<int> sources = _plan.Sources(sample);
@@ -541,15 +579,7 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
                 ResizeRows.Write((ResizeRegion)_plan.Regions[sample], Source(sources[1], planeOffset - offset), destination, _width, _plane, offset, count);
                 return;
             case OpKind.Mosaic:
-                var mosaic = (MosaicRegion)_plan.Regions[sample];
-                Span<nint> quadrants = stackalloc nint[MosaicRegion.Quadrants];
-                for (int q = 0; q < quadrants.Length; q++)
-                {
-                    quadrants[q] = (nint)Source(sources[mosaic.Slots[q]], planeOffset - offset);
-                }
-
-                MosaicRows.Write(mosaic, quadrants, destination, _width, _plane, offset, count);
-                return;
+                throw new InvalidOperationException($"Sample {sample}'s mosaic is written by source (MixPlaneUnit), not by segment.");
             default:
                 T* partner = sources.Length > 1 ? Source(sources[1], planeOffset) : self;
                 MixPair(in op, _masks + op.MaskOffset, self, partner, destination, offset, count);
