@@ -47,12 +47,16 @@ internal static partial class Resampling
 
     /// <summary>The row pass: input columns [<paramref name="lo"/>, <paramref name="hi"/>) of output row
     /// <paramref name="row"/> into the same columns of <paramref name="line"/>, each <c>(w₀·r₀ + w₁·r₁) + …</c> in
-    /// input order. With 512-bit vectors the taps are added six at a time in one loop (<see cref="RowsFused"/>); else
-    /// one TensorPrimitives call per tap streams one input row at a time. Parts of rows are prefetched
-    /// (<see cref="PrefetchAhead"/>).</summary>
+    /// input order. Whole rows: one TensorPrimitives call per tap streams one input row at a time, which the hardware
+    /// prefetcher follows. Parts of rows (a Mosaic quadrant's), prefetched ahead (<see cref="PrefetchAhead"/>), with
+    /// 512-bit vectors: six taps at a time in one loop (<see cref="RowsFused"/>), which keeps the line in registers.
+    /// Quiet A/B in one process (--profile-resample, one thread): fused for parts only gave Mosaic 34.5-34.9 and
+    /// ResizeMix 20.2-20.5 ms CPU per batch; fused for every row 35.1-36.2 and 23.7 (its whole rows, read from memory
+    /// six at a time, slower); never fused 37.5-38.2 and 20.4-20.5.</summary>
     internal static void Rows(ReadOnlySpan<float> plane, int width, Taps rows, int row, int lo, int hi, Span<float> line)
     {
-        if (hi - lo < width)
+        bool part = hi - lo < width;
+        if (part)
         {
             PrefetchAhead(plane, width, rows, row, lo, hi);
         }
@@ -60,7 +64,7 @@ internal static partial class Resampling
         Span<float> inputs = line[lo..hi];
         int first = rows.Start[row];
         ReadOnlySpan<float> weights = rows.WeightsOf(row);
-        if (Vector512.IsHardwareAccelerated)
+        if (part && Vector512.IsHardwareAccelerated)
         {
             for (int k = 0; k < weights.Length; k += FusedTaps)
             {
@@ -84,8 +88,7 @@ internal static partial class Resampling
     /// Adds up to <see cref="FusedTaps"/> taps to <paramref name="line"/> in one loop, 16 columns at a time: input row k
     /// is <paramref name="plane"/>[k·<paramref name="width"/> …]; the sum starts from the line when
     /// <paramref name="accumulate"/> (the taps before), else from the first product, and adds the products in input
-    /// order, each rounded on its own. Against a TensorPrimitives call per tap (which stores and reloads the line per
-    /// tap), Mosaic's apply measured 36.0-37.3 against 38.3-39.4 ms CPU on one thread (contended, --profile-resample).
+    /// order, each rounded on its own (see <see cref="Rows"/> for where it is used and what it measured).
     /// </summary>
     private static unsafe void RowsFused(ReadOnlySpan<float> plane, int width, ReadOnlySpan<float> weights, Span<float> line, bool accumulate)
     {
