@@ -575,8 +575,9 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
 
                 return;
             case OpKind.Resize:
-                Copy(self, destination, count);
-                ResizeRows.Write((ResizeRegion)_plan.Regions[sample], Source(sources[1], planeOffset - offset), destination, _width, _plane, offset, count);
+                var box = (ResizeRegion)_plan.Regions[sample];
+                CopyAround(box.Top, box.Left, box.Bottom, box.Right, offset, count, self, destination);
+                ResizeRows.Write(box, Source(sources[1], planeOffset - offset), destination, _width, _plane, offset, count);
                 return;
             case OpKind.Mosaic:
                 throw new InvalidOperationException($"Sample {sample}'s mosaic is written by source (MixPlaneUnit), not by segment.");
@@ -771,6 +772,23 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
                 Copy(from + at, to + at, boxWidth);
             }
         }
+    }
+
+    /// <summary>Copies the segment's elements outside a box of its plane: the rows above and below it whole, and each box
+    /// row left and right of it (a resized box writes its own elements, so reading and writing them twice is spared).</summary>
+    private void CopyAround(int top, int left, int bottom, int right, int offset, int count, T* from, T* to)
+    {
+        int width = _width, firstRow = offset / width, rows = count / width;
+        int boxFirst = Math.Clamp(top - firstRow, 0, rows), boxEnd = Math.Clamp(bottom - firstRow, 0, rows);
+        Copy(from, to, boxFirst * width);
+        for (int r = boxFirst; r < boxEnd; r++)
+        {
+            int at = r * width;
+            Copy(from + at, to + at, left);
+            Copy(from + at + right, to + at + right, width - right);
+        }
+
+        Copy(from + (boxEnd * width), to + (boxEnd * width), (rows - boxEnd) * width);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
