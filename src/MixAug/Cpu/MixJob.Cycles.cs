@@ -79,7 +79,7 @@ internal sealed unsafe partial class MixJob<T, TKernels>
     private void WalkCycleWithMasks(int cycle, float* maskBase, float[] masks, RasterWorkspace workspace, T* spare)
     {
         int start = _starts[cycle], length = _starts[cycle + 1] - start;
-        int plane = _plane, sampleSize = _sampleSize, channels = sampleSize / plane, first = _order[start];
+        int plane = _plane, channels = _sampleSize / plane;
         for (int t = 0; t < length; t++)
         {
             int sample = _order[start + t];
@@ -95,30 +95,7 @@ internal sealed unsafe partial class MixJob<T, TKernels>
             {
                 int offset = s * _segmentLength;
                 int count = Math.Min(_segmentLength, plane - offset);
-                long planeOffset = ((long)channel * plane) + offset;
-                if (length == 1)
-                {
-                    if (!_inPlace)
-                    {
-                        Copy(_source + (((long)first * sampleSize) + planeOffset), _destination + (((long)first * sampleSize) + planeOffset), count);
-                    }
-
-                    continue;
-                }
-
-                if (_inPlace)
-                {
-                    SaveForLast(in _ops[_order[start + length - 1]], _source + (((long)first * sampleSize) + planeOffset), spare, offset, count);
-                }
-
-                for (int t = 0; t < length; t++)
-                {
-                    int sample = _order[start + t];
-                    int partner = t == length - 1 ? first : _order[start + t + 1];
-                    long at = ((long)sample * sampleSize) + planeOffset;
-                    T* partnerSegment = _inPlace && t == length - 1 ? spare : _source + (((long)partner * sampleSize) + planeOffset);
-                    MixPair(in _ops[sample], maskBase + ((long)t * plane), _source + at, partnerSegment, _destination + at, offset, count);
-                }
+                WalkCycleSegment(start, length, ((long)channel * plane) + offset, offset, count, spare, maskBase);
             }
         }
     }
@@ -189,42 +166,53 @@ internal sealed unsafe partial class MixJob<T, TKernels>
     private void Walk(int firstUnit, int endUnit, T* spare)
     {
         int plane = _plane;
-        int sampleSize = _sampleSize;
         for (int cycle = 0; cycle < _cycles; cycle++)
         {
             int start = _starts[cycle];
             int length = _starts[cycle + 1] - start;
-            int first = _order[start];
             for (int unit = firstUnit; unit < endUnit; unit++)
             {
                 int channel = unit / _segmentsPerPlane;
                 int offset = (unit % _segmentsPerPlane) * _segmentLength;
                 int count = Math.Min(_segmentLength, plane - offset);
-                long planeOffset = ((long)channel * plane) + offset;
-                if (length == 1)
-                {
-                    if (!_inPlace)
-                    {
-                        Copy(_source + (((long)first * sampleSize) + planeOffset), _destination + (((long)first * sampleSize) + planeOffset), count);
-                    }
-
-                    continue;
-                }
-
-                if (_inPlace)
-                {
-                    SaveForLast(in _ops[_order[start + length - 1]], _source + (((long)first * sampleSize) + planeOffset), spare, offset, count);
-                }
-
-                for (int t = 0; t < length; t++)
-                {
-                    int sample = _order[start + t];
-                    int partner = t == length - 1 ? first : _order[start + t + 1];
-                    long at = ((long)sample * sampleSize) + planeOffset;
-                    T* partnerSegment = _inPlace && t == length - 1 ? spare : _source + (((long)partner * sampleSize) + planeOffset);
-                    MixPair(in _ops[sample], _masks + _ops[sample].MaskOffset, _source + at, partnerSegment, _destination + at, offset, count);
-                }
+                WalkCycleSegment(start, length, ((long)channel * plane) + offset, offset, count, spare, null);
             }
+        }
+    }
+
+    /// <summary>
+    /// One segment of one cycle (the cycle's samples from <paramref name="start"/> on in the walk order): each sample
+    /// mixed with the next, the last with the first, whose segment is saved first in place; a cycle of one is copied.
+    /// Masks are the plan's (<paramref name="cycleMasks"/> null) or the cycle's own, rasterised plane after plane.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void WalkCycleSegment(int start, int length, long planeOffset, int offset, int count, T* spare, float* cycleMasks)
+    {
+        int first = _order[start];
+        long sampleSize = _sampleSize;
+        if (length == 1)
+        {
+            if (!_inPlace)
+            {
+                Copy(_source + ((first * sampleSize) + planeOffset), _destination + ((first * sampleSize) + planeOffset), count);
+            }
+
+            return;
+        }
+
+        if (_inPlace)
+        {
+            SaveForLast(in _ops[_order[start + length - 1]], _source + ((first * sampleSize) + planeOffset), spare, offset, count);
+        }
+
+        for (int t = 0; t < length; t++)
+        {
+            int sample = _order[start + t];
+            int partner = t == length - 1 ? first : _order[start + t + 1];
+            long at = (sample * sampleSize) + planeOffset;
+            T* partnerSegment = _inPlace && t == length - 1 ? spare : _source + ((partner * sampleSize) + planeOffset);
+            float* mask = cycleMasks is null ? _masks + _ops[sample].MaskOffset : cycleMasks + ((long)t * _plane);
+            MixPair(in _ops[sample], mask, _source + at, partnerSegment, _destination + at, offset, count);
         }
     }
 
