@@ -70,11 +70,7 @@ public class FMixLengthsTests
                 }
             }
 
-            MixAssert.LambdasMatchRegions(plan);
-            MixAssert.PixelsFollowPlan(plan, batch, output);
-            float[] inPlace = [.. batch];
-            CpuMixer.ApplyInPlace(plan, inPlace);
-            Assert.That(inPlace.Select(BitConverter.SingleToInt32Bits), Is.EqualTo(output.Select(BitConverter.SingleToInt32Bits)), $"{context}: in place");
+            LengthSweeps.AssertFollowsPlanInAndOutOfPlace(plan, batch, output, context);
         }
 
         Assert.That(masks, Is.GreaterThan(600), "the sweep must exercise masks");

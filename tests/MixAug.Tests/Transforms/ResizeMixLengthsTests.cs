@@ -3,6 +3,7 @@ using MixAug.Planning;
 using MixAug.Randomness;
 using MixAug.Regions;
 using MixAug.Testing;
+using MixAug.Tests.Support;
 using MixAug.Transforms;
 
 namespace MixAug.Tests.Transforms;
@@ -61,11 +62,7 @@ public class ResizeMixLengthsTests
                 }
             }
 
-            MixAssert.LambdasMatchRegions(plan);
-            MixAssert.PixelsFollowPlan(plan, batch, output);
-            float[] inPlace = [.. batch];
-            CpuMixer.ApplyInPlace(plan, inPlace);
-            Assert.That(inPlace.Select(BitConverter.SingleToInt32Bits), Is.EqualTo(output.Select(BitConverter.SingleToInt32Bits)), $"{context}: in place");
+            LengthSweeps.AssertFollowsPlanInAndOutOfPlace(plan, batch, output, context);
         }
 
         Assert.That(resized, Is.GreaterThan(400), "the sweep must exercise resized segments");
