@@ -69,6 +69,17 @@ internal static class ResampleProfile
         MixPlan mosaicPlan = new Mosaic().CreatePlan(shape, random);
         long mosaicOutputs = shape.ElementCount;
         Console.WriteLine($"mosaic: the row pass reads {SourcePlanesRead(mosaicPlan, shape):F2} source planes per output plane (the floor of its memory traffic)");
+        for (int round = 0; round < 3; round++)
+        {
+            foreach (bool on in new[] { true, false })
+            {
+                MosaicRows.PrefetchNext = on;
+                Report($"AB prefetch={on} mosaic apply 1 thread", () => CpuMixer.Apply(mosaicPlan, src, dst, single), mosaicOutputs);
+                Report($"AB prefetch={on} mosaic apply 2 threads", () => CpuMixer.Apply(mosaicPlan, src, dst), mosaicOutputs);
+            }
+        }
+
+        MosaicRows.PrefetchNext = true;
         Report("mosaic: CpuMixer.Apply", () => CpuMixer.Apply(mosaicPlan, src, dst, single), mosaicOutputs);
         Report("mosaic: CpuMixer.ApplyInPlace", () => CpuMixer.ApplyInPlace(mosaicPlan, dst, single), mosaicOutputs);
         Report("mosaic: row pass alone", () => MosaicPasses(mosaicPlan, src, dst, shape, scratch, rows: true, columns: false), mosaicOutputs);

@@ -19,9 +19,10 @@ internal sealed unsafe partial class MixJob<T, TKernels>
     /// a mosaic; then every mosaic quadrant that shows this plane (<see cref="MosaicRows"/>). Each output element is
     /// written by one unit: a mosaic's quadrant by the unit of the source it shows.
     /// </summary>
-    private void MixPlaneUnit(int unit)
+    private void MixPlaneUnit(int unit, bool another)
     {
         int channels = _sampleSize / _plane, sample = unit / channels, channel = unit % channels;
+        T* next = another ? Source((unit + 1) / channels, (long)((unit + 1) % channels) * _plane) : null;
         if (_ops[sample].Kind != OpKind.Mosaic)
         {
             for (int segment = 0; segment < _segmentsPerPlane; segment++)
@@ -31,7 +32,7 @@ internal sealed unsafe partial class MixJob<T, TKernels>
         }
 
         long planeOffset = (long)channel * _plane;
-        _mosaics.WriteReaders(_plan, sample, Source(sample, planeOffset), _destination + planeOffset, _sampleSize, _width, _plane);
+        _mosaics.WriteReaders(_plan, sample, Source(sample, planeOffset), _destination + planeOffset, _sampleSize, _width, _plane, next);
     }
 
     /// <summary>Segment <paramref name="segment"/> of channel <paramref name="channel"/> of sample

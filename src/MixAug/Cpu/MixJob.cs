@@ -216,7 +216,7 @@ internal sealed unsafe partial class MixJob<T, TKernels> : IParallelWork
         {
             for (int unit = first; unit < end; unit++)
             {
-                MixPlaneUnit(unit);
+                MixPlaneUnit(unit, unit + 1 < end);
             }
 
             return;

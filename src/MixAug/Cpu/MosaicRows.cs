@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics.X86;
 using MixAug.Planning;
 using MixAug.Regions;
 
@@ -92,7 +93,8 @@ internal sealed unsafe class MosaicRows
     /// <param name="sampleSize">The elements of a sample.</param>
     /// <param name="width">The plane's width.</param>
     /// <param name="plane">The plane's size.</param>
-    public void WriteReaders<T>(MixPlan plan, int source, T* sourcePlane, T* destinationOf, long sampleSize, int width, int plane)
+    /// <param name="nextPlane">The source plane the next unit of this part reads, asked for ahead; null for none.</param>
+    public void WriteReaders<T>(MixPlan plan, int source, T* sourcePlane, T* destinationOf, long sampleSize, int width, int plane, T* nextPlane)
         where T : unmanaged
     {
         ReadOnlySpan<(int Sample, int Quadrant)> readers = ReadersOf(source);
@@ -100,6 +102,8 @@ internal sealed unsafe class MosaicRows
         {
             return;
         }
+
+        var ahead = new PlaneFetch((byte*)nextPlane, (long)plane * sizeof(T), RowsOf(plan, readers));
 
         bool widen = typeof(T) != typeof(float);
         float[] scratch = ArrayPool<float>.Shared.Rent(Resampling.ScratchLength(width) + width);
@@ -115,6 +119,7 @@ internal sealed unsafe class MosaicRows
                 T* rows = destinationOf + (sample * sampleSize);
                 for (int y = top; y < bottom; y++)
                 {
+                    ahead.Step();
                     T* row = rows + ((long)y * width) + left;
                     if (!widen)
                     {
@@ -137,6 +142,19 @@ internal sealed unsafe class MosaicRows
         }
     }
 
+    /// <summary>The output rows the quadrants write, one <see cref="PlaneFetch.Step"/> each.</summary>
+    private static int RowsOf(MixPlan plan, ReadOnlySpan<(int Sample, int Quadrant)> readers)
+    {
+        int rows = 0;
+        foreach ((int sample, int quadrant) in readers)
+        {
+            (int top, _, int bottom, _) = ((MosaicRegion)plan.Regions[sample]).QuadrantBox(quadrant);
+            rows += bottom - top;
+        }
+
+        return rows;
+    }
+
     /// <summary>Widens the source rows the quadrants read into <paramref name="widened"/> (the rows between the first
     /// and the last any of them reads).</summary>
     private static ReadOnlySpan<float> Widen(MixPlan plan, ReadOnlySpan<(int Sample, int Quadrant)> readers, byte* sourcePlane, float[] widened, int width, int plane)
@@ -155,4 +173,37 @@ internal sealed unsafe class MosaicRows
         TensorPrimitives.ConvertTruncating(new ReadOnlySpan<byte>(sourcePlane + ((long)first * width), (end - first) * width), widened.AsSpan(first * width, (end - first) * width));
         return widened.AsSpan(0, plane);
     }
+
+    /// <summary>
+    /// Asks for the next unit's source plane a little at each output row of this one, so that it is in the core's L2
+    /// cache when its quadrants read it: a quadrant's first reads of a plane otherwise wait on memory row by row
+    /// (the row pass measured 23 ms per batch from memory against 7.7 ms with its sources in L2, --profile-resample).
+    /// </summary>
+    private struct PlaneFetch
+    {
+        private const int Line = 64;
+        private readonly byte* _plane;
+        private readonly long _end;
+        private readonly long _perStep;
+        private long _at;
+
+        public PlaneFetch(byte* plane, long bytes, int steps)
+        {
+            _plane = plane;
+            _end = plane is null || !Sse.IsSupported || !PrefetchNext ? 0 : bytes;
+            _perStep = ((((bytes + Line - 1) / Line) + steps - 1) / Math.Max(steps, 1)) * Line;
+            _at = 0;
+        }
+
+        public void Step()
+        {
+            long stop = Math.Min(_end, _at + _perStep);
+            for (; _at < stop; _at += Line)
+            {
+                Sse.Prefetch1(_plane + _at);
+            }
+        }
+    }
+
+    internal static bool PrefetchNext = true;
 }

@@ -2,7 +2,6 @@ using MixAug.Cpu;
 using MixAug.Planning;
 using MixAug.Randomness;
 using MixAug.Regions;
-using MixAug.Testing;
 using MixAug.Tests.Support;
 using MixAug.Transforms;
 
