@@ -135,7 +135,7 @@ internal sealed class ElementSources : IMixRegionVisitor<int>
         {
             int y = e / w, x = e % w;
             return y >= region.Top && y < region.Bottom && x >= region.Left && x < region.Right
-                ? (1, (Nearest(h, boxHeight, y - region.Top) * w) + Nearest(w, boxWidth, x - region.Left))
+                ? (1, (Nearest(h, boxHeight, y - region.Top) * w) + Nearest(region.PartnerLength ?? w, boxWidth, x - region.Left))
                 : (0, e);
         });
     }

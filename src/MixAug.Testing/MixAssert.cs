@@ -360,8 +360,15 @@ public static partial class MixAssert
 
             if (OwnWeights is float[] own)
             {
+                // A weight of exactly 1 or 0 copies its source's element, as the mixers do: the other source is not read,
+                // so its padding (NaN past a valid length) cannot reach the output.
                 float m = own[planeIndex];
-                return ((At(input, 0, sampleSize, offset) * m) + (At(input, 1, sampleSize, offset) * (1f - m)), m is 0f or 1f);
+                return m switch
+                {
+                    1f => (At(input, 0, sampleSize, offset), true),
+                    0f => (At(input, 1, sampleSize, offset), true),
+                    _ => ((At(input, 0, sampleSize, offset) * m) + (At(input, 1, sampleSize, offset) * (1f - m)), false),
+                };
             }
 
             if (Resize is ResizeRegion resize)

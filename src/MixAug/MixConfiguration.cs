@@ -14,7 +14,10 @@ namespace MixAug;
 /// <remarks>
 /// <para>Results never depend on the configuration: every kernel gives the same bits for any degree of parallelism.</para>
 /// <para>The synthesis cache holds at most <see cref="CacheCapacity"/> tables and evicts the least recently used one
-/// when it is full; it is never emptied wholesale, so a training loop that alternates a few shapes never rebuilds.</para>
+/// when it is full; it is never emptied wholesale, so a training loop that alternates a few shapes never rebuilds. The
+/// default of 128 holds a table for every common length a batch of up to 256 sequences pairs (FMix with valid lengths
+/// builds one per length; 32, the default before, made a flip-paired batch of 128 with 64 lengths rebuild tables on
+/// every call). Tables take about 54 KB for a sequence of 1000, 655 KB for 224x224 and 2.5 MB for 16x112x112.</para>
 /// </remarks>
 /// <threadsafety>Safe to share between threads; calls that find the worker threads busy run on the calling thread.</threadsafety>
 public sealed class MixConfiguration
@@ -30,7 +33,7 @@ public sealed class MixConfiguration
     /// <see cref="Environment.ProcessorCount"/>.</param>
     /// <param name="cacheCapacity">Most FMix synthesis tables kept (one per extent, decay power and spectrum), at least 1.</param>
     /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
-    public MixConfiguration(int maxDegreeOfParallelism = -1, int cacheCapacity = 32)
+    public MixConfiguration(int maxDegreeOfParallelism = -1, int cacheCapacity = 128)
     {
         if (maxDegreeOfParallelism == -1)
         {
@@ -52,7 +55,7 @@ public sealed class MixConfiguration
         _workers = new Lazy<WorkerPool>(() => new WorkerPool(maxDegreeOfParallelism - 1), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
-    /// <summary>The configuration of callers who pass none: all processors, 32 cached tables.</summary>
+    /// <summary>The configuration of callers who pass none: all processors, 128 cached tables.</summary>
     public static MixConfiguration Default { get; } = new();
 
     /// <summary>Threads a CPU call may use, the caller's included.</summary>

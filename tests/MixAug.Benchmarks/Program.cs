@@ -21,6 +21,12 @@ if (args.Contains("--profile-gridsmooth"))
     return GridSmoothProfile.Run(at + 1 < args.Length ? args[at + 1] : null);
 }
 
+// --spin-mosaic: Mosaic applied on one thread for 15 seconds, to sample with perf (docs/performance.md).
+if (args.Contains("--spin-mosaic"))
+{
+    return ResampleProfile.Spin();
+}
+
 // --profile-resample: Mosaic's and ResizeMix's passes timed alone on one thread (docs/performance.md).
 if (args.Contains("--profile-resample"))
 {

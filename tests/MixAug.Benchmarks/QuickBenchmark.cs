@@ -87,6 +87,11 @@ internal static class QuickBenchmark
         MixPlan sequenceMixup = new MixUp(alpha: 1.0, mode: LambdaMode.Element).CreatePlan(new MixRequest(sequenceShape, random, frames));
         MixPlan sequenceCutmix = new CutMix(alpha: 1.0, mode: LambdaMode.Element).CreatePlan(new MixRequest(sequenceShape, random, frames));
         float[] sequenceSrc = sequenceFixture.Source, sequenceDst = sequenceFixture.Destination;
+        var sequenceFmix = new FMix(mode: LambdaMode.Element, granularity: MaskGranularity.PerGroup); // its own generator: the other plans stay as they were
+        MixPlan sequenceFmixFull = sequenceFmix.CreatePlan(sequenceShape, new MixRandom(12));
+        MixPlan sequenceFmixLengths = sequenceFmix.CreatePlan(new MixRequest(sequenceShape, new MixRandom(12), frames));
+        var everyLength = new MixConfiguration(cacheCapacity: 1024); // room for the synthesis tables of every common length
+        MixPlan sequenceResize = new ResizeMix(mode: LambdaMode.Element).CreatePlan(new MixRequest(sequenceShape, new MixRandom(13), frames));
 
         // Clips with frame counts: 16 clips of 3 x 16 x 112 x 112 (a common video-classifier input), 8 to 16 valid frames.
         var clipShape = BatchShape.Volume(16, 3, 16, 112, 112);
@@ -137,11 +142,15 @@ internal static class QuickBenchmark
         Measure("gridmix-elem-inplace", "GridMix with a grid per sample (OpenMixup's ranges): plan (128 tilings) + apply in place", () => CpuMixer.ApplyInPlace(gridElem.CreatePlan(shape, random), dst), maxRatio: 1.0);
         Measure("seq-mixup-lengths", "[128, 80, 1000] MixUp, per-sample lambda, lengths 500-1000, into a destination (ratio to a copy of this batch)", () => CpuMixer.Apply(sequenceMixup, sequenceSrc, sequenceDst), mustNotAllocate: true, copySource: sequenceSrc, copyDestination: sequenceDst);
         Measure("seq-cutmix-lengths", "[128, 80, 1000] CutMix along time, per-sample segments within both lengths, into a destination (ratio to a copy of this batch)", () => CpuMixer.Apply(sequenceCutmix, sequenceSrc, sequenceDst), mustNotAllocate: true, copySource: sequenceSrc, copyDestination: sequenceDst);
+        Measure("seq-fmix", "[128, 80, 1000] FMix, a noise per sample over all 1000 frames, into a destination (ratio to a copy of this batch)", () => CpuMixer.Apply(sequenceFmixFull, sequenceSrc, sequenceDst), copySource: sequenceSrc, copyDestination: sequenceDst);
+        Measure("seq-fmix-lengths", "[128, 80, 1000] FMix as above, lengths 500-1000: each mask over the frames both hold, into a destination (ratio to a copy of this batch)", () => CpuMixer.Apply(sequenceFmixLengths, sequenceSrc, sequenceDst), copySource: sequenceSrc, copyDestination: sequenceDst);
+        Measure("seq-fmix-lengths-cached", "[128, 80, 1000] FMix with lengths as above, with a synthesis cache that holds every common length's tables (ratio to a copy of this batch)", () => CpuMixer.Apply(sequenceFmixLengths, sequenceSrc, sequenceDst, everyLength), copySource: sequenceSrc, copyDestination: sequenceDst);
+        Measure("seq-resizemix-lengths", "[128, 80, 1000] ResizeMix on sequences, lengths 500-1000: each partner's valid part resized into a segment both hold, into a destination (ratio to a copy of this batch)", () => CpuMixer.Apply(sequenceResize, sequenceSrc, sequenceDst), copySource: sequenceSrc, copyDestination: sequenceDst);
         Measure("video-cutmix-spatial", "[16, 3, 16, 112, 112] CutMix on clips, VideoMix's spatial cut per sample within both frame counts (8-16), into a destination (ratio to a copy of this batch)", () => CpuMixer.Apply(clipSpatial, clipSrc, clipDst), mustNotAllocate: true, copySource: clipSrc, copyDestination: clipDst);
         Measure("video-cutmix-cuboid-inplace", "[16, 3, 16, 112, 112] CutMix on clips, VideoMix's spatio-temporal cuboid per sample, in place (ratio to a copy of this batch)", () => CpuMixer.ApplyInPlace(clipCuboid, clipDst), mustNotAllocate: true, copySource: clipSrc, copyDestination: clipDst);
         Measure("smoothmix-elem-inplace", "SmoothMix with a soft box per sample: plan (128 recipes and their exact means) + apply in place (weights made per row, blend)", () => CpuMixer.ApplyInPlace(smoothElem.CreatePlan(shape, random), dst), maxRatio: 1.0);
         Measure("resizemix-elem", "ResizeMix, a box per sample (scale 0.1 to 0.8): plan + apply into a destination (antialiased resize of 128 partners)", () => CpuMixer.Apply(resizeElem.CreatePlan(shape, random), src, dst), maxRatio: 1.5);
-        Measure("resizemix-elem-inplace", "ResizeMix as above, in place (from a snapshot of the batch)", () => CpuMixer.ApplyInPlace(resizeElem.CreatePlan(shape, random), dst));
+        Measure("resizemix-elem-inplace", "ResizeMix as above, in place (boxes resized into a buffer, then copied in)", () => CpuMixer.ApplyInPlace(resizeElem.CreatePlan(shape, random), dst));
         Measure("uint8-resizemix-elem", "ResizeMix as above on the uint8 batch, into a destination (rows widened to float, results rounded half to even)", () => CpuMixer.Apply(resizeElem.CreatePlan(shape, random), bytes, byteDst));
         Measure("mosaic", "Mosaic, four sources per sample resized into the quadrants (output 224x224): plan + apply into a destination", () => CpuMixer.Apply(mosaic.CreatePlan(shape, random), src, dst), maxRatio: 2.0);
         Measure("mosaic-inplace", "Mosaic as above, in place (from a snapshot of the batch)", () => CpuMixer.ApplyInPlace(mosaic.CreatePlan(shape, random), dst));

@@ -15,6 +15,26 @@ internal static class ResampleProfile
 {
     private static bool _cachedSource; // every source plane the first one, so that it stays in L2
 
+    /// <summary>--spin-mosaic: the Mosaic apply of <see cref="Run"/>, on one thread for 15 seconds, for a sampling
+    /// profiler (perf record with DOTNET_PerfMapEnabled=1 and DOTNET_EnableWriteXorExecute=0 names the JIT's code).</summary>
+    public static int Spin()
+    {
+        var shape = new BatchShape(128, 3, 224, 224);
+        var fixture = new BatchFixture(shape);
+        MixPlan plan = new Mosaic().CreatePlan(shape, new MixRandom(2026));
+        var single = new MixConfiguration(maxDegreeOfParallelism: 1);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        int calls = 0;
+        while (clock.Elapsed.TotalSeconds < 15)
+        {
+            CpuMixer.Apply(plan, fixture.Source, fixture.Destination, single);
+            calls++;
+        }
+
+        Console.WriteLine($"{clock.Elapsed.TotalMilliseconds / calls:F2} ms per apply (one thread, wall clock)");
+        return 0;
+    }
+
     public static int Run()
     {
         var shape = new BatchShape(128, 3, 224, 224);
@@ -24,8 +44,8 @@ internal static class ResampleProfile
         float[] src = fixture.Source, dst = fixture.Destination;
         int plane = shape.PlaneSize, width = shape.Width, channels = shape.Channels;
         var scratch = new float[Resampling.ScratchLength(width)];
-        var line = new float[width];
-        for (int i = 0; i < line.Length; i++)
+        var line = new float[width + Resampling.Taps.WindowLayout.Window]; // the column pass reads windows past the line
+        for (int i = 0; i < width; i++)
         {
             line[i] = src[i];
         }
@@ -33,9 +53,33 @@ internal static class ResampleProfile
         Console.WriteLine($"{shape} float32, one thread, ms CPU per batch (median of nine groups of 200 ms at least)");
         Report("copy (Span.CopyTo, whole batch)", () => src.AsSpan().CopyTo(dst), shape.ElementCount);
 
+        // The column pass's two vector forms on one line in L1, whole rows of Mosaic's and ResizeMix's shrinks.
+        foreach (int outputs in new[] { 168, 150, 112 })
+        {
+            Resampling.Taps taps = Resampling.Taps.For(width, outputs);
+            var row = new float[outputs];
+            var blocks = new float[outputs + 64];
+            Report($"column pass 224->{outputs}, dense blocks (AVX)", () => Repeat(() => Resampling.ColumnsDense(line, taps, 0, blocks, row)), 1000L * outputs);
+            if (taps.Windows is not null)
+            {
+                Report($"column pass 224->{outputs}, windows (AVX-512)", () => Repeat(() => Resampling.ColumnsWindowed(line, taps, 0, row)), 1000L * outputs);
+            }
+        }
+
         MixPlan mosaicPlan = new Mosaic().CreatePlan(shape, random);
         long mosaicOutputs = shape.ElementCount;
         Console.WriteLine($"mosaic: the row pass reads {SourcePlanesRead(mosaicPlan, shape):F2} source planes per output plane (the floor of its memory traffic)");
+        for (int round = 0; round < 3; round++)
+        {
+            foreach (bool on in new[] { true, false })
+            {
+                MosaicRows.PrefetchNext = on;
+                Report($"AB prefetch={on} mosaic apply 1 thread", () => CpuMixer.Apply(mosaicPlan, src, dst, single), mosaicOutputs);
+                Report($"AB prefetch={on} mosaic apply 2 threads", () => CpuMixer.Apply(mosaicPlan, src, dst), mosaicOutputs);
+            }
+        }
+
+        MosaicRows.PrefetchNext = true;
         Report("mosaic: CpuMixer.Apply", () => CpuMixer.Apply(mosaicPlan, src, dst, single), mosaicOutputs);
         Report("mosaic: CpuMixer.ApplyInPlace", () => CpuMixer.ApplyInPlace(mosaicPlan, dst, single), mosaicOutputs);
         Report("mosaic: row pass alone", () => MosaicPasses(mosaicPlan, src, dst, shape, scratch, rows: true, columns: false), mosaicOutputs);
@@ -102,7 +146,7 @@ internal static class ResampleProfile
 
                         if (columns)
                         {
-                            Resampling.Columns(rows ? scratch : source, columnTaps, first, lo, hi, scratch.AsSpan(width), destination.AsSpan((int)((((long)i * shape.Channels) + c) * plane) + (y * width) + left, right - left));
+                            Resampling.Columns(rows ? scratch : source, columnTaps, first, lo, hi, scratch.AsSpan(width + Resampling.Taps.WindowLayout.Window), destination.AsSpan((int)((((long)i * shape.Channels) + c) * plane) + (y * width) + left, right - left));
                         }
                     }
                 }
@@ -155,10 +199,18 @@ internal static class ResampleProfile
 
                     if (columns)
                     {
-                        Resampling.Columns(rows ? scratch : source, columnTaps, 0, 0, width, scratch.AsSpan(width), destination.AsSpan((int)((((long)i * shape.Channels) + c) * plane) + ((box.Top + r) * width) + box.Left, boxWidth));
+                        Resampling.Columns(rows ? scratch : source, columnTaps, 0, 0, width, scratch.AsSpan(width + Resampling.Taps.WindowLayout.Window), destination.AsSpan((int)((((long)i * shape.Channels) + c) * plane) + ((box.Top + r) * width) + box.Left, boxWidth));
                     }
                 }
             }
+        }
+    }
+
+    private static void Repeat(Action body)
+    {
+        for (int k = 0; k < 1000; k++)
+        {
+            body();
         }
     }
 

@@ -129,6 +129,28 @@ public class MixAssertTests
         Assert.That(e!.Message, Does.Contain("Sample 0").And.Contain("0.6666666666666667").And.Contain("0.3333333333333333"));
     }
 
+    /// <summary>
+    /// A mask weight of exactly 1 or 0 copies its source's element, as the mixers do: a partner's NaN or infinity under a
+    /// weight of 1 (padding past a valid length) is not read, and an output that blended it in is caught.
+    /// </summary>
+    [Test]
+    public void MaskWeightsOfOneAndZeroCopyWithoutReadingTheOtherSource()
+    {
+        var shape = new BatchShape(2, 1, 1, 4);
+        var mask = new MaskRegion([1f, 1f, 0f, 0.5f]);
+        var plan = new MixPlan(shape.Spatial, [1, 1], [mask.Mean, 1.0], [mask, MixRegion.Keep]);
+        float[] input = [1, 2, 3, 4, float.NaN, float.PositiveInfinity, 7, 8];
+        var output = new float[input.Length];
+        CpuMixer.Apply(plan, input, output);
+        Assert.That(output[..4], Is.EqualTo(new[] { 1f, 2f, 7f, (4f * 0.5f) + (8f * 0.5f) }), "the mixer copies where the weight is 1 or 0");
+        Assert.DoesNotThrow(() => MixAssert.PixelsFollowPlan(plan, input, output));
+
+        float[] blended = [.. output];
+        blended[0] = (1f * 1f) + (float.NaN * 0f); // the partner's NaN read under a weight of 1
+        var e = Assert.Throws<MixInvariantException>(() => MixAssert.PixelsFollowPlan(plan, input, blended));
+        Assert.That(e!.Message, Does.Contain("Sample 0"));
+    }
+
     [Test]
     public void CatchesLabelsThatWereNotSmoothed()
     {

@@ -1,8 +1,9 @@
 namespace MixAug.TorchSharp.Data;
 
 /// <summary>
-/// The keys <see cref="MixCollate"/> adds to a batch's dictionary, beside the images (under the images key, mixed) and
-/// the labels (under the labels key, as the dataset gave them).
+/// The keys <see cref="MixCollate"/> adds to a batch's dictionary, beside the images (under the images key, mixed), the
+/// labels (under the labels key, as the dataset gave them) and the carried keys (under their own names, not mixed; see
+/// <see cref="MixCollateOptions.CarryKeys"/>).
 /// </summary>
 public static class MixBatchKeys
 {
@@ -40,6 +41,25 @@ public static class MixBatchKeys
     /// input lengths of a CTC loss); positions at or after it are padding. Present whenever <see cref="ValidLengths"/> is.
     /// </summary>
     public const string OutputLengths = "output_lengths";
+
+    /// <summary>
+    /// The key of a padded carried key's lengths (<see cref="CarriedKey.Padded"/>): <paramref name="key"/> followed by
+    /// <c>"_lengths"</c>, int64 <c>[B]</c>, each sample's own first dimension (a transcript's <c>"transcript_lengths"</c>).
+    /// </summary>
+    /// <param name="key">The carried key.</param>
+    /// <returns><c>key + "_lengths"</c>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="key"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="key"/> is empty.</exception>
+    public static string LengthsOf(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (key.Length == 0)
+        {
+            throw new ArgumentException("The key is empty; give the carried key's name.", nameof(key));
+        }
+
+        return key + "_lengths";
+    }
 
     /// <summary>Every key above, for checks that a dataset's keys do not collide with them.</summary>
     internal static readonly string[] All = [Targets, TargetsA, TargetsB, Lambda, Sources, Weights, ValidLengths, OutputLengths];

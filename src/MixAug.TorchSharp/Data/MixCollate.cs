@@ -34,13 +34,21 @@ namespace MixAug.TorchSharp.Data;
 /// labels as the dataset gave them, stacked (int64 <c>[B]</c> or soft <c>[B, classes]</c>); then the targets
 /// (<see cref="MixBatchKeys.Targets"/>, or <see cref="MixBatchKeys.TargetsA"/>, <see cref="MixBatchKeys.TargetsB"/> and
 /// <see cref="MixBatchKeys.Lambda"/> with compact targets) and the mix record (<see cref="MixBatchKeys.Sources"/>,
-/// <see cref="MixBatchKeys.Weights"/>). Other keys of the samples are not carried: they would need mixing too.</para>
+/// <see cref="MixBatchKeys.Weights"/>). Other keys of the samples are dropped unless carried
+/// (<see cref="MixCollateOptions.CarryKeys"/>, <see cref="MixCollateOptions.CarryOtherKeys"/>).</para>
+/// <para><b>Carried keys</b> are per-sample data that is not mixed (a sample id, a weight, a transcript): each is
+/// stacked in the batch's sample order under its own name, on the batch's device, in the samples' dtype; a padded
+/// one (<see cref="CarriedKey.Padded"/>, a first dimension that varies) is padded at the end to the batch's longest
+/// and its lengths go to <see cref="MixBatchKeys.LengthsOf"/>(name), int64 <c>[B]</c>. Output i mixes the samples
+/// <see cref="MixBatchKeys.Sources"/>[i, :], so a loss that cannot take blended labels reads the carried rows of those
+/// samples: <see cref="SourcesOf"/> gives each source slot with its gather, and
+/// <c>SourceWeightedLoss.Compute(batch, lossAgainst)</c> sums the weighted losses of every slot.</para>
 /// <para><b>Sequences and clips of different lengths</b> (docs/sequences.md). Samples <c>[C, L]</c> or
 /// <c>[C, T, H, W]</c> may differ in their time extent (L, or the frame count T) and in nothing else: the shorter are
 /// padded to the longest with <see cref="MixCollateOptions.PadValue"/>, each sample's valid length is its own extent
 /// (or the length it carries under <see cref="MixCollateOptions.LengthsKey"/>), the plan is drawn with those lengths,
 /// and the batch gets <see cref="MixBatchKeys.ValidLengths"/> and <see cref="MixBatchKeys.OutputLengths"/> (the plan's,
-/// for a CTC loss). Methods that do not take lengths (FMix, SaliencyMix, …) refuse such a batch with their own
+/// for a CTC loss). MixUp, CutMix, FMix and (sequences) ResizeMix take lengths; methods that do not (SaliencyMix, MultiCutMix, …) refuse such a batch with their own
 /// message, under the images key. Samples of one extent that carry no length, and images, are stacked as they are,
 /// with no lengths keys.</para>
 /// <para><b>Epochs and batches.</b> The collate counts the batches it makes. Call <see cref="StartEpoch"/> at the start
@@ -57,8 +65,8 @@ namespace MixAug.TorchSharp.Data;
 /// <c>MoveNext</c>: copy out (<c>clone()</c>, or <c>MoveToOuterDisposeScope</c> with <c>disposeBatch: false</c>) what must
 /// live longer. Called without a scope, the caller disposes the values. Temporaries (the stacked batch before mixing,
 /// uint8 copies) are disposed before the call returns.</para>
-/// <para><b>Errors before work.</b> Missing keys, images of different shapes or dtypes and labels of the wrong dtype or
-/// shape raise <see cref="ArgumentException"/> (its <c>ParamName</c> is the dictionary key) before any tensor is made;
+/// <para><b>Errors before work.</b> Missing keys, images of different shapes or dtypes, labels of the wrong dtype or
+/// shape and carried keys of different dtypes or shapes (or a pad value their dtype cannot hold) raise <see cref="ArgumentException"/> (its <c>ParamName</c> is the dictionary key) before any tensor is made;
 /// class indices out of range are found in the stacked labels before anything is mixed, and soft labels that are not
 /// distributions when the targets are made. A rejected batch leaves no tensor behind and the count where it was.</para>
 /// </remarks>
@@ -67,6 +75,7 @@ public sealed class MixCollate
 {
     private readonly BatchStreams _streams;
     private readonly MixCollateOptions _options;
+    private readonly CarriedKey[] _carried;
 
     /// <summary>Creates a collate function.</summary>
     /// <param name="policy">The transform that draws the plans (MixUp, CutMix, FMix, SaliencyMix, MixChoice, …).</param>
@@ -78,7 +87,8 @@ public sealed class MixCollate
     /// <exception cref="ArgumentNullException"><paramref name="policy"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="classCount"/> is not positive or <paramref name="smoothing"/> is outside [0, 1).</exception>
     /// <exception cref="ArgumentException">A key of <paramref name="options"/> is empty, two keys are equal, one of
-    /// them is a key of <see cref="MixBatchKeys"/>, <see cref="MixCollateOptions.ByteImages"/> is undefined, or
+    /// them is a key of <see cref="MixBatchKeys"/>, a carried key is null, repeated, one of those keys or (padded) has its
+    /// lengths key taken, <see cref="MixCollateOptions.ByteImages"/> is undefined, or
     /// <see cref="MixCollateOptions.Device"/> is the meta device; or <paramref name="policy"/> draws from class maps
     /// (Transplantation), which a collate function does not have.</exception>
     public MixCollate(IMixTransform policy, ulong seed, int classCount, double smoothing = 0, bool compactTargets = false, MixCollateOptions? options = null)
@@ -107,6 +117,7 @@ public sealed class MixCollate
         }
 
         CheckDevice(options.Device, nameof(options));
+        _carried = CarriedKeys.Check(options);
 
         Policy = policy;
         ClassCount = classCount;
@@ -161,7 +172,8 @@ public sealed class MixCollate
     /// <returns>A new dictionary of new tensors (see the remarks on <see cref="MixCollate"/>).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="samples"/> is null.</exception>
     /// <exception cref="ArgumentException">A sample lacks a key or holds a tensor of the wrong shape or dtype (sequences and
-    /// clips may differ in time only), a valid length is not an integer scalar or is given for an image, the pad value is
+    /// clips may differ in time only, padded carried keys in their first dimension only), a carried key's pad value is not
+    /// a value of its dtype, a key carried by <see cref="MixCollateOptions.CarryOtherKeys"/> is one the collate writes, a valid length is not an integer scalar or is given for an image, the pad value is
     /// not a byte for uint8 samples that need padding, the policy refuses valid lengths or draws a plan without them, or uint8
     /// images kept as bytes meet a plan that blends; the parameter name is the dictionary key. Or <paramref name="device"/>
     /// is the meta device (named <c>device</c>).</exception>
@@ -171,7 +183,7 @@ public sealed class MixCollate
     {
         ArgumentNullException.ThrowIfNull(samples);
         CheckDevice(device, nameof(device));
-        SampleList list = SampleList.Read(samples, _options, ClassCount, CompactTargets);
+        SampleList list = SampleList.Read(samples, _options, _carried, ClassCount, CompactTargets);
         Device target = _options.Device ?? device ?? list.Images[0].device;
         string imagesKey = _options.ImagesKey, labelsKey = _options.LabelsKey;
 
@@ -199,6 +211,7 @@ public sealed class MixCollate
         AddTargets(batch, plan, labels, indices, labelsKey);
         AddRecord(batch, plan, target);
         AddLengths(batch, plan, target);
+        list.Carried.AddTo(batch, target);
         foreach (Tensor t in batch.Values)
         {
             t.MoveToOuterDisposeScope();
@@ -227,6 +240,34 @@ public sealed class MixCollate
         return new CompactTargetTensors(Get(MixBatchKeys.TargetsA), Get(MixBatchKeys.TargetsB), Get(MixBatchKeys.Lambda));
     }
 
+    /// <summary>
+    /// The source slots of a batch: one <see cref="BatchSource"/> per column of <see cref="MixBatchKeys.Sources"/> and
+    /// <see cref="MixBatchKeys.Weights"/>, whose <see cref="BatchSource.Gather"/> reads a carried key (or the labels) of
+    /// each output's source in that slot, for losses that cannot take blended labels.
+    /// </summary>
+    /// <param name="batch">A batch returned by <see cref="Collate"/>.</param>
+    /// <returns>The slots, slot 0 (each sample itself) first; dispose them, or let the current dispose scope do it.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="batch"/> is null.</exception>
+    /// <exception cref="ArgumentException">The batch lacks the mix record, or it is not an int64 and a float64 <c>[B, S]</c>
+    /// of one shape.</exception>
+    public static IReadOnlyList<BatchSource> SourcesOf(IReadOnlyDictionary<string, Tensor> batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        Tensor Get(string key, ScalarType type) =>
+            batch.TryGetValue(key, out Tensor? t) && t is not null && t.dtype == type && t.shape.Length == 2 && t.shape.All(d => d > 0)
+                ? t
+                : throw new ArgumentException(
+                    $"The batch's '{key}' is {(t is null ? "missing" : $"{t.dtype} {TensorChecks.Describe(t.shape)}")}; a batch made by MixCollate holds the mix record, {type} [B, S].", nameof(batch));
+        Tensor sources = Get(MixBatchKeys.Sources, ScalarType.Int64), weights = Get(MixBatchKeys.Weights, ScalarType.Float64);
+        if (!sources.shape.SequenceEqual(weights.shape))
+        {
+            throw new ArgumentException(
+                $"The batch's '{MixBatchKeys.Sources}' is {TensorChecks.Describe(sources.shape)} but its '{MixBatchKeys.Weights}' is {TensorChecks.Describe(weights.shape)}; the record's two halves have one shape.", nameof(batch));
+        }
+
+        return [.. Enumerable.Range(0, (int)sources.shape[1]).Select(k => new BatchSource(batch, k, sources, weights))];
+    }
+
     /// <summary>A meta device holds no values, so a batch moved there could be neither mixed nor read: refuse it up front.</summary>
     private static void CheckDevice(Device? device, string name)
     {
@@ -249,7 +290,8 @@ public sealed class MixCollate
         }
     }
 
-    private static Tensor MoveTo(Tensor t, Device device)
+    /// <summary><paramref name="t"/> itself when it is on <paramref name="device"/> already, else a copy there.</summary>
+    internal static Tensor MoveTo(Tensor t, Device device)
     {
         // CPU tensors report index -1 or 0 depending on how they were made; only the type matters there.
         bool there = t.device_type == device.type && (device.type == DeviceType.CPU || t.device_index == device.index);

@@ -5,7 +5,7 @@ namespace MixAug.TorchSharp.Data;
 /// <c>torchvision.datasets</c> (MNIST, FashionMNIST, KMNIST): images under <c>"data"</c>, labels under <c>"label"</c>.
 /// </summary>
 /// <remarks>Checked when the <see cref="MixCollate"/> is created: the keys must be different, non-empty, and none
-/// of <see cref="MixBatchKeys"/>.</remarks>
+/// of <see cref="MixBatchKeys"/>; so must the carried keys and the lengths keys of the padded ones.</remarks>
 /// <threadsafety>Immutable once created; safe to share.</threadsafety>
 public sealed class MixCollateOptions
 {
@@ -40,4 +40,19 @@ public sealed class MixCollateOptions
     /// what the padded positions of the output hold.
     /// </summary>
     public double PadValue { get; init; }
+
+    /// <summary>
+    /// Other keys of the samples to carry into the batch as they are, not mixed, in the batch's sample order under their
+    /// own names: <see cref="CarriedKey.Stacked"/> for one shape in every sample, <see cref="CarriedKey.Padded"/> for a
+    /// first dimension that varies (a transcript), which adds its lengths under <see cref="MixBatchKeys.LengthsOf"/>.
+    /// Every sample must hold each of them. Default none.
+    /// </summary>
+    public IReadOnlyList<CarriedKey> CarryKeys { get; init; } = [];
+
+    /// <summary>
+    /// True to carry, stacked, every key of the samples that is neither the images, the labels, the lengths key nor one
+    /// of <see cref="CarryKeys"/> (which keep their own rule); every sample must then hold the same keys. Default false:
+    /// such keys are dropped.
+    /// </summary>
+    public bool CarryOtherKeys { get; init; }
 }

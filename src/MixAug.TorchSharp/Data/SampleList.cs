@@ -4,14 +4,15 @@ namespace MixAug.TorchSharp.Data;
 
 /// <summary>
 /// The samples of one batch, read from their dictionaries and checked before any tensor is made: every sample has both
-/// keys, the images agree in dtype, device and shape (sequences and clips may differ in their time extent, see
+/// keys (and the carried ones, see <see cref="CarriedKeys"/>), the images agree in dtype, device and shape (sequences and clips may differ in their time extent, see
 /// <see cref="SampleLengths"/>), and the labels are all class indices or all soft labels of one width. Each failure is an <see cref="ArgumentException"/> whose parameter name is the dictionary key and whose
 /// message gives the sample number, the shapes and the dtypes.
 /// </summary>
 internal sealed class SampleList
 {
-    private SampleList(Tensor[] images, Tensor[] labels, bool indices, SampleLengths? lengths)
+    private SampleList(Tensor[] images, Tensor[] labels, bool indices, SampleLengths? lengths, CarriedKeys carried)
     {
+        Carried = carried;
         Images = images;
         Labels = labels;
         HasClassIndices = indices;
@@ -31,8 +32,11 @@ internal sealed class SampleList
     /// is full and of one extent, or the samples are images).</summary>
     public SampleLengths? Lengths { get; }
 
-    /// <summary>Reads and checks the samples.</summary>
-    public static SampleList Read(IEnumerable<Dictionary<string, Tensor>> samples, MixCollateOptions options, int classCount, bool compactTargets)
+    /// <summary>The keys carried unmixed (<see cref="MixCollateOptions.CarryKeys"/>), read and checked.</summary>
+    public CarriedKeys Carried { get; }
+
+    /// <summary>Reads and checks the samples, the carried keys last.</summary>
+    public static SampleList Read(IEnumerable<Dictionary<string, Tensor>> samples, MixCollateOptions options, CarriedKey[] carried, int classCount, bool compactTargets)
     {
         Dictionary<string, Tensor>[] items = samples as Dictionary<string, Tensor>[] ?? [.. samples];
         if (items.Length == 0)
@@ -55,7 +59,7 @@ internal sealed class SampleList
         CheckImages(images, imagesKey, options.ByteImages);
         bool indices = CheckLabels(labels, labelsKey, classCount, compactTargets);
         SampleLengths? lengths = SampleLengths.Read(images, given, imagesKey, options);
-        return new SampleList(images, labels, indices, lengths);
+        return new SampleList(images, labels, indices, lengths, CarriedKeys.Read(items, carried, options));
     }
 
     private static Tensor Get(Dictionary<string, Tensor> item, int sample, string key, string option)

@@ -1,3 +1,4 @@
+using MixAug.TorchSharp.Data;
 using MixAug.TorchSharp.Native;
 
 namespace MixAug.TorchSharp.Losses;
@@ -59,20 +60,67 @@ public static class SourceWeightedLoss
                 weights[i] = k < sources.Length ? plan.Weights(i)[k] : 0.0;
             }
 
-            Tensor loss = lossAgainst(tensor(indices, device: device)) ?? throw new ArgumentException("lossAgainst returned null; it must return one loss per sample.", nameof(lossAgainst));
-            if (loss.shape.Length != 1 || loss.shape[0] != b || !Mixing.TensorChecks.IsFloating(loss.dtype))
-            {
-                throw new ArgumentException(
-                    $"lossAgainst returned a {loss.dtype} tensor of shape {Mixing.TensorChecks.Describe(loss.shape)}; it must return one floating loss per sample, shape [{b}].",
-                    nameof(lossAgainst));
-            }
-
-            Tensor w = tensor(weights, device: loss.device).to(loss.dtype);
-            // where, not w·loss: a weight-0 term must add 0 even when its loss is infinite.
-            Tensor term = where(w.gt(0), w * loss, zeros_like(loss));
-            total = total is null ? term : total + term;
+            Tensor loss = Checked(lossAgainst(tensor(indices, device: device)), b);
+            total = Add(total, loss, tensor(weights, device: loss.device));
         }
 
         return total!.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Computes <c>loss_i = Σ_k w_ik · lossAgainst(slot k)_i</c> for every sample i of a batch made by <c>MixCollate</c>,
+    /// from the batch's own mix record: the loss receives each source slot as a <see cref="BatchSource"/>, whose
+    /// <see cref="BatchSource.Gather"/> and <see cref="BatchSource.GatherLengths"/> give the carried keys (transcripts
+    /// and their lengths, <see cref="MixCollateOptions.CarryKeys"/>) of each output's source in that slot. The same
+    /// numbers as <see cref="Compute(MixPlan, Func{Tensor, Tensor}, Device?)"/> with the batch's plan.
+    /// </summary>
+    /// <param name="batch">A batch returned by <c>MixCollate.Collate</c> (it holds <see cref="MixBatchKeys.Sources"/> and <see cref="MixBatchKeys.Weights"/>).</param>
+    /// <param name="lossAgainst">The per-sample loss against one source slot: returns a floating tensor <c>[B]</c> of losses.
+    /// The slot is disposed when the call returns; the tensors it gathered are disposed too, unless the callback keeps them
+    /// out of the call's dispose scope.</param>
+    /// <returns>A new floating tensor <c>[B]</c> on the callback's device, owned by the caller; take its mean for the batch loss.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="batch"/> or <paramref name="lossAgainst"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="batch"/> lacks the mix record or holds one of the wrong dtypes
+    /// or shapes, or <paramref name="lossAgainst"/> returned null or a tensor that is not a floating <c>[B]</c> vector.</exception>
+    public static Tensor Compute(IReadOnlyDictionary<string, Tensor> batch, Func<BatchSource, Tensor> lossAgainst)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(lossAgainst);
+        TorchSharpRuntime.EnsureLoadable();
+        using DisposeScope scope = NewDisposeScope();
+        Tensor? total = null;
+        foreach (BatchSource source in MixCollate.SourcesOf(batch))
+        {
+            Tensor loss = Checked(lossAgainst(source), (int)source.Indices.shape[0]);
+            total = Add(total, loss, source.Weights);
+        }
+
+        return total!.MoveToOuterDisposeScope();
+    }
+
+    private static Tensor Checked(Tensor? loss, int b)
+    {
+        if (loss is null)
+        {
+            throw new ArgumentException("lossAgainst returned null; it must return one loss per sample.", "lossAgainst");
+        }
+
+        if (loss.shape.Length != 1 || loss.shape[0] != b || !Mixing.TensorChecks.IsFloating(loss.dtype))
+        {
+            throw new ArgumentException(
+                $"lossAgainst returned a {loss.dtype} tensor of shape {Mixing.TensorChecks.Describe(loss.shape)}; it must return one floating loss per sample, shape [{b}].",
+                "lossAgainst");
+        }
+
+        return loss;
+    }
+
+    /// <summary>The running total plus this slot's term, its float64 weights converted to the loss's dtype on its device.</summary>
+    private static Tensor Add(Tensor? total, Tensor loss, Tensor weights)
+    {
+        Tensor w = weights.to(loss.dtype, loss.device);
+        // where, not w·loss: a weight-0 term must add 0 even when its loss is infinite.
+        Tensor term = where(w.gt(0), w * loss, zeros_like(loss));
+        return total is null ? term : total + term;
     }
 }

@@ -25,7 +25,8 @@ internal static class DeviceMasks
 {
     /// <summary>
     /// The own weights <c>[n, N]</c> (float32, N the plan's element count) of the mask samples <paramref name="samples"/>,
-    /// on <paramref name="device"/>; temporaries join the caller's dispose scope.
+    /// on <paramref name="device"/> (1 past a Fourier mask that covers only the first positions along time); temporaries
+    /// join the caller's dispose scope.
     /// </summary>
     public static Tensor OwnWeights(MixPlan plan, IReadOnlyList<int> samples, Device device)
     {
@@ -81,25 +82,8 @@ internal static class DeviceMasks
     }
 
     /// <summary>Whether every mask of <paramref name="samples"/> holds only the weights 0 and 1, known from the recipes alone.</summary>
-    public static bool AreBinary(MixPlan plan, IReadOnlyList<int> samples)
-    {
-        foreach (int i in samples)
-        {
-            bool binary = plan.Regions[i] switch
-            {
-                FourierMaskRegion f => MaskThreshold.Layout(f.Noise.Spatial.Size, f.OwnCount, f.MaxSoft).RampLength == 0,
-                SaliencyMaskRegion => true,
-                MaskRegion m => !m.Weights.ContainsAnyExcept(0f, 1f),
-                _ => false,
-            };
-            if (!binary)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    public static bool AreBinary(MixPlan plan, IReadOnlyList<int> samples) =>
+        samples.All(i => plan.Regions[i].Accept(SelectsOnly.Instance));
 
     /// <summary>
     /// The noise images of <paramref name="noises"/> (one synthesis key), <c>[U, N]</c> float32 on the device: each is
@@ -231,6 +215,25 @@ internal static class DeviceMasks
 
     private static void FourierMasks(MixPlan plan, IReadOnlyList<int> samples, List<int> positions, Tensor own, Device device)
     {
+        // FMix with valid lengths draws masks over the first m positions along time, so the masks of one plan may rank
+        // noises of several extents; each extent is thresholded on its own and the elements past it are the sample's.
+        int n = plan.Spatial.Size;
+        foreach (IGrouping<int, int> extent in positions.GroupBy(k => ((FourierMaskRegion)plan.Regions[samples[k]]).Noise.Spatial.Size))
+        {
+            List<int> members = [.. extent];
+            Tensor weights = ThresholdedNoise(plan, samples, members, extent.Key, device);
+            if (extent.Key < n)
+            {
+                weights = cat([weights, ones([members.Count, n - extent.Key], ScalarType.Float32, device)], 1);
+            }
+
+            own.index_copy_(0, Positions(members, device), weights);
+        }
+    }
+
+    /// <summary>The masks <c>[k, size]</c> of the Fourier mask samples at <paramref name="positions"/>, whose noises all have <paramref name="size"/> elements.</summary>
+    private static Tensor ThresholdedNoise(MixPlan plan, IReadOnlyList<int> samples, List<int> positions, int size, Device device)
+    {
         // One synthesis per distinct noise image (a batch-mode FMix shares one among all samples), grouped by the
         // synthesis tables (extent, decay and spectrum) so that each group is one pair of matrix products.
         var noises = new List<FourierNoise>();
@@ -246,7 +249,6 @@ internal static class DeviceMasks
         }
 
         var imageOf = new long[positions.Count];
-        int n = plan.Spatial.Size;
         long[] ones = new long[positions.Count], rampStart = new long[positions.Count], rampEnd = new long[positions.Count];
         long[] rampFrom = new long[positions.Count], rampTotal = new long[positions.Count];
         bool anyRamp = false;
@@ -254,7 +256,7 @@ internal static class DeviceMasks
         {
             var region = (FourierMaskRegion)plan.Regions[samples[positions[j]]];
             imageOf[j] = noises.IndexOf(region.Noise);
-            (int o, int s, int length, int from, int total) = MaskThreshold.Layout(n, region.OwnCount, region.MaxSoft);
+            (int o, int s, int length, int from, int total) = MaskThreshold.Layout(size, region.OwnCount, region.MaxSoft);
             (ones[j], rampStart[j], rampEnd[j], rampFrom[j], rampTotal[j]) = (o, s, s + length, from, total);
             anyRamp |= length > 0;
         }
@@ -273,7 +275,7 @@ internal static class DeviceMasks
             weights = where(onRamp, ramp, weights);
         }
 
-        own.index_copy_(0, Positions(positions, device), weights);
+        return weights;
     }
 
     private static void SaliencyMasks(MixPlan plan, IReadOnlyList<int> samples, List<int> positions, Tensor own, Device device)

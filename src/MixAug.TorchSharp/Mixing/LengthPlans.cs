@@ -28,7 +28,7 @@ internal static class LengthPlans
         if (request.HasValidLengths && !plan.HasValidLengths)
         {
             throw new ArgumentException(
-                $"{policy.Name} drew a plan without the {request.ValidLengths.Length} valid lengths it was given, so it would read padding as data; use a method that takes lengths (MixUp, CutMix).",
+                $"{policy.Name} drew a plan without the {request.ValidLengths.Length} valid lengths it was given, so it would read padding as data; use a method that takes lengths (MixUp, CutMix, FMix, ResizeMix).",
                 lengthsName);
         }
 

@@ -98,7 +98,7 @@ public static class AlignedArrays
 
                 for (int i = 0; i < plan.BatchSize; i++)
                 {
-                    if (!plan.Regions[i].Accept(LabelMapMixer.Selects.Instance))
+                    if (!plan.Regions[i].Accept(SelectsOnly.Instance))
                     {
                         throw new ArgumentException(
                             $"{name} is a {source.GetType().Name}, but sample {i}'s region ({plan.Regions[i]}) blends; integer arrays take plans that only select. Mix class maps with LabelMapMixer, other values in float32.", nameof(plan));

@@ -213,8 +213,9 @@ internal sealed class MaskRaster : IParallelWork
     private void Rank(int group, RasterWorkspace workspace)
     {
         int sample = _representative[group];
-        Span<float> values = workspace.Values(_plane);
-        RegionRasterizer.FillValues(_plan.Regions[sample], _plan.Spatial, _configuration, values);
+        MixRegion region = _plan.Regions[sample];
+        Span<float> values = workspace.Values(RegionRasterizer.RankedCount(region, _plan.Spatial));
+        RegionRasterizer.FillValues(region, _plan.Spatial, _configuration, values);
         workspace.Ranking.Build(values);
     }
 

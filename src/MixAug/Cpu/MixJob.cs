@@ -31,7 +31,7 @@ namespace MixAug.Cpu;
 /// the result is the same for any number of parts. A job is scratch of a <see cref="MixConfiguration"/>, rented per
 /// call and returned, so a warmed-up call allocates nothing; its pointers are valid only during the synchronous call.</para>
 /// </remarks>
-internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
+internal sealed unsafe partial class MixJob<T, TKernels> : IParallelWork
     where T : unmanaged
     where TKernels : IMixKernels<T>
 {
@@ -46,6 +46,8 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
 
     private readonly SampleOpDecoder _decoder = new();
     private readonly MaskRaster _raster = new();
+    private readonly ResizedBoxes<T> _resizedBoxes = new();
+    private readonly MosaicRows _mosaics = new();
     private readonly List<(float[] Masks, RasterWorkspace Workspace)> _partScratch = [];
     private SampleOp[] _ops = [];
     private int[] _order = [];
@@ -61,6 +63,11 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
     private bool _inPlace;
     private bool _general;
     private bool _fused;
+    private bool _deferredBoxes;
+    private bool _placing;
+    private T* _boxes;
+    private BatchLayout _layout;
+    private bool _bySource;
     private MixConfiguration _configuration = null!;
     private int _cycles;
     private int _sampleSize;
@@ -124,7 +131,10 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
         _zero = (T*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_zeros));
         _general = !FindCycles(plan);
         _fused = !_general && Fusable(plan, maxParts);
-        _units = _fused ? _cycles : (_general ? b * layout.Channels : layout.Channels) * _segmentsPerPlane;
+        _deferredBoxes = _general && _inPlace && ResizedBoxes<T>.Applies(_ops.AsSpan(0, b));
+        _bySource = _general && _mosaics.Index(plan, _ops.AsSpan(0, b));
+        _layout = layout;
+        _units = _deferredBoxes || _bySource ? b * layout.Channels : _fused ? _cycles : (_general ? b * layout.Channels : layout.Channels) * _segmentsPerPlane;
         _configuration = configuration;
         T[]? snapshot = null;
         try
@@ -133,6 +143,12 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
             if (_fused)
             {
                 EnsurePartScratch(Math.Min(_units, maxParts), layout.Plane);
+            }
+
+            if (_deferredBoxes)
+            {
+                RunDeferredBoxes(workers, maxParts);
+                return;
             }
 
             if (_general && _inPlace)
@@ -178,6 +194,34 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
     {
         int first = (int)((long)_units * part / parts);
         int end = (int)((long)_units * (part + 1) / parts);
+        if (_deferredBoxes)
+        {
+            ReadOnlySpan<SampleOp> ops = _ops.AsSpan(0, _plan.BatchSize);
+            for (int unit = first; unit < end; unit++)
+            {
+                if (_placing)
+                {
+                    _resizedBoxes.Place(_plan, ops, unit, _destination, _boxes, _layout);
+                }
+                else
+                {
+                    _resizedBoxes.Compute(_plan, ops, unit, _source, _boxes, _layout);
+                }
+            }
+
+            return;
+        }
+
+        if (_bySource)
+        {
+            for (int unit = first; unit < end; unit++)
+            {
+                MixPlaneUnit(unit, unit + 1 < end);
+            }
+
+            return;
+        }
+
         if (_general)
         {
             for (int unit = first; unit < end; unit++)
@@ -209,119 +253,27 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
         }
     }
 
-    /// <summary>Units are segments of every cycle, or (fused) whole cycles with their masks.</summary>
-    private void WalkPart(int part, int first, int end, T* spare)
+    /// <summary>ResizeMix in place (<see cref="ResizedBoxes{T}"/>): every box resized into a buffer, then, once no
+    /// sample is read any more, copied into place.</summary>
+    private void RunDeferredBoxes(WorkerPool workers, int maxParts)
     {
-        if (!_fused)
+        long total = _resizedBoxes.Layout(_plan, _ops.AsSpan(0, _plan.BatchSize), _layout.Channels);
+        T[] boxes = ArrayPool<T>.Shared.Rent((int)total);
+        try
         {
-            Walk(first, end, spare);
-            return;
-        }
-
-        (float[] masks, RasterWorkspace workspace) = _partScratch[part];
-        fixed (float* maskBase = masks)
-        {
-            for (int cycle = first; cycle < end; cycle++)
+            fixed (T* buffer = boxes)
             {
-                WalkCycleWithMasks(cycle, maskBase, masks, workspace, spare);
+                _boxes = buffer;
+                _placing = false;
+                workers.Run(this, Math.Min(_units, maxParts));
+                _placing = true;
+                workers.Run(this, Math.Min(_units, maxParts));
             }
         }
-    }
-
-    /// <summary>
-    /// True when ranked masks are better rasterised cycle by cycle: every masked sample ranks values of its own (a
-    /// noise image per sample, not one per batch), every cycle is short, and there are enough cycles to share out.
-    /// </summary>
-    private bool Fusable(MixPlan plan, int parts)
-    {
-        bool anyRanked = false;
-        for (int i = 0; i < plan.BatchSize; i++)
+        finally
         {
-            anyRanked |= _ops[i].Ranked;
-        }
-
-        if (!anyRanked || _cycles < 2 * parts)
-        {
-            return false;
-        }
-
-        for (int c = 0; c < _cycles; c++)
-        {
-            if (_starts[c + 1] - _starts[c] > MaxFusedCycle)
-            {
-                return false;
-            }
-        }
-
-        return _raster.EverySampleRanksItsOwnValues(plan, _ops);
-    }
-
-    private void EnsurePartScratch(int parts, int plane)
-    {
-        while (_partScratch.Count < parts)
-        {
-            _partScratch.Add(([], new RasterWorkspace()));
-        }
-
-        for (int p = 0; p < parts; p++)
-        {
-            if (_partScratch[p].Masks.Length < MaxFusedCycle * plane)
-            {
-                _partScratch[p] = (GC.AllocateUninitializedArray<float>(MaxFusedCycle * plane), _partScratch[p].Workspace);
-            }
-        }
-    }
-
-    /// <summary>
-    /// One cycle, fused: its ranked masks rasterised into the part's scratch, then walked channel by channel (the few
-    /// masks of a cycle stay in the core's cache for every channel; walking segment-major instead, with its three streams
-    /// per sample, measured 12 % slower for 128x3x224x224 FMix per sample on one thread).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void WalkCycleWithMasks(int cycle, float* maskBase, float[] masks, RasterWorkspace workspace, T* spare)
-    {
-        int start = _starts[cycle], length = _starts[cycle + 1] - start;
-        int plane = _plane, sampleSize = _sampleSize, channels = sampleSize / plane, first = _order[start];
-        for (int t = 0; t < length; t++)
-        {
-            int sample = _order[start + t];
-            if (_ops[sample].Ranked)
-            {
-                RegionRasterizer.WriteComputedMask(_plan.Regions[sample], _plan.Spatial, _configuration, workspace, masks.AsSpan(t * plane, plane));
-            }
-        }
-
-        for (int channel = 0; channel < channels; channel++)
-        {
-            for (int s = 0; s < _segmentsPerPlane; s++)
-            {
-                int offset = s * _segmentLength;
-                int count = Math.Min(_segmentLength, plane - offset);
-                long planeOffset = ((long)channel * plane) + offset;
-                if (length == 1)
-                {
-                    if (!_inPlace)
-                    {
-                        Copy(_source + (((long)first * sampleSize) + planeOffset), _destination + (((long)first * sampleSize) + planeOffset), count);
-                    }
-
-                    continue;
-                }
-
-                if (_inPlace)
-                {
-                    SaveForLast(in _ops[_order[start + length - 1]], _source + (((long)first * sampleSize) + planeOffset), spare, offset, count);
-                }
-
-                for (int t = 0; t < length; t++)
-                {
-                    int sample = _order[start + t];
-                    int partner = t == length - 1 ? first : _order[start + t + 1];
-                    long at = ((long)sample * sampleSize) + planeOffset;
-                    T* partnerSegment = _inPlace && t == length - 1 ? spare : _source + (((long)partner * sampleSize) + planeOffset);
-                    MixPair(in _ops[sample], maskBase + ((long)t * plane), _source + at, partnerSegment, _destination + at, offset, count);
-                }
-            }
+            _boxes = null;
+            ArrayPool<T>.Shared.Return(boxes);
         }
     }
 
@@ -339,356 +291,4 @@ internal sealed unsafe class MixJob<T, TKernels> : IParallelWork
             _ops[i] = _decoder.Decode(plan, i);
         }
     }
-
-    /// <summary>Lists the samples cycle by cycle when the plan can be walked in cycles; false otherwise.</summary>
-    private bool FindCycles(MixPlan plan)
-    {
-        if (!plan.IsPairwise)
-        {
-            return false;
-        }
-
-        int b = plan.BatchSize;
-        for (int i = 0; i < b; i++)
-        {
-            // Tiles of the partner only are a union of boxes and walk like one; tiles that repaint the sample's own
-            // elements over the partner's need the untouched sample, which in place only a snapshot keeps.
-            // A resized partner (or mosaic tile) reads its whole plane, rows another segment may already have overwritten in place.
-            if (_ops[i].Kind is OpKind.BlendMany or OpKind.Resize or OpKind.Mosaic || (_ops[i].Kind == OpKind.Tiles && !_ops[i].PartnerTilesOnly))
-            {
-                return false;
-            }
-        }
-
-        if (_order.Length < b)
-        {
-            _order = new int[b];
-            _starts = new int[b + 1];
-            _seen = new bool[b];
-        }
-
-        ReadOnlySpan<int> partners = plan.Partners;
-        Span<bool> seen = _seen.AsSpan(0, b);
-        seen.Clear();
-        foreach (int p in partners)
-        {
-            if (seen[p])
-            {
-                return false; // a repeated partner: not a permutation
-            }
-
-            seen[p] = true;
-        }
-
-        seen.Clear();
-        int n = 0;
-        _cycles = 0;
-        for (int i = 0; i < b; i++)
-        {
-            if (seen[i])
-            {
-                continue;
-            }
-
-            _starts[_cycles++] = n;
-            for (int j = i; !seen[j]; j = partners[j])
-            {
-                seen[j] = true;
-                _order[n++] = j;
-            }
-        }
-
-        _starts[_cycles] = b;
-        return true;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Walk(int firstUnit, int endUnit, T* spare)
-    {
-        int plane = _plane;
-        int sampleSize = _sampleSize;
-        for (int cycle = 0; cycle < _cycles; cycle++)
-        {
-            int start = _starts[cycle];
-            int length = _starts[cycle + 1] - start;
-            int first = _order[start];
-            for (int unit = firstUnit; unit < endUnit; unit++)
-            {
-                int channel = unit / _segmentsPerPlane;
-                int offset = (unit % _segmentsPerPlane) * _segmentLength;
-                int count = Math.Min(_segmentLength, plane - offset);
-                long planeOffset = ((long)channel * plane) + offset;
-                if (length == 1)
-                {
-                    if (!_inPlace)
-                    {
-                        Copy(_source + (((long)first * sampleSize) + planeOffset), _destination + (((long)first * sampleSize) + planeOffset), count);
-                    }
-
-                    continue;
-                }
-
-                if (_inPlace)
-                {
-                    SaveForLast(in _ops[_order[start + length - 1]], _source + (((long)first * sampleSize) + planeOffset), spare, offset, count);
-                }
-
-                for (int t = 0; t < length; t++)
-                {
-                    int sample = _order[start + t];
-                    int partner = t == length - 1 ? first : _order[start + t + 1];
-                    long at = ((long)sample * sampleSize) + planeOffset;
-                    T* partnerSegment = _inPlace && t == length - 1 ? spare : _source + (((long)partner * sampleSize) + planeOffset);
-                    MixPair(in _ops[sample], _masks + _ops[sample].MaskOffset, _source + at, partnerSegment, _destination + at, offset, count);
-                }
-            }
-        }
-    }
-
-    /// <summary>One segment of one channel of one sample, from any of its sources (general plans).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void MixGeneralUnit(int unit)
-    {
-        int perSample = (_sampleSize / _plane) * _segmentsPerPlane;
-        int sample = unit / perSample;
-        int rest = unit % perSample;
-        int channel = rest / _segmentsPerPlane;
-        int offset = (rest % _segmentsPerPlane) * _segmentLength;
-        int count = Math.Min(_segmentLength, _plane - offset);
-        long planeOffset = ((long)channel * _plane) + offset;
-        ReadOnlySpan<int> sources = _plan.Sources(sample);
-        T* destination = _destination + (((long)sample * _sampleSize) + planeOffset);
-        T* self = _source + (((long)sample * _sampleSize) + planeOffset);
-        ref readonly SampleOp op = ref _ops[sample];
-        switch (op.Kind)
-        {
-            case OpKind.BlendMany:
-                ReadOnlySpan<double> weights = _plan.Weights(sample);
-                TKernels.Blend(self, Source(sources[1], planeOffset), destination, count, (float)weights[0], (float)weights[1]);
-                for (int k = 2; k < sources.Length; k++)
-                {
-                    // acc + x_k·w_k: a blend of the accumulator with weight 1 (x·1 is exact), in slot order.
-                    TKernels.Blend(destination, Source(sources[k], planeOffset), destination, count, 1f, (float)weights[k]);
-                }
-
-                return;
-            case OpKind.Tiles:
-                Copy(self, destination, count);
-                foreach (Tile tile in op.Tiles.AsSpan(op.TileStart, op.TileCount))
-                {
-                    // Own tiles too: painted after a partner's tile, they bring the sample's elements back.
-                    CopyRows(tile.Top, tile.Left, tile.Bottom, tile.Right, offset, count, Source(sources[tile.Slot], planeOffset), destination);
-                }
-
-                return;
-            case OpKind.Resize:
-                Copy(self, destination, count);
-                ResizeRows.Write((ResizeRegion)_plan.Regions[sample], Source(sources[1], planeOffset - offset), destination, _width, _plane, offset, count);
-                return;
-            case OpKind.Mosaic:
-                var mosaic = (MosaicRegion)_plan.Regions[sample];
-                Span<nint> quadrants = stackalloc nint[MosaicRegion.Quadrants];
-                for (int q = 0; q < quadrants.Length; q++)
-                {
-                    quadrants[q] = (nint)Source(sources[mosaic.Slots[q]], planeOffset - offset);
-                }
-
-                MosaicRows.Write(mosaic, quadrants, destination, _width, _plane, offset, count);
-                return;
-            default:
-                T* partner = sources.Length > 1 ? Source(sources[1], planeOffset) : self;
-                MixPair(in op, _masks + op.MaskOffset, self, partner, destination, offset, count);
-                return;
-        }
-    }
-
-    private T* Source(int sample, long planeOffset) => _source + (((long)sample * _sampleSize) + planeOffset);
-
-    /// <summary>Copies to the spare the elements of the cycle's first sample that the cycle's last sample will read.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void SaveForLast(in SampleOp last, T* firstSegment, T* spare, int offset, int count)
-    {
-        switch (last.Kind)
-        {
-            case OpKind.Keep:
-                return;
-            case OpKind.Box:
-                CopyBox(in last, offset, count, firstSegment, spare);
-                return;
-            case OpKind.SoftBox:
-                CopyRows(last.Top, last.Left, last.Bottom, last.Right, offset, count, firstSegment, spare); // its support
-                return;
-            case OpKind.Tiles:
-                // The last sample reads the spare at its tiles only, all inside their bounding box: one copy per row
-                // of it instead of one per row of every tile (a grid has about 24 holes).
-                CopyRows(last.Top, last.Left, last.Bottom, last.Right, offset, count, firstSegment, spare);
-                return;
-            default:
-                Copy(firstSegment, spare, count);
-                return;
-        }
-    }
-
-    /// <summary>One segment of a sample mixed with one partner.</summary>
-    /// <param name="op">The sample's decoded region.</param>
-    /// <param name="rankedMask">The plane of the sample's ranked mask (used for ranked masks only).</param>
-    /// <param name="self">The sample's segment.</param>
-    /// <param name="partner">The partner's segment.</param>
-    /// <param name="destination">The output segment.</param>
-    /// <param name="offset">The segment's offset in its plane.</param>
-    /// <param name="count">Elements in the segment.</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void MixPair(in SampleOp op, float* rankedMask, T* self, T* partner, T* destination, int offset, int count)
-    {
-        switch (op.Kind)
-        {
-            case OpKind.Keep:
-                if (self != destination)
-                {
-                    Copy(self, destination, count);
-                }
-
-                return;
-            case OpKind.Blend when op.SelfEnd < offset + count || op.PartnerEnd < offset + count:
-                BlendPadded(in op, self, partner, destination, offset, count);
-                return;
-            case OpKind.Blend:
-                TKernels.Blend(self, partner, destination, count, op.SelfWeight, op.PartnerWeight);
-                return;
-            case OpKind.Mask when op.Ranked:
-                TKernels.MaskBlend(self, partner, rankedMask + offset, destination, count);
-                return;
-            case OpKind.Mask:
-                fixed (float* weights = op.Mask)
-                {
-                    TKernels.MaskBlend(self, partner, weights + offset, destination, count);
-                }
-
-                return;
-            case OpKind.Box:
-                if (self != destination)
-                {
-                    Copy(self, destination, count);
-                }
-
-                CopyBox(in op, offset, count, partner, destination);
-                return;
-            case OpKind.SoftBox:
-                MixSoftBox(in op, self, partner, destination, offset, count);
-                return;
-            case OpKind.Tiles:
-                // Only partner tiles come here (FindCycles): every tile copies from the partner, in any order.
-                if (self != destination)
-                {
-                    Copy(self, destination, count);
-                }
-
-                foreach (Tile tile in op.Tiles.AsSpan(op.TileStart, op.TileCount))
-                {
-                    CopyRows(tile.Top, tile.Left, tile.Bottom, tile.Right, offset, count, partner, destination);
-                }
-
-                return;
-            default:
-                throw new InvalidOperationException($"A {op.Kind} region cannot be mixed pairwise."); // FindCycles routes them to the general path
-        }
-    }
-
-    /// <summary>
-    /// A segment of a soft box, row by row: rows and columns outside the support are the sample's own (copied, or left
-    /// alone in place), and the support's columns of each row are mixed with weights made from the row's fall-off and
-    /// the columns' (<see cref="IMixKernels{T}.SoftRowBlend"/>), one kernel call per row.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void MixSoftBox(in SampleOp op, T* self, T* partner, T* destination, int offset, int count)
-    {
-        // The support's columns widened to multiples of 16 (64 bytes of float32): rows of 224 floats then start on
-        // aligned vectors, where the kernel needs no scalar head or tail (30 scalar elements a row cost more than the
-        // vectors of weight 1 that the widening adds and the kernel skips).
-        int width = _width, firstRow = offset / width, rows = count / width;
-        int left = op.Left & ~15, right = Math.Min(width, (op.Right + 15) & ~15);
-        bool inPlace = self == destination;
-        fixed (float* falloffs = op.Mask)
-        {
-            float* rowFalloffs = falloffs + op.MaskOffset, columnFalloffs = rowFalloffs + _height + left;
-            for (int r = 0; r < rows; r++)
-            {
-                int y = (firstRow + r) % _height;
-                long at = (long)r * width;
-                if (y < op.Top || y >= op.Bottom)
-                {
-                    if (!inPlace)
-                    {
-                        Copy(self + at, destination + at, width);
-                    }
-
-                    continue;
-                }
-
-                if (!inPlace)
-                {
-                    Copy(self + at, destination + at, left);
-                    Copy(self + at + right, destination + at + right, width - right);
-                }
-
-                TKernels.SoftRowBlend(self + at + left, partner + at + left, columnFalloffs, rowFalloffs[y], destination + at + left, right - left);
-            }
-        }
-    }
-
-    /// <summary>A zero-padded blend of a segment that crosses a source's end: zeros stand in for each source past it.</summary>
-    private void BlendPadded(in SampleOp op, T* self, T* partner, T* destination, int offset, int count)
-    {
-        int selfEnd = Math.Clamp(op.SelfEnd - offset, 0, count), partnerEnd = Math.Clamp(op.PartnerEnd - offset, 0, count);
-        int first = Math.Min(selfEnd, partnerEnd), second = Math.Max(selfEnd, partnerEnd);
-        TKernels.Blend(self, partner, destination, first, op.SelfWeight, op.PartnerWeight);
-        T* a = selfEnd > first ? self + first : _zero, b = partnerEnd > first ? partner + first : _zero;
-        TKernels.Blend(a, b, destination + first, second - first, op.SelfWeight, op.PartnerWeight);
-        TKernels.Blend(_zero, _zero, destination + second, count - second, op.SelfWeight, op.PartnerWeight);
-    }
-
-    /// <summary>Copies a box's elements of the segment: its rows on the box's frames only (on every frame without a range).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void CopyBox(in SampleOp box, int offset, int count, T* from, T* to)
-    {
-        // Frame f holds the volume rows [f·H, (f + 1)·H) of a channel; keep the segment's rows that lie in the frames.
-        int width = _width;
-        int firstRow = offset / width, rows = count / width;
-        int skip = (int)Math.Clamp(((long)box.FirstFrame * _height) - firstRow, 0, rows);
-        int end = (int)Math.Clamp(((long)box.EndFrame * _height) - firstRow, 0, rows);
-        if (end > skip)
-        {
-            int at = skip * width;
-            CopyRows(box.Top, box.Left, box.Bottom, box.Right, offset + at, (end - skip) * width, from + at, to + at);
-        }
-    }
-
-    /// <summary>Copies the box's columns of every row of the segment that crosses the box.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void CopyRows(int top, int left, int bottom, int right, int offset, int count, T* from, T* to)
-    {
-        int width = _width;
-        int firstRow = offset / width;
-        int rows = count / width;
-        int firstY = firstRow % _height;
-        if (firstY + rows <= _height && (bottom <= firstY || top >= firstY + rows))
-        {
-            return; // the segment's rows (within one plane) miss the box: a grid's many tiles mostly do
-        }
-
-        int boxWidth = right - left;
-        for (int r = 0; r < rows; r++)
-        {
-            int y = (firstRow + r) % _height; // rows of a volume repeat every plane of height rows
-            if (y >= top && y < bottom)
-            {
-                int at = (r * width) + left;
-                Copy(from + at, to + at, boxWidth);
-            }
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Copy(T* from, T* to, int count) =>
-        Unsafe.CopyBlockUnaligned(to, from, (uint)(count * sizeof(T)));
 }

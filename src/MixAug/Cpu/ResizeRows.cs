@@ -16,13 +16,26 @@ internal static unsafe class ResizeRows
     public static void Write<T>(ResizeRegion region, T* partnerPlane, T* destination, int width, int plane, int offset, int count)
         where T : unmanaged
     {
-        int firstRow = offset / width, boxWidth = region.Right - region.Left;
+        int firstRow = offset / width;
         int top = Math.Max(firstRow, region.Top), end = Math.Min(firstRow + (count / width), region.Bottom);
-        if (top >= end)
+        if (top < end)
         {
-            return;
+            WriteRows(region, partnerPlane, destination + ((top - firstRow) * width) + region.Left, width, width, plane, top, end);
         }
+    }
 
+    /// <summary>Writes the whole box, resized from the partner's plane, to <paramref name="box"/>: its rows one after
+    /// another, (Right − Left) elements each (the in-place path of <see cref="ResizedBoxes{T}"/>).</summary>
+    public static void WriteBox<T>(ResizeRegion region, T* partnerPlane, T* box, int width, int plane)
+        where T : unmanaged =>
+        WriteRows(region, partnerPlane, box, region.Right - region.Left, width, plane, region.Top, region.Bottom);
+
+    /// <summary>Writes plane rows [<paramref name="top"/>, <paramref name="end"/>) of the box, row <paramref name="top"/>
+    /// at <paramref name="target"/> and each next one <paramref name="pitch"/> elements on.</summary>
+    private static void WriteRows<T>(ResizeRegion region, T* partnerPlane, T* target, int pitch, int width, int plane, int top, int end)
+        where T : unmanaged
+    {
+        int boxWidth = region.Right - region.Left;
         bool widen = typeof(T) != typeof(float);
         float[] scratch = ArrayPool<float>.Shared.Rent(Resampling.ScratchLength(width) + boxWidth);
         float[]? widened = widen ? ArrayPool<float>.Shared.Rent(plane) : null;
@@ -47,7 +60,7 @@ internal static unsafe class ResizeRows
             Span<float> patchRow = scratch.AsSpan(line.Length, boxWidth);
             for (int y = top; y < end; y++)
             {
-                T* row = destination + ((y - firstRow) * width) + region.Left;
+                T* row = target + ((long)(y - top) * pitch);
                 if (widened is null)
                 {
                     region.ResizeRow(partner, y - region.Top, line, new Span<float>(row, boxWidth));

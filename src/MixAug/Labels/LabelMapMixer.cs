@@ -115,7 +115,7 @@ public static class LabelMapMixer
 
         configuration ??= MixConfiguration.Default;
         var sources = new PixelSources { Configuration = configuration };
-        if (typeof(T) == typeof(byte) && plan.Regions.Any(r => r.Kind is not (MixRegionKind.Keep or MixRegionKind.Blend or MixRegionKind.Box or MixRegionKind.Tiles) && r.Accept(Selects.Instance))
+        if (typeof(T) == typeof(byte) && plan.Regions.Any(r => r.Kind is not (MixRegionKind.Keep or MixRegionKind.Blend or MixRegionKind.Box or MixRegionKind.Tiles) && r.Accept(SelectsOnly.Instance))
             && MixJob<byte, ByteKernels>.Unsupported(plan) is null)
         {
             // Hard masks: CpuMixer's uint8 kernels copy every element a region gives wholly to one source, on all cores
@@ -125,7 +125,7 @@ public static class LabelMapMixer
             CpuMixer.Apply(plan, MemoryMarshal.Cast<T, byte>(labels), MemoryMarshal.Cast<T, byte>(destination), configuration);
             for (int i = 0; i < plan.BatchSize; i++)
             {
-                if (!plan.Regions[i].Accept(Selects.Instance))
+                if (!plan.Regions[i].Accept(SelectsOnly.Instance))
                 {
                     MixSample(plan, i, labels, destination.Slice(i * n, n), sources);
                 }
@@ -412,42 +412,5 @@ public static class LabelMapMixer
         }
 
         return n;
-    }
-
-    /// <summary>Whether a region gives every element wholly to one source (CpuMixer then copies it exactly).</summary>
-    internal sealed class Selects : IMixRegionVisitor<bool>
-    {
-        public static readonly Selects Instance = new();
-
-        public bool VisitKeep(KeepRegion region) => true;
-
-        public bool VisitBlend(BlendRegion region) => false;
-
-        public bool VisitBox(BoxRegion region) => true;
-
-        public bool VisitMask(MaskRegion region)
-        {
-            foreach (float w in region.Weights)
-            {
-                if (w is not (0f or 1f))
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
-
-        public bool VisitFourierMask(FourierMaskRegion region) => region.MaxSoft == 0;
-
-        public bool VisitSaliencyMask(SaliencyMaskRegion region) => true;
-
-        public bool VisitTiles(TileRegion region) => true;
-
-        public bool VisitSoftBox(SoftBoxRegion region) => false; // Gaussian tails blend
-
-        public bool VisitResize(ResizeRegion region) => false; // the box shows resized, interpolated values
-
-        public bool VisitMosaic(MosaicRegion region) => false; // every tile is resized, interpolated
     }
 }

@@ -141,7 +141,7 @@ internal sealed class PixelSources : IMixRegionVisitor<PixelSources.Form>
             {
                 bool inBox = rowInBox && x >= region.Left && x < region.Right;
                 slots[e] = inBox ? (byte)1 : (byte)0;
-                origins[e] = inBox ? (sy * w) + Resampling.Nearest(w, bw, x - region.Left) : e;
+                origins[e] = inBox ? (sy * w) + Resampling.Nearest(region.PartnerWidth, bw, x - region.Left) : e;
             }
         }
 

@@ -24,7 +24,7 @@ internal static class ResizedBoxes
                     resize.Top,
                     resize.Left,
                     (double)(resize.Bottom - resize.Top) / resize.Spatial.Height,
-                    (double)(resize.Right - resize.Left) / resize.Spatial.Width,
+                    (double)(resize.Right - resize.Left) / resize.PartnerWidth,
                     (resize.Top, resize.Left, resize.Bottom, resize.Right));
                 return 1;
             case ResizeRegion:

@@ -55,6 +55,15 @@ public static class MaskThreshold
     public static double Mean(int planeSize, int ownCount, double maxSoft)
     {
         CheckCounts(planeSize, ownCount);
+        return WeightSum(planeSize, ownCount, maxSoft) / planeSize;
+    }
+
+    /// <summary>
+    /// The sum of the mask's weights, exact in double: every ramp value is a multiple of 2^−24 and a plane holds at most
+    /// 2^27 elements, so each partial sum needs at most 51 bits. <see cref="Mean"/> is this sum divided by N.
+    /// </summary>
+    internal static double WeightSum(int planeSize, int ownCount, double maxSoft)
+    {
         (int ones, int rampStart, int rampLength, int rampFrom, int rampTotal) = Layout(planeSize, ownCount, maxSoft);
         double sum = ones;
         for (int j = 0; j < rampLength; j++)
@@ -62,7 +71,7 @@ public static class MaskThreshold
             sum += Ramp(rampStart - rampFrom + j, rampTotal);
         }
 
-        return sum / planeSize;
+        return sum;
     }
 
     /// <summary>

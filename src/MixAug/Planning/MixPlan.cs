@@ -186,7 +186,7 @@ public sealed class MixPlan
     /// <summary>
     /// Valid length of each output sample along time, or empty when the plan has no <see cref="ValidLengths"/>: a
     /// blended sample is valid where all its sources are (the shortest of their lengths; the longest when the plan's
-    /// <see cref="BlendLengths"/> is zero-padded), a kept or boxed sample where it was. The lengths to give a sequence loss (CTC's input lengths) and to mask the output's padding with.
+    /// <see cref="BlendLengths"/> is zero-padded), a kept, boxed or Fourier-masked sample where it was. The lengths to give a sequence loss (CTC's input lengths) and to mask the output's padding with.
     /// </summary>
     public ReadOnlySpan<int> OutputLengths => _outputLengths;
 
@@ -312,7 +312,9 @@ public sealed class MixPlan
     /// shortest of its sources' lengths (espnet2's <c>MixupAugment</c> rule); a box must lie inside every source's valid
     /// part (a sequence segment ending at or before the shortest length; a box applied to every frame of a clip only when
     /// no source is shorter than the sample; a box with a frame range ending at or before the shortest length of its
-    /// sources, the sample's own included); keeps are always allowed. Other region kinds are not yet defined with lengths.
+    /// sources, the sample's own included); a Fourier mask's noise must cover at most the shortest length of its sources
+    /// along time (FMix draws it over the first m = min(L_own, L_partner) positions or frames and the sample keeps its own
+    /// past them); keeps are always allowed. Other region kinds are not yet defined with lengths.
     /// </summary>
     /// <param name="validLengths">One length per sample, each in [1, time extent].</param>
     /// <returns>A new plan with <see cref="ValidLengths"/> and <see cref="OutputLengths"/>; the weights are not changed, so

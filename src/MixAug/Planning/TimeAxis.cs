@@ -60,7 +60,9 @@ internal static class TimeAxis
     /// <summary>
     /// The valid length of sample <paramref name="sample"/>'s output, after checking that its region takes nothing from
     /// a source's padding: a blend is valid where every source is (the shortest, as espnet2's <c>MixupAugment</c>); a
-    /// keep or a box is valid where the sample itself is, and a box must lie inside every source's valid part. A
+    /// keep, a box or a Fourier mask is valid where the sample itself is, and a box or a Fourier mask's noise must lie
+    /// inside every source's valid part; a resized partner on a sequence is valid where the sample is, its segment must
+    /// end within the sample's length and it must read the partner within the partner's length. A
     /// zero-padded blend (<see cref="BlendLengths.ZeroPadded"/>, two sources only) is valid where any source is.
     /// </summary>
     /// <exception cref="ArgumentException">The region would take padding, or is of a kind not yet defined with lengths (naming <paramref name="name"/>).</exception>
@@ -78,7 +80,7 @@ internal static class TimeAxis
         if (reach < 0)
         {
             throw new ArgumentException(
-                $"Sample {sample} has a {region.Kind} region; with valid lengths a plan takes keep, blend and box regions only (masks, tiles, soft boxes and resized boxes are not defined over valid lengths yet).",
+                $"Sample {sample} has a {region.Kind} region; with valid lengths a plan takes keep, blend, box, Fourier mask and (on sequences) resize regions only (explicit and saliency masks, tiles, soft boxes and mosaics are not defined over valid lengths yet).",
                 name);
         }
 
@@ -94,6 +96,17 @@ internal static class TimeAxis
             return shortest;
         }
 
+        if (region is ResizeRegion resize)
+        {
+            // The segment replaces the sample's own valid positions; the partner is read over its first `reach` only.
+            int partner = lengths[sources[1]];
+            return resize.Right <= own && reach <= partner
+                ? own
+                : throw new ArgumentException(
+                    $"Sample {sample} (valid length {own}) has region '{resize}' from sample {sources[1]} (valid length {partner}): a resized segment must end within the sample's length and read the partner within its own ({resize.Right} <= {own}, {reach} <= {partner}).",
+                    name);
+        }
+
         if (reach > shortest)
         {
             throw new ArgumentException(
@@ -107,7 +120,8 @@ internal static class TimeAxis
     /// <summary>
     /// How far along time a region takes from its other sources (exclusive end): a sequence box its right edge, a box on
     /// every frame of a clip the sample's own length (it takes from every valid frame), a box with a frame range its end
-    /// frame, a keep nothing. −1 for the kinds
+    /// frame, a Fourier mask the time extent of its noise (past it the sample keeps its own), a resized partner on a
+    /// sequence the partner's width it resizes, a keep nothing. −1 for the kinds
     /// not yet defined with lengths; a blend's rule is the shortest source, handled by the caller.
     /// </summary>
     private sealed class TimeReach(SpatialShape spatial, int ownLength) : IMixRegionVisitor<int>
@@ -120,7 +134,7 @@ internal static class TimeAxis
 
         public int VisitMask(MaskRegion region) => -1;
 
-        public int VisitFourierMask(FourierMaskRegion region) => -1;
+        public int VisitFourierMask(FourierMaskRegion region) => Extent(region.Noise.Spatial);
 
         public int VisitSaliencyMask(SaliencyMaskRegion region) => -1;
 
@@ -128,7 +142,7 @@ internal static class TimeAxis
 
         public int VisitSoftBox(SoftBoxRegion region) => -1;
 
-        public int VisitResize(ResizeRegion region) => -1;
+        public int VisitResize(ResizeRegion region) => spatial.Rank == 1 ? region.PartnerWidth : -1;
 
         public int VisitMosaic(MosaicRegion region) => -1;
     }

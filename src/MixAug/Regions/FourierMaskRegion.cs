@@ -11,6 +11,13 @@ namespace MixAug.Regions;
 /// linear ramp across the edge when <see cref="MaxSoft"/> &gt; 0 (<see cref="MaskThreshold"/>). Backends rasterise
 /// it; its own share is known exactly from the counts alone.
 /// </summary>
+/// <remarks>
+/// The noise covers the plan's extent, or, for sequences <c>[B, C, L]</c> and clips <c>[B, C, T, H, W]</c>, only its
+/// first m positions (frames) along time: FMix with valid lengths draws the mask over the part where the sample and its
+/// partner are both valid (<see cref="MixRequest.ValidLengths"/>). Past those m positions every element is the sample's
+/// own (weight 1); its own share over an extent of N elements is then <c>(Σ mask weights + N − n) / N</c>, n the noise's
+/// element count, exact from the counts alone.
+/// </remarks>
 public sealed class FourierMaskRegion : MixRegion
 {
     /// <summary>Creates the recipe.</summary>
@@ -61,15 +68,25 @@ public sealed class FourierMaskRegion : MixRegion
 
     private protected override void Measure(SpatialShape spatial, ReadOnlySpan<double> weights, Span<double> shares)
     {
-        shares[0] = Mean;
+        // The weight sum is exact and the own elements past the noise are whole ones, so the numerator is exact and
+        // the share is rounded once; over the noise's own extent it is Mean bit for bit.
+        int n = Noise.Spatial.Size;
+        shares[0] = (MaskThreshold.WeightSum(n, OwnCount, MaxSoft) + (spatial.Size - n)) / spatial.Size;
         shares[1] = 1.0 - shares[0];
     }
 
     private protected override void ValidateFit(SpatialShape spatial, int sourceCount, int sample, string name)
     {
-        if (Noise.Spatial != spatial)
+        if (Noise.Spatial == spatial)
         {
-            throw new ArgumentException($"The Fourier mask{OfSample(sample)} is for a {Noise.Spatial} plane, not {spatial}.", name);
+            return;
+        }
+
+        int extent = TimeAxis.Extent(spatial), reach = TimeAxis.Extent(Noise.Spatial);
+        if (extent == 0 || Noise.Spatial.Rank != spatial.Rank || reach > extent || TimeAxis.Crop(spatial, reach) != Noise.Spatial)
+        {
+            throw new ArgumentException(
+                $"The Fourier mask{OfSample(sample)} is for a {Noise.Spatial} plane, which is neither {spatial} nor its first positions along time.", name);
         }
     }
 }

@@ -12,7 +12,8 @@ namespace MixAug.Regions;
 /// the contact sheet and the TorchSharp backend read regions through it, so they agree element for element.
 /// </summary>
 /// <remarks>Masks are rasterised as defined by their recipes: a <see cref="FourierMaskRegion"/> synthesises its noise
-/// and keeps the <c>OwnCount</c> largest values (<see cref="MaskThreshold"/>); a <see cref="SaliencyMaskRegion"/>
+/// and keeps the <c>OwnCount</c> largest values (<see cref="MaskThreshold"/>), and when its noise covers only the first
+/// positions along time the elements past it get weight 1; a <see cref="SaliencyMaskRegion"/>
 /// upsamples the partner's grid and gives its <c>N − OwnCount</c> largest values to the partner; a
 /// <see cref="SoftBoxRegion"/> writes <c>1f − gy·gx</c> from its row and column fall-offs.</remarks>
 /// <threadsafety>Stateless; safe to call from several threads.</threadsafety>
@@ -82,9 +83,7 @@ public static class RegionRasterizer
                 ((SoftBoxRegion)region).Rasterise(weights);
                 return;
             default:
-                var workspace = new RasterWorkspace();
-                FillValues(region, spatial, configuration, workspace.Values(spatial.Size));
-                WriteRankedMask(region, spatial, workspace, weights, rankingBuilt: false);
+                WriteComputedMask(region, spatial, configuration, new RasterWorkspace(), weights);
                 return;
         }
     }
@@ -146,7 +145,14 @@ public static class RegionRasterizer
         }
     }
 
-    /// <summary>Writes the values a ranked mask thresholds (the noise image, or the partner's saliency map).</summary>
+    /// <summary>
+    /// How many values a ranked mask thresholds: the noise's elements for a Fourier mask (all of <paramref name="spatial"/>,
+    /// or its first positions along time), every element for a saliency mask.
+    /// </summary>
+    internal static int RankedCount(MixRegion region, SpatialShape spatial) =>
+        region is FourierMaskRegion fourier ? fourier.Noise.Spatial.Size : spatial.Size;
+
+    /// <summary>Writes the <see cref="RankedCount"/> values a ranked mask thresholds (the noise image, or the partner's saliency map).</summary>
     internal static void FillValues(MixRegion region, SpatialShape spatial, MixConfiguration configuration, Span<float> values)
     {
         switch (region)
@@ -165,7 +171,7 @@ public static class RegionRasterizer
     /// <summary>Writes a ranked mask from its values thresholded alone (the workspace's values are overwritten).</summary>
     internal static void WriteComputedMask(MixRegion region, SpatialShape spatial, MixConfiguration configuration, RasterWorkspace workspace, Span<float> mask)
     {
-        FillValues(region, spatial, configuration, workspace.Values(spatial.Size));
+        FillValues(region, spatial, configuration, workspace.Values(RankedCount(region, spatial)));
         WriteRankedMask(region, spatial, workspace, mask, rankingBuilt: false);
     }
 
@@ -178,13 +184,17 @@ public static class RegionRasterizer
     };
 
     /// <summary>
-    /// Writes a ranked mask from the workspace's values. When their ranking is built (values shared by several masks)
-    /// it is used; otherwise the mask is thresholded alone (<see cref="SampledThreshold"/>), and the ranking is built
-    /// only if that fails.
+    /// Writes a ranked mask of <paramref name="spatial"/> from the workspace's values. When their ranking is built (values
+    /// shared by several masks) it is used; otherwise the mask is thresholded alone (<see cref="SampledThreshold"/>), and
+    /// the ranking is built only if that fails. Elements past the values (a Fourier mask over the first positions along
+    /// time) are the sample's own.
     /// </summary>
-    internal static void WriteRankedMask(MixRegion region, SpatialShape spatial, RasterWorkspace workspace, Span<float> mask, bool rankingBuilt)
+    internal static void WriteRankedMask(MixRegion region, SpatialShape spatial, RasterWorkspace workspace, Span<float> plane, bool rankingBuilt)
     {
-        ReadOnlySpan<float> values = workspace.Values(spatial.Size);
+        int ranked = RankedCount(region, spatial);
+        ReadOnlySpan<float> values = workspace.Values(ranked);
+        Span<float> mask = plane.Slice(0, ranked);
+        plane.Slice(ranked).Fill(1f);
         (int top, double maxSoft, bool inverted) = region switch
         {
             FourierMaskRegion fourier => (fourier.OwnCount, fourier.MaxSoft, false),

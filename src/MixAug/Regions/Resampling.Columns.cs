@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -13,6 +14,12 @@ internal static partial class Resampling
     /// </summary>
     internal static void Columns(Span<float> line, Taps columns, int firstColumn, int lo, int hi, Span<float> blocks, Span<float> destination)
     {
+        if (columns.Windows is not null)
+        {
+            ColumnsWindowed(line, columns, firstColumn, destination);
+            return;
+        }
+
         if (!Avx.IsSupported)
         {
             ColumnsExact(line, columns, firstColumn, destination);
@@ -77,29 +84,127 @@ internal static partial class Resampling
                 Avx.Store(o + ((b3 - firstBlock) * Lanes), s3);
             }
 
-            // x − x is +0 for every finite x and NaN otherwise, so the sum of them says whether any output is not finite.
-            float* from = o + (firstColumn - (firstBlock * Lanes));
-            Vector256<float> check = Vector256<float>.Zero;
-            bool finite = true;
-            int x = 0;
-            for (; x + Lanes <= n; x += Lanes)
-            {
-                Vector256<float> v = Avx.LoadVector256(from + x);
-                Avx.Store(d + x, v);
-                check = Avx.Add(check, Avx.Subtract(v, v));
-            }
-
-            for (; x < n; x++)
-            {
-                d[x] = from[x];
-                finite &= float.IsFinite(from[x]);
-            }
-
-            if (!finite || !Vector256.EqualsAll(check, Vector256<float>.Zero))
+            if (!CopyFinite(o + (firstColumn - (firstBlock * Lanes)), d, n))
             {
                 ColumnsExact(line, columns, firstColumn, destination);
             }
         }
+    }
+
+    /// <summary>
+    /// The column pass by permutes (<see cref="Taps.WindowLayout"/>): each block of outputs loads its window of the
+    /// line once, then adds, tap by tap, the lanes' weights times the window permuted by the lanes' indices, four blocks
+    /// at a time so that four sums are in flight; each sum is stored straight to the outputs its lanes hold (by a masked
+    /// store at the run's ends).
+    /// </summary>
+    /// <remarks>
+    /// Lane by lane this is the definition's sum: the lane's taps in input order, then products of weight 0 and one of
+    /// its own inputs, which add ±0 to a sum that is never −0 (as <see cref="ColumnsDense"/>'s). A lane reads only its
+    /// output's inputs, so only an output whose taps hold a non-finite value can be non-finite; such rows are redone by
+    /// <see cref="ColumnsExact"/>, which gives the definition's NaN or infinity. The line must be readable
+    /// <see cref="Taps.WindowLayout.Window"/> elements past each block's first input (what lies past the row pass's
+    /// columns is read into lanes that are not stored). Stores go straight to <paramref name="destination"/>: the
+    /// blocks stored to a scratch and copied from there stalled each copy's loads on the wider stores before them
+    /// (a quarter of the pass's samples under perf).
+    /// </remarks>
+    internal static unsafe void ColumnsWindowed(ReadOnlySpan<float> line, Taps columns, int firstColumn, Span<float> destination)
+    {
+        const int Lanes = Taps.WindowLayout.Lanes;
+        Taps.WindowLayout layout = columns.Windows ?? throw new InvalidOperationException("These taps have no window layout.");
+        int size = layout.BlockOutputs, n = destination.Length, firstBlock = firstColumn / size, lastBlock = (firstColumn + n - 1) / size;
+        int taps = layout.TapCount;
+        if (firstColumn < 0 || firstColumn + n > columns.Start.Length || line.Length < layout.First[lastBlock] + Taps.WindowLayout.Window)
+        {
+            throw new ArgumentOutOfRangeException(nameof(destination), $"Outputs [{firstColumn}, {firstColumn + n}) of {columns.Start.Length} do not fit a {line.Length}-element line.");
+        }
+
+        Vector512<int> blockLanes = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(size));
+        Vector512<float> check = Vector512<float>.Zero;
+        fixed (float* l = line)
+        fixed (float* weights = layout.Weights)
+        fixed (int* indices = layout.Indices)
+        fixed (int* starts = layout.First)
+        fixed (float* d = destination)
+        {
+            long stride = (long)taps * Lanes;
+            for (int b = firstBlock; b <= lastBlock; b += 4)
+            {
+                // Past the last block, the group repeats it: the same values stored again.
+                int b1 = Math.Min(b + 1, lastBlock), b2 = Math.Min(b + 2, lastBlock), b3 = Math.Min(b + 3, lastBlock);
+                Vector512<float> s0 = Vector512<float>.Zero, s1 = s0, s2 = s0, s3 = s0;
+                Vector512<float> a0 = Vector512.Load(l + starts[b]), a1 = Vector512.Load(l + starts[b] + Lanes);
+                Vector512<float> c0 = Vector512.Load(l + starts[b1]), c1 = Vector512.Load(l + starts[b1] + Lanes);
+                Vector512<float> e0 = Vector512.Load(l + starts[b2]), e1 = Vector512.Load(l + starts[b2] + Lanes);
+                Vector512<float> g0 = Vector512.Load(l + starts[b3]), g1 = Vector512.Load(l + starts[b3] + Lanes);
+                long at0 = b * stride, at1 = b1 * stride, at2 = b2 * stride, at3 = b3 * stride;
+                for (long k = 0; k < stride; k += Lanes)
+                {
+                    s0 = Avx512F.Add(s0, Avx512F.Multiply(Vector512.Load(weights + at0 + k), Avx512F.PermuteVar16x32x2(a0, Vector512.Load(indices + at0 + k), a1)));
+                    s1 = Avx512F.Add(s1, Avx512F.Multiply(Vector512.Load(weights + at1 + k), Avx512F.PermuteVar16x32x2(c0, Vector512.Load(indices + at1 + k), c1)));
+                    s2 = Avx512F.Add(s2, Avx512F.Multiply(Vector512.Load(weights + at2 + k), Avx512F.PermuteVar16x32x2(e0, Vector512.Load(indices + at2 + k), e1)));
+                    s3 = Avx512F.Add(s3, Avx512F.Multiply(Vector512.Load(weights + at3 + k), Avx512F.PermuteVar16x32x2(g0, Vector512.Load(indices + at3 + k), g1)));
+                }
+
+                // In block order, so that each block's unused lanes stored over outputs are stored again by their own block.
+                check = Avx512F.Add(check, StoreOutputs(s0, d, (b * size) - firstColumn, n, blockLanes));
+                check = Avx512F.Add(check, StoreOutputs(s1, d, (b1 * size) - firstColumn, n, blockLanes));
+                check = Avx512F.Add(check, StoreOutputs(s2, d, (b2 * size) - firstColumn, n, blockLanes));
+                check = Avx512F.Add(check, StoreOutputs(s3, d, (b3 * size) - firstColumn, n, blockLanes));
+            }
+        }
+
+        // x − x is +0 for every finite x and NaN otherwise, so the sum of them says whether any output is not finite.
+        if (!Vector512.EqualsAll(check, Vector512<float>.Zero))
+        {
+            ColumnsExact(line, columns, firstColumn, destination);
+        }
+    }
+
+    /// <summary>Stores the lanes of a block that are outputs of the run (lanes <paramref name="blockLanes"/> whose
+    /// output <paramref name="at"/> + lane lies in [0, <paramref name="count"/>)) and returns x − x on them, 0 elsewhere.
+    /// A block inside the run is stored whole: its unused lanes fall on outputs of the blocks after it, stored later.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector512<float> StoreOutputs(Vector512<float> sums, float* destination, int at, int count, Vector512<int> blockLanes)
+    {
+        Vector512<float> mask;
+        if (at >= 0 && at + Taps.WindowLayout.Lanes <= count)
+        {
+            Vector512.Store(sums, destination + at);
+            mask = blockLanes.AsSingle();
+        }
+        else
+        {
+            Vector512<int> output = Vector512<int>.Indices + Vector512.Create(at);
+            mask = (blockLanes & Vector512.GreaterThanOrEqual(output, Vector512<int>.Zero) & Vector512.LessThan(output, Vector512.Create(count))).AsSingle();
+            Avx512F.MaskStore(destination + at, mask, sums);
+        }
+
+        return Vector512.ConditionalSelect(mask, sums - sums, Vector512<float>.Zero);
+    }
+
+    /// <summary>Copies <paramref name="count"/> outputs from <paramref name="from"/> to <paramref name="to"/>; false when
+    /// any of them is not finite (the vector sums must then be redone over the taps alone).</summary>
+    private static unsafe bool CopyFinite(float* from, float* to, int count)
+    {
+        // x − x is +0 for every finite x and NaN otherwise, so the sum of them says whether any output is not finite.
+        const int Lanes = 8;
+        Vector256<float> check = Vector256<float>.Zero;
+        bool finite = true;
+        int x = 0;
+        for (; x + Lanes <= count; x += Lanes)
+        {
+            Vector256<float> v = Vector256.Load(from + x);
+            v.Store(to + x);
+            check = Vector256.Add(check, Vector256.Subtract(v, v));
+        }
+
+        for (; x < count; x++)
+        {
+            to[x] = from[x];
+            finite &= float.IsFinite(from[x]);
+        }
+
+        return finite && Vector256.EqualsAll(check, Vector256<float>.Zero);
     }
 
     /// <summary>The column pass as the definition states it, one output at a time over its taps alone: machines

@@ -8,7 +8,7 @@ internal static partial class Resampling
     /// The antialiased bilinear taps of one axis: for each output, its first input and its weights; and the same
     /// weights laid out densely for the column pass, eight outputs (a block) at a time.
     /// </summary>
-    internal sealed class Taps
+    internal sealed partial class Taps
     {
         /// <summary>The outputs of a block: one 256-bit vector of floats.</summary>
         public const int BlockOutputs = 8;
@@ -66,6 +66,7 @@ internal static partial class Resampling
             }
 
             (BlockFirst, BlockSpan, BlockWeights) = Blocks(inputs, outputs);
+            Windows = WindowLayout.For(this, outputs);
         }
 
         /// <summary>The number of inputs.</summary>
@@ -103,7 +104,7 @@ internal static partial class Resampling
             taps = new Taps(inputs, outputs);
             if (Interlocked.Read(ref _cached) < CacheBudget && Cache.TryAdd((inputs, outputs), taps))
             {
-                Interlocked.Add(ref _cached, taps._weights.Length + taps.BlockWeights.Length);
+                Interlocked.Add(ref _cached, taps._weights.Length + taps.BlockWeights.Length + (taps.Windows?.Length ?? 0));
             }
 
             return taps;

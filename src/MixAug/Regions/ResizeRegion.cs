@@ -7,7 +7,9 @@ namespace MixAug.Regions;
 /// <summary>
 /// The whole partner, resized to the half-open box <c>[Top, Bottom) × [Left, Right)</c>, replaces the sample's elements
 /// there, in every channel (ResizeMix); everything else is the sample's own. Unlike a <see cref="BoxRegion"/>, the box
-/// shows the partner's whole picture, not its elements at the same place.
+/// shows the partner's whole picture, not its elements at the same place. On a sequence (height 1) the box is a segment
+/// <c>[Left, Right)</c>, and the partner may be read over its first <see cref="PartnerLength"/> positions only (its
+/// valid part, <see cref="WithPartnerLength"/>).
 /// </summary>
 /// <remarks>
 /// <para><b>Resampling</b>, the one definition the CPU mixer, <see cref="ResizePartner"/> and MixAssert use:
@@ -27,18 +29,18 @@ public sealed class ResizeRegion : MixRegion
     private Resampling.Taps? _columns;
 
     /// <summary>Creates the region.</summary>
-    /// <param name="spatial">The image plane the box lies in (and the partner's size).</param>
+    /// <param name="spatial">The image plane or sequence the box lies in (and the partner's size).</param>
     /// <param name="top">First row of the box (inclusive).</param>
     /// <param name="left">First column of the box (inclusive).</param>
     /// <param name="bottom">Row after the last row of the box (exclusive), at most the height.</param>
     /// <param name="right">Column after the last column of the box (exclusive), at most the width.</param>
-    /// <exception cref="ArgumentException"><paramref name="spatial"/> is empty or not an image plane.</exception>
+    /// <exception cref="ArgumentException"><paramref name="spatial"/> is empty or a volume.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The box is empty, reversed or outside the plane.</exception>
     public ResizeRegion(SpatialShape spatial, int top, int left, int bottom, int right)
     {
-        if (spatial.IsEmpty || spatial.Rank != 2)
+        if (spatial.IsEmpty || spatial.Rank == 3)
         {
-            throw new ArgumentException($"A resized partner is pasted into an image plane; the extent was {(spatial.IsEmpty ? "empty" : spatial.ToString())}.", nameof(spatial));
+            throw new ArgumentException($"A resized partner is pasted into an image plane or a sequence; the extent was {(spatial.IsEmpty ? "empty" : spatial.ToString())}.", nameof(spatial));
         }
 
         if (top < 0 || bottom <= top || bottom > spatial.Height)
@@ -62,8 +64,17 @@ public sealed class ResizeRegion : MixRegion
         Right = right;
     }
 
-    /// <summary>The image plane the box lies in.</summary>
+    /// <summary>The image plane or sequence the box lies in.</summary>
     public SpatialShape Spatial { get; }
+
+    /// <summary>
+    /// On a sequence, the number of the partner's first positions that are resized into the segment (its valid length),
+    /// or null when the partner is read whole.
+    /// </summary>
+    public int? PartnerLength { get; private init; }
+
+    /// <summary>The partner's width that is resized: <see cref="PartnerLength"/>, or the whole width.</summary>
+    internal int PartnerWidth => PartnerLength ?? Spatial.Width;
 
     /// <summary>First row of the box (inclusive).</summary>
     public int Top { get; }
@@ -85,7 +96,30 @@ public sealed class ResizeRegion : MixRegion
 
     private Resampling.Taps RowTaps => _rows ??= Resampling.Taps.For(Spatial.Height, Bottom - Top);
 
-    private Resampling.Taps ColumnTaps => _columns ??= Resampling.Taps.For(Spatial.Width, Right - Left);
+    private Resampling.Taps ColumnTaps => _columns ??= Resampling.Taps.For(PartnerWidth, Right - Left);
+
+    /// <summary>
+    /// The same segment on a sequence, showing the partner's first <paramref name="length"/> positions resized (the
+    /// partner's valid length: nothing past it is read). A length equal to the sequence's gives the region without one.
+    /// </summary>
+    /// <param name="length">The partner's valid length, in [1, <c>Spatial.Width</c>].</param>
+    /// <returns>A new region.</returns>
+    /// <exception cref="ArgumentException">The region is on an image plane (partner lengths run along a sequence).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="length"/> is outside [1, <c>Spatial.Width</c>].</exception>
+    public ResizeRegion WithPartnerLength(int length)
+    {
+        if (Spatial.Rank != 1)
+        {
+            throw new ArgumentException($"A partner length runs along a sequence; this resize box is on a {Spatial} image plane.", nameof(length));
+        }
+
+        if (length < 1 || length > Spatial.Width)
+        {
+            throw new ArgumentOutOfRangeException(nameof(length), length, $"The partner length must lie in [1, {Spatial.Width}]; it was {length}.");
+        }
+
+        return new ResizeRegion(Spatial, Top, Left, Bottom, Right) { PartnerLength = length == Spatial.Width ? null : length };
+    }
 
     /// <inheritdoc />
     public override TResult Accept<TResult>(IMixRegionVisitor<TResult> visitor)
@@ -118,7 +152,9 @@ public sealed class ResizeRegion : MixRegion
     }
 
     /// <inheritdoc />
-    public override string ToString() => $"resized partner in rows [{Top}, {Bottom}) cols [{Left}, {Right})";
+    public override string ToString() => PartnerLength is int length
+        ? $"resized partner (its first {length}) in rows [{Top}, {Bottom}) cols [{Left}, {Right})"
+        : $"resized partner in rows [{Top}, {Bottom}) cols [{Left}, {Right})";
 
     /// <summary>Writes output row <paramref name="row"/> of the box (0 = the box's top) from the partner's plane.</summary>
     /// <param name="partner">The partner's plane.</param>
@@ -154,7 +190,9 @@ public sealed class ResizeRegion : MixRegion
 
     private protected override void ValidateFit(SpatialShape spatial, int sourceCount, int sample, string name)
     {
-        if (Spatial != spatial)
+        // A sequence's segment is also measured over the sample's first positions (its valid length), which hold it.
+        bool validPart = Spatial.Rank == 1 && spatial.Rank == 1 && spatial.Width >= Right && spatial.Width <= Spatial.Width;
+        if (Spatial != spatial && !validPart)
         {
             throw new ArgumentException($"The resize box{OfSample(sample)} is for a {Spatial} plane, not {spatial}.", name);
         }

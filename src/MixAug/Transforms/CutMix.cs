@@ -166,8 +166,8 @@ public sealed class CutMix : MixTransform
     private protected override PlanDrawer CreateDrawer(MixRequest request) => new ClipDrawer(this, request.Shape.Spatial);
 
     /// <summary>With correction, lambda is the own share of the sample's valid positions: 1 − segment/length.</summary>
-    private protected override RegionDraw ForValidLength(RegionDraw draw, SpatialShape valid) =>
-        CorrectLambda && draw.Region is BoxRegion box ? new(box.OwnShare(valid, draw.Lambda), box) : draw;
+    private protected override RegionDraw ForValidLength(RegionDraw draw, SpatialShape extent, int length, int partnerLength) =>
+        CorrectLambda && draw.Region is BoxRegion box ? new(box.OwnShare(TimeAxis.Crop(extent, length), draw.Lambda), box) : draw;
 
     /// <inheritdoc />
     public override string ToString() => MinRatio is null

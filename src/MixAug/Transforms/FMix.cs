@@ -21,6 +21,14 @@ namespace MixAug.Transforms;
 /// <para>Draw order per group, after the apply coin: the Beta variate, the rounding double, then (for
 /// <see cref="MaskGranularity.PerGroup"/>, or for the first mixed group with <see cref="MaskGranularity.PerBatch"/>)
 /// one 64-bit seed of the noise image.</para>
+/// <para>With valid lengths (<see cref="MixRequest.ValidLengths"/>, sequences <c>[B, C, L]</c> and clips
+/// <c>[B, C, T, H, W]</c>), a group's mask is drawn over the positions (frames) where both samples are valid, the first
+/// m = min(L_a, L_b) (in <see cref="LambdaMode.Batch"/> the shortest length of the batch): its noise image has time
+/// extent m and the own count is drawn from λ over those m positions. Past them each sample keeps its own elements, so no
+/// padding is read and the output keeps the sample's length. Each sample's lambda is its exact own share of its valid
+/// elements: <c>(Σ mask weights + (L_own − m)·P) / (L_own·P)</c>, P the elements per position (1, or H·W for clips).
+/// <see cref="MaskGranularity.PerBatch"/> then shares one noise image among the groups of the same m, drawn when the
+/// first of them comes up. The reference spectrum needs every length to be at least 2.</para>
 /// <example>
 /// <code>
 /// var fmix = new FMix(alpha: 1.0, decayPower: 3.0, mode: LambdaMode.Element, granularity: MaskGranularity.PerGroup);
@@ -109,20 +117,47 @@ public sealed class FMix : MixTransform
     protected override RegionDraw DrawRegion(BatchShape shape, int sample, int partner, IMixRandom random) =>
         new MaskDrawer(this).Draw(shape, sample, partner, random);
 
-    private protected override PlanDrawer CreateDrawer(MixRequest request) => new MaskDrawer(this);
+    private protected override PlanDrawer CreateDrawer(MixRequest request)
+    {
+        if (request.HasValidLengths && Spectrum == FourierSpectrum.Reference && request.ValidLengths.ToArray().Min() < 2)
+        {
+            throw new ArgumentException(
+                $"The reference spectrum needs masks of length >= 2, and FMix draws a pair's mask over the positions both are valid; the shortest valid length is {request.ValidLengths.ToArray().Min()}. Use FourierSpectrum.Paper.",
+                nameof(request));
+        }
 
-    /// <summary>Draws the recipes of one plan; with <see cref="MaskGranularity.PerBatch"/> every group shares the first noise.</summary>
+        return new MaskDrawer(this);
+    }
+
+    /// <summary>The mask is drawn over the part where the group is valid.</summary>
+    private protected override bool SupportsValidLengths => true;
+
+    /// <summary>Lambda is the own share of the sample's valid elements: the mask's, plus its own elements past the mask.</summary>
+    private protected override RegionDraw ForValidLength(RegionDraw draw, SpatialShape extent, int length, int partnerLength) =>
+        draw.Region is FourierMaskRegion mask ? new(mask.OwnShare(TimeAxis.Crop(extent, length), draw.Lambda), mask) : draw;
+
+    /// <summary>
+    /// Draws the recipes of one plan; with <see cref="MaskGranularity.PerBatch"/> every group of one extent shares the
+    /// first noise of that extent (one for the whole batch unless valid lengths give groups different extents).
+    /// </summary>
     private sealed class MaskDrawer(FMix owner) : PlanDrawer
     {
-        private FourierNoise? _shared;
+        private readonly Dictionary<SpatialShape, FourierNoise> _shared = [];
 
         public override RegionDraw Draw(BatchShape shape, int sample, int partner, IMixRandom random)
         {
             double lambda = BetaSampler.Sample(random, owner.Alpha + (owner.Reformulate ? 1 : 0), owner.Alpha);
             int own = MaskThreshold.DrawOwnCount(lambda, shape.PlaneSize, random);
-            FourierNoise noise = owner.Granularity == MaskGranularity.PerGroup
-                ? NewNoise(shape, random)
-                : _shared ??= NewNoise(shape, random);
+            FourierNoise noise;
+            if (owner.Granularity == MaskGranularity.PerGroup)
+            {
+                noise = NewNoise(shape, random);
+            }
+            else if (!_shared.TryGetValue(shape.Spatial, out noise!))
+            {
+                noise = _shared[shape.Spatial] = NewNoise(shape, random);
+            }
+
             var region = new FourierMaskRegion(noise, own, owner.MaxSoft);
             return new RegionDraw(region.Mean, region);
         }

@@ -92,7 +92,7 @@ public abstract class MixTransform : IMixTransform
         if (request.HasValidLengths && !SupportsValidLengths)
         {
             throw new ArgumentException(
-                $"{Name} does not support valid lengths yet: its regions are not defined over per-sample lengths. MixUp and CutMix are; or pad and mix without lengths.",
+                $"{Name} does not support valid lengths yet: its regions are not defined over per-sample lengths. MixUp, CutMix, FMix and ResizeMix (sequences) are; or pad and mix without lengths.",
                 nameof(request));
         }
 
@@ -146,7 +146,7 @@ public abstract class MixTransform : IMixTransform
             {
                 if (lengths is not null && draw.Region.Kind != MixRegionKind.Keep)
                 {
-                    draw = ForValidLength(draw, TimeAxis.Crop(shape.Spatial, lengths[sample]));
+                    draw = ForValidLength(draw, shape.Spatial, lengths[sample], lengths[partners[sample]]);
                 }
 
                 lambdas[sample] = draw.Lambda;
@@ -176,10 +176,12 @@ public abstract class MixTransform : IMixTransform
     private protected virtual BlendLengths LengthRule => BlendLengths.Shorter;
 
     /// <summary>
-    /// The draw as the sample's own: its lambda over the sample's valid positions <paramref name="valid"/> (the draw was made
-    /// over the part where the group is valid). The default keeps the lambda, right for blends.
+    /// The draw as the sample's own, given the plan's <paramref name="extent"/>, the sample's valid length and its
+    /// partner's (the draw was made over the part where the group is valid): its lambda over the sample's valid
+    /// positions, and a region that reads the partner within the partner's length. The default keeps the draw, right
+    /// for blends.
     /// </summary>
-    private protected virtual RegionDraw ForValidLength(RegionDraw draw, SpatialShape valid) => draw;
+    private protected virtual RegionDraw ForValidLength(RegionDraw draw, SpatialShape extent, int length, int partnerLength) => draw;
 
     /// <summary>
     /// Creates the object that makes the draws of one plan. The default calls <see cref="DrawRegion"/> for every group.

@@ -77,7 +77,7 @@ public sealed class MultiCutMix : IMixTransform
         {
             // Its segments are drawn over the whole padded extent, so they would paste padding into data.
             throw new ArgumentException(
-                $"{Name} does not support valid lengths yet: its regions are not defined over per-sample lengths. MixUp and CutMix are; or pad and mix without lengths.",
+                $"{Name} does not support valid lengths yet: its regions are not defined over per-sample lengths. MixUp, CutMix, FMix and ResizeMix (sequences) are; or pad and mix without lengths.",
                 nameof(request));
         }
 

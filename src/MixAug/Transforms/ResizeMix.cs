@@ -17,6 +17,13 @@ namespace MixAug.Transforms;
 /// (as OpenMixup does, so a clipped box squeezes the partner).</para>
 /// <para>Resampling is <see cref="ResizeRegion"/>'s: bilinear, antialiased when shrinking (PyTorch's
 /// <c>antialias=True</c>). float32 batches on the CPU; any floating-point tensor with TorchSharp.</para>
+/// <para>Sequences <c>[B, C, L]</c> are drawn as images of height 1: a segment of ⌊τ·L⌋ positions (at least 1), its centre
+/// <c>NextInt(L)</c> after the centre row's <c>NextInt(1)</c>, clipped, with the whole partner resized (linearly,
+/// antialiased) into it. With valid lengths (<see cref="MixRequest.ValidLengths"/>) the segment is drawn over the
+/// m = min(L_a, L_b) positions both samples hold (the batch's shortest in <see cref="LambdaMode.Batch"/>), so it lies in
+/// the sample's valid part, and the partner's valid part, its first L_partner positions, is what is resized into it
+/// (<see cref="ResizeRegion.WithPartnerLength"/>): no padding is read. Each sample's lambda is 1 − segment / L_own, its
+/// own share of its valid positions, and the output keeps the sample's length.</para>
 /// </remarks>
 /// <threadsafety>Immutable; safe to share between threads.</threadsafety>
 public sealed class ResizeMix : MixTransform
@@ -72,10 +79,25 @@ public sealed class ResizeMix : MixTransform
     /// <inheritdoc />
     protected override void ValidateShape(BatchShape shape)
     {
-        if (shape.SpatialRank != 2)
+        if (shape.SpatialRank == 3)
         {
-            throw new ArgumentException($"ResizeMix pastes a resized image into an image; the batch {shape} is not one.", nameof(shape));
+            throw new ArgumentException($"ResizeMix pastes a resized image into an image, or a resized sequence into a sequence; the batch {shape} is a volume.", nameof(shape));
         }
+    }
+
+    /// <summary>A sequence's segment is drawn where both are valid, and the partner's valid part is resized into it.</summary>
+    private protected override bool SupportsValidLengths => true;
+
+    /// <summary>The drawn segment on the plan's extent, reading the partner's valid part; lambda over the sample's valid length.</summary>
+    private protected override RegionDraw ForValidLength(RegionDraw draw, SpatialShape extent, int length, int partnerLength)
+    {
+        if (draw.Region is not ResizeRegion drawn)
+        {
+            return draw;
+        }
+
+        ResizeRegion region = new ResizeRegion(extent, drawn.Top, drawn.Left, drawn.Bottom, drawn.Right).WithPartnerLength(partnerLength);
+        return new RegionDraw(region.OwnShare(TimeAxis.Crop(extent, length), 1.0), region);
     }
 
     /// <inheritdoc />

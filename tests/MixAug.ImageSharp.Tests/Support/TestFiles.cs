@@ -49,11 +49,7 @@ internal static class TestFiles
         BinaryPrimitives.WriteInt32BigEndian(data.AsSpan(4), height);
         data[8] = 8;  // bit depth
         data[9] = 2;  // colour type: RGB
-        using var stream = new MemoryStream();
-        stream.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
-        WriteChunk(stream, "IHDR", data);
-        WriteChunk(stream, "IEND", []);
-        return stream.ToArray();
+        return PngBuilder.Build([("IHDR", data), ("IEND", [])]);
     }
 
     /// <summary>The 35-byte BMP of ImageSharp issue #3074: pixel-data offset 0x7FFFFFFF makes 2.1.13 allocate about 2 GB.</summary>
@@ -105,33 +101,6 @@ internal static class TestFiles
         }
 
         return copy;
-    }
-
-    private static void WriteChunk(Stream stream, string type, byte[] data)
-    {
-        Span<byte> length = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32BigEndian(length, data.Length);
-        stream.Write(length);
-        byte[] typeAndData = [.. Encoding.ASCII.GetBytes(type), .. data];
-        stream.Write(typeAndData);
-        Span<byte> crc = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(crc, Crc32(typeAndData));
-        stream.Write(crc);
-    }
-
-    private static uint Crc32(ReadOnlySpan<byte> bytes)
-    {
-        uint crc = 0xFFFFFFFF;
-        foreach (byte b in bytes)
-        {
-            crc ^= b;
-            for (int k = 0; k < 8; k++)
-            {
-                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320 : crc >> 1;
-            }
-        }
-
-        return ~crc;
     }
 }
 

@@ -143,25 +143,15 @@ public class FourierNoiseTests
         SpatialShape shape = ShapeOf(rank, a, b, c);
         FourierSynthesis generator = MixConfiguration.Default.Synthesis(shape, decay, FourierSpectrum.Paper);
         int[] dims = shape.ToDimensions();
-        int w = dims[^1], half = (w / 2) + 1, outer = shape.Size / w, maxDim = dims.Max();
+        int w = dims[^1], half = (w / 2) + 1, outer = shape.Size / w;
+        double[] scales = TestHelpers.PaperScales(dims, decay);
         double total = 0, dropped = 0;
         int kept = 0;
         for (int p = 0; p < outer; p++)
         {
-            double outerSquared = 0;
-            int rest = p;
-            for (int d = dims.Length - 2; d >= 0; d--)
-            {
-                int q = rest % dims[d];
-                rest /= dims[d];
-                double f = (q <= (dims[d] - 1) / 2 ? q : q - dims[d]) / (double)dims[d];
-                outerSquared += f * f;
-            }
-
             for (int k = 0; k < half; k++)
             {
-                double freq = Math.Sqrt(outerSquared + ((k / (double)w) * (k / (double)w)));
-                double scale = 1.0 / Math.Pow(Math.Max(freq, 1.0 / maxDim), decay);
+                double scale = scales[(p * half) + k];
                 double energy = (k == 0 || (w % 2 == 0 && k == w / 2) ? 1.0 : 4.0) * scale * scale;
                 total += energy;
                 if (scale < generator.MinKeptScale)

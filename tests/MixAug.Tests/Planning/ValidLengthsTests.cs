@@ -22,11 +22,13 @@ public class ValidLengthsTests
         new CutMix(mode: LambdaMode.Pair),
         new CutMix(mode: LambdaMode.Batch, pairing: PairingStrategy.Roll),
         new CutMix(minRatio: 0.1, maxRatio: 0.9, mode: LambdaMode.Element, pairing: PairingStrategy.Roll),
+        new FMix(mode: LambdaMode.Element, pairing: PairingStrategy.Permutation, granularity: MaskGranularity.PerGroup),
+        new FMix(mode: LambdaMode.Pair),
     ];
 
     /// <summary>
     /// Over many seeds, odd batches and a batch of one, random lengths (1 included): no valid output position holds the
-    /// NaN planted in padding, a box output position holds the sample's own value or its partner's at the same time,
+    /// NaN planted in padding, a box or binary-mask output position holds the sample's own value or its partner's at the same time,
     /// lambda is the counted share of own positions among the output's valid ones, and the output length follows the
     /// rule (blend: the shorter; box or keep: its own), all worked out here from the output, not from the plan's code.
     /// </summary>
@@ -265,7 +267,7 @@ public class ValidLengthsTests
     }
 
     [Test]
-    public void MaskRegionsAreNotYetDefinedWithLengths()
+    public void ExplicitMaskRegionsAreNotYetDefinedWithLengths()
     {
         var plan = new MixPlan(SpatialShape.Sequence(4), [1, 0], [0.5, 1.0], [new MaskRegion([1, 1, 0, 0]), MixRegion.Keep]);
         var e = Assert.Throws<ArgumentException>(() => plan.WithValidLengths([4, 4]));
@@ -273,9 +275,9 @@ public class ValidLengthsTests
         Assert.That(e.Message, Does.Contain("Mask"));
 
         var request = new MixRequest(BatchShape.Sequence(4, 1, 16), new MixRandom(1), [16, 8, 4, 2]);
-        var refused = Assert.Throws<ArgumentException>(() => new FMix().CreatePlan(request));
+        var refused = Assert.Throws<ArgumentException>(() => new HalfBlend().CreatePlan(request));
         Assert.That(refused!.ParamName, Is.EqualTo("request"));
-        Assert.That(refused.Message, Does.Contain("FMix does not support valid lengths"));
+        Assert.That(refused.Message, Does.Contain("HalfBlend does not support valid lengths"));
 
         // MultiCutMix is no MixTransform, so it refuses on its own: its segments span the padded extent.
         var multi = Assert.Throws<ArgumentException>(() => new MultiCutMix().CreatePlan(request));
@@ -340,6 +342,14 @@ public class ValidLengthsTests
         string bad = json.Replace("[10,4]", "[10,2]");
         var e = Assert.Throws<ArgumentException>(() => MixPlanJson.Parse(bad));
         Assert.That(e!.ParamName, Is.EqualTo("json"));
+    }
+
+    /// <summary>A method of any shape that has not said it takes valid lengths (every built-in one that takes sequences does).</summary>
+    private sealed class HalfBlend() : MixTransform(1.0, LambdaMode.Element, PairingStrategy.Flip)
+    {
+        public override string Name => "HalfBlend";
+
+        protected override RegionDraw DrawRegion(BatchShape shape, int sample, int partner, IMixRandom random) => new(0.5, MixRegion.Blend);
     }
 
     /// <summary>A batch whose valid positions hold distinct finite values and whose padding holds <paramref name="padding"/>.</summary>

@@ -38,7 +38,7 @@ public class ResamplingTests
     [Test]
     public void EveryRunOfOutputsOfEveryRowGivesTheScalarSumsBits()
     {
-        // Runs [first, first + count) start at every remainder of 8 and end at every remainder of 8, as the Mosaic
+        // Runs [first, first + count) start at every remainder of 16 and end at every remainder of 16, as the Mosaic
         // quadrants' runs (the right ones from column 0, the left ones up to the tile's last column) do.
         var random = new MixRandom(11);
         for (int a = 0; a < Axes.Length; a++)
@@ -51,9 +51,9 @@ public class ResamplingTests
             for (int row = 0; row < rowOutputs; row += Math.Max(1, rowOutputs / 5))
             {
                 float[] expected = ReferenceRow(plane, height, width, rowOutputs, outputs, row, fused: false);
-                for (int first = 0; first < Math.Min(outputs, 10); first++)
+                for (int first = 0; first < Math.Min(outputs, 18); first++)
                 {
-                    foreach (int count in Enumerable.Range(1, Math.Min(17, outputs - first)).Append(outputs - first).Distinct())
+                    foreach (int count in Enumerable.Range(1, Math.Min(33, outputs - first)).Append(outputs - first).Distinct())
                     {
                         var actual = new float[count];
                         Resampling.ResizeRow(plane, width, rows, row, columns, first, scratch, actual);
@@ -67,12 +67,13 @@ public class ResamplingTests
     [Test]
     public void TheColumnPassWithoutVectorsGivesTheBitsOfTheVectorPass()
     {
-        // ColumnsExact is what machines without AVX run; ColumnsDense the vector pass (only where AVX is).
+        // ColumnsExact is what machines without AVX run; ColumnsDense the vector pass where AVX is; ColumnsWindowed
+        // where AVX-512 is and a block's taps fit a window.
         var random = new MixRandom(12);
         foreach ((int inputs, int outputs) in Axes)
         {
             Resampling.Taps columns = Resampling.Taps.For(inputs, outputs);
-            float[] line = WideValues(inputs, random);
+            float[] line = [.. WideValues(inputs, random), .. Enumerable.Repeat(float.NaN, Resampling.Taps.WindowLayout.Window)];
             float[] expected = ReferenceColumns(line, inputs, outputs, fused: false);
             var exact = new float[outputs];
             Resampling.ColumnsExact(line, columns, 0, exact);
@@ -83,7 +84,41 @@ public class ResamplingTests
                 Resampling.ColumnsDense(line, columns, 0, new float[outputs + 16], dense);
                 AssertBits(dense, expected, $"{inputs} -> {outputs}, dense");
             }
+
+            if (columns.Windows is not null)
+            {
+                // NaN past the line: read only into lanes that are discarded.
+                var windowed = new float[outputs];
+                Resampling.ColumnsWindowed(line, columns, 0, windowed);
+                AssertBits(windowed, expected, $"{inputs} -> {outputs}, windowed");
+            }
         }
+    }
+
+    [Test]
+    public void EveryShrinkUpToSixHasAWindowLayoutWhereAvx512Is()
+    {
+        // Mosaic shrinks by 1.33 to 2 and ResizeMix's boxes by 1.25 to 10: the larger boxes must take the permutes,
+        // with blocks as large as a 32-input window allows.
+        foreach (int outputs in new[] { 224, 223, 168, 150, 112, 100, 65, 45, 40 })
+        {
+            Resampling.Taps taps = Resampling.Taps.For(224, outputs);
+            if (!Avx512F.IsSupported)
+            {
+                Assert.That(taps.Windows, Is.Null, $"224 -> {outputs}: no permutes without AVX-512");
+                continue;
+            }
+
+            // The largest block whose every run of outputs reads at most 32 inputs, from the definition's taps.
+            (int[] start, float[][] weights) = ReferenceTaps(224, outputs);
+            int expected = Enumerable.Range(1, 16).Last(size => Enumerable.Range(0, (outputs + size - 1) / size)
+                .All(b => Enumerable.Range(b * size, Math.Min(size, outputs - (b * size))).Max(i => start[i] + weights[i].Length) - start[b * size] <= 32));
+            Assert.That(expected, Is.GreaterThanOrEqualTo(4), $"224 -> {outputs}");
+            Assert.That(taps.Windows, Is.Not.Null, $"224 -> {outputs}");
+            Assert.That(taps.Windows!.BlockOutputs, Is.EqualTo(expected), $"224 -> {outputs}");
+        }
+
+        Assert.That(Resampling.Taps.For(224, 22).Windows, Is.Null, "a tenfold shrink spreads a block over 160 inputs");
     }
 
     [Test]

@@ -1,6 +1,7 @@
 using MixAug.Cpu;
 using MixAug.Planning;
 using MixAug.Testing;
+using MixAug.Tests.Cpu;
 
 namespace MixAug.Tests.Support;
 
@@ -41,5 +42,16 @@ internal static class PartCounts
                 MixJob<byte, ByteKernels>.PartsOverride = null;
             }
         }
+    }
+
+    /// <summary>Mixes a seeded random batch of <paramref name="shape"/> by <paramref name="plan"/> and asserts that it
+    /// matches <see cref="GeneralPlanTests.Reference"/> for 1, 2 and 5 parts (float32 out of place and in place, uint8 in
+    /// place) and that its pixels follow the plan.</summary>
+    public static void AssertMixesLikeTheReference(MixPlan plan, BatchShape shape, ulong seed)
+    {
+        float[] input = TestBatches.RandomBatch(shape, seed);
+        float[] expected = GeneralPlanTests.Reference(plan, input);
+        AssertMixes(plan, input, expected, [1, 2, 5], TestBatches.RandomBytes(shape, seed));
+        MixAssert.PixelsFollowPlan(plan, input, expected);
     }
 }

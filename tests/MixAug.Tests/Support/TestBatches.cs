@@ -27,4 +27,20 @@ internal static class TestBatches
 
         return data;
     }
+
+    /// <summary>
+    /// A padded batch of sequences or clips: valid positions (time steps before the sample's length) hold distinct finite
+    /// values, exact in float32, and padding holds NaN, so a test sees any padding read into valid output.
+    /// </summary>
+    public static float[] PaddedWithNaN(MixAug.Planning.BatchShape shape, int[] lengths)
+    {
+        int step = shape.SpatialRank == 3 ? shape.Height * shape.Width : 1;
+        var batch = new float[shape.ElementCount];
+        for (int k = 0; k < batch.Length; k++)
+        {
+            batch[k] = k % shape.PlaneSize / step < lengths[k / shape.SampleSize] ? k + 1 : float.NaN;
+        }
+
+        return batch;
+    }
 }

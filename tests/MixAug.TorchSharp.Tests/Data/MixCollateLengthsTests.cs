@@ -27,6 +27,9 @@ public sealed class MixCollateLengthsTests
         (new CutMix(mode: LambdaMode.Batch), true, true),
         (new CutMix(mode: LambdaMode.Element, videoCut: VideoMixCut.Temporal), false, true),
         (new CutMix(mode: LambdaMode.Element, videoCut: VideoMixCut.SpatioTemporal), false, true),
+        (new FMix(mode: LambdaMode.Element, granularity: MaskGranularity.PerGroup), true, true),
+        (new FMix(mode: LambdaMode.Batch, maxSoft: 0.2), true, true),
+        (new ResizeMix(mode: LambdaMode.Element), true, false),
     ];
 
     private static IEnumerable<(IMixTransform Policy, bool Clip)> Cases() =>

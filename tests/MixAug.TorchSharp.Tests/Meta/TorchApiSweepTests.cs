@@ -176,12 +176,35 @@ internal static class TorchValues
     private static void RegisterData(ApiSweep sweep)
     {
         // Collate names the dictionary key it rejects (documented; users know the key, not the argument).
-        sweep.ExtraParameterNames["MixCollate.Collate"] = ["data", "label", "length"];
+        sweep.ExtraParameterNames["MixCollate.Collate"] = ["data", "label", "length", "id", "transcript"];
         Func<SweepContext, IMixTransform> policy = c => c.Pick<IMixTransform>(new MixUp(mode: LambdaMode.Element), new CutMix(), new SaliencyMix(), new FMix());
         sweep.Add<MixCollateOptions>(c => c.Extreme
-            ? c.Pick<MixCollateOptions?>(null, new MixCollateOptions { ImagesKey = "x", LabelsKey = "x" }, new MixCollateOptions { ByteImages = ByteImages.Keep }, new MixCollateOptions { Device = new Device(DeviceType.META) }, new MixCollateOptions { LengthsKey = c.Pick("data", MixBatchKeys.OutputLengths, string.Empty) })
-            : new MixCollateOptions { LengthsKey = c.Pick<string?>(null, "length"), PadValue = c.Pick(0.0, double.NaN, -1.5) });
-        sweep.Add<MixCollate>(c => new MixCollate(policy(c), (ulong)c.Random.NextInt64(), 3, c.Pick(0.0, 0.1), compactTargets: c.Chance(0.3)));
+            ? c.Pick<MixCollateOptions?>(
+                null,
+                new MixCollateOptions { ImagesKey = "x", LabelsKey = "x" },
+                new MixCollateOptions { ByteImages = ByteImages.Keep },
+                new MixCollateOptions { Device = new Device(DeviceType.META) },
+                new MixCollateOptions { LengthsKey = c.Pick("data", MixBatchKeys.OutputLengths, string.Empty) },
+                new MixCollateOptions { CarryKeys = c.Pick<IReadOnlyList<CarriedKey>>([CarriedKey.Stacked("label")], [CarriedKey.Padded("valid")], [CarriedKey.Stacked("id"), CarriedKey.Padded("id")], [null!], null!) },
+                new MixCollateOptions { CarryKeys = [CarriedKey.Padded("transcript", c.Pick(-1.0, 0.5, 1e30))], CarryOtherKeys = true })
+            : new MixCollateOptions { LengthsKey = c.Pick<string?>(null, "length"), PadValue = c.Pick(0.0, double.NaN, -1.5), CarryKeys = Carried(c), CarryOtherKeys = c.Chance(0.3) });
+        sweep.Add<MixCollate>(c => new MixCollate(policy(c), (ulong)c.Random.NextInt64(), 3, c.Pick(0.0, 0.1), compactTargets: c.Chance(0.3), options: c.Chance(0.5) ? null : new MixCollateOptions { CarryKeys = Carried(c) }));
+        sweep.Add<CarriedKey>(c => c.Pick(CarriedKey.Stacked("id"), CarriedKey.Padded("transcript", c.Pick(0.0, -1.0, double.NaN))));
+        sweep.Add<BatchSource>(c =>
+        {
+            var collate = new MixCollate(policy(c), 1, 3, options: new MixCollateOptions { CarryKeys = [CarriedKey.Stacked("id"), CarriedKey.Padded("transcript")] });
+            IReadOnlyList<BatchSource> slots = MixCollate.SourcesOf(collate.Collate([Sample(c, 0, 4, good: true), Sample(c, 1, 4, good: true), Sample(c, 2, 4, good: true)], CPU));
+            return slots[c.Random.Next(slots.Count)];
+        });
+        Func<SweepContext, object?> keys = c => c.Pick<string?>(null, string.Empty, "data", "label", "id", "transcript", "nope", MixBatchKeys.Sources);
+        sweep.ParameterOverrides["BatchSource.Gather/key"] = keys;
+        sweep.ParameterOverrides["BatchSource.GatherLengths/key"] = keys;
+        // SourceWeightedLoss's batch callback: a per-sample loss from the slot, null, a wrong shape, an integer result.
+        sweep.Add<Func<BatchSource, Tensor>>(c => c.Pick<Func<BatchSource, Tensor>?>(
+            s => s.Weights.to(ScalarType.Float32) * 0.5,
+            null,
+            s => s.Weights.unsqueeze(0),
+            s => s.Indices.clone()));
         sweep.Add<MixLayer>(c => new MixLayer(policy(c), (ulong)c.Random.NextInt64(), 3, c.Pick(0.0, 0.1), compactTargets: c.Chance(0.3)));
         sweep.Add<MixBatchRecord>(c => c.Extreme && !c.Receiver && c.Chance(0.5)
             ? null
@@ -213,19 +236,32 @@ internal static class TorchValues
         });
     }
 
-    /// <summary>One loader sample: a 1xSxS image and a class label below 3; in an extreme case a key may be missing, the label
-    /// out of range, or the image of another dtype.</summary>
-    private static Dictionary<string, Tensor> Sample(SweepContext c, int label, int size)
+    /// <summary>Carried keys for a collate: none, a stacked id, a padded transcript, or both.</summary>
+    private static IReadOnlyList<CarriedKey> Carried(SweepContext c) =>
+        c.Pick<IReadOnlyList<CarriedKey>>([], [CarriedKey.Stacked("id")], [CarriedKey.Padded("transcript", c.Pick(0.0, -1.0))], [CarriedKey.Stacked("id"), CarriedKey.Padded("transcript")]);
+
+    /// <summary>One loader sample: a 1xSxS image, a class label below 3, an int64 "id" and an int64 "transcript" [1 to 4];
+    /// in an extreme case a key may be missing, the label out of range, the image of another dtype, or the carried keys
+    /// of another shape or dtype.</summary>
+    private static Dictionary<string, Tensor> Sample(SweepContext c, int label, int size, bool good = false)
     {
-        var sample = new Dictionary<string, Tensor> { ["data"] = rand(1, size, size), ["label"] = tensor((long)(label < 3 ? label : c.Random.Next(3))) };
-        if (c.Extreme)
+        var sample = new Dictionary<string, Tensor>
         {
-            switch (c.Random.Next(5))
+            ["data"] = rand(1, size, size),
+            ["label"] = tensor((long)(label < 3 ? label : c.Random.Next(3))),
+            ["id"] = tensor((long)label),
+            ["transcript"] = ones([1 + c.Random.Next(4)], ScalarType.Int64),
+        };
+        if (c.Extreme && !good)
+        {
+            switch (c.Random.Next(7))
             {
-                case 0: sample.Remove(c.Pick("data", "label")); break;
+                case 0: sample.Remove(c.Pick("data", "label", "id", "transcript")); break;
                 case 1: sample["label"] = tensor(7L); break;
                 case 2: sample["data"] = rand(1, size, size).to_type(c.Pick(ScalarType.Float64, ScalarType.Int32, ScalarType.Bool)); break;
                 case 3: sample["data"] = full(new long[] { 1, size, size }, float.NaN); break;
+                case 4: sample["id"] = c.Pick(tensor(new long[] { 1, 2 }), tensor(1.5f)); break;
+                case 5: sample["transcript"] = c.Pick(ones([2, 2], ScalarType.Int64), tensor(3L), ones([2], ScalarType.Byte)); break;
             }
         }
 

@@ -71,6 +71,7 @@ public class TorchMixerRecipeTests
         [
             new FMix(mode: LambdaMode.Element, granularity: MaskGranularity.PerGroup, pairing: PairingStrategy.Permutation).CreatePlan(shape, new MixRandom(4)),
             new CutMix(mode: LambdaMode.Element).CreatePlan(shape, new MixRandom(5)),
+            EdgelessSoftMasks(shape.Spatial),
         ];
         byte[] labels = [.. Enumerable.Range(0, shape.ElementCount).Select(k => (byte)((k * 7) % 23))];
         foreach (MixPlan plan in plans)
@@ -88,5 +89,25 @@ public class TorchMixerRecipeTests
         MixPlan soft = new FMix(maxSoft: 0.3).CreatePlan(shape, new MixRandom(6));
         using Tensor labelMaps = zeros([6, 12, 10], type);
         Assert.That(() => TorchMixer.Apply(soft, labelMaps), Throws.ArgumentException.With.Message.Contains("FourierMask").And.Message.Contains("floating-point"));
+    }
+
+    /// <summary>
+    /// FMix masks with a soft width whose edge holds no weight strictly between 0 and 1 (120 elements: a width of
+    /// 0.01 is one element each side, linspace(1, 0, 2); an own count of 0 or all): they select, so integers mix.
+    /// </summary>
+    private static MixPlan EdgelessSoftMasks(SpatialShape spatial)
+    {
+        var noise = new FourierNoise(spatial, 3, 7);
+        MixRegion[] regions =
+        [
+            new FourierMaskRegion(noise, 60, 0.01),
+            new FourierMaskRegion(noise, 0, 0.3),
+            MixRegion.Keep,
+            new FourierMaskRegion(noise, 120, 0.5),
+            new FourierMaskRegion(noise, 37, 0.004),
+            new FourierMaskRegion(noise, 90, 0.01),
+        ];
+        double[] lambdas = [.. regions.Select(r => r.OwnShare(spatial, 0))];
+        return new MixPlan(spatial, [1, 2, 2, 4, 5, 0], lambdas, regions);
     }
 }

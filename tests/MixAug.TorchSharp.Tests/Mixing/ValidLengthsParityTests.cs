@@ -1,4 +1,5 @@
 using MixAug.Randomness;
+using MixAug.Regions;
 using MixAug.TorchSharp.Tests.Support;
 using MixAug.Transforms;
 
@@ -36,5 +37,36 @@ public sealed class ValidLengthsParityTests
             float[] source = PaddedBatches.Values(shape, lengths, (ulong)seed, Padding);
             PaddedBatches.AssertTorchMatchesCpu(plan, shape, source, Padding, $"seed {seed}, {plan}");
         }
+    }
+
+    /// <summary>
+    /// FMix with lengths: masks over the part both samples hold, thresholded on the device from their recipes (noises of
+    /// several extents in one plan, binary and soft), give CpuMixer's elements bit for bit on both paths.
+    /// </summary>
+    [Test]
+    public void FMix_plans_with_lengths_match_CpuMixer_exactly()
+    {
+        var random = new MixRandom(41);
+        int cropped = 0;
+        for (int seed = 0; seed < 24; seed++)
+        {
+            int b = 1 + random.NextInt(8);
+            bool clip = seed % 3 == 2;
+            BatchShape shape = clip ? BatchShape.Volume(b, 2, 1 + random.NextInt(6), 1 + random.NextInt(5), 1 + random.NextInt(6)) : BatchShape.Sequence(b, 3, 1 + random.NextInt(60));
+            int time = clip ? shape.Depth : shape.Width;
+            int[] lengths = [.. Enumerable.Range(0, b).Select(_ => 1 + random.NextInt(time))];
+            var fmix = new FMix(
+                maxSoft: seed % 2 == 0 ? 0.0 : 0.25,
+                mode: (LambdaMode)(seed % 3),
+                pairing: seed % 3 == 1 ? PairingStrategy.Flip : PairingStrategy.Permutation,
+                granularity: seed % 4 < 2 ? MaskGranularity.PerGroup : MaskGranularity.PerBatch);
+            MixPlan plan = fmix.CreatePlan(new MixRequest(shape, new MixRandom((ulong)seed), lengths));
+            cropped += plan.Regions.OfType<FourierMaskRegion>().Count(r => r.Noise.Spatial != shape.Spatial);
+
+            float[] source = PaddedBatches.Values(shape, lengths, (ulong)seed, Padding);
+            PaddedBatches.AssertTorchMatchesCpu(plan, shape, source, Padding, $"seed {seed}, {fmix}, lengths [{string.Join(", ", lengths)}]");
+        }
+
+        Assert.That(cropped, Is.GreaterThan(20), "the sweep must exercise masks over part of the extent");
     }
 }

@@ -1,0 +1,188 @@
+using System.Runtime.CompilerServices;
+using MixAug.Regions;
+
+namespace MixAug.Cpu;
+
+/// <content>The segment kernels: a sample mixed with one partner (blends, boxes, masks, soft boxes, tiles) and the copies.</content>
+internal sealed unsafe partial class MixJob<T, TKernels>
+{
+    /// <summary>One segment of a sample mixed with one partner.</summary>
+    /// <param name="op">The sample's decoded region.</param>
+    /// <param name="rankedMask">The plane of the sample's ranked mask (used for ranked masks only).</param>
+    /// <param name="self">The sample's segment.</param>
+    /// <param name="partner">The partner's segment.</param>
+    /// <param name="destination">The output segment.</param>
+    /// <param name="offset">The segment's offset in its plane.</param>
+    /// <param name="count">Elements in the segment.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void MixPair(in SampleOp op, float* rankedMask, T* self, T* partner, T* destination, int offset, int count)
+    {
+        switch (op.Kind)
+        {
+            case OpKind.Keep:
+                if (self != destination)
+                {
+                    Copy(self, destination, count);
+                }
+
+                return;
+            case OpKind.Blend when op.SelfEnd < offset + count || op.PartnerEnd < offset + count:
+                BlendPadded(in op, self, partner, destination, offset, count);
+                return;
+            case OpKind.Blend:
+                TKernels.Blend(self, partner, destination, count, op.SelfWeight, op.PartnerWeight);
+                return;
+            case OpKind.Mask when op.Ranked:
+                TKernels.MaskBlend(self, partner, rankedMask + offset, destination, count);
+                return;
+            case OpKind.Mask:
+                fixed (float* weights = op.Mask)
+                {
+                    TKernels.MaskBlend(self, partner, weights + offset, destination, count);
+                }
+
+                return;
+            case OpKind.Box:
+                if (self != destination)
+                {
+                    Copy(self, destination, count);
+                }
+
+                CopyBox(in op, offset, count, partner, destination);
+                return;
+            case OpKind.SoftBox:
+                MixSoftBox(in op, self, partner, destination, offset, count);
+                return;
+            case OpKind.Tiles:
+                // Only partner tiles come here (FindCycles): every tile copies from the partner, in any order.
+                if (self != destination)
+                {
+                    Copy(self, destination, count);
+                }
+
+                foreach (Tile tile in op.Tiles.AsSpan(op.TileStart, op.TileCount))
+                {
+                    CopyRows(tile.Top, tile.Left, tile.Bottom, tile.Right, offset, count, partner, destination);
+                }
+
+                return;
+            default:
+                throw new InvalidOperationException($"A {op.Kind} region cannot be mixed pairwise."); // FindCycles routes them to the general path
+        }
+    }
+
+    /// <summary>
+    /// A segment of a soft box, row by row: rows and columns outside the support are the sample's own (copied, or left
+    /// alone in place), and the support's columns of each row are mixed with weights made from the row's fall-off and
+    /// the columns' (<see cref="IMixKernels{T}.SoftRowBlend"/>), one kernel call per row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void MixSoftBox(in SampleOp op, T* self, T* partner, T* destination, int offset, int count)
+    {
+        // The support's columns widened to multiples of 16 (64 bytes of float32): rows of 224 floats then start on
+        // aligned vectors, where the kernel needs no scalar head or tail (30 scalar elements a row cost more than the
+        // vectors of weight 1 that the widening adds and the kernel skips).
+        int width = _width, firstRow = offset / width, rows = count / width;
+        int left = op.Left & ~15, right = Math.Min(width, (op.Right + 15) & ~15);
+        bool inPlace = self == destination;
+        fixed (float* falloffs = op.Mask)
+        {
+            float* rowFalloffs = falloffs + op.MaskOffset, columnFalloffs = rowFalloffs + _height + left;
+            for (int r = 0; r < rows; r++)
+            {
+                int y = (firstRow + r) % _height;
+                long at = (long)r * width;
+                if (y < op.Top || y >= op.Bottom)
+                {
+                    if (!inPlace)
+                    {
+                        Copy(self + at, destination + at, width);
+                    }
+
+                    continue;
+                }
+
+                if (!inPlace)
+                {
+                    Copy(self + at, destination + at, left);
+                    Copy(self + at + right, destination + at + right, width - right);
+                }
+
+                TKernels.SoftRowBlend(self + at + left, partner + at + left, columnFalloffs, rowFalloffs[y], destination + at + left, right - left);
+            }
+        }
+    }
+
+    /// <summary>A zero-padded blend of a segment that crosses a source's end: zeros stand in for each source past it.</summary>
+    private void BlendPadded(in SampleOp op, T* self, T* partner, T* destination, int offset, int count)
+    {
+        int selfEnd = Math.Clamp(op.SelfEnd - offset, 0, count), partnerEnd = Math.Clamp(op.PartnerEnd - offset, 0, count);
+        int first = Math.Min(selfEnd, partnerEnd), second = Math.Max(selfEnd, partnerEnd);
+        TKernels.Blend(self, partner, destination, first, op.SelfWeight, op.PartnerWeight);
+        T* a = selfEnd > first ? self + first : _zero, b = partnerEnd > first ? partner + first : _zero;
+        TKernels.Blend(a, b, destination + first, second - first, op.SelfWeight, op.PartnerWeight);
+        TKernels.Blend(_zero, _zero, destination + second, count - second, op.SelfWeight, op.PartnerWeight);
+    }
+
+    /// <summary>Copies a box's elements of the segment: its rows on the box's frames only (on every frame without a range).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void CopyBox(in SampleOp box, int offset, int count, T* from, T* to)
+    {
+        // Frame f holds the volume rows [f·H, (f + 1)·H) of a channel; keep the segment's rows that lie in the frames.
+        int width = _width;
+        int firstRow = offset / width, rows = count / width;
+        int skip = (int)Math.Clamp(((long)box.FirstFrame * _height) - firstRow, 0, rows);
+        int end = (int)Math.Clamp(((long)box.EndFrame * _height) - firstRow, 0, rows);
+        if (end > skip)
+        {
+            int at = skip * width;
+            CopyRows(box.Top, box.Left, box.Bottom, box.Right, offset + at, (end - skip) * width, from + at, to + at);
+        }
+    }
+
+    /// <summary>Copies the box's columns of every row of the segment that crosses the box.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void CopyRows(int top, int left, int bottom, int right, int offset, int count, T* from, T* to)
+    {
+        int width = _width;
+        int firstRow = offset / width;
+        int rows = count / width;
+        int firstY = firstRow % _height;
+        if (firstY + rows <= _height && (bottom <= firstY || top >= firstY + rows))
+        {
+            return; // the segment's rows (within one plane) miss the box: a grid's many tiles mostly do
+        }
+
+        int boxWidth = right - left;
+        for (int r = 0; r < rows; r++)
+        {
+            int y = (firstRow + r) % _height; // rows of a volume repeat every plane of height rows
+            if (y >= top && y < bottom)
+            {
+                int at = (r * width) + left;
+                Copy(from + at, to + at, boxWidth);
+            }
+        }
+    }
+
+    /// <summary>Copies the segment's elements outside a box of its plane: the rows above and below it whole, and each box
+    /// row left and right of it (a resized box writes its own elements, so reading and writing them twice is spared).</summary>
+    private void CopyAround(int top, int left, int bottom, int right, int offset, int count, T* from, T* to)
+    {
+        int width = _width, firstRow = offset / width, rows = count / width;
+        int boxFirst = Math.Clamp(top - firstRow, 0, rows), boxEnd = Math.Clamp(bottom - firstRow, 0, rows);
+        Copy(from, to, boxFirst * width);
+        for (int r = boxFirst; r < boxEnd; r++)
+        {
+            int at = r * width;
+            Copy(from + at, to + at, left);
+            Copy(from + at + right, to + at + right, width - right);
+        }
+
+        Copy(from + (boxEnd * width), to + (boxEnd * width), (rows - boxEnd) * width);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Copy(T* from, T* to, int count) =>
+        Unsafe.CopyBlockUnaligned(to, from, (uint)(count * sizeof(T)));
+}
