@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Numerics.Tensors;
 using System.Runtime.Intrinsics.X86;
 using MixAug.Planning;
 using MixAug.Regions;
@@ -169,8 +168,7 @@ internal sealed unsafe class MosaicRows
             end = Math.Max(end, to);
         }
 
-        // byte to float is exact, so the SIMD conversion gives the values an element loop gives.
-        TensorPrimitives.ConvertTruncating(new ReadOnlySpan<byte>(sourcePlane + ((long)first * width), (end - first) * width), widened.AsSpan(first * width, (end - first) * width));
+        RoundedBytes.Widen(sourcePlane, widened, width, first, end);
         return widened.AsSpan(0, plane);
     }
 

@@ -1,11 +1,11 @@
 using System.Buffers;
-using System.Numerics.Tensors;
 using MixAug.Regions;
 
 namespace MixAug.Cpu;
 
-/// <summary>The rows of a <see cref="ResizeRegion"/>'s box that one work segment holds, written from the partner's whole
-/// plane (the general path of <see cref="MixJob{T, TKernels}"/>, for float32 and uint8 batches).</summary>
+/// <summary>The rows of a <see cref="ResizeRegion"/>'s box, written from the partner's whole plane: those one work
+/// segment holds (the general path of <see cref="MixJob{T, TKernels}"/>), or the whole box packed
+/// (<see cref="ResizedBoxes{T}"/>); for float32 and uint8 batches.</summary>
 internal static unsafe class ResizeRows
 {
     /// <summary>Writes the rows of the segment that cross the box from the partner's whole plane, resized. Resampling
@@ -49,10 +49,7 @@ internal static unsafe class ResizeRows
             else
             {
                 (int first, int stop) = region.PartnerRowsRead(top - region.Top, end - region.Top);
-                // byte to float is exact, so the SIMD conversion gives the values the element loop gave.
-                int start = first * width, length = (stop - first) * width;
-                TensorPrimitives.ConvertTruncating(new ReadOnlySpan<byte>((byte*)partnerPlane + start, length), widened.AsSpan(start, length));
-
+                RoundedBytes.Widen((byte*)partnerPlane, widened, width, first, stop);
                 partner = widened.AsSpan(0, plane);
             }
 
