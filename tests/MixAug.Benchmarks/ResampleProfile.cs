@@ -141,7 +141,7 @@ internal static class ResampleProfile
                         long at = _cachedSource ? 0 : (((long)sources[mosaic.Slots[q]] * shape.Channels) + c) * plane;
                         if (rows)
                         {
-                            Resampling.Rows(source.AsSpan((int)at, plane), width, rowTaps, mosaic.TileRow(y), lo, hi, scratch.AsSpan(0, width));
+                            Resampling.Rows(source.AsSpan((int)at, plane), width, rowTaps, mosaic.TileRow(y), lo, hi, scratch.AsSpan(0, width), planeInCache: true);
                         }
 
                         if (columns)
@@ -194,7 +194,7 @@ internal static class ResampleProfile
                 {
                     if (rows)
                     {
-                        Resampling.Rows(source.AsSpan((int)at, plane), width, rowTaps, r, 0, width, scratch.AsSpan(0, width));
+                        Resampling.Rows(source.AsSpan((int)at, plane), width, rowTaps, r, 0, width, scratch.AsSpan(0, width), planeInCache: false);
                     }
 
                     if (columns)
