@@ -106,7 +106,7 @@ internal sealed unsafe class MosaicRows
         var ahead = new PlaneFetch((byte*)nextPlane, (long)plane * sizeof(T), RowsOf(plan, readers));
         bool widen = typeof(T) != typeof(float);
         stream &= !widen && OutputRows.CanStream;
-        float[] scratch = ArrayPool<float>.Shared.Rent(Resampling.ScratchLength(width) + (2 * width));
+        float[] scratch = ArrayPool<float>.Shared.Rent(Resampling.ScratchLength(width) + OutputRows.StagingLength(width));
         float[]? widened = widen ? ArrayPool<float>.Shared.Rent(plane) : null;
         try
         {
@@ -141,7 +141,7 @@ internal sealed unsafe class MosaicRows
                             continue;
                         }
 
-                        Span<float> staged = output.Next(count);
+                        Span<float> staged = output.Next(row, count);
                         mosaic.ResizeRow(input, y, left, line, staged);
                         if (widen)
                         {

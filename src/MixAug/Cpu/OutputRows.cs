@@ -25,26 +25,37 @@ internal unsafe struct OutputRows
     public static bool CanStream => Avx512F.IsSupported;
 
     private const int Line = 64;
+    private const int Lanes = Line / sizeof(float);
     private readonly float* _staging;
     private readonly int _width;
     private readonly bool _stream;
+    private float* _next;
     private float* _pending;
     private float* _target;
     private int _count;
     private int _turn;
 
-    /// <summary>Rows written through <paramref name="staging"/> (two rows of <paramref name="width"/>), streamed when
-    /// <paramref name="stream"/> (where <see cref="CanStream"/>).</summary>
+    /// <summary>The staging elements <see cref="OutputRows(float*, int, bool)"/> needs for rows up to
+    /// <paramref name="width"/> long: two rows, each with room to start at any offset within a line, and room to start
+    /// the first at a line.</summary>
+    public static int StagingLength(int width) => (2 * RowPitch(width)) + Lanes;
+
+    /// <summary>Rows written through <paramref name="staging"/> (<see cref="StagingLength"/>(<paramref name="width"/>)
+    /// elements), streamed when <paramref name="stream"/> (where <see cref="CanStream"/>).</summary>
     public OutputRows(float* staging, int width, bool stream)
     {
-        _staging = staging;
-        _width = width;
+        _staging = (float*)(((nint)staging + Line - 1) & ~(nint)(Line - 1));
+        _width = RowPitch(width);
         _stream = stream && CanStream;
+        _next = null;
         _pending = null;
         _target = null;
         _count = 0;
         _turn = 0;
     }
+
+    /// <summary>The elements from one staging row to the next: whole lines, with a line to spare for the offset.</summary>
+    private static int RowPitch(int width) => ((width + Lanes - 1) / Lanes * Lanes) + Lanes;
 
     /// <summary>Asks for an output row's lines that stores will write (streamed: its two partial end lines).</summary>
     public readonly void Prefetch(byte* row, int bytes)
@@ -80,11 +91,16 @@ internal unsafe struct OutputRows
         Sse.Prefetch0(at + bytes - 1);
     }
 
-    /// <summary>The staging row the next output row is resized into, the other one than the row still pending.</summary>
-    public Span<float> Next(int count)
+    /// <summary>The staging row the next output row (for <paramref name="target"/>) is resized into: the other one than
+    /// the row still pending, starting at the target's offset within a line, so that the streamed copy's loads are as
+    /// aligned as its stores (staging rows at other offsets split every load over two lines: Mosaic measured 25.0
+    /// against 20.8 ms CPU per batch when the pool handed out such a buffer).</summary>
+    public Span<float> Next(void* target, int count)
     {
         _turn ^= 1;
-        return new Span<float>(_staging + (_turn * _width), count);
+        int offset = _stream ? (int)(((nint)target & (Line - 1)) / sizeof(float)) : 0;
+        _next = _staging + (_turn * _width) + offset;
+        return new Span<float>(_next, count);
     }
 
     /// <summary>Writes the pending row out and makes the row just staged (by <see cref="Next"/>) pending, for
@@ -92,7 +108,7 @@ internal unsafe struct OutputRows
     public void Defer(float* target, int count)
     {
         Flush();
-        _pending = _staging + (_turn * _width);
+        _pending = _next;
         _target = target;
         _count = count;
     }
@@ -129,7 +145,7 @@ internal unsafe struct OutputRows
 
             for (; x + 16 <= n; x += 16)
             {
-                Avx512F.StoreAlignedNonTemporal(to + x, Vector512.Load(from + x));
+                Avx512F.StoreAlignedNonTemporal(to + x, Vector512.LoadAligned(from + x));
             }
         }
 
