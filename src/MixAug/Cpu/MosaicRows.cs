@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.X86;
 using MixAug.Planning;
 using MixAug.Regions;
@@ -94,6 +95,7 @@ internal sealed unsafe class MosaicRows
     /// <param name="plane">The plane's size.</param>
     /// <param name="nextPlane">The source plane the next unit of this part reads, asked for ahead; null for none.</param>
     /// <param name="stream">True to write float rows to the output with non-temporal stores (<see cref="OutputRows"/>).</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see Resampling.RowsFused
     public void WriteReaders<T>(MixPlan plan, int source, T* sourcePlane, T* destinationOf, long sampleSize, int width, int plane, T* nextPlane, bool stream)
         where T : unmanaged
     {

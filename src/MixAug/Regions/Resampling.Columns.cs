@@ -109,6 +109,7 @@ internal static partial class Resampling
     /// read from one moving address (<see cref="Taps.WindowLayout.Packed"/>): with separate index and weight arrays the
     /// JIT kept the eight offsets on the stack and recomputed addresses at every tap.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see RowsFused
     internal static unsafe void ColumnsWindowed(ReadOnlySpan<float> line, Taps columns, int firstColumn, Span<float> destination)
     {
         const int Lanes = Taps.WindowLayout.Lanes;
