@@ -41,7 +41,8 @@ internal static class QuickBenchmark
     public static int Run(string[] args)
     {
         string? jsonPath = ValueAfter(args, "--json");
-        string? only = ValueAfter(args, "--only"); // a name prefix: time only those operations (and the copies)
+        // Name prefixes, comma-separated: time only those operations (and the copies), in the full run's order.
+        string[]? only = ValueAfter(args, "--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         int batch = int.TryParse(ValueAfter(args, "--batch"), out int b) ? b : 128;
         var shape = new BatchShape(batch, 3, 224, 224);
         var fixture = new BatchFixture(shape);
@@ -109,7 +110,7 @@ internal static class QuickBenchmark
         var results = new List<OperationResult>();
         void Measure(string name, string what, Action body, double? maxRatio = null, double? maxMs = null, bool busyMayMiss = false, bool mustNotAllocate = false, float[]? copySource = null, float[]? copyDestination = null)
         {
-            if (only is not null && !name.StartsWith(only, StringComparison.Ordinal) && !name.StartsWith("copy", StringComparison.Ordinal))
+            if (only is not null && !only.Any(prefix => name.StartsWith(prefix, StringComparison.Ordinal)) && !name.StartsWith("copy", StringComparison.Ordinal))
             {
                 return;
             }

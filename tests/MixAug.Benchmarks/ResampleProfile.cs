@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using MixAug.Cpu;
 using MixAug.Planning;
 using MixAug.Randomness;
@@ -52,6 +54,15 @@ internal static class ResampleProfile
 
         Console.WriteLine($"{shape} float32, one thread, ms CPU per batch (median of nine groups of 200 ms at least)");
         Report("copy (Span.CopyTo, whole batch)", () => src.AsSpan().CopyTo(dst), shape.ElementCount);
+        // How the output is written matters as much as what is computed: whole rows in order, the same rows streamed
+        // past the caches, and the same elements as two half rows written at different times (as Mosaic's quadrants).
+        Report("copy by whole rows", () => CopyRows(src, dst, width, 0, width, stream: false), shape.ElementCount);
+        Report("copy by whole rows, streamed (non-temporal stores)", () => CopyRows(src, dst, width, 0, width, stream: true), shape.ElementCount);
+        Report("copy by half rows, left halves then right halves", () =>
+        {
+            CopyRows(src, dst, width, 0, width / 2, stream: false);
+            CopyRows(src, dst, width, width / 2, width, stream: false);
+        }, shape.ElementCount);
 
         // The column pass's two vector forms on one line in L1, whole rows of Mosaic's and ResizeMix's shrinks.
         foreach (int outputs in new[] { 168, 150, 112 })
@@ -69,17 +80,17 @@ internal static class ResampleProfile
         MixPlan mosaicPlan = new Mosaic().CreatePlan(shape, random);
         long mosaicOutputs = shape.ElementCount;
         Console.WriteLine($"mosaic: the row pass reads {SourcePlanesRead(mosaicPlan, shape):F2} source planes per output plane (the floor of its memory traffic)");
-        for (int round = 0; round < 3; round++)
+        // Outputs streamed past the caches (the default from 16 MiB) or stored, alternating (OutputRows).
+        for (int round = 0; round < 2; round++)
         {
-            foreach (bool on in new[] { true, false })
+            foreach (bool stream in new[] { true, false })
             {
-                MosaicRows.PrefetchNext = on;
-                Report($"AB prefetch={on} mosaic apply 1 thread", () => CpuMixer.Apply(mosaicPlan, src, dst, single), mosaicOutputs);
-                Report($"AB prefetch={on} mosaic apply 2 threads", () => CpuMixer.Apply(mosaicPlan, src, dst), mosaicOutputs);
+                MixJob<float, FloatKernels>.StreamThresholdBytes = stream ? 0 : long.MaxValue;
+                Report($"mosaic: CpuMixer.Apply, outputs {(stream ? "streamed" : "stored")}", () => CpuMixer.Apply(mosaicPlan, src, dst, single), mosaicOutputs);
             }
         }
 
-        MosaicRows.PrefetchNext = true;
+        MixJob<float, FloatKernels>.StreamThresholdBytes = 16 << 20;
         Report("mosaic: CpuMixer.Apply", () => CpuMixer.Apply(mosaicPlan, src, dst, single), mosaicOutputs);
         Report("mosaic: CpuMixer.ApplyInPlace", () => CpuMixer.ApplyInPlace(mosaicPlan, dst, single), mosaicOutputs);
         Report("mosaic: row pass alone", () => MosaicPasses(mosaicPlan, src, dst, shape, scratch, rows: true, columns: false), mosaicOutputs);
@@ -141,7 +152,7 @@ internal static class ResampleProfile
                         long at = _cachedSource ? 0 : (((long)sources[mosaic.Slots[q]] * shape.Channels) + c) * plane;
                         if (rows)
                         {
-                            Resampling.Rows(source.AsSpan((int)at, plane), width, rowTaps, mosaic.TileRow(y), lo, hi, scratch.AsSpan(0, width));
+                            Resampling.Rows(source.AsSpan((int)at, plane), width, rowTaps, mosaic.TileRow(y), lo, hi, scratch.AsSpan(0, width), planeInCache: true);
                         }
 
                         if (columns)
@@ -194,7 +205,7 @@ internal static class ResampleProfile
                 {
                     if (rows)
                     {
-                        Resampling.Rows(source.AsSpan((int)at, plane), width, rowTaps, r, 0, width, scratch.AsSpan(0, width));
+                        Resampling.Rows(source.AsSpan((int)at, plane), width, rowTaps, r, 0, width, scratch.AsSpan(0, width), planeInCache: false);
                     }
 
                     if (columns)
@@ -202,6 +213,40 @@ internal static class ResampleProfile
                         Resampling.Columns(rows ? scratch : source, columnTaps, 0, 0, width, scratch.AsSpan(width + Resampling.Taps.WindowLayout.Window), destination.AsSpan((int)((((long)i * shape.Channels) + c) * plane) + ((box.Top + r) * width) + box.Left, boxWidth));
                     }
                 }
+            }
+        }
+    }
+
+    /// <summary>Copies columns [<paramref name="left"/>, <paramref name="right"/>) of every row, with plain or
+    /// non-temporal stores (the latter the way Mosaic's streamed rows are written, <c>OutputRows</c>).</summary>
+    private static unsafe void CopyRows(float[] source, float[] destination, int width, int left, int right, bool stream)
+    {
+        fixed (float* from = source)
+        fixed (float* to = destination)
+        {
+            for (long row = 0; row < source.Length; row += width)
+            {
+                float* f = from + row + left, t = to + row + left;
+                int n = right - left, x = 0;
+                if (stream && Avx512F.IsSupported)
+                {
+                    for (; x < n && (((nint)(t + x)) & 63) != 0; x++)
+                    {
+                        t[x] = f[x];
+                    }
+
+                    for (; x + 16 <= n; x += 16)
+                    {
+                        Avx512F.StoreAlignedNonTemporal(t + x, Vector512.Load(f + x));
+                    }
+                }
+
+                new ReadOnlySpan<float>(f + x, n - x).CopyTo(new Span<float>(t + x, n - x));
+            }
+
+            if (stream && Sse.IsSupported)
+            {
+                Sse.StoreFence();
             }
         }
     }

@@ -32,7 +32,7 @@ internal sealed unsafe partial class MixJob<T, TKernels>
         }
 
         long planeOffset = (long)channel * _plane;
-        _mosaics.WriteReaders(_plan, sample, Source(sample, planeOffset), _destination + planeOffset, _sampleSize, _width, _plane, next);
+        _mosaics.WriteReaders(_plan, sample, Source(sample, planeOffset), _destination + planeOffset, _sampleSize, _width, _plane, next, _stream);
     }
 
     /// <summary>Segment <paramref name="segment"/> of channel <paramref name="channel"/> of sample

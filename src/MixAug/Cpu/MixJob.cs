@@ -68,6 +68,7 @@ internal sealed unsafe partial class MixJob<T, TKernels> : IParallelWork
     private T* _boxes;
     private BatchLayout _layout;
     private bool _bySource;
+    private bool _stream;
     private MixConfiguration _configuration = null!;
     private int _cycles;
     private int _sampleSize;
@@ -80,6 +81,12 @@ internal sealed unsafe partial class MixJob<T, TKernels> : IParallelWork
 
     /// <summary>Forces the number of parts (tests use it to prove results do not depend on the thread count).</summary>
     internal static int? PartsOverride { get; set; }
+
+    /// <summary>Outputs from this size on are streamed past the caches where a method writes them by parts of rows
+    /// (<see cref="OutputRows"/>): the output is read again from memory anyway, and whole lines written without reading
+    /// them save the write-allocate reads (glibc's memcpy streams from about three quarters of the shared cache on).
+    /// Settable so that tests cover both paths.</summary>
+    internal static long StreamThresholdBytes { get; set; } = 16 << 20;
 
     /// <summary>The reason the plan cannot be applied to <typeparamref name="T"/> (a blend of more than two sources in uint8), or null.</summary>
     public static string? Unsupported(MixPlan plan)
@@ -133,6 +140,7 @@ internal sealed unsafe partial class MixJob<T, TKernels> : IParallelWork
         _fused = !_general && Fusable(plan, maxParts);
         _deferredBoxes = _general && _inPlace && ResizedBoxes<T>.Applies(_ops.AsSpan(0, b));
         _bySource = _general && _mosaics.Index(plan, _ops.AsSpan(0, b));
+        _stream = bytes >= StreamThresholdBytes;
         _layout = layout;
         _units = _deferredBoxes || _bySource ? b * layout.Channels : _fused ? _cycles : (_general ? b * layout.Channels : layout.Channels) * _segmentsPerPlane;
         _configuration = configuration;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.X86;
 using MixAug.Planning;
 using MixAug.Regions;
@@ -93,7 +94,9 @@ internal sealed unsafe class MosaicRows
     /// <param name="width">The plane's width.</param>
     /// <param name="plane">The plane's size.</param>
     /// <param name="nextPlane">The source plane the next unit of this part reads, asked for ahead; null for none.</param>
-    public void WriteReaders<T>(MixPlan plan, int source, T* sourcePlane, T* destinationOf, long sampleSize, int width, int plane, T* nextPlane)
+    /// <param name="stream">True to write float rows to the output with non-temporal stores (<see cref="OutputRows"/>).</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see Resampling.RowsFused
+    public void WriteReaders<T>(MixPlan plan, int source, T* sourcePlane, T* destinationOf, long sampleSize, int width, int plane, T* nextPlane, bool stream)
         where T : unmanaged
     {
         ReadOnlySpan<(int Sample, int Quadrant)> readers = ReadersOf(source);
@@ -103,32 +106,56 @@ internal sealed unsafe class MosaicRows
         }
 
         var ahead = new PlaneFetch((byte*)nextPlane, (long)plane * sizeof(T), RowsOf(plan, readers));
-
         bool widen = typeof(T) != typeof(float);
-        float[] scratch = ArrayPool<float>.Shared.Rent(Resampling.ScratchLength(width) + width);
+        stream &= !widen && OutputRows.CanStream;
+        float[] scratch = ArrayPool<float>.Shared.Rent(Resampling.ScratchLength(width) + OutputRows.StagingLength(width));
         float[]? widened = widen ? ArrayPool<float>.Shared.Rent(plane) : null;
         try
         {
             ReadOnlySpan<float> input = widened is null ? new ReadOnlySpan<float>(sourcePlane, plane) : Widen(plan, readers, (byte*)sourcePlane, widened, width, plane);
-            Span<float> line = scratch.AsSpan(0, Resampling.ScratchLength(width)), output = scratch.AsSpan(line.Length, width);
-            foreach ((int sample, int quadrant) in readers)
+            Span<float> line = scratch.AsSpan(0, Resampling.ScratchLength(width));
+            fixed (float* staging = &scratch[line.Length])
             {
-                var mosaic = (MosaicRegion)plan.Regions[sample];
-                (int top, int left, int bottom, int right) = mosaic.QuadrantBox(quadrant);
-                T* rows = destinationOf + (sample * sampleSize);
-                for (int y = top; y < bottom; y++)
+                var output = new OutputRows(staging, width, stream);
+                foreach ((int sample, int quadrant) in readers)
                 {
-                    ahead.Step();
-                    T* row = rows + ((long)y * width) + left;
-                    if (!widen)
+                    var mosaic = (MosaicRegion)plan.Regions[sample];
+                    (int top, int left, int bottom, int right) = mosaic.QuadrantBox(quadrant);
+                    int count = right - left;
+                    T* rows = destinationOf + (sample * sampleSize) + left;
+                    for (int y = top; y < Math.Min(bottom, top + OutputRows.Ahead); y++)
                     {
-                        mosaic.ResizeRow(input, y, left, line, new Span<float>(row, right - left));
-                        continue;
+                        output.Prefetch((byte*)(rows + ((long)y * width)), count * sizeof(T));
                     }
 
-                    mosaic.ResizeRow(input, y, left, line, output[..(right - left)]);
-                    RoundedBytes.Write(output[..(right - left)], (byte*)row);
+                    for (int y = top; y < bottom; y++)
+                    {
+                        ahead.Step();
+                        if (y + OutputRows.Ahead < bottom)
+                        {
+                            output.Prefetch((byte*)(rows + ((long)(y + OutputRows.Ahead) * width)), count * sizeof(T));
+                        }
+
+                        T* row = rows + ((long)y * width);
+                        if (!widen && !stream)
+                        {
+                            mosaic.ResizeRow(input, y, left, line, new Span<float>(row, count));
+                            continue;
+                        }
+
+                        Span<float> staged = output.Next(row, count);
+                        mosaic.ResizeRow(input, y, left, line, staged);
+                        if (widen)
+                        {
+                            RoundedBytes.Write(staged, (byte*)row);
+                            continue;
+                        }
+
+                        output.Defer((float*)row, count);
+                    }
                 }
+
+                output.Finish();
             }
         }
         finally
@@ -173,9 +200,11 @@ internal sealed unsafe class MosaicRows
     }
 
     /// <summary>
-    /// Asks for the next unit's source plane a little at each output row of this one, so that it is in the core's L2
-    /// cache when its quadrants read it: a quadrant's first reads of a plane otherwise wait on memory row by row
-    /// (the row pass measured 23 ms per batch from memory against 7.7 ms with its sources in L2, --profile-resample).
+    /// Asks for the next unit's source plane a little at each output row of this one, so that it is in the core's
+    /// caches when its quadrants read it: a quadrant's first reads of a plane otherwise wait on memory row by row. With
+    /// the output rows asked for too (<see cref="OutputRows"/>), Mosaic took 22.5-23.4 ms CPU per batch asking for the
+    /// plane against 31.6-32.0 without (--profile-resample, one thread, quiet); into L1 (prefetcht0) 22.5-22.6, into L2
+    /// only 23.2-23.4.
     /// </summary>
     private struct PlaneFetch
     {
@@ -188,7 +217,7 @@ internal sealed unsafe class MosaicRows
         public PlaneFetch(byte* plane, long bytes, int steps)
         {
             _plane = plane;
-            _end = plane is null || !Sse.IsSupported || !PrefetchNext ? 0 : bytes;
+            _end = plane is null || !Sse.IsSupported ? 0 : bytes;
             _perStep = ((((bytes + Line - 1) / Line) + steps - 1) / Math.Max(steps, 1)) * Line;
             _at = 0;
         }
@@ -198,10 +227,8 @@ internal sealed unsafe class MosaicRows
             long stop = Math.Min(_end, _at + _perStep);
             for (; _at < stop; _at += Line)
             {
-                Sse.Prefetch1(_plane + _at);
+                Sse.Prefetch0(_plane + _at);
             }
         }
     }
-
-    internal static bool PrefetchNext = true;
 }

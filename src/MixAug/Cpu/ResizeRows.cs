@@ -58,6 +58,12 @@ internal static unsafe class ResizeRows
             for (int y = top; y < end; y++)
             {
                 T* row = target + ((long)(y - top) * pitch);
+                if (y + OutputRows.Ahead < end && pitch != boxWidth)
+                {
+                    // The rows of a box are parts of output rows, fetched by no hardware prefetcher: see OutputRows.
+                    OutputRows.Lines((byte*)(row + ((long)OutputRows.Ahead * pitch)), boxWidth * sizeof(T));
+                }
+
                 if (widened is null)
                 {
                     region.ResizeRow(partner, y - region.Top, line, new Span<float>(row, boxWidth));

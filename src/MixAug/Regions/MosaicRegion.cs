@@ -158,7 +158,7 @@ public sealed class MosaicRegion : MixRegion
     /// <summary>Writes the columns <c>[left, right)</c> of output row <paramref name="y"/> from the source plane of
     /// the quadrant those columns lie in (they must not cross the centre column).</summary>
     internal void ResizeRow(ReadOnlySpan<float> source, int y, int left, Span<float> scratch, Span<float> destination) =>
-        Resampling.ResizeRow(source, Spatial.Width, RowTaps, TileRow(y), ColumnTaps, TileColumn(left), scratch, destination);
+        Resampling.ResizeRow(source, Spatial.Width, RowTaps, TileRow(y), ColumnTaps, TileColumn(left), scratch, destination, planeInCache: true);
 
     /// <summary>The source rows that output rows [<paramref name="firstY"/>, <paramref name="endY"/>) read, as
     /// [First, End); the rows must all lie in the top quadrants or all in the bottom ones.</summary>

@@ -27,13 +27,12 @@ internal static partial class Resampling
             /// <summary>Below this many outputs per block the dense blocks are as quick.</summary>
             public const int FewestOutputs = 4;
 
-            private WindowLayout(int blockOutputs, int[] first, int tapCount, int[] indices, float[] weights)
+            private WindowLayout(int blockOutputs, int[] first, int tapCount, int[] packed)
             {
                 BlockOutputs = blockOutputs;
                 First = first;
                 TapCount = tapCount;
-                Indices = indices;
-                Weights = weights;
+                Packed = packed;
             }
 
             /// <summary>The outputs of a block: the most (up to <see cref="Lanes"/>) whose taps all lie within a window of
@@ -46,16 +45,16 @@ internal static partial class Resampling
             /// <summary>The taps every lane adds: the most any output has (lanes with fewer add weight 0 last).</summary>
             public int TapCount { get; }
 
-            /// <summary>Block b's window index of tap k of lane l at <c>(b·TapCount + k)·16 + l</c>; a lane's taps past
-            /// its last repeat its last, so a lane reads only inputs its output reads.</summary>
-            public int[] Indices { get; }
-
-            /// <summary>The weights laid out as <see cref="Indices"/>, 0 for the repeated taps and for lanes past the
-            /// block's outputs.</summary>
-            public float[] Weights { get; }
+            /// <summary>
+            /// Block b's tap k, one after another so that a block's taps are read from one address that moves on: the
+            /// lanes' window indices at <c>(b·TapCount + k)·32 + l</c>, then their weights' bits 16 further on. A lane's
+            /// taps past its last repeat its last with weight 0, so a lane reads only inputs its output reads; lanes past
+            /// the block's outputs read the window's first input (the block's first output's) with weight 0.
+            /// </summary>
+            public int[] Packed { get; }
 
             /// <summary>The elements the layout holds, for the cache's budget.</summary>
-            public int Length => Indices.Length + Weights.Length;
+            public int Length => Packed.Length;
 
             /// <summary>The layout of <paramref name="taps"/>, or null where it does not apply.</summary>
             public static WindowLayout? For(Taps taps, int outputs)
@@ -78,8 +77,7 @@ internal static partial class Resampling
 
                 int blocks = (outputs + size - 1) / size, tapCount = taps.Count.Max();
                 var first = new int[blocks];
-                var indices = new int[blocks * tapCount * Lanes];
-                var weights = new float[indices.Length];
+                var packed = new int[blocks * tapCount * 2 * Lanes];
                 for (int i = 0; i < outputs; i++)
                 {
                     int b = i / size, lane = i % size, count = taps.Count[i];
@@ -87,13 +85,13 @@ internal static partial class Resampling
                     ReadOnlySpan<float> w = taps.WeightsOf(i);
                     for (int k = 0; k < tapCount; k++)
                     {
-                        int at = (((b * tapCount) + k) * Lanes) + lane;
-                        indices[at] = taps.Start[i] + Math.Min(k, count - 1) - first[b];
-                        weights[at] = k < count ? w[k] : 0f;
+                        int at = (((b * tapCount) + k) * 2 * Lanes) + lane;
+                        packed[at] = taps.Start[i] + Math.Min(k, count - 1) - first[b];
+                        packed[at + Lanes] = BitConverter.SingleToInt32Bits(k < count ? w[k] : 0f);
                     }
                 }
 
-                return new WindowLayout(size, first, tapCount, indices, weights);
+                return new WindowLayout(size, first, tapCount, packed);
             }
 
             /// <summary>The most inputs any block of <paramref name="size"/> outputs reads, from its first output's first.</summary>

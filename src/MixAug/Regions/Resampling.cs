@@ -1,6 +1,6 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace MixAug.Regions;
 
@@ -34,37 +34,31 @@ internal static partial class Resampling
     /// <paramref name="firstColumn"/> on, of <paramref name="plane"/> resized by <paramref name="rows"/> ×
     /// <paramref name="columns"/>. Rows are combined first (in float32, over the input columns the outputs read only),
     /// then columns, each output a weighted sum in input order. <paramref name="scratch"/> holds at least
-    /// <see cref="ScratchLength"/>(<paramref name="width"/>) elements.
+    /// <see cref="ScratchLength"/>(<paramref name="width"/>) elements. <paramref name="planeInCache"/> says how the
+    /// row pass reads the plane (<see cref="Rows"/>); the values are the same either way.
     /// </summary>
-    public static void ResizeRow(ReadOnlySpan<float> plane, int width, Taps rows, int row, Taps columns, int firstColumn, Span<float> scratch, Span<float> destination)
+    public static void ResizeRow(ReadOnlySpan<float> plane, int width, Taps rows, int row, Taps columns, int firstColumn, Span<float> scratch, Span<float> destination, bool planeInCache)
     {
         int last = firstColumn + destination.Length - 1;
         Span<float> line = scratch[..(width + LineSlack)];
         int lo = columns.Start[firstColumn], hi = columns.End[last];
-        Rows(plane, width, rows, row, lo, hi, line);
+        Rows(plane, width, rows, row, lo, hi, line, planeInCache);
         Columns(line, columns, firstColumn, lo, hi, scratch[line.Length..], destination);
     }
 
     /// <summary>The row pass: input columns [<paramref name="lo"/>, <paramref name="hi"/>) of output row
     /// <paramref name="row"/> into the same columns of <paramref name="line"/>, each <c>(w₀·r₀ + w₁·r₁) + …</c> in
-    /// input order. Whole rows: one TensorPrimitives call per tap streams one input row at a time, which the hardware
-    /// prefetcher follows. Parts of rows (a Mosaic quadrant's), prefetched ahead (<see cref="PrefetchAhead"/>), with
-    /// 512-bit vectors: six taps at a time in one loop (<see cref="RowsFused"/>), which keeps the line in registers.
-    /// Quiet A/B in one process (--profile-resample, one thread): fused for parts only gave Mosaic 34.5-34.9 and
-    /// ResizeMix 20.2-20.5 ms CPU per batch; fused for every row 35.1-36.2 and 23.7 (its whole rows, read from memory
-    /// six at a time, slower); never fused 37.5-38.2 and 20.4-20.5.</summary>
-    internal static void Rows(ReadOnlySpan<float> plane, int width, Taps rows, int row, int lo, int hi, Span<float> line)
+    /// input order. A plane the caller holds in cache (Mosaic asks for each source plane ahead) is read with 512-bit
+    /// vectors six taps at a time in one loop (<see cref="RowsFused"/>), which keeps the line in registers; a plane read
+    /// from memory (ResizeMix's partner) by one TensorPrimitives call per tap, streaming one input row at a time, which
+    /// the hardware prefetcher follows. Quiet A/B in one process (--profile-resample, one thread, three rounds): Mosaic
+    /// 23.0-23.4 ms CPU per batch fused against 24.2-24.6 by tap; ResizeMix 21.1-21.4 by tap against 22.9-23.3 fused.</summary>
+    internal static void Rows(ReadOnlySpan<float> plane, int width, Taps rows, int row, int lo, int hi, Span<float> line, bool planeInCache)
     {
-        bool part = hi - lo < width;
-        if (part)
-        {
-            PrefetchAhead(plane, width, rows, row, lo, hi);
-        }
-
         Span<float> inputs = line[lo..hi];
         int first = rows.Start[row];
         ReadOnlySpan<float> weights = rows.WeightsOf(row);
-        if (part && Vector512.IsHardwareAccelerated)
+        if (planeInCache && Vector512.IsHardwareAccelerated)
         {
             for (int k = 0; k < weights.Length; k += FusedTaps)
             {
@@ -90,9 +84,12 @@ internal static partial class Resampling
     /// <paramref name="accumulate"/> (the taps before), else from the first product, and adds the products in input
     /// order, each rounded on its own (see <see cref="Rows"/> for where it is used and what it measured).
     /// </summary>
+    // Mosaic's kernels (this, ColumnsWindowed, MosaicRows.WriteReaders) are compiled fully optimised at once, without
+    // tiered PGO: with it, Mosaic took 19.5-20.9 ms on one thread in some processes and 23-25 in others, as the
+    // profile the JIT happened to collect decided (wall clock, 128x3x224x224); without, 19.0-20.2 in five of five.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void RowsFused(ReadOnlySpan<float> plane, int width, ReadOnlySpan<float> weights, Span<float> line, bool accumulate)
     {
-        const int Lanes = 16;
         int n = line.Length, taps = weights.Length;
         if (taps is < 1 or > FusedTaps || plane.Length < ((taps - 1) * width) + n)
         {
@@ -103,101 +100,87 @@ internal static partial class Resampling
         fixed (float* w = weights)
         fixed (float* o = line)
         {
-            float* r1 = p + width, r2 = r1 + width, r3 = r2 + width, r4 = r3 + width, r5 = r4 + width;
-            Vector512<float> w0 = Vector512.Create(w[0]);
-            Vector512<float> w1 = Vector512.Create(taps > 1 ? w[1] : 0f), w2 = Vector512.Create(taps > 2 ? w[2] : 0f);
-            Vector512<float> w3 = Vector512.Create(taps > 3 ? w[3] : 0f), w4 = Vector512.Create(taps > 4 ? w[4] : 0f);
-            Vector512<float> w5 = Vector512.Create(taps > 5 ? w[5] : 0f);
-            // A sum that starts from its first product depends on the inputs alone, so the last columns can be one
-            // vector over the last 16 (some done twice, to the same bits): fifteen columns one at a time, over six
-            // taps, cost as much as the vectors of a 180-column quadrant row. Accumulating, they are done one by one.
-            bool overlapLast = n >= Lanes && !accumulate;
-            int x = 0;
-            for (; x < n; x += Lanes)
+            // Each tap count its own loop, the count a constant in it: one loop that tests the count at every vector
+            // kept the tests in it, and PGO laid the tests' taken branches out of line.
+            switch (accumulate ? 0 : taps)
             {
-                if (x + Lanes > n)
-                {
-                    if (!overlapLast)
-                    {
-                        break;
-                    }
-
-                    x = n - Lanes;
-                }
-
-                Vector512<float> product = w0 * Vector512.Load(p + x);
-                Vector512<float> s = accumulate ? Vector512.Load(o + x) + product : product;
-                if (taps > 1)
-                {
-                    s += w1 * Vector512.Load(r1 + x);
-                }
-
-                if (taps > 2)
-                {
-                    s += w2 * Vector512.Load(r2 + x);
-                }
-
-                if (taps > 3)
-                {
-                    s += w3 * Vector512.Load(r3 + x);
-                }
-
-                if (taps > 4)
-                {
-                    s += w4 * Vector512.Load(r4 + x);
-                }
-
-                if (taps > 5)
-                {
-                    s += w5 * Vector512.Load(r5 + x);
-                }
-
-                s.Store(o + x);
-            }
-
-            for (; x < n; x++)
-            {
-                float s = accumulate ? o[x] + (w[0] * p[x]) : w[0] * p[x];
-                for (int k = 1; k < taps; k++)
-                {
-                    s += w[k] * p[((long)k * width) + x];
-                }
-
-                o[x] = s;
+                case 1: FusedLoop(p, width, w, o, n, 1, accumulate: false); break;
+                case 2: FusedLoop(p, width, w, o, n, 2, accumulate: false); break;
+                case 3: FusedLoop(p, width, w, o, n, 3, accumulate: false); break;
+                case 4: FusedLoop(p, width, w, o, n, 4, accumulate: false); break;
+                case 5: FusedLoop(p, width, w, o, n, 5, accumulate: false); break;
+                case 6: FusedLoop(p, width, w, o, n, 6, accumulate: false); break;
+                default: FusedLoop(p, width, w, o, n, taps, accumulate: true); break;
             }
         }
     }
 
-    /// <summary>
-    /// Asks for the input rows the next two output rows add, over columns [<paramref name="lo"/>, <paramref name="hi"/>).
-    /// A part of each row (a Mosaic quadrant's) is a short run of cache lines per row, which the hardware prefetcher
-    /// does not follow; asking ahead took the Mosaic row pass from 25.5-28.5 to 19.9-22.0 ms CPU per batch in one
-    /// process (--profile-resample, contended). Whole rows are one contiguous stream it follows: there asking ahead
-    /// measured slower (5.4-6.2 against 7.1-7.4 ms), so <see cref="Rows"/> asks only for parts of rows. Asking for the
-    /// rows of the next one, two or four output rows measured alike (19.7-23.0 ms).
-    /// </summary>
-    private static unsafe void PrefetchAhead(ReadOnlySpan<float> plane, int width, Taps rows, int row, int lo, int hi)
+    /// <summary>The loop of <see cref="RowsFused"/>, inlined into each of its calls with the tap count a constant.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void FusedLoop(float* p, int width, float* w, float* o, int n, int taps, bool accumulate)
     {
-        if (!Sse.IsSupported)
+        const int Lanes = 16;
+        float* r1 = p + width, r2 = r1 + width, r3 = r2 + width, r4 = r3 + width, r5 = r4 + width;
+        Vector512<float> w0 = Vector512.Create(w[0]);
+        Vector512<float> w1 = Vector512.Create(taps > 1 ? w[1] : 0f), w2 = Vector512.Create(taps > 2 ? w[2] : 0f);
+        Vector512<float> w3 = Vector512.Create(taps > 3 ? w[3] : 0f), w4 = Vector512.Create(taps > 4 ? w[4] : 0f);
+        Vector512<float> w5 = Vector512.Create(taps > 5 ? w[5] : 0f);
+        // A sum that starts from its first product depends on the inputs alone, so the last columns can be one
+        // vector over the last 16 (some done twice, to the same bits): fifteen columns one at a time, over six
+        // taps, cost as much as the vectors of a 180-column quadrant row. Accumulating, they are done one by one.
+        bool overlapLast = n >= Lanes && !accumulate;
+        int x = 0;
+        for (; x < n; x += Lanes)
         {
-            return;
-        }
-
-        const int LineFloats = 16; // a 64-byte cache line
-        int last = rows.Start.Length - 1;
-        int from = rows.End[Math.Min(row, last)], to = rows.End[Math.Min(row + 2, last)];
-        fixed (float* first = plane)
-        {
-            for (int r = from; r < to; r++)
+            if (x + Lanes > n)
             {
-                float* at = first + ((long)r * width);
-                for (int c = lo; c < hi; c += LineFloats)
+                if (!overlapLast)
                 {
-                    Sse.Prefetch0(at + c);
+                    break;
                 }
 
-                Sse.Prefetch0(at + hi - 1);
+                x = n - Lanes;
             }
+
+            Vector512<float> product = w0 * Vector512.Load(p + x);
+            Vector512<float> s = accumulate ? Vector512.Load(o + x) + product : product;
+            if (taps > 1)
+            {
+                s += w1 * Vector512.Load(r1 + x);
+            }
+
+            if (taps > 2)
+            {
+                s += w2 * Vector512.Load(r2 + x);
+            }
+
+            if (taps > 3)
+            {
+                s += w3 * Vector512.Load(r3 + x);
+            }
+
+            if (taps > 4)
+            {
+                s += w4 * Vector512.Load(r4 + x);
+            }
+
+            if (taps > 5)
+            {
+                s += w5 * Vector512.Load(r5 + x);
+            }
+
+            s.Store(o + x);
+        }
+
+        for (; x < n; x++)
+        {
+            float s = accumulate ? o[x] + (w[0] * p[x]) : w[0] * p[x];
+            for (int k = 1; k < taps; k++)
+            {
+                s += w[k] * p[((long)k * width) + x];
+            }
+
+            o[x] = s;
         }
     }
 

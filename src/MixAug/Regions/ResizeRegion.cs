@@ -163,7 +163,7 @@ public sealed class ResizeRegion : MixRegion
     /// <param name="destination">The box's row, Right − Left elements.</param>
     internal void ResizeRow(ReadOnlySpan<float> partner, int row, Span<float> scratch, Span<float> destination)
     {
-        Resampling.ResizeRow(partner, Spatial.Width, RowTaps, row, ColumnTaps, 0, scratch, destination);
+        Resampling.ResizeRow(partner, Spatial.Width, RowTaps, row, ColumnTaps, 0, scratch, destination, planeInCache: false);
     }
 
     /// <summary>The partner rows that box rows [<paramref name="firstRow"/>, <paramref name="endRow"/>) read, as [First, End).</summary>

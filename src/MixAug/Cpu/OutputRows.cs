@@ -1,0 +1,157 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace MixAug.Cpu;
+
+/// <summary>
+/// Where <see cref="MosaicRows"/> writes its quadrant rows. A quadrant row is part of an output row, and the quadrants
+/// of an output row are written at different times (by the units of their sources), so the hardware prefetcher does
+/// not see a stream to fetch ahead: each store waited on memory for its line (write-allocate). Asking for the rows
+/// <see cref="Ahead"/> ahead took Mosaic from 35.0-36.1 to 26.5-26.9 ms CPU per batch (--profile-resample, one thread,
+/// quiet). For large float outputs the rows are instead streamed: each row is resized into a staging row in L1 and,
+/// after the next row is resized (so its stores have left the core's store buffer, which a load across them would
+/// wait for), copied out with non-temporal stores, which write whole lines without reading them; only the partial
+/// lines at a row's ends are stored and asked for as before. Streamed, Mosaic took 20.4-20.7 ms CPU per batch against
+/// 21.9-22.0 stored (one thread), and 19.6-19.7 against 22.2-22.5 on two threads (--profile-resample, three rounds
+/// alternating, quiet). A streamed row is not left in the caches, so only outputs of at least
+/// <c>MixJob.StreamThresholdBytes</c> (16 MiB, far past the L2 caches a next step could read them from) are streamed.
+/// </summary>
+internal unsafe struct OutputRows
+{
+    /// <summary>Output rows asked for ahead of the row being written (1, 2 and 4 measured alike).</summary>
+    public const int Ahead = 2;
+
+    /// <summary>Whether rows can be streamed here (512-bit non-temporal stores).</summary>
+    public static bool CanStream => Avx512F.IsSupported;
+
+    private const int Line = 64;
+    private const int Lanes = Line / sizeof(float);
+    private readonly float* _staging;
+    private readonly int _width;
+    private readonly bool _stream;
+    private float* _next;
+    private float* _pending;
+    private float* _target;
+    private int _count;
+    private int _turn;
+
+    /// <summary>The staging elements <see cref="OutputRows(float*, int, bool)"/> needs for rows up to
+    /// <paramref name="width"/> long: two rows, each with room to start at any offset within a line, and room to start
+    /// the first at a line.</summary>
+    public static int StagingLength(int width) => (2 * RowPitch(width)) + Lanes;
+
+    /// <summary>Rows written through <paramref name="staging"/> (<see cref="StagingLength"/>(<paramref name="width"/>)
+    /// elements), streamed when <paramref name="stream"/> (where <see cref="CanStream"/>).</summary>
+    public OutputRows(float* staging, int width, bool stream)
+    {
+        _staging = (float*)(((nint)staging + Line - 1) & ~(nint)(Line - 1));
+        _width = RowPitch(width);
+        _stream = stream && CanStream;
+        _next = null;
+        _pending = null;
+        _target = null;
+        _count = 0;
+        _turn = 0;
+    }
+
+    /// <summary>The elements from one staging row to the next: whole lines, with a line to spare for the offset.</summary>
+    private static int RowPitch(int width) => ((width + Lanes - 1) / Lanes * Lanes) + Lanes;
+
+    /// <summary>Asks for an output row's lines that stores will write (streamed: its two partial end lines).</summary>
+    public readonly void Prefetch(byte* row, int bytes)
+    {
+        if (!Sse.IsSupported)
+        {
+            return;
+        }
+
+        if (_stream)
+        {
+            Sse.Prefetch0(row);
+            Sse.Prefetch0(row + bytes - 1);
+            return;
+        }
+
+        Lines(row, bytes);
+    }
+
+    /// <summary>Asks for every line of <paramref name="bytes"/> bytes from <paramref name="at"/>.</summary>
+    public static void Lines(byte* at, int bytes)
+    {
+        if (!Sse.IsSupported)
+        {
+            return;
+        }
+
+        for (int b = 0; b < bytes; b += Line)
+        {
+            Sse.Prefetch0(at + b);
+        }
+
+        Sse.Prefetch0(at + bytes - 1);
+    }
+
+    /// <summary>The staging row the next output row (for <paramref name="target"/>) is resized into: the other one than
+    /// the row still pending, starting at the target's offset within a line, so that the streamed copy's loads are as
+    /// aligned as its stores (staging rows at other offsets split every load over two lines: Mosaic measured 25.0
+    /// against 20.8 ms CPU per batch when the pool handed out such a buffer).</summary>
+    public Span<float> Next(void* target, int count)
+    {
+        _turn ^= 1;
+        int offset = _stream ? (int)(((nint)target & (Line - 1)) / sizeof(float)) : 0;
+        _next = _staging + (_turn * _width) + offset;
+        return new Span<float>(_next, count);
+    }
+
+    /// <summary>Writes the pending row out and makes the row just staged (by <see cref="Next"/>) pending, for
+    /// <paramref name="target"/>.</summary>
+    public void Defer(float* target, int count)
+    {
+        Flush();
+        _pending = _next;
+        _target = target;
+        _count = count;
+    }
+
+    /// <summary>Writes the pending row out, and orders the streamed stores before whatever follows (another thread
+    /// reads the output once the job ends).</summary>
+    public void Finish()
+    {
+        Flush();
+        if (_stream)
+        {
+            Sse.StoreFence();
+        }
+    }
+
+    private void Flush()
+    {
+        if (_count == 0)
+        {
+            return;
+        }
+
+        float* from = _pending, to = _target;
+        int n = _count, x = 0;
+        _count = 0;
+        if (_stream && ((nint)to & 3) == 0)
+        {
+            // Plain stores up to the first whole line, whole lines streamed, plain stores after the last.
+            x = Math.Min(n, (int)((Line - ((nint)to & (Line - 1))) & (Line - 1)) / sizeof(float));
+            for (int i = 0; i < x; i++)
+            {
+                to[i] = from[i];
+            }
+
+            for (; x + 16 <= n; x += 16)
+            {
+                Avx512F.StoreAlignedNonTemporal(to + x, Vector512.LoadAligned(from + x));
+            }
+        }
+
+        for (; x < n; x++)
+        {
+            to[x] = from[x];
+        }
+    }
+}
