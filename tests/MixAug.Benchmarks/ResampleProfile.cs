@@ -112,6 +112,17 @@ internal static class ResampleProfile
         }
 
         Console.WriteLine($"resizemix: boxes cover {(double)boxElements / shape.ElementCount:P1} of the batch; ns/element below are per box element");
+        for (int round = 0; round < 2; round++)
+        {
+            foreach (bool stream in new[] { true, false })
+            {
+                MixJob<float, FloatKernels>.StreamThresholdBytes = stream ? 0 : long.MaxValue;
+                Report($"resizemix: CpuMixer.Apply, outputs {(stream ? "streamed" : "stored")}", () => CpuMixer.Apply(resizePlan, src, dst, single), boxElements);
+                Report($"resizemix: two threads, outputs {(stream ? "streamed" : "stored")}", () => CpuMixer.Apply(resizePlan, src, dst), boxElements);
+            }
+        }
+
+        MixJob<float, FloatKernels>.StreamThresholdBytes = 16 << 20;
         Report("resizemix: CpuMixer.Apply", () => CpuMixer.Apply(resizePlan, src, dst, single), boxElements);
         Report("resizemix: copy of the batch (the own elements)", () => src.AsSpan().CopyTo(dst), boxElements);
         Report("resizemix: row pass alone", () => ResizePasses(resizePlan, src, dst, shape, scratch, rows: true, columns: false), boxElements);

@@ -70,6 +70,12 @@ internal sealed unsafe partial class MixJob<T, TKernels>
                 return;
             case OpKind.Resize:
                 var box = (ResizeRegion)_plan.Regions[sample];
+                if (_stream && typeof(T) == typeof(float) && OutputRows.CanStream)
+                {
+                    ResizeRows.WriteStreamed(box, (float*)Source(sources[1], planeOffset - offset), (float*)self, (float*)destination, _width, _plane, offset, count);
+                    return;
+                }
+
                 CopyAround(box.Top, box.Left, box.Bottom, box.Right, offset, count, self, destination);
                 ResizeRows.Write(box, Source(sources[1], planeOffset - offset), destination, _width, _plane, offset, count);
                 return;

@@ -124,6 +124,10 @@ internal unsafe struct OutputRows
         }
     }
 
+    /// <summary>Copies <paramref name="count"/> elements to <paramref name="to"/> with non-temporal stores where
+    /// <see cref="CanStream"/> (plain stores up to the first whole line and after the last).</summary>
+    public static void Stream(float* from, float* to, int count) => Write(from, to, count, stream: CanStream, staged: false);
+
     private void Flush()
     {
         if (_count == 0)
@@ -131,10 +135,17 @@ internal unsafe struct OutputRows
             return;
         }
 
-        float* from = _pending, to = _target;
-        int n = _count, x = 0;
+        int n = _count;
         _count = 0;
-        if (_stream && ((nint)to & 3) == 0)
+        Write(_pending, _target, n, _stream, staged: true);
+    }
+
+    /// <summary>The copy out: <paramref name="staged"/> rows start at the target's offset within a line, so their
+    /// loads are aligned where the stores are.</summary>
+    private static void Write(float* from, float* to, int n, bool stream, bool staged)
+    {
+        int x = 0;
+        if (stream && ((nint)to & 3) == 0)
         {
             // Plain stores up to the first whole line, whole lines streamed, plain stores after the last.
             x = Math.Min(n, (int)((Line - ((nint)to & (Line - 1))) & (Line - 1)) / sizeof(float));
@@ -143,9 +154,10 @@ internal unsafe struct OutputRows
                 to[i] = from[i];
             }
 
-            for (; x + 16 <= n; x += 16)
+            for (; x + Lanes <= n; x += Lanes)
             {
-                Avx512F.StoreAlignedNonTemporal(to + x, Vector512.LoadAligned(from + x));
+                Vector512<float> v = staged ? Vector512.LoadAligned(from + x) : Vector512.Load(from + x);
+                Avx512F.StoreAlignedNonTemporal(to + x, v);
             }
         }
 

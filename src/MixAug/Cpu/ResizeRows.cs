@@ -24,6 +24,50 @@ internal static unsafe class ResizeRows
         }
     }
 
+    /// <summary>
+    /// Writes the segment's rows whole, in order, streamed past the caches (<see cref="OutputRows"/>): a row above or
+    /// below the box is the sample's own row; a row across the box is staged (the sample's elements left and right of
+    /// the box, the box's resized from the partner's whole plane) and then streamed. Stored the other way, the box's
+    /// rows are parts of output rows written after the rest of the segment, each line read from memory before it is
+    /// written. Float32 only (uint8 rows are rounded, and take <see cref="Write{T}"/>).
+    /// </summary>
+    public static void WriteStreamed(ResizeRegion region, float* partnerPlane, float* self, float* destination, int width, int plane, int offset, int count)
+    {
+        int firstRow = offset / width, rows = count / width, boxWidth = region.Right - region.Left;
+        float[] scratch = ArrayPool<float>.Shared.Rent(Resampling.ScratchLength(width) + OutputRows.StagingLength(width));
+        try
+        {
+            var partner = new ReadOnlySpan<float>(partnerPlane, plane);
+            Span<float> line = scratch.AsSpan(0, Resampling.ScratchLength(width));
+            fixed (float* staging = &scratch[line.Length])
+            {
+                var output = new OutputRows(staging, width, stream: true);
+                for (int r = 0; r < rows; r++)
+                {
+                    int y = firstRow + r;
+                    float* from = self + ((long)r * width), to = destination + ((long)r * width);
+                    if (y < region.Top || y >= region.Bottom)
+                    {
+                        OutputRows.Stream(from, to, width);
+                        continue;
+                    }
+
+                    Span<float> row = output.Next(to, width);
+                    new ReadOnlySpan<float>(from, region.Left).CopyTo(row);
+                    region.ResizeRow(partner, y - region.Top, line, row.Slice(region.Left, boxWidth));
+                    new ReadOnlySpan<float>(from + region.Right, width - region.Right).CopyTo(row[region.Right..]);
+                    output.Defer(to, width);
+                }
+
+                output.Finish();
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(scratch);
+        }
+    }
+
     /// <summary>Writes the whole box, resized from the partner's plane, to <paramref name="box"/>: its rows one after
     /// another, (Right − Left) elements each (the in-place path of <see cref="ResizedBoxes{T}"/>).</summary>
     public static void WriteBox<T>(ResizeRegion region, T* partnerPlane, T* box, int width, int plane)
