@@ -24,44 +24,38 @@ public class OutputRowsTests
     {
         for (int s = 0; s < Shapes.Length; s++)
         {
-            BatchShape shape = Shapes[s];
-            MixPlan plan = new Mosaic(minCentre: 0.05, maxCentre: 0.95).CreatePlan(shape, new MixRandom((ulong)(100 + s)));
-            float[] input = TestBatches.RandomBatch(shape, (ulong)(200 + s));
-            float[] stored = Mix(plan, input, streamFrom: long.MaxValue, parts: 1, inPlace: false);
-            MixAssert.PixelsFollowPlan(plan, input, stored);
-            foreach (int parts in new[] { 1, 2, 3 })
-            {
-                foreach (bool inPlace in new[] { false, true })
-                {
-                    float[] streamed = Mix(plan, input, streamFrom: 0, parts, inPlace);
-                    Assert.That(streamed, Is.EqualTo(stored), $"{shape}, {parts} parts, {(inPlace ? "in place" : "out of place")}");
-                }
-            }
+            MixPlan plan = new Mosaic(minCentre: 0.05, maxCentre: 0.95).CreatePlan(Shapes[s], new MixRandom((ulong)(100 + s)));
+            AssertStreamedAreStored(plan, TestBatches.RandomBatch(Shapes[s], (ulong)(200 + s)), $"{Shapes[s]}");
         }
     }
 
     [Test]
     public void ResizeMixStreamedRowsAreTheStoredRowsBitForBit()
     {
-        // Rows above, across and below each box, in segments of any number of rows, for 1-3 parts; in place the boxes
-        // are resized into a buffer first (not streamed), which must agree as well.
+        // Rows above, across and below each box, in segments of any number of rows; in place the boxes are resized
+        // into a buffer first (not streamed), which must agree as well.
         for (int s = 0; s < Shapes.Length; s++)
         {
-            BatchShape shape = Shapes[s];
             foreach (LambdaMode mode in new[] { LambdaMode.Element, LambdaMode.Batch })
             {
-                MixPlan plan = new ResizeMix(mode: mode).CreatePlan(shape, new MixRandom((ulong)(300 + s)));
-                float[] input = TestBatches.RandomBatch(shape, (ulong)(400 + s));
-                float[] stored = Mix(plan, input, streamFrom: long.MaxValue, parts: 1, inPlace: false);
-                MixAssert.PixelsFollowPlan(plan, input, stored);
-                foreach (int parts in new[] { 1, 2, 3 })
-                {
-                    foreach (bool inPlace in new[] { false, true })
-                    {
-                        float[] streamed = Mix(plan, input, streamFrom: 0, parts, inPlace);
-                        Assert.That(streamed, Is.EqualTo(stored), $"{shape}, {mode}, {parts} parts, {(inPlace ? "in place" : "out of place")}");
-                    }
-                }
+                MixPlan plan = new ResizeMix(mode: mode).CreatePlan(Shapes[s], new MixRandom((ulong)(300 + s)));
+                AssertStreamedAreStored(plan, TestBatches.RandomBatch(Shapes[s], (ulong)(400 + s)), $"{Shapes[s]}, {mode}");
+            }
+        }
+    }
+
+    /// <summary>The plan's output streamed equals it stored (which follows the plan), for 1-3 parts, in place and
+    /// out of place.</summary>
+    private static void AssertStreamedAreStored(MixPlan plan, float[] input, string what)
+    {
+        float[] stored = Mix(plan, input, streamFrom: long.MaxValue, parts: 1, inPlace: false);
+        MixAssert.PixelsFollowPlan(plan, input, stored);
+        foreach (int parts in new[] { 1, 2, 3 })
+        {
+            foreach (bool inPlace in new[] { false, true })
+            {
+                float[] streamed = Mix(plan, input, streamFrom: 0, parts, inPlace);
+                Assert.That(streamed, Is.EqualTo(stored), $"{what}, {parts} parts, {(inPlace ? "in place" : "out of place")}");
             }
         }
     }
