@@ -80,7 +80,7 @@ internal static class TimeAxis
         if (reach < 0)
         {
             throw new ArgumentException(
-                $"Sample {sample} has a {region.Kind} region; with valid lengths a plan takes keep, blend, box, Fourier mask and (on sequences) resize regions only (explicit and saliency masks, tiles, soft boxes and mosaics are not defined over valid lengths yet).",
+                $"Sample {sample} has a {region.Kind} region; with valid lengths a plan takes keep, blend, box, Fourier mask and (on sequences) resize and tile regions only (explicit and saliency masks, soft boxes, mosaics and tiles of clips are not defined over valid lengths yet).",
                 name);
         }
 
@@ -105,6 +105,24 @@ internal static class TimeAxis
                 : throw new ArgumentException(
                     $"Sample {sample} (valid length {own}) has region '{resize}' from sample {sources[1]} (valid length {partner}): a resized segment must end within the sample's length and read the partner within its own ({resize.Right} <= {own}, {reach} <= {partner}).",
                     name);
+        }
+
+        if (region is TileRegion tiles)
+        {
+            // Each tile is read from its own source (MultiCutMix's partners differ in length): it must lie within the
+            // sample's length and that source's.
+            foreach (Tile tile in tiles.Tiles)
+            {
+                int source = sources[tile.Slot], limit = Math.Min(own, lengths[source]);
+                if (tile.Right > limit)
+                {
+                    throw new ArgumentException(
+                        $"Sample {sample} (valid length {own}) has tile '{tile}' from sample {source} (valid length {lengths[source]}): a tile must end within the valid length of the sample and of its source ({tile.Right} <= {limit}).",
+                        name);
+                }
+            }
+
+            return own;
         }
 
         if (reach > shortest)
@@ -138,7 +156,7 @@ internal static class TimeAxis
 
         public int VisitSaliencyMask(SaliencyMaskRegion region) => -1;
 
-        public int VisitTiles(TileRegion region) => -1;
+        public int VisitTiles(TileRegion region) => spatial.Rank == 1 ? region.Tiles.Max(t => t.Right) : -1;
 
         public int VisitSoftBox(SoftBoxRegion region) => -1;
 

@@ -22,6 +22,10 @@ namespace MixAug.Transforms;
 /// <para>Kornia gives each box the weight of its own drawn area, ignoring the boxes painted over it; MixAug measures
 /// the visible shares (<see cref="MixRegion.MeasureShares"/>), so the weights sum to 1 and equal the pixel shares.</para>
 /// <para>One draw per sample (Kornia's default); images and sequences, not volumes.</para>
+/// <para>With valid lengths (<see cref="MixRequest.ValidLengths"/>, sequences), each box is drawn as above over the
+/// positions where the sample and that box's partner are both valid, min(L_own, L_partner), so no box pastes padding
+/// from either; the weights are the visible shares of the sample's own valid positions, and the output keeps the
+/// sample's length. Lengths all equal to L give the plan drawn without lengths.</para>
 /// </remarks>
 /// <threadsafety>Immutable; safe to share between threads.</threadsafety>
 public sealed class MultiCutMix : IMixTransform
@@ -73,14 +77,7 @@ public sealed class MultiCutMix : IMixTransform
             throw new ArgumentException($"MultiCutMix pastes 2D boxes (or 1D segments); the batch {shape} is a volume. Use FMix for volumes.", nameof(request));
         }
 
-        if (request.HasValidLengths)
-        {
-            // Its segments are drawn over the whole padded extent, so they would paste padding into data.
-            throw new ArgumentException(
-                $"{Name} does not support valid lengths yet: its regions are not defined over per-sample lengths. MixUp, CutMix, FMix and ResizeMix (sequences) are; or pad and mix without lengths.",
-                nameof(request));
-        }
-
+        int[]? lengths = request.HasValidLengths ? request.ValidLengths.ToArray() : null;
         IMixRandom random = request.Random;
         int b = shape.BatchSize, k = Partners;
         var permutations = new int[k][];
@@ -105,10 +102,12 @@ public sealed class MultiCutMix : IMixTransform
             tiles.Clear();
             for (int j = 0; j < k && mixed; j++)
             {
-                double lambda = BetaSampler.Sample(random, Alpha, Alpha);
-                (int cutH, int cutW) = BoxSampler.CutSize(shape.Spatial, lambda);
-                RegionDraw draw = BoxSampler.UniformCentredBox(shape.Spatial, cutH, cutW, random, correctLambda: true, lambda);
+                // With lengths, each partner's segment is drawn over the positions both hold, as CutMix's is.
                 int partner = permutations[j][i];
+                SpatialShape extent = lengths is null ? shape.Spatial : TimeAxis.Crop(shape.Spatial, Math.Min(lengths[i], lengths[partner]));
+                double lambda = BetaSampler.Sample(random, Alpha, Alpha);
+                (int cutH, int cutW) = BoxSampler.CutSize(extent, lambda);
+                RegionDraw draw = BoxSampler.UniformCentredBox(extent, cutH, cutW, random, correctLambda: true, lambda);
                 if (partner == i || draw.Region is not BoxRegion box)
                 {
                     continue;
@@ -130,13 +129,15 @@ public sealed class MultiCutMix : IMixTransform
                 continue;
             }
 
+            // The shares of the sample's own valid positions (all of them without lengths).
             var region = new TileRegion(tiles);
             var shares = new double[sources.Count];
-            region.MeasureShares(shape.Spatial, [], shares);
+            region.MeasureShares(lengths is null ? shape.Spatial : TimeAxis.Crop(shape.Spatial, lengths[i]), [], shares);
             recipes[i] = new SampleRecipe([.. sources], shares, region);
         }
 
-        return new MixPlan(shape.Spatial, recipes, Name, PairingStrategy.Permutation, LambdaMode.Element);
+        var plan = new MixPlan(shape.Spatial, recipes, Name, PairingStrategy.Permutation, LambdaMode.Element);
+        return lengths is null ? plan : plan.WithValidLengths(lengths);
     }
 
     /// <inheritdoc />

@@ -279,10 +279,11 @@ public class ValidLengthsTests
         Assert.That(refused!.ParamName, Is.EqualTo("request"));
         Assert.That(refused.Message, Does.Contain("HalfBlend does not support valid lengths"));
 
-        // MultiCutMix is no MixTransform, so it refuses on its own: its segments span the padded extent.
-        var multi = Assert.Throws<ArgumentException>(() => new MultiCutMix().CreatePlan(request));
-        Assert.That(multi!.ParamName, Is.EqualTo("request"));
-        Assert.That(multi.Message, Does.Contain("MultiCutMix does not support valid lengths"));
+        // MultiCutMix takes lengths on sequences (MultiCutMixLengthsTests); its tiles on clips are not defined with them.
+        var clipTiles = new MixPlan(SpatialShape.Volume(4, 2, 2), [1, 0], [0.5, 1.0], [new TileRegion([new Tile(1, 0, 0, 1, 1)]), MixRegion.Keep]);
+        var clip = Assert.Throws<ArgumentException>(() => clipTiles.WithValidLengths([4, 4]));
+        Assert.That(clip!.ParamName, Is.EqualTo("validLengths"));
+        Assert.That(clip.Message, Does.Contain("Tiles"));
     }
 
     [TestCase(new[] { 5, -1, 3 }, "-1")]

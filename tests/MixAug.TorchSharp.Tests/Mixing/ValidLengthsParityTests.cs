@@ -39,6 +39,23 @@ public sealed class ValidLengthsParityTests
         }
     }
 
+    /// <summary>MultiCutMix with lengths: tiles from up to three partners of different lengths, each within the part the
+    /// sample and its partner hold, give CpuMixer's elements on both paths.</summary>
+    [Test]
+    public void MultiCutMix_plans_with_lengths_match_CpuMixer_exactly()
+    {
+        var random = new MixRandom(42);
+        for (int seed = 0; seed < 12; seed++)
+        {
+            int b = 1 + random.NextInt(8);
+            var shape = BatchShape.Sequence(b, 2, 1 + random.NextInt(50));
+            int[] lengths = [.. Enumerable.Range(0, b).Select(_ => 1 + random.NextInt(shape.Width))];
+            MixPlan plan = new MultiCutMix(partners: 1 + (seed % 3)).CreatePlan(new MixRequest(shape, new MixRandom((ulong)seed), lengths));
+            float[] source = PaddedBatches.Values(shape, lengths, (ulong)seed, Padding);
+            PaddedBatches.AssertTorchMatchesCpu(plan, shape, source, Padding, $"seed {seed}, {plan}");
+        }
+    }
+
     /// <summary>
     /// FMix with lengths: masks over the part both samples hold, thresholded on the device from their recipes (noises of
     /// several extents in one plan, binary and soft), give CpuMixer's elements bit for bit on both paths.
