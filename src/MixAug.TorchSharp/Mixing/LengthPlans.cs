@@ -23,12 +23,12 @@ internal static class LengthPlans
             throw new ArgumentException(e.Message.Replace($" (Parameter '{nameof(request)}')", string.Empty, StringComparison.Ordinal), lengthsName, e);
         }
 
-        // A transform that neither honours nor refuses the lengths (MultiCutMix on sequences, or a user's own) would
+        // A transform that neither honours nor refuses the lengths (a user's own) would
         // paste padding into valid positions and count it in λ: refuse its plan rather than apply it.
         if (request.HasValidLengths && !plan.HasValidLengths)
         {
             throw new ArgumentException(
-                $"{policy.Name} drew a plan without the {request.ValidLengths.Length} valid lengths it was given, so it would read padding as data; use a method that takes lengths (MixUp, CutMix, FMix, ResizeMix).",
+                $"{policy.Name} drew a plan without the {request.ValidLengths.Length} valid lengths it was given, so it would read padding as data; use a method that takes lengths (MixUp, CutMix, MultiCutMix, FMix, ResizeMix).",
                 lengthsName);
         }
 

@@ -2,6 +2,7 @@ using MixAug.Cpu;
 using MixAug.Planning;
 using MixAug.Randomness;
 using MixAug.Regions;
+using MixAug.SharedTests;
 using MixAug.Transforms;
 
 namespace MixAug.Tests.Planning;
@@ -343,14 +344,6 @@ public class ValidLengthsTests
         string bad = json.Replace("[10,4]", "[10,2]");
         var e = Assert.Throws<ArgumentException>(() => MixPlanJson.Parse(bad));
         Assert.That(e!.ParamName, Is.EqualTo("json"));
-    }
-
-    /// <summary>A method of any shape that has not said it takes valid lengths (every built-in one that takes sequences does).</summary>
-    private sealed class HalfBlend() : MixTransform(1.0, LambdaMode.Element, PairingStrategy.Flip)
-    {
-        public override string Name => "HalfBlend";
-
-        protected override RegionDraw DrawRegion(BatchShape shape, int sample, int partner, IMixRandom random) => new(0.5, MixRegion.Blend);
     }
 
     /// <summary>A batch whose valid positions hold distinct finite values and whose padding holds <paramref name="padding"/>.</summary>

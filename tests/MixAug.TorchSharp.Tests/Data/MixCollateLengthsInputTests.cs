@@ -1,5 +1,6 @@
 using MixAug.TorchSharp.Data;
 using MixAug.Regions;
+using MixAug.SharedTests;
 using MixAug.Testing;
 using MixAug.Transforms;
 using TorchSharp;
@@ -102,9 +103,9 @@ public sealed class MixCollateLengthsInputTests
     [Test]
     public void Methods_without_lengths_refuse_sequences_of_different_lengths_with_their_own_message()
     {
-        foreach (IMixTransform policy in new IMixTransform[] { new MultiCutMix(), new MixChoice((new MultiCutMix(), 1)) })
+        foreach (IMixTransform policy in new IMixTransform[] { new HalfBlend(), new MixChoice((new HalfBlend(), 1)) })
         {
-            Rejected(policy, [Sample(zeros(2, 9), 0), Sample(zeros(2, 5), 1)], "data", false, "MultiCutMix does not support valid lengths");
+            Rejected(policy, [Sample(zeros(2, 9), 0), Sample(zeros(2, 5), 1)], "data", false, "HalfBlend does not support valid lengths");
         }
     }
 

@@ -1,4 +1,5 @@
 using MixAug.Randomness;
+using MixAug.SharedTests;
 using MixAug.TorchSharp.Labels;
 using MixAug.TorchSharp.Mixing;
 using MixAug.TorchSharp.Tests.Support;
@@ -107,8 +108,8 @@ public sealed class MixModuleLengthsTests
         using Tensor sequences = zeros(2, 2, 10);
         using Tensor labels = tensor(new long[] { 0, 1 });
         using Tensor lengths = tensor(new long[] { 10, 4 });
-        var thrown = Assert.Throws<ArgumentException>(() => new MixModule(new MultiCutMix(), new MixRandom(1), Classes).Forward(sequences, labels, lengths))!;
+        var thrown = Assert.Throws<ArgumentException>(() => new MixModule(new HalfBlend(), new MixRandom(1), Classes).Forward(sequences, labels, lengths))!;
         Assert.That(thrown.ParamName, Is.EqualTo("validLengths"));
-        Assert.That(thrown.Message, Does.Contain("MultiCutMix does not support valid lengths"));
+        Assert.That(thrown.Message, Does.Contain("HalfBlend does not support valid lengths"));
     }
 }
