@@ -70,7 +70,7 @@ internal sealed unsafe partial class MixJob<T, TKernels>
                 return;
             case OpKind.Resize:
                 var box = (ResizeRegion)_plan.Regions[sample];
-                if (_stream && typeof(T) == typeof(float) && OutputRows.CanStream)
+                if (_stream)
                 {
                     ResizeRows.WriteStreamed(box, (float*)Source(sources[1], planeOffset - offset), (float*)self, (float*)destination, _width, _plane, offset, count);
                     return;

@@ -68,7 +68,7 @@ internal sealed unsafe partial class MixJob<T, TKernels> : IParallelWork
     private T* _boxes;
     private BatchLayout _layout;
     private bool _bySource;
-    private bool _stream;
+    private bool _stream; // float rows written whole are streamed (see StreamThresholdBytes): decided once per call
     private MixConfiguration _configuration = null!;
     private int _cycles;
     private int _sampleSize;
@@ -85,7 +85,8 @@ internal sealed unsafe partial class MixJob<T, TKernels> : IParallelWork
     /// <summary>Outputs from this size on are streamed past the caches where a method writes them by parts of rows
     /// (<see cref="OutputRows"/>): the output is read again from memory anyway, and whole lines written without reading
     /// them save the write-allocate reads (glibc's memcpy streams from about three quarters of the shared cache on).
-    /// Settable so that tests cover both paths.</summary>
+    /// Only float32 outputs are streamed (uint8 rows are rounded one at a time), and only where
+    /// <see cref="OutputRows.CanStream"/>. Settable so that tests cover both paths.</summary>
     internal static long StreamThresholdBytes { get; set; } = 16 << 20;
 
     /// <summary>The reason the plan cannot be applied to <typeparamref name="T"/> (a blend of more than two sources in uint8), or null.</summary>
@@ -140,7 +141,7 @@ internal sealed unsafe partial class MixJob<T, TKernels> : IParallelWork
         _fused = !_general && Fusable(plan, maxParts);
         _deferredBoxes = _general && _inPlace && ResizedBoxes<T>.Applies(_ops.AsSpan(0, b));
         _bySource = _general && _mosaics.Index(plan, _ops.AsSpan(0, b));
-        _stream = bytes >= StreamThresholdBytes;
+        _stream = typeof(T) == typeof(float) && OutputRows.CanStream && bytes >= StreamThresholdBytes;
         _layout = layout;
         _units = _deferredBoxes || _bySource ? b * layout.Channels : _fused ? _cycles : (_general ? b * layout.Channels : layout.Channels) * _segmentsPerPlane;
         _configuration = configuration;

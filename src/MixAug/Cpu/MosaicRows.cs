@@ -94,7 +94,8 @@ internal sealed unsafe class MosaicRows
     /// <param name="width">The plane's width.</param>
     /// <param name="plane">The plane's size.</param>
     /// <param name="nextPlane">The source plane the next unit of this part reads, asked for ahead; null for none.</param>
-    /// <param name="stream">True to write float rows to the output with non-temporal stores (<see cref="OutputRows"/>).</param>
+    /// <param name="stream">True to write the rows with non-temporal stores (<see cref="OutputRows"/>); the caller
+    /// decides, for float32 outputs only (<c>MixJob.StreamThresholdBytes</c>).</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see Resampling.RowsFused
     public void WriteReaders<T>(MixPlan plan, int source, T* sourcePlane, T* destinationOf, long sampleSize, int width, int plane, T* nextPlane, bool stream)
         where T : unmanaged
@@ -107,7 +108,6 @@ internal sealed unsafe class MosaicRows
 
         var ahead = new PlaneFetch((byte*)nextPlane, (long)plane * sizeof(T), RowsOf(plan, readers));
         bool widen = typeof(T) != typeof(float);
-        stream &= !widen && OutputRows.CanStream;
         float[] scratch = ArrayPool<float>.Shared.Rent(Resampling.ScratchLength(width) + OutputRows.StagingLength(width));
         float[]? widened = widen ? ArrayPool<float>.Shared.Rent(plane) : null;
         try
