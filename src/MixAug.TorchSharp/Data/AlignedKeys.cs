@@ -89,6 +89,16 @@ internal sealed class AlignedKeys
         return new AlignedKeys(keys);
     }
 
+    /// <summary>The first label map's classes as class maps (what Transplantation draws from), read to the host.</summary>
+    /// <exception cref="InvalidOperationException">No aligned key is a label map (the collate refuses such a policy first).</exception>
+    public ClassMaps ClassMaps(SpatialShape spatial)
+    {
+        Tensor[] maps = _keys.FirstOrDefault(k => k.Key.IsLabelMap).Values
+            ?? throw new InvalidOperationException("No aligned key is a label map.");
+        using DisposeScope scope = NewDisposeScope();
+        return new ClassMaps(spatial, stack(maps).to(ScalarType.Int64).cpu().data<long>().ToArray());
+    }
+
     /// <summary>Stacks each key on <paramref name="device"/>, mixes it by <paramref name="plan"/> and adds it (and a label
     /// map's soft targets) to <paramref name="batch"/>; the tensors join the current dispose scope.</summary>
     public void AddTo(Dictionary<string, Tensor> batch, MixPlan plan, Device device)

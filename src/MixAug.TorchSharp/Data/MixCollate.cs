@@ -98,8 +98,8 @@ public sealed class MixCollate
     /// (Transplantation), which a collate function does not have.</exception>
     public MixCollate(IMixTransform policy, ulong seed, int classCount, double smoothing = 0, bool compactTargets = false, MixCollateOptions? options = null)
     {
-        MixSettings.Check(policy, classCount, smoothing);
         options ??= new MixCollateOptions();
+        MixSettings.Check(policy, classCount, smoothing, options.AlignedKeys?.FirstOrDefault(k => k?.IsLabelMap == true)?.Name);
         CheckKey(options.ImagesKey, nameof(MixCollateOptions.ImagesKey));
         CheckKey(options.LabelsKey, nameof(MixCollateOptions.LabelsKey));
         if (options.ImagesKey == options.LabelsKey)
@@ -207,8 +207,8 @@ public sealed class MixCollate
 
         BatchShape shape = BatchShape.FromDimensions([.. images.shape.Select(d => checked((int)d))]);
         MixRequest request = list.Lengths is { } lengths
-            ? new MixRequest(shape, _streams.NextRandom(), lengths.Valid, Features(images))
-            : new MixRequest(shape, _streams.NextRandom(), Features(images));
+            ? new MixRequest(shape, _streams.NextRandom(), lengths.Valid, Features(images, list.Aligned, shape))
+            : new MixRequest(shape, _streams.NextRandom(), Features(images, list.Aligned, shape));
         MixPlan plan = LengthPlans.Create(Policy, request, imagesKey);
         var batch = new Dictionary<string, Tensor>
         {
@@ -324,8 +324,9 @@ public sealed class MixCollate
         return indices;
     }
 
-    /// <summary>Saliency (if the policy needs it) on the batch's device, from float pixels even when the batch stays uint8.</summary>
-    private BatchFeatures Features(Tensor images)
+    /// <summary>Saliency (if the policy needs it) on the batch's device, from float pixels even when the batch stays uint8;
+    /// class maps (Transplantation) from the first aligned label map.</summary>
+    private BatchFeatures Features(Tensor images, AlignedKeys aligned, BatchShape shape)
     {
         FeatureRequirements needs = Policy.Requirements;
         if (needs.IsEmpty)
@@ -333,7 +334,8 @@ public sealed class MixCollate
             return BatchFeatures.None;
         }
 
-        return TorchFeatures.Compute(needs, TensorChecks.IsFloating(images.dtype) ? images : images.to(ScalarType.Float32));
+        BatchFeatures computed = TorchFeatures.Compute(needs, TensorChecks.IsFloating(images.dtype) ? images : images.to(ScalarType.Float32));
+        return needs.ClassMaps ? new BatchFeatures(computed.Saliency, aligned.ClassMaps(shape.Spatial)) : computed;
     }
 
     private static Tensor Mix(MixPlan plan, Tensor images, string key)

@@ -161,4 +161,47 @@ public sealed class MixCollateAlignedTests
             Assert.That(aligned.LastBatch!.ToJson(), Is.EqualTo(plain.LastBatch!.ToJson()), "the same plan");
         }
     }
+
+    [Test]
+    public void With_a_label_map_the_collate_takes_Transplantation_which_pastes_every_pixel_of_one_partner_class()
+    {
+        var collate = new MixCollate(new Transplantation(), 17, Classes, options: new() { AlignedKeys = [AlignedKey.LabelMap("mask")] });
+        int transplanted = 0;
+        for (int round = 0; round < 4; round++)
+        {
+            using DisposeScope scope = NewDisposeScope();
+            List<Dictionary<string, Tensor>> samples = Samples(5, ScalarType.Int64);
+            Dictionary<string, Tensor> batch = collate.Collate(samples, CPU);
+            MixPlan plan = collate.LastBatch!.Plan;
+            double[] images = Loaders.Values(batch["data"]), masks = Loaders.Values(batch["mask"]);
+            int plane = Size * Size;
+            for (int i = 0; i < 5; i++)
+            {
+                int partner = plan.Partners[i];
+                double[] partnerClasses = Loaders.Values(samples[partner]["mask"]);
+                var pasted = new HashSet<double>();
+                int fromPartner = 0;
+                for (int e = 0; e < plane; e++)
+                {
+                    int from = (int)images[(i * plane) + e];
+                    Assert.That(from % plane, Is.EqualTo(e), $"round {round}, sample {i}: pixels stay in place");
+                    Assert.That(masks[(i * plane) + e], Is.EqualTo(((from / plane * 5) + (e / Size * 3) + (e % Size)) % Classes), $"round {round}, sample {i}, pixel {e}: the class of the pixel shown");
+                    if (from / plane == partner && partner != i)
+                    {
+                        pasted.Add(partnerClasses[e]);
+                        fromPartner++;
+                    }
+                }
+
+                if (partner != i && fromPartner > 0)
+                {
+                    Assert.That(pasted, Has.Count.EqualTo(1), $"round {round}, sample {i}: one class transplanted");
+                    Assert.That(fromPartner, Is.EqualTo(partnerClasses.Count(c => c == pasted.First())), $"round {round}, sample {i}: every pixel of that class");
+                    transplanted++;
+                }
+            }
+        }
+
+        Assert.That(transplanted, Is.GreaterThan(10), "most samples received a class");
+    }
 }
