@@ -56,7 +56,8 @@ public sealed class CarriedKey
     /// <returns>For example <c>'transcript' (padded with 0)</c> or <c>'id' (stacked)</c>.</returns>
     public override string ToString() => IsPadded ? $"'{Name}' (padded with {PadValue})" : $"'{Name}' (stacked)";
 
-    private static string CheckName(string name)
+    /// <summary>The name itself, refused when null or empty (also <see cref="AlignedKey"/>'s rule).</summary>
+    internal static string CheckName(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
         if (name.Length == 0)

@@ -65,7 +65,7 @@ internal sealed class CarriedKeys
     }
 
     /// <summary>Reads and checks the carried tensors of every sample; nothing is made.</summary>
-    public static CarriedKeys Read(Dictionary<string, Tensor>[] items, CarriedKey[] declared, MixCollateOptions options)
+    public static CarriedKeys Read(Dictionary<string, Tensor>[] items, CarriedKey[] declared, AlignedKey[] aligned, MixCollateOptions options)
     {
         var keys = new List<(CarriedKey, Tensor[], long[][])>();
         foreach (CarriedKey key in declared)
@@ -76,7 +76,7 @@ internal sealed class CarriedKeys
 
         if (options.CarryOtherKeys)
         {
-            foreach (string name in OtherKeys(items, declared, options))
+            foreach (string name in OtherKeys(items, declared, aligned, options))
             {
                 CarriedKey key = CarriedKey.Stacked(name);
                 Tensor[] values = Gather(items, name, "the same keys, with CarryOtherKeys");
@@ -145,7 +145,7 @@ internal sealed class CarriedKeys
     };
 
     /// <summary>Who writes <paramref name="name"/> into the batch already, or null.</summary>
-    private static string? Reserved(string name, MixCollateOptions options)
+    internal static string? Reserved(string name, MixCollateOptions options)
     {
         if (name == options.ImagesKey || name == options.LabelsKey)
         {
@@ -164,14 +164,15 @@ internal sealed class CarriedKeys
         MixBatchKeys.All.Contains(name) ? $"a key the collate writes itself ({string.Join(", ", MixBatchKeys.All)})" : null;
 
     /// <summary>The keys of sample 0 that nothing else claims, in ordinal order; every sample must hold the same ones.</summary>
-    private static string[] OtherKeys(Dictionary<string, Tensor>[] items, CarriedKey[] declared, MixCollateOptions options)
+    private static string[] OtherKeys(Dictionary<string, Tensor>[] items, CarriedKey[] declared, AlignedKey[] aligned, MixCollateOptions options)
     {
-        bool Claimed(string k) => k == options.ImagesKey || k == options.LabelsKey || k == options.LengthsKey || declared.Any(c => c.Name == k);
+        bool Claimed(string k) => k == options.ImagesKey || k == options.LabelsKey || k == options.LengthsKey || declared.Any(c => c.Name == k) || aligned.Any(a => a.Name == k);
         string[] others = [.. items[0].Keys.Where(k => !Claimed(k)).Order(StringComparer.Ordinal)];
         foreach (string name in others)
         {
             string? owner = WrittenByCollate(name)
-                ?? (declared.FirstOrDefault(c => c.IsPadded && MixBatchKeys.LengthsOf(c.Name) == name) is { } padded ? $"where the lengths of {padded} go" : null);
+                ?? (declared.FirstOrDefault(c => c.IsPadded && MixBatchKeys.LengthsOf(c.Name) == name) is { } padded ? $"where the lengths of {padded} go" : null)
+                ?? (aligned.FirstOrDefault(a => a.ClassCount > 0 && MixBatchKeys.SoftTargetsOf(a.Name) == name) is { } map ? $"where the soft targets of {map} go" : null);
             if (owner is not null)
             {
                 throw new ArgumentException(

@@ -61,6 +61,16 @@ public static class MixBatchKeys
         return key + "_lengths";
     }
 
+    /// <summary>
+    /// The key of a label map's soft targets (<see cref="AlignedKey.LabelMap(string, int, int)"/>): <paramref name="key"/>
+    /// followed by <c>"_targets"</c>, float32 <c>[B, K, spatial…]</c> (a map <c>"mask"</c>'s <c>"mask_targets"</c>).
+    /// </summary>
+    /// <param name="key">The label map's key.</param>
+    /// <returns><c>key + "_targets"</c>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="key"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="key"/> is empty.</exception>
+    public static string SoftTargetsOf(string key) => CarriedKey.CheckName(key) + "_targets";
+
     /// <summary>Every key above, for checks that a dataset's keys do not collide with them.</summary>
     internal static readonly string[] All = [Targets, TargetsA, TargetsB, Lambda, Sources, Weights, ValidLengths, OutputLengths];
 }

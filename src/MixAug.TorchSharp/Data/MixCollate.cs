@@ -43,6 +43,10 @@ namespace MixAug.TorchSharp.Data;
 /// <see cref="MixBatchKeys.Sources"/>[i, :], so a loss that cannot take blended labels reads the carried rows of those
 /// samples: <see cref="SourcesOf"/> gives each source slot with its gather, and
 /// <c>SourceWeightedLoss.Compute(batch, lossAgainst)</c> sums the weighted losses of every slot.</para>
+/// <para><b>Aligned keys</b> (<see cref="MixCollateOptions.AlignedKeys"/>) are tensors aligned with each sample's image
+/// (a segmentation map, depth, a second view): each is stacked and mixed by the images' plan, values by
+/// <see cref="TorchMixer"/> and label maps by <see cref="TorchLabelMapMixer"/> (with their soft targets under
+/// <see cref="MixBatchKeys.SoftTargetsOf"/> when declared with a class count), under its own name.</para>
 /// <para><b>Sequences and clips of different lengths</b> (docs/sequences.md). Samples <c>[C, L]</c> or
 /// <c>[C, T, H, W]</c> may differ in their time extent (L, or the frame count T) and in nothing else: the shorter are
 /// padded to the longest with <see cref="MixCollateOptions.PadValue"/>, each sample's valid length is its own extent
@@ -76,6 +80,7 @@ public sealed class MixCollate
     private readonly BatchStreams _streams;
     private readonly MixCollateOptions _options;
     private readonly CarriedKey[] _carried;
+    private readonly AlignedKey[] _aligned;
 
     /// <summary>Creates a collate function.</summary>
     /// <param name="policy">The transform that draws the plans (MixUp, CutMix, FMix, SaliencyMix, MixChoice, …).</param>
@@ -87,14 +92,14 @@ public sealed class MixCollate
     /// <exception cref="ArgumentNullException"><paramref name="policy"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="classCount"/> is not positive or <paramref name="smoothing"/> is outside [0, 1).</exception>
     /// <exception cref="ArgumentException">A key of <paramref name="options"/> is empty, two keys are equal, one of
-    /// them is a key of <see cref="MixBatchKeys"/>, a carried key is null, repeated, one of those keys or (padded) has its
-    /// lengths key taken, <see cref="MixCollateOptions.ByteImages"/> is undefined, or
+    /// them is a key of <see cref="MixBatchKeys"/>, a carried or aligned key is null, repeated, one of those keys or (a
+    /// padded carried key, a label map with soft targets) has its second key taken, <see cref="MixCollateOptions.ByteImages"/> is undefined, or
     /// <see cref="MixCollateOptions.Device"/> is the meta device; or <paramref name="policy"/> draws from class maps
     /// (Transplantation), which a collate function does not have.</exception>
     public MixCollate(IMixTransform policy, ulong seed, int classCount, double smoothing = 0, bool compactTargets = false, MixCollateOptions? options = null)
     {
-        MixSettings.Check(policy, classCount, smoothing);
         options ??= new MixCollateOptions();
+        MixSettings.Check(policy, classCount, smoothing, options.AlignedKeys?.FirstOrDefault(k => k?.IsLabelMap == true)?.Name);
         CheckKey(options.ImagesKey, nameof(MixCollateOptions.ImagesKey));
         CheckKey(options.LabelsKey, nameof(MixCollateOptions.LabelsKey));
         if (options.ImagesKey == options.LabelsKey)
@@ -118,6 +123,7 @@ public sealed class MixCollate
 
         CheckDevice(options.Device, nameof(options));
         _carried = CarriedKeys.Check(options);
+        _aligned = AlignedKeys.Check(options, _carried);
 
         Policy = policy;
         ClassCount = classCount;
@@ -172,8 +178,9 @@ public sealed class MixCollate
     /// <returns>A new dictionary of new tensors (see the remarks on <see cref="MixCollate"/>).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="samples"/> is null.</exception>
     /// <exception cref="ArgumentException">A sample lacks a key or holds a tensor of the wrong shape or dtype (sequences and
-    /// clips may differ in time only, padded carried keys in their first dimension only), a carried key's pad value is not
-    /// a value of its dtype, a key carried by <see cref="MixCollateOptions.CarryOtherKeys"/> is one the collate writes, a valid length is not an integer scalar or is given for an image, the pad value is
+    /// clips may differ in time only, padded carried keys in their first dimension only), an aligned key does not end in
+    /// the images' extent, has a dtype it cannot hold, or meets a plan that cannot mix it (integer values under a blend, a
+    /// class outside its soft targets), a carried key's pad value is not a value of its dtype, a key carried by <see cref="MixCollateOptions.CarryOtherKeys"/> is one the collate writes, a valid length is not an integer scalar or is given for an image, the pad value is
     /// not a byte for uint8 samples that need padding, the policy refuses valid lengths or draws a plan without them, or uint8
     /// images kept as bytes meet a plan that blends; the parameter name is the dictionary key. Or <paramref name="device"/>
     /// is the meta device (named <c>device</c>).</exception>
@@ -183,7 +190,7 @@ public sealed class MixCollate
     {
         ArgumentNullException.ThrowIfNull(samples);
         CheckDevice(device, nameof(device));
-        SampleList list = SampleList.Read(samples, _options, _carried, ClassCount, CompactTargets);
+        SampleList list = SampleList.Read(samples, _options, _carried, _aligned, ClassCount, CompactTargets);
         Device target = _options.Device ?? device ?? list.Images[0].device;
         string imagesKey = _options.ImagesKey, labelsKey = _options.LabelsKey;
 
@@ -200,8 +207,8 @@ public sealed class MixCollate
 
         BatchShape shape = BatchShape.FromDimensions([.. images.shape.Select(d => checked((int)d))]);
         MixRequest request = list.Lengths is { } lengths
-            ? new MixRequest(shape, _streams.NextRandom(), lengths.Valid, Features(images))
-            : new MixRequest(shape, _streams.NextRandom(), Features(images));
+            ? new MixRequest(shape, _streams.NextRandom(), lengths.Valid, Features(images, list.Aligned, shape))
+            : new MixRequest(shape, _streams.NextRandom(), Features(images, list.Aligned, shape));
         MixPlan plan = LengthPlans.Create(Policy, request, imagesKey);
         var batch = new Dictionary<string, Tensor>
         {
@@ -212,6 +219,7 @@ public sealed class MixCollate
         AddRecord(batch, plan, target);
         AddLengths(batch, plan, target);
         list.Carried.AddTo(batch, target);
+        list.Aligned.AddTo(batch, plan, target);
         foreach (Tensor t in batch.Values)
         {
             t.MoveToOuterDisposeScope();
@@ -316,8 +324,9 @@ public sealed class MixCollate
         return indices;
     }
 
-    /// <summary>Saliency (if the policy needs it) on the batch's device, from float pixels even when the batch stays uint8.</summary>
-    private BatchFeatures Features(Tensor images)
+    /// <summary>Saliency (if the policy needs it) on the batch's device, from float pixels even when the batch stays uint8;
+    /// class maps (Transplantation) from the first aligned label map.</summary>
+    private BatchFeatures Features(Tensor images, AlignedKeys aligned, BatchShape shape)
     {
         FeatureRequirements needs = Policy.Requirements;
         if (needs.IsEmpty)
@@ -325,7 +334,8 @@ public sealed class MixCollate
             return BatchFeatures.None;
         }
 
-        return TorchFeatures.Compute(needs, TensorChecks.IsFloating(images.dtype) ? images : images.to(ScalarType.Float32));
+        BatchFeatures computed = TorchFeatures.Compute(needs, TensorChecks.IsFloating(images.dtype) ? images : images.to(ScalarType.Float32));
+        return needs.ClassMaps ? new BatchFeatures(computed.Saliency, aligned.ClassMaps(shape.Spatial)) : computed;
     }
 
     private static Tensor Mix(MixPlan plan, Tensor images, string key)

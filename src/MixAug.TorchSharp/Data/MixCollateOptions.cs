@@ -55,4 +55,12 @@ public sealed class MixCollateOptions
     /// such keys are dropped.
     /// </summary>
     public bool CarryOtherKeys { get; init; }
+
+    /// <summary>
+    /// Keys of the samples mixed by the images' plan, in the batch under their own names: <see cref="AlignedKey.Values"/>
+    /// for tensors mixed as the images are (a second view, depth, per-pixel weights), <see cref="AlignedKey.LabelMap(string)"/>
+    /// for segmentation maps of class indices (with soft targets under <see cref="MixBatchKeys.SoftTargetsOf"/> when
+    /// given a class count). Each sample's ends in its image's extent; every sample must hold each of them. Default none.
+    /// </summary>
+    public IReadOnlyList<AlignedKey> AlignedKeys { get; init; } = [];
 }

@@ -10,9 +10,10 @@ namespace MixAug.TorchSharp.Data;
 /// </summary>
 internal sealed class SampleList
 {
-    private SampleList(Tensor[] images, Tensor[] labels, bool indices, SampleLengths? lengths, CarriedKeys carried)
+    private SampleList(Tensor[] images, Tensor[] labels, bool indices, SampleLengths? lengths, CarriedKeys carried, AlignedKeys aligned)
     {
         Carried = carried;
+        Aligned = aligned;
         Images = images;
         Labels = labels;
         HasClassIndices = indices;
@@ -35,8 +36,11 @@ internal sealed class SampleList
     /// <summary>The keys carried unmixed (<see cref="MixCollateOptions.CarryKeys"/>), read and checked.</summary>
     public CarriedKeys Carried { get; }
 
-    /// <summary>Reads and checks the samples, the carried keys last.</summary>
-    public static SampleList Read(IEnumerable<Dictionary<string, Tensor>> samples, MixCollateOptions options, CarriedKey[] carried, int classCount, bool compactTargets)
+    /// <summary>The keys mixed by the images' plan (<see cref="MixCollateOptions.AlignedKeys"/>), read and checked.</summary>
+    public AlignedKeys Aligned { get; }
+
+    /// <summary>Reads and checks the samples, the carried and aligned keys last.</summary>
+    public static SampleList Read(IEnumerable<Dictionary<string, Tensor>> samples, MixCollateOptions options, CarriedKey[] carried, AlignedKey[] aligned, int classCount, bool compactTargets)
     {
         Dictionary<string, Tensor>[] items = samples as Dictionary<string, Tensor>[] ?? [.. samples];
         if (items.Length == 0)
@@ -59,7 +63,7 @@ internal sealed class SampleList
         CheckImages(images, imagesKey, options.ByteImages);
         bool indices = CheckLabels(labels, labelsKey, classCount, compactTargets);
         SampleLengths? lengths = SampleLengths.Read(images, given, imagesKey, options);
-        return new SampleList(images, labels, indices, lengths, CarriedKeys.Read(items, carried, options));
+        return new SampleList(images, labels, indices, lengths, CarriedKeys.Read(items, carried, aligned, options), AlignedKeys.Read(items, aligned, images, imagesKey));
     }
 
     private static Tensor Get(Dictionary<string, Tensor> item, int sample, string key, string option)

@@ -1,3 +1,4 @@
+using MixAug.Planning;
 using MixAug.Randomness;
 using MixAug.Saliency;
 using NUnit.Framework;
@@ -196,5 +197,107 @@ public class SaliencyPairingTests
             double expected = Math.Sqrt((sums[0] + sums[1]) + (sums[2] + sums[3]));
             Assert.That(BitConverter.DoubleToInt64Bits(SaliencyPairing.Distance(a, b, n)), Is.EqualTo(BitConverter.DoubleToInt64Bits(expected)), $"length {n}");
         }
+    }
+    /// <summary>
+    /// The batch's distance matrix is each pair's <see cref="SaliencyPairing.Distance"/> to the bit, whatever the blocks
+    /// and groups of four partners the kernel takes them in: batches of 1 to 9 and 37 (three blocks of 64×64 grids, the
+    /// last of five), grids of 1, 3, 7 and 4096 cells; the diagonal is 0 and the matrix symmetric.
+    /// </summary>
+    [TestCase(1, 1, 1)]
+    [TestCase(2, 1, 3)]
+    [TestCase(5, 1, 7)]
+    [TestCase(9, 3, 3)]
+    [TestCase(6, 2, 2)]
+    [TestCase(37, 64, 64)]
+    [TestCase(21, 64, 64)]
+    public void DistancesHaveTheBitsOfEachPairsDistance(int b, int h, int w)
+    {
+        var random = new MixRandom((ulong)((b * 131) + (h * w)));
+        int cells = h * w;
+        float[] grids = [.. Enumerable.Range(0, b * cells).Select(_ => (float)random.NextDouble())];
+        SaliencyMaps maps = SaliencyMaps.FromGrids(SpectralResidualSaliency.Default, new SpatialShape(h, w), h, w, grids);
+        double[] distances = SaliencyPairing.Distances(maps);
+        double[][] distributions = [.. Enumerable.Range(0, b).Select(i => SaliencyPairing.Distribution(grids.AsSpan(i * cells, cells), h, w))];
+        for (int i = 0; i < b; i++)
+        {
+            Assert.That(distances[(i * b) + i], Is.EqualTo(0.0), $"diagonal {i}");
+            for (int j = 0; j < b; j++)
+            {
+                if (i != j)
+                {
+                    long expected = BitConverter.DoubleToInt64Bits(SaliencyPairing.Distance(distributions[Math.Min(i, j)], distributions[Math.Max(i, j)], cells));
+                    Assert.That(BitConverter.DoubleToInt64Bits(distances[(i * b) + j]), Is.EqualTo(expected), $"pair ({i}, {j})");
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The distribution has the bits of the definition worked out tap by tap: each window's reflected index computed
+    /// per tap, each output summed over its window in order from 0, the total in row-major order, then one division per
+    /// cell. Grids narrower and shorter than the window (folded more than once), of width 1, and wider than a vector's
+    /// run; negative and zero values among them.
+    /// </summary>
+    [TestCase(1, 1)]
+    [TestCase(1, 6)]
+    [TestCase(2, 9)]
+    [TestCase(5, 3)]
+    [TestCase(7, 7)]
+    [TestCase(8, 11)]
+    [TestCase(13, 12)]
+    [TestCase(64, 64)]
+    [TestCase(9, 1)]
+    public void DistributionHasTheBitsOfTheTapByTapDefinition(int h, int w)
+    {
+        var random = new MixRandom((ulong)((h * 1000) + w));
+        float[] grid = [.. Enumerable.Range(0, h * w).Select(k => k % 5 == 0 ? 0f : (float)random.NextDouble() - 0.3f)];
+        double[] expected = TapByTap(grid, h, w);
+        double[] actual = SaliencyPairing.Distribution(grid, h, w);
+        Assert.That(actual.Select(BitConverter.DoubleToInt64Bits), Is.EqualTo(expected.Select(BitConverter.DoubleToInt64Bits)));
+    }
+
+    private static double[] TapByTap(float[] grid, int h, int w)
+    {
+        double[] taps = [.. Enumerable.Range(-3, 7).Select(t => Math.Exp(-(t * t) / 18.0))];
+        double norm = 0;
+        foreach (double t in taps)
+        {
+            norm += t; // in tap order, as the source normalises them
+        }
+
+        taps = [.. taps.Select(t => t / norm)];
+        var rows = new double[h * w];
+        for (int y = 0; y < h; y++)
+        {
+            for (int x = 0; x < w; x++)
+            {
+                double sum = 0;
+                for (int t = -3; t <= 3; t++)
+                {
+                    sum += taps[t + 3] * Math.Max(grid[(y * w) + Fold(x + t, w)], 0f);
+                }
+
+                rows[(y * w) + x] = sum;
+            }
+        }
+
+        var smoothed = new double[h * w];
+        double total = 0;
+        for (int y = 0; y < h; y++)
+        {
+            for (int x = 0; x < w; x++)
+            {
+                double sum = 0;
+                for (int t = -3; t <= 3; t++)
+                {
+                    sum += taps[t + 3] * rows[(Fold(y + t, h) * w) + x];
+                }
+
+                smoothed[(y * w) + x] = sum;
+                total += sum;
+            }
+        }
+
+        return [.. smoothed.Select(v => total > 0 ? v / total : 1.0 / smoothed.Length)];
     }
 }
