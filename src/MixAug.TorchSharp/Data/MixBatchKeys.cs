@@ -62,6 +62,16 @@ public static class MixBatchKeys
     /// <exception cref="ArgumentException"><paramref name="key"/> is empty.</exception>
     public static string SoftTargetsOf(string key) => CarriedKey.CheckName(key, nameof(key)) + "_targets";
 
+    /// <summary>
+    /// The key of mixed boxes' weights (<see cref="AlignedKey.Boxes"/>): <paramref name="key"/> followed by
+    /// <c>"_weights"</c>, float32 <c>[B, M]</c>, how much of each box the mix kept (0 past an output's count).
+    /// </summary>
+    /// <param name="key">The boxes' key.</param>
+    /// <returns><c>key + "_weights"</c>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="key"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="key"/> is empty.</exception>
+    public static string WeightsOf(string key) => CarriedKey.CheckName(key, nameof(key)) + "_weights";
+
     /// <summary>Every key above, for checks that a dataset's keys do not collide with them.</summary>
     internal static readonly string[] All = [Targets, TargetsA, TargetsB, Lambda, Sources, Weights, ValidLengths, OutputLengths];
 }
