@@ -1,3 +1,4 @@
+using MixAug.Labels;
 using MixAug.TorchSharp.Labels;
 using MixAug.TorchSharp.Mixing;
 
@@ -10,13 +11,37 @@ namespace MixAug.TorchSharp.Data;
 /// </summary>
 internal sealed class AlignedKeys
 {
-    private readonly (AlignedKey Key, Tensor[] Values)[] _keys;
+    private readonly (AlignedKey Key, Tensor[] Values)[] _grids;
+    private readonly (AlignedKey Key, DetectionBoxes[] Boxes)[] _boxes;
 
-    private AlignedKeys((AlignedKey, Tensor[])[] keys) => _keys = keys;
+    private AlignedKeys((AlignedKey, Tensor[])[] grids, (AlignedKey, DetectionBoxes[])[] boxes)
+    {
+        _grids = grids;
+        _boxes = boxes;
+    }
+
+    /// <summary>
+    /// The batch keys a key writes besides its name, each with who writes it: a label map's soft targets; boxes'
+    /// classes, weights and counts.
+    /// </summary>
+    public static IEnumerable<(string Name, string Owner)> SecondKeys(AlignedKey key)
+    {
+        if (key.Kind == AlignedKeyKind.LabelMap && key.ClassCount > 0)
+        {
+            yield return (MixBatchKeys.SoftTargetsOf(key.Name), $"where the soft targets of {key} go");
+        }
+
+        if (key.Kind == AlignedKeyKind.Boxes)
+        {
+            yield return (key.ClassesName!, $"where the classes of {key} go");
+            yield return (MixBatchKeys.WeightsOf(key.Name), $"where the weights of {key} go");
+            yield return (MixBatchKeys.LengthsOf(key.Name), $"where the counts of {key} go");
+        }
+    }
 
     /// <summary>
     /// Checks the aligned keys of <paramref name="options"/> against the collate's own keys, the carried keys and each
-    /// other (a label map's soft targets key included), and returns a copy of the list.
+    /// other (the keys each writes besides its name included), and returns a copy of the list.
     /// </summary>
     public static AlignedKey[] Check(MixCollateOptions options, CarriedKey[] carried)
     {
@@ -40,10 +65,9 @@ internal sealed class AlignedKeys
         {
             AlignedKey key = keys[k] ?? throw new ArgumentException($"AlignedKeys[{k}] is null.", nameof(options));
             Claim(key.Name, $"AlignedKeys[{k}] is '{key.Name}'", $"the aligned {key}");
-            if (key.ClassCount > 0)
+            foreach ((string name, string owner) in SecondKeys(key))
             {
-                string targets = MixBatchKeys.SoftTargetsOf(key.Name);
-                Claim(targets, $"AlignedKeys[{k}] is {key}, so its soft targets go to '{targets}'", $"where the soft targets of {key} go");
+                Claim(name, $"AlignedKeys[{k}] is {key}, which writes '{name}' too", owner);
             }
         }
 
@@ -66,7 +90,7 @@ internal sealed class AlignedKeys
     {
         if (declared.Length == 0)
         {
-            return new AlignedKeys([]);
+            return new AlignedKeys([], []);
         }
 
         long[] extent = images[0].shape[1..];
@@ -80,35 +104,43 @@ internal sealed class AlignedKeys
             }
         }
 
-        var keys = new (AlignedKey, Tensor[])[declared.Length];
-        for (int k = 0; k < declared.Length; k++)
+        var grids = new List<(AlignedKey, Tensor[])>();
+        var boxes = new List<(AlignedKey, DetectionBoxes[])>();
+        foreach (AlignedKey key in declared)
         {
-            keys[k] = (declared[k], Validate(items, declared[k], extent, imagesKey));
+            if (key.Kind == AlignedKeyKind.Boxes)
+            {
+                boxes.Add((key, ReadBoxes(items, key, extent, imagesKey)));
+            }
+            else
+            {
+                grids.Add((key, Validate(items, key, extent, imagesKey)));
+            }
         }
 
-        return new AlignedKeys(keys);
+        return new AlignedKeys([.. grids], [.. boxes]);
     }
 
     /// <summary>The first label map's classes as class maps (what Transplantation draws from), read to the host.</summary>
     /// <exception cref="InvalidOperationException">No aligned key is a label map (the collate refuses such a policy first).</exception>
     public ClassMaps ClassMaps(SpatialShape spatial)
     {
-        Tensor[] maps = _keys.FirstOrDefault(k => k.Key.IsLabelMap).Values
+        Tensor[] maps = _grids.FirstOrDefault(k => k.Key.Kind == AlignedKeyKind.LabelMap).Values
             ?? throw new InvalidOperationException("No aligned key is a label map.");
         using DisposeScope scope = NewDisposeScope();
         return new ClassMaps(spatial, stack(maps).to(ScalarType.Int64).cpu().data<long>().ToArray());
     }
 
-    /// <summary>Stacks each key on <paramref name="device"/>, mixes it by <paramref name="plan"/> and adds it (and a label
-    /// map's soft targets) to <paramref name="batch"/>; the tensors join the current dispose scope.</summary>
+    /// <summary>Mixes each key by <paramref name="plan"/> and adds it (and the keys it writes besides) to
+    /// <paramref name="batch"/> on <paramref name="device"/>; the tensors join the current dispose scope.</summary>
     public void AddTo(Dictionary<string, Tensor> batch, MixPlan plan, Device device)
     {
-        foreach ((AlignedKey key, Tensor[] values) in _keys)
+        foreach ((AlignedKey key, Tensor[] values) in _grids)
         {
             Tensor stacked = MixCollate.MoveTo(stack(values), device);
             try
             {
-                if (!key.IsLabelMap)
+                if (key.Kind == AlignedKeyKind.Values)
                 {
                     batch[key.Name] = TorchMixer.Apply(plan, stacked);
                     continue;
@@ -127,11 +159,91 @@ internal sealed class AlignedKeys
                 throw new ArgumentException($"{key} of this batch ({plan.TransformName} plan): {reason}", key.Name, e);
             }
         }
+
+        foreach ((AlignedKey key, DetectionBoxes[] boxes) in _boxes)
+        {
+            AddBoxes(batch, key, BoxMixer.Mix(plan, boxes, key.MinVisibleFraction, minSide: key.MinSide), device);
+        }
     }
 
-    private static Tensor[] Validate(Dictionary<string, Tensor>[] items, AlignedKey key, long[] extent, string imagesKey)
+    /// <summary>The mixed boxes as tensors padded to the most boxes of any output: corners, classes, weights, counts.</summary>
+    private static void AddBoxes(Dictionary<string, Tensor> batch, AlignedKey key, DetectionBoxes[] mixed, Device device)
     {
-        string name = key.Name;
+        int b = mixed.Length, most = mixed.Max(m => m.Count);
+        var corners = new float[b * most * 4];
+        var classes = new long[b * most];
+        var weights = new float[b * most];
+        var counts = new long[b];
+        Array.Fill(classes, -1L);
+        for (int i = 0; i < b; i++)
+        {
+            DetectionBoxes boxes = mixed[i];
+            counts[i] = boxes.Count;
+            boxes.Corners.CopyTo(corners.AsSpan(i * most * 4));
+            boxes.Weights.CopyTo(weights.AsSpan(i * most));
+            for (int k = 0; k < boxes.Count; k++)
+            {
+                classes[(i * most) + k] = boxes.Classes[k];
+            }
+        }
+
+        batch[key.Name] = DeviceData.Upload(corners, [b, most, 4], device);
+        batch[key.ClassesName!] = DeviceData.Upload(classes, [b, most], device);
+        batch[MixBatchKeys.WeightsOf(key.Name)] = DeviceData.Upload(weights, [b, most], device);
+        batch[MixBatchKeys.LengthsOf(key.Name)] = DeviceData.Upload(counts, [b], device);
+    }
+
+    /// <summary>Each sample's boxes, read to the host and checked: corners <c>[N, 4]</c> floating inside the image, classes <c>[N]</c> integers in the range of int.</summary>
+    private static DetectionBoxes[] ReadBoxes(Dictionary<string, Tensor>[] items, AlignedKey key, long[] extent, string imagesKey)
+    {
+        string name = key.Name, classesName = key.ClassesName!;
+        if (extent.Length != 2)
+        {
+            throw new ArgumentException($"{key}: detection boxes need images [C, H, W]; '{imagesKey}' of sample 0 has the extent {TensorChecks.Describe(extent)}.", name);
+        }
+
+        Tensor[] corners = Gather(items, name), classes = Gather(items, classesName);
+        var boxes = new DetectionBoxes[items.Length];
+        long height = extent[0], width = extent[1];
+        for (int i = 0; i < items.Length; i++)
+        {
+            Tensor c = corners[i], k = classes[i];
+            if (!TensorChecks.IsFloating(c.dtype) || c.shape.Length != 2 || c.shape[1] != 4)
+            {
+                throw new ArgumentException($"{key} of sample {i} is {c.dtype} {TensorChecks.Describe(c.shape)}; boxes are floating [N, 4] corners x0, y0, x1, y1 (N may be 0).", name);
+            }
+
+            if (k.dtype is not (ScalarType.Int64 or ScalarType.Int32 or ScalarType.Int16 or ScalarType.Int8 or ScalarType.Byte) || k.shape.Length != 1 || k.shape[0] != c.shape[0])
+            {
+                throw new ArgumentException($"'{classesName}' of sample {i} is {k.dtype} {TensorChecks.Describe(k.shape)}, but its {c.shape[0]} boxes need integer classes [{c.shape[0]}].", classesName);
+            }
+
+            using DisposeScope scope = NewDisposeScope();
+            // (TorchSharp's data<T>().ToArray() throws on an empty tensor: a sample without boxes.)
+            float[] values = c.shape[0] == 0 ? [] : c.detach().to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
+            long[] ids = c.shape[0] == 0 ? [] : k.to(ScalarType.Int64).cpu().contiguous().data<long>().ToArray();
+            for (int b = 0; b < ids.Length; b++)
+            {
+                float x0 = values[4 * b], y0 = values[(4 * b) + 1], x1 = values[(4 * b) + 2], y1 = values[(4 * b) + 3];
+                if (!(x0 >= 0 && y0 >= 0 && x1 <= width && y1 <= height && x0 < x1 && y0 < y1))
+                {
+                    throw new ArgumentException($"{key}: box {b} of sample {i} is ({x0}, {y0}, {x1}, {y1}); a box lies inside the {width}x{height} image with x0 < x1 and y0 < y1.", name);
+                }
+
+                if (ids[b] is < int.MinValue or > int.MaxValue)
+                {
+                    throw new ArgumentException($"'{classesName}' of sample {i}: box {b}'s class is {ids[b]}, outside the range of int.", classesName);
+                }
+            }
+
+            boxes[i] = new DetectionBoxes(values, [.. ids.Select(v => (int)v)]);
+        }
+
+        return boxes;
+    }
+
+    private static Tensor[] Gather(Dictionary<string, Tensor>[] items, string name)
+    {
         var values = new Tensor[items.Length];
         for (int i = 0; i < items.Length; i++)
         {
@@ -144,23 +256,30 @@ internal sealed class AlignedKeys
             values[i] = value;
         }
 
+        return values;
+    }
+
+    private static Tensor[] Validate(Dictionary<string, Tensor>[] items, AlignedKey key, long[] extent, string imagesKey)
+    {
+        string name = key.Name;
+        Tensor[] values = Gather(items, name);
         Tensor first = values[0];
         long[] shape = first.shape;
         ScalarType type = first.dtype;
-        bool integer = type is ScalarType.Byte or ScalarType.Int32 or ScalarType.Int64;
-        if (key.IsLabelMap ? !integer : !integer && !TensorChecks.IsFloating(type))
+        bool integer = type is ScalarType.Byte or ScalarType.Int32 or ScalarType.Int64, labelMap = key.Kind == AlignedKeyKind.LabelMap;
+        if (labelMap ? !integer : !integer && !TensorChecks.IsFloating(type))
         {
             throw new ArgumentException(
-                $"{key} of sample 0 has dtype {type}; {(key.IsLabelMap ? "a label map holds uint8, int32 or int64 class indices" : "aligned values are floating point, uint8, int32 or int64")}.", name);
+                $"{key} of sample 0 has dtype {type}; {(labelMap ? "a label map holds uint8, int32 or int64 class indices" : "aligned values are floating point, uint8, int32 or int64")}.", name);
         }
 
-        bool fits = key.IsLabelMap
+        bool fits = labelMap
             ? shape.SequenceEqual(extent)
             : shape.Length >= extent.Length && shape[(shape.Length - extent.Length)..].SequenceEqual(extent);
         if (!fits)
         {
             throw new ArgumentException(
-                $"{key} of sample 0 has shape {TensorChecks.Describe(shape)}, but its '{imagesKey}' has the extent {TensorChecks.Describe(extent)}; {(key.IsLabelMap ? "a label map is exactly the extent" : "aligned values end in the extent")}.", name);
+                $"{key} of sample 0 has shape {TensorChecks.Describe(shape)}, but its '{imagesKey}' has the extent {TensorChecks.Describe(extent)}; {(labelMap ? "a label map is exactly the extent" : "aligned values end in the extent")}.", name);
         }
 
         for (int i = 1; i < values.Length; i++)

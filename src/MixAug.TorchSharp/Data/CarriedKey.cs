@@ -56,13 +56,14 @@ public sealed class CarriedKey
     /// <returns>For example <c>'transcript' (padded with 0)</c> or <c>'id' (stacked)</c>.</returns>
     public override string ToString() => IsPadded ? $"'{Name}' (padded with {PadValue})" : $"'{Name}' (stacked)";
 
-    /// <summary>The name itself, refused when null or empty (also <see cref="AlignedKey"/>'s rule).</summary>
-    internal static string CheckName(string name)
+    /// <summary>The name itself, refused when null or empty (also <see cref="AlignedKey"/>'s rule and
+    /// <see cref="MixBatchKeys"/>'); <paramref name="parameter"/> names it in the exception.</summary>
+    internal static string CheckName(string name, string parameter = "name")
     {
-        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(name, parameter);
         if (name.Length == 0)
         {
-            throw new ArgumentException("The key is empty; give the samples' dictionary key.", nameof(name));
+            throw new ArgumentException("The key is empty; give the samples' dictionary key.", parameter);
         }
 
         return name;

@@ -166,13 +166,13 @@ internal sealed class CarriedKeys
     /// <summary>The keys of sample 0 that nothing else claims, in ordinal order; every sample must hold the same ones.</summary>
     private static string[] OtherKeys(Dictionary<string, Tensor>[] items, CarriedKey[] declared, AlignedKey[] aligned, MixCollateOptions options)
     {
-        bool Claimed(string k) => k == options.ImagesKey || k == options.LabelsKey || k == options.LengthsKey || declared.Any(c => c.Name == k) || aligned.Any(a => a.Name == k);
+        bool Claimed(string k) => k == options.ImagesKey || k == options.LabelsKey || k == options.LengthsKey || declared.Any(c => c.Name == k) || aligned.Any(a => a.Name == k || a.ClassesName == k);
         string[] others = [.. items[0].Keys.Where(k => !Claimed(k)).Order(StringComparer.Ordinal)];
         foreach (string name in others)
         {
             string? owner = WrittenByCollate(name)
                 ?? (declared.FirstOrDefault(c => c.IsPadded && MixBatchKeys.LengthsOf(c.Name) == name) is { } padded ? $"where the lengths of {padded} go" : null)
-                ?? (aligned.FirstOrDefault(a => a.ClassCount > 0 && MixBatchKeys.SoftTargetsOf(a.Name) == name) is { } map ? $"where the soft targets of {map} go" : null);
+                ?? aligned.SelectMany(AlignedKeys.SecondKeys).FirstOrDefault(k => k.Name == name).Owner;
             if (owner is not null)
             {
                 throw new ArgumentException(

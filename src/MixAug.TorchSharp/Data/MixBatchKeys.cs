@@ -50,16 +50,7 @@ public static class MixBatchKeys
     /// <returns><c>key + "_lengths"</c>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="key"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="key"/> is empty.</exception>
-    public static string LengthsOf(string key)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        if (key.Length == 0)
-        {
-            throw new ArgumentException("The key is empty; give the carried key's name.", nameof(key));
-        }
-
-        return key + "_lengths";
-    }
+    public static string LengthsOf(string key) => CarriedKey.CheckName(key, nameof(key)) + "_lengths";
 
     /// <summary>
     /// The key of a label map's soft targets (<see cref="AlignedKey.LabelMap(string, int, int)"/>): <paramref name="key"/>
@@ -69,7 +60,17 @@ public static class MixBatchKeys
     /// <returns><c>key + "_targets"</c>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="key"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="key"/> is empty.</exception>
-    public static string SoftTargetsOf(string key) => CarriedKey.CheckName(key) + "_targets";
+    public static string SoftTargetsOf(string key) => CarriedKey.CheckName(key, nameof(key)) + "_targets";
+
+    /// <summary>
+    /// The key of mixed boxes' weights (<see cref="AlignedKey.Boxes"/>): <paramref name="key"/> followed by
+    /// <c>"_weights"</c>, float32 <c>[B, M]</c>, how much of each box the mix kept (0 past an output's count).
+    /// </summary>
+    /// <param name="key">The boxes' key.</param>
+    /// <returns><c>key + "_weights"</c>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="key"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="key"/> is empty.</exception>
+    public static string WeightsOf(string key) => CarriedKey.CheckName(key, nameof(key)) + "_weights";
 
     /// <summary>Every key above, for checks that a dataset's keys do not collide with them.</summary>
     internal static readonly string[] All = [Targets, TargetsA, TargetsB, Lambda, Sources, Weights, ValidLengths, OutputLengths];

@@ -99,7 +99,7 @@ public sealed class MixCollate
     public MixCollate(IMixTransform policy, ulong seed, int classCount, double smoothing = 0, bool compactTargets = false, MixCollateOptions? options = null)
     {
         options ??= new MixCollateOptions();
-        MixSettings.Check(policy, classCount, smoothing, options.AlignedKeys?.FirstOrDefault(k => k?.IsLabelMap == true)?.Name);
+        MixSettings.Check(policy, classCount, smoothing, options.AlignedKeys?.FirstOrDefault(k => k?.Kind == AlignedKeyKind.LabelMap)?.Name);
         CheckKey(options.ImagesKey, nameof(MixCollateOptions.ImagesKey));
         CheckKey(options.LabelsKey, nameof(MixCollateOptions.LabelsKey));
         if (options.ImagesKey == options.LabelsKey)

@@ -20,14 +20,15 @@ internal static class SaliencyPairing
     /// <summary>Its σ in grid cells (OpenMixup's <c>sigma=(3, 3)</c>).</summary>
     public const double BlurSigma = 3;
 
-    /// <summary>The partners of every sample: <see cref="GreedyCycle"/> over <see cref="Distances(SaliencyMaps)"/>.</summary>
+    /// <summary>The partners of every sample: <see cref="GreedyCycle"/> over <see cref="Distances(SaliencyMaps)"/>, the
+    /// distances worked out on <see cref="MixConfiguration.Default"/>'s threads (the same bits on any number).</summary>
     public static int[] Partners(SaliencyMaps maps)
     {
         int b = maps.BatchSize;
         double[] distances = ArrayPool<double>.Shared.Rent(b * b);
         try
         {
-            Distances(maps, distances.AsSpan(0, b * b));
+            Distances(maps, distances.AsSpan(0, b * b), MixConfiguration.Default);
             return GreedyCycle(distances.AsSpan(0, b * b), b);
         }
         finally
@@ -40,28 +41,32 @@ internal static class SaliencyPairing
     /// The B×B matrix (row-major) of L2 distances between the samples' smoothed, sum-normalised grids
     /// (<see cref="Distribution(ReadOnlySpan{float}, int, int)"/>); the diagonal is 0.
     /// </summary>
-    public static double[] Distances(SaliencyMaps maps)
+    public static double[] Distances(SaliencyMaps maps) => Distances(maps, MixConfiguration.Default);
+
+    /// <summary>As <see cref="Distances(SaliencyMaps)"/>, on <paramref name="configuration"/>'s threads.</summary>
+    internal static double[] Distances(SaliencyMaps maps, MixConfiguration configuration)
     {
         var distances = new double[maps.BatchSize * maps.BatchSize];
-        Distances(maps, distances);
+        Distances(maps, distances, configuration);
         return distances;
     }
 
-    /// <summary>The distances of <see cref="Distances(SaliencyMaps)"/> into <paramref name="distances"/> (B×B), with the
-    /// distributions held in one pooled buffer.</summary>
-    private static void Distances(SaliencyMaps maps, Span<double> distances)
+    /// <summary>The distances into <paramref name="distances"/> (B×B), the distributions held in one pooled buffer.</summary>
+    private static unsafe void Distances(SaliencyMaps maps, Span<double> distances, MixConfiguration configuration)
     {
-        int b = maps.BatchSize, height = maps.GridHeight, width = maps.GridWidth, cells = height * width;
-        double[] buffer = ArrayPool<double>.Shared.Rent(checked((b + 1) * cells));
+        int b = maps.BatchSize, cells = maps.GridHeight * maps.GridWidth;
+        int parts = Math.Min(configuration.MaxDegreeOfParallelism, b);
+        double[] buffer = ArrayPool<double>.Shared.Rent(checked((b + parts) * cells));
         try
         {
-            Span<double> scratch = buffer.AsSpan(b * cells, cells);
-            for (int i = 0; i < b; i++)
+            fixed (double* all = buffer)
+            fixed (double* matrix = distances)
             {
-                Distribution(maps.Grid(i), height, width, buffer.AsSpan(i * cells, cells), scratch);
+                var work = new PairingWork(maps, all, matrix);
+                configuration.Workers.Run(work, parts);
+                work.Phase = PairingWork.Pairs;
+                configuration.Workers.Run(work, parts);
             }
-
-            AllPairs(buffer, b, cells, distances);
         }
         finally
         {
@@ -74,27 +79,44 @@ internal static class SaliencyPairing
     private const int PartnerBlockBytes = 512 << 10;
 
     /// <summary>
-    /// Every pair's <see cref="Distance"/> (the same bits), sample i's distribution at i·<paramref name="cells"/> of
-    /// <paramref name="distributions"/>. The partners j are taken in blocks that fit a core's L2 and, within a block,
-    /// four at a time against one sample: four independent sums in flight, and each of the sample's loads used four
-    /// times. One pair at a time over the whole batch, GuidedMix's pairing took 33-34 ms for 128 grids of 64×64
-    /// (--quick, guidedmix-pairing), most of it waiting on each pair's one chain of adds and on partners read again
-    /// from L3.
+    /// The pairing's two passes over the parts of a <see cref="Cpu.WorkerPool"/>: the distributions (part p smooths the
+    /// samples i ≡ p mod parts, with its own row scratch after the batch's), then every pair's <see cref="Distance"/>
+    /// (the same bits). The partners j are taken in blocks that fit a core's L2 and, within a block, four at a time
+    /// against one sample: four independent sums in flight, and each of the sample's loads used four times; part p
+    /// takes the samples i ≡ p mod parts of every block, so the parts share the pairs evenly. One pair at a time over
+    /// the whole batch on one thread, GuidedMix's pairing took 33-34 ms for 128 grids of 64×64 (--quick,
+    /// guidedmix-pairing), most of it waiting on each pair's one chain of adds and on partners read again from L3.
     /// </summary>
-    internal static unsafe void AllPairs(double[] distributions, int b, int cells, Span<double> distances)
+    private sealed unsafe class PairingWork(SaliencyMaps maps, double* all, double* distances) : Cpu.IParallelWork
     {
-        int block = Math.Max(4, PartnerBlockBytes / Math.Max(1, cells * sizeof(double)) / 4 * 4);
-        for (int i = 0; i < b; i++)
-        {
-            distances[(i * b) + i] = 0;
-        }
+        public const int Smoothing = 0, Pairs = 1;
 
-        fixed (double* all = distributions)
+        public int Phase { get; set; } = Smoothing;
+
+        public void Execute(int part, int parts)
         {
+            int b = maps.BatchSize, height = maps.GridHeight, width = maps.GridWidth, cells = height * width;
+            if (Phase == Smoothing)
+            {
+                var rows = new Span<double>(all + ((long)(b + part) * cells), cells);
+                for (int i = part; i < b; i += parts)
+                {
+                    Distribution(maps.Grid(i), height, width, new Span<double>(all + ((long)i * cells), cells), rows);
+                }
+
+                return;
+            }
+
+            int block = Math.Max(4, PartnerBlockBytes / Math.Max(1, cells * sizeof(double)) / 4 * 4);
+            for (int i = part; i < b; i += parts)
+            {
+                distances[((long)i * b) + i] = 0;
+            }
+
             for (int j0 = 0; j0 < b; j0 += block)
             {
                 int j1 = Math.Min(b, j0 + block);
-                for (int i = 0; i < j1 - 1; i++)
+                for (int i = part; i < j1 - 1; i += parts)
                 {
                     double* a = all + ((long)i * cells);
                     int j = Math.Max(j0, i + 1);
@@ -105,14 +127,14 @@ internal static class SaliencyPairing
                             Vector256<double> d = FourDistances(a, all + ((long)j * cells), cells);
                             for (int p = 0; p < 4; p++)
                             {
-                                distances[(i * b) + j + p] = distances[((j + p) * b) + i] = d[p];
+                                distances[((long)i * b) + j + p] = distances[((long)(j + p) * b) + i] = d[p];
                             }
                         }
                     }
 
                     for (; j < j1; j++)
                     {
-                        distances[(i * b) + j] = distances[(j * b) + i] = Distance(new ReadOnlySpan<double>(a, cells), new ReadOnlySpan<double>(all + ((long)j * cells), cells), cells);
+                        distances[((long)i * b) + j] = distances[((long)j * b) + i] = Distance(new ReadOnlySpan<double>(a, cells), new ReadOnlySpan<double>(all + ((long)j * cells), cells), cells);
                     }
                 }
             }

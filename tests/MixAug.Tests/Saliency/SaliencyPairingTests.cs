@@ -201,7 +201,7 @@ public class SaliencyPairingTests
     /// <summary>
     /// The batch's distance matrix is each pair's <see cref="SaliencyPairing.Distance"/> to the bit, whatever the blocks
     /// and groups of four partners the kernel takes them in: batches of 1 to 9 and 37 (three blocks of 64×64 grids, the
-    /// last of five), grids of 1, 3, 7 and 4096 cells; the diagonal is 0 and the matrix symmetric.
+    /// last of five), grids of 1, 3, 7 and 4096 cells, on one to three threads; the diagonal is 0 and the matrix symmetric.
     /// </summary>
     [TestCase(1, 1, 1)]
     [TestCase(2, 1, 3)]
@@ -216,17 +216,26 @@ public class SaliencyPairingTests
         int cells = h * w;
         float[] grids = [.. Enumerable.Range(0, b * cells).Select(_ => (float)random.NextDouble())];
         SaliencyMaps maps = SaliencyMaps.FromGrids(SpectralResidualSaliency.Default, new SpatialShape(h, w), h, w, grids);
-        double[] distances = SaliencyPairing.Distances(maps);
         double[][] distributions = [.. Enumerable.Range(0, b).Select(i => SaliencyPairing.Distribution(grids.AsSpan(i * cells, cells), h, w))];
+        foreach (int threads in new[] { 1, 2, 3 })
+        {
+            AssertEveryPair(SaliencyPairing.Distances(maps, new MixConfiguration(maxDegreeOfParallelism: threads)), distributions, b, cells, $"{threads} threads");
+        }
+
+        AssertEveryPair(SaliencyPairing.Distances(maps), distributions, b, cells, "the default configuration");
+    }
+
+    private static void AssertEveryPair(double[] distances, double[][] distributions, int b, int cells, string what)
+    {
         for (int i = 0; i < b; i++)
         {
-            Assert.That(distances[(i * b) + i], Is.EqualTo(0.0), $"diagonal {i}");
+            Assert.That(distances[(i * b) + i], Is.EqualTo(0.0), $"{what}: diagonal {i}");
             for (int j = 0; j < b; j++)
             {
                 if (i != j)
                 {
                     long expected = BitConverter.DoubleToInt64Bits(SaliencyPairing.Distance(distributions[Math.Min(i, j)], distributions[Math.Max(i, j)], cells));
-                    Assert.That(BitConverter.DoubleToInt64Bits(distances[(i * b) + j]), Is.EqualTo(expected), $"pair ({i}, {j})");
+                    Assert.That(BitConverter.DoubleToInt64Bits(distances[(i * b) + j]), Is.EqualTo(expected), $"{what}: pair ({i}, {j})");
                 }
             }
         }

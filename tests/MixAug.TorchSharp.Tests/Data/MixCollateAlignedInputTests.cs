@@ -128,7 +128,7 @@ public sealed class MixCollateAlignedInputTests
         AssertRefusedOptions(new() { AlignedKeys = [AlignedKey.Values(MixBatchKeys.Targets)] }, "a key the collate writes itself");
         AssertRefusedOptions(new() { AlignedKeys = [AlignedKey.LabelMap("mask"), AlignedKey.Values("mask")] }, "AlignedKeys[1] is 'mask'", "the aligned 'mask' (label map)");
         AssertRefusedOptions(new() { CarryKeys = [CarriedKey.Stacked("mask")], AlignedKeys = [AlignedKey.LabelMap("mask")] }, "carried ('mask' (stacked))");
-        AssertRefusedOptions(new() { CarryKeys = [CarriedKey.Stacked("mask_targets")], AlignedKeys = [AlignedKey.LabelMap("mask", 3)] }, "soft targets go to 'mask_targets'", "carried");
+        AssertRefusedOptions(new() { CarryKeys = [CarriedKey.Stacked("mask_targets")], AlignedKeys = [AlignedKey.LabelMap("mask", 3)] }, "writes 'mask_targets' too", "carried");
         AssertRefusedOptions(new() { AlignedKeys = [AlignedKey.Values("mask_targets"), AlignedKey.LabelMap("mask", 3)] }, "AlignedKeys[1]", "'mask_targets'");
         Assert.Throws<ArgumentOutOfRangeException>(() => AlignedKey.LabelMap("mask", 0));
         Assert.Throws<ArgumentException>(() => AlignedKey.Values(string.Empty));
@@ -148,5 +148,83 @@ public sealed class MixCollateAlignedInputTests
         List<Dictionary<string, Tensor>> samples = Good();
         samples.ForEach(s => s["mask_targets"] = zeros(1));
         AssertRejected(samples, "mask_targets", null, new() { CarryOtherKeys = true, AlignedKeys = [AlignedKey.LabelMap("mask", Classes)] }, "where the soft targets of 'mask'");
+    }
+
+    /// <summary>Four samples with boxes: sample i has i boxes [0, 0, 2, 2 + j] of class j (sample 0 none).</summary>
+    private static List<Dictionary<string, Tensor>> WithBoxes() =>
+        [.. Good().Select((s, i) =>
+        {
+            s["boxes"] = i == 0 ? zeros(0, 4) : tensor([.. Enumerable.Range(0, i).SelectMany(j => new float[] { 0, 0, 2, 2 + j })], [i, 4]);
+            s["box_classes"] = arange(i, dtype: ScalarType.Int64);
+            return s;
+        })];
+
+    private static readonly MixCollateOptions Boxing = new() { AlignedKeys = [AlignedKey.Boxes("boxes", "box_classes")] };
+
+    [Test]
+    public void Bad_boxes_and_classes_are_refused_by_key_sample_and_numbers()
+    {
+        List<Dictionary<string, Tensor>> missing = WithBoxes();
+        missing[2].Remove("box_classes");
+        AssertRejected(missing, "box_classes", null, Boxing, "Sample 2", "'box_classes'");
+        List<Dictionary<string, Tensor>> three = WithBoxes();
+        three[1]["boxes"] = zeros(1, 3);
+        AssertRejected(three, "boxes", null, Boxing, "sample 1", "[1, 3]", "[N, 4]");
+        List<Dictionary<string, Tensor>> integer = WithBoxes();
+        integer[1]["boxes"] = zeros([1, 4], ScalarType.Int64);
+        AssertRejected(integer, "boxes", null, Boxing, "Int64", "floating [N, 4]");
+        List<Dictionary<string, Tensor>> counts = WithBoxes();
+        counts[3]["box_classes"] = zeros([2], ScalarType.Int64);
+        AssertRejected(counts, "box_classes", null, Boxing, "sample 3", "[2]", "its 3 boxes");
+        List<Dictionary<string, Tensor>> floats = WithBoxes();
+        floats[2]["box_classes"] = zeros(2);
+        AssertRejected(floats, "box_classes", null, Boxing, "Float32", "integer classes");
+        List<Dictionary<string, Tensor>> outside = WithBoxes();
+        outside[1]["boxes"] = tensor(new float[] { 0, 0, 9, 1 }, [1, 4]);
+        AssertRejected(outside, "boxes", null, Boxing, "box 0 of sample 1", "(0, 0, 9, 1)", "inside the 8x8 image");
+        List<Dictionary<string, Tensor>> reversed = WithBoxes();
+        reversed[1]["boxes"] = tensor(new float[] { 3, 0, 2, 1 }, [1, 4]);
+        AssertRejected(reversed, "boxes", null, Boxing, "(3, 0, 2, 1)", "x0 < x1");
+        List<Dictionary<string, Tensor>> nan = WithBoxes();
+        nan[2]["boxes"] = tensor(new float[] { 0, 0, float.NaN, 1, 0, 0, 1, 1 }, [2, 4]);
+        AssertRejected(nan, "boxes", null, Boxing, "box 0 of sample 2", "NaN");
+        List<Dictionary<string, Tensor>> sequences = [.. Enumerable.Range(0, 2).Select(i => new Dictionary<string, Tensor>
+        {
+            ["data"] = zeros(2, 10),
+            ["label"] = tensor(0L),
+            ["boxes"] = zeros(0, 4),
+            ["box_classes"] = zeros([0], ScalarType.Int64),
+        })];
+        AssertRejected(sequences, "boxes", new MixUp(), Boxing, "need images [C, H, W]", "[10]");
+    }
+
+    [Test]
+    public void Samples_without_any_box_give_empty_rows_and_zero_counts()
+    {
+        List<Dictionary<string, Tensor>> samples = Good();
+        samples.ForEach(s =>
+        {
+            s["boxes"] = zeros(0, 4);
+            s["box_classes"] = zeros([0], ScalarType.Int32);
+        });
+        var collate = new MixCollate(new CutMix(), 7, Classes, options: Boxing);
+        using DisposeScope scope = NewDisposeScope();
+        Dictionary<string, Tensor> batch = collate.Collate(samples, CPU);
+        Assert.That((batch["boxes"].shape, batch["box_classes"].shape, batch[MixBatchKeys.WeightsOf("boxes")].shape), Is.EqualTo((new long[] { 4, 0, 4 }, new long[] { 4, 0 }, new long[] { 4, 0 })));
+        Assert.That(Loaders.Values(batch[MixBatchKeys.LengthsOf("boxes")]), Is.EqualTo(new double[4]));
+    }
+
+    [Test]
+    public void Box_keys_that_collide_are_refused_when_the_collate_or_the_key_is_made()
+    {
+        AssertRefusedOptions(new() { AlignedKeys = [AlignedKey.Boxes("boxes", "label")] }, "writes 'label' too", "images or the labels");
+        AssertRefusedOptions(new() { CarryKeys = [CarriedKey.Stacked("boxes_weights")], AlignedKeys = [AlignedKey.Boxes("boxes", "box_classes")] }, "writes 'boxes_weights' too", "carried");
+        AssertRefusedOptions(new() { CarryKeys = [CarriedKey.Padded("boxes")], AlignedKeys = [AlignedKey.Values("depth"), AlignedKey.Boxes("b", "boxes_lengths")] }, "'boxes_lengths'", "lengths of the carried");
+        AssertRefusedOptions(new() { AlignedKeys = [AlignedKey.LabelMap("mask"), AlignedKey.Boxes("boxes", "mask")] }, "writes 'mask' too", "the aligned 'mask' (label map)");
+        Assert.Throws<ArgumentException>(() => AlignedKey.Boxes("boxes", "boxes"));
+        Assert.Throws<ArgumentException>(() => AlignedKey.Boxes("boxes", string.Empty));
+        Assert.Throws<ArgumentOutOfRangeException>(() => AlignedKey.Boxes("boxes", "classes", minVisibleFraction: 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => AlignedKey.Boxes("boxes", "classes", minSide: double.NaN));
+        Assert.That(AlignedKey.Boxes("boxes", "classes").ToString(), Is.EqualTo("'boxes' (boxes, classes 'classes')"));
     }
 }

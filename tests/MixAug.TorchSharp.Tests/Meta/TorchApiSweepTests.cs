@@ -176,7 +176,7 @@ internal static class TorchValues
     private static void RegisterData(ApiSweep sweep)
     {
         // Collate names the dictionary key it rejects (documented; users know the key, not the argument).
-        sweep.ExtraParameterNames["MixCollate.Collate"] = ["data", "label", "length", "id", "transcript"];
+        sweep.ExtraParameterNames["MixCollate.Collate"] = ["data", "label", "length", "id", "transcript", "mask", "depth", "boxes", "box_classes"];
         Func<SweepContext, IMixTransform> policy = c => c.Pick<IMixTransform>(new MixUp(mode: LambdaMode.Element), new CutMix(), new SaliencyMix(), new FMix());
         sweep.Add<MixCollateOptions>(c => c.Extreme
             ? c.Pick<MixCollateOptions?>(
@@ -186,10 +186,13 @@ internal static class TorchValues
                 new MixCollateOptions { Device = new Device(DeviceType.META) },
                 new MixCollateOptions { LengthsKey = c.Pick("data", MixBatchKeys.OutputLengths, string.Empty) },
                 new MixCollateOptions { CarryKeys = c.Pick<IReadOnlyList<CarriedKey>>([CarriedKey.Stacked("label")], [CarriedKey.Padded("valid")], [CarriedKey.Stacked("id"), CarriedKey.Padded("id")], [null!], null!) },
-                new MixCollateOptions { CarryKeys = [CarriedKey.Padded("transcript", c.Pick(-1.0, 0.5, 1e30))], CarryOtherKeys = true })
-            : new MixCollateOptions { LengthsKey = c.Pick<string?>(null, "length"), PadValue = c.Pick(0.0, double.NaN, -1.5), CarryKeys = Carried(c), CarryOtherKeys = c.Chance(0.3) });
-        sweep.Add<MixCollate>(c => new MixCollate(policy(c), (ulong)c.Random.NextInt64(), 3, c.Pick(0.0, 0.1), compactTargets: c.Chance(0.3), options: c.Chance(0.5) ? null : new MixCollateOptions { CarryKeys = Carried(c) }));
+                new MixCollateOptions { CarryKeys = [CarriedKey.Padded("transcript", c.Pick(-1.0, 0.5, 1e30))], CarryOtherKeys = true },
+                new MixCollateOptions { AlignedKeys = c.Pick<IReadOnlyList<AlignedKey>>([AlignedKey.Values("data")], [AlignedKey.LabelMap("mask"), AlignedKey.Values("mask")], [AlignedKey.LabelMap("id", 3)], [null!], null!) },
+                new MixCollateOptions { CarryKeys = [CarriedKey.Stacked("mask_targets")], AlignedKeys = [AlignedKey.LabelMap("mask", 3)] })
+            : new MixCollateOptions { LengthsKey = c.Pick<string?>(null, "length"), PadValue = c.Pick(0.0, double.NaN, -1.5), CarryKeys = Carried(c), CarryOtherKeys = c.Chance(0.3), AlignedKeys = Aligned(c) });
+        sweep.Add<MixCollate>(c => new MixCollate(policy(c), (ulong)c.Random.NextInt64(), 3, c.Pick(0.0, 0.1), compactTargets: c.Chance(0.3), options: c.Chance(0.5) ? null : new MixCollateOptions { CarryKeys = Carried(c), AlignedKeys = Aligned(c) }));
         sweep.Add<CarriedKey>(c => c.Pick(CarriedKey.Stacked("id"), CarriedKey.Padded("transcript", c.Pick(0.0, -1.0, double.NaN))));
+        sweep.Add<AlignedKey>(c => c.Pick(AlignedKey.Values("depth"), AlignedKey.LabelMap("mask"), AlignedKey.LabelMap("mask", c.Pick(1, 3), c.Pick(-100, 255)), AlignedKey.Boxes("boxes", "box_classes", c.Pick(0.0, 0.1, 0.9), c.Pick(0.0, 2.0))));
         sweep.Add<BatchSource>(c =>
         {
             var collate = new MixCollate(policy(c), 1, 3, options: new MixCollateOptions { CarryKeys = [CarriedKey.Stacked("id"), CarriedKey.Padded("transcript")] });
@@ -240,9 +243,15 @@ internal static class TorchValues
     private static IReadOnlyList<CarriedKey> Carried(SweepContext c) =>
         c.Pick<IReadOnlyList<CarriedKey>>([], [CarriedKey.Stacked("id")], [CarriedKey.Padded("transcript", c.Pick(0.0, -1.0))], [CarriedKey.Stacked("id"), CarriedKey.Padded("transcript")]);
 
-    /// <summary>One loader sample: a 1xSxS image, a class label below 3, an int64 "id" and an int64 "transcript" [1 to 4];
-    /// in an extreme case a key may be missing, the label out of range, the image of another dtype, or the carried keys
-    /// of another shape or dtype.</summary>
+    /// <summary>Aligned keys for a collate: none, the label map "mask" (with soft targets of 3 classes or not), values
+    /// "depth", or depth and the boxes "boxes" with their "box_classes".</summary>
+    private static IReadOnlyList<AlignedKey> Aligned(SweepContext c) =>
+        c.Pick<IReadOnlyList<AlignedKey>>([], [AlignedKey.LabelMap("mask")], [AlignedKey.LabelMap("mask", 3), AlignedKey.Values("depth")], [AlignedKey.Values("depth"), AlignedKey.Boxes("boxes", "box_classes")]);
+
+    /// <summary>One loader sample: a 1xSxS image, a class label below 3, an int64 "id", an int64 "transcript" [1 to 4],
+    /// an int64 "mask" [S, S] of classes below 3, float32 "depth" [1, S, S], and none or two "boxes" with their
+    /// "box_classes"; in an extreme case a key may be missing,
+    /// the label out of range, the image of another dtype, or the carried or aligned keys of another shape or dtype.</summary>
     private static Dictionary<string, Tensor> Sample(SweepContext c, int label, int size, bool good = false)
     {
         var sample = new Dictionary<string, Tensor>
@@ -251,10 +260,14 @@ internal static class TorchValues
             ["label"] = tensor((long)(label < 3 ? label : c.Random.Next(3))),
             ["id"] = tensor((long)label),
             ["transcript"] = ones([1 + c.Random.Next(4)], ScalarType.Int64),
+            ["mask"] = randint(0, 3, [size, size], ScalarType.Int64),
+            ["depth"] = rand(1, size, size),
+            ["boxes"] = label % 2 == 0 ? zeros(0, 4) : tensor(new float[] { 0, 0, 1, 2, 1, 1, size, size }, [2, 4]),
+            ["box_classes"] = label % 2 == 0 ? zeros([0], ScalarType.Int64) : tensor(new long[] { 1, 2 }),
         };
         if (c.Extreme && !good)
         {
-            switch (c.Random.Next(7))
+            switch (c.Random.Next(10))
             {
                 case 0: sample.Remove(c.Pick("data", "label", "id", "transcript")); break;
                 case 1: sample["label"] = tensor(7L); break;
@@ -262,6 +275,9 @@ internal static class TorchValues
                 case 3: sample["data"] = full(new long[] { 1, size, size }, float.NaN); break;
                 case 4: sample["id"] = c.Pick(tensor(new long[] { 1, 2 }), tensor(1.5f)); break;
                 case 5: sample["transcript"] = c.Pick(ones([2, 2], ScalarType.Int64), tensor(3L), ones([2], ScalarType.Byte)); break;
+                case 6: sample["mask"] = c.Pick(full([size, size], 9L), rand(size, size), ones([1, size, size], ScalarType.Int64)); break;
+                case 7: sample["depth"] = c.Pick(rand(size), ones([1, size, size], ScalarType.Bool), ones([1, size, size], ScalarType.Int32)); break;
+                case 8: sample["boxes"] = c.Pick(tensor(new float[] { 0, 0, size + 1, 1 }, [1, 4]), zeros(2, 3), full([1, 4], float.NaN)); break;
             }
         }
 
