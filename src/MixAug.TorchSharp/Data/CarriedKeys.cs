@@ -137,7 +137,7 @@ internal sealed class CarriedKeys
     }
 
     /// <summary>The pad value as a scalar of the dtype's kind: an integer dtype is filled from an integer, not a double.</summary>
-    private static global::TorchSharp.Scalar PadScalar(double padValue, ScalarType type) => type switch
+    internal static global::TorchSharp.Scalar PadScalar(double padValue, ScalarType type) => type switch
     {
         ScalarType.Bool => padValue != 0,
         ScalarType.Byte or ScalarType.Int8 or ScalarType.Int16 or ScalarType.Int32 or ScalarType.Int64 => (long)padValue,
@@ -261,7 +261,7 @@ internal sealed class CarriedKeys
     }
 
     /// <summary>True when <paramref name="value"/> is a value of <paramref name="type"/>; any value (NaN included) for floating and complex dtypes.</summary>
-    private static bool Fits(double value, ScalarType type)
+    internal static bool Fits(double value, ScalarType type)
     {
         bool Whole(double lo, double hi) => value >= lo && value <= hi && Math.Floor(value) == value;
         return type switch
