@@ -321,20 +321,6 @@ internal sealed class AlignedKeys
     /// <summary>Samples padded at the end of dimension <paramref name="Time"/> to <paramref name="Extent"/> with <paramref name="Value"/>.</summary>
     private readonly record struct Padding(int Time, long Extent, double Value)
     {
-        public Tensor Stack(Tensor[] values)
-        {
-            long[] shape = [values.Length, .. values[0].shape];
-            shape[Time + 1] = Extent;
-            using global::TorchSharp.Scalar pad = CarriedKeys.PadScalar(Value, values[0].dtype);
-            Tensor batch = full(shape, pad, values[0].dtype, values[0].device);
-            for (int i = 0; i < values.Length; i++)
-            {
-                using Tensor row = batch[i];
-                using Tensor own = row.narrow(Time, 0, values[i].shape[Time]);
-                own.copy_(values[i]);
-            }
-
-            return batch;
-        }
+        public Tensor Stack(Tensor[] values) => SampleLengths.StackPadded(values, Time, Extent, Value);
     }
 }

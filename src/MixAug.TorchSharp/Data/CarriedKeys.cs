@@ -137,7 +137,7 @@ internal sealed class CarriedKeys
     }
 
     /// <summary>The pad value as a scalar of the dtype's kind: an integer dtype is filled from an integer, not a double.</summary>
-    internal static global::TorchSharp.Scalar PadScalar(double padValue, ScalarType type) => type switch
+    private static global::TorchSharp.Scalar PadScalar(double padValue, ScalarType type) => type switch
     {
         ScalarType.Bool => padValue != 0,
         ScalarType.Byte or ScalarType.Int8 or ScalarType.Int16 or ScalarType.Int32 or ScalarType.Int64 => (long)padValue,

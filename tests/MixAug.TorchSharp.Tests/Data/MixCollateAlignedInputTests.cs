@@ -25,30 +25,10 @@ public sealed class MixCollateAlignedInputTests
 
     private static readonly MixCollateOptions Aligning = new() { AlignedKeys = [AlignedKey.LabelMap("mask", Classes), AlignedKey.Values("depth")] };
 
-    private static void AssertRejected(List<Dictionary<string, Tensor>> samples, string key, IMixTransform? policy, MixCollateOptions? options, params string[] fragments)
-    {
-        var collate = new MixCollate(policy ?? new CutMix(), 7, Classes, options: options ?? Aligning);
-        using DisposeScope scope = NewDisposeScope();
-        var thrown = Assert.Throws(Is.InstanceOf<ArgumentException>(), () => collate.Collate(samples, CPU)) as ArgumentException;
-        Assert.That(thrown!.ParamName, Is.EqualTo(key), thrown.Message);
-        foreach (string fragment in fragments)
-        {
-            Assert.That(thrown.Message, Does.Contain(fragment));
-        }
+    private static void AssertRejected(List<Dictionary<string, Tensor>> samples, string key, IMixTransform? policy, MixCollateOptions? options, params string[] fragments) =>
+        CollateRefusals.AssertRejected(new MixCollate(policy ?? new CutMix(), 7, Classes, options: options ?? Aligning), samples, key, fragments);
 
-        Assert.That(scope.DisposablesCount, Is.EqualTo(0), "no tensor is left behind");
-        Assert.That((collate.NextBatchIndex, collate.LastBatch), Is.EqualTo((0L, (MixBatchRecord?)null)), "the count did not move");
-    }
-
-    private static void AssertRefusedOptions(MixCollateOptions options, params string[] fragments)
-    {
-        var thrown = Assert.Throws<ArgumentException>(() => new MixCollate(new MixUp(), 7, Classes, options: options));
-        Assert.That(thrown!.ParamName, Is.EqualTo("options"), thrown.Message);
-        foreach (string fragment in fragments)
-        {
-            Assert.That(thrown.Message, Does.Contain(fragment));
-        }
-    }
+    private static void AssertRefusedOptions(MixCollateOptions options, params string[] fragments) => CollateRefusals.AssertRefusedOptions(options, Classes, fragments);
 
     [Test]
     public void An_aligned_key_missing_from_one_sample_names_the_key_the_sample_and_the_keys_it_has()
