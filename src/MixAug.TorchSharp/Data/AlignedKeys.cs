@@ -121,7 +121,7 @@ internal sealed class AlignedKeys
     /// <exception cref="InvalidOperationException">No aligned key is a label map (the collate refuses such a policy first).</exception>
     public ClassMaps ClassMaps(SpatialShape spatial)
     {
-        (AlignedKey key, Tensor[] maps, Padding? pad) = _grids.FirstOrDefault(k => k.Key.Kind == AlignedKeyKind.LabelMap);
+        (_, Tensor[] maps, Padding? pad) = _grids.FirstOrDefault(k => k.Key.Kind == AlignedKeyKind.LabelMap);
         if (maps is null)
         {
             throw new InvalidOperationException("No aligned key is a label map.");
