@@ -138,32 +138,40 @@ internal sealed class AlignedKeys
     {
         foreach ((AlignedKey key, Tensor[] values, Padding? pad) in _grids)
         {
-            Tensor stacked = MixCollate.MoveTo(pad is { } p ? p.Stack(values) : stack(values), device);
-            try
-            {
-                if (key.Kind == AlignedKeyKind.Values)
-                {
-                    batch[key.Name] = TorchMixer.Apply(plan, stacked);
-                    continue;
-                }
-
-                batch[key.Name] = TorchLabelMapMixer.Mix(plan, stacked);
-                if (key.ClassCount > 0)
-                {
-                    batch[MixBatchKeys.SoftTargetsOf(key.Name)] = TorchLabelMapMixer.ToSoftTargets(plan, stacked, key.ClassCount, key.IgnoreIndex);
-                }
-            }
-            catch (ArgumentException e) when (e.ParamName is "images" or "labelMaps")
-            {
-                // The dtype against this batch's plan (integer values under a blend), or a class outside the soft targets.
-                string reason = e.Message.Replace($" (Parameter '{e.ParamName}')", string.Empty, StringComparison.Ordinal);
-                throw new ArgumentException($"{key} of this batch ({plan.TransformName} plan): {reason}", key.Name, e);
-            }
+            MixStacked(key, MixCollate.MoveTo(pad is { } p ? p.Stack(values) : stack(values), device), plan, batch);
         }
 
         foreach ((AlignedKey key, DetectionBoxes[] boxes) in _boxes)
         {
             AddBoxes(batch, key, BoxMixer.Mix(plan, boxes, key.MinVisibleFraction, minSide: key.MinSide), device);
+        }
+    }
+
+    /// <summary>
+    /// Mixes a stacked values or label-map key by <paramref name="plan"/> into <paramref name="into"/> (a label map's soft
+    /// targets too); what the plan cannot mix (integer values under a blend, a class outside the soft targets) is refused
+    /// naming the key. The collate's and <see cref="MixLayer"/>'s one way to mix an aligned tensor.
+    /// </summary>
+    public static void MixStacked(AlignedKey key, Tensor stacked, MixPlan plan, IDictionary<string, Tensor> into)
+    {
+        try
+        {
+            if (key.Kind == AlignedKeyKind.Values)
+            {
+                into[key.Name] = TorchMixer.Apply(plan, stacked);
+                return;
+            }
+
+            into[key.Name] = TorchLabelMapMixer.Mix(plan, stacked);
+            if (key.ClassCount > 0)
+            {
+                into[MixBatchKeys.SoftTargetsOf(key.Name)] = TorchLabelMapMixer.ToSoftTargets(plan, stacked, key.ClassCount, key.IgnoreIndex);
+            }
+        }
+        catch (ArgumentException e) when (e.ParamName is "images" or "labelMaps")
+        {
+            string reason = e.Message.Replace($" (Parameter '{e.ParamName}')", string.Empty, StringComparison.Ordinal);
+            throw new ArgumentException($"{key} of this batch ({plan.TransformName} plan): {reason}", key.Name, e);
         }
     }
 
