@@ -13,8 +13,10 @@ namespace MixAug.TorchSharp.Data;
 /// <remarks>
 /// <para><b>Shapes.</b> A sample's aligned tensor ends in its image's extent (the image <c>[C, H, W]</c> without C):
 /// <c>[..., H, W]</c> for values (<c>[1, H, W]</c> depth, <c>[H, W]</c> weights), exactly <c>[H, W]</c> for a label
-/// map. Every sample's has one shape and dtype, so a batch of sequences padded to its longest (samples of different
-/// lengths) takes no aligned key: pad them in the dataset.</para>
+/// map, each sample's its own (frame labels <c>[L_i]</c> of a sequence <c>[C, L_i]</c>). Every sample's has one dtype and
+/// one shape before the extent. In a batch of sequences or clips of different lengths they are padded along time to the
+/// longest, values with <see cref="MixCollateOptions.PadValue"/> and label maps with their ignore index (which must be
+/// a value of the map's dtype: 255, say, for uint8), and mixed by the plan drawn with the lengths.</para>
 /// <para><b>Dtypes.</b> Values: floating with any plan; uint8, int32 and int64 with plans that only select (keeps,
 /// boxes, tiles, binary masks), as <see cref="Mixing.TorchMixer"/>. A label map: uint8, int32 or int64 class indices,
 /// mixed by <see cref="Labels.TorchLabelMapMixer"/> with any plan.</para>

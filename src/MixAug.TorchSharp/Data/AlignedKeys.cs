@@ -11,10 +11,10 @@ namespace MixAug.TorchSharp.Data;
 /// </summary>
 internal sealed class AlignedKeys
 {
-    private readonly (AlignedKey Key, Tensor[] Values)[] _grids;
+    private readonly (AlignedKey Key, Tensor[] Values, Padding? Pad)[] _grids;
     private readonly (AlignedKey Key, DetectionBoxes[] Boxes)[] _boxes;
 
-    private AlignedKeys((AlignedKey, Tensor[])[] grids, (AlignedKey, DetectionBoxes[])[] boxes)
+    private AlignedKeys((AlignedKey, Tensor[], Padding?)[] grids, (AlignedKey, DetectionBoxes[])[] boxes)
     {
         _grids = grids;
         _boxes = boxes;
@@ -85,37 +85,33 @@ internal sealed class AlignedKeys
         }
     }
 
-    /// <summary>Reads and checks the aligned tensors of every sample against its image; nothing is made.</summary>
-    public static AlignedKeys Read(Dictionary<string, Tensor>[] items, AlignedKey[] declared, Tensor[] images, string imagesKey)
+    /// <summary>
+    /// Reads and checks the aligned tensors of every sample against its own image; nothing is made. In a batch of
+    /// sequences or clips of different lengths each sample's tensor ends in its own extent, and is padded along time to
+    /// the longest: values with <see cref="MixCollateOptions.PadValue"/> (as the images), a label map with its ignore
+    /// index, either of which must be a value of the tensor's dtype.
+    /// </summary>
+    public static AlignedKeys Read(Dictionary<string, Tensor>[] items, AlignedKey[] declared, Tensor[] images, MixCollateOptions options)
     {
         if (declared.Length == 0)
         {
             return new AlignedKeys([], []);
         }
 
-        long[] extent = images[0].shape[1..];
-        for (int i = 1; i < images.Length; i++)
-        {
-            if (!images[i].shape.SequenceEqual(images[0].shape))
-            {
-                throw new ArgumentException(
-                    $"'{imagesKey}' of sample {i} is {TensorChecks.Describe(images[i].shape)} but sample 0's is {TensorChecks.Describe(images[0].shape)}: a batch padded to its longest sample takes no aligned key ({declared[0]}); pad the samples to one length in the dataset.",
-                    declared[0].Name);
-            }
-        }
-
-        var grids = new List<(AlignedKey, Tensor[])>();
+        long[][] extents = [.. images.Select(t => t.shape[1..])];
+        bool padded = extents.Any(e => !e.SequenceEqual(extents[0]));
+        var grids = new List<(AlignedKey, Tensor[], Padding?)>();
         var boxes = new List<(AlignedKey, DetectionBoxes[])>();
         foreach (AlignedKey key in declared)
         {
             if (key.Kind == AlignedKeyKind.Boxes)
             {
-                boxes.Add((key, ReadBoxes(items, key, extent, imagesKey)));
+                boxes.Add((key, ReadBoxes(items, key, extents[0], options.ImagesKey)));
+                continue;
             }
-            else
-            {
-                grids.Add((key, Validate(items, key, extent, imagesKey)));
-            }
+
+            Tensor[] values = Validate(items, key, extents, options.ImagesKey);
+            grids.Add((key, values, padded ? PaddingOf(key, values, extents, options.PadValue) : null));
         }
 
         return new AlignedKeys([.. grids], [.. boxes]);
@@ -125,44 +121,57 @@ internal sealed class AlignedKeys
     /// <exception cref="InvalidOperationException">No aligned key is a label map (the collate refuses such a policy first).</exception>
     public ClassMaps ClassMaps(SpatialShape spatial)
     {
-        Tensor[] maps = _grids.FirstOrDefault(k => k.Key.Kind == AlignedKeyKind.LabelMap).Values
-            ?? throw new InvalidOperationException("No aligned key is a label map.");
+        (_, Tensor[] maps, Padding? pad) = _grids.FirstOrDefault(k => k.Key.Kind == AlignedKeyKind.LabelMap);
+        if (maps is null)
+        {
+            throw new InvalidOperationException("No aligned key is a label map.");
+        }
+
         using DisposeScope scope = NewDisposeScope();
-        return new ClassMaps(spatial, stack(maps).to(ScalarType.Int64).cpu().data<long>().ToArray());
+        Tensor stacked = pad is { } p ? p.Stack(maps) : stack(maps);
+        return new ClassMaps(spatial, stacked.to(ScalarType.Int64).cpu().data<long>().ToArray());
     }
 
     /// <summary>Mixes each key by <paramref name="plan"/> and adds it (and the keys it writes besides) to
     /// <paramref name="batch"/> on <paramref name="device"/>; the tensors join the current dispose scope.</summary>
     public void AddTo(Dictionary<string, Tensor> batch, MixPlan plan, Device device)
     {
-        foreach ((AlignedKey key, Tensor[] values) in _grids)
+        foreach ((AlignedKey key, Tensor[] values, Padding? pad) in _grids)
         {
-            Tensor stacked = MixCollate.MoveTo(stack(values), device);
-            try
-            {
-                if (key.Kind == AlignedKeyKind.Values)
-                {
-                    batch[key.Name] = TorchMixer.Apply(plan, stacked);
-                    continue;
-                }
-
-                batch[key.Name] = TorchLabelMapMixer.Mix(plan, stacked);
-                if (key.ClassCount > 0)
-                {
-                    batch[MixBatchKeys.SoftTargetsOf(key.Name)] = TorchLabelMapMixer.ToSoftTargets(plan, stacked, key.ClassCount, key.IgnoreIndex);
-                }
-            }
-            catch (ArgumentException e) when (e.ParamName is "images" or "labelMaps")
-            {
-                // The dtype against this batch's plan (integer values under a blend), or a class outside the soft targets.
-                string reason = e.Message.Replace($" (Parameter '{e.ParamName}')", string.Empty, StringComparison.Ordinal);
-                throw new ArgumentException($"{key} of this batch ({plan.TransformName} plan): {reason}", key.Name, e);
-            }
+            MixStacked(key, MixCollate.MoveTo(pad is { } p ? p.Stack(values) : stack(values), device), plan, batch);
         }
 
         foreach ((AlignedKey key, DetectionBoxes[] boxes) in _boxes)
         {
             AddBoxes(batch, key, BoxMixer.Mix(plan, boxes, key.MinVisibleFraction, minSide: key.MinSide), device);
+        }
+    }
+
+    /// <summary>
+    /// Mixes a stacked values or label-map key by <paramref name="plan"/> into <paramref name="into"/> (a label map's soft
+    /// targets too); what the plan cannot mix (integer values under a blend, a class outside the soft targets) is refused
+    /// naming the key. The collate's and <see cref="MixLayer"/>'s one way to mix an aligned tensor.
+    /// </summary>
+    public static void MixStacked(AlignedKey key, Tensor stacked, MixPlan plan, IDictionary<string, Tensor> into)
+    {
+        try
+        {
+            if (key.Kind == AlignedKeyKind.Values)
+            {
+                into[key.Name] = TorchMixer.Apply(plan, stacked);
+                return;
+            }
+
+            into[key.Name] = TorchLabelMapMixer.Mix(plan, stacked);
+            if (key.ClassCount > 0)
+            {
+                into[MixBatchKeys.SoftTargetsOf(key.Name)] = TorchLabelMapMixer.ToSoftTargets(plan, stacked, key.ClassCount, key.IgnoreIndex);
+            }
+        }
+        catch (ArgumentException e) when (e.ParamName is "images" or "labelMaps")
+        {
+            string reason = e.Message.Replace($" (Parameter '{e.ParamName}')", string.Empty, StringComparison.Ordinal);
+            throw new ArgumentException($"{key} of this batch ({plan.TransformName} plan): {reason}", key.Name, e);
         }
     }
 
@@ -259,12 +268,13 @@ internal sealed class AlignedKeys
         return values;
     }
 
-    private static Tensor[] Validate(Dictionary<string, Tensor>[] items, AlignedKey key, long[] extent, string imagesKey)
+    /// <summary>Each sample's tensor, checked: a dtype the kind takes, its shape ending in its own image's extent (a label
+    /// map exactly that extent), and one shape (besides time), dtype and device in every sample.</summary>
+    private static Tensor[] Validate(Dictionary<string, Tensor>[] items, AlignedKey key, long[][] extents, string imagesKey)
     {
         string name = key.Name;
         Tensor[] values = Gather(items, name);
         Tensor first = values[0];
-        long[] shape = first.shape;
         ScalarType type = first.dtype;
         bool integer = type is ScalarType.Byte or ScalarType.Int32 or ScalarType.Int64, labelMap = key.Kind == AlignedKeyKind.LabelMap;
         if (labelMap ? !integer : !integer && !TensorChecks.IsFloating(type))
@@ -273,26 +283,52 @@ internal sealed class AlignedKeys
                 $"{key} of sample 0 has dtype {type}; {(labelMap ? "a label map holds uint8, int32 or int64 class indices" : "aligned values are floating point, uint8, int32 or int64")}.", name);
         }
 
-        bool fits = labelMap
-            ? shape.SequenceEqual(extent)
-            : shape.Length >= extent.Length && shape[(shape.Length - extent.Length)..].SequenceEqual(extent);
-        if (!fits)
-        {
-            throw new ArgumentException(
-                $"{key} of sample 0 has shape {TensorChecks.Describe(shape)}, but its '{imagesKey}' has the extent {TensorChecks.Describe(extent)}; {(labelMap ? "a label map is exactly the extent" : "aligned values end in the extent")}.", name);
-        }
-
-        for (int i = 1; i < values.Length; i++)
+        for (int i = 0; i < values.Length; i++)
         {
             Tensor t = values[i];
-            bool sameDevice = t.device_type == first.device_type && (t.device_type == DeviceType.CPU || t.device_index == first.device_index);
-            if (t.dtype != type || !t.shape.SequenceEqual(shape) || !sameDevice)
+            long[] shape = t.shape, extent = extents[i];
+            bool fits = labelMap
+                ? shape.SequenceEqual(extent)
+                : shape.Length >= extent.Length && shape[(shape.Length - extent.Length)..].SequenceEqual(extent);
+            if (!fits)
             {
                 throw new ArgumentException(
-                    $"{key} of sample {i} is {t.dtype} {TensorChecks.Describe(t.shape)} on {t.device} but sample 0's is {type} {TensorChecks.Describe(shape)} on {first.device}; every sample's has one shape, dtype and device.", name);
+                    $"{key} of sample {i} has shape {TensorChecks.Describe(shape)}, but its '{imagesKey}' has the extent {TensorChecks.Describe(extent)}; {(labelMap ? "a label map is exactly the extent" : "aligned values end in the extent")}.", name);
+            }
+
+            bool sameDevice = t.device_type == first.device_type && (t.device_type == DeviceType.CPU || t.device_index == first.device_index);
+            bool sameLeading = shape.Length == first.shape.Length && shape[..(shape.Length - extent.Length)].SequenceEqual(first.shape[..(shape.Length - extent.Length)]);
+            if (t.dtype != type || !sameLeading || !sameDevice)
+            {
+                throw new ArgumentException(
+                    $"{key} of sample {i} is {t.dtype} {TensorChecks.Describe(shape)} on {t.device} but sample 0's is {type} {TensorChecks.Describe(first.shape)} on {first.device}; every sample's has one dtype, device and shape before the extent.", name);
             }
         }
 
         return values;
+    }
+
+    /// <summary>How a key's samples are padded along time to the longest; refused when the pad value is not a value of
+    /// the key's dtype.</summary>
+    private static Padding PaddingOf(AlignedKey key, Tensor[] values, long[][] extents, double padValue)
+    {
+        double pad = key.Kind == AlignedKeyKind.LabelMap ? key.IgnoreIndex : padValue;
+        ScalarType type = values[0].dtype;
+        if (!CarriedKeys.Fits(pad, type))
+        {
+            string how = key.Kind == AlignedKeyKind.LabelMap
+                ? $"pads with its ignore index {key.IgnoreIndex}, which a {type} map cannot hold: give one it can, AlignedKey.LabelMap(name, classCount, ignoreIndex: 255) for uint8"
+                : $"pads with MixCollateOptions.PadValue {padValue}, which {type} cannot hold";
+            throw new ArgumentException($"{key}: the batch's samples differ in length, and the key {how}.", key.Name);
+        }
+
+        // Time is the extent's first dimension: the key's dimension before its trailing extent's other ones.
+        return new Padding(values[0].shape.Length - extents[0].Length, extents.Max(e => e[0]), pad);
+    }
+
+    /// <summary>Samples padded at the end of dimension <paramref name="Time"/> to <paramref name="Extent"/> with <paramref name="Value"/>.</summary>
+    private readonly record struct Padding(int Time, long Extent, double Value)
+    {
+        public Tensor Stack(Tensor[] values) => SampleLengths.StackPadded(values, Time, Extent, Value);
     }
 }

@@ -261,7 +261,7 @@ internal sealed class CarriedKeys
     }
 
     /// <summary>True when <paramref name="value"/> is a value of <paramref name="type"/>; any value (NaN included) for floating and complex dtypes.</summary>
-    private static bool Fits(double value, ScalarType type)
+    internal static bool Fits(double value, ScalarType type)
     {
         bool Whole(double lo, double hi) => value >= lo && value <= hi && Math.Floor(value) == value;
         return type switch

@@ -1,3 +1,4 @@
+using MixAug.Planning;
 using MixAug.Randomness;
 using MixAug.TorchSharp.Mixing;
 using TorchSharp;
@@ -130,6 +131,111 @@ public sealed class MixLayer : nn.Module<Tensor, Tensor, MixedBatch>
         }
 
         return Complete(new MixModule(Policy, _streams.NextRandom(), ClassCount, Smoothing, CompactTargets).Forward(images, labels, validLengths));
+    }
+
+    /// <summary>
+    /// Mixes a batch as TorchSharp's own DataLoader stacks it (training mode), its aligned tensors by the images' plan, or
+    /// passes it through (evaluation mode: copies). The images and labels are those of
+    /// <see cref="forward(Tensor, Tensor)"/>; each key of <paramref name="alignedKeys"/> is a stacked tensor of the
+    /// batch, mixed as <see cref="MixCollate"/> mixes it (<see cref="AlignedKey.Values"/> <c>[B, ..., spatial…]</c>,
+    /// <see cref="AlignedKey.LabelMap(string)"/> exactly <c>[B, spatial…]</c>, with its soft targets when given a class
+    /// count) and returned in <see cref="MixedBatch.Aligned"/>. Detection boxes, which differ in count per image, are not
+    /// a stacked tensor: mix them in the collate (<see cref="AlignedKey.Boxes"/>), or by <c>BoxMixer</c> with the plan.
+    /// </summary>
+    /// <param name="batch">The batch's dictionary (borrowed).</param>
+    /// <param name="alignedKeys">The keys to mix besides the images (values and label maps).</param>
+    /// <param name="imagesKey">The key of the images.</param>
+    /// <param name="labelsKey">The key of the labels.</param>
+    /// <returns>The images, targets, plan and aligned tensors; new tensors owned by the caller and the current dispose scope.</returns>
+    /// <exception cref="ArgumentNullException">An argument, or an item of <paramref name="alignedKeys"/>, is null.</exception>
+    /// <exception cref="ArgumentException">The images or labels key is missing from the batch (named by its argument), or
+    /// an aligned key is missing, names the images or labels, writes the same key as another, holds boxes, does not fit
+    /// the images (batch size, extent, dtype, device), or holds what the drawn plan cannot mix (integer values under a
+    /// blend, a class outside its soft targets): the parameter name is then that key. Nothing is counted for a refused
+    /// call.</exception>
+    public MixedBatch forward(IReadOnlyDictionary<string, Tensor> batch, IReadOnlyList<AlignedKey> alignedKeys, string imagesKey = "data", string labelsKey = "label")
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(alignedKeys);
+        ArgumentNullException.ThrowIfNull(imagesKey);
+        ArgumentNullException.ThrowIfNull(labelsKey);
+        Tensor images = Get(batch, imagesKey, nameof(imagesKey)), labels = Get(batch, labelsKey, nameof(labelsKey));
+        AlignedKey[] keys = [.. alignedKeys];
+        Tensor[] values = CheckAligned(batch, keys, images, imagesKey, labelsKey);
+        MixedBatch mixed = training
+            ? new MixModule(Policy, _streams.NextRandom(), ClassCount, Smoothing, CompactTargets).Forward(images, labels)
+            : new MixModule(KeepAll.Instance, new MixRandom(0), ClassCount, smoothing: 0, CompactTargets).Forward(images, labels);
+        var aligned = new Dictionary<string, Tensor>();
+        try
+        {
+            for (int k = 0; k < keys.Length; k++)
+            {
+                AlignedKeys.MixStacked(keys[k], values[k], mixed.Plan, aligned);
+            }
+        }
+        catch
+        {
+            mixed.Dispose();
+            foreach (Tensor t in aligned.Values)
+            {
+                t.Dispose();
+            }
+
+            throw;
+        }
+
+        MixedBatch result = mixed.WithAligned(aligned);
+        return training ? Complete(result) : result;
+    }
+
+    /// <summary>The batch's tensor under <paramref name="key"/>; refused naming <paramref name="parameter"/> (the argument
+    /// that gave the key, or the aligned key itself).</summary>
+    private static Tensor Get(IReadOnlyDictionary<string, Tensor> batch, string key, string parameter) =>
+        batch.TryGetValue(key, out Tensor? value) && value is not null
+            ? value
+            : throw new ArgumentException($"The batch has no tensor under '{key}' (its keys: {(batch.Count == 0 ? "none" : string.Join(", ", batch.Keys.Select(k => $"'{k}'")))}).", parameter);
+
+    /// <summary>The aligned keys' tensors, checked against the images and each other before anything is drawn.</summary>
+    private static Tensor[] CheckAligned(IReadOnlyDictionary<string, Tensor> batch, AlignedKey[] keys, Tensor images, string imagesKey, string labelsKey)
+    {
+        long[] extent = images.shape.Length >= 3 ? images.shape[2..] : [];
+        var written = new HashSet<string>(StringComparer.Ordinal) { imagesKey, labelsKey };
+        var values = new Tensor[keys.Length];
+        for (int k = 0; k < keys.Length; k++)
+        {
+            AlignedKey key = keys[k] ?? throw new ArgumentNullException(nameof(keys), $"alignedKeys[{k}] is null.");
+            if (key.Kind == AlignedKeyKind.Boxes)
+            {
+                throw new ArgumentException($"{key}: boxes differ in count per image, so a stacked batch does not hold them; mix them in the collate (MixCollateOptions.AlignedKeys) or with BoxMixer and the returned plan.", key.Name);
+            }
+
+            foreach (string name in key.ClassCount > 0 ? [key.Name, MixBatchKeys.SoftTargetsOf(key.Name)] : new[] { key.Name })
+            {
+                if (!written.Add(name))
+                {
+                    throw new ArgumentException($"alignedKeys[{k}] is {key}, which writes '{name}', a key the images, the labels or another aligned key already have.", key.Name);
+                }
+            }
+
+            Tensor t = Get(batch, key.Name, key.Name);
+            long[] shape = t.shape;
+            bool labelMap = key.Kind == AlignedKeyKind.LabelMap, integer = t.dtype is ScalarType.Byte or ScalarType.Int32 or ScalarType.Int64;
+            bool fits = labelMap
+                ? shape.SequenceEqual([images.shape[0], .. extent])
+                : shape.Length >= extent.Length + 1 && shape[0] == images.shape[0] && shape[(shape.Length - extent.Length)..].SequenceEqual(extent);
+            bool dtype = labelMap ? integer : integer || TensorChecks.IsFloating(t.dtype);
+            bool device = t.device_type == images.device_type && (t.device_type == DeviceType.CPU || t.device_index == images.device_index);
+            if (!fits || !dtype || !device)
+            {
+                throw new ArgumentException(
+                    $"{key} is {t.dtype} {TensorChecks.Describe(shape)} on {t.device}, but '{imagesKey}' is {TensorChecks.Describe(images.shape)} on {images.device}: {(labelMap ? "a label map is uint8, int32 or int64 [B, spatial…]" : "aligned values are floating, uint8, int32 or int64 [B, ..., spatial…]")} on the images' device.",
+                    key.Name);
+            }
+
+            values[k] = t;
+        }
+
+        return values;
     }
 
     /// <summary>Records a training-mode batch, advances the count and raises <see cref="BatchMixed"/>.</summary>

@@ -109,21 +109,28 @@ internal sealed class SampleLengths
     /// Stacks the samples into <c>[B, ...]</c> with time extent <see cref="Extent"/>: each sample's own positions are
     /// copied and the rest hold the pad value. The result joins the current dispose scope.
     /// </summary>
-    public Tensor Stack(Tensor[] images)
+    public Tensor Stack(Tensor[] images) => StackPadded(images, TimeDimension, Extent, _padValue);
+
+    /// <summary>
+    /// Stacks <paramref name="values"/> into <c>[B, ...]</c>, dimension <paramref name="time"/> of each padded at its end
+    /// to <paramref name="extent"/> with <paramref name="padValue"/> (the images here, and aligned keys,
+    /// <see cref="AlignedKeys"/>). The result joins the current dispose scope.
+    /// </summary>
+    public static Tensor StackPadded(Tensor[] values, int time, long extent, double padValue)
     {
-        if (images.All(t => t.shape[TimeDimension] == Extent))
+        if (values.All(t => t.shape[time] == extent))
         {
-            return stack(images);
+            return stack(values);
         }
 
-        long[] shape = [images.Length, .. images[0].shape];
-        shape[TimeDimension + 1] = Extent;
-        Tensor batch = full(shape, _padValue, images[0].dtype, images[0].device);
-        for (int i = 0; i < images.Length; i++)
+        long[] shape = [values.Length, .. values[0].shape];
+        shape[time + 1] = extent;
+        Tensor batch = full(shape, padValue, values[0].dtype, values[0].device);
+        for (int i = 0; i < values.Length; i++)
         {
             using Tensor row = batch[i];
-            using Tensor own = row.narrow(TimeDimension, 0, images[i].shape[TimeDimension]);
-            own.copy_(images[i]);
+            using Tensor own = row.narrow(time, 0, values[i].shape[time]);
+            own.copy_(values[i]);
         }
 
         return batch;

@@ -63,7 +63,7 @@ internal sealed class SampleList
         CheckImages(images, imagesKey, options.ByteImages);
         bool indices = CheckLabels(labels, labelsKey, classCount, compactTargets);
         SampleLengths? lengths = SampleLengths.Read(images, given, imagesKey, options);
-        return new SampleList(images, labels, indices, lengths, CarriedKeys.Read(items, carried, aligned, options), AlignedKeys.Read(items, aligned, images, imagesKey));
+        return new SampleList(images, labels, indices, lengths, CarriedKeys.Read(items, carried, aligned, options), AlignedKeys.Read(items, aligned, images, options));
     }
 
     private static Tensor Get(Dictionary<string, Tensor> item, int sample, string key, string option)

@@ -199,13 +199,14 @@ public sealed class MixModule
 /// dispose scope, that scope owns them too).</remarks>
 public sealed class MixedBatch : IDisposable
 {
-    internal MixedBatch(Tensor images, Tensor? targets, CompactTargetTensors? compact, MixPlan plan, Tensor? outputLengths)
+    internal MixedBatch(Tensor images, Tensor? targets, CompactTargetTensors? compact, MixPlan plan, Tensor? outputLengths, IReadOnlyDictionary<string, Tensor>? aligned = null)
     {
         Images = images;
         Targets = targets;
         Compact = compact;
         Plan = plan;
         OutputLengths = outputLengths;
+        Aligned = aligned ?? new Dictionary<string, Tensor>();
     }
 
     /// <summary>The mixed images: the input's shape, dtype and device.</summary>
@@ -226,12 +227,26 @@ public sealed class MixedBatch : IDisposable
     /// </summary>
     public Tensor? OutputLengths { get; }
 
-    /// <summary>Disposes the images, targets and output lengths.</summary>
+    /// <summary>
+    /// The aligned tensors mixed by <see cref="Plan"/>, by key (and a label map's soft targets under
+    /// <c>MixBatchKeys.SoftTargetsOf</c>); empty unless the batch was mixed with aligned keys
+    /// (<c>MixLayer.forward(batch, alignedKeys)</c>).
+    /// </summary>
+    public IReadOnlyDictionary<string, Tensor> Aligned { get; }
+
+    /// <summary>Disposes the images, targets, output lengths and aligned tensors.</summary>
     public void Dispose()
     {
         Images.Dispose();
         Targets?.Dispose();
         Compact?.Dispose();
         OutputLengths?.Dispose();
+        foreach (Tensor t in Aligned.Values)
+        {
+            t.Dispose();
+        }
     }
+
+    /// <summary>This batch's tensors with <paramref name="aligned"/> added (the tensors are moved, not copied).</summary>
+    internal MixedBatch WithAligned(IReadOnlyDictionary<string, Tensor> aligned) => new(Images, Targets, Compact, Plan, OutputLengths, aligned);
 }

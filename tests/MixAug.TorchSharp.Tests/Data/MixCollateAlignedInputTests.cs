@@ -25,30 +25,10 @@ public sealed class MixCollateAlignedInputTests
 
     private static readonly MixCollateOptions Aligning = new() { AlignedKeys = [AlignedKey.LabelMap("mask", Classes), AlignedKey.Values("depth")] };
 
-    private static void AssertRejected(List<Dictionary<string, Tensor>> samples, string key, IMixTransform? policy, MixCollateOptions? options, params string[] fragments)
-    {
-        var collate = new MixCollate(policy ?? new CutMix(), 7, Classes, options: options ?? Aligning);
-        using DisposeScope scope = NewDisposeScope();
-        var thrown = Assert.Throws(Is.InstanceOf<ArgumentException>(), () => collate.Collate(samples, CPU)) as ArgumentException;
-        Assert.That(thrown!.ParamName, Is.EqualTo(key), thrown.Message);
-        foreach (string fragment in fragments)
-        {
-            Assert.That(thrown.Message, Does.Contain(fragment));
-        }
+    private static void AssertRejected(List<Dictionary<string, Tensor>> samples, string key, IMixTransform? policy, MixCollateOptions? options, params string[] fragments) =>
+        CollateRefusals.AssertRejected(new MixCollate(policy ?? new CutMix(), 7, Classes, options: options ?? Aligning), samples, key, fragments);
 
-        Assert.That(scope.DisposablesCount, Is.EqualTo(0), "no tensor is left behind");
-        Assert.That((collate.NextBatchIndex, collate.LastBatch), Is.EqualTo((0L, (MixBatchRecord?)null)), "the count did not move");
-    }
-
-    private static void AssertRefusedOptions(MixCollateOptions options, params string[] fragments)
-    {
-        var thrown = Assert.Throws<ArgumentException>(() => new MixCollate(new MixUp(), 7, Classes, options: options));
-        Assert.That(thrown!.ParamName, Is.EqualTo("options"), thrown.Message);
-        foreach (string fragment in fragments)
-        {
-            Assert.That(thrown.Message, Does.Contain(fragment));
-        }
-    }
+    private static void AssertRefusedOptions(MixCollateOptions options, params string[] fragments) => CollateRefusals.AssertRefusedOptions(options, Classes, fragments);
 
     [Test]
     public void An_aligned_key_missing_from_one_sample_names_the_key_the_sample_and_the_keys_it_has()
@@ -93,16 +73,23 @@ public sealed class MixCollateAlignedInputTests
     }
 
     [Test]
-    public void A_batch_padded_to_its_longest_sequence_takes_no_aligned_key()
+    public void In_a_padded_batch_each_key_ends_in_its_own_samples_extent_and_pads_with_a_value_its_dtype_holds()
     {
-        List<Dictionary<string, Tensor>> sequences = [.. Enumerable.Range(0, 3).Select(i => new Dictionary<string, Tensor>
+        List<Dictionary<string, Tensor>> Sequences(Func<int, Tensor> key) => [.. Enumerable.Range(0, 3).Select(i => new Dictionary<string, Tensor>
         {
             ["data"] = zeros(2, 10 + i),
             ["label"] = tensor(0L),
-            ["weights"] = zeros(10 + i),
+            ["frames"] = key(i),
         })];
-        var options = new MixCollateOptions { AlignedKeys = [AlignedKey.Values("weights")] };
-        AssertRejected(sequences, "weights", new MixUp(), options, "sample 1", "[2, 11]", "[2, 10]", "padded", "pad the samples");
+
+        // Each sample's key ends in its own length, not the batch's longest.
+        AssertRejected(Sequences(i => zeros([12], ScalarType.Int64)), "frames", new MixUp(), new() { AlignedKeys = [AlignedKey.LabelMap("frames")] }, "sample 0", "[12]", "extent [10]");
+        // A uint8 map pads with its ignore index: the default −100 is not a byte.
+        AssertRejected(Sequences(i => zeros([10 + i], ScalarType.Byte)), "frames", new MixUp(), new() { AlignedKeys = [AlignedKey.LabelMap("frames")] }, "ignore index -100", "Byte", "ignoreIndex: 255");
+        // uint8 values pad with PadValue, which must be a byte too.
+        AssertRejected(Sequences(i => zeros([1, 10 + i], ScalarType.Byte)), "frames", new MixUp(), new() { PadValue = 0.5, AlignedKeys = [AlignedKey.Values("frames")] }, "PadValue 0.5", "Byte");
+        // Values of other channel counts, and other dtypes, between samples.
+        AssertRejected(Sequences(i => zeros(1 + (i / 2), 10 + i)), "frames", new MixUp(), new() { AlignedKeys = [AlignedKey.Values("frames")] }, "sample 2", "[2, 12]", "[1, 10]", "shape before the extent");
     }
 
     [Test]

@@ -204,4 +204,60 @@ public sealed class MixCollateAlignedTests
 
         Assert.That(transplanted, Is.GreaterThan(10), "most samples received a class");
     }
+
+    /// <summary>
+    /// Sequences of lengths 6 to 13: sample i's image [1, L_i] holds i·1000 + t, its frame labels [L_i] (t + 7i) mod 5
+    /// and its values [2, L_i] the image's + 0.5. Padded to the longest and mixed with the plan drawn with the lengths,
+    /// every valid output position's label and values are those of the position the image shows.
+    /// </summary>
+    [TestCase(typeof(CutMix))]
+    [TestCase(typeof(FMix))]
+    [TestCase(typeof(MultiCutMix))]
+    public void Frame_labels_and_values_of_sequences_of_different_lengths_follow_the_images_at_every_valid_position(Type method)
+    {
+        IMixTransform policy = method == typeof(CutMix) ? new CutMix(mode: LambdaMode.Element)
+            : method == typeof(FMix) ? new FMix(mode: LambdaMode.Element, granularity: MaskGranularity.PerGroup)
+            : new MultiCutMix(partners: 2);
+        var collate = new MixCollate(policy, 13, Classes, options: new() { AlignedKeys = [AlignedKey.LabelMap("frames"), AlignedKey.Values("energy")] });
+        var random = new Randomness.MixRandom(3);
+        int fromPartners = 0;
+        for (int round = 0; round < 5; round++)
+        {
+            using DisposeScope scope = NewDisposeScope();
+            int count = 2 + random.NextInt(6);
+            int[] lengths = [.. Enumerable.Range(0, count).Select(_ => 6 + random.NextInt(8))];
+            List<Dictionary<string, Tensor>> samples = [.. Enumerable.Range(0, count).Select(i =>
+            {
+                Tensor t = arange(lengths[i], dtype: ScalarType.Int64);
+                return new Dictionary<string, Tensor>
+                {
+                    ["data"] = (t + (1000 * i)).to(ScalarType.Float32).reshape(1, lengths[i]),
+                    ["label"] = tensor((long)(i % Classes)),
+                    ["frames"] = (t + (7 * i)) % 5,
+                    ["energy"] = (t + (1000 * i) + 0.5).to(ScalarType.Float32).expand(2, lengths[i]).contiguous(),
+                };
+            })];
+            Dictionary<string, Tensor> batch = collate.Collate(samples, CPU);
+            int longest = lengths.Max();
+            string what = $"{policy.GetType().Name}, round {round}, lengths [{string.Join(", ", lengths)}]";
+            Assert.That((batch["frames"].shape, batch["energy"].shape), Is.EqualTo((new long[] { count, longest }, new long[] { count, 2, longest })), what);
+            double[] images = Loaders.Values(batch["data"]), frames = Loaders.Values(batch["frames"]), energy = Loaders.Values(batch["energy"]);
+            long[] outputLengths = batch[MixBatchKeys.OutputLengths].data<long>().ToArray();
+            for (int b = 0; b < count; b++)
+            {
+                for (int t = 0; t < outputLengths[b]; t++)
+                {
+                    double shown = images[(b * longest) + t];
+                    int source = (int)shown / 1000, position = (int)shown % 1000;
+                    Assert.That(position, Is.EqualTo(t), $"{what}: output {b}, position {t} copied in place");
+                    Assert.That(position, Is.LessThan(lengths[source]), $"{what}: output {b}, position {t} from sample {source}'s valid part");
+                    Assert.That(frames[(b * longest) + t], Is.EqualTo((t + (7 * source)) % 5), $"{what}: output {b}, label at {t} (from sample {source})");
+                    Assert.That((energy[(b * 2 * longest) + t], energy[(((b * 2) + 1) * longest) + t]), Is.EqualTo((shown + 0.5, shown + 0.5)), $"{what}: output {b}, values at {t}");
+                    fromPartners += source != b ? 1 : 0;
+                }
+            }
+        }
+
+        Assert.That(fromPartners, Is.GreaterThan(20), "the partners supply positions");
+    }
 }

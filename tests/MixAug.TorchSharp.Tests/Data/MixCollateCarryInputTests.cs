@@ -24,30 +24,10 @@ public sealed class MixCollateCarryInputTests
 
     private static readonly MixCollateOptions Carrying = new() { CarryKeys = [CarriedKey.Stacked("id"), CarriedKey.Padded("transcript", -1)] };
 
-    private static void AssertRejected(List<Dictionary<string, Tensor>> samples, string key, MixCollateOptions? options = null, params string[] fragments)
-    {
-        var collate = new MixCollate(new MixUp(), 7, Classes, options: options ?? Carrying);
-        using DisposeScope scope = NewDisposeScope();
-        var thrown = Assert.Throws(Is.InstanceOf<ArgumentException>(), () => collate.Collate(samples, CPU)) as ArgumentException;
-        Assert.That(thrown!.ParamName, Is.EqualTo(key), thrown.Message);
-        foreach (string fragment in fragments)
-        {
-            Assert.That(thrown.Message, Does.Contain(fragment));
-        }
+    private static void AssertRejected(List<Dictionary<string, Tensor>> samples, string key, MixCollateOptions? options = null, params string[] fragments) =>
+        CollateRefusals.AssertRejected(new MixCollate(new MixUp(), 7, Classes, options: options ?? Carrying), samples, key, fragments);
 
-        Assert.That(scope.DisposablesCount, Is.EqualTo(0), "no tensor was made before the check");
-        Assert.That((collate.NextBatchIndex, collate.LastBatch), Is.EqualTo((0L, (MixBatchRecord?)null)), "the count did not move");
-    }
-
-    private static void AssertRefusedOptions(MixCollateOptions options, params string[] fragments)
-    {
-        var thrown = Assert.Throws<ArgumentException>(() => new MixCollate(new MixUp(), 7, Classes, options: options));
-        Assert.That(thrown!.ParamName, Is.EqualTo("options"), thrown.Message);
-        foreach (string fragment in fragments)
-        {
-            Assert.That(thrown.Message, Does.Contain(fragment));
-        }
-    }
+    private static void AssertRefusedOptions(MixCollateOptions options, params string[] fragments) => CollateRefusals.AssertRefusedOptions(options, Classes, fragments);
 
     [Test]
     public void A_carried_key_missing_from_one_sample_names_the_key_the_sample_and_the_keys_it_has()

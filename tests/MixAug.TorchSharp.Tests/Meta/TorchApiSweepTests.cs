@@ -177,6 +177,8 @@ internal static class TorchValues
     {
         // Collate names the dictionary key it rejects (documented; users know the key, not the argument).
         sweep.ExtraParameterNames["MixCollate.Collate"] = ["data", "label", "length", "id", "transcript", "mask", "depth", "boxes", "box_classes"];
+        // MixLayer's dictionary form names an aligned key it refuses by the key (the images and labels by their arguments).
+        sweep.ExtraParameterNames["MixLayer.forward"] = ["mask", "depth", "boxes", "box_classes"];
         Func<SweepContext, IMixTransform> policy = c => c.Pick<IMixTransform>(new MixUp(mode: LambdaMode.Element), new CutMix(), new SaliencyMix(), new FMix());
         sweep.Add<MixCollateOptions>(c => c.Extreme
             ? c.Pick<MixCollateOptions?>(
