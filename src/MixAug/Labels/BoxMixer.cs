@@ -206,9 +206,9 @@ public static class BoxMixer
         }
     }
 
-    /// <summary>The most pixel visits one <see cref="Mix"/> call may take (2³¹, a few seconds): a box cut by a region is
-    /// measured over its area. A batch of 128 images of 640×640 with 100 boxes of a tenth of the image each takes about
-    /// 10⁹.</summary>
+    /// <summary>The most pixel visits one <see cref="Mix"/> call may take, 2³¹: a box cut by a region is measured over its
+    /// area (2·10⁹ visits took 7.1 s on the 2-core development machine while a build ran). A batch of 128 images of
+    /// 640×640 with 100 boxes of a tenth of the image each takes about 10⁹.</summary>
     public const long MaxPixelVisits = 1L << 31;
 
     private static void Add(List<float> corners, List<int> classes, List<float> weights, ReadOnlySpan<float> box, int @class, float weight)
