@@ -143,7 +143,18 @@ internal sealed class AlignedKeys
 
         foreach ((AlignedKey key, DetectionBoxes[] boxes) in _boxes)
         {
-            AddBoxes(batch, key, BoxMixer.Mix(plan, boxes, key.MinVisibleFraction, minSide: key.MinSide), device);
+            DetectionBoxes[] mixed;
+            try
+            {
+                mixed = BoxMixer.Mix(plan, boxes, key.MinVisibleFraction, minSide: key.MinSide);
+            }
+            catch (ArgumentException e) when (e.ParamName == "boxes")
+            {
+                // Only the work bound can refuse here (the corners were checked when read): name the key.
+                throw new ArgumentException($"{key} of this batch ({plan.TransformName} plan): {e.Message.Replace(" (Parameter 'boxes')", string.Empty, StringComparison.Ordinal)}", key.Name, e);
+            }
+
+            AddBoxes(batch, key, mixed, device);
         }
     }
 

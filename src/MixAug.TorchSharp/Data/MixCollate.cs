@@ -43,10 +43,12 @@ namespace MixAug.TorchSharp.Data;
 /// <see cref="MixBatchKeys.Sources"/>[i, :], so a loss that cannot take blended labels reads the carried rows of those
 /// samples: <see cref="SourcesOf"/> gives each source slot with its gather, and
 /// <c>SourceWeightedLoss.Compute(batch, lossAgainst)</c> sums the weighted losses of every slot.</para>
-/// <para><b>Aligned keys</b> (<see cref="MixCollateOptions.AlignedKeys"/>) are tensors aligned with each sample's image
-/// (a segmentation map, depth, a second view): each is stacked and mixed by the images' plan, values by
-/// <see cref="TorchMixer"/> and label maps by <see cref="TorchLabelMapMixer"/> (with their soft targets under
-/// <see cref="MixBatchKeys.SoftTargetsOf"/> when declared with a class count), under its own name.</para>
+/// <para><b>Aligned keys</b> (<see cref="MixCollateOptions.AlignedKeys"/>) are targets aligned with each sample's image
+/// (a segmentation map, depth, a second view, detection boxes): each is stacked (padded along time in a batch of
+/// different lengths) and mixed by the images' plan, values by <see cref="TorchMixer"/>, label maps by
+/// <see cref="TorchLabelMapMixer"/> (with their soft targets under <see cref="MixBatchKeys.SoftTargetsOf"/> when declared
+/// with a class count), boxes by <c>BoxMixer</c> (padded to the most of any output, with weights and counts), under its
+/// own name. With a label map, the collate also takes Transplantation, drawn from that map.</para>
 /// <para><b>Sequences and clips of different lengths</b> (docs/sequences.md). Samples <c>[C, L]</c> or
 /// <c>[C, T, H, W]</c> may differ in their time extent (L, or the frame count T) and in nothing else: the shorter are
 /// padded to the longest with <see cref="MixCollateOptions.PadValue"/>, each sample's valid length is its own extent
@@ -95,7 +97,7 @@ public sealed class MixCollate
     /// them is a key of <see cref="MixBatchKeys"/>, a carried or aligned key is null, repeated, one of those keys or (a
     /// padded carried key, a label map with soft targets) has its second key taken, <see cref="MixCollateOptions.ByteImages"/> is undefined, or
     /// <see cref="MixCollateOptions.Device"/> is the meta device; or <paramref name="policy"/> draws from class maps
-    /// (Transplantation), which a collate function does not have.</exception>
+    /// (Transplantation) and no aligned key is a label map to draw them from.</exception>
     public MixCollate(IMixTransform policy, ulong seed, int classCount, double smoothing = 0, bool compactTargets = false, MixCollateOptions? options = null)
     {
         options ??= new MixCollateOptions();

@@ -5,6 +5,8 @@ namespace MixAug.TorchSharp.Data;
 /// <summary>The constructor checks <see cref="MixCollate"/> and <see cref="MixLayer"/> share with <c>MixModule</c>.</summary>
 internal static class MixSettings
 {
+    /// <summary>Checks the policy, class count and smoothing; refuses a policy that draws from class maps unless the
+    /// caller has them.</summary>
     /// <param name="policy">The transform.</param>
     /// <param name="classCount">The classes of the labels.</param>
     /// <param name="smoothing">The label smoothing.</param>

@@ -166,7 +166,7 @@ internal sealed unsafe partial class MixJob<T, TKernels> : IParallelWork
                 snapshot = ArrayPool<T>.Shared.Rent(b * _sampleSize);
                 fixed (T* copy = snapshot)
                 {
-                    Buffer.MemoryCopy(source, copy, (long)snapshot.Length * sizeof(T), (long)b * _sampleSize * sizeof(T));
+                    _snapshotCopy.Run(workers, maxParts, (byte*)source, (byte*)copy, (long)b * _sampleSize * sizeof(T));
                 }
             }
 
@@ -196,6 +196,43 @@ internal sealed unsafe partial class MixJob<T, TKernels> : IParallelWork
             _destination = null;
             _masks = null;
             Array.Clear(_ops, 0, Math.Min(_ops.Length, b)); // drop references to masks
+        }
+    }
+
+    /// <summary>
+    /// The in-place snapshot, copied over the parts that mix: on one thread it took about a third of an in-place Mosaic
+    /// (a 77 MB batch copied at 7 ms, against 9.6 ms for the Mosaic itself on two threads).
+    /// </summary>
+    private readonly SnapshotCopy _snapshotCopy = new();
+
+    /// <summary>Copies a byte range in as many slices as parts, each slice whole cache lines but the last.</summary>
+    private sealed class SnapshotCopy : IParallelWork
+    {
+        private byte* _from;
+        private byte* _to;
+        private long _bytes;
+
+        public void Run(WorkerPool workers, int maxParts, byte* from, byte* to, long bytes)
+        {
+            _from = from;
+            _to = to;
+            _bytes = bytes;
+            try
+            {
+                // Below a few MB one thread copies as fast as two can be started.
+                workers.Run(this, bytes < (4 << 20) ? 1 : maxParts);
+            }
+            finally
+            {
+                _from = null;
+                _to = null;
+            }
+        }
+
+        public void Execute(int part, int parts)
+        {
+            long slice = ((_bytes / parts) + 63) & ~63L, start = Math.Min(_bytes, part * slice), end = part == parts - 1 ? _bytes : Math.Min(_bytes, start + slice);
+            Buffer.MemoryCopy(_from + start, _to + start, end - start, end - start);
         }
     }
 

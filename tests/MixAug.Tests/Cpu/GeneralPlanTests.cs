@@ -123,6 +123,27 @@ public class GeneralPlanTests
     }
 
     /// <summary>
+    /// Past 4 MB the in-place snapshot is copied in as many slices as parts. Two different batches one after the
+    /// other, each mixed in place on 1 to 3 threads, give the out-of-place bits: a slice left uncopied would hold the
+    /// previous batch's elements (the snapshot is a pooled array), which the second batch would show.
+    /// </summary>
+    [TestCase(2)]
+    [TestCase(3)]
+    public void InPlaceSnapshotsCopiedInSlicesHoldEachBatchsOwnElements(int threads)
+    {
+        var shape = new BatchShape(12, 3, 180, 181); // 4.7 MB
+        var configuration = new MixConfiguration(maxDegreeOfParallelism: threads);
+        MixPlan plan = new MultiCutMix(partners: 2).CreatePlan(shape, new MixRandom(5));
+        foreach (ulong seed in new ulong[] { 6, 7, 8 })
+        {
+            float[] input = TestBatches.RandomBatch(shape, seed), expected = new float[input.Length];
+            CpuMixer.Apply(plan, input, expected, configuration);
+            CpuMixer.ApplyInPlace(plan, input, configuration);
+            Assert.That(input, Is.EqualTo(expected), $"batch of seed {seed}, {threads} threads");
+        }
+    }
+
+    /// <summary>
     /// Pairwise plans with tiles: partner-only grids are walked around the permutation's cycles like boxes (the last
     /// sample of a roll reads the first one's saved tile rows), and a tile that repaints the sample's own elements over
     /// the partner's sends the plan through the snapshot, where own tiles are painted in their turn (they were skipped

@@ -152,4 +152,23 @@ public class BoxMixerTests
         var sequence = new MixPlan(SpatialShape.Sequence(8), [0], [1.0], [MixRegion.Keep]);
         Assert.That(Assert.Throws<ArgumentException>(() => BoxMixer.Mix(sequence, [DetectionBoxes.Empty]))!.ParamName, Is.EqualTo("plan"));
     }
+
+    /// <summary>
+    /// Boxes whose pixel-by-pixel measuring would take more than MaxPixelVisits are refused at once with the numbers
+    /// (21,500 image-sized boxes in each of two 224x224 images: 4.3·10⁹ visits under a box plan), while a blend, which
+    /// keeps every box without measuring it, takes the same boxes.
+    /// </summary>
+    [Test]
+    public void SoManyLargeBoxesThatMeasuringThemWouldTakeMinutesAreRefusedAtOnce()
+    {
+        var shape = new BatchShape(2, 3, 224, 224);
+        float[] corners = [.. Enumerable.Range(0, 21_500).SelectMany(_ => new float[] { 0, 0, 224, 224 })];
+        DetectionBoxes[] boxes = [new DetectionBoxes(corners, new int[21_500]), new DetectionBoxes(corners, new int[21_500])];
+        var cut = new MixPlan(shape.Spatial, [1, 0], [0.5, 0.5], [new BoxRegion(0, 0, 112, 224), new BoxRegion(0, 0, 112, 224)]);
+        var thrown = Assert.Throws<ArgumentException>(() => BoxMixer.Mix(cut, boxes));
+        Assert.That(thrown!.ParamName, Is.EqualTo("boxes"));
+        Assert.That(thrown.Message, Does.Contain("4.32E+009 pixel visits").And.Contain("2.15E+009"));
+        MixPlan blend = new MixUp(mode: LambdaMode.Element).CreatePlan(shape, new MixRandom(1));
+        Assert.That(BoxMixer.Mix(blend, boxes).Select(b => b.Count), Is.All.EqualTo(43_000), "a blend keeps both sets without measuring them");
+    }
 }

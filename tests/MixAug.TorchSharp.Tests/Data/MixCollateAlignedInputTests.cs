@@ -214,4 +214,18 @@ public sealed class MixCollateAlignedInputTests
         Assert.Throws<ArgumentOutOfRangeException>(() => AlignedKey.Boxes("boxes", "classes", minSide: double.NaN));
         Assert.That(AlignedKey.Boxes("boxes", "classes").ToString(), Is.EqualTo("'boxes' (boxes, classes 'classes')"));
     }
+
+    [Test]
+    public void Boxes_too_many_and_large_to_measure_are_refused_by_key_at_once()
+    {
+        // Two 224x224 samples with 21,500 image-sized boxes each: 4.3·10⁹ pixel visits under a box plan.
+        List<Dictionary<string, Tensor>> samples = [.. Enumerable.Range(0, 2).Select(i => new Dictionary<string, Tensor>
+        {
+            ["data"] = zeros(1, 224, 224),
+            ["label"] = tensor((long)i),
+            ["boxes"] = tensor(new float[] { 0, 0, 224, 224 }).expand(21_500, 4).contiguous(),
+            ["box_classes"] = zeros([21_500], ScalarType.Int64),
+        })];
+        AssertRejected(samples, "boxes", new CutMix(mode: LambdaMode.Element), Boxing, "'boxes' (boxes", "CutMix plan", "pixel visits");
+    }
 }
