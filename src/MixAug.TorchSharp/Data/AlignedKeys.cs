@@ -287,8 +287,8 @@ internal sealed class AlignedKeys
         Tensor[] values = Gather(items, name);
         Tensor first = values[0];
         ScalarType type = first.dtype;
-        bool integer = type is ScalarType.Byte or ScalarType.Int32 or ScalarType.Int64, labelMap = key.Kind == AlignedKeyKind.LabelMap;
-        if (labelMap ? !integer : !integer && !TensorChecks.IsFloating(type))
+        bool labelMap = key.Kind == AlignedKeyKind.LabelMap;
+        if (!Holds(key, type))
         {
             throw new ArgumentException(
                 $"{key} of sample 0 has dtype {type}; {(labelMap ? "a label map holds uint8, int32 or int64 class indices" : "aligned values are floating point, uint8, int32 or int64")}.", name);
@@ -298,10 +298,7 @@ internal sealed class AlignedKeys
         {
             Tensor t = values[i];
             long[] shape = t.shape, extent = extents[i];
-            bool fits = labelMap
-                ? shape.SequenceEqual(extent)
-                : shape.Length >= extent.Length && shape[(shape.Length - extent.Length)..].SequenceEqual(extent);
-            if (!fits)
+            if (!EndsIn(key, shape, extent))
             {
                 throw new ArgumentException(
                     $"{key} of sample {i} has shape {TensorChecks.Describe(shape)}, but its '{imagesKey}' has the extent {TensorChecks.Describe(extent)}; {(labelMap ? "a label map is exactly the extent" : "aligned values end in the extent")}.", name);
@@ -318,6 +315,21 @@ internal sealed class AlignedKeys
 
         return values;
     }
+
+    /// <summary>Whether <paramref name="type"/> is a dtype the key takes: integer class indices for a label map, floating
+    /// or uint8, int32 and int64 for values.</summary>
+    internal static bool Holds(AlignedKey key, ScalarType type)
+    {
+        bool integer = type is ScalarType.Byte or ScalarType.Int32 or ScalarType.Int64;
+        return key.Kind == AlignedKeyKind.LabelMap ? integer : integer || TensorChecks.IsFloating(type);
+    }
+
+    /// <summary>Whether <paramref name="shape"/> fits <paramref name="extent"/>: exactly it for a label map, ending in it
+    /// for values (the samples' own extent, or the batch size and the extent for a stacked batch).</summary>
+    internal static bool EndsIn(AlignedKey key, long[] shape, long[] extent) =>
+        key.Kind == AlignedKeyKind.LabelMap
+            ? shape.SequenceEqual(extent)
+            : shape.Length >= extent.Length && shape[(shape.Length - extent.Length)..].SequenceEqual(extent);
 
     /// <summary>How a key's samples are padded along time to the longest; refused when the pad value is not a value of
     /// the key's dtype.</summary>

@@ -219,11 +219,12 @@ public sealed class MixLayer : nn.Module<Tensor, Tensor, MixedBatch>
 
             Tensor t = Get(batch, key.Name, key.Name);
             long[] shape = t.shape;
-            bool labelMap = key.Kind == AlignedKeyKind.LabelMap, integer = t.dtype is ScalarType.Byte or ScalarType.Int32 or ScalarType.Int64;
+            bool labelMap = key.Kind == AlignedKeyKind.LabelMap;
+            // A label map is [B, spatial…]; values are [B, ..., spatial…], the batch first.
             bool fits = labelMap
-                ? shape.SequenceEqual([images.shape[0], .. extent])
-                : shape.Length >= extent.Length + 1 && shape[0] == images.shape[0] && shape[(shape.Length - extent.Length)..].SequenceEqual(extent);
-            bool dtype = labelMap ? integer : integer || TensorChecks.IsFloating(t.dtype);
+                ? AlignedKeys.EndsIn(key, shape, [images.shape[0], .. extent])
+                : shape.Length > extent.Length && shape[0] == images.shape[0] && AlignedKeys.EndsIn(key, shape, extent);
+            bool dtype = AlignedKeys.Holds(key, t.dtype);
             bool device = t.device_type == images.device_type && (t.device_type == DeviceType.CPU || t.device_index == images.device_index);
             if (!fits || !dtype || !device)
             {
