@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using MixAug.Randomness;
+using MixAug.TorchSharp.Data;
 using MixAug.TorchSharp.Features;
 using MixAug.TorchSharp.Labels;
 using MixAug.TorchSharp.Mixing;
@@ -76,6 +77,31 @@ internal static class Loaders
         int workers = 1,
         bool dropLast = false) =>
         new(dataset, batchSize, collate, shuffle, device: CPU, seed: shuffle ? 17 : null, num_worker: workers, drop_last: dropLast, disposeBatch: true, disposeDataset: false);
+
+    /// <summary>
+    /// Every tensor of every batch of two epochs of a shuffled loader over <paramref name="dataset"/> with a fresh
+    /// collate from <paramref name="collate"/>, key by key in ordinal order, as doubles; asserts that each batch was
+    /// disposed by the loader's next step.
+    /// </summary>
+    public static List<double[]> ValuesOfTwoEpochs(torch.utils.data.Dataset dataset, Func<MixCollate> collate, int batchSize, int workers)
+    {
+        MixCollate made = collate();
+        using DataLoader<Dictionary<string, Tensor>, Dictionary<string, Tensor>> loader = With(dataset, made.Collate, batchSize, shuffle: true, workers: workers);
+        var values = new List<double[]>();
+        for (int epoch = 0; epoch < 2; epoch++)
+        {
+            made.StartEpoch(epoch);
+            Dictionary<string, Tensor>? previous = null;
+            foreach (Dictionary<string, Tensor> batch in loader)
+            {
+                Assert.That(previous?.Values.All(t => t.IsInvalid) ?? true, Is.True, "the previous batch, every key included, was disposed by MoveNext");
+                values.AddRange(batch.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => Values(p.Value)));
+                previous = batch;
+            }
+        }
+
+        return values;
+    }
 
     /// <summary>The plain batches of a loader with TorchSharp's default collate, cloned so they outlive the loader.</summary>
     public static List<(Tensor Images, Tensor Labels)> PlainBatches(torch.utils.data.Dataset dataset, int batchSize, bool shuffle = false, bool dropLast = false)

@@ -78,27 +78,7 @@ public sealed class MixCollateAlignedLoaderTests
     public void The_batches_do_not_depend_on_the_worker_count_and_the_loader_disposes_them()
     {
         using InMemoryDataset data = Dataset();
-        List<double[]> Run(int workers)
-        {
-            MixCollate collate = Collate();
-            using DataLoader<Dictionary<string, Tensor>, Dictionary<string, Tensor>> loader = Loaders.With(data, collate.Collate, BatchSize, shuffle: true, workers: workers);
-            var values = new List<double[]>();
-            for (int epoch = 0; epoch < 2; epoch++)
-            {
-                collate.StartEpoch(epoch);
-                Dictionary<string, Tensor>? previous = null;
-                foreach (Dictionary<string, Tensor> batch in loader)
-                {
-                    Assert.That(previous?.Values.All(t => t.IsInvalid) ?? true, Is.True, "the previous batch, aligned keys included, was disposed by MoveNext");
-                    values.AddRange(batch.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => Loaders.Values(p.Value)));
-                    previous = batch;
-                }
-            }
-
-            return values;
-        }
-
-        List<double[]> one = Run(1), three = Run(3);
+        List<double[]> one = Loaders.ValuesOfTwoEpochs(data, Collate, BatchSize, workers: 1), three = Loaders.ValuesOfTwoEpochs(data, Collate, BatchSize, workers: 3);
         Assert.That(one, Has.Count.EqualTo(6 * 11), "6 batches of 11 keys: images, labels, targets, the record, the mask and its soft targets, the boxes' four");
         Assert.That(three, Is.EqualTo(one));
     }

@@ -95,24 +95,7 @@ public sealed class MixCollateCarryLoaderTests
     {
         (InMemoryDataset data, _, _) = Dataset();
         using InMemoryDataset owned = data;
-        List<double[]> Run(int workers)
-        {
-            MixCollate collate = Collate();
-            using DataLoader<Dictionary<string, Tensor>, Dictionary<string, Tensor>> loader = Loaders.With(data, collate.Collate, BatchSize, shuffle: true, workers: workers);
-            var values = new List<double[]>();
-            for (int epoch = 0; epoch < 2; epoch++)
-            {
-                collate.StartEpoch(epoch);
-                foreach (Dictionary<string, Tensor> batch in loader)
-                {
-                    values.AddRange(batch.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => Loaders.Values(p.Value)));
-                }
-            }
-
-            return values;
-        }
-
-        List<double[]> one = Run(1), three = Run(3);
+        List<double[]> one = Loaders.ValuesOfTwoEpochs(data, Collate, BatchSize, workers: 1), three = Loaders.ValuesOfTwoEpochs(data, Collate, BatchSize, workers: 3);
         Assert.That(one, Has.Count.EqualTo(10 * 9), "10 batches of 9 keys: images, labels, targets, the record, 4 carried");
         Assert.That(three, Is.EqualTo(one));
     }
