@@ -304,7 +304,7 @@ internal sealed class AlignedKeys
                     $"{key} of sample {i} has shape {TensorChecks.Describe(shape)}, but its '{imagesKey}' has the extent {TensorChecks.Describe(extent)}; {(labelMap ? "a label map is exactly the extent" : "aligned values end in the extent")}.", name);
             }
 
-            bool sameDevice = t.device_type == first.device_type && (t.device_type == DeviceType.CPU || t.device_index == first.device_index);
+            bool sameDevice = TensorChecks.IsSameDevice(t, first);
             bool sameLeading = shape.Length == first.shape.Length && shape[..(shape.Length - extent.Length)].SequenceEqual(first.shape[..(shape.Length - extent.Length)]);
             if (t.dtype != type || !sameLeading || !sameDevice)
             {

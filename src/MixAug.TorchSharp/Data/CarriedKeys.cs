@@ -245,8 +245,7 @@ internal sealed class CarriedKeys
                 throw new ArgumentException($"{both}; a padded key may differ in its first dimension only.", name);
             }
 
-            // CPU tensors report index -1 or 0 depending on how they were made; only the type matters there.
-            if (t.device_type != first.device_type || (t.device_type != DeviceType.CPU && t.device_index != first.device_index))
+            if (!TensorChecks.IsSameDevice(t, first))
             {
                 throw new ArgumentException($"'{name}' of sample {i} is on {t.device} but sample 0's is on {first.device}; a batch is stacked on one device.", name);
             }
