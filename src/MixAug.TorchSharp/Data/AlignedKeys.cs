@@ -262,22 +262,8 @@ internal sealed class AlignedKeys
         return boxes;
     }
 
-    private static Tensor[] Gather(Dictionary<string, Tensor>[] items, string name)
-    {
-        var values = new Tensor[items.Length];
-        for (int i = 0; i < items.Length; i++)
-        {
-            if (!items[i].TryGetValue(name, out Tensor? value) || value is null)
-            {
-                string keys = items[i].Count == 0 ? "none" : string.Join(", ", items[i].Keys.Select(k => $"'{k}'"));
-                throw new ArgumentException($"Sample {i} has no tensor under the aligned key '{name}' (its keys: {keys}); every sample must hold each key of MixCollateOptions.AlignedKeys.", name);
-            }
-
-            values[i] = value;
-        }
-
-        return values;
-    }
+    private static Tensor[] Gather(Dictionary<string, Tensor>[] items, string name) =>
+        CarriedKeys.Gather(items, name, "each key of MixCollateOptions.AlignedKeys", kind: "aligned");
 
     /// <summary>Each sample's tensor, checked: a dtype the kind takes, its shape ending in its own image's extent (a label
     /// map exactly that extent), and one shape (besides time), dtype and device in every sample.</summary>

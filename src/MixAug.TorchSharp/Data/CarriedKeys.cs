@@ -193,14 +193,16 @@ internal sealed class CarriedKeys
         return others;
     }
 
-    private static Tensor[] Gather(Dictionary<string, Tensor>[] items, string key, string rule)
+    /// <summary>Every sample's tensor under <paramref name="key"/> (a <paramref name="kind"/> key, "carried" or
+    /// "aligned"); a sample without it is refused naming the key, the sample, its keys and <paramref name="rule"/>.</summary>
+    internal static Tensor[] Gather(Dictionary<string, Tensor>[] items, string key, string rule, string kind = "carried")
     {
         var values = new Tensor[items.Length];
         for (int i = 0; i < items.Length; i++)
         {
             if (!items[i].TryGetValue(key, out Tensor? value) || value is null)
             {
-                throw new ArgumentException($"Sample {i} has no tensor under the carried key '{key}' (its keys: {List(items[i].Keys)}); every sample must hold {rule}.", key);
+                throw new ArgumentException($"Sample {i} has no tensor under the {kind} key '{key}' (its keys: {List(items[i].Keys)}); every sample must hold {rule}.", key);
             }
 
             values[i] = value;
