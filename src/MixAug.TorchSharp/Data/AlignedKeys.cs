@@ -12,11 +12,13 @@ namespace MixAug.TorchSharp.Data;
 internal sealed class AlignedKeys
 {
     private readonly (AlignedKey Key, Tensor[] Values, Padding? Pad)[] _grids;
+    private readonly Tensor?[] _stacked;
     private readonly (AlignedKey Key, DetectionBoxes[] Boxes)[] _boxes;
 
     private AlignedKeys((AlignedKey, Tensor[], Padding?)[] grids, (AlignedKey, DetectionBoxes[])[] boxes)
     {
         _grids = grids;
+        _stacked = new Tensor?[grids.Length];
         _boxes = boxes;
     }
 
@@ -121,24 +123,39 @@ internal sealed class AlignedKeys
     /// <exception cref="InvalidOperationException">No aligned key is a label map (the collate refuses such a policy first).</exception>
     public ClassMaps ClassMaps(SpatialShape spatial)
     {
-        (_, Tensor[] maps, Padding? pad) = _grids.FirstOrDefault(k => k.Key.Kind == AlignedKeyKind.LabelMap);
-        if (maps is null)
+        int first = Array.FindIndex(_grids, k => k.Key.Kind == AlignedKeyKind.LabelMap);
+        if (first < 0)
         {
             throw new InvalidOperationException("No aligned key is a label map.");
         }
 
+        Tensor maps = Stacked(first); // in the collate's scope, for the mixing to read again
         using DisposeScope scope = NewDisposeScope();
-        Tensor stacked = pad is { } p ? p.Stack(maps) : stack(maps);
-        return new ClassMaps(spatial, stacked.to(ScalarType.Int64).cpu().data<long>().ToArray());
+        return new ClassMaps(spatial, maps.to(ScalarType.Int64).cpu().data<long>().ToArray());
+    }
+
+    /// <summary>Key <paramref name="k"/>'s samples stacked (padded along time where they differ), once: the class maps
+    /// and the mixing read the same tensor. It belongs to the dispose scope of the first call, the collate's.</summary>
+    private Tensor Stacked(int k)
+    {
+        if (_stacked[k] is { IsInvalid: false } made)
+        {
+            return made;
+        }
+
+        (_, Tensor[] values, Padding? pad) = _grids[k];
+        Tensor stacked = pad is { } p ? p.Stack(values) : stack(values);
+        _stacked[k] = stacked;
+        return stacked;
     }
 
     /// <summary>Mixes each key by <paramref name="plan"/> and adds it (and the keys it writes besides) to
     /// <paramref name="batch"/> on <paramref name="device"/>; the tensors join the current dispose scope.</summary>
     public void AddTo(Dictionary<string, Tensor> batch, MixPlan plan, Device device)
     {
-        foreach ((AlignedKey key, Tensor[] values, Padding? pad) in _grids)
+        for (int k = 0; k < _grids.Length; k++)
         {
-            MixStacked(key, MixCollate.MoveTo(pad is { } p ? p.Stack(values) : stack(values), device), plan, batch);
+            MixStacked(_grids[k].Key, MixCollate.MoveTo(Stacked(k), device), plan, batch);
         }
 
         foreach ((AlignedKey key, DetectionBoxes[] boxes) in _boxes)
@@ -262,22 +279,8 @@ internal sealed class AlignedKeys
         return boxes;
     }
 
-    private static Tensor[] Gather(Dictionary<string, Tensor>[] items, string name)
-    {
-        var values = new Tensor[items.Length];
-        for (int i = 0; i < items.Length; i++)
-        {
-            if (!items[i].TryGetValue(name, out Tensor? value) || value is null)
-            {
-                string keys = items[i].Count == 0 ? "none" : string.Join(", ", items[i].Keys.Select(k => $"'{k}'"));
-                throw new ArgumentException($"Sample {i} has no tensor under the aligned key '{name}' (its keys: {keys}); every sample must hold each key of MixCollateOptions.AlignedKeys.", name);
-            }
-
-            values[i] = value;
-        }
-
-        return values;
-    }
+    private static Tensor[] Gather(Dictionary<string, Tensor>[] items, string name) =>
+        CarriedKeys.Gather(items, name, "each key of MixCollateOptions.AlignedKeys", kind: "aligned");
 
     /// <summary>Each sample's tensor, checked: a dtype the kind takes, its shape ending in its own image's extent (a label
     /// map exactly that extent), and one shape (besides time), dtype and device in every sample.</summary>
@@ -304,7 +307,7 @@ internal sealed class AlignedKeys
                     $"{key} of sample {i} has shape {TensorChecks.Describe(shape)}, but its '{imagesKey}' has the extent {TensorChecks.Describe(extent)}; {(labelMap ? "a label map is exactly the extent" : "aligned values end in the extent")}.", name);
             }
 
-            bool sameDevice = t.device_type == first.device_type && (t.device_type == DeviceType.CPU || t.device_index == first.device_index);
+            bool sameDevice = TensorChecks.IsSameDevice(t, first);
             bool sameLeading = shape.Length == first.shape.Length && shape[..(shape.Length - extent.Length)].SequenceEqual(first.shape[..(shape.Length - extent.Length)]);
             if (t.dtype != type || !sameLeading || !sameDevice)
             {

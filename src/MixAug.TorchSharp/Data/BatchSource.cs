@@ -96,7 +96,7 @@ public sealed class BatchSource : IDisposable
             throw new ArgumentException($"The batch's '{key}' is {TensorChecks.Describe(value.shape)}, not a per-sample tensor [{b}, ...].", nameof(key));
         }
 
-        if (value.device_type == Indices.device_type && (value.device_type == DeviceType.CPU || value.device_index == Indices.device_index))
+        if (TensorChecks.IsSameDevice(value, Indices))
         {
             return value.index_select(0, Indices);
         }

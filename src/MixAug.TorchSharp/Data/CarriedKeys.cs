@@ -193,14 +193,16 @@ internal sealed class CarriedKeys
         return others;
     }
 
-    private static Tensor[] Gather(Dictionary<string, Tensor>[] items, string key, string rule)
+    /// <summary>Every sample's tensor under <paramref name="key"/> (a <paramref name="kind"/> key, "carried" or
+    /// "aligned"); a sample without it is refused naming the key, the sample, its keys and <paramref name="rule"/>.</summary>
+    internal static Tensor[] Gather(Dictionary<string, Tensor>[] items, string key, string rule, string kind = "carried")
     {
         var values = new Tensor[items.Length];
         for (int i = 0; i < items.Length; i++)
         {
             if (!items[i].TryGetValue(key, out Tensor? value) || value is null)
             {
-                throw new ArgumentException($"Sample {i} has no tensor under the carried key '{key}' (its keys: {List(items[i].Keys)}); every sample must hold {rule}.", key);
+                throw new ArgumentException($"Sample {i} has no tensor under the {kind} key '{key}' (its keys: {List(items[i].Keys)}); every sample must hold {rule}.", key);
             }
 
             values[i] = value;
@@ -245,8 +247,7 @@ internal sealed class CarriedKeys
                 throw new ArgumentException($"{both}; a padded key may differ in its first dimension only.", name);
             }
 
-            // CPU tensors report index -1 or 0 depending on how they were made; only the type matters there.
-            if (t.device_type != first.device_type || (t.device_type != DeviceType.CPU && t.device_index != first.device_index))
+            if (!TensorChecks.IsSameDevice(t, first))
             {
                 throw new ArgumentException($"'{name}' of sample {i} is on {t.device} but sample 0's is on {first.device}; a batch is stacked on one device.", name);
             }

@@ -303,9 +303,7 @@ public sealed class MixCollate
     /// <summary><paramref name="t"/> itself when it is on <paramref name="device"/> already, else a copy there.</summary>
     internal static Tensor MoveTo(Tensor t, Device device)
     {
-        // CPU tensors report index -1 or 0 depending on how they were made; only the type matters there.
-        bool there = t.device_type == device.type && (device.type == DeviceType.CPU || t.device_index == device.index);
-        return there ? t : t.to(device);
+        return TensorChecks.IsOn(t, device) ? t : t.to(device);
     }
 
     /// <summary>The class indices on the host, checked against the class count before any mixing.</summary>

@@ -225,7 +225,7 @@ public sealed class MixLayer : nn.Module<Tensor, Tensor, MixedBatch>
                 ? AlignedKeys.EndsIn(key, shape, [images.shape[0], .. extent])
                 : shape.Length > extent.Length && shape[0] == images.shape[0] && AlignedKeys.EndsIn(key, shape, extent);
             bool dtype = AlignedKeys.Holds(key, t.dtype);
-            bool device = t.device_type == images.device_type && (t.device_type == DeviceType.CPU || t.device_index == images.device_index);
+            bool device = TensorChecks.IsSameDevice(t, images);
             if (!fits || !dtype || !device)
             {
                 throw new ArgumentException(

@@ -111,9 +111,7 @@ internal sealed class SampleList
 
     private static void SameDevice(Tensor first, Tensor t, int sample, string key)
     {
-        // CPU tensors report index -1 or 0 depending on how they were made; only the type matters there.
-        bool same = t.device_type == first.device_type && (t.device_type == DeviceType.CPU || t.device_index == first.device_index);
-        if (!same)
+        if (!TensorChecks.IsSameDevice(t, first))
         {
             throw new ArgumentException($"'{key}' of sample {sample} is on {t.device} but sample 0's is on {first.device}; a batch is stacked on one device.", key);
         }

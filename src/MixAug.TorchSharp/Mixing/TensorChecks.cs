@@ -118,14 +118,23 @@ internal static class TensorChecks
     /// <summary>The device comparison itself, separate so that it can be tested without a second device.</summary>
     internal static void SameDevice(DeviceType imageType, int imageIndex, DeviceType otherType, int otherIndex, string otherName)
     {
-        // CPU tensors report index -1 or 0 depending on how they were made; only the type matters there.
-        bool same = imageType == otherType && (imageType == DeviceType.CPU || imageIndex == otherIndex);
-        if (!same)
+        if (!IsSameDevice(imageType, imageIndex, otherType, otherIndex))
         {
             throw new ArgumentException(
                 $"{otherName} is on {Device(otherType, otherIndex)} but the images are on {Device(imageType, imageIndex)}; move them to one device first (MixAug never copies between devices).", otherName);
         }
     }
+
+    /// <summary>Whether two tensors are on one device.</summary>
+    internal static bool IsSameDevice(Tensor a, Tensor b) => IsSameDevice(a.device_type, a.device_index, b.device_type, b.device_index);
+
+    /// <summary>Whether a tensor is on <paramref name="device"/>.</summary>
+    internal static bool IsOn(Tensor t, Device device) => IsSameDevice(t.device_type, t.device_index, device.type, device.index);
+
+    /// <summary>The one device rule: the same type and, but on the CPU, the same index (CPU tensors report index −1 or
+    /// 0 depending on how they were made; only the type matters there).</summary>
+    private static bool IsSameDevice(DeviceType aType, int aIndex, DeviceType bType, int bIndex) =>
+        aType == bType && (aType == DeviceType.CPU || aIndex == bIndex);
 
     internal static string Describe(long[] shape) => "[" + string.Join(", ", shape) + "]";
 

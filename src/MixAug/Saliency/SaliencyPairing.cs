@@ -249,6 +249,7 @@ internal static class SaliencyPairing
         fixed (double* across = rows)
         fixed (double* output = distribution)
         {
+            double** window = stackalloc double*[BlurSize];
             for (int y = 0; y < height; y++)
             {
                 ReadOnlySpan<float> values = grid.Slice(y * width, width);
@@ -264,20 +265,26 @@ internal static class SaliencyPairing
                     line[width + radius + i] = Math.Max(values[Reflect(width + i, width)], 0f);
                 }
 
-                // Input t of output x is line[x + t].
-                Window(line, 1, taps, across + ((long)y * width), width);
+                // Input t of output x is line[x + t]: the line shifted by t.
+                for (int t = 0; t < BlurSize; t++)
+                {
+                    window[t] = line + t;
+                }
+
+                WeightedSum(window, taps, across + ((long)y * width), width);
             }
 
             double total = 0;
-            double** window = stackalloc double*[BlurSize];
             for (int y = 0; y < height; y++)
             {
+                // Input t of element x is row y − 3 + t (reflected) at x.
                 for (int t = 0; t < BlurSize; t++)
                 {
                     window[t] = across + ((long)Reflect(y - radius + t, height) * width);
                 }
 
-                total = Columns(window, taps, output + ((long)y * width), width, total);
+                WeightedSum(window, taps, output + ((long)y * width), width);
+                total = SumInOrder(output + ((long)y * width), width, total);
             }
 
             if (total > 0)
@@ -293,19 +300,21 @@ internal static class SaliencyPairing
         ArrayPool<double>.Shared.Return(padded);
     }
 
-    /// <summary>The row pass over one padded row: output x is <c>((0 + t₀·line[x]) + t₁·line[x + 1]) + …</c>, four
-    /// outputs to a vector. (0 + p is p: the products are never −0, the taps being positive and the values at least +0.)</summary>
-    private static unsafe void Window(double* line, int step, double* taps, double* output, int width)
+    /// <summary>Both passes of the smoothing: element x of <paramref name="output"/> is
+    /// <c>((0 + t₀·w₀[x]) + t₁·w₁[x]) + …</c> over the window's inputs (the row shifted by t in the row pass, the
+    /// reflected rows in the column pass), four elements to a vector. (0 + p is p: the products are never −0, the taps
+    /// being positive and the values at least +0.)</summary>
+    private static unsafe void WeightedSum(double** inputs, double* taps, double* output, int width)
     {
         int x = 0;
         if (Vector256.IsHardwareAccelerated)
         {
             for (; x + 4 <= width; x += 4)
             {
-                Vector256<double> sum = Vector256.Create(taps[0]) * Vector256.Load(line + x);
+                Vector256<double> sum = Vector256.Create(taps[0]) * Vector256.Load(inputs[0] + x);
                 for (int t = 1; t < BlurSize; t++)
                 {
-                    sum += Vector256.Create(taps[t]) * Vector256.Load(line + x + (t * step));
+                    sum += Vector256.Create(taps[t]) * Vector256.Load(inputs[t] + x);
                 }
 
                 sum.Store(output + x);
@@ -314,51 +323,23 @@ internal static class SaliencyPairing
 
         for (; x < width; x++)
         {
-            double sum = taps[0] * line[x];
+            double sum = taps[0] * inputs[0][x];
             for (int t = 1; t < BlurSize; t++)
             {
-                sum += taps[t] * line[x + (t * step)];
+                sum += taps[t] * inputs[t][x];
             }
 
             output[x] = sum;
         }
     }
 
-    /// <summary>The column pass over one output row: element x is <c>((0 + t₀·r₀[x]) + t₁·r₁[x]) + …</c> over the
-    /// window's rows, four elements to a vector; returns <paramref name="total"/> plus the row's elements in order (here,
-    /// where the JIT keeps the sum in a register: in the caller it kept it on the stack, and the row's chain of adds
-    /// waited on memory at every element).</summary>
-    private static unsafe double Columns(double** rows, double* taps, double* output, int width, double total)
+    /// <summary><paramref name="total"/> plus the row's elements in order, summed here, where the JIT keeps the sum in a
+    /// register: in the caller it kept it on the stack, and the chain of adds waited on memory at every element.</summary>
+    private static unsafe double SumInOrder(double* row, int width, double total)
     {
-        int x = 0;
-        if (Vector256.IsHardwareAccelerated)
+        for (int x = 0; x < width; x++)
         {
-            for (; x + 4 <= width; x += 4)
-            {
-                Vector256<double> sum = Vector256.Create(taps[0]) * Vector256.Load(rows[0] + x);
-                for (int t = 1; t < BlurSize; t++)
-                {
-                    sum += Vector256.Create(taps[t]) * Vector256.Load(rows[t] + x);
-                }
-
-                sum.Store(output + x);
-            }
-        }
-
-        for (; x < width; x++)
-        {
-            double sum = taps[0] * rows[0][x];
-            for (int t = 1; t < BlurSize; t++)
-            {
-                sum += taps[t] * rows[t][x];
-            }
-
-            output[x] = sum;
-        }
-
-        for (x = 0; x < width; x++)
-        {
-            total += output[x];
+            total += row[x];
         }
 
         return total;
