@@ -68,6 +68,24 @@ internal readonly unsafe struct ByteKernels : IMixKernels<byte>
     }
 
     /// <summary>
+    /// The pair kernel for uint8, chunk by chunk: the chunk of <c>a</c> saved on the stack, then the two row blends
+    /// (arithmetic, not memory, bounds uint8 mixing, so the pair gains little from one pass).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void SoftPairRowBlend(byte* a, byte* b, SoftRow rowA, SoftRow rowB, byte* destinationA, byte* destinationB, int count)
+    {
+        const int Chunk = 512;
+        byte* saved = stackalloc byte[Chunk];
+        for (int from = 0; from < count; from += Chunk)
+        {
+            int n = Math.Min(Chunk, count - from);
+            new ReadOnlySpan<byte>(a + from, n).CopyTo(new Span<byte>(saved, n));
+            SoftRowBlend(a + from, b + from, rowA.ColumnFalloffs + from, rowA.RowFalloff, destinationA + from, n);
+            SoftRowBlend(b + from, saved, rowB.ColumnFalloffs + from, rowB.RowFalloff, destinationB + from, n);
+        }
+    }
+
+    /// <summary>
     /// The x64 path: bytes are widened straight from memory (<c>vpmovzxbd</c>), and the results packed back with two
     /// saturating packs and one lane permutation, about half the instructions of the portable widen/narrow helpers,
     /// which matters because uint8 mixing moves a quarter of the bytes of float32 and is bound by arithmetic.

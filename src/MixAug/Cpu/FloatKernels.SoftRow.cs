@@ -114,4 +114,140 @@ internal readonly unsafe partial struct FloatKernels
             destination[k] = m == 1f ? self[k] : m == 0f ? partner[k] : (self[k] * m) + (partner[k] * (1f - m));
         }
     }
+
+    /// <summary>
+    /// The two samples of a 2-cycle (flip pairing) mixed with each other in one pass over one row: <c>a</c> takes
+    /// <c>b</c> by the first weights and <c>b</c> takes <c>a</c> by the second, each exactly as
+    /// <see cref="SoftRowBlend"/> would. Both sources are read before either output is written, so the pair mixes in
+    /// place with no spare copy of <c>a</c>, and each element of the two rows is loaded once instead of twice.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void SoftPairRowBlend(float* a, float* b, SoftRow rowA, SoftRow rowB, float* destinationA, float* destinationB, int count)
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            SoftPairRowBlend512(a, b, rowA, rowB, destinationA, destinationB, count);
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            SoftPairRowBlend256(a, b, rowA, rowB, destinationA, destinationB, count);
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            SoftPairRowBlend128(a, b, rowA, rowB, destinationA, destinationB, count);
+        }
+        else
+        {
+            SoftPairRowBlendScalar(a, b, rowA, rowB, destinationA, destinationB, 0, count);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void SoftPairRowBlend512(float* a, float* b, SoftRow rowA, SoftRow rowB, float* destinationA, float* destinationB, int count)
+    {
+        int k = KernelAlignment.Head(destinationA, count, 64);
+        SoftPairRowBlendScalar(a, b, rowA, rowB, destinationA, destinationB, 0, k);
+        bool inPlace = a == destinationA && b == destinationB;
+        float* columnsA = rowA.ColumnFalloffs, columnsB = rowB.ColumnFalloffs;
+        Vector512<float> one = Vector512<float>.One, zero = Vector512<float>.Zero;
+        Vector512<float> gyA = Vector512.Create(rowA.RowFalloff), gyB = Vector512.Create(rowB.RowFalloff);
+        for (; k <= count - Vector512<float>.Count; k += Vector512<float>.Count)
+        {
+            Vector512<float> x = Vector512.Load(a + k), y = Vector512.Load(b + k);
+            Vector512<float> mA = one - (gyA * Vector512.Load(columnsA + k)), mB = one - (gyB * Vector512.Load(columnsB + k));
+            Vector512<float> keepA = Vector512.Equals(mA, one), keepB = Vector512.Equals(mB, one);
+            Vector512<float> outA = Vector512.ConditionalSelect(keepA, x, Vector512.ConditionalSelect(Vector512.Equals(mA, zero), y, (x * mA) + (y * (one - mA))));
+            Vector512<float> outB = Vector512.ConditionalSelect(keepB, y, Vector512.ConditionalSelect(Vector512.Equals(mB, zero), x, (y * mB) + (x * (one - mB))));
+
+            // In place, a vector that keeps its sample is not stored: its cache line may then stay clean.
+            if (!inPlace || Vector512.ExtractMostSignificantBits(keepA) != 0xFFFF)
+            {
+                outA.Store(destinationA + k);
+            }
+
+            if (!inPlace || Vector512.ExtractMostSignificantBits(keepB) != 0xFFFF)
+            {
+                outB.Store(destinationB + k);
+            }
+        }
+
+        SoftPairRowBlendScalar(a, b, rowA, rowB, destinationA, destinationB, k, count);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void SoftPairRowBlend256(float* a, float* b, SoftRow rowA, SoftRow rowB, float* destinationA, float* destinationB, int count)
+    {
+        int k = KernelAlignment.Head(destinationA, count, 32);
+        SoftPairRowBlendScalar(a, b, rowA, rowB, destinationA, destinationB, 0, k);
+        bool inPlace = a == destinationA && b == destinationB;
+        float* columnsA = rowA.ColumnFalloffs, columnsB = rowB.ColumnFalloffs;
+        Vector256<float> one = Vector256<float>.One, zero = Vector256<float>.Zero;
+        Vector256<float> gyA = Vector256.Create(rowA.RowFalloff), gyB = Vector256.Create(rowB.RowFalloff);
+        for (; k <= count - Vector256<float>.Count; k += Vector256<float>.Count)
+        {
+            Vector256<float> x = Vector256.Load(a + k), y = Vector256.Load(b + k);
+            Vector256<float> mA = one - (gyA * Vector256.Load(columnsA + k)), mB = one - (gyB * Vector256.Load(columnsB + k));
+            Vector256<float> keepA = Vector256.Equals(mA, one), keepB = Vector256.Equals(mB, one);
+            Vector256<float> outA = Vector256.ConditionalSelect(keepA, x, Vector256.ConditionalSelect(Vector256.Equals(mA, zero), y, (x * mA) + (y * (one - mA))));
+            Vector256<float> outB = Vector256.ConditionalSelect(keepB, y, Vector256.ConditionalSelect(Vector256.Equals(mB, zero), x, (y * mB) + (x * (one - mB))));
+
+            // In place, a vector that keeps its sample is not stored: its cache line may then stay clean.
+            if (!inPlace || Vector256.ExtractMostSignificantBits(keepA) != 0xFF)
+            {
+                outA.Store(destinationA + k);
+            }
+
+            if (!inPlace || Vector256.ExtractMostSignificantBits(keepB) != 0xFF)
+            {
+                outB.Store(destinationB + k);
+            }
+        }
+
+        SoftPairRowBlendScalar(a, b, rowA, rowB, destinationA, destinationB, k, count);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void SoftPairRowBlend128(float* a, float* b, SoftRow rowA, SoftRow rowB, float* destinationA, float* destinationB, int count)
+    {
+        int k = KernelAlignment.Head(destinationA, count, 16);
+        SoftPairRowBlendScalar(a, b, rowA, rowB, destinationA, destinationB, 0, k);
+        bool inPlace = a == destinationA && b == destinationB;
+        float* columnsA = rowA.ColumnFalloffs, columnsB = rowB.ColumnFalloffs;
+        Vector128<float> one = Vector128<float>.One, zero = Vector128<float>.Zero;
+        Vector128<float> gyA = Vector128.Create(rowA.RowFalloff), gyB = Vector128.Create(rowB.RowFalloff);
+        for (; k <= count - Vector128<float>.Count; k += Vector128<float>.Count)
+        {
+            Vector128<float> x = Vector128.Load(a + k), y = Vector128.Load(b + k);
+            Vector128<float> mA = one - (gyA * Vector128.Load(columnsA + k)), mB = one - (gyB * Vector128.Load(columnsB + k));
+            Vector128<float> keepA = Vector128.Equals(mA, one), keepB = Vector128.Equals(mB, one);
+            Vector128<float> outA = Vector128.ConditionalSelect(keepA, x, Vector128.ConditionalSelect(Vector128.Equals(mA, zero), y, (x * mA) + (y * (one - mA))));
+            Vector128<float> outB = Vector128.ConditionalSelect(keepB, y, Vector128.ConditionalSelect(Vector128.Equals(mB, zero), x, (y * mB) + (x * (one - mB))));
+
+            // In place, a vector that keeps its sample is not stored: its cache line may then stay clean.
+            if (!inPlace || Vector128.ExtractMostSignificantBits(keepA) != 0xF)
+            {
+                outA.Store(destinationA + k);
+            }
+
+            if (!inPlace || Vector128.ExtractMostSignificantBits(keepB) != 0xF)
+            {
+                outB.Store(destinationB + k);
+            }
+        }
+
+        SoftPairRowBlendScalar(a, b, rowA, rowB, destinationA, destinationB, k, count);
+    }
+
+    /// <summary>Elements [from, to) of a pair by the scalar definition: both sources read before either output is written.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void SoftPairRowBlendScalar(float* a, float* b, SoftRow rowA, SoftRow rowB, float* destinationA, float* destinationB, int from, int to)
+    {
+        for (int k = from; k < to; k++)
+        {
+            float x = a[k], y = b[k];
+            float mA = 1f - (rowA.RowFalloff * rowA.ColumnFalloffs[k]), mB = 1f - (rowB.RowFalloff * rowB.ColumnFalloffs[k]);
+            destinationA[k] = mA == 1f ? x : mA == 0f ? y : (x * mA) + (y * (1f - mA));
+            destinationB[k] = mB == 1f ? y : mB == 0f ? x : (y * mB) + (x * (1f - mB));
+        }
+    }
 }

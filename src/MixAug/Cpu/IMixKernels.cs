@@ -31,4 +31,12 @@ internal unsafe interface IMixKernels<T>
     /// the way instead of read from a rasterised plane.
     /// </summary>
     static abstract void SoftRowBlend(T* self, T* partner, float* columnFalloffs, float rowFalloff, T* destination, int count);
+
+    /// <summary>
+    /// The two samples of a 2-cycle mixed with each other over one row of their soft boxes: <c>destinationA</c> is
+    /// <see cref="SoftRowBlend"/> of <c>a</c> with <c>b</c> by <paramref name="rowA"/>, <c>destinationB</c> of <c>b</c>
+    /// with <c>a</c> by <paramref name="rowB"/>, element for element the same values. Both sources are read before
+    /// either output is written, so it runs in place (destinations equal to the sources) with no spare copy.
+    /// </summary>
+    static abstract void SoftPairRowBlend(T* a, T* b, SoftRow rowA, SoftRow rowB, T* destinationA, T* destinationB, int count);
 }

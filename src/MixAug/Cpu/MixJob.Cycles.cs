@@ -200,6 +200,13 @@ internal sealed unsafe partial class MixJob<T, TKernels>
             return;
         }
 
+        if (length == 2 && _ops[first].Kind == OpKind.SoftBox && _ops[_order[start + 1]].Kind == OpKind.SoftBox)
+        {
+            long firstAt = (first * sampleSize) + planeOffset, secondAt = (_order[start + 1] * sampleSize) + planeOffset;
+            MixSoftBoxPair(in _ops[first], in _ops[_order[start + 1]], _source + firstAt, _source + secondAt, _destination + firstAt, _destination + secondAt, offset, count);
+            return;
+        }
+
         if (_inPlace)
         {
             SaveForLast(in _ops[_order[start + length - 1]], _source + ((first * sampleSize) + planeOffset), spare, offset, count);
