@@ -86,6 +86,55 @@ internal readonly unsafe struct ByteKernels : IMixKernels<byte>
     }
 
     /// <summary>
+    /// The box-pair kernel for uint8, chunk by chunk: the chunk of <c>a</c> saved on the stack, then each box's
+    /// columns copied from the other sample (the saved chunk standing in for <c>a</c>).
+    /// </summary>
+    public static void BoxPairRow(byte* a, byte* b, ColumnSpan boxA, ColumnSpan boxB, byte* destinationA, byte* destinationB, int count)
+    {
+        const int Chunk = 512;
+        byte* saved = stackalloc byte[Chunk];
+        for (int from = 0; from < count; from += Chunk)
+        {
+            int n = Math.Min(Chunk, count - from);
+            new ReadOnlySpan<byte>(a + from, n).CopyTo(new Span<byte>(saved, n));
+            CopyWithin(b, destinationA, boxA, from, n);
+            if (a != destinationA)
+            {
+                CopyOutside(saved, destinationA + from, boxA, from, n);
+            }
+
+            if (b != destinationB)
+            {
+                CopyOutside(b + from, destinationB + from, boxB, from, n);
+            }
+
+            CopyWithin(saved - from, destinationB, boxB, from, n);
+        }
+    }
+
+    /// <summary>Copies the elements of [from, from + n) within the box from a row to another (both indexed from the row's start).</summary>
+    private static void CopyWithin(byte* source, byte* destination, ColumnSpan box, int from, int n)
+    {
+        int first = Math.Max(from, box.Left), end = Math.Min(from + n, box.Right);
+        if (end > first)
+        {
+            new ReadOnlySpan<byte>(source + first, end - first).CopyTo(new Span<byte>(destination + first, end - first));
+        }
+    }
+
+    /// <summary>Copies the elements of a chunk (indexed from the chunk's start) that lie outside the box.</summary>
+    private static void CopyOutside(byte* chunk, byte* destination, ColumnSpan box, int from, int n)
+    {
+        for (int k = 0; k < n; k++)
+        {
+            if (!box.Contains(from + k))
+            {
+                destination[k] = chunk[k];
+            }
+        }
+    }
+
+    /// <summary>
     /// The x64 path: bytes are widened straight from memory (<c>vpmovzxbd</c>), and the results packed back with two
     /// saturating packs and one lane permutation, about half the instructions of the portable widen/narrow helpers,
     /// which matters because uint8 mixing moves a quarter of the bytes of float32 and is bound by arithmetic.

@@ -39,4 +39,12 @@ internal unsafe interface IMixKernels<T>
     /// either output is written, so it runs in place (destinations equal to the sources) with no spare copy.
     /// </summary>
     static abstract void SoftPairRowBlend(T* a, T* b, SoftRow rowA, SoftRow rowB, T* destinationA, T* destinationB, int count);
+
+    /// <summary>
+    /// The two samples of a 2-cycle over one row of their boxes: <c>destinationA[k]</c> is <c>b[k]</c> within
+    /// <paramref name="boxA"/> and <c>a[k]</c> elsewhere, <c>destinationB[k]</c> is <c>a[k]</c> within
+    /// <paramref name="boxB"/> and <c>b[k]</c> elsewhere. Both sources are read before either output is written, so it
+    /// runs in place with no spare copy; in place, elements outside a sample's box may be left unwritten.
+    /// </summary>
+    static abstract void BoxPairRow(T* a, T* b, ColumnSpan boxA, ColumnSpan boxB, T* destinationA, T* destinationB, int count);
 }

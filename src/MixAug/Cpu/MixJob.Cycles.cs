@@ -200,10 +200,8 @@ internal sealed unsafe partial class MixJob<T, TKernels>
             return;
         }
 
-        if (length == 2 && _ops[first].Kind == OpKind.SoftBox && _ops[_order[start + 1]].Kind == OpKind.SoftBox)
+        if (length == 2 && MixTwoCycle(in _ops[first], in _ops[_order[start + 1]], first, _order[start + 1], planeOffset, offset, count))
         {
-            long firstAt = (first * sampleSize) + planeOffset, secondAt = (_order[start + 1] * sampleSize) + planeOffset;
-            MixSoftBoxPair(in _ops[first], in _ops[_order[start + 1]], _source + firstAt, _source + secondAt, _destination + firstAt, _destination + secondAt, offset, count);
             return;
         }
 
@@ -220,6 +218,26 @@ internal sealed unsafe partial class MixJob<T, TKernels>
             T* partnerSegment = _inPlace && t == length - 1 ? spare : _source + ((partner * sampleSize) + planeOffset);
             float* mask = cycleMasks is null ? _masks + _ops[sample].MaskOffset : cycleMasks + ((long)t * _plane);
             MixPair(in _ops[sample], mask, _source + at, partnerSegment, _destination + at, offset, count);
+        }
+    }
+
+    /// <summary>
+    /// A segment of a 2-cycle whose two regions have a pair kernel (soft boxes, boxes), which reads both samples before
+    /// writing either: in place, no spare copy is made. False, with nothing done, for other regions.
+    /// </summary>
+    private bool MixTwoCycle(in SampleOp opA, in SampleOp opB, int sampleA, int sampleB, long planeOffset, int offset, int count)
+    {
+        long atA = (sampleA * (long)_sampleSize) + planeOffset, atB = (sampleB * (long)_sampleSize) + planeOffset;
+        switch ((opA.Kind, opB.Kind))
+        {
+            case (OpKind.SoftBox, OpKind.SoftBox):
+                MixSoftBoxPair(in opA, in opB, _source + atA, _source + atB, _destination + atA, _destination + atB, offset, count);
+                return true;
+            case (OpKind.Box, OpKind.Box):
+                MixBoxPair(in opA, in opB, _source + atA, _source + atB, _destination + atA, _destination + atB, offset, count);
+                return true;
+            default:
+                return false;
         }
     }
 

@@ -134,6 +134,61 @@ internal sealed unsafe partial class MixJob<T, TKernels>
     }
 
     /// <summary>
+    /// A segment of the two boxes of a 2-cycle (each sample pastes the other's elements), row by row. Where both boxes
+    /// cover a row, the columns from the first box's left to the last box's right go through one pass
+    /// (<see cref="IMixKernels{T}.BoxPairRow"/>); where one does, its columns are copied from the other sample, whose
+    /// row stays its own; rows of neither are the samples' own.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void MixBoxPair(in SampleOp opA, in SampleOp opB, T* a, T* b, T* destinationA, T* destinationB, int offset, int count)
+    {
+        int width = _width, firstRow = offset / width, rows = count / width;
+        bool inPlace = a == destinationA;
+        int left = Math.Min(opA.Left, opB.Left), right = Math.Max(opA.Right, opB.Right);
+        var boxA = new ColumnSpan(opA.Left - left, opA.Right - left);
+        var boxB = new ColumnSpan(opB.Left - left, opB.Right - left);
+        for (int r = 0; r < rows; r++)
+        {
+            long at = (long)r * width;
+            bool inA = CoversRow(in opA, firstRow + r), inB = CoversRow(in opB, firstRow + r);
+            if (inA && inB)
+            {
+                if (!inPlace)
+                {
+                    CopyOutside(a + at, destinationA + at, left, right);
+                    CopyOutside(b + at, destinationB + at, left, right);
+                }
+
+                TKernels.BoxPairRow(a + at + left, b + at + left, boxA, boxB, destinationA + at + left, destinationB + at + left, right - left);
+                continue;
+            }
+
+            // One box or none: the other sample's row is read as it is, and stays its own.
+            if (!inPlace)
+            {
+                Copy(a + at, destinationA + at, width);
+                Copy(b + at, destinationB + at, width);
+            }
+
+            if (inA)
+            {
+                Copy(b + at + opA.Left, destinationA + at + opA.Left, opA.Right - opA.Left);
+            }
+            else if (inB)
+            {
+                Copy(a + at + opB.Left, destinationB + at + opB.Left, opB.Right - opB.Left);
+            }
+        }
+    }
+
+    /// <summary>True when the box covers row <paramref name="planeRow"/> of a plane (of a volume: frame by frame, each <c>H</c> rows).</summary>
+    private bool CoversRow(in SampleOp box, int planeRow)
+    {
+        int y = planeRow % _height, frame = planeRow / _height;
+        return y >= box.Top && y < box.Bottom && frame >= box.FirstFrame && frame < box.EndFrame;
+    }
+
+    /// <summary>
     /// Row <paramref name="y"/> of a soft box: outside the support's rows the sample's own (copied, or left alone in
     /// place); within them the support's columns mixed by weights made from the row's fall-off and the columns'.
     /// </summary>
