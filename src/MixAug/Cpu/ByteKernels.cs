@@ -85,6 +85,21 @@ internal readonly unsafe struct ByteKernels : IMixKernels<byte>
         }
     }
 
+    /// <summary>The mask-pair kernel for uint8, chunk by chunk as <see cref="SoftPairRowBlend"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void MaskPairBlend(byte* a, byte* b, float* maskA, float* maskB, byte* destinationA, byte* destinationB, int count)
+    {
+        const int Chunk = 512;
+        byte* saved = stackalloc byte[Chunk];
+        for (int from = 0; from < count; from += Chunk)
+        {
+            int n = Math.Min(Chunk, count - from);
+            new ReadOnlySpan<byte>(a + from, n).CopyTo(new Span<byte>(saved, n));
+            MaskBlend(a + from, b + from, maskA + from, destinationA + from, n);
+            MaskBlend(b + from, saved, maskB + from, destinationB + from, n);
+        }
+    }
+
     /// <summary>
     /// The box-pair kernel for uint8, chunk by chunk: the chunk of <c>a</c> saved on the stack, then each box's
     /// columns copied from the other sample (the saved chunk standing in for <c>a</c>).

@@ -47,4 +47,11 @@ internal unsafe interface IMixKernels<T>
     /// runs in place with no spare copy; in place, elements outside a sample's box may be left unwritten.
     /// </summary>
     static abstract void BoxPairRow(T* a, T* b, ColumnSpan boxA, ColumnSpan boxB, T* destinationA, T* destinationB, int count);
+
+    /// <summary>
+    /// The two samples of a 2-cycle mixed by their weight planes: <c>destinationA</c> is <see cref="MaskBlend"/> of
+    /// <c>a</c> with <c>b</c> by <paramref name="maskA"/>, <c>destinationB</c> of <c>b</c> with <c>a</c> by
+    /// <paramref name="maskB"/>. Both sources are read before either output is written, so it runs in place.
+    /// </summary>
+    static abstract void MaskPairBlend(T* a, T* b, float* maskA, float* maskB, T* destinationA, T* destinationB, int count);
 }

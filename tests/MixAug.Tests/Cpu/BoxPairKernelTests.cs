@@ -1,5 +1,6 @@
 using MixAug.Cpu;
 using MixAug.Randomness;
+using MixAug.Tests.Support;
 
 namespace MixAug.Tests.Cpu;
 
@@ -67,7 +68,7 @@ public unsafe class BoxPairKernelTests
     public void BytePairsMatchTheDefinition()
     {
         var random = new MixRandom(42);
-        byte[] sources = Enumerable.Range(0, 2 * 1400).Select(_ => (byte)random.NextInt(256)).ToArray();
+        byte[] sources = KernelInputs.Bytes(random, 2 * 1400);
         foreach (bool inPlace in new[] { false, true })
         {
             foreach ((int Left, int Right) spanA in Spans.Append((500, 1100)))
@@ -106,8 +107,7 @@ public unsafe class BoxPairKernelTests
     private static string? Mismatch(FloatBoxPair kernel, bool inPlace)
     {
         var random = new MixRandom(inPlace ? 41UL : 40UL);
-        float[] specials = [-0f, float.NaN, float.PositiveInfinity];
-        float[] sources = Enumerable.Range(0, 2 * Apart).Select(_ => random.NextInt(10) == 0 ? specials[random.NextInt(3)] : (float)random.NextDouble()).ToArray();
+        float[] sources = KernelInputs.WithSpecials(random, KernelInputs.Floats(random, 2 * Apart));
         var d = new float[2 * Apart];
         foreach ((int Left, int Right) spanA in Spans)
         {
