@@ -101,11 +101,20 @@ internal readonly unsafe struct ByteKernels : IMixKernels<byte>
     }
 
     /// <summary>
-    /// The box-pair kernel for uint8, chunk by chunk: the chunk of <c>a</c> saved on the stack, then each box's
-    /// columns copied from the other sample (the saved chunk standing in for <c>a</c>).
+    /// The box-pair kernel for uint8: out of place, each row copied and its box pasted; in place, chunk by chunk, the
+    /// chunk of <c>a</c> saved on the stack before either box's columns in it are copied from the other sample.
     /// </summary>
     public static void BoxPairRow(byte* a, byte* b, ColumnSpan boxA, ColumnSpan boxB, byte* destinationA, byte* destinationB, int count)
     {
+        if (a != destinationA)
+        {
+            new ReadOnlySpan<byte>(a, count).CopyTo(new Span<byte>(destinationA, count));
+            new ReadOnlySpan<byte>(b, count).CopyTo(new Span<byte>(destinationB, count));
+            CopyWithin(b, destinationA, boxA, 0, count);
+            CopyWithin(a, destinationB, boxB, 0, count);
+            return;
+        }
+
         const int Chunk = 512;
         byte* saved = stackalloc byte[Chunk];
         for (int from = 0; from < count; from += Chunk)
@@ -113,16 +122,6 @@ internal readonly unsafe struct ByteKernels : IMixKernels<byte>
             int n = Math.Min(Chunk, count - from);
             new ReadOnlySpan<byte>(a + from, n).CopyTo(new Span<byte>(saved, n));
             CopyWithin(b, destinationA, boxA, from, n);
-            if (a != destinationA)
-            {
-                CopyOutside(saved, destinationA + from, boxA, from, n);
-            }
-
-            if (b != destinationB)
-            {
-                CopyOutside(b + from, destinationB + from, boxB, from, n);
-            }
-
             CopyWithin(saved - from, destinationB, boxB, from, n);
         }
     }
@@ -134,18 +133,6 @@ internal readonly unsafe struct ByteKernels : IMixKernels<byte>
         if (end > first)
         {
             new ReadOnlySpan<byte>(source + first, end - first).CopyTo(new Span<byte>(destination + first, end - first));
-        }
-    }
-
-    /// <summary>Copies the elements of a chunk (indexed from the chunk's start) that lie outside the box.</summary>
-    private static void CopyOutside(byte* chunk, byte* destination, ColumnSpan box, int from, int n)
-    {
-        for (int k = 0; k < n; k++)
-        {
-            if (!box.Contains(from + k))
-            {
-                destination[k] = chunk[k];
-            }
         }
     }
 
