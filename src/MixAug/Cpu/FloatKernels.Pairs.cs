@@ -5,8 +5,9 @@ namespace MixAug.Cpu;
 
 /// <summary>
 /// The pair kernels of <see cref="FloatKernels"/>: the two samples of a 2-cycle (the flip pairing's pairs), each the
-/// other's partner, mixed in one pass. Each output element is what <see cref="MaskBlend"/> would make of its sample
-/// and partner (weight 1 keeps the sample, 0 takes the partner, others blend with no fused multiply-add), but both
+/// other's partner, mixed in one pass. Each output element is what <see cref="Blend"/> or <see cref="MaskBlend"/>
+/// would make of its sample and partner (for masks, weight 1 keeps the sample and 0 takes the partner; no fused
+/// multiply-add anywhere), but both
 /// sources are read before either output is written: in place, the pair needs no spare copy of one sample, and each
 /// element is loaded once for both outputs instead of twice.
 /// </summary>
@@ -53,6 +54,28 @@ internal readonly unsafe partial struct FloatKernels
         else
         {
             MaskPairBlendScalar(a, b, maskA, maskB, destinationA, destinationB, 0, count);
+        }
+    }
+
+    /// <summary>Two samples blended by fixed weights (Mixup): <c>a·A.Self + b·A.Partner</c> and <c>b·B.Self + a·B.Partner</c>, as <see cref="Blend"/> makes each.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void BlendPair(float* a, float* b, BlendWeights weightsA, BlendWeights weightsB, float* destinationA, float* destinationB, int count)
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            BlendPair512(a, b, weightsA, weightsB, destinationA, destinationB, count);
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            BlendPair256(a, b, weightsA, weightsB, destinationA, destinationB, count);
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            BlendPair128(a, b, weightsA, weightsB, destinationA, destinationB, count);
+        }
+        else
+        {
+            BlendPairScalar(a, b, weightsA, weightsB, destinationA, destinationB, 0, count);
         }
     }
 
@@ -146,6 +169,57 @@ internal readonly unsafe partial struct FloatKernels
         MaskPairBlendScalar(a, b, maskA, maskB, destinationA, destinationB, k, count);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void BlendPair512(float* a, float* b, BlendWeights weightsA, BlendWeights weightsB, float* destinationA, float* destinationB, int count)
+    {
+        int k = KernelAlignment.Head(destinationA, count, 64);
+        BlendPairScalar(a, b, weightsA, weightsB, destinationA, destinationB, 0, k);
+        Vector512<float> selfA = Vector512.Create(weightsA.Self), partnerA = Vector512.Create(weightsA.Partner);
+        Vector512<float> selfB = Vector512.Create(weightsB.Self), partnerB = Vector512.Create(weightsB.Partner);
+        for (; k <= count - Vector512<float>.Count; k += Vector512<float>.Count)
+        {
+            Vector512<float> x = Vector512.Load(a + k), y = Vector512.Load(b + k);
+            ((x * selfA) + (y * partnerA)).Store(destinationA + k);
+            ((y * selfB) + (x * partnerB)).Store(destinationB + k);
+        }
+
+        BlendPairScalar(a, b, weightsA, weightsB, destinationA, destinationB, k, count);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void BlendPair256(float* a, float* b, BlendWeights weightsA, BlendWeights weightsB, float* destinationA, float* destinationB, int count)
+    {
+        int k = KernelAlignment.Head(destinationA, count, 32);
+        BlendPairScalar(a, b, weightsA, weightsB, destinationA, destinationB, 0, k);
+        Vector256<float> selfA = Vector256.Create(weightsA.Self), partnerA = Vector256.Create(weightsA.Partner);
+        Vector256<float> selfB = Vector256.Create(weightsB.Self), partnerB = Vector256.Create(weightsB.Partner);
+        for (; k <= count - Vector256<float>.Count; k += Vector256<float>.Count)
+        {
+            Vector256<float> x = Vector256.Load(a + k), y = Vector256.Load(b + k);
+            ((x * selfA) + (y * partnerA)).Store(destinationA + k);
+            ((y * selfB) + (x * partnerB)).Store(destinationB + k);
+        }
+
+        BlendPairScalar(a, b, weightsA, weightsB, destinationA, destinationB, k, count);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void BlendPair128(float* a, float* b, BlendWeights weightsA, BlendWeights weightsB, float* destinationA, float* destinationB, int count)
+    {
+        int k = KernelAlignment.Head(destinationA, count, 16);
+        BlendPairScalar(a, b, weightsA, weightsB, destinationA, destinationB, 0, k);
+        Vector128<float> selfA = Vector128.Create(weightsA.Self), partnerA = Vector128.Create(weightsA.Partner);
+        Vector128<float> selfB = Vector128.Create(weightsB.Self), partnerB = Vector128.Create(weightsB.Partner);
+        for (; k <= count - Vector128<float>.Count; k += Vector128<float>.Count)
+        {
+            Vector128<float> x = Vector128.Load(a + k), y = Vector128.Load(b + k);
+            ((x * selfA) + (y * partnerA)).Store(destinationA + k);
+            ((y * selfB) + (x * partnerB)).Store(destinationB + k);
+        }
+
+        BlendPairScalar(a, b, weightsA, weightsB, destinationA, destinationB, k, count);
+    }
+
     /// <summary>Elements [k, k + Vector512&lt;float&gt;.Count) of a pair mixed by their weights: <see cref="PairScalar"/> lane by lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void PairStep512(float* a, float* b, Vector512<float> mA, Vector512<float> mB, float* destinationA, float* destinationB, int k, bool inPlace)
@@ -233,5 +307,17 @@ internal readonly unsafe partial struct FloatKernels
         float x = a[k], y = b[k];
         destinationA[k] = mA == 1f ? x : mA == 0f ? y : (x * mA) + (y * (1f - mA));
         destinationB[k] = mB == 1f ? y : mB == 0f ? x : (y * mB) + (x * (1f - mB));
+    }
+
+    /// <summary>Elements [from, to) of a blend pair by the scalar definition: both sources read, then both outputs written.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void BlendPairScalar(float* a, float* b, BlendWeights weightsA, BlendWeights weightsB, float* destinationA, float* destinationB, int from, int to)
+    {
+        for (int k = from; k < to; k++)
+        {
+            float x = a[k], y = b[k];
+            destinationA[k] = (x * weightsA.Self) + (y * weightsA.Partner);
+            destinationB[k] = (y * weightsB.Self) + (x * weightsB.Partner);
+        }
     }
 }

@@ -54,4 +54,11 @@ internal unsafe interface IMixKernels<T>
     /// <paramref name="maskB"/>. Both sources are read before either output is written, so it runs in place.
     /// </summary>
     static abstract void MaskPairBlend(T* a, T* b, float* maskA, float* maskB, T* destinationA, T* destinationB, int count);
+
+    /// <summary>
+    /// The two samples of a 2-cycle blended by fixed weights: <c>destinationA</c> is <see cref="Blend"/> of <c>a</c>
+    /// with <c>b</c> by <paramref name="weightsA"/>, <c>destinationB</c> of <c>b</c> with <c>a</c> by
+    /// <paramref name="weightsB"/>. Both sources are read before either output is written, so it runs in place.
+    /// </summary>
+    static abstract void BlendPair(T* a, T* b, BlendWeights weightsA, BlendWeights weightsB, T* destinationA, T* destinationB, int count);
 }

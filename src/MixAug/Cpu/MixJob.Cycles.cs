@@ -221,7 +221,7 @@ internal sealed unsafe partial class MixJob<T, TKernels>
     }
 
     /// <summary>
-    /// A segment of a 2-cycle whose two regions have a pair kernel (soft boxes, boxes, masks), which reads both samples
+    /// A segment of a 2-cycle whose two regions have a pair kernel (blends, soft boxes, boxes, masks), which reads both samples
     /// before writing either: in place, no spare copy is made. False, with nothing done, for other regions.
     /// </summary>
     private bool MixTwoCycle(int sampleA, int sampleB, float* rankedA, float* rankedB, long planeOffset, int offset, int count)
@@ -237,6 +237,9 @@ internal sealed unsafe partial class MixJob<T, TKernels>
             case (OpKind.Box, OpKind.Box):
                 MixBoxPair(in opA, in opB, a, b, destinationA, destinationB, offset, count);
                 return true;
+            case (OpKind.Blend, OpKind.Blend) when Unpadded(in opA, offset + count) && Unpadded(in opB, offset + count):
+                TKernels.BlendPair(a, b, new BlendWeights(opA.SelfWeight, opA.PartnerWeight), new BlendWeights(opB.SelfWeight, opB.PartnerWeight), destinationA, destinationB, count);
+                return true;
             case (OpKind.Mask, OpKind.Mask):
                 fixed (float* weightsA = opA.Mask, weightsB = opB.Mask)
                 {
@@ -249,6 +252,9 @@ internal sealed unsafe partial class MixJob<T, TKernels>
                 return false;
         }
     }
+
+    /// <summary>True when a blend's sources both hold every element before <paramref name="end"/> (no zero padding to stand in).</summary>
+    private static bool Unpadded(in SampleOp blend, int end) => blend.SelfEnd >= end && blend.PartnerEnd >= end;
 
     /// <summary>The plane of a sample's ranked mask: the plan's, or the fused cycle's (the cycle's <paramref name="t"/>-th).</summary>
     private float* RankedMask(int sample, int t, float* cycleMasks) =>

@@ -5,10 +5,10 @@ using MixAug.Tests.Support;
 namespace MixAug.Tests.Cpu;
 
 /// <summary>
-/// The pair kernels (the two samples of a 2-cycle, each the other's partner, mixed in one pass) against the mask
-/// blend's definition applied to each sample: soft-box rows (weights made from fall-offs, every pair of row fall-offs)
-/// and weight planes (runs of 1, 0 and fractions), for every length 0..300 and start misalignment 0..7, in place and
-/// not, float32 with IEEE specials bit for bit, and uint8 past the byte kernels' 512-element chunks.
+/// The pair kernels (the two samples of a 2-cycle, each the other's partner, mixed in one pass) against the blends'
+/// definitions applied to each sample: fixed weights (Mixup), soft-box rows (weights made from fall-offs, every pair
+/// of row fall-offs) and weight planes (runs of 1, 0 and fractions), for every length 0..300 and start misalignment
+/// 0..7, in place and not, float32 with IEEE specials bit for bit, and uint8 past the byte kernels' 512-element chunks.
 /// </summary>
 public unsafe class PairKernelTests
 {
@@ -18,10 +18,18 @@ public unsafe class PairKernelTests
 
     internal delegate void SoftPair(float* a, float* b, SoftRow rowA, SoftRow rowB, float* destinationA, float* destinationB, int n);
 
+    internal delegate void BlendPair(float* a, float* b, BlendWeights weightsA, BlendWeights weightsB, float* destinationA, float* destinationB, int n);
+
     internal delegate void MaskPair(float* a, float* b, float* maskA, float* maskB, float* destinationA, float* destinationB, int n);
 
     /// <summary>One run of a kernel on a pair: the sources, the destinations and the row's misalignment, then the length.</summary>
     private delegate void PairRun(float* a, float* b, float* destinationA, float* destinationB, int offset, int n);
+
+    /// <summary>An output element by its definition: from the element's index and its two sources (own first).</summary>
+    private delegate float Expected(int k, float self, float partner);
+
+    /// <summary>Weight pairs of Mixup: ones that keep or take a side whole, and fractions.</summary>
+    private static readonly (float Self, float Partner)[] Weights = [(1f, 0f), (0f, 1f), (0.3f, 0.7f), (0.6180339f, 0.381966f)];
 
     /// <summary>The kernels by name (NUnit's test methods are public, and the kernels' argument types are internal).</summary>
     private static readonly Dictionary<string, SoftPair> SoftKernels = new()
@@ -33,6 +41,15 @@ public unsafe class PairKernelTests
         ["scalar"] = (a, b, rowA, rowB, da, db, n) => FloatKernels.SoftPairRowBlendScalar(a, b, rowA, rowB, da, db, 0, n),
     };
 
+    private static readonly Dictionary<string, BlendPair> BlendKernels = new()
+    {
+        ["dispatch"] = FloatKernels.BlendPair,
+        ["512"] = FloatKernels.BlendPair512,
+        ["256"] = FloatKernels.BlendPair256,
+        ["128"] = FloatKernels.BlendPair128,
+        ["scalar"] = (a, b, weightsA, weightsB, da, db, n) => FloatKernels.BlendPairScalar(a, b, weightsA, weightsB, da, db, 0, n),
+    };
+
     private static readonly Dictionary<string, MaskPair> MaskKernels = new()
     {
         ["dispatch"] = FloatKernels.MaskPairBlend,
@@ -41,6 +58,17 @@ public unsafe class PairKernelTests
         ["128"] = FloatKernels.MaskPairBlend128,
         ["scalar"] = (a, b, maskA, maskB, da, db, n) => FloatKernels.MaskPairBlendScalar(a, b, maskA, maskB, da, db, 0, n),
     };
+
+    [TestCase("dispatch")]
+    [TestCase("512")]
+    [TestCase("256")]
+    [TestCase("128")]
+    [TestCase("scalar")]
+    public void BlendPairsMatchTheDefinitionForEachSample(string width)
+    {
+        Assert.That(BlendMismatch(BlendKernels[width], inPlace: false), Is.Null);
+        Assert.That(BlendMismatch(BlendKernels[width], inPlace: true), Is.Null);
+    }
 
     [TestCase("dispatch")]
     [TestCase("512")]
@@ -78,10 +106,17 @@ public unsafe class PairKernelTests
             FloatKernels.MaskBlend(a, b, maskA, da, n);
             FloatKernels.MaskBlend(b, a, maskB, db, n);
         };
+        BlendPair blend = (a, b, weightsA, weightsB, da, db, n) =>
+        {
+            FloatKernels.Blend(a, b, da, n, weightsA.Self, weightsA.Partner);
+            FloatKernels.Blend(b, a, db, n, weightsB.Self, weightsB.Partner);
+        };
         Assert.That(SoftMismatch(soft, inPlace: false), Is.Null, "out of place the outputs are apart from the sources");
         Assert.That(MaskMismatch(mask, inPlace: false), Is.Null, "out of place the outputs are apart from the sources");
+        Assert.That(BlendMismatch(blend, inPlace: false), Is.Null, "out of place the outputs are apart from the sources");
         Assert.That(SoftMismatch(soft, inPlace: true), Is.Not.Null);
         Assert.That(MaskMismatch(mask, inPlace: true), Is.Not.Null);
+        Assert.That(BlendMismatch(blend, inPlace: true), Is.Not.Null);
     }
 
     [Test]
@@ -89,8 +124,10 @@ public unsafe class PairKernelTests
     {
         SoftPair soft = (a, b, rowA, rowB, da, db, n) => FloatKernels.SoftPairRowBlend(a, b, rowB, rowA, da, db, n);
         MaskPair mask = (a, b, maskA, maskB, da, db, n) => FloatKernels.MaskPairBlend(a, b, maskB, maskA, da, db, n);
+        BlendPair blend = (a, b, weightsA, weightsB, da, db, n) => FloatKernels.BlendPair(a, b, weightsB, weightsA, da, db, n);
         Assert.That(SoftMismatch(soft, inPlace: false), Is.Not.Null);
         Assert.That(MaskMismatch(mask, inPlace: false), Is.Not.Null);
+        Assert.That(BlendMismatch(blend, inPlace: false), Is.Not.Null);
     }
 
     [Test]
@@ -109,20 +146,27 @@ public unsafe class PairKernelTests
                 foreach (int n in Enumerable.Range(0, 40).Concat([511, 512, 513, 1025, 1300]))
                 {
                     int offset = n % 8;
-                    foreach (bool soft in new[] { true, false })
+                    foreach (string kind in new[] { "soft", "mask", "blend", "blend, portable" })
                     {
                         byte[] d = inPlace ? [.. sources] : Enumerable.Repeat((byte)7, 2 * Bytes).ToArray();
                         fixed (byte* ps = sources, pd = d)
                         fixed (float* pgA = gA, pgB = gB, pmA = maskA, pmB = maskB)
                         {
                             byte* a = (inPlace ? pd : ps) + offset;
-                            if (soft)
+                            switch (kind)
                             {
-                                ByteKernels.SoftPairRowBlend(a, a + Bytes, new SoftRow(pgA + offset, gyA), new SoftRow(pgB + offset, gyB), pd + offset, pd + Bytes + offset, n);
-                            }
-                            else
-                            {
-                                ByteKernels.MaskPairBlend(a, a + Bytes, pmA + offset, pmB + offset, pd + offset, pd + Bytes + offset, n);
+                                case "soft":
+                                    ByteKernels.SoftPairRowBlend(a, a + Bytes, new SoftRow(pgA + offset, gyA), new SoftRow(pgB + offset, gyB), pd + offset, pd + Bytes + offset, n);
+                                    break;
+                                case "mask":
+                                    ByteKernels.MaskPairBlend(a, a + Bytes, pmA + offset, pmB + offset, pd + offset, pd + Bytes + offset, n);
+                                    break;
+                                case "blend":
+                                    ByteKernels.BlendPair(a, a + Bytes, new BlendWeights(gyA, 1f - gyA), new BlendWeights(gyB, 1f - gyB), pd + offset, pd + Bytes + offset, n);
+                                    break;
+                                default:
+                                    ByteKernels.BlendPairPortable(a, a + Bytes, new BlendWeights(gyA, 1f - gyA), new BlendWeights(gyB, 1f - gyB), pd + offset, pd + Bytes + offset, n);
+                                    break;
                             }
                         }
 
@@ -130,10 +174,11 @@ public unsafe class PairKernelTests
                         {
                             bool mixed = k >= offset && k < offset + n;
                             byte x = sources[k], y = sources[Bytes + k];
-                            float wA = soft ? KernelInputs.SoftWeight(gyA, gA[k]) : maskA[k], wB = soft ? KernelInputs.SoftWeight(gyB, gB[k]) : maskB[k];
+                            float wA = kind == "soft" ? KernelInputs.SoftWeight(gyA, gA[k]) : kind == "mask" ? maskA[k] : gyA;
+                            float wB = kind == "soft" ? KernelInputs.SoftWeight(gyB, gB[k]) : kind == "mask" ? maskB[k] : gyB;
                             byte expectedA = mixed ? KernelInputs.RoundedBlend(x, y, wA) : inPlace ? x : (byte)7;
                             byte expectedB = mixed ? KernelInputs.RoundedBlend(y, x, wB) : inPlace ? y : (byte)7;
-                            Assert.That((d[k], d[Bytes + k]), Is.EqualTo((expectedA, expectedB)), $"{(soft ? "soft" : "mask")}, gy {gyA} and {gyB}, in place {inPlace}, n {n}, element {k}");
+                            Assert.That((d[k], d[Bytes + k]), Is.EqualTo((expectedA, expectedB)), $"{kind}, gy {gyA} and {gyB}, in place {inPlace}, n {n}, element {k}");
                         }
                     }
                 }
@@ -159,8 +204,8 @@ public unsafe class PairKernelTests
                             kernel(a, b, new SoftRow(pgA + offset, gyA), new SoftRow(pgB + offset, gyB), da, db, n);
                         }
                     },
-                    weightsA,
-                    weightsB,
+                    (k, self, partner) => KernelInputs.MaskBlendDefinition(self, partner, weightsA[k]),
+                    (k, self, partner) => KernelInputs.MaskBlendDefinition(self, partner, weightsB[k]),
                     inPlace);
                 if (found is not null)
                 {
@@ -185,17 +230,39 @@ public unsafe class PairKernelTests
                     kernel(a, b, pmA + offset, pmB + offset, da, db, n);
                 }
             },
-            maskA,
-            maskB,
+            (k, self, partner) => KernelInputs.MaskBlendDefinition(self, partner, maskA[k]),
+            (k, self, partner) => KernelInputs.MaskBlendDefinition(self, partner, maskB[k]),
             inPlace);
     }
 
+    private static string? BlendMismatch(BlendPair kernel, bool inPlace)
+    {
+        var random = new MixRandom(inPlace ? 29UL : 28UL);
+        foreach ((float Self, float Partner) a in Weights)
+        {
+            foreach ((float Self, float Partner) b in Weights.Reverse())
+            {
+                string? found = Mismatch(
+                    random,
+                    (x, y, dx, dy, offset, n) => kernel(x, y, new BlendWeights(a.Self, a.Partner), new BlendWeights(b.Self, b.Partner), dx, dy, n),
+                    (k, self, partner) => (self * a.Self) + (partner * a.Partner),
+                    (k, self, partner) => (self * b.Self) + (partner * b.Partner),
+                    inPlace);
+                if (found is not null)
+                {
+                    return $"weights {a} and {b}: {found}";
+                }
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>
-    /// The first element where a pair run differs from the definition (the first sample with the second by
-    /// <paramref name="weightsA"/>, the second with the first by <paramref name="weightsB"/>), described; null when none
-    /// does. The two samples sit in one array, as in a batch, <see cref="Apart"/> elements apart.
+    /// The first element where a pair run differs from the definitions (<paramref name="expectedA"/> of the first sample
+    /// with the second, <paramref name="expectedB"/> of the second with the first), described; null when none does. The two samples sit in one array, as in a batch, <see cref="Apart"/> elements apart.
     /// </summary>
-    private static string? Mismatch(MixRandom random, PairRun run, float[] weightsA, float[] weightsB, bool inPlace)
+    private static string? Mismatch(MixRandom random, PairRun run, Expected expectedA, Expected expectedB, bool inPlace)
     {
         float[] sources = KernelInputs.WithSpecials(random, KernelInputs.Floats(random, 2 * Apart));
         var d = new float[2 * Apart];
@@ -222,12 +289,12 @@ public unsafe class PairKernelTests
                 {
                     bool mixed = k >= offset && k < offset + n;
                     float x = sources[k], y = sources[Apart + k];
-                    float expectedA = mixed ? KernelInputs.MaskBlendDefinition(x, y, weightsA[k]) : inPlace ? x : -1f;
-                    float expectedB = mixed ? KernelInputs.MaskBlendDefinition(y, x, weightsB[k]) : inPlace ? y : -1f;
-                    if (BitConverter.SingleToInt32Bits(d[k]) != BitConverter.SingleToInt32Bits(expectedA)
-                        || BitConverter.SingleToInt32Bits(d[Apart + k]) != BitConverter.SingleToInt32Bits(expectedB))
+                    float wantA = mixed ? expectedA(k, x, y) : inPlace ? x : -1f;
+                    float wantB = mixed ? expectedB(k, y, x) : inPlace ? y : -1f;
+                    if (BitConverter.SingleToInt32Bits(d[k]) != BitConverter.SingleToInt32Bits(wantA)
+                        || BitConverter.SingleToInt32Bits(d[Apart + k]) != BitConverter.SingleToInt32Bits(wantB))
                     {
-                        return $"n {n}, offset {offset}, element {k}: {d[k]} and {d[Apart + k]} for {expectedA} and {expectedB}";
+                        return $"n {n}, offset {offset}, element {k}: {d[k]} and {d[Apart + k]} for {wantA} and {wantB}";
                     }
                 }
             }
