@@ -221,7 +221,7 @@ internal sealed unsafe partial class MixJob<T, TKernels>
     }
 
     /// <summary>
-    /// A segment of a 2-cycle whose two regions have a pair kernel (blends, soft boxes, boxes, masks), which reads both samples
+    /// A segment of a 2-cycle whose two regions have a pair kernel (blends, soft boxes, boxes, partner tiles, masks), which reads both samples
     /// before writing either: in place, no spare copy is made. False, with nothing done, for other regions.
     /// </summary>
     private bool MixTwoCycle(int sampleA, int sampleB, float* rankedA, float* rankedB, long planeOffset, int offset, int count)
@@ -239,6 +239,9 @@ internal sealed unsafe partial class MixJob<T, TKernels>
                 return true;
             case (OpKind.Blend, OpKind.Blend) when Unpadded(in opA, offset + count) && Unpadded(in opB, offset + count):
                 TKernels.BlendPair(a, b, new BlendWeights(opA.SelfWeight, opA.PartnerWeight), new BlendWeights(opB.SelfWeight, opB.PartnerWeight), destinationA, destinationB, count);
+                return true;
+            case (OpKind.Tiles, OpKind.Tiles) when opA.PartnerTilesOnly && opB.PartnerTilesOnly:
+                MixTilePair(in opA, in opB, a, b, destinationA, destinationB, offset, count);
                 return true;
             case (OpKind.Mask, OpKind.Mask):
                 fixed (float* weightsA = opA.Mask, weightsB = opB.Mask)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using MixAug.Regions;
 
@@ -179,6 +180,80 @@ internal sealed unsafe partial class MixJob<T, TKernels>
                 Copy(a + at + opB.Left, destinationB + at + opB.Left, opB.Right - opB.Left);
             }
         }
+    }
+
+    /// <summary>
+    /// A segment of the partner tiles of a 2-cycle (GridMix's cells), row by row. Where both samples have tiles in a
+    /// row, the row's tiles become two weight rows (0 under a tile, 1 elsewhere) and the pair is mixed in one pass by
+    /// <see cref="IMixKernels{T}.MaskPairBlend"/>, whose weights of exactly 0 and 1 select elements whole; where one
+    /// sample has, its tiles' columns are copied from the other sample, whose row stays its own.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void MixTilePair(in SampleOp opA, in SampleOp opB, T* a, T* b, T* destinationA, T* destinationB, int offset, int count)
+    {
+        int width = _width, firstRow = offset / width, rows = count / width;
+        bool inPlace = a == destinationA;
+        float[] rented = ArrayPool<float>.Shared.Rent(2 * width);
+        try
+        {
+            fixed (float* weights = rented)
+            {
+                float* weightsA = weights, weightsB = weights + width;
+                ReadOnlySpan<Tile> tilesA = opA.Tiles.AsSpan(opA.TileStart, opA.TileCount), tilesB = opB.Tiles.AsSpan(opB.TileStart, opB.TileCount);
+                for (int r = 0; r < rows; r++)
+                {
+                    long at = (long)r * width;
+                    int y = (firstRow + r) % _height;
+                    bool inA = RowWeights(tilesA, y, new Span<float>(weightsA, width)), inB = RowWeights(tilesB, y, new Span<float>(weightsB, width));
+                    if (inA && inB)
+                    {
+                        TKernels.MaskPairBlend(a + at, b + at, weightsA, weightsB, destinationA + at, destinationB + at, width);
+                        continue;
+                    }
+
+                    if (!inPlace)
+                    {
+                        Copy(a + at, destinationA + at, width);
+                        Copy(b + at, destinationB + at, width);
+                    }
+
+                    // One sample's tiles or none: the other sample's row is read as it is.
+                    foreach (Tile tile in inA ? tilesA : inB ? tilesB : [])
+                    {
+                        if (y >= tile.Top && y < tile.Bottom)
+                        {
+                            T* from = inA ? b : a, to = inA ? destinationA : destinationB;
+                            Copy(from + at + tile.Left, to + at + tile.Left, tile.Right - tile.Left);
+                        }
+                    }
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>Writes a row's weights under partner tiles (0 in a tile, 1 elsewhere); false when no tile crosses the row.</summary>
+    private static bool RowWeights(ReadOnlySpan<Tile> tiles, int y, Span<float> weights)
+    {
+        bool any = false;
+        foreach (Tile tile in tiles)
+        {
+            if (y >= tile.Top && y < tile.Bottom)
+            {
+                if (!any)
+                {
+                    weights.Fill(1f);
+                    any = true;
+                }
+
+                weights[tile.Left..tile.Right].Clear();
+            }
+        }
+
+        return any;
     }
 
     /// <summary>True when the box covers row <paramref name="planeRow"/> of a plane (of a volume: frame by frame, each <c>H</c> rows).</summary>
