@@ -5,10 +5,11 @@ using MixAug.Tests.Support;
 namespace MixAug.Tests.Cpu;
 
 /// <summary>
-/// The pair kernels (the two samples of a 2-cycle, each the other's partner, mixed in one pass) against the blends'
-/// definitions applied to each sample: fixed weights (Mixup), soft-box rows (weights made from fall-offs, every pair
-/// of row fall-offs) and weight planes (runs of 1, 0 and fractions), for every length 0..300 and start misalignment
-/// 0..7, in place and not, float32 with IEEE specials bit for bit, and uint8 past the byte kernels' 512-element chunks.
+/// The pair kernels (the two samples of a 2-cycle, each the other's partner, mixed in one pass) against the
+/// definitions applied to each sample: fixed weights (Mixup), box spans (empty, equal, nested, overlapping, apart, past
+/// the row), soft-box rows (weights made from fall-offs, every pair of row fall-offs) and weight planes (runs of 1, 0
+/// and fractions), for every length 0..300 and start misalignment 0..7, in place and not, float32 with IEEE specials
+/// bit for bit, and uint8 past the byte kernels' 512-element chunks.
 /// </summary>
 public unsafe class PairKernelTests
 {
@@ -20,13 +21,16 @@ public unsafe class PairKernelTests
 
     internal delegate void BlendPair(float* a, float* b, BlendWeights weightsA, BlendWeights weightsB, float* destinationA, float* destinationB, int n);
 
+    internal delegate void BoxPair(float* a, float* b, ColumnSpan boxA, ColumnSpan boxB, float* destinationA, float* destinationB, int n);
+
     internal delegate void MaskPair(float* a, float* b, float* maskA, float* maskB, float* destinationA, float* destinationB, int n);
 
     /// <summary>One run of a kernel on a pair: the sources, the destinations and the row's misalignment, then the length.</summary>
     private delegate void PairRun(float* a, float* b, float* destinationA, float* destinationB, int offset, int n);
 
-    /// <summary>An output element by its definition: from the element's index and its two sources (own first).</summary>
-    private delegate float Expected(int k, float self, float partner);
+    /// <summary>An output element by its definition: from the element's index in the arrays, its column in the run and
+    /// its two sources (own first).</summary>
+    private delegate float Expected(int k, int column, float self, float partner);
 
     /// <summary>Weight pairs of Mixup: ones that keep or take a side whole, and fractions.</summary>
     private static readonly (float Self, float Partner)[] Weights = [(1f, 0f), (0f, 1f), (0.3f, 0.7f), (0.6180339f, 0.381966f)];
@@ -49,6 +53,17 @@ public unsafe class PairKernelTests
         ["128"] = FloatKernels.BlendPair128,
         ["scalar"] = (a, b, weightsA, weightsB, da, db, n) => FloatKernels.BlendPairScalar(a, b, weightsA, weightsB, da, db, 0, n),
     };
+
+    private static readonly Dictionary<string, BoxPair> BoxKernels = new()
+    {
+        ["dispatch"] = FloatKernels.BoxPairRow,
+        ["512"] = FloatKernels.BoxPairRow512,
+        ["256"] = FloatKernels.BoxPairRow256,
+        ["scalar"] = (a, b, boxA, boxB, da, db, n) => FloatKernels.BoxPairRowScalar(a, b, boxA, boxB, da, db, 0, n),
+    };
+
+    /// <summary>Box spans that are empty, equal, nested, overlapping, apart or past the row.</summary>
+    private static readonly (int Left, int Right)[] Spans = [(0, 0), (0, 300), (3, 17), (16, 48), (40, 41), (100, 260), (250, 400), (7, 7)];
 
     private static readonly Dictionary<string, MaskPair> MaskKernels = new()
     {
@@ -84,6 +99,16 @@ public unsafe class PairKernelTests
     [TestCase("dispatch")]
     [TestCase("512")]
     [TestCase("256")]
+    [TestCase("scalar")]
+    public void BoxPairsMatchTheDefinitionForEachSample(string width)
+    {
+        Assert.That(BoxMismatch(BoxKernels[width], inPlace: false), Is.Null);
+        Assert.That(BoxMismatch(BoxKernels[width], inPlace: true), Is.Null);
+    }
+
+    [TestCase("dispatch")]
+    [TestCase("512")]
+    [TestCase("256")]
     [TestCase("128")]
     [TestCase("scalar")]
     public void MaskPairsMatchTheDefinitionForEachSample(string width)
@@ -113,10 +138,31 @@ public unsafe class PairKernelTests
         };
         Assert.That(SoftMismatch(soft, inPlace: false), Is.Null, "out of place the outputs are apart from the sources");
         Assert.That(MaskMismatch(mask, inPlace: false), Is.Null, "out of place the outputs are apart from the sources");
+        BoxPair box = (a, b, boxA, boxB, da, db, n) =>
+        {
+            for (int k = 0; k < n; k++)
+            {
+                da[k] = boxA.Contains(k) ? b[k] : a[k];
+            }
+
+            for (int k = 0; k < n; k++)
+            {
+                db[k] = boxB.Contains(k) ? a[k] : b[k];
+            }
+        };
         Assert.That(BlendMismatch(blend, inPlace: false), Is.Null, "out of place the outputs are apart from the sources");
+        Assert.That(BoxMismatch(box, inPlace: false), Is.Null, "out of place the outputs are apart from the sources");
+        Assert.That(BoxMismatch(box, inPlace: true), Is.Not.Null);
         Assert.That(SoftMismatch(soft, inPlace: true), Is.Not.Null);
         Assert.That(MaskMismatch(mask, inPlace: true), Is.Not.Null);
         Assert.That(BlendMismatch(blend, inPlace: true), Is.Not.Null);
+    }
+
+    [Test]
+    public void APlantedBoxEndingOneColumnShortIsCaught()
+    {
+        BoxPair shortBox = (a, b, boxA, boxB, da, db, n) => FloatKernels.BoxPairRow(a, b, new ColumnSpan(boxA.Left, Math.Max(boxA.Left, boxA.Right - 1)), boxB, da, db, n);
+        Assert.That(BoxMismatch(shortBox, inPlace: false), Is.Not.Null);
     }
 
     [Test]
@@ -129,6 +175,9 @@ public unsafe class PairKernelTests
         Assert.That(MaskMismatch(mask, inPlace: false), Is.Not.Null);
         Assert.That(BlendMismatch(blend, inPlace: false), Is.Not.Null);
     }
+
+    /// <summary>The uint8 box pair's boxes: overlapping, one reaching past the 512-byte chunks.</summary>
+    private static readonly ColumnSpan BoxA = new(5, 700), BoxB = new(300, 1300);
 
     [Test]
     public void BytePairsMatchTheDefinitionForEachSample()
@@ -146,7 +195,7 @@ public unsafe class PairKernelTests
                 foreach (int n in Enumerable.Range(0, 40).Concat([511, 512, 513, 1025, 1300]))
                 {
                     int offset = n % 8;
-                    foreach (string kind in new[] { "soft", "mask", "blend", "blend, portable" })
+                    foreach (string kind in new[] { "soft", "mask", "blend", "blend, portable", "box" })
                     {
                         byte[] d = inPlace ? [.. sources] : Enumerable.Repeat((byte)7, 2 * Bytes).ToArray();
                         fixed (byte* ps = sources, pd = d)
@@ -164,6 +213,9 @@ public unsafe class PairKernelTests
                                 case "blend":
                                     ByteKernels.BlendPair(a, a + Bytes, new BlendWeights(gyA, 1f - gyA), new BlendWeights(gyB, 1f - gyB), pd + offset, pd + Bytes + offset, n);
                                     break;
+                                case "box":
+                                    ByteKernels.BoxPairRow(a, a + Bytes, BoxA, BoxB, pd + offset, pd + Bytes + offset, n);
+                                    break;
                                 default:
                                     ByteKernels.BlendPairPortable(a, a + Bytes, new BlendWeights(gyA, 1f - gyA), new BlendWeights(gyB, 1f - gyB), pd + offset, pd + Bytes + offset, n);
                                     break;
@@ -176,6 +228,11 @@ public unsafe class PairKernelTests
                             byte x = sources[k], y = sources[Bytes + k];
                             float wA = kind == "soft" ? KernelInputs.SoftWeight(gyA, gA[k]) : kind == "mask" ? maskA[k] : gyA;
                             float wB = kind == "soft" ? KernelInputs.SoftWeight(gyB, gB[k]) : kind == "mask" ? maskB[k] : gyB;
+                            if (kind == "box")
+                            {
+                                (wA, wB) = (BoxA.Contains(k - offset) ? 0f : 1f, BoxB.Contains(k - offset) ? 0f : 1f);
+                            }
+
                             byte expectedA = mixed ? KernelInputs.RoundedBlend(x, y, wA) : inPlace ? x : (byte)7;
                             byte expectedB = mixed ? KernelInputs.RoundedBlend(y, x, wB) : inPlace ? y : (byte)7;
                             Assert.That((d[k], d[Bytes + k]), Is.EqualTo((expectedA, expectedB)), $"{kind}, gy {gyA} and {gyB}, in place {inPlace}, n {n}, element {k}");
@@ -204,8 +261,8 @@ public unsafe class PairKernelTests
                             kernel(a, b, new SoftRow(pgA + offset, gyA), new SoftRow(pgB + offset, gyB), da, db, n);
                         }
                     },
-                    (k, self, partner) => KernelInputs.MaskBlendDefinition(self, partner, weightsA[k]),
-                    (k, self, partner) => KernelInputs.MaskBlendDefinition(self, partner, weightsB[k]),
+                    (k, column, self, partner) => KernelInputs.MaskBlendDefinition(self, partner, weightsA[k]),
+                    (k, column, self, partner) => KernelInputs.MaskBlendDefinition(self, partner, weightsB[k]),
                     inPlace);
                 if (found is not null)
                 {
@@ -230,8 +287,8 @@ public unsafe class PairKernelTests
                     kernel(a, b, pmA + offset, pmB + offset, da, db, n);
                 }
             },
-            (k, self, partner) => KernelInputs.MaskBlendDefinition(self, partner, maskA[k]),
-            (k, self, partner) => KernelInputs.MaskBlendDefinition(self, partner, maskB[k]),
+            (k, column, self, partner) => KernelInputs.MaskBlendDefinition(self, partner, maskA[k]),
+            (k, column, self, partner) => KernelInputs.MaskBlendDefinition(self, partner, maskB[k]),
             inPlace);
     }
 
@@ -245,12 +302,37 @@ public unsafe class PairKernelTests
                 string? found = Mismatch(
                     random,
                     (x, y, dx, dy, offset, n) => kernel(x, y, new BlendWeights(a.Self, a.Partner), new BlendWeights(b.Self, b.Partner), dx, dy, n),
-                    (k, self, partner) => (self * a.Self) + (partner * a.Partner),
-                    (k, self, partner) => (self * b.Self) + (partner * b.Partner),
+                    (k, column, self, partner) => (self * a.Self) + (partner * a.Partner),
+                    (k, column, self, partner) => (self * b.Self) + (partner * b.Partner),
                     inPlace);
                 if (found is not null)
                 {
                     return $"weights {a} and {b}: {found}";
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static string? BoxMismatch(BoxPair kernel, bool inPlace)
+    {
+        var random = new MixRandom(inPlace ? 41UL : 40UL);
+        foreach ((int Left, int Right) a in Spans)
+        {
+            foreach ((int Left, int Right) b in Spans)
+            {
+                var boxA = new ColumnSpan(a.Left, a.Right);
+                var boxB = new ColumnSpan(b.Left, b.Right);
+                string? found = Mismatch(
+                    random,
+                    (x, y, dx, dy, offset, n) => kernel(x, y, boxA, boxB, dx, dy, n),
+                    (k, column, self, partner) => boxA.Contains(column) ? partner : self,
+                    (k, column, self, partner) => boxB.Contains(column) ? partner : self,
+                    inPlace);
+                if (found is not null)
+                {
+                    return $"boxes {a} and {b}: {found}";
                 }
             }
         }
@@ -289,8 +371,8 @@ public unsafe class PairKernelTests
                 {
                     bool mixed = k >= offset && k < offset + n;
                     float x = sources[k], y = sources[Apart + k];
-                    float wantA = mixed ? expectedA(k, x, y) : inPlace ? x : -1f;
-                    float wantB = mixed ? expectedB(k, y, x) : inPlace ? y : -1f;
+                    float wantA = mixed ? expectedA(k, k - offset, x, y) : inPlace ? x : -1f;
+                    float wantB = mixed ? expectedB(k, k - offset, y, x) : inPlace ? y : -1f;
                     if (BitConverter.SingleToInt32Bits(d[k]) != BitConverter.SingleToInt32Bits(wantA)
                         || BitConverter.SingleToInt32Bits(d[Apart + k]) != BitConverter.SingleToInt32Bits(wantB))
                     {

@@ -31,6 +31,13 @@ public sealed class MixLayerAlignedTests
         })];
     }
 
+    /// <summary>The policy the tests compare by: per-sample CutMix, MixUp and FMix, or Mosaic.</summary>
+    private static IMixTransform PolicyOf(Type method) =>
+        method == typeof(CutMix) ? new CutMix(mode: LambdaMode.Element)
+        : method == typeof(MixUp) ? new MixUp(mode: LambdaMode.Element)
+        : method == typeof(FMix) ? new FMix(mode: LambdaMode.Element, granularity: MaskGranularity.PerGroup)
+        : new Mosaic();
+
     private static Dictionary<string, Tensor> Stacked(List<Dictionary<string, Tensor>> samples) =>
         samples[0].Keys.ToDictionary(k => k, k => stack(samples.Select(s => s[k])));
 
@@ -39,9 +46,7 @@ public sealed class MixLayerAlignedTests
     [TestCase(typeof(FMix))]
     public void A_stacked_batch_gives_what_MixCollate_gives_for_its_samples(Type method)
     {
-        IMixTransform policy = method == typeof(CutMix) ? new CutMix(mode: LambdaMode.Element)
-            : method == typeof(MixUp) ? new MixUp(mode: LambdaMode.Element)
-            : new FMix(mode: LambdaMode.Element, granularity: MaskGranularity.PerGroup);
+        IMixTransform policy = PolicyOf(method);
         var collate = new MixCollate(policy, 19, Classes, smoothing: 0.1, options: new() { AlignedKeys = Keys });
         using var layer = new MixLayer(policy, 19, Classes, smoothing: 0.1);
         for (int k = 0; k < 3; k++)
@@ -163,9 +168,7 @@ public sealed class MixLayerAlignedTests
     [TestCase(typeof(Mosaic))]
     public void Padded_boxes_give_what_MixCollate_gives_for_the_samples_boxes(Type method)
     {
-        IMixTransform policy = method == typeof(CutMix) ? new CutMix(mode: LambdaMode.Element)
-            : method == typeof(MixUp) ? new MixUp(mode: LambdaMode.Element)
-            : new Mosaic();
+        IMixTransform policy = PolicyOf(method);
         var collate = new MixCollate(policy, 23, Classes, options: new() { AlignedKeys = BoxKeys });
         using var layer = new MixLayer(policy, 23, Classes);
         int mixedBoxes = 0;
