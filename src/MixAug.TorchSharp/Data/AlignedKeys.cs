@@ -160,19 +160,51 @@ internal sealed class AlignedKeys
 
         foreach ((AlignedKey key, DetectionBoxes[] boxes) in _boxes)
         {
-            DetectionBoxes[] mixed;
-            try
-            {
-                mixed = BoxMixer.Mix(plan, boxes, key.MinVisibleFraction, minSide: key.MinSide);
-            }
-            catch (ArgumentException e) when (e.ParamName == "boxes")
-            {
-                // Only the work bound can refuse here (the corners were checked when read): name the key.
-                throw new ArgumentException($"{key} of this batch ({plan.TransformName} plan): {e.Message.Replace(" (Parameter 'boxes')", string.Empty, StringComparison.Ordinal)}", key.Name, e);
-            }
-
-            AddBoxes(batch, key, mixed, device);
+            MixBoxes(key, boxes, plan, batch, device);
         }
+    }
+
+    /// <summary>
+    /// Mixes a boxes key's per-image boxes by <paramref name="plan"/> (<see cref="BoxMixer"/>, the key's thresholds) into
+    /// <paramref name="into"/> on <paramref name="device"/>: corners padded to the most boxes of any output, classes
+    /// (−1 for padding), weights and counts. The collate's and <see cref="MixLayer"/>'s one way to mix boxes.
+    /// </summary>
+    public static void MixBoxes(AlignedKey key, DetectionBoxes[] boxes, MixPlan plan, IDictionary<string, Tensor> into, Device device)
+    {
+        DetectionBoxes[] mixed;
+        try
+        {
+            mixed = BoxMixer.Mix(plan, boxes, key.MinVisibleFraction, minSide: key.MinSide);
+        }
+        catch (ArgumentException e) when (e.ParamName == "boxes")
+        {
+            // Only the work bound can refuse here (the corners were checked when read): name the key.
+            throw new ArgumentException($"{key} of this batch ({plan.TransformName} plan): {e.Message.Replace(" (Parameter 'boxes')", string.Empty, StringComparison.Ordinal)}", key.Name, e);
+        }
+
+        AddBoxes(into, key, mixed, device);
+    }
+
+    /// <summary>
+    /// The boxes of a stacked batch, as <see cref="MixBoxes"/> writes them (and a collate for detection stacks them):
+    /// corners <c>[B, M, 4]</c>, floating, and classes <c>[B, M]</c>, integers, where a row of a negative class is
+    /// padding; read to the host and checked as the collate checks each sample's boxes.
+    /// </summary>
+    public static DetectionBoxes[] ReadPadded(AlignedKey key, Tensor corners, Tensor classes, long height, long width)
+    {
+        long b = corners.shape[0], most = corners.shape[1];
+        using DisposeScope scope = NewDisposeScope();
+        float[] values = b * most == 0 ? [] : corners.detach().to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
+        long[] ids = b * most == 0 ? [] : classes.to(ScalarType.Int64).cpu().contiguous().data<long>().ToArray();
+        var boxes = new DetectionBoxes[b];
+        for (int i = 0; i < b; i++)
+        {
+            int[] rows = [.. Enumerable.Range(0, (int)most).Where(r => ids[(i * most) + r] >= 0)];
+            float[] kept = [.. rows.SelectMany(r => values.AsSpan((int)(((i * most) + r) * 4), 4).ToArray())];
+            boxes[i] = SampleBoxes(key, kept, [.. rows.Select(r => ids[(i * most) + r])], height, width, $"image {i}");
+        }
+
+        return boxes;
     }
 
     /// <summary>
@@ -204,7 +236,7 @@ internal sealed class AlignedKeys
     }
 
     /// <summary>The mixed boxes as tensors padded to the most boxes of any output: corners, classes, weights, counts.</summary>
-    private static void AddBoxes(Dictionary<string, Tensor> batch, AlignedKey key, DetectionBoxes[] mixed, Device device)
+    private static void AddBoxes(IDictionary<string, Tensor> batch, AlignedKey key, DetectionBoxes[] mixed, Device device)
     {
         int b = mixed.Length, most = mixed.Max(m => m.Count);
         var corners = new float[b * most * 4];
@@ -259,24 +291,30 @@ internal sealed class AlignedKeys
             // (TorchSharp's data<T>().ToArray() throws on an empty tensor: a sample without boxes.)
             float[] values = c.shape[0] == 0 ? [] : c.detach().to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
             long[] ids = c.shape[0] == 0 ? [] : k.to(ScalarType.Int64).cpu().contiguous().data<long>().ToArray();
-            for (int b = 0; b < ids.Length; b++)
-            {
-                float x0 = values[4 * b], y0 = values[(4 * b) + 1], x1 = values[(4 * b) + 2], y1 = values[(4 * b) + 3];
-                if (!(x0 >= 0 && y0 >= 0 && x1 <= width && y1 <= height && x0 < x1 && y0 < y1))
-                {
-                    throw new ArgumentException($"{key}: box {b} of sample {i} is ({x0}, {y0}, {x1}, {y1}); a box lies inside the {width}x{height} image with x0 < x1 and y0 < y1.", name);
-                }
-
-                if (ids[b] is < int.MinValue or > int.MaxValue)
-                {
-                    throw new ArgumentException($"'{classesName}' of sample {i}: box {b}'s class is {ids[b]}, outside the range of int.", classesName);
-                }
-            }
-
-            boxes[i] = new DetectionBoxes(values, [.. ids.Select(v => (int)v)]);
+            boxes[i] = SampleBoxes(key, values, ids, height, width, $"sample {i}");
         }
 
         return boxes;
+    }
+
+    /// <summary>One image's boxes, checked: each inside the image with x0 &lt; x1 and y0 &lt; y1, each class in the range of int.</summary>
+    private static DetectionBoxes SampleBoxes(AlignedKey key, float[] values, long[] ids, long height, long width, string whose)
+    {
+        for (int b = 0; b < ids.Length; b++)
+        {
+            float x0 = values[4 * b], y0 = values[(4 * b) + 1], x1 = values[(4 * b) + 2], y1 = values[(4 * b) + 3];
+            if (!(x0 >= 0 && y0 >= 0 && x1 <= width && y1 <= height && x0 < x1 && y0 < y1))
+            {
+                throw new ArgumentException($"{key}: box {b} of {whose} is ({x0}, {y0}, {x1}, {y1}); a box lies inside the {width}x{height} image with x0 < x1 and y0 < y1.", key.Name);
+            }
+
+            if (ids[b] is < int.MinValue or > int.MaxValue)
+            {
+                throw new ArgumentException($"'{key.ClassesName}' of {whose}: box {b}'s class is {ids[b]}, outside the range of int.", key.ClassesName);
+            }
+        }
+
+        return new DetectionBoxes(values, [.. ids.Select(v => (int)v)]);
     }
 
     private static Tensor[] Gather(Dictionary<string, Tensor>[] items, string name) =>

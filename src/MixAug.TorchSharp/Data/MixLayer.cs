@@ -1,3 +1,4 @@
+using MixAug.Labels;
 using MixAug.Planning;
 using MixAug.Randomness;
 using MixAug.TorchSharp.Mixing;
@@ -139,20 +140,23 @@ public sealed class MixLayer : nn.Module<Tensor, Tensor, MixedBatch>
     /// <see cref="forward(Tensor, Tensor)"/>; each key of <paramref name="alignedKeys"/> is a stacked tensor of the
     /// batch, mixed as <see cref="MixCollate"/> mixes it (<see cref="AlignedKey.Values"/> <c>[B, ..., spatial…]</c>,
     /// <see cref="AlignedKey.LabelMap(string)"/> exactly <c>[B, spatial…]</c>, with its soft targets when given a class
-    /// count) and returned in <see cref="MixedBatch.Aligned"/>. Detection boxes, which differ in count per image, are not
-    /// a stacked tensor: mix them in the collate (<see cref="AlignedKey.Boxes"/>), or by <c>BoxMixer</c> with the plan.
+    /// count) and returned in <see cref="MixedBatch.Aligned"/>. Detection boxes (<see cref="AlignedKey.Boxes"/>) come
+    /// padded, as <see cref="MixCollate"/> writes them: corners <c>[B, M, 4]</c> under the key and classes <c>[B, M]</c>
+    /// under its classes key, a negative class marking a padding row; they are mixed on the host by <c>BoxMixer</c> and
+    /// returned padded the same way, with their weights and counts (<see cref="MixBatchKeys.WeightsOf"/>,
+    /// <see cref="MixBatchKeys.LengthsOf"/>).
     /// </summary>
     /// <param name="batch">The batch's dictionary (borrowed).</param>
-    /// <param name="alignedKeys">The keys to mix besides the images (values and label maps).</param>
+    /// <param name="alignedKeys">The keys to mix besides the images (values, label maps and padded boxes).</param>
     /// <param name="imagesKey">The key of the images.</param>
     /// <param name="labelsKey">The key of the labels.</param>
     /// <returns>The images, targets, plan and aligned tensors; new tensors owned by the caller and the current dispose scope.</returns>
     /// <exception cref="ArgumentNullException">An argument, or an item of <paramref name="alignedKeys"/>, is null.</exception>
     /// <exception cref="ArgumentException">The images or labels key is missing from the batch (named by its argument), or
-    /// an aligned key is missing, names the images or labels, writes the same key as another, holds boxes, does not fit
-    /// the images (batch size, extent, dtype, device), or holds what the drawn plan cannot mix (integer values under a
-    /// blend, a class outside its soft targets): the parameter name is then that key. Nothing is counted for a refused
-    /// call.</exception>
+    /// an aligned key is missing, names the images or labels, writes the same key as another, does not fit the images
+    /// (batch size, extent, dtype, device; a box outside its image), or holds what the drawn plan cannot mix (integer
+    /// values under a blend, a class outside its soft targets): the parameter name is then that key (or a boxes key's
+    /// classes key). Nothing is counted for a refused call.</exception>
     public MixedBatch forward(IReadOnlyDictionary<string, Tensor> batch, IReadOnlyList<AlignedKey> alignedKeys, string imagesKey = "data", string labelsKey = "label")
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -161,7 +165,7 @@ public sealed class MixLayer : nn.Module<Tensor, Tensor, MixedBatch>
         ArgumentNullException.ThrowIfNull(labelsKey);
         Tensor images = Get(batch, imagesKey, nameof(imagesKey)), labels = Get(batch, labelsKey, nameof(labelsKey));
         AlignedKey[] keys = [.. alignedKeys];
-        Tensor[] values = CheckAligned(batch, keys, images, imagesKey, labelsKey);
+        (Tensor? Stacked, DetectionBoxes[]? Boxes)[] inputs = CheckAligned(batch, keys, images, imagesKey, labelsKey);
         MixedBatch mixed = training
             ? new MixModule(Policy, _streams.NextRandom(), ClassCount, Smoothing, CompactTargets).Forward(images, labels)
             : new MixModule(KeepAll.Instance, new MixRandom(0), ClassCount, smoothing: 0, CompactTargets).Forward(images, labels);
@@ -170,7 +174,13 @@ public sealed class MixLayer : nn.Module<Tensor, Tensor, MixedBatch>
         {
             for (int k = 0; k < keys.Length; k++)
             {
-                AlignedKeys.MixStacked(keys[k], values[k], mixed.Plan, aligned);
+                if (inputs[k].Boxes is { } boxes)
+                {
+                    AlignedKeys.MixBoxes(keys[k], boxes, mixed.Plan, aligned, images.device);
+                    continue;
+                }
+
+                AlignedKeys.MixStacked(keys[k], inputs[k].Stacked!, mixed.Plan, aligned);
             }
         }
         catch
@@ -195,26 +205,28 @@ public sealed class MixLayer : nn.Module<Tensor, Tensor, MixedBatch>
             ? value
             : throw new ArgumentException($"The batch has no tensor under '{key}' (its keys: {(batch.Count == 0 ? "none" : string.Join(", ", batch.Keys.Select(k => $"'{k}'")))}).", parameter);
 
-    /// <summary>The aligned keys' tensors, checked against the images and each other before anything is drawn.</summary>
-    private static Tensor[] CheckAligned(IReadOnlyDictionary<string, Tensor> batch, AlignedKey[] keys, Tensor images, string imagesKey, string labelsKey)
+    /// <summary>The aligned keys' tensors (a stacked tensor, or boxes read to the host), checked against the images and
+    /// each other before anything is drawn.</summary>
+    private static (Tensor? Stacked, DetectionBoxes[]? Boxes)[] CheckAligned(IReadOnlyDictionary<string, Tensor> batch, AlignedKey[] keys, Tensor images, string imagesKey, string labelsKey)
     {
         long[] extent = images.shape.Length >= 3 ? images.shape[2..] : [];
         var written = new HashSet<string>(StringComparer.Ordinal) { imagesKey, labelsKey };
-        var values = new Tensor[keys.Length];
+        var inputs = new (Tensor?, DetectionBoxes[]?)[keys.Length];
         for (int k = 0; k < keys.Length; k++)
         {
             AlignedKey key = keys[k] ?? throw new ArgumentNullException(nameof(keys), $"alignedKeys[{k}] is null.");
-            if (key.Kind == AlignedKeyKind.Boxes)
-            {
-                throw new ArgumentException($"{key}: boxes differ in count per image, so a stacked batch does not hold them; mix them in the collate (MixCollateOptions.AlignedKeys) or with BoxMixer and the returned plan.", key.Name);
-            }
-
-            foreach (string name in key.ClassCount > 0 ? [key.Name, MixBatchKeys.SoftTargetsOf(key.Name)] : new[] { key.Name })
+            foreach (string name in AlignedKeys.SecondKeys(key).Select(s => s.Name).Prepend(key.Name))
             {
                 if (!written.Add(name))
                 {
                     throw new ArgumentException($"alignedKeys[{k}] is {key}, which writes '{name}', a key the images, the labels or another aligned key already have.", key.Name);
                 }
+            }
+
+            if (key.Kind == AlignedKeyKind.Boxes)
+            {
+                inputs[k] = (null, CheckBoxes(batch, key, images, imagesKey));
+                continue;
             }
 
             Tensor t = Get(batch, key.Name, key.Name);
@@ -233,10 +245,44 @@ public sealed class MixLayer : nn.Module<Tensor, Tensor, MixedBatch>
                     key.Name);
             }
 
-            values[k] = t;
+            inputs[k] = (t, null);
         }
 
-        return values;
+        return inputs;
+    }
+
+    /// <summary>
+    /// A boxes key of a stacked batch, as MixCollate writes one: corners <c>[B, M, 4]</c> floating and classes
+    /// <c>[B, M]</c> integers on the images' device, a negative class marking a padding row; read to the host and
+    /// checked (each box inside its image).
+    /// </summary>
+    private static DetectionBoxes[] CheckBoxes(IReadOnlyDictionary<string, Tensor> batch, AlignedKey key, Tensor images, string imagesKey)
+    {
+        Tensor corners = Get(batch, key.Name, key.Name), classes = Get(batch, key.ClassesName!, key.ClassesName!);
+        long[] shape = corners.shape, classShape = classes.shape;
+        if (images.shape.Length != 4)
+        {
+            throw new ArgumentException($"{key}: detection boxes need images [B, C, H, W]; '{imagesKey}' is {TensorChecks.Describe(images.shape)}.", key.Name);
+        }
+
+        bool cornersFit = TensorChecks.IsFloating(corners.dtype) && shape.Length == 3 && shape[0] == images.shape[0] && shape[2] == 4;
+        bool classesFit = classes.dtype is ScalarType.Int64 or ScalarType.Int32 or ScalarType.Int16 or ScalarType.Int8 or ScalarType.Byte
+            && classShape.Length == 2 && cornersFit && classShape[0] == shape[0] && classShape[1] == shape[1];
+        if (!cornersFit || !TensorChecks.IsSameDevice(corners, images))
+        {
+            throw new ArgumentException(
+                $"{key} is {corners.dtype} {TensorChecks.Describe(shape)} on {corners.device}, but '{imagesKey}' is {TensorChecks.Describe(images.shape)} on {images.device}: stacked boxes are floating [B, M, 4] corners x0, y0, x1, y1 on the images' device.",
+                key.Name);
+        }
+
+        if (!classesFit || !TensorChecks.IsSameDevice(classes, images))
+        {
+            throw new ArgumentException(
+                $"'{key.ClassesName}' is {classes.dtype} {TensorChecks.Describe(classShape)} on {classes.device}, but the {shape[1]} box rows of {key} need integer classes [{shape[0]}, {shape[1]}] on the images' device (a negative class marks a padding row).",
+                key.ClassesName);
+        }
+
+        return AlignedKeys.ReadPadded(key, corners, classes, images.shape[2], images.shape[3]);
     }
 
     /// <summary>Records a training-mode batch, advances the count and raises <see cref="BatchMixed"/>.</summary>

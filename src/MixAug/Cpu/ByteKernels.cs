@@ -10,7 +10,7 @@ namespace MixAug.Cpu;
 /// result is computed in float32 as <c>a·wa + b·wb</c> (no fused multiply-add) and rounded half to even
 /// (<c>np.rint</c>). The result of a convex combination of two bytes always lies in [0, 255].
 /// </summary>
-internal readonly unsafe struct ByteKernels : IMixKernels<byte>
+internal readonly unsafe partial struct ByteKernels : IMixKernels<byte>
 {
     public static int SegmentTarget => 32768;
 

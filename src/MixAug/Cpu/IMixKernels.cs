@@ -31,4 +31,34 @@ internal unsafe interface IMixKernels<T>
     /// the way instead of read from a rasterised plane.
     /// </summary>
     static abstract void SoftRowBlend(T* self, T* partner, float* columnFalloffs, float rowFalloff, T* destination, int count);
+
+    /// <summary>
+    /// The two samples of a 2-cycle mixed with each other over one row of their soft boxes: <c>destinationA</c> is
+    /// <see cref="SoftRowBlend"/> of <c>a</c> with <c>b</c> by <paramref name="rowA"/>, <c>destinationB</c> of <c>b</c>
+    /// with <c>a</c> by <paramref name="rowB"/>, element for element the same values. Both sources are read before
+    /// either output is written, so it runs in place (destinations equal to the sources) with no spare copy.
+    /// </summary>
+    static abstract void SoftPairRowBlend(T* a, T* b, SoftRow rowA, SoftRow rowB, T* destinationA, T* destinationB, int count);
+
+    /// <summary>
+    /// The two samples of a 2-cycle over one row of their boxes: <c>destinationA[k]</c> is <c>b[k]</c> within
+    /// <paramref name="boxA"/> and <c>a[k]</c> elsewhere, <c>destinationB[k]</c> is <c>a[k]</c> within
+    /// <paramref name="boxB"/> and <c>b[k]</c> elsewhere. Both sources are read before either output is written, so it
+    /// runs in place with no spare copy; in place, elements outside a sample's box may be left unwritten.
+    /// </summary>
+    static abstract void BoxPairRow(T* a, T* b, ColumnSpan boxA, ColumnSpan boxB, T* destinationA, T* destinationB, int count);
+
+    /// <summary>
+    /// The two samples of a 2-cycle mixed by their weight planes: <c>destinationA</c> is <see cref="MaskBlend"/> of
+    /// <c>a</c> with <c>b</c> by <paramref name="maskA"/>, <c>destinationB</c> of <c>b</c> with <c>a</c> by
+    /// <paramref name="maskB"/>. Both sources are read before either output is written, so it runs in place.
+    /// </summary>
+    static abstract void MaskPairBlend(T* a, T* b, float* maskA, float* maskB, T* destinationA, T* destinationB, int count);
+
+    /// <summary>
+    /// The two samples of a 2-cycle blended by fixed weights: <c>destinationA</c> is <see cref="Blend"/> of <c>a</c>
+    /// with <c>b</c> by <paramref name="weightsA"/>, <c>destinationB</c> of <c>b</c> with <c>a</c> by
+    /// <paramref name="weightsB"/>. Both sources are read before either output is written, so it runs in place.
+    /// </summary>
+    static abstract void BlendPair(T* a, T* b, BlendWeights weightsA, BlendWeights weightsB, T* destinationA, T* destinationB, int count);
 }

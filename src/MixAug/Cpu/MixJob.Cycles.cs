@@ -200,6 +200,11 @@ internal sealed unsafe partial class MixJob<T, TKernels>
             return;
         }
 
+        if (length == 2 && MixTwoCycle(first, _order[start + 1], RankedMask(first, 0, cycleMasks), RankedMask(_order[start + 1], 1, cycleMasks), planeOffset, offset, count))
+        {
+            return;
+        }
+
         if (_inPlace)
         {
             SaveForLast(in _ops[_order[start + length - 1]], _source + ((first * sampleSize) + planeOffset), spare, offset, count);
@@ -211,10 +216,52 @@ internal sealed unsafe partial class MixJob<T, TKernels>
             int partner = t == length - 1 ? first : _order[start + t + 1];
             long at = (sample * sampleSize) + planeOffset;
             T* partnerSegment = _inPlace && t == length - 1 ? spare : _source + ((partner * sampleSize) + planeOffset);
-            float* mask = cycleMasks is null ? _masks + _ops[sample].MaskOffset : cycleMasks + ((long)t * _plane);
-            MixPair(in _ops[sample], mask, _source + at, partnerSegment, _destination + at, offset, count);
+            MixPair(in _ops[sample], RankedMask(sample, t, cycleMasks), _source + at, partnerSegment, _destination + at, offset, count);
         }
     }
+
+    /// <summary>
+    /// A segment of a 2-cycle whose two regions have a pair kernel (blends, soft boxes, boxes, partner tiles, masks), which reads both samples
+    /// before writing either: in place, no spare copy is made. False, with nothing done, for other regions.
+    /// </summary>
+    private bool MixTwoCycle(int sampleA, int sampleB, float* rankedA, float* rankedB, long planeOffset, int offset, int count)
+    {
+        ref readonly SampleOp opA = ref _ops[sampleA], opB = ref _ops[sampleB];
+        long atA = (sampleA * (long)_sampleSize) + planeOffset, atB = (sampleB * (long)_sampleSize) + planeOffset;
+        T* a = _source + atA, b = _source + atB, destinationA = _destination + atA, destinationB = _destination + atB;
+        switch ((opA.Kind, opB.Kind))
+        {
+            case (OpKind.SoftBox, OpKind.SoftBox):
+                MixSoftBoxPair(in opA, in opB, a, b, destinationA, destinationB, offset, count);
+                return true;
+            case (OpKind.Box, OpKind.Box):
+                MixBoxPair(in opA, in opB, a, b, destinationA, destinationB, offset, count);
+                return true;
+            case (OpKind.Blend, OpKind.Blend) when Unpadded(in opA, offset + count) && Unpadded(in opB, offset + count):
+                TKernels.BlendPair(a, b, new BlendWeights(opA.SelfWeight, opA.PartnerWeight), new BlendWeights(opB.SelfWeight, opB.PartnerWeight), destinationA, destinationB, count);
+                return true;
+            case (OpKind.Tiles, OpKind.Tiles) when opA.PartnerTilesOnly && opB.PartnerTilesOnly:
+                MixTilePair(in opA, in opB, a, b, destinationA, destinationB, offset, count);
+                return true;
+            case (OpKind.Mask, OpKind.Mask):
+                fixed (float* weightsA = opA.Mask, weightsB = opB.Mask)
+                {
+                    float* maskA = opA.Ranked ? rankedA : weightsA, maskB = opB.Ranked ? rankedB : weightsB;
+                    TKernels.MaskPairBlend(a, b, maskA + offset, maskB + offset, destinationA, destinationB, count);
+                }
+
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>True when a blend's sources both hold every element before <paramref name="end"/> (no zero padding to stand in).</summary>
+    private static bool Unpadded(in SampleOp blend, int end) => blend.SelfEnd >= end && blend.PartnerEnd >= end;
+
+    /// <summary>The plane of a sample's ranked mask: the plan's, or the fused cycle's (the cycle's <paramref name="t"/>-th).</summary>
+    private float* RankedMask(int sample, int t, float* cycleMasks) =>
+        cycleMasks is null ? _masks + _ops[sample].MaskOffset : cycleMasks + ((long)t * _plane);
 
     /// <summary>Copies to the spare the elements of the cycle's first sample that the cycle's last sample will read.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

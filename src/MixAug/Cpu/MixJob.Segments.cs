@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using MixAug.Regions;
 
@@ -79,38 +80,229 @@ internal sealed unsafe partial class MixJob<T, TKernels>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void MixSoftBox(in SampleOp op, T* self, T* partner, T* destination, int offset, int count)
     {
-        // The support's columns widened to multiples of 16 (64 bytes of float32): rows of 224 floats then start on
-        // aligned vectors, where the kernel needs no scalar head or tail (30 scalar elements a row cost more than the
-        // vectors of weight 1 that the widening adds and the kernel skips).
         int width = _width, firstRow = offset / width, rows = count / width;
-        int left = op.Left & ~15, right = Math.Min(width, (op.Right + 15) & ~15);
-        bool inPlace = self == destination;
-        fixed (float* falloffs = op.Mask)
+        for (int r = 0; r < rows; r++)
         {
-            float* rowFalloffs = falloffs + op.MaskOffset, columnFalloffs = rowFalloffs + _height + left;
+            long at = (long)r * width;
+            MixSoftRow(in op, (firstRow + r) % _height, self + at, partner + at, destination + at);
+        }
+    }
+
+    /// <summary>
+    /// A segment of the two soft boxes of a 2-cycle (each sample the other's partner), row by row. Where both supports
+    /// cover a row, its columns from the first support's left to the last support's right are mixed in one pass
+    /// (<see cref="IMixKernels{T}.SoftPairRowBlend"/>): in place, this needs no spare copy of either sample, and each
+    /// element is read once for both outputs. Outside a support every weight is exactly 1, so the wider span makes
+    /// the same values. Rows in one support only mix that sample as <see cref="MixSoftBox"/> does; the other keeps its row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void MixSoftBoxPair(in SampleOp opA, in SampleOp opB, T* a, T* b, T* destinationA, T* destinationB, int offset, int count)
+    {
+        int width = _width, height = _height, firstRow = offset / width, rows = count / width;
+        int left = Math.Min(opA.Left, opB.Left) & ~15, right = Math.Min(width, (Math.Max(opA.Right, opB.Right) + 15) & ~15);
+        fixed (float* falloffsA = opA.Mask, falloffsB = opB.Mask)
+        {
+            float* rowFalloffsA = falloffsA + opA.MaskOffset, rowFalloffsB = falloffsB + opB.MaskOffset;
             for (int r = 0; r < rows; r++)
             {
-                int y = (firstRow + r) % _height;
+                int y = (firstRow + r) % height;
                 long at = (long)r * width;
-                if (y < op.Top || y >= op.Bottom)
+                bool inA = y >= opA.Top && y < opA.Bottom, inB = y >= opB.Top && y < opB.Bottom;
+                if (!(inA && inB))
                 {
-                    if (!inPlace)
-                    {
-                        Copy(self + at, destination + at, width);
-                    }
-
+                    // At most one sample mixes this row, reading the other's row, which stays its own.
+                    MixSoftRow(in opA, y, a + at, b + at, destinationA + at);
+                    MixSoftRow(in opB, y, b + at, a + at, destinationB + at);
                     continue;
                 }
 
-                if (!inPlace)
+                if (a != destinationA)
                 {
-                    Copy(self + at, destination + at, left);
-                    Copy(self + at + right, destination + at + right, width - right);
+                    CopyOutside(a + at, destinationA + at, left, right);
+                    CopyOutside(b + at, destinationB + at, left, right);
                 }
 
-                TKernels.SoftRowBlend(self + at + left, partner + at + left, columnFalloffs, rowFalloffs[y], destination + at + left, right - left);
+                TKernels.SoftPairRowBlend(
+                    a + at + left,
+                    b + at + left,
+                    new SoftRow(rowFalloffsA + height + left, rowFalloffsA[y]),
+                    new SoftRow(rowFalloffsB + height + left, rowFalloffsB[y]),
+                    destinationA + at + left,
+                    destinationB + at + left,
+                    right - left);
             }
         }
+    }
+
+    /// <summary>
+    /// A segment of the two boxes of a 2-cycle (each sample pastes the other's elements), row by row. Where both boxes
+    /// cover a row, the columns from the first box's left to the last box's right go through one pass
+    /// (<see cref="IMixKernels{T}.BoxPairRow"/>); where one does, its columns are copied from the other sample, whose
+    /// row stays its own; rows of neither are the samples' own.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void MixBoxPair(in SampleOp opA, in SampleOp opB, T* a, T* b, T* destinationA, T* destinationB, int offset, int count)
+    {
+        int width = _width, firstRow = offset / width, rows = count / width;
+        bool inPlace = a == destinationA;
+        int left = Math.Min(opA.Left, opB.Left), right = Math.Max(opA.Right, opB.Right);
+        var boxA = new ColumnSpan(opA.Left - left, opA.Right - left);
+        var boxB = new ColumnSpan(opB.Left - left, opB.Right - left);
+        for (int r = 0; r < rows; r++)
+        {
+            long at = (long)r * width;
+            bool inA = CoversRow(in opA, firstRow + r), inB = CoversRow(in opB, firstRow + r);
+            if (inA && inB)
+            {
+                if (!inPlace)
+                {
+                    CopyOutside(a + at, destinationA + at, left, right);
+                    CopyOutside(b + at, destinationB + at, left, right);
+                }
+
+                TKernels.BoxPairRow(a + at + left, b + at + left, boxA, boxB, destinationA + at + left, destinationB + at + left, right - left);
+                continue;
+            }
+
+            // One box or none: the other sample's row is read as it is, and stays its own.
+            if (!inPlace)
+            {
+                Copy(a + at, destinationA + at, width);
+                Copy(b + at, destinationB + at, width);
+            }
+
+            if (inA)
+            {
+                Copy(b + at + opA.Left, destinationA + at + opA.Left, opA.Right - opA.Left);
+            }
+            else if (inB)
+            {
+                Copy(a + at + opB.Left, destinationB + at + opB.Left, opB.Right - opB.Left);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A segment of the partner tiles of a 2-cycle (GridMix's cells), row by row. Where both samples have tiles in a
+    /// row, the row's tiles become two weight rows (0 under a tile, 1 elsewhere) and the pair is mixed in one pass by
+    /// <see cref="IMixKernels{T}.MaskPairBlend"/>, whose weights of exactly 0 and 1 select elements whole; where one
+    /// sample has, its tiles' columns are copied from the other sample, whose row stays its own.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void MixTilePair(in SampleOp opA, in SampleOp opB, T* a, T* b, T* destinationA, T* destinationB, int offset, int count)
+    {
+        int width = _width, firstRow = offset / width, rows = count / width;
+        bool inPlace = a == destinationA;
+        float[] rented = ArrayPool<float>.Shared.Rent(2 * width);
+        try
+        {
+            fixed (float* weights = rented)
+            {
+                float* weightsA = weights, weightsB = weights + width;
+                ReadOnlySpan<Tile> tilesA = opA.Tiles.AsSpan(opA.TileStart, opA.TileCount), tilesB = opB.Tiles.AsSpan(opB.TileStart, opB.TileCount);
+                for (int r = 0; r < rows; r++)
+                {
+                    long at = (long)r * width;
+                    int y = (firstRow + r) % _height;
+                    bool inA = RowWeights(tilesA, y, new Span<float>(weightsA, width)), inB = RowWeights(tilesB, y, new Span<float>(weightsB, width));
+                    if (inA && inB)
+                    {
+                        TKernels.MaskPairBlend(a + at, b + at, weightsA, weightsB, destinationA + at, destinationB + at, width);
+                        continue;
+                    }
+
+                    if (!inPlace)
+                    {
+                        Copy(a + at, destinationA + at, width);
+                        Copy(b + at, destinationB + at, width);
+                    }
+
+                    // One sample's tiles or none: the other sample's row is read as it is.
+                    foreach (Tile tile in inA ? tilesA : inB ? tilesB : [])
+                    {
+                        if (y >= tile.Top && y < tile.Bottom)
+                        {
+                            T* from = inA ? b : a, to = inA ? destinationA : destinationB;
+                            Copy(from + at + tile.Left, to + at + tile.Left, tile.Right - tile.Left);
+                        }
+                    }
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>Writes a row's weights under partner tiles (0 in a tile, 1 elsewhere); false when no tile crosses the row.</summary>
+    private static bool RowWeights(ReadOnlySpan<Tile> tiles, int y, Span<float> weights)
+    {
+        bool any = false;
+        foreach (Tile tile in tiles)
+        {
+            if (y >= tile.Top && y < tile.Bottom)
+            {
+                if (!any)
+                {
+                    weights.Fill(1f);
+                    any = true;
+                }
+
+                weights[tile.Left..tile.Right].Clear();
+            }
+        }
+
+        return any;
+    }
+
+    /// <summary>True when the box covers row <paramref name="planeRow"/> of a plane (of a volume: frame by frame, each <c>H</c> rows).</summary>
+    private bool CoversRow(in SampleOp box, int planeRow)
+    {
+        int y = planeRow % _height, frame = planeRow / _height;
+        return y >= box.Top && y < box.Bottom && frame >= box.FirstFrame && frame < box.EndFrame;
+    }
+
+    /// <summary>
+    /// Row <paramref name="y"/> of a soft box: outside the support's rows the sample's own (copied, or left alone in
+    /// place); within them the support's columns mixed by weights made from the row's fall-off and the columns'.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void MixSoftRow(in SampleOp op, int y, T* self, T* partner, T* destination)
+    {
+        int width = _width;
+        bool inPlace = self == destination;
+        if (y < op.Top || y >= op.Bottom)
+        {
+            if (!inPlace)
+            {
+                Copy(self, destination, width);
+            }
+
+            return;
+        }
+
+        // The support's columns widened to multiples of 16 (64 bytes of float32): rows of 224 floats then start on
+        // aligned vectors, where the kernel needs no scalar head or tail (30 scalar elements a row cost more than the
+        // vectors of weight 1 that the widening adds and the kernel skips).
+        int left = op.Left & ~15, right = Math.Min(width, (op.Right + 15) & ~15);
+        if (!inPlace)
+        {
+            CopyOutside(self, destination, left, right);
+        }
+
+        fixed (float* falloffs = op.Mask)
+        {
+            float* rowFalloffs = falloffs + op.MaskOffset;
+            TKernels.SoftRowBlend(self + left, partner + left, rowFalloffs + _height + left, rowFalloffs[y], destination + left, right - left);
+        }
+    }
+
+    /// <summary>Copies a row's columns before <paramref name="left"/> and from <paramref name="right"/> on.</summary>
+    private void CopyOutside(T* self, T* destination, int left, int right)
+    {
+        Copy(self, destination, left);
+        Copy(self + right, destination + right, _width - right);
     }
 
     /// <summary>A zero-padded blend of a segment that crosses a source's end: zeros stand in for each source past it.</summary>

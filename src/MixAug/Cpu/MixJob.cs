@@ -19,6 +19,12 @@ namespace MixAug.Cpu;
 /// that the cycle's last step needs x[i_0], overwritten at step 0: the part of x[i_0] that the last sample reads is
 /// saved to a segment-sized spare first. That makes in-place mixing correct for any permutation, with no batch copy
 /// (timm clones the whole batch for this).</para>
+/// <para>Cycles of two (the flip pairing's pairs, each sample the other's partner) of blends, boxes, soft boxes, partner
+/// tiles and masks go through pair kernels instead (<see cref="IMixKernels{T}.BlendPair"/>,
+/// <see cref="IMixKernels{T}.BoxPairRow"/>, <see cref="IMixKernels{T}.SoftPairRowBlend"/>,
+/// <see cref="IMixKernels{T}.MaskPairBlend"/>, tiles as rows of 0/1 weights): both samples are read, then both outputs written, element by element,
+/// so no spare is made and each element is loaded once for both outputs. On one thread this halved SmoothMix and
+/// CutMix with half-area boxes in place (8.3 to 4.3 ms and 6.7 to 3.0 ms for 128x3x224x224).</para>
 /// <para>Ranked masks (FMix, SaliencyMix's mask mode) are rasterised once per plane. When every masked sample has a
 /// noise image of its own and the cycles are short (flip and pair pairings), each part takes whole cycles: it
 /// rasterises the masks of a cycle into its own scratch and walks that cycle at once, segment by segment over every

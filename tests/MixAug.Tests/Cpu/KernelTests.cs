@@ -2,6 +2,8 @@ using System.Runtime.Intrinsics.X86;
 using MixAug.Cpu;
 using MixAug.Randomness;
 
+using MixAug.Tests.Support;
+
 namespace MixAug.Tests.Cpu;
 
 /// <summary>
@@ -73,9 +75,9 @@ public unsafe class KernelTests
     public void FloatMaskBlendMatchesTheScalarDefinition(FloatMaskBlend maskBlend)
     {
         var random = new MixRandom(2);
-        float[] a = WithSpecials(random, Random(random, 310));
-        float[] b = WithSpecials(random, Random(random, 310));
-        float[] m = MaskRuns(random, 310);
+        float[] a = KernelInputs.WithSpecials(random, Random(random, 310));
+        float[] b = KernelInputs.WithSpecials(random, Random(random, 310));
+        float[] m = KernelInputs.MaskRuns(random, 310);
         var d = new float[310];
         for (int offset = 0; offset < 8; offset++)
         {
@@ -89,7 +91,7 @@ public unsafe class KernelTests
 
                 for (int k = 0; k < 310; k++)
                 {
-                    float expected = k >= offset && k < offset + n ? MaskBlendDefinition(a[k], b[k], m[k]) : -1f;
+                    float expected = k >= offset && k < offset + n ? KernelInputs.MaskBlendDefinition(a[k], b[k], m[k]) : -1f;
                     Assert.That(BitConverter.SingleToInt32Bits(d[k]), Is.EqualTo(BitConverter.SingleToInt32Bits(expected)), $"n {n}, offset {offset}, element {k}: {d[k]} for {expected}");
                 }
             }
@@ -101,9 +103,9 @@ public unsafe class KernelTests
     public void FloatMaskBlendInPlaceMatchesTheScalarDefinition(FloatMaskBlend maskBlend)
     {
         var random = new MixRandom(12);
-        float[] original = WithSpecials(random, Random(random, 310));
-        float[] b = WithSpecials(random, Random(random, 310));
-        float[] m = MaskRuns(random, 310);
+        float[] original = KernelInputs.WithSpecials(random, Random(random, 310));
+        float[] b = KernelInputs.WithSpecials(random, Random(random, 310));
+        float[] m = KernelInputs.MaskRuns(random, 310);
         for (int offset = 0; offset < 8; offset++)
         {
             foreach (int n in new[] { 0, 1, 7, 8, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 300 })
@@ -116,51 +118,11 @@ public unsafe class KernelTests
 
                 for (int k = 0; k < 310; k++)
                 {
-                    float expected = k >= offset && k < offset + n ? MaskBlendDefinition(original[k], b[k], m[k]) : original[k];
+                    float expected = k >= offset && k < offset + n ? KernelInputs.MaskBlendDefinition(original[k], b[k], m[k]) : original[k];
                     Assert.That(BitConverter.SingleToInt32Bits(a[k]), Is.EqualTo(BitConverter.SingleToInt32Bits(expected)), $"n {n}, offset {offset}, element {k}");
                 }
             }
         }
-    }
-
-    /// <summary>The definition, written independently of the kernels' scalar path.</summary>
-    private static float MaskBlendDefinition(float self, float partner, float weight) => weight switch
-    {
-        1f => self,
-        0f => partner,
-        _ => (self * weight) + (partner * (1f - weight)),
-    };
-
-    /// <summary>Runs of 1 to 40 equal weights: exact 1, exact 0, or one random fraction each.</summary>
-    private static float[] MaskRuns(MixRandom random, int n)
-    {
-        var mask = new float[n];
-        for (int i = 0; i < n;)
-        {
-            int run = 1 + random.NextInt(40);
-            int kind = random.NextInt(3);
-            for (int j = 0; j < run && i < n; j++, i++)
-            {
-                mask[i] = kind == 0 ? 1f : kind == 1 ? 0f : (float)random.NextDouble();
-            }
-        }
-
-        return mask;
-    }
-
-    /// <summary>Replaces about one element in ten with −0, +0, ±infinity or NaN.</summary>
-    private static float[] WithSpecials(MixRandom random, float[] values)
-    {
-        float[] specials = [-0f, 0f, float.PositiveInfinity, float.NegativeInfinity, float.NaN];
-        for (int i = 0; i < values.Length; i++)
-        {
-            if (random.NextInt(10) == 0)
-            {
-                values[i] = specials[random.NextInt(specials.Length)];
-            }
-        }
-
-        return values;
     }
 
     [Test]

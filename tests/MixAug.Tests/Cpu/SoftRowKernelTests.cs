@@ -1,5 +1,6 @@
 using MixAug.Cpu;
 using MixAug.Randomness;
+using MixAug.Tests.Support;
 
 namespace MixAug.Tests.Cpu;
 
@@ -59,8 +60,8 @@ public unsafe class SoftRowKernelTests
     public void ByteRowsMatchTheReference()
     {
         var random = new MixRandom(31);
-        byte[] a = Bytes(random, 310), b = Bytes(random, 310);
-        float[] g = ColumnFalloffs(random, 310);
+        byte[] a = KernelInputs.Bytes(random, 310), b = KernelInputs.Bytes(random, 310);
+        float[] g = KernelInputs.ColumnFalloffs(random, 310);
         foreach (bool inPlace in new[] { false, true })
         {
             foreach (float gy in RowFalloffs)
@@ -80,7 +81,7 @@ public unsafe class SoftRowKernelTests
                         {
                             float m = 1f - (gy * g[k]);
                             byte outside = inPlace ? a[k] : (byte)7;
-                            byte expected = k >= offset && k < offset + n ? (byte)Math.Round((a[k] * m) + (b[k] * (1f - m)), MidpointRounding.ToEven) : outside;
+                            byte expected = k >= offset && k < offset + n ? KernelInputs.RoundedBlend(a[k], b[k], m) : outside;
                             Assert.That(d[k], Is.EqualTo(expected), $"gy {gy}, in place {inPlace}, n {n}, offset {offset}, element {k}");
                         }
                     }
@@ -93,8 +94,8 @@ public unsafe class SoftRowKernelTests
     private static string? FloatMismatch(FloatSoftRow kernel, bool inPlace)
     {
         var random = new MixRandom(inPlace ? 23UL : 22UL);
-        float[] a = WithSpecials(random, Floats(random, 310)), b = WithSpecials(random, Floats(random, 310));
-        float[] g = ColumnFalloffs(random, 310);
+        float[] a = KernelInputs.WithSpecials(random, KernelInputs.Floats(random, 310)), b = KernelInputs.WithSpecials(random, KernelInputs.Floats(random, 310));
+        float[] g = KernelInputs.ColumnFalloffs(random, 310);
         var d = new float[310];
         foreach (float gy in RowFalloffs)
         {
@@ -133,49 +134,5 @@ public unsafe class SoftRowKernelTests
     }
 
     /// <summary>The rasteriser's weight (one float product, one float difference), then the mask blend's definition.</summary>
-    private static float Reference(float self, float partner, float gy, float gx)
-    {
-        float product = gy * gx;
-        float weight = 1f - product;
-        if (weight == 1f)
-        {
-            return self;
-        }
-
-        return weight == 0f ? partner : (self * weight) + (partner * (1f - weight));
-    }
-
-    /// <summary>Runs of 1 to 40 column fall-offs: exact 1 (the box's columns), tiny (weights exactly 1), or fractions.</summary>
-    private static float[] ColumnFalloffs(MixRandom random, int n)
-    {
-        var g = new float[n];
-        for (int i = 0; i < n;)
-        {
-            int run = 1 + random.NextInt(40), kind = random.NextInt(3);
-            for (int j = 0; j < run && i < n; j++, i++)
-            {
-                g[i] = kind == 0 ? 1f : kind == 1 ? 1e-10f : (float)random.NextDouble();
-            }
-        }
-
-        return g;
-    }
-
-    private static float[] WithSpecials(MixRandom random, float[] values)
-    {
-        float[] specials = [-0f, float.PositiveInfinity, float.NegativeInfinity, float.NaN];
-        for (int i = 0; i < values.Length; i++)
-        {
-            if (random.NextInt(10) == 0)
-            {
-                values[i] = specials[random.NextInt(specials.Length)];
-            }
-        }
-
-        return values;
-    }
-
-    private static float[] Floats(MixRandom random, int n) => Enumerable.Range(0, n).Select(_ => (float)((random.NextDouble() * 8) - 4)).ToArray();
-
-    private static byte[] Bytes(MixRandom random, int n) => Enumerable.Range(0, n).Select(_ => (byte)random.NextInt(256)).ToArray();
+    private static float Reference(float self, float partner, float gy, float gx) => KernelInputs.MaskBlendDefinition(self, partner, KernelInputs.SoftWeight(gy, gx));
 }
