@@ -78,51 +78,26 @@ public unsafe class PairKernelTests
         ["scalar"] = (a, b, maskA, maskB, da, db, n) => FloatKernels.MaskPairBlendScalar(a, b, maskA, maskB, da, db, 0, n),
     };
 
-    [TestCase("dispatch")]
-    [TestCase("512")]
-    [TestCase("512, streamed")]
-    [TestCase("256")]
-    [TestCase("128")]
-    [TestCase("scalar")]
-    public void BlendPairsMatchTheDefinitionForEachSample(string width)
-    {
-        Assert.That(BlendMismatch(BlendKernels[width], inPlace: false), Is.Null);
-        Assert.That(BlendMismatch(BlendKernels[width], inPlace: true), Is.Null);
-    }
+    /// <summary>Every kernel by kind and width: each dictionary's names.</summary>
+    private static IEnumerable<TestCaseData> Kernels() =>
+        BlendKernels.Keys.Select(w => ("blend", w))
+            .Concat(SoftKernels.Keys.Select(w => ("soft box", w)))
+            .Concat(BoxKernels.Keys.Select(w => ("box", w)))
+            .Concat(MaskKernels.Keys.Select(w => ("mask", w)))
+            .Select(k => new TestCaseData(k.Item1, k.w));
 
-    [TestCase("dispatch")]
-    [TestCase("512")]
-    [TestCase("512, streamed")]
-    [TestCase("256")]
-    [TestCase("128")]
-    [TestCase("scalar")]
-    public void SoftPairsMatchTheDefinitionForEachSample(string width)
+    [TestCaseSource(nameof(Kernels))]
+    public void PairsMatchTheDefinitionForEachSample(string kind, string width)
     {
-        Assert.That(SoftMismatch(SoftKernels[width], inPlace: false), Is.Null);
-        Assert.That(SoftMismatch(SoftKernels[width], inPlace: true), Is.Null);
-    }
-
-    [TestCase("dispatch")]
-    [TestCase("512")]
-    [TestCase("512, streamed")]
-    [TestCase("256")]
-    [TestCase("scalar")]
-    public void BoxPairsMatchTheDefinitionForEachSample(string width)
-    {
-        Assert.That(BoxMismatch(BoxKernels[width], inPlace: false), Is.Null);
-        Assert.That(BoxMismatch(BoxKernels[width], inPlace: true), Is.Null);
-    }
-
-    [TestCase("dispatch")]
-    [TestCase("512")]
-    [TestCase("512, streamed")]
-    [TestCase("256")]
-    [TestCase("128")]
-    [TestCase("scalar")]
-    public void MaskPairsMatchTheDefinitionForEachSample(string width)
-    {
-        Assert.That(MaskMismatch(MaskKernels[width], inPlace: false), Is.Null);
-        Assert.That(MaskMismatch(MaskKernels[width], inPlace: true), Is.Null);
+        Func<bool, string?> mismatch = kind switch
+        {
+            "blend" => inPlace => BlendMismatch(BlendKernels[width], inPlace),
+            "soft box" => inPlace => SoftMismatch(SoftKernels[width], inPlace),
+            "box" => inPlace => BoxMismatch(BoxKernels[width], inPlace),
+            _ => inPlace => MaskMismatch(MaskKernels[width], inPlace),
+        };
+        Assert.That(mismatch(false), Is.Null, "out of place");
+        Assert.That(mismatch(true), Is.Null, "in place");
     }
 
     [Test]
