@@ -13,14 +13,14 @@ namespace MixAug.Benchmarks;
 /// --collate: what a <see cref="MixCollate"/> call costs beside plain stacking, for one batch of 128 Fashion-MNIST-like
 /// samples (<c>[1, 28, 28]</c> float32 in [0, 1) and an int64 label; uint8 for the byte rows) on the CPU, with one
 /// libtorch thread: the fastest and the median of 9 rounds of 100 calls, in microseconds (the table of
-/// docs/torchsharp.md, "Cost").
+/// docs/torchsharp.md, "Cost"); with --large also 64 ImageNet-sized samples ([3, 224, 224]), 9 rounds of 5 calls.
 /// </summary>
 internal static class CollateBenchmark
 {
     private const int BatchSize = 128;
     private const int Classes = 10;
 
-    public static int Run()
+    public static int Run(bool large)
     {
         TorchSharpRuntime.EnsureLoadable();
         torch.set_num_threads(1);
@@ -42,6 +42,21 @@ internal static class CollateBenchmark
         };
         Console.WriteLine($"batch of {BatchSize} samples [1, 28, 28], CPU, 1 libtorch thread: 9 rounds of 100 calls, microseconds per call");
         Print(rows, callsPerRound: 100);
+        if (large)
+        {
+            // ImageNet-sized: the batch is past the caches, and each new batch tensor is fresh memory.
+            List<Dictionary<string, Tensor>> images = Samples(random, ScalarType.Float32, count: 64, [3, 224, 224]);
+            var largeRows = new (string Name, List<Dictionary<string, Tensor>> Samples, Func<IEnumerable<Dictionary<string, Tensor>>, Device, Dictionary<string, Tensor>> Collate)[]
+            {
+                ("stack only (TorchSharp's collate)", images, Stack),
+                ("MixUp, one lambda per batch", images, new MixCollate(new MixUp(0.8), 1, Classes).Collate),
+                ("CutMix, one box per sample", images, new MixCollate(new CutMix(mode: LambdaMode.Element), 1, Classes).Collate),
+            };
+            Console.WriteLine();
+            Console.WriteLine("batch of 64 samples [3, 224, 224] float32 (38.5 MB), CPU, 1 libtorch thread: 9 rounds of 5 calls, microseconds per call");
+            Print(largeRows, callsPerRound: 5);
+        }
+
         return 0;
     }
 
@@ -77,13 +92,14 @@ internal static class CollateBenchmark
         }
     }
 
-    private static List<Dictionary<string, Tensor>> Samples(MixRandom random, ScalarType type)
+    private static List<Dictionary<string, Tensor>> Samples(MixRandom random, ScalarType type, int count = BatchSize, long[]? shape = null)
     {
-        var samples = new List<Dictionary<string, Tensor>>(BatchSize);
-        for (int i = 0; i < BatchSize; i++)
+        shape ??= [1, 28, 28];
+        var samples = new List<Dictionary<string, Tensor>>(count);
+        for (int i = 0; i < count; i++)
         {
-            float[] pixels = [.. Enumerable.Range(0, 28 * 28).Select(_ => (float)random.NextDouble())];
-            Tensor data = tensor(pixels, [1, 28, 28]);
+            float[] pixels = [.. Enumerable.Range(0, (int)shape.Aggregate(1L, (a, d) => a * d)).Select(_ => (float)random.NextDouble())];
+            Tensor data = tensor(pixels, shape);
             samples.Add(new Dictionary<string, Tensor>
             {
                 ["data"] = type == ScalarType.Byte ? data.mul(255).to(ScalarType.Byte) : data,

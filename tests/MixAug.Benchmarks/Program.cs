@@ -33,10 +33,11 @@ if (args.Contains("--profile-resample"))
     return ResampleProfile.Run();
 }
 
-// --collate: what MixCollate costs beside plain stacking, batch of 128 Fashion-MNIST-sized samples (docs/torchsharp.md).
+// --collate [--large]: what MixCollate costs beside plain stacking, batch of 128 Fashion-MNIST-sized samples (and of 64
+// ImageNet-sized ones) (docs/torchsharp.md).
 if (args.Contains("--collate"))
 {
-    return CollateBenchmark.Run();
+    return CollateBenchmark.Run(large: args.Contains("--large"));
 }
 
 // --torch-device: per-call times of the TorchSharp backend on one device (--device cpu|cuda), for CPU or GPU runs.

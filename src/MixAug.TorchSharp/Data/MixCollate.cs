@@ -342,7 +342,7 @@ public sealed class MixCollate
     {
         try
         {
-            return TorchMixer.Apply(plan, images);
+            return TorchMixer.MixOwned(plan, images); // the batch stacked here: mixed in place on the CPU
         }
         catch (ArgumentException e) when (e.ParamName == "images" && images.dtype == ScalarType.Byte)
         {

@@ -117,6 +117,29 @@ public static partial class TorchMixer
         destination.copy_(result);
     }
 
+    /// <summary>
+    /// Mixes a batch the caller owns and no one else reads (a collate's freshly stacked images): on the CPU kernels'
+    /// path in place, returning <paramref name="images"/> itself, which spares a second batch of memory and its first
+    /// writes; otherwise as <see cref="Apply(MixPlan, Tensor)"/>, into a new tensor. The values are the same either way.
+    /// </summary>
+    internal static Tensor MixOwned(MixPlan plan, Tensor images)
+    {
+        TensorChecks.Images(plan, images, nameof(images));
+        CheckDtype(plan, images.dtype);
+        TorchSharpRuntime.EnsureLoadable();
+        if (!CanUseCpuKernels(images))
+        {
+            return Apply(plan, images, allowCpuKernels: false);
+        }
+
+        unsafe
+        {
+            CpuMixer.ApplyInPlace(plan, new Span<float>((void*)NativeTensor.DataPointer(images), (int)images.numel()));
+        }
+
+        return images;
+    }
+
     /// <summary>The entry point with the choice of path, so that tests can hold the libtorch path against CpuMixer.</summary>
     internal static Tensor Apply(MixPlan plan, Tensor images, bool allowCpuKernels)
     {

@@ -22,11 +22,11 @@ internal readonly unsafe partial struct ByteKernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void SoftPairRowBlend(byte* a, byte* b, SoftRow rowA, SoftRow rowB, byte* destinationA, byte* destinationB, int count) =>
+    public static void SoftPairRowBlend(byte* a, byte* b, SoftRow rowA, SoftRow rowB, byte* destinationA, byte* destinationB, int count, bool stream = false) =>
         InSavedChunks(new SoftChunk(rowA, rowB), a, b, destinationA, destinationB, count);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void MaskPairBlend(byte* a, byte* b, float* maskA, float* maskB, byte* destinationA, byte* destinationB, int count) =>
+    public static void MaskPairBlend(byte* a, byte* b, float* maskA, float* maskB, byte* destinationA, byte* destinationB, int count, bool stream = false) =>
         InSavedChunks(new MaskChunk(maskA, maskB), a, b, destinationA, destinationB, count);
 
     /// <summary>
@@ -34,7 +34,7 @@ internal readonly unsafe partial struct ByteKernels
     /// <see cref="Blend"/> calls, which bounds uint8 blending); elsewhere <see cref="BlendPairPortable"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void BlendPair(byte* a, byte* b, BlendWeights weightsA, BlendWeights weightsB, byte* destinationA, byte* destinationB, int count)
+    public static void BlendPair(byte* a, byte* b, BlendWeights weightsA, BlendWeights weightsB, byte* destinationA, byte* destinationB, int count, bool stream = false)
     {
         if (Avx2.IsSupported)
         {
@@ -51,7 +51,7 @@ internal readonly unsafe partial struct ByteKernels
         InSavedChunks(new BlendChunk(weightsA, weightsB), a, b, destinationA, destinationB, count);
 
     /// <summary>The box pair: out of place, each row copied and its box pasted; in place, by saved chunks.</summary>
-    public static void BoxPairRow(byte* a, byte* b, ColumnSpan boxA, ColumnSpan boxB, byte* destinationA, byte* destinationB, int count)
+    public static void BoxPairRow(byte* a, byte* b, ColumnSpan boxA, ColumnSpan boxB, byte* destinationA, byte* destinationB, int count, bool stream = false)
     {
         if (a != destinationA)
         {

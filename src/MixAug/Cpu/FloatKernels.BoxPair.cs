@@ -10,11 +10,11 @@ namespace MixAug.Cpu;
 internal readonly unsafe partial struct FloatKernels
 {
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void BoxPairRow(float* a, float* b, ColumnSpan boxA, ColumnSpan boxB, float* destinationA, float* destinationB, int count)
+    public static void BoxPairRow(float* a, float* b, ColumnSpan boxA, ColumnSpan boxB, float* destinationA, float* destinationB, int count, bool stream = false)
     {
         if (Vector512.IsHardwareAccelerated)
         {
-            BoxPairRow512(a, b, boxA, boxB, destinationA, destinationB, count);
+            BoxPairRow512(a, b, boxA, boxB, destinationA, destinationB, count, stream);
         }
         else if (Vector256.IsHardwareAccelerated)
         {
@@ -27,11 +27,11 @@ internal readonly unsafe partial struct FloatKernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void BoxPairRow512(float* a, float* b, ColumnSpan boxA, ColumnSpan boxB, float* destinationA, float* destinationB, int count)
+    internal static void BoxPairRow512(float* a, float* b, ColumnSpan boxA, ColumnSpan boxB, float* destinationA, float* destinationB, int count, bool stream = false)
     {
         int k = KernelAlignment.Head(destinationA, count, 64);
         BoxPairRowScalar(a, b, boxA, boxB, destinationA, destinationB, 0, k);
-        bool inPlace = a == destinationA && b == destinationB;
+        bool inPlace = a == destinationA && b == destinationB, streamed = Streams(stream, a, destinationA, destinationB);
         Vector512<int> lanes = Vector512<int>.Indices;
         Vector512<int> leftA = Vector512.Create(boxA.Left), rightA = Vector512.Create(boxA.Right);
         Vector512<int> leftB = Vector512.Create(boxB.Left), rightB = Vector512.Create(boxB.Right);
@@ -45,12 +45,12 @@ internal readonly unsafe partial struct FloatKernels
             // In place, a vector outside its sample's box is not stored: its cache line may then stay clean.
             if (!inPlace || inA != Vector512<float>.Zero)
             {
-                Vector512.ConditionalSelect(inA, y, x).Store(destinationA + k);
+                Store512(Vector512.ConditionalSelect(inA, y, x), destinationA + k, streamed);
             }
 
             if (!inPlace || inB != Vector512<float>.Zero)
             {
-                Vector512.ConditionalSelect(inB, x, y).Store(destinationB + k);
+                Store512(Vector512.ConditionalSelect(inB, x, y), destinationB + k, streamed);
             }
         }
 

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace MixAug.Cpu;
 
@@ -15,11 +16,11 @@ internal readonly unsafe partial struct FloatKernels
 {
     /// <summary>One row of two soft boxes: the weights <c>1f − gy·gx</c> of each sample made on the way, as <see cref="SoftRowBlend"/> makes them.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void SoftPairRowBlend(float* a, float* b, SoftRow rowA, SoftRow rowB, float* destinationA, float* destinationB, int count)
+    public static void SoftPairRowBlend(float* a, float* b, SoftRow rowA, SoftRow rowB, float* destinationA, float* destinationB, int count, bool stream = false)
     {
         if (Vector512.IsHardwareAccelerated)
         {
-            SoftPairRowBlend512(a, b, rowA, rowB, destinationA, destinationB, count);
+            SoftPairRowBlend512(a, b, rowA, rowB, destinationA, destinationB, count, stream);
         }
         else if (Vector256.IsHardwareAccelerated)
         {
@@ -37,11 +38,11 @@ internal readonly unsafe partial struct FloatKernels
 
     /// <summary>Two samples mixed by their weight planes (FMix, saliency masks): <paramref name="maskA"/> weighs <c>a</c> against <c>b</c>, <paramref name="maskB"/> <c>b</c> against <c>a</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void MaskPairBlend(float* a, float* b, float* maskA, float* maskB, float* destinationA, float* destinationB, int count)
+    public static void MaskPairBlend(float* a, float* b, float* maskA, float* maskB, float* destinationA, float* destinationB, int count, bool stream = false)
     {
         if (Vector512.IsHardwareAccelerated)
         {
-            MaskPairBlend512(a, b, maskA, maskB, destinationA, destinationB, count);
+            MaskPairBlend512(a, b, maskA, maskB, destinationA, destinationB, count, stream);
         }
         else if (Vector256.IsHardwareAccelerated)
         {
@@ -59,11 +60,11 @@ internal readonly unsafe partial struct FloatKernels
 
     /// <summary>Two samples blended by fixed weights (Mixup): <c>a·A.Self + b·A.Partner</c> and <c>b·B.Self + a·B.Partner</c>, as <see cref="Blend"/> makes each.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void BlendPair(float* a, float* b, BlendWeights weightsA, BlendWeights weightsB, float* destinationA, float* destinationB, int count)
+    public static void BlendPair(float* a, float* b, BlendWeights weightsA, BlendWeights weightsB, float* destinationA, float* destinationB, int count, bool stream = false)
     {
         if (Vector512.IsHardwareAccelerated)
         {
-            BlendPair512(a, b, weightsA, weightsB, destinationA, destinationB, count);
+            BlendPair512(a, b, weightsA, weightsB, destinationA, destinationB, count, stream);
         }
         else if (Vector256.IsHardwareAccelerated)
         {
@@ -80,16 +81,16 @@ internal readonly unsafe partial struct FloatKernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void SoftPairRowBlend512(float* a, float* b, SoftRow rowA, SoftRow rowB, float* destinationA, float* destinationB, int count)
+    internal static void SoftPairRowBlend512(float* a, float* b, SoftRow rowA, SoftRow rowB, float* destinationA, float* destinationB, int count, bool stream = false)
     {
         int k = KernelAlignment.Head(destinationA, count, 64);
         SoftPairRowBlendScalar(a, b, rowA, rowB, destinationA, destinationB, 0, k);
-        bool inPlace = a == destinationA && b == destinationB;
+        bool inPlace = a == destinationA && b == destinationB, streamed = Streams(stream, a, destinationA, destinationB);
         float* columnsA = rowA.ColumnFalloffs, columnsB = rowB.ColumnFalloffs;
         Vector512<float> one = Vector512<float>.One, gyA = Vector512.Create(rowA.RowFalloff), gyB = Vector512.Create(rowB.RowFalloff);
         for (; k <= count - Vector512<float>.Count; k += Vector512<float>.Count)
         {
-            PairStep512(a, b, one - (gyA * Vector512.Load(columnsA + k)), one - (gyB * Vector512.Load(columnsB + k)), destinationA, destinationB, k, inPlace);
+            PairStep512(a, b, one - (gyA * Vector512.Load(columnsA + k)), one - (gyB * Vector512.Load(columnsB + k)), destinationA, destinationB, k, inPlace, streamed);
         }
 
         SoftPairRowBlendScalar(a, b, rowA, rowB, destinationA, destinationB, k, count);
@@ -128,14 +129,14 @@ internal readonly unsafe partial struct FloatKernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void MaskPairBlend512(float* a, float* b, float* maskA, float* maskB, float* destinationA, float* destinationB, int count)
+    internal static void MaskPairBlend512(float* a, float* b, float* maskA, float* maskB, float* destinationA, float* destinationB, int count, bool stream = false)
     {
         int k = KernelAlignment.Head(destinationA, count, 64);
         MaskPairBlendScalar(a, b, maskA, maskB, destinationA, destinationB, 0, k);
-        bool inPlace = a == destinationA && b == destinationB;
+        bool inPlace = a == destinationA && b == destinationB, streamed = Streams(stream, a, destinationA, destinationB);
         for (; k <= count - Vector512<float>.Count; k += Vector512<float>.Count)
         {
-            PairStep512(a, b, Vector512.Load(maskA + k), Vector512.Load(maskB + k), destinationA, destinationB, k, inPlace);
+            PairStep512(a, b, Vector512.Load(maskA + k), Vector512.Load(maskB + k), destinationA, destinationB, k, inPlace, streamed);
         }
 
         MaskPairBlendScalar(a, b, maskA, maskB, destinationA, destinationB, k, count);
@@ -170,17 +171,18 @@ internal readonly unsafe partial struct FloatKernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void BlendPair512(float* a, float* b, BlendWeights weightsA, BlendWeights weightsB, float* destinationA, float* destinationB, int count)
+    internal static void BlendPair512(float* a, float* b, BlendWeights weightsA, BlendWeights weightsB, float* destinationA, float* destinationB, int count, bool stream = false)
     {
         int k = KernelAlignment.Head(destinationA, count, 64);
         BlendPairScalar(a, b, weightsA, weightsB, destinationA, destinationB, 0, k);
         Vector512<float> selfA = Vector512.Create(weightsA.Self), partnerA = Vector512.Create(weightsA.Partner);
         Vector512<float> selfB = Vector512.Create(weightsB.Self), partnerB = Vector512.Create(weightsB.Partner);
+        bool streamed = Streams(stream, a, destinationA, destinationB);
         for (; k <= count - Vector512<float>.Count; k += Vector512<float>.Count)
         {
             Vector512<float> x = Vector512.Load(a + k), y = Vector512.Load(b + k);
-            ((x * selfA) + (y * partnerA)).Store(destinationA + k);
-            ((y * selfB) + (x * partnerB)).Store(destinationB + k);
+            Store512((x * selfA) + (y * partnerA), destinationA + k, streamed);
+            Store512((y * selfB) + (x * partnerB), destinationB + k, streamed);
         }
 
         BlendPairScalar(a, b, weightsA, weightsB, destinationA, destinationB, k, count);
@@ -222,7 +224,7 @@ internal readonly unsafe partial struct FloatKernels
 
     /// <summary>Elements [k, k + Vector512&lt;float&gt;.Count) of a pair mixed by their weights: <see cref="PairScalar"/> lane by lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void PairStep512(float* a, float* b, Vector512<float> mA, Vector512<float> mB, float* destinationA, float* destinationB, int k, bool inPlace)
+    private static void PairStep512(float* a, float* b, Vector512<float> mA, Vector512<float> mB, float* destinationA, float* destinationB, int k, bool inPlace, bool streamed)
     {
         Vector512<float> one = Vector512<float>.One, zero = Vector512<float>.Zero;
         Vector512<float> x = Vector512.Load(a + k), y = Vector512.Load(b + k);
@@ -231,12 +233,12 @@ internal readonly unsafe partial struct FloatKernels
         // In place, a vector that keeps its sample is not stored: its cache line may then stay clean.
         if (!inPlace || Vector512.ExtractMostSignificantBits(keepA) != 0xFFFF)
         {
-            Vector512.ConditionalSelect(keepA, x, Vector512.ConditionalSelect(Vector512.Equals(mA, zero), y, (x * mA) + (y * (one - mA)))).Store(destinationA + k);
+            Store512(Vector512.ConditionalSelect(keepA, x, Vector512.ConditionalSelect(Vector512.Equals(mA, zero), y, (x * mA) + (y * (one - mA)))), destinationA + k, streamed);
         }
 
         if (!inPlace || Vector512.ExtractMostSignificantBits(keepB) != 0xFFFF)
         {
-            Vector512.ConditionalSelect(keepB, y, Vector512.ConditionalSelect(Vector512.Equals(mB, zero), x, (y * mB) + (x * (one - mB)))).Store(destinationB + k);
+            Store512(Vector512.ConditionalSelect(keepB, y, Vector512.ConditionalSelect(Vector512.Equals(mB, zero), x, (y * mB) + (x * (one - mB)))), destinationB + k, streamed);
         }
     }
 
@@ -318,6 +320,28 @@ internal readonly unsafe partial struct FloatKernels
             float x = a[k], y = b[k];
             destinationA[k] = (x * weightsA.Self) + (y * weightsA.Partner);
             destinationB[k] = (y * weightsB.Self) + (x * weightsB.Partner);
+        }
+    }
+
+    /// <summary>
+    /// Whether a pair's 512-bit stores go past the caches (non-temporal, whole lines written without reading them):
+    /// asked for, out of place, and both outputs at the same offset within a line, so that the vectors from
+    /// <c>destinationA</c>'s aligned head on are aligned in both.
+    /// </summary>
+    private static bool Streams(bool stream, float* a, float* destinationA, float* destinationB) =>
+        stream && a != destinationA && Avx512F.IsSupported && (((nint)destinationA ^ (nint)destinationB) & 63) == 0;
+
+    /// <summary>Stores an aligned vector, past the caches when <paramref name="streamed"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store512(Vector512<float> value, float* at, bool streamed)
+    {
+        if (streamed)
+        {
+            Avx512F.StoreAlignedNonTemporal(at, value);
+        }
+        else
+        {
+            value.Store(at);
         }
     }
 }

@@ -32,13 +32,17 @@ internal unsafe interface IMixKernels<T>
     /// </summary>
     static abstract void SoftRowBlend(T* self, T* partner, float* columnFalloffs, float rowFalloff, T* destination, int count);
 
+    // The pair kernels below take `stream`: out of place, where 512-bit non-temporal stores exist and both outputs sit at
+    // the same offset in a line, the outputs are streamed past the caches (whole lines written without reading them).
+    // uint8 kernels, bound by arithmetic, ignore it.
+
     /// <summary>
     /// The two samples of a 2-cycle mixed with each other over one row of their soft boxes: <c>destinationA</c> is
     /// <see cref="SoftRowBlend"/> of <c>a</c> with <c>b</c> by <paramref name="rowA"/>, <c>destinationB</c> of <c>b</c>
     /// with <c>a</c> by <paramref name="rowB"/>, element for element the same values. Both sources are read before
     /// either output is written, so it runs in place (destinations equal to the sources) with no spare copy.
     /// </summary>
-    static abstract void SoftPairRowBlend(T* a, T* b, SoftRow rowA, SoftRow rowB, T* destinationA, T* destinationB, int count);
+    static abstract void SoftPairRowBlend(T* a, T* b, SoftRow rowA, SoftRow rowB, T* destinationA, T* destinationB, int count, bool stream);
 
     /// <summary>
     /// The two samples of a 2-cycle over one row of their boxes: <c>destinationA[k]</c> is <c>b[k]</c> within
@@ -46,19 +50,19 @@ internal unsafe interface IMixKernels<T>
     /// <paramref name="boxB"/> and <c>b[k]</c> elsewhere. Both sources are read before either output is written, so it
     /// runs in place with no spare copy; in place, elements outside a sample's box may be left unwritten.
     /// </summary>
-    static abstract void BoxPairRow(T* a, T* b, ColumnSpan boxA, ColumnSpan boxB, T* destinationA, T* destinationB, int count);
+    static abstract void BoxPairRow(T* a, T* b, ColumnSpan boxA, ColumnSpan boxB, T* destinationA, T* destinationB, int count, bool stream);
 
     /// <summary>
     /// The two samples of a 2-cycle mixed by their weight planes: <c>destinationA</c> is <see cref="MaskBlend"/> of
     /// <c>a</c> with <c>b</c> by <paramref name="maskA"/>, <c>destinationB</c> of <c>b</c> with <c>a</c> by
     /// <paramref name="maskB"/>. Both sources are read before either output is written, so it runs in place.
     /// </summary>
-    static abstract void MaskPairBlend(T* a, T* b, float* maskA, float* maskB, T* destinationA, T* destinationB, int count);
+    static abstract void MaskPairBlend(T* a, T* b, float* maskA, float* maskB, T* destinationA, T* destinationB, int count, bool stream);
 
     /// <summary>
     /// The two samples of a 2-cycle blended by fixed weights: <c>destinationA</c> is <see cref="Blend"/> of <c>a</c>
     /// with <c>b</c> by <paramref name="weightsA"/>, <c>destinationB</c> of <c>b</c> with <c>a</c> by
     /// <paramref name="weightsB"/>. Both sources are read before either output is written, so it runs in place.
     /// </summary>
-    static abstract void BlendPair(T* a, T* b, BlendWeights weightsA, BlendWeights weightsB, T* destinationA, T* destinationB, int count);
+    static abstract void BlendPair(T* a, T* b, BlendWeights weightsA, BlendWeights weightsB, T* destinationA, T* destinationB, int count, bool stream);
 }

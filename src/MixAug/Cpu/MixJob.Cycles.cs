@@ -238,7 +238,7 @@ internal sealed unsafe partial class MixJob<T, TKernels>
                 MixBoxPair(in opA, in opB, a, b, destinationA, destinationB, offset, count);
                 return true;
             case (OpKind.Blend, OpKind.Blend) when Unpadded(in opA, offset + count) && Unpadded(in opB, offset + count):
-                TKernels.BlendPair(a, b, new BlendWeights(opA.SelfWeight, opA.PartnerWeight), new BlendWeights(opB.SelfWeight, opB.PartnerWeight), destinationA, destinationB, count);
+                TKernels.BlendPair(a, b, new BlendWeights(opA.SelfWeight, opA.PartnerWeight), new BlendWeights(opB.SelfWeight, opB.PartnerWeight), destinationA, destinationB, count, _stream);
                 return true;
             case (OpKind.Tiles, OpKind.Tiles) when opA.PartnerTilesOnly && opB.PartnerTilesOnly:
                 MixTilePair(in opA, in opB, a, b, destinationA, destinationB, offset, count);
@@ -247,7 +247,7 @@ internal sealed unsafe partial class MixJob<T, TKernels>
                 fixed (float* weightsA = opA.Mask, weightsB = opB.Mask)
                 {
                     float* maskA = opA.Ranked ? rankedA : weightsA, maskB = opB.Ranked ? rankedB : weightsB;
-                    TKernels.MaskPairBlend(a, b, maskA + offset, maskB + offset, destinationA, destinationB, count);
+                    TKernels.MaskPairBlend(a, b, maskA + offset, maskB + offset, destinationA, destinationB, count, _stream);
                 }
 
                 return true;

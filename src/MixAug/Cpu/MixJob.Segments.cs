@@ -129,7 +129,8 @@ internal sealed unsafe partial class MixJob<T, TKernels>
                     new SoftRow(rowFalloffsB + height + left, rowFalloffsB[y]),
                     destinationA + at + left,
                     destinationB + at + left,
-                    right - left);
+                    right - left,
+                    _stream);
             }
         }
     }
@@ -145,22 +146,26 @@ internal sealed unsafe partial class MixJob<T, TKernels>
     {
         int width = _width, firstRow = offset / width, rows = count / width;
         bool inPlace = a == destinationA;
-        int left = Math.Min(opA.Left, opB.Left), right = Math.Max(opA.Right, opB.Right);
+
+        // Streamed outputs are written whole rows at a time by the kernel (every line past the caches); otherwise the
+        // kernel takes the boxes' columns and copies or leaves the rest.
+        bool wholeRows = _stream && !inPlace;
+        int left = wholeRows ? 0 : Math.Min(opA.Left, opB.Left), right = wholeRows ? width : Math.Max(opA.Right, opB.Right);
         var boxA = new ColumnSpan(opA.Left - left, opA.Right - left);
         var boxB = new ColumnSpan(opB.Left - left, opB.Right - left);
         for (int r = 0; r < rows; r++)
         {
             long at = (long)r * width;
             bool inA = CoversRow(in opA, firstRow + r), inB = CoversRow(in opB, firstRow + r);
-            if (inA && inB)
+            if ((inA && inB) || wholeRows)
             {
-                if (!inPlace)
+                if (!inPlace && !wholeRows)
                 {
                     CopyOutside(a + at, destinationA + at, left, right);
                     CopyOutside(b + at, destinationB + at, left, right);
                 }
 
-                TKernels.BoxPairRow(a + at + left, b + at + left, boxA, boxB, destinationA + at + left, destinationB + at + left, right - left);
+                TKernels.BoxPairRow(a + at + left, b + at + left, inA ? boxA : default, inB ? boxB : default, destinationA + at + left, destinationB + at + left, right - left, _stream);
                 continue;
             }
 
@@ -207,7 +212,7 @@ internal sealed unsafe partial class MixJob<T, TKernels>
                     bool inA = RowWeights(tilesA, y, new Span<float>(weightsA, width)), inB = RowWeights(tilesB, y, new Span<float>(weightsB, width));
                     if (inA && inB)
                     {
-                        TKernels.MaskPairBlend(a + at, b + at, weightsA, weightsB, destinationA + at, destinationB + at, width);
+                        TKernels.MaskPairBlend(a + at, b + at, weightsA, weightsB, destinationA + at, destinationB + at, width, _stream);
                         continue;
                     }
 

@@ -288,6 +288,7 @@ internal sealed unsafe partial class MixJob<T, TKernels> : IParallelWork
         {
             T* spare = stackalloc T[_segmentLength];
             WalkPart(part, first, end, spare);
+            FenceStreamedStores();
             return;
         }
 
@@ -297,6 +298,7 @@ internal sealed unsafe partial class MixJob<T, TKernels> : IParallelWork
             fixed (T* spare = rented)
             {
                 WalkPart(part, first, end, spare);
+                FenceStreamedStores();
             }
         }
         finally
@@ -326,6 +328,16 @@ internal sealed unsafe partial class MixJob<T, TKernels> : IParallelWork
         {
             _boxes = null;
             ArrayPool<T>.Shared.Return(boxes);
+        }
+    }
+
+    /// <summary>Orders a part's non-temporal stores (the pair kernels' streamed outputs) before the part reports done:
+    /// they are weakly ordered, so another thread could otherwise read an output line before it reaches memory.</summary>
+    private void FenceStreamedStores()
+    {
+        if (_stream && !_inPlace)
+        {
+            System.Runtime.Intrinsics.X86.Sse.StoreFence();
         }
     }
 

@@ -8,8 +8,9 @@ using MixAug.Transforms;
 namespace MixAug.Tests.Cpu;
 
 /// <summary>
-/// Mosaic's and ResizeMix's rows streamed to the output past the caches (<see cref="OutputRows"/>, the default from
-/// 16 MiB of output) against the same rows stored: the same bits, for rows that start and end at every offset within a cache line
+/// Outputs streamed past the caches (the default from 16 MiB of output) against the same outputs stored: Mosaic's and
+/// ResizeMix's rows (<see cref="OutputRows"/>) and the pair kernels' outputs of the flip pairing's 2-cycles (Mixup,
+/// CutMix, FMix, SmoothMix, GridMix). The same bits, for rows that start and end at every offset within a cache line
 /// (widths that are not multiples of 16, centres anywhere), any part count, in place and out of place.
 /// </summary>
 public class OutputRowsTests
@@ -40,6 +41,25 @@ public class OutputRowsTests
             {
                 MixPlan plan = new ResizeMix(mode: mode).CreatePlan(Shapes[s], new MixRandom((ulong)(300 + s)));
                 AssertStreamedAreStored(plan, TestBatches.RandomBatch(Shapes[s], (ulong)(400 + s)), $"{Shapes[s]}, {mode}");
+            }
+        }
+    }
+
+    [Test]
+    public void PairKernelsStreamedAreStoredBitForBit()
+    {
+        IMixTransform[] methods =
+        [
+            new MixUp(), new MixUp(mode: LambdaMode.Element), new CutMix(mode: LambdaMode.Element), new CutMix(),
+            new FMix(mode: LambdaMode.Element, granularity: MaskGranularity.PerGroup), new SmoothMix(mode: LambdaMode.Element),
+            new GridMix(mode: LambdaMode.Element),
+        ];
+        for (int s = 0; s < Shapes.Length; s++)
+        {
+            foreach (IMixTransform method in methods)
+            {
+                MixPlan plan = method.CreatePlan(Shapes[s], new MixRandom((ulong)(500 + s)));
+                AssertStreamedAreStored(plan, TestBatches.RandomBatch(Shapes[s], (ulong)(600 + s)), $"{method}, {Shapes[s]}");
             }
         }
     }

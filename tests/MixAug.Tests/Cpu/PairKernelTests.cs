@@ -9,7 +9,7 @@ namespace MixAug.Tests.Cpu;
 /// definitions applied to each sample: fixed weights (Mixup), box spans (empty, equal, nested, overlapping, apart, past
 /// the row), soft-box rows (weights made from fall-offs, every pair of row fall-offs) and weight planes (runs of 1, 0
 /// and fractions), for every length 0..300 and start misalignment 0..7, in place and not, float32 with IEEE specials
-/// bit for bit, and uint8 past the byte kernels' 512-element chunks.
+/// bit for bit (the 512-bit kernels also with their outputs streamed), and uint8 past the byte kernels' 512-element chunks.
 /// </summary>
 public unsafe class PairKernelTests
 {
@@ -38,8 +38,9 @@ public unsafe class PairKernelTests
     /// <summary>The kernels by name (NUnit's test methods are public, and the kernels' argument types are internal).</summary>
     private static readonly Dictionary<string, SoftPair> SoftKernels = new()
     {
-        ["dispatch"] = FloatKernels.SoftPairRowBlend,
-        ["512"] = FloatKernels.SoftPairRowBlend512,
+        ["dispatch"] = (a, b, rowA, rowB, da, db, n) => FloatKernels.SoftPairRowBlend(a, b, rowA, rowB, da, db, n),
+        ["512"] = (a, b, rowA, rowB, da, db, n) => FloatKernels.SoftPairRowBlend512(a, b, rowA, rowB, da, db, n),
+        ["512, streamed"] = (a, b, rowA, rowB, da, db, n) => FloatKernels.SoftPairRowBlend512(a, b, rowA, rowB, da, db, n, stream: true),
         ["256"] = FloatKernels.SoftPairRowBlend256,
         ["128"] = FloatKernels.SoftPairRowBlend128,
         ["scalar"] = (a, b, rowA, rowB, da, db, n) => FloatKernels.SoftPairRowBlendScalar(a, b, rowA, rowB, da, db, 0, n),
@@ -47,8 +48,9 @@ public unsafe class PairKernelTests
 
     private static readonly Dictionary<string, BlendPair> BlendKernels = new()
     {
-        ["dispatch"] = FloatKernels.BlendPair,
-        ["512"] = FloatKernels.BlendPair512,
+        ["dispatch"] = (a, b, weightsA, weightsB, da, db, n) => FloatKernels.BlendPair(a, b, weightsA, weightsB, da, db, n),
+        ["512"] = (a, b, weightsA, weightsB, da, db, n) => FloatKernels.BlendPair512(a, b, weightsA, weightsB, da, db, n),
+        ["512, streamed"] = (a, b, weightsA, weightsB, da, db, n) => FloatKernels.BlendPair512(a, b, weightsA, weightsB, da, db, n, stream: true),
         ["256"] = FloatKernels.BlendPair256,
         ["128"] = FloatKernels.BlendPair128,
         ["scalar"] = (a, b, weightsA, weightsB, da, db, n) => FloatKernels.BlendPairScalar(a, b, weightsA, weightsB, da, db, 0, n),
@@ -56,8 +58,9 @@ public unsafe class PairKernelTests
 
     private static readonly Dictionary<string, BoxPair> BoxKernels = new()
     {
-        ["dispatch"] = FloatKernels.BoxPairRow,
-        ["512"] = FloatKernels.BoxPairRow512,
+        ["dispatch"] = (a, b, boxA, boxB, da, db, n) => FloatKernels.BoxPairRow(a, b, boxA, boxB, da, db, n),
+        ["512"] = (a, b, boxA, boxB, da, db, n) => FloatKernels.BoxPairRow512(a, b, boxA, boxB, da, db, n),
+        ["512, streamed"] = (a, b, boxA, boxB, da, db, n) => FloatKernels.BoxPairRow512(a, b, boxA, boxB, da, db, n, stream: true),
         ["256"] = FloatKernels.BoxPairRow256,
         ["scalar"] = (a, b, boxA, boxB, da, db, n) => FloatKernels.BoxPairRowScalar(a, b, boxA, boxB, da, db, 0, n),
     };
@@ -67,54 +70,34 @@ public unsafe class PairKernelTests
 
     private static readonly Dictionary<string, MaskPair> MaskKernels = new()
     {
-        ["dispatch"] = FloatKernels.MaskPairBlend,
-        ["512"] = FloatKernels.MaskPairBlend512,
+        ["dispatch"] = (a, b, maskA, maskB, da, db, n) => FloatKernels.MaskPairBlend(a, b, maskA, maskB, da, db, n),
+        ["512"] = (a, b, maskA, maskB, da, db, n) => FloatKernels.MaskPairBlend512(a, b, maskA, maskB, da, db, n),
+        ["512, streamed"] = (a, b, maskA, maskB, da, db, n) => FloatKernels.MaskPairBlend512(a, b, maskA, maskB, da, db, n, stream: true),
         ["256"] = FloatKernels.MaskPairBlend256,
         ["128"] = FloatKernels.MaskPairBlend128,
         ["scalar"] = (a, b, maskA, maskB, da, db, n) => FloatKernels.MaskPairBlendScalar(a, b, maskA, maskB, da, db, 0, n),
     };
 
-    [TestCase("dispatch")]
-    [TestCase("512")]
-    [TestCase("256")]
-    [TestCase("128")]
-    [TestCase("scalar")]
-    public void BlendPairsMatchTheDefinitionForEachSample(string width)
-    {
-        Assert.That(BlendMismatch(BlendKernels[width], inPlace: false), Is.Null);
-        Assert.That(BlendMismatch(BlendKernels[width], inPlace: true), Is.Null);
-    }
+    /// <summary>Every kernel by kind and width: each dictionary's names.</summary>
+    private static IEnumerable<TestCaseData> Kernels() =>
+        BlendKernels.Keys.Select(w => ("blend", w))
+            .Concat(SoftKernels.Keys.Select(w => ("soft box", w)))
+            .Concat(BoxKernels.Keys.Select(w => ("box", w)))
+            .Concat(MaskKernels.Keys.Select(w => ("mask", w)))
+            .Select(k => new TestCaseData(k.Item1, k.w));
 
-    [TestCase("dispatch")]
-    [TestCase("512")]
-    [TestCase("256")]
-    [TestCase("128")]
-    [TestCase("scalar")]
-    public void SoftPairsMatchTheDefinitionForEachSample(string width)
+    [TestCaseSource(nameof(Kernels))]
+    public void PairsMatchTheDefinitionForEachSample(string kind, string width)
     {
-        Assert.That(SoftMismatch(SoftKernels[width], inPlace: false), Is.Null);
-        Assert.That(SoftMismatch(SoftKernels[width], inPlace: true), Is.Null);
-    }
-
-    [TestCase("dispatch")]
-    [TestCase("512")]
-    [TestCase("256")]
-    [TestCase("scalar")]
-    public void BoxPairsMatchTheDefinitionForEachSample(string width)
-    {
-        Assert.That(BoxMismatch(BoxKernels[width], inPlace: false), Is.Null);
-        Assert.That(BoxMismatch(BoxKernels[width], inPlace: true), Is.Null);
-    }
-
-    [TestCase("dispatch")]
-    [TestCase("512")]
-    [TestCase("256")]
-    [TestCase("128")]
-    [TestCase("scalar")]
-    public void MaskPairsMatchTheDefinitionForEachSample(string width)
-    {
-        Assert.That(MaskMismatch(MaskKernels[width], inPlace: false), Is.Null);
-        Assert.That(MaskMismatch(MaskKernels[width], inPlace: true), Is.Null);
+        Func<bool, string?> mismatch = kind switch
+        {
+            "blend" => inPlace => BlendMismatch(BlendKernels[width], inPlace),
+            "soft box" => inPlace => SoftMismatch(SoftKernels[width], inPlace),
+            "box" => inPlace => BoxMismatch(BoxKernels[width], inPlace),
+            _ => inPlace => MaskMismatch(MaskKernels[width], inPlace),
+        };
+        Assert.That(mismatch(false), Is.Null, "out of place");
+        Assert.That(mismatch(true), Is.Null, "in place");
     }
 
     [Test]
@@ -161,7 +144,7 @@ public unsafe class PairKernelTests
     [Test]
     public void APlantedBoxEndingOneColumnShortIsCaught()
     {
-        BoxPair shortBox = (a, b, boxA, boxB, da, db, n) => FloatKernels.BoxPairRow(a, b, new ColumnSpan(boxA.Left, Math.Max(boxA.Left, boxA.Right - 1)), boxB, da, db, n);
+        BoxPair shortBox = (a, b, boxA, boxB, da, db, n) => FloatKernels.BoxPairRow(a, b, new ColumnSpan(boxA.Left, Math.Max(boxA.Left, boxA.Right - 1)), boxB, da, db, n, stream: false);
         Assert.That(BoxMismatch(shortBox, inPlace: false), Is.Not.Null);
     }
 

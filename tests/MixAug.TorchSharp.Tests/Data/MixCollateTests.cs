@@ -251,10 +251,11 @@ public sealed class MixCollateTests
         Assert.That(batch.Keys, Is.EquivalentTo(new[] { "image", "y", MixBatchKeys.Targets, MixBatchKeys.Sources, MixBatchKeys.Weights }));
     }
 
-    [Test]
-    public void Inside_a_scope_only_the_outputs_are_added_and_the_samples_stay_alive_and_unchanged()
+    [TestCase(ScalarType.Byte)]
+    [TestCase(ScalarType.Float32)] // the collate mixes its own stacked batch in place: never the samples
+    public void Inside_a_scope_only_the_outputs_are_added_and_the_samples_stay_alive_and_unchanged(ScalarType type)
     {
-        using InMemoryDataset data = InMemoryDataset.Images(7, 3, 8, 8, Classes, ScalarType.Byte);
+        using InMemoryDataset data = InMemoryDataset.Images(7, 3, 8, 8, Classes, type);
         List<Dictionary<string, Tensor>> samples = Samples(data);
         double[][] before = [.. samples.Select(s => Loaders.Values(s["data"]))];
         foreach (IMixTransform policy in new IMixTransform[] { new MixUp(mode: LambdaMode.Element), new SaliencyMix(), new CutMix() })
