@@ -25,7 +25,12 @@ namespace MixAug.Transforms;
 /// patch.</para>
 /// <para>Lambda: the holes form a product of column and row intervals, so the partner's area is (Σ hole widths) ×
 /// (Σ hole heights) and λ = 1 − that area / (H·W) exactly, the value <see cref="MixRegion.MeasureShares"/> measures.</para>
-/// <para>Images only (2D planes of at least 2 × 2).</para>
+/// <para>Sequences <c>[B, C, L]</c> (L ≥ 2) take one row of holes: λ, the number of holes, the cut's share of the
+/// length (uniform in [<see cref="MinCutArea"/>, <see cref="MaxCutArea"/>]) and its start are drawn in that order; the
+/// cut is ⌊L·share⌋ clamped to [2, L], its patches ⌈cut / n⌉ long (n reduced to cut / 2), and each patch's hole
+/// ⌊patch·√(1 − λ)⌋ clamped to [1, patch − 1]. With valid lengths (<see cref="MixRequest.ValidLengths"/>) the row is
+/// drawn over the positions the sample and its partner both hold (a pair that holds only one together is not mixed,
+/// and draws nothing), and λ is the own share of the sample's valid positions. Volumes are refused.</para>
 /// </remarks>
 /// <threadsafety>Immutable; safe to share between threads.</threadsafety>
 public sealed class GridMix : MixTransform
@@ -124,15 +129,33 @@ public sealed class GridMix : MixTransform
     /// <inheritdoc />
     protected override void ValidateShape(BatchShape shape)
     {
-        if (shape.SpatialRank != 2 || shape.Height < 2 || shape.Width < 2)
+        bool image = shape.SpatialRank == 2 && shape.Height >= 2 && shape.Width >= 2;
+        bool sequence = shape.SpatialRank == 1 && shape.Width >= 2;
+        if (!image && !sequence)
         {
-            throw new ArgumentException($"GridMix draws a grid over an image of at least 2x2; the batch {shape} is not one.", nameof(shape));
+            throw new ArgumentException($"GridMix draws a grid over an image of at least 2x2 or a row of holes along a sequence of at least 2; the batch {shape} is neither.", nameof(shape));
         }
+    }
+
+    /// <summary>Sequences take valid lengths: each row of holes is drawn where the sample and its partner are both valid.</summary>
+    private protected override bool SupportsValidLengths => true;
+
+    /// <summary>With lengths, lambda is the own share of the sample's valid positions: 1 − holes / length.</summary>
+    private protected override RegionDraw ForValidLength(RegionDraw draw, SpatialShape extent, int length, int partnerLength)
+    {
+        Span<double> shares = stackalloc double[2];
+        draw.Region.MeasureShares(TimeAxis.Crop(extent, length), [], shares);
+        return new RegionDraw(shares[0], draw.Region);
     }
 
     /// <inheritdoc />
     protected override RegionDraw DrawRegion(BatchShape shape, int sample, int partner, IMixRandom random)
     {
+        if (shape.SpatialRank == 1)
+        {
+            return DrawRow(shape.Width, random);
+        }
+
         int h = shape.Height, w = shape.Width;
         double lambda = BetaSampler.Sample(random, Alpha, Alpha);
         int holes = MinHoles + random.NextInt(MaxHoles - MinHoles + 1);
@@ -168,6 +191,34 @@ public sealed class GridMix : MixTransform
         // and the share is computed as MeasureShares computes it, (plane − covered) / plane.
         long plane = (long)h * w;
         return new RegionDraw((double)(plane - (sumW * sumH)) / plane, TileRegion.Grid(grid));
+    }
+
+    /// <summary>
+    /// A row of holes along a sequence of length <paramref name="length"/> (the image's rule with one row): λ, the
+    /// number of holes, the cut's share of the length and its start, drawn in that order (no aspect: a row has none).
+    /// </summary>
+    private RegionDraw DrawRow(int length, IMixRandom random)
+    {
+        if (length < 2)
+        {
+            return RegionDraw.Unmixed; // a pair valid together at one position has no room for a hole beside its own
+        }
+
+        double lambda = BetaSampler.Sample(random, Alpha, Alpha);
+        int holes = MinHoles + random.NextInt(MaxHoles - MinHoles + 1);
+        double area = MinCutArea + ((MaxCutArea - MinCutArea) * random.NextDouble());
+        int cut = (int)Math.Clamp(Math.Floor(length * area), 2, length);
+        int left = (int)((length - cut) * random.NextDouble());
+        holes = Math.Min(holes, cut / 2);
+        int patch = (cut + holes - 1) / holes;
+        int hole = Math.Clamp((int)(patch * Math.Sqrt(1 - lambda)), 1, patch - 1);
+        long covered = 0;
+        for (int x1 = 0; x1 < cut; x1 += patch)
+        {
+            covered += Math.Min(x1 + hole, cut) - x1;
+        }
+
+        return new RegionDraw((double)(length - covered) / length, TileRegion.Grid(new HoleGrid(0, left, 1, cut, 1, patch, 1, hole)));
     }
 
     private static void CheckRange(int value, int min, int max, string name)

@@ -16,17 +16,20 @@ namespace MixAug.Transforms;
 /// <para>Per mixed group: λ ~ Beta(α, α); the box size is CutMix's, ⌊H·√(1 − λ)⌋ × ⌊W·√(1 − λ)⌋, each side at
 /// least 1 (a box of one pixel still shows its Gaussian blob); the centre row is <c>NextInt(H)</c>, then the centre
 /// column <c>NextInt(W)</c>; the box is clipped to the image as CutMix's. The partner's weight is 1 inside the box and
-/// <c>exp(−d²/(2σ²))</c> per axis outside it, with σ = <see cref="Softness"/> × min(H, W).</para>
+/// <c>exp(−d²/(2σ²))</c> per axis outside it, with σ = <see cref="Softness"/> × min(H, W) (× L for a sequence).</para>
 /// <para>The soft edges add partner weight around the box, so the plan's lambda (the exact own share) is below the
 /// drawn λ; labels follow the pixels, not the draw.</para>
-/// <para>Images only (2D planes).</para>
+/// <para>Images, and sequences <c>[B, C, L]</c>: a segment of CutMix's length ⌊L·(1 − λ)⌋ (at least 1) around a
+/// centre position <c>NextInt(L)</c> (after the row draw, which is 0), whose ends fade out with σ = softness × L, so a
+/// pasted stretch of audio or a time series has no step at its ends. Valid lengths are refused: the soft tails reach
+/// every position, padding included. Volumes are refused.</para>
 /// </remarks>
 /// <threadsafety>Immutable; safe to share between threads.</threadsafety>
 public sealed class SmoothMix : MixTransform
 {
     /// <summary>Defines a SmoothMix transform.</summary>
     /// <param name="alpha">Beta(α, α) concentration of the drawn λ that sets the box size; finite and greater than 0.</param>
-    /// <param name="softness">σ of the Gaussian edges as a share of the image's smaller side, in (0, 1].</param>
+    /// <param name="softness">σ of the Gaussian edges as a share of the image's smaller side (a sequence's length), in (0, 1].</param>
     /// <param name="probability">Chance that a group is mixed; in [0, 1].</param>
     /// <param name="mode">Lambda mode: one box per batch, pair or sample.</param>
     /// <param name="pairing">How partners are chosen.</param>
@@ -53,7 +56,7 @@ public sealed class SmoothMix : MixTransform
     /// <summary>The Beta(α, α) concentration of the drawn λ.</summary>
     public double Alpha { get; }
 
-    /// <summary>σ of the Gaussian edges as a share of the image's smaller side.</summary>
+    /// <summary>σ of the Gaussian edges as a share of the image's smaller side (a sequence's length).</summary>
     public double Softness { get; }
 
     /// <inheritdoc />
@@ -65,9 +68,9 @@ public sealed class SmoothMix : MixTransform
     /// <inheritdoc />
     protected override void ValidateShape(BatchShape shape)
     {
-        if (shape.SpatialRank != 2)
+        if (shape.SpatialRank == 3)
         {
-            throw new ArgumentException($"SmoothMix draws a soft box over an image; the batch {shape} is not one.", nameof(shape));
+            throw new ArgumentException($"SmoothMix draws a soft box over an image or a soft segment along a sequence; the batch {shape} is a volume.", nameof(shape));
         }
     }
 
@@ -90,7 +93,7 @@ public sealed class SmoothMix : MixTransform
             Math.Max(left, 0),
             Math.Min(top + cutH, h),
             Math.Min(left + cutW, w),
-            Softness * Math.Min(h, w));
+            Softness * (shape.SpatialRank == 1 ? w : Math.Min(h, w)));
         return new RegionDraw(region.Mean, region);
     }
 }

@@ -1,3 +1,5 @@
+using MixAug.Cpu;
+using MixAug.Masks;
 using MixAug.Planning;
 using MixAug.Randomness;
 using MixAug.Regions;
@@ -26,9 +28,9 @@ public class GridMixTests
     }
 
     [Test]
-    public void RejectsSequencesVolumesAndPlanesBelowTwoByTwo()
+    public void RejectsVolumesSequencesBelowTwoAndPlanesBelowTwoByTwo()
     {
-        foreach (BatchShape shape in new[] { BatchShape.Sequence(2, 1, 10), BatchShape.Volume(2, 1, 3, 4, 5), new BatchShape(2, 1, 1, 9), new BatchShape(2, 1, 9, 1) })
+        foreach (BatchShape shape in new[] { BatchShape.Sequence(2, 1, 1), BatchShape.Volume(2, 1, 3, 4, 5), new BatchShape(2, 1, 1, 9), new BatchShape(2, 1, 9, 1) })
         {
             var e = Assert.Throws<ArgumentException>(() => new GridMix().CreatePlan(shape, new MixRandom(1)));
             Assert.That(e!.ParamName, Is.EqualTo("shape"));
@@ -189,5 +191,74 @@ public class GridMixTests
         }
 
         return partner;
+    }
+
+    [Test]
+    public void ASequenceGetsOneRowOfHolesFollowingTheDocumentedDraws()
+    {
+        // Batch mode, L = 50: the draws in the documented order, the row rebuilt here from them.
+        var shape = BatchShape.Sequence(4, 2, 50);
+        MixPlan plan = new GridMix(mode: LambdaMode.Batch).CreatePlan(shape, new MixRandom(9));
+        var random = new MixRandom(9);
+        _ = Pairings.Create(PairingStrategy.Flip, 4, random, mutual: false);
+        double lambda = BetaSampler.Sample(random, 1.0, 1.0);
+        int holes = 2 + random.NextInt(5);
+        double area = 0.5 + (0.5 * random.NextDouble());
+        int cut = (int)Math.Clamp(Math.Floor(50 * area), 2, 50);
+        int left = (int)((50 - cut) * random.NextDouble());
+        holes = Math.Min(holes, cut / 2);
+        int patch = (cut + holes - 1) / holes;
+        int hole = Math.Clamp((int)(patch * Math.Sqrt(1 - lambda)), 1, patch - 1);
+        var expected = new List<Tile>();
+        for (int x1 = 0; x1 < cut; x1 += patch)
+        {
+            expected.Add(new Tile(1, 0, left + x1, 1, left + Math.Min(x1 + hole, cut)));
+        }
+
+        var region = (TileRegion)plan.Regions[0];
+        Assert.That(region.Tiles.ToArray(), Is.EqualTo(expected.ToArray()));
+        Assert.That(plan.Lambdas[0], Is.EqualTo((50.0 - expected.Sum(e => e.Right - e.Left)) / 50));
+        MixAssert.LambdasMatchRegions(plan);
+    }
+
+    [Test]
+    public void WithLengthsEachRowLiesWhereBothAreValidWithTheCountedShareAndNoPadding()
+    {
+        var random = new MixRandom(41);
+        int mixed = 0;
+        for (int seed = 0; seed < 300; seed++)
+        {
+            int b = 1 + random.NextInt(9), c = 1 + random.NextInt(2), l = 2 + random.NextInt(60);
+            var shape = BatchShape.Sequence(b, c, l);
+            int[] lengths = [.. Enumerable.Range(0, b).Select(_ => 1 + random.NextInt(l))];
+            LambdaMode mode = (LambdaMode)(seed % 3);
+            var transform = new GridMix(alpha: 0.5 + (seed % 4), mode: mode, pairing: mode == LambdaMode.Pair ? PairingStrategy.Permutation : PairingStrategy.Flip);
+            MixPlan plan = transform.CreatePlan(new MixRequest(shape, new MixRandom((ulong)seed), lengths));
+            float[] batch = CodedSequences.Batch(shape, lengths);
+            var output = new float[batch.Length];
+            CpuMixer.Apply(plan, batch, output);
+            Assert.That(plan.OutputLengths.ToArray(), Is.EqualTo(lengths), $"seed {seed}: holes keep the sample's length");
+            CodedSequences.AssertWeightsAreCountedAndPaddingIsNeverShown(plan, shape, lengths, output, $"seed {seed}, {mode}");
+            float[] inPlace = [.. batch];
+            CpuMixer.ApplyInPlace(plan, inPlace);
+            Assert.That(inPlace.Select(BitConverter.SingleToInt32Bits), Is.EqualTo(output.Select(BitConverter.SingleToInt32Bits)), $"seed {seed}: in place");
+            mixed += Enumerable.Range(0, b).Count(i => plan.Sources(i).Length > 1);
+        }
+
+        Assert.That(mixed, Is.GreaterThan(300), "the sweep must mix");
+    }
+
+    [Test]
+    public void AllEqualFullLengthsChangeNothing()
+    {
+        var shape = BatchShape.Sequence(9, 2, 40);
+        foreach (LambdaMode mode in new[] { LambdaMode.Batch, LambdaMode.Element })
+        {
+            var transform = new GridMix(mode: mode);
+            MixPlan plain = transform.CreatePlan(new MixRequest(shape, new MixRandom(77)));
+            MixPlan full = transform.CreatePlan(new MixRequest(shape, new MixRandom(77), Enumerable.Repeat(40, 9).ToArray()));
+            Assert.That(full.Lambdas.ToArray(), Is.EqualTo(plain.Lambdas.ToArray()), $"{mode}");
+            Assert.That(full.Regions.Select(r => r.ToString()), Is.EqualTo(plain.Regions.Select(r => r.ToString())), $"{mode}");
+        }
     }
 }

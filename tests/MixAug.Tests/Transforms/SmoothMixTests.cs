@@ -25,12 +25,51 @@ public class SmoothMixTests
     }
 
     [Test]
-    public void RejectsSequencesAndVolumes()
+    public void RejectsVolumesAndValidLengths()
     {
-        foreach (BatchShape shape in new[] { BatchShape.Sequence(2, 1, 10), BatchShape.Volume(2, 1, 3, 4, 5) })
+        BatchShape volume = BatchShape.Volume(2, 1, 3, 4, 5);
+        var e = Assert.Throws<ArgumentException>(() => new SmoothMix().CreatePlan(volume, new MixRandom(1)));
+        Assert.That(e!.Message, Does.Contain(volume.ToString()));
+
+        // The soft tails reach every position, so a sequence with padding is refused by name before anything is drawn.
+        var lengths = Assert.Throws<ArgumentException>(() => new SmoothMix().CreatePlan(new MixRequest(BatchShape.Sequence(2, 1, 10), new MixRandom(1), [10, 6])));
+        Assert.That(lengths!.ParamName, Is.EqualTo("request"));
+        Assert.That(lengths.Message, Does.Contain("SmoothMix does not support valid lengths"));
+    }
+
+    [Test]
+    public void ASequenceGetsASoftSegmentFollowingTheDocumentedDraws()
+    {
+        var shape = BatchShape.Sequence(2, 3, 200);
+        for (ulong seed = 0; seed < 40; seed++)
         {
-            var e = Assert.Throws<ArgumentException>(() => new SmoothMix().CreatePlan(shape, new MixRandom(1)));
-            Assert.That(e!.Message, Does.Contain(shape.ToString()));
+            MixPlan plan = new SmoothMix(alpha: 0.7, softness: 0.05).CreatePlan(shape, new MixRandom(seed));
+            var replay = new MixRandom(seed);
+            double lambda = BetaSampler.Sample(replay, 0.7, 0.7);
+            int cut = Math.Max(1, (int)(200 * (1 - lambda)));
+            _ = replay.NextInt(1); // the row: 0
+            int cx = replay.NextInt(200);
+            var segment = (SoftBoxRegion)plan.Regions[0];
+            Assert.That(
+                (segment.Top, segment.Left, segment.Bottom, segment.Right),
+                Is.EqualTo((0, Math.Max(0, cx - (cut / 2)), 1, Math.Min(200, cx - (cut / 2) + cut))),
+                $"seed {seed}");
+            Assert.That(segment.Sigma, Is.EqualTo(0.05 * 200), "σ is a share of the length");
+            Assert.That(plan.Lambdas[0], Is.EqualTo(segment.Mean));
+            MixAssert.LambdasMatchRegions(plan);
+        }
+    }
+
+    [TestCase(PairingStrategy.Flip, LambdaMode.Element)]
+    [TestCase(PairingStrategy.Roll, LambdaMode.Element)]
+    [TestCase(PairingStrategy.Flip, LambdaMode.Batch)]
+    public void SequencesMixLikeTheReferenceInPlaceAndOutOfPlaceForAnyPartCount(PairingStrategy pairing, LambdaMode mode)
+    {
+        var shape = BatchShape.Sequence(9, 3, 301);
+        for (ulong seed = 1; seed <= 3; seed++)
+        {
+            MixPlan plan = new SmoothMix(mode: mode, pairing: pairing).CreatePlan(shape, new MixRandom(seed));
+            PartCounts.AssertMixesLikeTheReference(plan, shape, seed);
         }
     }
 

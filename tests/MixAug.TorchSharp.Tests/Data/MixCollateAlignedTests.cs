@@ -213,10 +213,12 @@ public sealed class MixCollateAlignedTests
     [TestCase(typeof(CutMix))]
     [TestCase(typeof(FMix))]
     [TestCase(typeof(MultiCutMix))]
+    [TestCase(typeof(GridMix))]
     public void Frame_labels_and_values_of_sequences_of_different_lengths_follow_the_images_at_every_valid_position(Type method)
     {
         IMixTransform policy = method == typeof(CutMix) ? new CutMix(mode: LambdaMode.Element)
             : method == typeof(FMix) ? new FMix(mode: LambdaMode.Element, granularity: MaskGranularity.PerGroup)
+            : method == typeof(GridMix) ? new GridMix(mode: LambdaMode.Element)
             : new MultiCutMix(partners: 2);
         var collate = new MixCollate(policy, 13, Classes, options: new() { AlignedKeys = [AlignedKey.LabelMap("frames"), AlignedKey.Values("energy")] });
         var random = new Randomness.MixRandom(3);
