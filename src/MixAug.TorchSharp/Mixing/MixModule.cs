@@ -94,7 +94,7 @@ public sealed class MixModule
     /// device (borrowed; read to the host, which waits for a GPU, because the plan is drawn there).</param>
     /// <returns>The mixed images, the targets, the plan and the output lengths; new tensors owned by the caller.</returns>
     /// <remarks>Every argument is checked before the plan is drawn, so a rejected call leaves the generator as it was.
-    /// MixUp, CutMix, FMix and (sequences) ResizeMix and MultiCutMix take lengths; methods that do not (SaliencyMix, GridMix, …) refuse the call with their own message.</remarks>
+    /// MixUp, CutMix, FMix and (sequences) ResizeMix, MultiCutMix and GridMix take lengths; methods that do not (SaliencyMix, SmoothMix, …) refuse the call with their own message.</remarks>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">As <see cref="Forward(Tensor, Tensor)"/>; or <paramref name="validLengths"/> is
     /// not int64 <c>[B]</c> or is on the meta device, the images are an image batch <c>[B, C, H, W]</c> (no time axis),
