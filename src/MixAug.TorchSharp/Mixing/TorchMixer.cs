@@ -128,12 +128,7 @@ public static partial class TorchMixer
     public static void ApplyInPlace(MixPlan plan, Tensor images)
     {
         TensorChecks.Images(plan, images, nameof(images));
-        if (images.requires_grad)
-        {
-            throw new ArgumentException("images requires grad, so libtorch refuses to overwrite it in place; mix a tensor created without gradient (or use Apply).", nameof(images));
-        }
-
-        CheckOwnsEveryElement(images, nameof(images));
+        CheckWritable(images, nameof(images));
         CheckDtype(plan, images.dtype);
         TorchSharpRuntime.EnsureLoadable();
         if (CanUseCpuKernels(images))
@@ -148,6 +143,18 @@ public static partial class TorchMixer
 
         using DisposeScope scope = NewDisposeScope();
         images.copy_(MixWithOperations(plan, images));
+    }
+
+    /// <summary>Refuses a batch that cannot be mixed in place: one that requires grad (libtorch refuses to overwrite it)
+    /// or overlaps itself.</summary>
+    internal static void CheckWritable(Tensor images, string name)
+    {
+        if (images.requires_grad)
+        {
+            throw new ArgumentException($"{name} requires grad, so libtorch refuses to overwrite it in place; mix a tensor created without gradient (or mix into a new one).", name);
+        }
+
+        CheckOwnsEveryElement(images, name);
     }
 
     /// <summary>Refuses a tensor with stride 0 along a dimension longer than 1 (an <c>expand()</c> view): writing it
