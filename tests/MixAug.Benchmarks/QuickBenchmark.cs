@@ -195,6 +195,7 @@ internal static class QuickBenchmark
         Measure("torch-copy-into", "TorchSharp: destination.copy_(images) into a preallocated tensor", () => torchDestination.copy_(torchImages));
         Measure("torch-mixup-batch", "TorchMixer.Apply, MixUp one lambda, fresh output (CpuMixer kernels on the tensor's memory)", () => TorchMixer.Apply(mixupBatch, torchImages).Dispose());
         Measure("torch-mixup-batch-into", "TorchMixer.ApplyInto, MixUp one lambda, preallocated output", () => TorchMixer.ApplyInto(mixupBatch, torchImages, torchDestination), maxRatio: 2.0);
+        Measure("torch-mixup-batch-inplace", "TorchMixer.ApplyInPlace, MixUp one lambda, the batch overwritten (CpuMixer's in-place kernels)", () => TorchMixer.ApplyInPlace(mixupBatch, torchDestination));
         Measure("torch-mixup-batch-ops", "TorchMixer libtorch path (the CUDA formulation): x*l + index_select(x)*(1-l)", () => TorchMixer.Apply(mixupBatch, torchImages, allowCpuKernels: false).Dispose());
         Measure("torch-mixup-elem-ops", "TorchMixer libtorch path, per-sample lambda ([B,1,1,1] weights)", () => TorchMixer.Apply(mixupElem, torchImages, allowCpuKernels: false).Dispose());
         Measure("torch-cutmix-elem-ops", "TorchMixer libtorch path, per-sample boxes (masks built on the device)", () => TorchMixer.Apply(cutmixElem, torchImages, allowCpuKernels: false).Dispose());

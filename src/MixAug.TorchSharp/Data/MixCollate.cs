@@ -54,7 +54,7 @@ namespace MixAug.TorchSharp.Data;
 /// padded to the longest with <see cref="MixCollateOptions.PadValue"/>, each sample's valid length is its own extent
 /// (or the length it carries under <see cref="MixCollateOptions.LengthsKey"/>), the plan is drawn with those lengths,
 /// and the batch gets <see cref="MixBatchKeys.ValidLengths"/> and <see cref="MixBatchKeys.OutputLengths"/> (the plan's,
-/// for a CTC loss). MixUp, CutMix, FMix and (sequences) ResizeMix and MultiCutMix take lengths; methods that do not (SaliencyMix, GridMix, …) refuse such a batch with their own
+/// for a CTC loss). MixUp, CutMix, FMix and (sequences) ResizeMix, MultiCutMix and GridMix take lengths; methods that do not (SaliencyMix, SmoothMix, …) refuse such a batch with their own
 /// message, under the images key. Samples of one extent that carry no length, and images, are stacked as they are,
 /// with no lengths keys.</para>
 /// <para><b>Epochs and batches.</b> The collate counts the batches it makes. Call <see cref="StartEpoch"/> at the start
@@ -342,7 +342,14 @@ public sealed class MixCollate
     {
         try
         {
-            return TorchMixer.MixOwned(plan, images); // the batch stacked here: mixed in place on the CPU
+            if (images.device_type == DeviceType.CPU && images.dtype == ScalarType.Float32)
+            {
+                // The batch stacked here, which nothing else reads: mixed in place by the CPU kernels, no second batch made.
+                TorchMixer.ApplyInPlace(plan, images);
+                return images;
+            }
+
+            return TorchMixer.Apply(plan, images);
         }
         catch (ArgumentException e) when (e.ParamName == "images" && images.dtype == ScalarType.Byte)
         {

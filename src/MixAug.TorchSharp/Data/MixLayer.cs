@@ -50,16 +50,19 @@ public sealed class MixLayer : nn.Module<Tensor, Tensor, MixedBatch>
     /// <param name="classCount">Number of classes of the labels.</param>
     /// <param name="smoothing">Label smoothing of the dense targets in training mode, in [0, 1).</param>
     /// <param name="compactTargets">Return compact (a, b, λ) targets instead of dense ones.</param>
+    /// <param name="inPlace">Mix the images in place, as <see cref="MixModule"/>'s <c>inPlace</c>: the loader's batch
+    /// holds the mixed images afterwards (aligned tensors are still mixed into new ones).</param>
     /// <exception cref="ArgumentNullException"><paramref name="policy"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="classCount"/> is not positive or <paramref name="smoothing"/> is outside [0, 1).</exception>
     /// <exception cref="ArgumentException"><paramref name="policy"/> draws from class maps (Transplantation), which the layer does not have.</exception>
-    public MixLayer(IMixTransform policy, ulong seed, int classCount, double smoothing = 0, bool compactTargets = false)
+    public MixLayer(IMixTransform policy, ulong seed, int classCount, double smoothing = 0, bool compactTargets = false, bool inPlace = false)
         : base(CheckedName(policy, classCount, smoothing))
     {
         Policy = policy;
         ClassCount = classCount;
         Smoothing = smoothing;
         CompactTargets = compactTargets;
+        InPlace = inPlace;
         _streams = new BatchStreams(seed);
     }
 
@@ -77,6 +80,9 @@ public sealed class MixLayer : nn.Module<Tensor, Tensor, MixedBatch>
 
     /// <summary>Whether calls return compact (a, b, λ) targets instead of dense ones.</summary>
     public bool CompactTargets { get; }
+
+    /// <summary>Whether the images are mixed in place (the batch passed in is overwritten).</summary>
+    public bool InPlace { get; }
 
     /// <summary>The run's seed.</summary>
     public ulong Seed => _streams.Seed;
@@ -105,10 +111,10 @@ public sealed class MixLayer : nn.Module<Tensor, Tensor, MixedBatch>
     {
         if (!training)
         {
-            return new MixModule(KeepAll.Instance, new MixRandom(0), ClassCount, smoothing: 0, CompactTargets).Forward(images, labels);
+            return new MixModule(KeepAll.Instance, new MixRandom(0), ClassCount, smoothing: 0, CompactTargets, InPlace).Forward(images, labels);
         }
 
-        return Complete(new MixModule(Policy, _streams.NextRandom(), ClassCount, Smoothing, CompactTargets).Forward(images, labels));
+        return Complete(new MixModule(Policy, _streams.NextRandom(), ClassCount, Smoothing, CompactTargets, InPlace).Forward(images, labels));
     }
 
     /// <summary>
@@ -128,10 +134,10 @@ public sealed class MixLayer : nn.Module<Tensor, Tensor, MixedBatch>
     {
         if (!training)
         {
-            return new MixModule(KeepAll.Instance, new MixRandom(0), ClassCount, smoothing: 0, CompactTargets).Forward(images, labels, validLengths);
+            return new MixModule(KeepAll.Instance, new MixRandom(0), ClassCount, smoothing: 0, CompactTargets, InPlace).Forward(images, labels, validLengths);
         }
 
-        return Complete(new MixModule(Policy, _streams.NextRandom(), ClassCount, Smoothing, CompactTargets).Forward(images, labels, validLengths));
+        return Complete(new MixModule(Policy, _streams.NextRandom(), ClassCount, Smoothing, CompactTargets, InPlace).Forward(images, labels, validLengths));
     }
 
     /// <summary>
@@ -167,8 +173,8 @@ public sealed class MixLayer : nn.Module<Tensor, Tensor, MixedBatch>
         AlignedKey[] keys = [.. alignedKeys];
         (Tensor? Stacked, DetectionBoxes[]? Boxes)[] inputs = CheckAligned(batch, keys, images, imagesKey, labelsKey);
         MixedBatch mixed = training
-            ? new MixModule(Policy, _streams.NextRandom(), ClassCount, Smoothing, CompactTargets).Forward(images, labels)
-            : new MixModule(KeepAll.Instance, new MixRandom(0), ClassCount, smoothing: 0, CompactTargets).Forward(images, labels);
+            ? new MixModule(Policy, _streams.NextRandom(), ClassCount, Smoothing, CompactTargets, InPlace).Forward(images, labels)
+            : new MixModule(KeepAll.Instance, new MixRandom(0), ClassCount, smoothing: 0, CompactTargets, InPlace).Forward(images, labels);
         var aligned = new Dictionary<string, Tensor>();
         try
         {

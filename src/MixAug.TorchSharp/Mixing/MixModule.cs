@@ -23,7 +23,8 @@ namespace MixAug.TorchSharp.Mixing;
 /// </example>
 /// <remarks>
 /// <para><b>Ownership</b> (see docs/ownership.md): images and labels are borrowed; the returned
-/// <see cref="MixedBatch"/> holds new tensors that its holder disposes.</para>
+/// <see cref="MixedBatch"/> holds new tensors that its holder disposes. With <c>inPlace</c> the images are written: the
+/// batch passed in holds the mixed images, and <see cref="MixedBatch.Images"/> is a new handle on the same memory.</para>
 /// <para><b>Reproducibility.</b> The plan depends only on the policy, the generator's state and the batch shape; seed
 /// the generator per batch with <see cref="MixRandom.ForBatch"/> to make each batch independent of the ones before it.</para>
 /// </remarks>
@@ -38,10 +39,13 @@ public sealed class MixModule
     /// <param name="classCount">Number of classes of the labels.</param>
     /// <param name="smoothing">Label smoothing of the dense targets, in [0, 1).</param>
     /// <param name="compactTargets">Return (a, b, λ) tensors instead of dense targets.</param>
+    /// <param name="inPlace">Mix the images in place (<see cref="TorchMixer.ApplyInPlace"/>): the batch passed in
+    /// holds the mixed images afterwards and <see cref="MixedBatch.Images"/> is a second handle on it. For a batch
+    /// nothing else reads (a loader's): on the CPU it spares a new batch-sized tensor per step.</param>
     /// <exception cref="ArgumentNullException"><paramref name="policy"/> or <paramref name="random"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="policy"/> draws from class maps (Transplantation), which the module does not have.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="classCount"/> is not positive or <paramref name="smoothing"/> is outside [0, 1).</exception>
-    public MixModule(IMixTransform policy, IMixRandom random, int classCount, double smoothing = 0, bool compactTargets = false)
+    public MixModule(IMixTransform policy, IMixRandom random, int classCount, double smoothing = 0, bool compactTargets = false, bool inPlace = false)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(random);
@@ -57,6 +61,7 @@ public sealed class MixModule
         ClassCount = classCount;
         Smoothing = smoothing;
         CompactTargets = compactTargets;
+        InPlace = inPlace;
     }
 
     /// <summary>The transform that draws the plans.</summary>
@@ -70,6 +75,9 @@ public sealed class MixModule
 
     /// <summary>Whether <see cref="Forward(Tensor, Tensor)"/> returns compact (a, b, λ) targets instead of dense ones.</summary>
     public bool CompactTargets { get; }
+
+    /// <summary>Whether the images are mixed in place (the batch passed in is overwritten; see the constructor).</summary>
+    public bool InPlace { get; }
 
     /// <summary>Draws a plan for the batch and applies it to the images and the labels.</summary>
     /// <param name="images">The batch, <c>[B, C, H, W]</c> (or 3-D / 5-D) on any device (borrowed).</param>
@@ -94,7 +102,7 @@ public sealed class MixModule
     /// device (borrowed; read to the host, which waits for a GPU, because the plan is drawn there).</param>
     /// <returns>The mixed images, the targets, the plan and the output lengths; new tensors owned by the caller.</returns>
     /// <remarks>Every argument is checked before the plan is drawn, so a rejected call leaves the generator as it was.
-    /// MixUp, CutMix, FMix and (sequences) ResizeMix and MultiCutMix take lengths; methods that do not (SaliencyMix, GridMix, …) refuse the call with their own message.</remarks>
+    /// MixUp, CutMix, FMix and (sequences) ResizeMix, MultiCutMix and GridMix take lengths; methods that do not (SaliencyMix, SmoothMix, …) refuse the call with their own message.</remarks>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">As <see cref="Forward(Tensor, Tensor)"/>; or <paramref name="validLengths"/> is
     /// not int64 <c>[B]</c> or is on the meta device, the images are an image batch <c>[B, C, H, W]</c> (no time axis),
@@ -169,12 +177,27 @@ public sealed class MixModule
 
         // The label values too where that costs no synchronisation (labels on the CPU): a rejected call draws nothing.
         TorchLabelMixer.Check(labels, ClassCount);
+        if (InPlace)
+        {
+            TorchMixer.CheckWritable(images, nameof(images));
+        }
+
         int[]? lengths = validLengths is null ? null : ReadLengths(validLengths, shape.BatchSize, nameof(validLengths));
         BatchFeatures features = TorchFeatures.Compute(Policy.Requirements, images);
         MixRequest request = lengths is null ? new MixRequest(shape, _random, features) : new MixRequest(shape, _random, lengths, features);
         MixPlan plan = LengthPlans.Create(Policy, request, nameof(validLengths));
         using DisposeScope scope = NewDisposeScope();
-        Tensor mixed = TorchMixer.Apply(plan, images);
+        Tensor mixed;
+        if (InPlace)
+        {
+            TorchMixer.ApplyInPlace(plan, images);
+            mixed = images.alias(); // the batch's own memory, under a handle the MixedBatch may dispose
+        }
+        else
+        {
+            mixed = TorchMixer.Apply(plan, images);
+        }
+
         if (CompactTargets)
         {
             CompactTargetTensors compact = TorchLabelMixer.BuildCompact(plan, labels);

@@ -90,14 +90,7 @@ public static partial class TorchMixer
             throw new ArgumentException("destination requires grad, so libtorch refuses to overwrite it in place; pass a tensor created without gradient (or detach it).", nameof(destination));
         }
 
-        long[] shape = destination.shape, strides = destination.stride();
-        for (int d = 0; d < shape.Length; d++)
-        {
-            if (shape[d] > 1 && strides[d] == 0)
-            {
-                throw new ArgumentException($"destination has stride 0 along dimension {d} (an expand() view), so its elements overlap; write to a tensor that owns every element.", nameof(destination));
-            }
-        }
+        CheckOwnsEveryElement(destination, nameof(destination));
 
         CheckDtype(plan, images.dtype);
         TorchSharpRuntime.EnsureLoadable();
@@ -118,26 +111,64 @@ public static partial class TorchMixer
     }
 
     /// <summary>
-    /// Mixes a batch the caller owns and no one else reads (a collate's freshly stacked images): on the CPU kernels'
-    /// path in place, returning <paramref name="images"/> itself, which spares a second batch of memory and its first
-    /// writes; otherwise as <see cref="Apply(MixPlan, Tensor)"/>, into a new tensor. The values are the same either way.
+    /// Mixes <paramref name="images"/> by <paramref name="plan"/> in place: afterwards the tensor holds the mixed batch.
+    /// For a batch nothing else reads any more (a freshly stacked loader batch): on the CPU it spares the second
+    /// batch-sized tensor that <see cref="Apply(MixPlan, Tensor)"/> makes, whose first writes cost more than the mixing
+    /// for large batches (docs/torchsharp.md, "Cost").
     /// </summary>
-    internal static Tensor MixOwned(MixPlan plan, Tensor images)
+    /// <param name="plan">The plan.</param>
+    /// <param name="images">The batch (borrowed: overwritten, not disposed). It must not require grad and must own
+    /// every element (no <c>expand()</c> view).</param>
+    /// <remarks>A contiguous float32 CPU tensor is mixed by <see cref="CpuMixer.ApplyInPlace(MixPlan, Span{float}, MixConfiguration?)"/>
+    /// with no tensor made; any other is mixed by libtorch's operations into a temporary and copied back. The values are
+    /// those of <see cref="Apply(MixPlan, Tensor)"/>.</remarks>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException">The tensor does not fit the plan, requires grad, overlaps itself, or its dtype
+    /// is an integer type and the plan blends; nothing is written then.</exception>
+    public static void ApplyInPlace(MixPlan plan, Tensor images)
     {
         TensorChecks.Images(plan, images, nameof(images));
+        CheckWritable(images, nameof(images));
         CheckDtype(plan, images.dtype);
         TorchSharpRuntime.EnsureLoadable();
-        if (!CanUseCpuKernels(images))
+        if (CanUseCpuKernels(images))
         {
-            return Apply(plan, images, allowCpuKernels: false);
+            unsafe
+            {
+                CpuMixer.ApplyInPlace(plan, new Span<float>((void*)NativeTensor.DataPointer(images), (int)images.numel()));
+            }
+
+            return;
         }
 
-        unsafe
+        using DisposeScope scope = NewDisposeScope();
+        images.copy_(MixWithOperations(plan, images));
+    }
+
+    /// <summary>Refuses a batch that cannot be mixed in place: one that requires grad (libtorch refuses to overwrite it)
+    /// or overlaps itself.</summary>
+    internal static void CheckWritable(Tensor images, string name)
+    {
+        if (images.requires_grad)
         {
-            CpuMixer.ApplyInPlace(plan, new Span<float>((void*)NativeTensor.DataPointer(images), (int)images.numel()));
+            throw new ArgumentException($"{name} requires grad, so libtorch refuses to overwrite it in place; mix a tensor created without gradient (or mix into a new one).", name);
         }
 
-        return images;
+        CheckOwnsEveryElement(images, name);
+    }
+
+    /// <summary>Refuses a tensor with stride 0 along a dimension longer than 1 (an <c>expand()</c> view): writing it
+    /// would write one element for several.</summary>
+    private static void CheckOwnsEveryElement(Tensor t, string name)
+    {
+        long[] shape = t.shape, strides = t.stride();
+        for (int d = 0; d < shape.Length; d++)
+        {
+            if (shape[d] > 1 && strides[d] == 0)
+            {
+                throw new ArgumentException($"{name} has stride 0 along dimension {d} (an expand() view), so its elements overlap; write to a tensor that owns every element.", name);
+            }
+        }
     }
 
     /// <summary>The entry point with the choice of path, so that tests can hold the libtorch path against CpuMixer.</summary>

@@ -201,6 +201,44 @@ public sealed class TorchMixerContractTests
     }
 
     [Test]
+    public void ApplyInPlace_leaves_the_pixels_of_Apply_in_the_tensor_on_both_paths()
+    {
+        MixPlan plan = Batches.MixedRegions(Shape);
+        float[] values = Batches.Values(Shape);
+        var expected = new float[values.Length];
+        CpuMixer.Apply(plan, values, expected);
+        using Tensor images = Batches.ToTensor(values, Shape);
+        nint memory = MixAug.TorchSharp.Native.NativeTensor.DataPointer(images);
+        TorchMixer.ApplyInPlace(plan, images);
+        Assert.That(Batches.ToArray(images), Is.EqualTo(expected), "CPU kernels");
+        Assert.That(MixAug.TorchSharp.Native.NativeTensor.DataPointer(images), Is.EqualTo(memory), "the same memory");
+
+        // A strided view takes libtorch's path and is written back through the view.
+        using Tensor wide = zeros(Shape.BatchSize, Shape.Channels, Shape.Height, 2 * Shape.Width);
+        using Tensor view = wide[.., .., .., TensorIndex.Slice(0, null, 2)];
+        view.copy_(Batches.ToTensor(values, Shape));
+        TorchMixer.ApplyInPlace(plan, view);
+        Assert.That(Batches.ToArray(view.contiguous()), Is.EqualTo(expected).Within(1e-6), "libtorch path, through the view");
+        Assert.That(wide[.., .., .., TensorIndex.Slice(1, null, 2)].abs().sum().item<float>(), Is.EqualTo(0f), "the other columns untouched");
+    }
+
+    [Test]
+    public void ApplyInPlace_refuses_gradients_overlaps_and_blended_integers_before_writing()
+    {
+        MixPlan blend = MixUpPlan();
+        float[] values = Batches.Values(Shape);
+        using Tensor grad = Batches.ToTensor(values, Shape).requires_grad_();
+        Assert.That(() => TorchMixer.ApplyInPlace(blend, grad), Throws.ArgumentException.With.Message.Contains("requires grad").And.Property("ParamName").EqualTo("images"));
+        using Tensor one = Batches.ToTensor(values, Shape)[..1];
+        using Tensor expanded = one.expand(Shape.BatchSize, Shape.Channels, Shape.Height, Shape.Width);
+        Assert.That(() => TorchMixer.ApplyInPlace(blend, expanded), Throws.ArgumentException.With.Message.Contains("stride 0 along dimension 0"));
+        using Tensor bytes = Batches.ToTensor(values, Shape).mul(100).to(ScalarType.Byte);
+        using Tensor before = bytes.clone();
+        Assert.That(() => TorchMixer.ApplyInPlace(blend, bytes), Throws.ArgumentException.With.Property("ParamName").EqualTo("images"));
+        Assert.That(bytes.equal(before).all().item<bool>(), Is.True, "nothing written");
+    }
+
+    [Test]
     public void Gradients_flow_through_the_libtorch_path()
     {
         MixPlan plan = MixUpPlan();
