@@ -193,9 +193,7 @@ internal sealed class AlignedKeys
     public static DetectionBoxes[] ReadPadded(AlignedKey key, Tensor corners, Tensor classes, long height, long width)
     {
         long b = corners.shape[0], most = corners.shape[1];
-        using DisposeScope scope = NewDisposeScope();
-        float[] values = b * most == 0 ? [] : corners.detach().to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
-        long[] ids = b * most == 0 ? [] : classes.to(ScalarType.Int64).cpu().contiguous().data<long>().ToArray();
+        (float[] values, long[] ids) = ToHost(corners, classes);
         var boxes = new DetectionBoxes[b];
         for (int i = 0; i < b; i++)
         {
@@ -282,19 +280,29 @@ internal sealed class AlignedKeys
                 throw new ArgumentException($"{key} of sample {i} is {c.dtype} {TensorChecks.Describe(c.shape)}; boxes are floating [N, 4] corners x0, y0, x1, y1 (N may be 0).", name);
             }
 
-            if (k.dtype is not (ScalarType.Int64 or ScalarType.Int32 or ScalarType.Int16 or ScalarType.Int8 or ScalarType.Byte) || k.shape.Length != 1 || k.shape[0] != c.shape[0])
+            if (!TensorChecks.IsInteger(k.dtype) || k.shape.Length != 1 || k.shape[0] != c.shape[0])
             {
                 throw new ArgumentException($"'{classesName}' of sample {i} is {k.dtype} {TensorChecks.Describe(k.shape)}, but its {c.shape[0]} boxes need integer classes [{c.shape[0]}].", classesName);
             }
 
-            using DisposeScope scope = NewDisposeScope();
-            // (TorchSharp's data<T>().ToArray() throws on an empty tensor: a sample without boxes.)
-            float[] values = c.shape[0] == 0 ? [] : c.detach().to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
-            long[] ids = c.shape[0] == 0 ? [] : k.to(ScalarType.Int64).cpu().contiguous().data<long>().ToArray();
+            (float[] values, long[] ids) = ToHost(c, k);
             boxes[i] = SampleBoxes(key, values, ids, height, width, $"sample {i}");
         }
 
         return boxes;
+    }
+
+    /// <summary>Corners as float32 and classes as int64, read to the host in element order (empty for no boxes: TorchSharp's
+    /// <c>data&lt;T&gt;().ToArray()</c> throws on an empty tensor).</summary>
+    private static (float[] Corners, long[] Classes) ToHost(Tensor corners, Tensor classes)
+    {
+        if (corners.numel() == 0)
+        {
+            return ([], []);
+        }
+
+        using DisposeScope scope = NewDisposeScope();
+        return (corners.detach().to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray(), classes.to(ScalarType.Int64).cpu().contiguous().data<long>().ToArray());
     }
 
     /// <summary>One image's boxes, checked: each inside the image with x0 &lt; x1 and y0 &lt; y1, each class in the range of int.</summary>

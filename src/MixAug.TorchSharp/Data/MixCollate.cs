@@ -342,14 +342,7 @@ public sealed class MixCollate
     {
         try
         {
-            if (images.device_type == DeviceType.CPU && images.dtype == ScalarType.Float32)
-            {
-                // The batch stacked here, which nothing else reads: mixed in place by the CPU kernels, no second batch made.
-                TorchMixer.ApplyInPlace(plan, images);
-                return images;
-            }
-
-            return TorchMixer.Apply(plan, images);
+            return TorchMixer.MixOwned(plan, images); // the batch stacked here, which nothing else reads
         }
         catch (ArgumentException e) when (e.ParamName == "images" && images.dtype == ScalarType.Byte)
         {

@@ -272,7 +272,7 @@ public sealed class MixLayer : nn.Module<Tensor, Tensor, MixedBatch>
         }
 
         bool cornersFit = TensorChecks.IsFloating(corners.dtype) && shape.Length == 3 && shape[0] == images.shape[0] && shape[2] == 4;
-        bool classesFit = classes.dtype is ScalarType.Int64 or ScalarType.Int32 or ScalarType.Int16 or ScalarType.Int8 or ScalarType.Byte
+        bool classesFit = TensorChecks.IsInteger(classes.dtype)
             && classShape.Length == 2 && cornersFit && classShape[0] == shape[0] && classShape[1] == shape[1];
         if (!cornersFit || !TensorChecks.IsSameDevice(corners, images))
         {

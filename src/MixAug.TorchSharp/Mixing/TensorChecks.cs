@@ -16,6 +16,10 @@ internal static class TensorChecks
     internal static bool IsFloating(ScalarType type) =>
         type is ScalarType.Float32 or ScalarType.Float64 or ScalarType.Float16 or ScalarType.BFloat16;
 
+    /// <summary>True for the integer dtypes class indices may come in (uint8 and the signed ones).</summary>
+    internal static bool IsInteger(ScalarType type) =>
+        type is ScalarType.Int64 or ScalarType.Int32 or ScalarType.Int16 or ScalarType.Int8 or ScalarType.Byte;
+
     /// <summary>
     /// Checks that <paramref name="images"/> is a live, non-empty tensor the plan applies to: the plan's batch size first,
     /// and, unless the plan only keeps and blends, the plan's spatial extent last.

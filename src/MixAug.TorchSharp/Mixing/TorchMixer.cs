@@ -85,13 +85,7 @@ public static partial class TorchMixer
         }
 
         TensorChecks.SameDevice(images, destination, nameof(destination));
-        if (destination.requires_grad)
-        {
-            throw new ArgumentException("destination requires grad, so libtorch refuses to overwrite it in place; pass a tensor created without gradient (or detach it).", nameof(destination));
-        }
-
-        CheckOwnsEveryElement(destination, nameof(destination));
-
+        CheckWritable(destination, nameof(destination));
         CheckDtype(plan, images.dtype);
         TorchSharpRuntime.EnsureLoadable();
         if (SharesMemory(images, destination))
@@ -145,13 +139,29 @@ public static partial class TorchMixer
         images.copy_(MixWithOperations(plan, images));
     }
 
-    /// <summary>Refuses a batch that cannot be mixed in place: one that requires grad (libtorch refuses to overwrite it)
-    /// or overlaps itself.</summary>
+    /// <summary>
+    /// Mixes a batch its caller owns and nothing else reads (a collate's freshly stacked images): in place where the
+    /// CPU kernels run, returning <paramref name="images"/> itself with no second batch made; elsewhere into a new
+    /// tensor as <see cref="Apply(MixPlan, Tensor)"/>, since in place would only add a copy back.
+    /// </summary>
+    internal static Tensor MixOwned(MixPlan plan, Tensor images)
+    {
+        if (!CanUseCpuKernels(images))
+        {
+            return Apply(plan, images);
+        }
+
+        ApplyInPlace(plan, images);
+        return images;
+    }
+
+    /// <summary>Refuses a tensor that cannot be written (a destination, a batch mixed in place): one that requires grad
+    /// (libtorch refuses to overwrite it) or overlaps itself.</summary>
     internal static void CheckWritable(Tensor images, string name)
     {
         if (images.requires_grad)
         {
-            throw new ArgumentException($"{name} requires grad, so libtorch refuses to overwrite it in place; mix a tensor created without gradient (or mix into a new one).", name);
+            throw new ArgumentException($"{name} requires grad, so libtorch refuses to overwrite it in place; pass a tensor created without gradient (or detach it).", name);
         }
 
         CheckOwnsEveryElement(images, name);

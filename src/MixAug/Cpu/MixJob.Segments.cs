@@ -196,47 +196,64 @@ internal sealed unsafe partial class MixJob<T, TKernels>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void MixTilePair(in SampleOp opA, in SampleOp opB, T* a, T* b, T* destinationA, T* destinationB, int offset, int count)
     {
-        int width = _width, firstRow = offset / width, rows = count / width;
-        bool inPlace = a == destinationA;
+        // Two weight rows, on the stack as the walk's spare is (rows wider than StackSpareBytes rent them): this runs once
+        // per segment of every pair, and renting there cost a pool round trip each time.
+        int width = _width;
+        if (2 * width * sizeof(float) <= StackSpareBytes)
+        {
+            float* weights = stackalloc float[2 * width];
+            MixTilePairRows(in opA, in opB, a, b, destinationA, destinationB, offset, count, weights);
+            return;
+        }
+
         float[] rented = ArrayPool<float>.Shared.Rent(2 * width);
         try
         {
             fixed (float* weights = rented)
             {
-                float* weightsA = weights, weightsB = weights + width;
-                ReadOnlySpan<Tile> tilesA = opA.Tiles.AsSpan(opA.TileStart, opA.TileCount), tilesB = opB.Tiles.AsSpan(opB.TileStart, opB.TileCount);
-                for (int r = 0; r < rows; r++)
-                {
-                    long at = (long)r * width;
-                    int y = (firstRow + r) % _height;
-                    bool inA = RowWeights(tilesA, y, new Span<float>(weightsA, width)), inB = RowWeights(tilesB, y, new Span<float>(weightsB, width));
-                    if (inA && inB)
-                    {
-                        TKernels.MaskPairBlend(a + at, b + at, weightsA, weightsB, destinationA + at, destinationB + at, width, _stream);
-                        continue;
-                    }
-
-                    if (!inPlace)
-                    {
-                        Copy(a + at, destinationA + at, width);
-                        Copy(b + at, destinationB + at, width);
-                    }
-
-                    // One sample's tiles or none: the other sample's row is read as it is.
-                    foreach (Tile tile in inA ? tilesA : inB ? tilesB : [])
-                    {
-                        if (y >= tile.Top && y < tile.Bottom)
-                        {
-                            T* from = inA ? b : a, to = inA ? destinationA : destinationB;
-                            Copy(from + at + tile.Left, to + at + tile.Left, tile.Right - tile.Left);
-                        }
-                    }
-                }
+                MixTilePairRows(in opA, in opB, a, b, destinationA, destinationB, offset, count, weights);
             }
         }
         finally
         {
             ArrayPool<float>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>The rows of <see cref="MixTilePair"/>, with room for two weight rows at <paramref name="weights"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void MixTilePairRows(in SampleOp opA, in SampleOp opB, T* a, T* b, T* destinationA, T* destinationB, int offset, int count, float* weights)
+    {
+        int width = _width, firstRow = offset / width, rows = count / width;
+        bool inPlace = a == destinationA;
+        float* weightsA = weights, weightsB = weights + width;
+        ReadOnlySpan<Tile> tilesA = opA.Tiles.AsSpan(opA.TileStart, opA.TileCount), tilesB = opB.Tiles.AsSpan(opB.TileStart, opB.TileCount);
+        for (int r = 0; r < rows; r++)
+        {
+            long at = (long)r * width;
+            int y = (firstRow + r) % _height;
+            bool inA = RowWeights(tilesA, y, new Span<float>(weightsA, width)), inB = RowWeights(tilesB, y, new Span<float>(weightsB, width));
+            if (inA && inB)
+            {
+                TKernels.MaskPairBlend(a + at, b + at, weightsA, weightsB, destinationA + at, destinationB + at, width, _stream);
+                continue;
+            }
+
+            if (!inPlace)
+            {
+                Copy(a + at, destinationA + at, width);
+                Copy(b + at, destinationB + at, width);
+            }
+
+            // One sample's tiles or none: the other sample's row is read as it is.
+            foreach (Tile tile in inA ? tilesA : inB ? tilesB : [])
+            {
+                if (y >= tile.Top && y < tile.Bottom)
+                {
+                    T* from = inA ? b : a, to = inA ? destinationA : destinationB;
+                    Copy(from + at + tile.Left, to + at + tile.Left, tile.Right - tile.Left);
+                }
+            }
         }
     }
 

@@ -176,16 +176,7 @@ public sealed class GridMix : MixTransform
 
         // The holes of a column interval and a row interval, kept as the grid's recipe (a plan of 128 grids stays small).
         var grid = new HoleGrid(top, left, cutH, cutW, patchH, patchW, holeH, holeW);
-        long sumW = 0, sumH = 0;
-        for (int x1 = 0; x1 < cutW; x1 += patchW)
-        {
-            sumW += Math.Min(x1 + holeW, cutW) - x1;
-        }
-
-        for (int y1 = 0; y1 < cutH; y1 += patchH)
-        {
-            sumH += Math.Min(y1 + holeH, cutH) - y1;
-        }
+        long sumW = Covered(cutW, patchW, holeW), sumH = Covered(cutH, patchH, holeH);
 
         // Disjoint holes on a product of column and row intervals: the partner's area is the product of their sums,
         // and the share is computed as MeasureShares computes it, (plane − covered) / plane.
@@ -212,13 +203,20 @@ public sealed class GridMix : MixTransform
         holes = Math.Min(holes, cut / 2);
         int patch = (cut + holes - 1) / holes;
         int hole = Math.Clamp((int)(patch * Math.Sqrt(1 - lambda)), 1, patch - 1);
+        long covered = Covered(cut, patch, hole);
+        return new RegionDraw((double)(length - covered) / length, TileRegion.Grid(new HoleGrid(0, left, 1, cut, 1, patch, 1, hole)));
+    }
+
+    /// <summary>The positions along one side of the cut that its holes cover: a hole at the start of each patch, clipped to the cut.</summary>
+    private static long Covered(int cut, int patch, int hole)
+    {
         long covered = 0;
-        for (int x1 = 0; x1 < cut; x1 += patch)
+        for (int start = 0; start < cut; start += patch)
         {
-            covered += Math.Min(x1 + hole, cut) - x1;
+            covered += Math.Min(start + hole, cut) - start;
         }
 
-        return new RegionDraw((double)(length - covered) / length, TileRegion.Grid(new HoleGrid(0, left, 1, cut, 1, patch, 1, hole)));
+        return covered;
     }
 
     private static void CheckRange(int value, int min, int max, string name)
