@@ -16,6 +16,7 @@ namespace MixAug.Benchmarks;
 internal static class ResampleProfile
 {
     private static bool _cachedSource; // every source plane the first one, so that it stays in L2
+    private static bool _notAskedAhead; // ResizeMix's row pass as Mosaic's, its input rows not asked for ahead
 
     /// <summary>--spin-mosaic: the Mosaic apply of <see cref="Run"/>, on one thread for 15 seconds, for a sampling
     /// profiler (perf record with DOTNET_PerfMapEnabled=1 and DOTNET_EnableWriteXorExecute=0 names the JIT's code).</summary>
@@ -65,7 +66,7 @@ internal static class ResampleProfile
         }, shape.ElementCount);
 
         // The column pass's two vector forms on one line in L1, whole rows of Mosaic's and ResizeMix's shrinks.
-        foreach (int outputs in new[] { 168, 150, 112 })
+        foreach (int outputs in new[] { 168, 150, 112, 90, 67, 45, 22 })
         {
             Resampling.Taps taps = Resampling.Taps.For(width, outputs);
             var row = new float[outputs];
@@ -128,6 +129,13 @@ internal static class ResampleProfile
         Report("resizemix: row pass alone", () => ResizePasses(resizePlan, src, dst, shape, scratch, rows: true, columns: false), boxElements);
         Report("resizemix: column pass alone (line in L1)", () => ResizePasses(resizePlan, line, dst, shape, scratch, rows: false, columns: true), boxElements);
         Report("resizemix: both passes, no MixJob", () => ResizePasses(resizePlan, src, dst, shape, scratch, rows: true, columns: true), boxElements);
+        _cachedSource = true;
+        Report("resizemix: row pass alone, partners in L2", () => ResizePasses(resizePlan, src, dst, shape, scratch, rows: true, columns: false), boxElements);
+        _notAskedAhead = true;
+        Report("resizemix: row pass alone, partners in L2, rows not asked ahead", () => ResizePasses(resizePlan, src, dst, shape, scratch, rows: true, columns: false), boxElements);
+        _cachedSource = false;
+        Report("resizemix: row pass alone, rows not asked ahead", () => ResizePasses(resizePlan, src, dst, shape, scratch, rows: true, columns: false), boxElements);
+        _notAskedAhead = false;
         byte[] bytes = fixture.Bytes, byteDst = fixture.ByteDestination;
         Report("uint8 resizemix: CpuMixer.Apply", () => CpuMixer.Apply(resizePlan, bytes, byteDst, single), boxElements);
         var widened = new float[plane];
@@ -211,12 +219,12 @@ internal static class ResampleProfile
             int partner = plan.Sources(i)[1], boxWidth = box.Right - box.Left;
             for (int c = 0; c < shape.Channels; c++)
             {
-                long at = (((long)partner * shape.Channels) + c) * plane;
+                long at = _cachedSource ? 0 : (((long)partner * shape.Channels) + c) * plane;
                 for (int r = 0; r < box.Bottom - box.Top; r++)
                 {
                     if (rows)
                     {
-                        Resampling.Rows(source.AsSpan((int)at, plane), width, rowTaps, r, 0, width, scratch.AsSpan(0, width), planeInCache: false);
+                        Resampling.Rows(source.AsSpan((int)at, plane), width, rowTaps, r, 0, width, scratch.AsSpan(0, width), planeInCache: _notAskedAhead);
                     }
 
                     if (columns)

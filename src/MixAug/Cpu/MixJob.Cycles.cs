@@ -100,16 +100,10 @@ internal sealed unsafe partial class MixJob<T, TKernels>
         }
     }
 
-    /// <summary>Lists the samples cycle by cycle when the plan can be walked in cycles; false otherwise.</summary>
-    private bool FindCycles(MixPlan plan)
+    /// <summary>True when every sample's region can be walked segment by segment around its cycle.</summary>
+    private bool Walkable(int batchSize)
     {
-        if (!plan.IsPairwise)
-        {
-            return false;
-        }
-
-        int b = plan.BatchSize;
-        for (int i = 0; i < b; i++)
+        for (int i = 0; i < batchSize; i++)
         {
             // Tiles of the partner only are a union of boxes and walk like one; tiles that repaint the sample's own
             // elements over the partner's need the untouched sample, which in place only a snapshot keeps.
@@ -120,6 +114,19 @@ internal sealed unsafe partial class MixJob<T, TKernels>
             }
         }
 
+        return true;
+    }
+
+    /// <summary>Lists the samples cycle by cycle (<see cref="_order"/>, <see cref="_starts"/>) when the plan is pairwise
+    /// and its partners form a permutation; false otherwise.</summary>
+    private bool FindCycles(MixPlan plan)
+    {
+        if (!plan.IsPairwise)
+        {
+            return false;
+        }
+
+        int b = plan.BatchSize;
         if (_order.Length < b)
         {
             _order = new int[b];

@@ -15,6 +15,57 @@ internal sealed unsafe partial class MixJob<T, TKernels>
     }
 
     /// <summary>
+    /// One channel plane of one sample of a general plan whose partners form a permutation, the units taken cycle by
+    /// cycle, channel by channel, and sample by sample around the cycle: the plane a sample reads as its partner is the
+    /// plane the next unit reads as its own, from the core's cache. For a 2-cycle of resized boxes (ResizeMix with the
+    /// flip pairing), each sample's plane comes from memory once, where sample order read every partner plane a second
+    /// time (the partners of one part's samples lie in the other's).
+    /// </summary>
+    private void MixCycleOrderedUnit(int unit, bool another)
+    {
+        (int sample, int channel, _, _) = CycleOrderedUnit(unit);
+        if (_ops[sample].Kind == OpKind.Resize && !_stream)
+        {
+            MixGeneralRange(sample, channel, 0, _plane); // one pass down the plane (a uint8 partner widened once)
+            return;
+        }
+
+        if (_ops[sample].Kind == OpKind.Resize)
+        {
+            // One pass down the plane, asking for what the next unit reads from memory: the planes of the next
+            // cycle's samples as it starts (both, in a 2-cycle; its second unit reads them from the cache).
+            T* nextSelf = null, nextPartner = null;
+            if (another)
+            {
+                (int next, int nextChannel, int t, int length) = CycleOrderedUnit(unit + 1);
+                long planeOffset = (long)nextChannel * _plane;
+                nextSelf = t == 0 ? Source(next, planeOffset) : null;
+                nextPartner = _plan.Sources(next) is { Length: > 1 } sources && sources[1] != next && t < length - 1 ? Source(sources[1], planeOffset) : null;
+            }
+
+            var box = (ResizeRegion)_plan.Regions[sample];
+            long at = ((long)sample * _sampleSize) + ((long)channel * _plane);
+            ResizeRows.WriteStreamed(box, (float*)Source(_plan.Sources(sample)[1], (long)channel * _plane), (float*)(_source + at), (float*)(_destination + at), _width, _plane, 0, _plane, (float*)nextSelf, (float*)nextPartner);
+            return;
+        }
+
+        for (int segment = 0; segment < _segmentsPerPlane; segment++)
+        {
+            MixGeneralSegment(sample, channel, segment);
+        }
+    }
+
+    /// <summary>The sample and channel of a cycle-ordered unit, the sample's place in its cycle and the cycle's length.</summary>
+    private (int Sample, int Channel, int Place, int Length) CycleOrderedUnit(int unit)
+    {
+        int channels = _sampleSize / _plane, position = unit / channels;
+        int cycle = _starts.AsSpan(0, _cycles + 1).BinarySearch(position);
+        cycle = cycle >= 0 ? cycle : ~cycle - 1;
+        int start = _starts[cycle], length = _starts[cycle + 1] - start, rest = unit - (start * channels);
+        return (_order[start + (rest % length)], rest / length, rest % length, length);
+    }
+
+    /// <summary>
     /// One channel of one sample (plans with mosaics): the sample's own output plane, segment by segment, unless it is
     /// a mosaic; then every mosaic quadrant that shows this plane (<see cref="MosaicRows"/>). Each output element is
     /// written by one unit: a mosaic's quadrant by the unit of the source it shows.
@@ -37,11 +88,17 @@ internal sealed unsafe partial class MixJob<T, TKernels>
 
     /// <summary>Segment <paramref name="segment"/> of channel <paramref name="channel"/> of sample
     /// <paramref name="sample"/>, from any of its sources (general plans; mosaics are written by source).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void MixGeneralSegment(int sample, int channel, int segment)
     {
         int offset = segment * _segmentLength;
-        int count = Math.Min(_segmentLength, _plane - offset);
+        MixGeneralRange(sample, channel, offset, Math.Min(_segmentLength, _plane - offset));
+    }
+
+    /// <summary>Elements [<paramref name="offset"/>, <paramref name="offset"/> + <paramref name="count"/>) (whole rows)
+    /// of channel <paramref name="channel"/> of sample <paramref name="sample"/>, from any of its sources.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void MixGeneralRange(int sample, int channel, int offset, int count)
+    {
         long planeOffset = ((long)channel * _plane) + offset;
         ReadOnlySpan<int> sources = _plan.Sources(sample);
         T* destination = _destination + (((long)sample * _sampleSize) + planeOffset);
@@ -72,7 +129,7 @@ internal sealed unsafe partial class MixJob<T, TKernels>
                 var box = (ResizeRegion)_plan.Regions[sample];
                 if (_stream)
                 {
-                    ResizeRows.WriteStreamed(box, (float*)Source(sources[1], planeOffset - offset), (float*)self, (float*)destination, _width, _plane, offset, count);
+                    ResizeRows.WriteStreamed(box, (float*)Source(sources[1], planeOffset - offset), (float*)self, (float*)destination, _width, _plane, offset, count, null, null);
                     return;
                 }
 

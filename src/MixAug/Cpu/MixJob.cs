@@ -12,7 +12,9 @@ namespace MixAug.Cpu;
 /// permutation: output i needs x[i] and x[partner(i)], and the next step needs x[partner(i)] again, so every input
 /// segment is read from memory once and every output segment written once, the traffic of a plain copy. Other plans
 /// (several sources, repeated partners, tiles) are mixed sample by sample from an untouched source: the input itself,
-/// or, in place, a snapshot of it.
+/// or, in place, a snapshot of it; where their partners still form a permutation (ResizeMix, GridMix with own tiles),
+/// the samples are taken in the order of the cycles, plane by plane, so that a partner's plane is read again from the
+/// cache as the next unit's own.
 /// </summary>
 /// <remarks>
 /// <para>In place, cycle step t overwrites x[i_t] after its last reader (step t itself; step t − 1 came before), except
@@ -74,6 +76,7 @@ internal sealed unsafe partial class MixJob<T, TKernels> : IParallelWork
     private T* _boxes;
     private BatchLayout _layout;
     private bool _bySource;
+    private bool _cycleOrdered;
     private bool _stream; // float rows written whole are streamed (see StreamThresholdBytes): decided once per call
     private MixConfiguration _configuration = null!;
     private int _cycles;
@@ -143,13 +146,15 @@ internal sealed unsafe partial class MixJob<T, TKernels> : IParallelWork
         }
 
         _zero = (T*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_zeros));
-        _general = !FindCycles(plan);
+        bool cycles = FindCycles(plan);
+        _general = !cycles || !Walkable(b);
         _fused = !_general && Fusable(plan, maxParts);
         _deferredBoxes = _general && _inPlace && ResizedBoxes<T>.Applies(_ops.AsSpan(0, b));
         _bySource = _general && _mosaics.Index(plan, _ops.AsSpan(0, b));
+        _cycleOrdered = _general && cycles && !_deferredBoxes && !_bySource;
         _stream = typeof(T) == typeof(float) && OutputRows.CanStream && bytes >= StreamThresholdBytes;
         _layout = layout;
-        _units = _deferredBoxes || _bySource ? b * layout.Channels : _fused ? _cycles : (_general ? b * layout.Channels : layout.Channels) * _segmentsPerPlane;
+        _units = _deferredBoxes || _bySource || _cycleOrdered ? b * layout.Channels : _fused ? _cycles : (_general ? b * layout.Channels : layout.Channels) * _segmentsPerPlane;
         _configuration = configuration;
         T[]? snapshot = null;
         try
@@ -269,6 +274,16 @@ internal sealed unsafe partial class MixJob<T, TKernels> : IParallelWork
             for (int unit = first; unit < end; unit++)
             {
                 MixPlaneUnit(unit, unit + 1 < end);
+            }
+
+            return;
+        }
+
+        if (_cycleOrdered)
+        {
+            for (int unit = first; unit < end; unit++)
+            {
+                MixCycleOrderedUnit(unit, unit + 1 < end);
             }
 
             return;

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics.X86;
 using MixAug.Planning;
 using MixAug.Regions;
 
@@ -197,43 +196,5 @@ internal sealed unsafe class MosaicRows
 
         RoundedBytes.Widen(sourcePlane, widened, width, first, end);
         return widened.AsSpan(0, plane);
-    }
-
-    /// <summary>
-    /// Asks for the next unit's source plane a little at each output row of this one, so that it is in the core's
-    /// caches when its quadrants read it: a quadrant's first reads of a plane otherwise wait on memory row by row. With
-    /// the output rows asked for too (<see cref="OutputRows"/>), Mosaic took 22.5-23.4 ms CPU per batch asking for the
-    /// plane against 31.6-32.0 without (--profile-resample, one thread, quiet); into L1 (prefetcht0) 22.5-22.6, into L2
-    /// only 23.2-23.4.
-    /// </summary>
-    private struct PlaneFetch
-    {
-        private const int Line = 64;
-        private readonly byte* _plane;
-        private readonly long _end;
-        private readonly long _perStep;
-        private long _at;
-
-        public PlaneFetch(byte* plane, long bytes, int steps)
-        {
-            _plane = plane;
-            _end = plane is null || !Sse.IsSupported ? 0 : bytes;
-            _perStep = ((((bytes + Line - 1) / Line) + steps - 1) / Math.Max(steps, 1)) * Line;
-            _at = 0;
-        }
-
-        public void Step()
-        {
-            // Locals, not the fields: the JIT kept the fields of this struct on the stack, and each prefetch then waited
-            // on the store and reload of _at (4% of Mosaic's samples under perf).
-            long at = _at, stop = Math.Min(_end, at + _perStep);
-            byte* plane = _plane;
-            for (; at < stop; at += Line)
-            {
-                Sse.Prefetch0(plane + at);
-            }
-
-            _at = at;
-        }
     }
 }

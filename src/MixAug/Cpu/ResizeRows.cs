@@ -26,14 +26,19 @@ internal static unsafe class ResizeRows
 
     /// <summary>
     /// Writes the segment's rows whole, in order, streamed past the caches (<see cref="OutputRows"/>): a row above or
-    /// below the box is the sample's own row; a row across the box is staged (the sample's elements left and right of
-    /// the box, the box's resized from the partner's whole plane) and then streamed. Stored the other way, the box's
+    /// below the box is the sample's own row; a row across the box has the box's elements staged (resized from the
+    /// partner's whole plane) and is then streamed from the staging row and the sample's own row
+    /// (<see cref="OutputRows.DeferAround"/>). Stored the other way, the box's
     /// rows are parts of output rows written after the rest of the segment, each line read from memory before it is
     /// written. Float32 only (uint8 rows are rounded, and take <see cref="Write{T}"/>).
+    /// Each row also asks for a part of <paramref name="nextSelf"/> and <paramref name="nextPartner"/> (either may be
+    /// null): the planes the part's next unit reads from memory (<see cref="PlaneFetch"/>).
     /// </summary>
-    public static void WriteStreamed(ResizeRegion region, float* partnerPlane, float* self, float* destination, int width, int plane, int offset, int count)
+    public static void WriteStreamed(ResizeRegion region, float* partnerPlane, float* self, float* destination, int width, int plane, int offset, int count, float* nextSelf, float* nextPartner)
     {
         int firstRow = offset / width, rows = count / width, boxWidth = region.Right - region.Left;
+        var aheadSelf = new PlaneFetch((byte*)nextSelf, (long)plane * sizeof(float), rows);
+        var aheadPartner = new PlaneFetch((byte*)nextPartner, (long)plane * sizeof(float), rows);
         float[] scratch = ArrayPool<float>.Shared.Rent(Resampling.ScratchLength(width) + OutputRows.StagingLength(width));
         try
         {
@@ -46,6 +51,8 @@ internal static unsafe class ResizeRows
                 {
                     int y = firstRow + r;
                     float* from = self + ((long)r * width), to = destination + ((long)r * width);
+                    aheadSelf.Step();
+                    aheadPartner.Step();
                     if (y < region.Top || y >= region.Bottom)
                     {
                         OutputRows.Stream(from, to, width);
@@ -53,10 +60,8 @@ internal static unsafe class ResizeRows
                     }
 
                     Span<float> row = output.Next(to, width);
-                    new ReadOnlySpan<float>(from, region.Left).CopyTo(row);
                     region.ResizeRow(partner, y - region.Top, line, row.Slice(region.Left, boxWidth));
-                    new ReadOnlySpan<float>(from + region.Right, width - region.Right).CopyTo(row[region.Right..]);
-                    output.Defer(to, width);
+                    output.DeferAround(to, width, from, region.Left, region.Right);
                 }
 
                 output.Finish();

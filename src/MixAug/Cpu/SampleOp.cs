@@ -202,7 +202,7 @@ internal sealed class SampleOpDecoder : IMixRegionVisitor<SampleOp>
             Top = Math.Max(0, region.Top - reach),
             Left = Math.Max(0, region.Left - reach),
             Bottom = (int)Math.Min(h, (long)region.Bottom + reach),
-            Right = (int)Math.Min(w, (long)region.Right + reach),
+            Right = (int)Math.Min(region.Reach ?? w, (long)region.Right + reach), // past a reach the weights are 1 as well
             Mask = _falloffs,
             MaskOffset = _falloffCursor,
         };

@@ -122,7 +122,8 @@ public static partial class MixPlanJson
         private SoftBoxRegion ReadSoftBox(JsonElement sample)
         {
             BoxRegion box = ReadBox(sample.GetProperty("box"));
-            return new SoftBoxRegion(_spatial, box.Top, box.Left, box.Bottom, box.Right, sample.GetProperty("sigma").GetDouble());
+            var region = new SoftBoxRegion(_spatial, box.Top, box.Left, box.Bottom, box.Right, sample.GetProperty("sigma").GetDouble());
+            return sample.TryGetProperty("reach", out JsonElement reach) ? region.WithReach(reach.GetInt32()) : region;
         }
 
         private ResizeRegion ReadResize(JsonElement sample)

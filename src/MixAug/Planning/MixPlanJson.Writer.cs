@@ -142,6 +142,11 @@ public static partial class MixPlanJson
         {
             WriteBox(region.Top, region.Left, region.Bottom, region.Right);
             writer.WriteNumber("sigma", region.Sigma);
+            if (region.Reach is int reach)
+            {
+                writer.WriteNumber("reach", reach);
+            }
+
             return true;
         }
 

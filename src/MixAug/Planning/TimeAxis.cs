@@ -60,8 +60,8 @@ internal static class TimeAxis
     /// <summary>
     /// The valid length of sample <paramref name="sample"/>'s output, after checking that its region takes nothing from
     /// a source's padding: a blend is valid where every source is (the shortest, as espnet2's <c>MixupAugment</c>); a
-    /// keep, a box or a Fourier mask is valid where the sample itself is, and a box or a Fourier mask's noise must lie
-    /// inside every source's valid part; a resized partner on a sequence is valid where the sample is, its segment must
+    /// keep, a box, a Fourier mask or a soft segment is valid where the sample itself is, and a box, a Fourier mask's
+    /// noise or a soft segment's reach must lie inside every source's valid part; a resized partner on a sequence is valid where the sample is, its segment must
     /// end within the sample's length and it must read the partner within the partner's length. A
     /// zero-padded blend (<see cref="BlendLengths.ZeroPadded"/>, two sources only) is valid where any source is.
     /// </summary>
@@ -80,7 +80,7 @@ internal static class TimeAxis
         if (reach < 0)
         {
             throw new ArgumentException(
-                $"Sample {sample} has a {region.Kind} region; with valid lengths a plan takes keep, blend, box, Fourier mask and (on sequences) resize and tile regions only (explicit and saliency masks, soft boxes, mosaics and tiles of clips are not defined over valid lengths yet).",
+                $"Sample {sample} has a {region.Kind} region; with valid lengths a plan takes keep, blend, box, Fourier mask and (on sequences) resize, tile and soft-box regions only (explicit and saliency masks, mosaics and tiles of clips are not defined over valid lengths yet).",
                 name);
         }
 
@@ -139,7 +139,8 @@ internal static class TimeAxis
     /// How far along time a region takes from its other sources (exclusive end): a sequence box its right edge, a box on
     /// every frame of a clip the sample's own length (it takes from every valid frame), a box with a frame range its end
     /// frame, a Fourier mask the time extent of its noise (past it the sample keeps its own), a resized partner on a
-    /// sequence the partner's width it resizes, a keep nothing. −1 for the kinds
+    /// sequence the partner's width it resizes, a soft segment its reach (the whole sequence without one: its tails
+    /// reach every position), a keep nothing. −1 for the kinds
     /// not yet defined with lengths; a blend's rule is the shortest source, handled by the caller.
     /// </summary>
     private sealed class TimeReach(SpatialShape spatial, int ownLength) : IMixRegionVisitor<int>
@@ -158,7 +159,7 @@ internal static class TimeAxis
 
         public int VisitTiles(TileRegion region) => spatial.Rank == 1 ? region.Tiles.Max(t => t.Right) : -1;
 
-        public int VisitSoftBox(SoftBoxRegion region) => -1;
+        public int VisitSoftBox(SoftBoxRegion region) => spatial.Rank == 1 ? region.Reach ?? spatial.Width : -1;
 
         public int VisitResize(ResizeRegion region) => spatial.Rank == 1 ? region.PartnerWidth : -1;
 

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace MixAug.Regions;
 
@@ -48,18 +49,24 @@ internal static partial class Resampling
 
     /// <summary>The row pass: input columns [<paramref name="lo"/>, <paramref name="hi"/>) of output row
     /// <paramref name="row"/> into the same columns of <paramref name="line"/>, each <c>(w₀·r₀ + w₁·r₁) + …</c> in
-    /// input order. A plane the caller holds in cache (Mosaic asks for each source plane ahead) is read with 512-bit
-    /// vectors six taps at a time in one loop (<see cref="RowsFused"/>), which keeps the line in registers; a plane read
-    /// from memory (ResizeMix's partner) by one TensorPrimitives call per tap, streaming one input row at a time, which
-    /// the hardware prefetcher follows. Quiet A/B in one process (--profile-resample, one thread, three rounds): Mosaic
-    /// 23.0-23.4 ms CPU per batch fused against 24.2-24.6 by tap; ResizeMix 21.1-21.4 by tap against 22.9-23.3 fused.</summary>
+    /// input order. With 512-bit vectors the taps are added six at a time in one loop (<see cref="RowsFused"/>), which
+    /// keeps the line in registers; a plane not in the cache (<paramref name="planeInCache"/> false: ResizeMix's
+    /// partner) has the rows of the output row <see cref="PrefetchAhead"/> on asked for first, since the fused loop's six
+    /// row streams at once outran the hardware prefetcher. ResizeMix's row pass alone (--profile-resample, one thread):
+    /// from memory 8.2-8.5 ms CPU per batch fused, 5.9-6.3 fused and asked ahead, 6.2 by one TensorPrimitives call per
+    /// tap; from L2 2.0 fused against 4.9 by tap. Without 512-bit vectors, each tap is one TensorPrimitives call.</summary>
     internal static void Rows(ReadOnlySpan<float> plane, int width, Taps rows, int row, int lo, int hi, Span<float> line, bool planeInCache)
     {
         Span<float> inputs = line[lo..hi];
         int first = rows.Start[row];
         ReadOnlySpan<float> weights = rows.WeightsOf(row);
-        if (planeInCache && Vector512.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated)
         {
+            if (!planeInCache && row + PrefetchAhead < rows.End.Length)
+            {
+                PrefetchRows(plane, width, rows.End[row + PrefetchAhead - 1], rows.End[row + PrefetchAhead], lo, hi);
+            }
+
             for (int k = 0; k < weights.Length; k += FusedTaps)
             {
                 RowsFused(plane[(((first + k) * width) + lo)..], width, weights.Slice(k, Math.Min(FusedTaps, weights.Length - k)), inputs, accumulate: k > 0);
@@ -72,6 +79,34 @@ internal static partial class Resampling
         for (int k = 1; k < weights.Length; k++)
         {
             TensorPrimitives.MultiplyAdd(plane.Slice(((first + k) * width) + lo, hi - lo), weights[k], inputs, inputs);
+        }
+    }
+
+    /// <summary>How many output rows ahead the row pass asks for input rows (2 and 6 measured alike).</summary>
+    private const int PrefetchAhead = 2;
+
+    /// <summary>Asks for input rows [<paramref name="first"/>, <paramref name="end"/>), columns [<paramref name="lo"/>,
+    /// <paramref name="hi"/>).</summary>
+    private static unsafe void PrefetchRows(ReadOnlySpan<float> plane, int width, int first, int end, int lo, int hi)
+    {
+        if (!Sse.IsSupported)
+        {
+            return;
+        }
+
+        fixed (float* p = plane)
+        {
+            for (int r = first; r < end; r++)
+            {
+                byte* row = (byte*)(p + ((long)r * width) + lo);
+                int bytes = (hi - lo) * sizeof(float);
+                for (int b = 0; b < bytes; b += 64)
+                {
+                    Sse.Prefetch0(row + b);
+                }
+
+                Sse.Prefetch0(row + bytes - 1);
+            }
         }
     }
 

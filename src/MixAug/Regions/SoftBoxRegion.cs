@@ -10,12 +10,15 @@ namespace MixAug.Regions;
 /// A box of the partner whose edges fade out as a Gaussian (SmoothMix): the partner's weight is 1 inside the half-open
 /// box <c>[Top, Bottom) × [Left, Right)</c> and <c>g(dy)·g(dx)</c> outside it, where dy and dx are the row and column
 /// distances to the box (0 within its rows or columns) and <c>g(d) = exp(−d² / (2σ²))</c>. Every channel is treated
-/// alike. The region is a recipe: backends rasterise it, and its own share is the mean of the rasterised weights.
+/// alike. The region is a recipe: backends rasterise it, and its own share is the mean of the rasterised weights. On a
+/// sequence (height 1) the fall-off may stop at a position (<see cref="Reach"/>, <see cref="WithReach"/>): from there on
+/// the partner's weight is 0, so the partner is read only within its first <see cref="Reach"/> positions (SmoothMix
+/// with valid lengths, where the tails would otherwise reach padding).
 /// </summary>
 /// <remarks>
 /// <para><b>Rasterisation</b>, the one definition every backend uses (<see cref="RegionRasterizer.WriteOwnWeights"/>):
-/// per row <c>gy = (float)exp(−dy²/(2σ²))</c>, per column <c>gx</c> likewise (computed in double, rounded once); the
-/// sample's own weight is <c>1f − gy·gx</c> in float32 (one product, one difference).</para>
+/// per row <c>gy = (float)exp(−dy²/(2σ²))</c>, per column <c>gx</c> likewise (computed in double, rounded once; 0 at and
+/// past <see cref="Reach"/>); the sample's own weight is <c>1f − gy·gx</c> in float32 (one product, one difference).</para>
 /// <para><b>Own share</b> (<see cref="Mean"/>): every own weight <c>1f − p</c> with p in [0, 1] is a multiple of
 /// 2⁻²⁴ (for p ≥ ½ the difference is exact, for p &lt; ½ the result lies in (½, 1] whose spacing is 2⁻²⁴), so any
 /// sum of up to 2²⁹ of them is exact in double, whatever the order, and the mean is that sum over the element count,
@@ -24,7 +27,7 @@ namespace MixAug.Regions;
 /// <threadsafety>Immutable; safe to share between plans and threads.</threadsafety>
 public sealed class SoftBoxRegion : MixRegion
 {
-    private double _mean = double.NaN; // computed once on demand; a double is written atomically
+    private double _total = double.NaN; // the exact sum of the own weights, computed once on demand; a double is written atomically
 
     /// <summary>Creates the recipe.</summary>
     /// <param name="spatial">The extent the box is drawn over: an image plane or a sequence (height 1).</param>
@@ -66,6 +69,12 @@ public sealed class SoftBoxRegion : MixRegion
         Sigma = sigma;
     }
 
+    private SoftBoxRegion(SoftBoxRegion region, int reach)
+        : this(region.Spatial, region.Top, region.Left, region.Bottom, region.Right, region.Sigma)
+    {
+        Reach = reach;
+    }
+
     /// <summary>The extent the box is drawn over.</summary>
     public SpatialShape Spatial { get; }
 
@@ -84,8 +93,39 @@ public sealed class SoftBoxRegion : MixRegion
     /// <summary>Standard deviation of the Gaussian fall-off, in elements.</summary>
     public double Sigma { get; }
 
+    /// <summary>On a sequence, the position from which on the sample keeps its own elements (the partner's weight is
+    /// 0 there, however near the segment); null when the fall-off runs over the whole extent.</summary>
+    public int? Reach { get; }
+
     /// <summary>The mean of the rasterised own weights: the exact own share (see the remarks).</summary>
-    public double Mean => double.IsNaN(_mean) ? _mean = ComputeMean() : _mean;
+    public double Mean => Total / Spatial.Size;
+
+    /// <summary>The exact sum of the rasterised own weights (see the remarks).</summary>
+    private double Total => double.IsNaN(_total) ? _total = ComputeTotal() : _total;
+
+    /// <summary>
+    /// The same soft segment with its fall-off stopped at position <paramref name="reach"/> of the sequence: from there
+    /// on the sample keeps its own elements, so the partner is read within its first <paramref name="reach"/>
+    /// positions only. A reach equal to the sequence's length gives the region without one.
+    /// </summary>
+    /// <param name="reach">The first position the partner does not reach, in [<see cref="Right"/>, <c>Spatial.Width</c>].</param>
+    /// <returns>A new region.</returns>
+    /// <exception cref="ArgumentException">The region is on an image plane (a reach runs along a sequence).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="reach"/> is outside [<see cref="Right"/>, <c>Spatial.Width</c>].</exception>
+    public SoftBoxRegion WithReach(int reach)
+    {
+        if (Spatial.Rank != 1)
+        {
+            throw new ArgumentException($"A reach runs along a sequence; this soft box is on a {Spatial} image plane.", nameof(reach));
+        }
+
+        if (reach < Right || reach > Spatial.Width)
+        {
+            throw new ArgumentOutOfRangeException(nameof(reach), reach, $"The reach must lie in [{Right}, {Spatial.Width}] for the segment [{Left}, {Right}) of a sequence of {Spatial.Width}; it was {reach}.");
+        }
+
+        return reach == Spatial.Width ? new SoftBoxRegion(Spatial, Top, Left, Bottom, Right, Sigma) : new SoftBoxRegion(this, reach);
+    }
 
     /// <inheritdoc />
     public override MixRegionKind Kind => MixRegionKind.SoftBox;
@@ -98,7 +138,9 @@ public sealed class SoftBoxRegion : MixRegion
     }
 
     /// <inheritdoc />
-    public override string ToString() => $"soft box rows [{Top}, {Bottom}) cols [{Left}, {Right}), sigma {Sigma}";
+    public override string ToString() => Reach is int reach
+        ? $"soft box rows [{Top}, {Bottom}) cols [{Left}, {Right}), sigma {Sigma}, within the first {reach}"
+        : $"soft box rows [{Top}, {Bottom}) cols [{Left}, {Right}), sigma {Sigma}";
 
     /// <summary>Writes the own weight of every element, row-major (<paramref name="weights"/> holds the extent).</summary>
     internal void Rasterise(Span<float> weights)
@@ -126,13 +168,16 @@ public sealed class SoftBoxRegion : MixRegion
     /// <summary>The fall-off table of this box's σ, long enough for every row and column distance.</summary>
     internal GaussianFalloff Falloff() => GaussianFalloff.For(Sigma, Math.Max(Spatial.Height, Spatial.Width));
 
-    /// <summary>The partner's weight per column: <c>g(dx)</c>, 1 within the box's columns.</summary>
+    /// <summary>The partner's weight per column: <c>g(dx)</c>, 1 within the box's columns, 0 from <see cref="Reach"/> on.</summary>
     internal void FillColumns(float[] g, Span<float> columns)
     {
-        for (int x = 0; x < columns.Length; x++)
+        int reach = Math.Min(Reach ?? columns.Length, columns.Length);
+        for (int x = 0; x < reach; x++)
         {
             columns[x] = g[Distance(x, Left, Right)];
         }
+
+        columns[reach..].Clear();
     }
 
     /// <summary>The distance of row or column <paramref name="i"/> to [start, end): 0 inside.</summary>
@@ -140,35 +185,40 @@ public sealed class SoftBoxRegion : MixRegion
 
     private protected override void Measure(SpatialShape spatial, ReadOnlySpan<double> weights, Span<double> shares)
     {
-        shares[0] = Mean;
+        // Over a sequence's first n positions (a valid length at or past the reach): the positions cut off all weigh
+        // exactly 1, so the sum over the first n is the total less their count, exact in double.
+        shares[0] = spatial == Spatial ? Mean : (Total - (Spatial.Size - spatial.Size)) / spatial.Size;
         shares[1] = 1.0 - shares[0];
     }
 
     private protected override void ValidateFit(SpatialShape spatial, int sourceCount, int sample, string name)
     {
-        if (Spatial != spatial)
+        // A sequence's soft segment is also measured over the sample's first positions (its valid length), which hold
+        // every position the partner reaches.
+        bool validPart = Spatial.Rank == 1 && spatial.Rank == 1 && spatial.Width >= (Reach ?? Spatial.Width) && spatial.Width <= Spatial.Width;
+        if (Spatial != spatial && !validPart)
         {
             throw new ArgumentException($"The soft box{OfSample(sample)} is for a {Spatial} extent, not {spatial}.", name);
         }
     }
 
-    private double ComputeMean()
+    private double ComputeTotal()
     {
         // Elements at the same row distance dy and column distance dx have the same weight 1f − g(dy)·g(dx), so each
         // pair of distances is weighed once, times the number of rows and columns at those distances; past
         // OwnOnlyFrom every weight is exactly 1. Every weight is a multiple of 2^-24 in [0, 1] and each product with a
         // count and each partial sum stays below 2^29, so every step is exact in double, in any order: the sum is the
         // sum of the rasterised float32 weights, element by element.
-        int h = Spatial.Height, w = Spatial.Width;
+        int h = Spatial.Height, w = Spatial.Width, reach = Reach ?? w; // columns from the reach on weigh 1: never counted
         GaussianFalloff falloff = Falloff();
-        int columnDistances = Math.Max(Left, w - Right) + 1;
+        int columnDistances = Math.Max(Left, reach - Right) + 1;
         double[] countsArray = ArrayPool<double>.Shared.Rent(columnDistances);
         try
         {
             Span<double> columnCounts = countsArray.AsSpan(0, columnDistances);
             for (int dx = 0; dx < columnDistances; dx++)
             {
-                columnCounts[dx] = dx == 0 ? Right - Left : (Left - dx >= 0 ? 1 : 0) + (Right - 1 + dx < w ? 1 : 0);
+                columnCounts[dx] = dx == 0 ? Right - Left : (Left - dx >= 0 ? 1 : 0) + (Right - 1 + dx < reach ? 1 : 0);
             }
 
             double total = 0;
@@ -178,7 +228,7 @@ public sealed class SoftBoxRegion : MixRegion
                 total += rows * (dy < falloff.OwnOnlyFrom ? RowSum(falloff.Values[dy], falloff, columnCounts, w) : w);
             }
 
-            return total / Spatial.Size;
+            return total;
         }
         finally
         {

@@ -92,7 +92,7 @@ public abstract class MixTransform : IMixTransform
         if (request.HasValidLengths && !SupportsValidLengths)
         {
             throw new ArgumentException(
-                $"{Name} does not support valid lengths yet: its regions are not defined over per-sample lengths. MixUp, CutMix, MultiCutMix (sequences), GridMix (sequences), FMix and ResizeMix (sequences) are; or pad and mix without lengths.",
+                $"{Name} does not support valid lengths yet: its regions are not defined over per-sample lengths. MixUp, CutMix, MultiCutMix (sequences), GridMix (sequences), SmoothMix (sequences), FMix and ResizeMix (sequences) are; or pad and mix without lengths.",
                 nameof(request));
         }
 

@@ -21,8 +21,12 @@ namespace MixAug.Transforms;
 /// drawn λ; labels follow the pixels, not the draw.</para>
 /// <para>Images, and sequences <c>[B, C, L]</c>: a segment of CutMix's length ⌊L·(1 − λ)⌋ (at least 1) around a
 /// centre position <c>NextInt(L)</c> (after the row draw, which is 0), whose ends fade out with σ = softness × L, so a
-/// pasted stretch of audio or a time series has no step at its ends. Valid lengths are refused: the soft tails reach
-/// every position, padding included. Volumes are refused.</para>
+/// pasted stretch of audio or a time series has no step at its ends. Volumes are refused.</para>
+/// <para>With valid lengths (<see cref="MixRequest.ValidLengths"/>, sequences), a pair's segment is drawn as above over
+/// the m = min(L_i, L_j) positions both samples hold (the batch's shortest in <see cref="LambdaMode.Batch"/> mode), σ =
+/// softness × m, and its fall-off stops at m (<see cref="SoftBoxRegion.WithReach"/>): past m the sample keeps its own
+/// elements, so neither sample's padding is read. λ is the exact own share of the sample's L_i valid positions.
+/// Lengths all equal to L give the plan without lengths.</para>
 /// </remarks>
 /// <threadsafety>Immutable; safe to share between threads.</threadsafety>
 public sealed class SmoothMix : MixTransform
@@ -72,6 +76,20 @@ public sealed class SmoothMix : MixTransform
         {
             throw new ArgumentException($"SmoothMix draws a soft box over an image or a soft segment along a sequence; the batch {shape} is a volume.", nameof(shape));
         }
+    }
+
+    /// <summary>Sequences take valid lengths: each soft segment is drawn, and stops, where both samples are valid.</summary>
+    private protected override bool SupportsValidLengths => true;
+
+    /// <summary>The segment drawn over the first m positions, on the whole sequence with its fall-off stopped at m;
+    /// lambda is its own share of the sample's valid positions.</summary>
+    private protected override RegionDraw ForValidLength(RegionDraw draw, SpatialShape extent, int length, int partnerLength)
+    {
+        var drawn = (SoftBoxRegion)draw.Region;
+        SoftBoxRegion region = new SoftBoxRegion(extent, drawn.Top, drawn.Left, drawn.Bottom, drawn.Right, drawn.Sigma).WithReach(drawn.Spatial.Width);
+        Span<double> shares = stackalloc double[2];
+        region.MeasureShares(TimeAxis.Crop(extent, length), [], shares);
+        return new RegionDraw(shares[0], region);
     }
 
     /// <inheritdoc />

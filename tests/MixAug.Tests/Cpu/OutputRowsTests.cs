@@ -46,6 +46,21 @@ public class OutputRowsTests
     }
 
     [Test]
+    public void ResizeMixStreamedRowsAreTheStoredRowsForEveryPairing()
+    {
+        // The units are taken cycle by cycle (each asking for the next cycle's planes): one cycle of the whole batch
+        // (roll), random cycles (permutation), and 2-cycles with a sample paired with itself (flip, odd batch).
+        foreach (PairingStrategy pairing in new[] { PairingStrategy.Roll, PairingStrategy.Permutation, PairingStrategy.Flip })
+        {
+            for (int s = 0; s < Shapes.Length; s++)
+            {
+                MixPlan plan = new ResizeMix(mode: LambdaMode.Element, pairing: pairing).CreatePlan(Shapes[s], new MixRandom((ulong)(700 + s)));
+                AssertStreamedAreStored(plan, TestBatches.RandomBatch(Shapes[s], (ulong)(800 + s)), $"{pairing}, {Shapes[s]}");
+            }
+        }
+    }
+
+    [Test]
     public void PairKernelsStreamedAreStoredBitForBit()
     {
         IMixTransform[] methods =

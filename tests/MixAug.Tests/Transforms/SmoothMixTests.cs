@@ -1,3 +1,4 @@
+using MixAug.Cpu;
 using MixAug.Planning;
 using MixAug.Randomness;
 using MixAug.Regions;
@@ -25,16 +26,141 @@ public class SmoothMixTests
     }
 
     [Test]
-    public void RejectsVolumesAndValidLengths()
+    public void RejectsVolumes()
     {
         BatchShape volume = BatchShape.Volume(2, 1, 3, 4, 5);
         var e = Assert.Throws<ArgumentException>(() => new SmoothMix().CreatePlan(volume, new MixRandom(1)));
         Assert.That(e!.Message, Does.Contain(volume.ToString()));
+    }
 
-        // The soft tails reach every position, so a sequence with padding is refused by name before anything is drawn.
-        var lengths = Assert.Throws<ArgumentException>(() => new SmoothMix().CreatePlan(new MixRequest(BatchShape.Sequence(2, 1, 10), new MixRandom(1), [10, 6])));
-        Assert.That(lengths!.ParamName, Is.EqualTo("request"));
-        Assert.That(lengths.Message, Does.Contain("SmoothMix does not support valid lengths"));
+    [Test]
+    public void WithLengthsEachSegmentStopsWhereBothAreValidAndLambdaIsTheValidShare()
+    {
+        // Padding holds NaN: a valid output position that read any would be NaN. λ is worked out from the definition
+        // (own weight 1f − g(dx), g 0 from the reach on) over the sample's valid positions, summed in double.
+        var random = new MixRandom(43);
+        int mixed = 0, stopped = 0;
+        for (int seed = 0; seed < 300; seed++)
+        {
+            int b = 1 + random.NextInt(9), c = 1 + random.NextInt(2), l = 2 + random.NextInt(80);
+            var shape = BatchShape.Sequence(b, c, l);
+            int[] lengths = [.. Enumerable.Range(0, b).Select(_ => 1 + random.NextInt(l))];
+            LambdaMode mode = (LambdaMode)(seed % 3);
+            double softness = 0.05 + (0.3 * (seed % 4));
+            var transform = new SmoothMix(alpha: 0.5 + (seed % 3), softness: softness, mode: mode, pairing: mode == LambdaMode.Pair ? PairingStrategy.Permutation : PairingStrategy.Flip);
+            MixPlan plan = transform.CreatePlan(new MixRequest(shape, new MixRandom((ulong)seed), lengths));
+            Assert.That(plan.OutputLengths.ToArray(), Is.EqualTo(lengths), $"seed {seed}: a soft segment keeps the sample's length");
+            for (int i = 0; i < b; i++)
+            {
+                if (plan.Regions[i] is not SoftBoxRegion segment)
+                {
+                    continue;
+                }
+
+                int partner = plan.Partners[i], common = mode == LambdaMode.Batch ? lengths.Min() : Math.Min(lengths[i], lengths[partner]);
+                string where = $"seed {seed}, {mode}, sample {i} (length {lengths[i]}) from {partner} (length {lengths[partner]}): {segment}";
+                Assert.That(segment.Right, Is.LessThanOrEqualTo(common), where);
+                Assert.That(segment.Reach, Is.EqualTo(common == l ? null : common), where);
+                Assert.That(segment.Sigma, Is.EqualTo(softness * common), $"{where}: σ is a share of the common length");
+                double own = 0;
+                for (int t = 0; t < lengths[i]; t++)
+                {
+                    int d = t < segment.Left ? segment.Left - t : t >= segment.Right ? t - segment.Right + 1 : 0;
+                    float g = t < common ? (float)Math.Exp(-(double)d * d / (2 * segment.Sigma * segment.Sigma)) : 0f;
+                    own += 1f - (1f * g);
+                }
+
+                Assert.That(plan.Lambdas[i], Is.EqualTo(own / lengths[i]), $"{where}: λ");
+                mixed++;
+                stopped += segment.Reach is null ? 0 : 1;
+            }
+
+            float[] padded = TestBatches.RandomBatch(shape, (ulong)seed);
+            for (int i = 0; i < b; i++)
+            {
+                for (int ch = 0; ch < c; ch++)
+                {
+                    padded.AsSpan((((i * c) + ch) * l) + lengths[i], l - lengths[i]).Fill(float.NaN);
+                }
+            }
+
+            var output = new float[padded.Length];
+            CpuMixer.Apply(plan, padded, output);
+            for (int i = 0; i < b; i++)
+            {
+                for (int ch = 0; ch < c; ch++)
+                {
+                    for (int t = 0; t < lengths[i]; t++)
+                    {
+                        Assert.That(float.IsNaN(output[(((i * c) + ch) * l) + t]), Is.False, $"seed {seed}, sample {i}, channel {ch}, position {t}: padding read");
+                    }
+                }
+            }
+
+            float[] inPlace = [.. padded];
+            CpuMixer.ApplyInPlace(plan, inPlace);
+            Assert.That(inPlace.Select(BitConverter.SingleToInt32Bits), Is.EqualTo(output.Select(BitConverter.SingleToInt32Bits)), $"seed {seed}: in place");
+            MixAssert.LambdasMatchRegions(plan);
+        }
+
+        Assert.That(mixed, Is.GreaterThan(300), "the sweep must mix");
+        Assert.That(stopped, Is.GreaterThan(100), "the sweep must stop segments short of the sequence");
+    }
+
+    [TestCase(LambdaMode.Element)]
+    [TestCase(LambdaMode.Batch)]
+    public void WithLengthsMixesLikeTheReferenceForAnyPartCount(LambdaMode mode)
+    {
+        var shape = BatchShape.Sequence(9, 3, 301);
+        int[] lengths = [301, 120, 77, 301, 250, 9, 180, 301, 40];
+        for (ulong seed = 1; seed <= 3; seed++)
+        {
+            MixPlan plan = new SmoothMix(mode: mode).CreatePlan(new MixRequest(shape, new MixRandom(seed), lengths));
+            PartCounts.AssertMixesLikeTheReference(plan, shape, seed);
+        }
+    }
+
+    [Test]
+    public void AllEqualFullLengthsChangeNothing()
+    {
+        var shape = BatchShape.Sequence(9, 2, 40);
+        foreach (LambdaMode mode in new[] { LambdaMode.Batch, LambdaMode.Element })
+        {
+            var transform = new SmoothMix(mode: mode);
+            MixPlan plain = transform.CreatePlan(new MixRequest(shape, new MixRandom(77)));
+            MixPlan full = transform.CreatePlan(new MixRequest(shape, new MixRandom(77), Enumerable.Repeat(40, 9).ToArray()));
+            Assert.That(full.Lambdas.ToArray(), Is.EqualTo(plain.Lambdas.ToArray()), $"{mode}");
+            Assert.That(full.Regions.Select(r => r.ToString()), Is.EqualTo(plain.Regions.Select(r => r.ToString())), $"{mode}");
+        }
+    }
+
+    [Test]
+    public void AReachStopsTheFallOffAndIsCheckedAgainstTheLengths()
+    {
+        var sequence = SpatialShape.Sequence(30);
+        var segment = new SoftBoxRegion(sequence, 0, 10, 1, 14, 4);
+        SoftBoxRegion stopped = segment.WithReach(20);
+        Assert.That(stopped.Reach, Is.EqualTo(20));
+        Assert.That(stopped.ToString(), Does.Contain("within the first 20"));
+        Assert.That(segment.WithReach(30).Reach, Is.Null, "a reach of the whole sequence is no reach");
+        var weights = new float[30];
+        RegionRasterizer.WriteOwnWeights(stopped, sequence, stopped.Mean, weights);
+        Assert.That(weights.AsSpan(20).ToArray(), Is.All.EqualTo(1f), "the sample's own from the reach on");
+        Assert.That(weights[19], Is.LessThan(1f), "the fall-off runs up to the reach");
+        Assert.That(stopped.Mean, Is.EqualTo(weights.Sum(w => (double)w) / 30), "the mean of the rasterised weights");
+
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => segment.WithReach(13))!.Message, Does.Contain("13").And.Contain("[14, 30]"));
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => segment.WithReach(31))!.ParamName, Is.EqualTo("reach"));
+        Assert.That(Assert.Throws<ArgumentException>(() => new SoftBoxRegion(new SpatialShape(4, 4), 0, 0, 2, 2, 1).WithReach(3))!.ParamName, Is.EqualTo("reach"));
+
+        // A segment whose fall-off reaches a shorter source's padding is refused by name; stopped within it, taken.
+        var plan = new MixPlan(sequence, [1, 0], [segment.Mean, 1.0], [segment, MixRegion.Keep]);
+        var refused = Assert.Throws<ArgumentException>(() => plan.WithValidLengths([30, 20]));
+        Assert.That(refused!.ParamName, Is.EqualTo("validLengths"));
+        MixPlan taken = new MixPlan(sequence, [1, 0], [stopped.Mean, 1.0], [stopped, MixRegion.Keep]).WithValidLengths([30, 20]);
+        Assert.That(taken.MeasureOwnShare(0), Is.EqualTo(stopped.Mean));
+        MixPlan shorter = new MixPlan(sequence, [1, 0], [stopped.Mean, 1.0], [stopped, MixRegion.Keep]).WithValidLengths([25, 20]);
+        Assert.That(shorter.MeasureOwnShare(0), Is.EqualTo(weights.Take(25).Sum(w => (double)w) / 25), "the share of the first 25");
     }
 
     [Test]
@@ -210,5 +336,21 @@ public class SmoothMixTests
                 Assert.That((read.Top, read.Left, read.Bottom, read.Right, read.Sigma, read.Spatial), Is.EqualTo((soft.Top, soft.Left, soft.Bottom, soft.Right, soft.Sigma, soft.Spatial)));
             }
         }
+    }
+
+    [Test]
+    public void PlansWithLengthsRoundTripThroughJson()
+    {
+        var shape = BatchShape.Sequence(8, 2, 50);
+        MixPlan plan = new SmoothMix(mode: LambdaMode.Element).CreatePlan(new MixRequest(shape, new MixRandom(5), [50, 31, 12, 50, 44, 7, 50, 29]));
+        string json = MixPlanJson.Serialize(plan);
+        Assert.That(json, Does.Contain("\"reach\":"));
+        MixPlan back = MixPlanJson.Parse(json);
+        Assert.That(MixPlanJson.Serialize(back), Is.EqualTo(json));
+        Assert.That(back.Regions.Select(r => r.ToString()), Is.EqualTo(plan.Regions.Select(r => r.ToString())));
+        Assert.That(back.Lambdas.ToArray(), Is.EqualTo(plan.Lambdas.ToArray()));
+        var pastTheEnd = Assert.Catch<ArgumentException>(() => MixPlanJson.Parse(json.Replace("\"reach\":", "\"reach\":9")));
+        Assert.That(pastTheEnd!.ParamName, Is.EqualTo("json"), "a reach past the sequence, refused by name");
+        Assert.That(pastTheEnd.Message, Does.Contain("reach"));
     }
 }

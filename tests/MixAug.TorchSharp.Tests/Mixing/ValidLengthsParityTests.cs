@@ -56,6 +56,27 @@ public sealed class ValidLengthsParityTests
         }
     }
 
+    /// <summary>SmoothMix with lengths: soft segments whose fall-off stops where the pair's valid parts end, rasterised
+    /// for the device by the one rasteriser, give CpuMixer's elements bit for bit on both paths.</summary>
+    [Test]
+    public void SmoothMix_plans_with_lengths_match_CpuMixer_exactly()
+    {
+        var random = new MixRandom(44);
+        int stopped = 0;
+        for (int seed = 0; seed < 12; seed++)
+        {
+            int b = 1 + random.NextInt(8);
+            var shape = BatchShape.Sequence(b, 2, 2 + random.NextInt(50));
+            int[] lengths = [.. Enumerable.Range(0, b).Select(_ => 1 + random.NextInt(shape.Width))];
+            MixPlan plan = new SmoothMix(softness: 0.2, mode: (LambdaMode)(seed % 3), pairing: seed % 3 == 1 ? PairingStrategy.Permutation : PairingStrategy.Flip).CreatePlan(new MixRequest(shape, new MixRandom((ulong)seed), lengths));
+            stopped += plan.Regions.ToArray().Count(r => r is SoftBoxRegion { Reach: not null });
+            float[] source = PaddedBatches.Values(shape, lengths, (ulong)seed, Padding);
+            PaddedBatches.AssertTorchMatchesCpu(plan, shape, source, Padding, $"seed {seed}, {plan}");
+        }
+
+        Assert.That(stopped, Is.GreaterThan(5), "the sweep must stop segments short of the sequence");
+    }
+
     /// <summary>
     /// FMix with lengths: masks over the part both samples hold, thresholded on the device from their recipes (noises of
     /// several extents in one plan, binary and soft), give CpuMixer's elements bit for bit on both paths.
