@@ -159,7 +159,7 @@ public sealed class CutMix : MixTransform
     }
 
     /// <summary>A sequence's segment, or a clip's cut, is drawn where both sources are valid.</summary>
-    private protected override bool SupportsValidLengths => true;
+    private protected override bool SupportsValidLengths(BatchShape shape) => true;
 
     /// <summary>A clip's cut covering every frame of the batch is written as a box on every frame, the form a plan
     /// without lengths has, so that lengths all equal to T change nothing.</summary>

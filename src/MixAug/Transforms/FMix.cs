@@ -130,7 +130,7 @@ public sealed class FMix : MixTransform
     }
 
     /// <summary>The mask is drawn over the part where the group is valid.</summary>
-    private protected override bool SupportsValidLengths => true;
+    private protected override bool SupportsValidLengths(BatchShape shape) => true;
 
     /// <summary>Lambda is the own share of the sample's valid elements: the mask's, plus its own elements past the mask.</summary>
     private protected override RegionDraw ForValidLength(RegionDraw draw, SpatialShape extent, int length, int partnerLength) =>

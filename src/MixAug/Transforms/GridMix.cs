@@ -30,7 +30,10 @@ namespace MixAug.Transforms;
 /// cut is ⌊L·share⌋ clamped to [2, L], its patches ⌈cut / n⌉ long (n reduced to cut / 2), and each patch's hole
 /// ⌊patch·√(1 − λ)⌋ clamped to [1, patch − 1]. With valid lengths (<see cref="MixRequest.ValidLengths"/>) the row is
 /// drawn over the positions the sample and its partner both hold (a pair that holds only one together is not mixed,
-/// and draws nothing), and λ is the own share of the sample's valid positions. Volumes are refused.</para>
+/// and draws nothing), and λ is the own share of the sample's valid positions.</para>
+/// <para>Clips <c>[B, C, T, H, W]</c> (H, W ≥ 2) take the image's grid, drawn over H×W as for an image, on every frame
+/// (as VideoMix's spatial cut), so λ is the image's. Frame counts (valid lengths) are refused for clips: the grid's tiles
+/// have no frame range to stop at a shorter partner.</para>
 /// </remarks>
 /// <threadsafety>Immutable; safe to share between threads.</threadsafety>
 public sealed class GridMix : MixTransform
@@ -129,16 +132,17 @@ public sealed class GridMix : MixTransform
     /// <inheritdoc />
     protected override void ValidateShape(BatchShape shape)
     {
-        bool image = shape.SpatialRank == 2 && shape.Height >= 2 && shape.Width >= 2;
+        bool frames = shape.SpatialRank >= 2 && shape.Height >= 2 && shape.Width >= 2;
         bool sequence = shape.SpatialRank == 1 && shape.Width >= 2;
-        if (!image && !sequence)
+        if (!frames && !sequence)
         {
-            throw new ArgumentException($"GridMix draws a grid over an image of at least 2x2 or a row of holes along a sequence of at least 2; the batch {shape} is neither.", nameof(shape));
+            throw new ArgumentException($"GridMix draws a grid over an image (or every frame of a clip) of at least 2x2 or a row of holes along a sequence of at least 2; the batch {shape} is neither.", nameof(shape));
         }
     }
 
-    /// <summary>Sequences take valid lengths: each row of holes is drawn where the sample and its partner are both valid.</summary>
-    private protected override bool SupportsValidLengths => true;
+    /// <summary>Sequences take valid lengths: each row of holes is drawn where the sample and its partner are both
+    /// valid. Clips do not yet: a grid's tiles have no frame range to stop at the shorter clip.</summary>
+    private protected override bool SupportsValidLengths(BatchShape shape) => shape.SpatialRank == 1;
 
     /// <summary>With lengths, lambda is the own share of the sample's valid positions: 1 − holes / length.</summary>
     private protected override RegionDraw ForValidLength(RegionDraw draw, SpatialShape extent, int length, int partnerLength)

@@ -89,10 +89,10 @@ public abstract class MixTransform : IMixTransform
         }
 
         request.Features.CheckSatisfies(Requirements, Name, nameof(request));
-        if (request.HasValidLengths && !SupportsValidLengths)
+        if (request.HasValidLengths && !SupportsValidLengths(shape))
         {
             throw new ArgumentException(
-                $"{Name} does not support valid lengths yet: its regions are not defined over per-sample lengths. MixUp, CutMix, MultiCutMix (sequences), GridMix (sequences), SmoothMix (sequences), FMix and ResizeMix (sequences) are; or pad and mix without lengths.",
+                $"{Name} does not support valid lengths yet for a {shape} batch: its regions are not defined over per-sample lengths there. MixUp, CutMix, MultiCutMix (sequences), GridMix (sequences), SmoothMix (sequences), FMix and ResizeMix (sequences) are; or pad and mix without lengths.",
                 nameof(request));
         }
 
@@ -169,8 +169,9 @@ public abstract class MixTransform : IMixTransform
     {
     }
 
-    /// <summary>True when the method's draws are defined over per-sample valid lengths (<see cref="MixRequest.ValidLengths"/>).</summary>
-    private protected virtual bool SupportsValidLengths => false;
+    /// <summary>True when the method's draws are defined over per-sample valid lengths (<see cref="MixRequest.ValidLengths"/>)
+    /// for batches of <paramref name="shape"/>.</summary>
+    private protected virtual bool SupportsValidLengths(BatchShape shape) => false;
 
     /// <summary>How the plan's blends treat sources of different lengths (<see cref="MixPlan.BlendLengths"/>).</summary>
     private protected virtual BlendLengths LengthRule => BlendLengths.Shorter;

@@ -56,7 +56,7 @@ public sealed class MixUp : MixTransform
 
     /// <summary>Blends are defined over lengths: the output is valid where both sources are (the shorter length), or
     /// where either is when zero-padded.</summary>
-    private protected override bool SupportsValidLengths => true;
+    private protected override bool SupportsValidLengths(BatchShape shape) => true;
 
     /// <inheritdoc />
     private protected override BlendLengths LengthRule => BlendLengths;

@@ -86,7 +86,7 @@ public sealed class ResizeMix : MixTransform
     }
 
     /// <summary>A sequence's segment is drawn where both are valid, and the partner's valid part is resized into it.</summary>
-    private protected override bool SupportsValidLengths => true;
+    private protected override bool SupportsValidLengths(BatchShape shape) => true;
 
     /// <summary>The drawn segment on the plan's extent, reading the partner's valid part; lambda over the sample's valid length.</summary>
     private protected override RegionDraw ForValidLength(RegionDraw draw, SpatialShape extent, int length, int partnerLength)

@@ -79,7 +79,7 @@ public sealed class SmoothMix : MixTransform
     }
 
     /// <summary>Sequences take valid lengths: each soft segment is drawn, and stops, where both samples are valid.</summary>
-    private protected override bool SupportsValidLengths => true;
+    private protected override bool SupportsValidLengths(BatchShape shape) => true;
 
     /// <summary>The segment drawn over the first m positions, on the whole sequence with its fall-off stopped at m;
     /// lambda is its own share of the sample's valid positions.</summary>

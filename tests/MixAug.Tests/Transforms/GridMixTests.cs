@@ -28,9 +28,9 @@ public class GridMixTests
     }
 
     [Test]
-    public void RejectsVolumesSequencesBelowTwoAndPlanesBelowTwoByTwo()
+    public void RejectsSequencesBelowTwoAndPlanesOrFramesBelowTwoByTwo()
     {
-        foreach (BatchShape shape in new[] { BatchShape.Sequence(2, 1, 1), BatchShape.Volume(2, 1, 3, 4, 5), new BatchShape(2, 1, 1, 9), new BatchShape(2, 1, 9, 1) })
+        foreach (BatchShape shape in new[] { BatchShape.Sequence(2, 1, 1), BatchShape.Volume(2, 1, 3, 1, 5), BatchShape.Volume(2, 1, 3, 4, 1), new BatchShape(2, 1, 1, 9), new BatchShape(2, 1, 9, 1) })
         {
             var e = Assert.Throws<ArgumentException>(() => new GridMix().CreatePlan(shape, new MixRandom(1)));
             Assert.That(e!.ParamName, Is.EqualTo("shape"));
@@ -157,6 +157,52 @@ public class GridMixTests
         }
     }
 
+    [TestCase(PairingStrategy.Flip, LambdaMode.Element)]
+    [TestCase(PairingStrategy.Roll, LambdaMode.Element)]
+    [TestCase(PairingStrategy.Flip, LambdaMode.Batch)]
+    public void ClipsTakeTheImageGridOnEveryFrameForAnyPartCount(PairingStrategy pairing, LambdaMode mode)
+    {
+        // The grid is drawn over H×W from the same stream as an image's, so its tiles and λ are the image plan's; the
+        // clip is mixed frame by frame like the reference, which also checks λ against the tiles over the volume.
+        var clip = BatchShape.Volume(7, 2, 5, 23, 19);
+        var image = new BatchShape(7, 2, 23, 19);
+        for (ulong seed = 1; seed <= 4; seed++)
+        {
+            var transform = new GridMix(mode: mode, pairing: pairing, minHoles: 1, maxHoles: 8);
+            MixPlan plan = transform.CreatePlan(clip, new MixRandom(seed));
+            MixPlan flat = transform.CreatePlan(image, new MixRandom(seed));
+            Assert.That(plan.Lambdas.ToArray(), Is.EqualTo(flat.Lambdas.ToArray()), $"seed {seed}");
+            Assert.That(plan.Regions.Select(r => r.ToString()), Is.EqualTo(flat.Regions.Select(r => r.ToString())), $"seed {seed}");
+            MixAssert.LambdasMatchRegions(plan);
+            PartCounts.AssertMixesLikeTheReference(plan, clip, seed);
+            float[] input = TestBatches.RandomBatch(clip, seed), output = new float[input.Length];
+            CpuMixer.Apply(plan, input, output);
+            int frame = 23 * 19;
+            for (int n = 0; n < 7 * 2; n++)
+            {
+                for (int t = 1; t < 5; t++)
+                {
+                    for (int e = 0; e < frame; e++)
+                    {
+                        // Every frame shows the same sources at the same pixels: the element's source is the one frame 0 shows.
+                        int at = (((n * 5) + t) * frame) + e, first = n * 5 * frame + e;
+                        bool own0 = output[first] == input[first], ownT = output[at] == input[at];
+                        Assert.That(ownT, Is.EqualTo(own0), $"seed {seed}, sample·channel {n}, frame {t}, pixel {e}");
+                    }
+                }
+            }
+        }
+    }
+
+    [Test]
+    public void ClipsWithFrameCountsAreRefusedByName()
+    {
+        var request = new MixRequest(BatchShape.Volume(2, 1, 4, 6, 6), new MixRandom(1), [4, 2]);
+        var e = Assert.Throws<ArgumentException>(() => new GridMix().CreatePlan(request));
+        Assert.That(e!.ParamName, Is.EqualTo("request"));
+        Assert.That(e.Message, Does.Contain("GridMix does not support valid lengths yet").And.Contain(request.Shape.ToString()));
+    }
+
     [Test]
     public void PlansRoundTripThroughJson()
     {
@@ -249,16 +295,5 @@ public class GridMixTests
     }
 
     [Test]
-    public void AllEqualFullLengthsChangeNothing()
-    {
-        var shape = BatchShape.Sequence(9, 2, 40);
-        foreach (LambdaMode mode in new[] { LambdaMode.Batch, LambdaMode.Element })
-        {
-            var transform = new GridMix(mode: mode);
-            MixPlan plain = transform.CreatePlan(new MixRequest(shape, new MixRandom(77)));
-            MixPlan full = transform.CreatePlan(new MixRequest(shape, new MixRandom(77), Enumerable.Repeat(40, 9).ToArray()));
-            Assert.That(full.Lambdas.ToArray(), Is.EqualTo(plain.Lambdas.ToArray()), $"{mode}");
-            Assert.That(full.Regions.Select(r => r.ToString()), Is.EqualTo(plain.Regions.Select(r => r.ToString())), $"{mode}");
-        }
-    }
+    public void AllEqualFullLengthsChangeNothing() => FullLengths.AssertChangeNothing(mode => new GridMix(mode: mode));
 }

@@ -121,18 +121,7 @@ public class SmoothMixTests
     }
 
     [Test]
-    public void AllEqualFullLengthsChangeNothing()
-    {
-        var shape = BatchShape.Sequence(9, 2, 40);
-        foreach (LambdaMode mode in new[] { LambdaMode.Batch, LambdaMode.Element })
-        {
-            var transform = new SmoothMix(mode: mode);
-            MixPlan plain = transform.CreatePlan(new MixRequest(shape, new MixRandom(77)));
-            MixPlan full = transform.CreatePlan(new MixRequest(shape, new MixRandom(77), Enumerable.Repeat(40, 9).ToArray()));
-            Assert.That(full.Lambdas.ToArray(), Is.EqualTo(plain.Lambdas.ToArray()), $"{mode}");
-            Assert.That(full.Regions.Select(r => r.ToString()), Is.EqualTo(plain.Regions.Select(r => r.ToString())), $"{mode}");
-        }
-    }
+    public void AllEqualFullLengthsChangeNothing() => FullLengths.AssertChangeNothing(mode => new SmoothMix(mode: mode));
 
     [Test]
     public void AReachStopsTheFallOffAndIsCheckedAgainstTheLengths()
