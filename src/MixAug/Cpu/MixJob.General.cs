@@ -24,16 +24,11 @@ internal sealed unsafe partial class MixJob<T, TKernels>
     private void MixCycleOrderedUnit(int unit, bool another)
     {
         (int sample, int channel, _, _) = CycleOrderedUnit(unit);
-        if (_ops[sample].Kind == OpKind.Resize && !_stream)
-        {
-            MixGeneralRange(sample, channel, 0, _plane); // one pass down the plane (a uint8 partner widened once)
-            return;
-        }
-
         if (_ops[sample].Kind == OpKind.Resize)
         {
-            // One pass down the plane, asking for what the next unit reads from memory: the planes of the next
-            // cycle's samples as it starts (both, in a 2-cycle; its second unit reads them from the cache).
+            // One pass down the plane (a uint8 partner widened once), asking for what the next unit reads from memory:
+            // the planes of the next cycle's samples as it starts (both, in a 2-cycle; its second unit reads them
+            // from the cache).
             T* nextSelf = null, nextPartner = null;
             if (another)
             {
@@ -43,9 +38,7 @@ internal sealed unsafe partial class MixJob<T, TKernels>
                 nextPartner = _plan.Sources(next) is { Length: > 1 } sources && sources[1] != next && t < length - 1 ? Source(sources[1], planeOffset) : null;
             }
 
-            var box = (ResizeRegion)_plan.Regions[sample];
-            long at = ((long)sample * _sampleSize) + ((long)channel * _plane);
-            ResizeRows.WriteStreamed(box, (float*)Source(_plan.Sources(sample)[1], (long)channel * _plane), (float*)(_source + at), (float*)(_destination + at), _width, _plane, 0, _plane, (float*)nextSelf, (float*)nextPartner);
+            MixGeneralRange(sample, channel, 0, _plane, nextSelf, nextPartner);
             return;
         }
 
@@ -91,13 +84,14 @@ internal sealed unsafe partial class MixJob<T, TKernels>
     private void MixGeneralSegment(int sample, int channel, int segment)
     {
         int offset = segment * _segmentLength;
-        MixGeneralRange(sample, channel, offset, Math.Min(_segmentLength, _plane - offset));
+        MixGeneralRange(sample, channel, offset, Math.Min(_segmentLength, _plane - offset), null, null);
     }
 
     /// <summary>Elements [<paramref name="offset"/>, <paramref name="offset"/> + <paramref name="count"/>) (whole rows)
-    /// of channel <paramref name="channel"/> of sample <paramref name="sample"/>, from any of its sources.</summary>
+    /// of channel <paramref name="channel"/> of sample <paramref name="sample"/>, from any of its sources; a streamed
+    /// resized box asks for <paramref name="nextSelf"/> and <paramref name="nextPartner"/> on the way (null: nothing).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void MixGeneralRange(int sample, int channel, int offset, int count)
+    private void MixGeneralRange(int sample, int channel, int offset, int count, T* nextSelf, T* nextPartner)
     {
         long planeOffset = ((long)channel * _plane) + offset;
         ReadOnlySpan<int> sources = _plan.Sources(sample);
@@ -129,7 +123,7 @@ internal sealed unsafe partial class MixJob<T, TKernels>
                 var box = (ResizeRegion)_plan.Regions[sample];
                 if (_stream)
                 {
-                    ResizeRows.WriteStreamed(box, (float*)Source(sources[1], planeOffset - offset), (float*)self, (float*)destination, _width, _plane, offset, count, null, null);
+                    ResizeRows.WriteStreamed(box, (float*)Source(sources[1], planeOffset - offset), (float*)self, (float*)destination, _width, _plane, offset, count, (float*)nextSelf, (float*)nextPartner);
                     return;
                 }
 
