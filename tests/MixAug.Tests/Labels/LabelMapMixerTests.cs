@@ -343,6 +343,54 @@ public class LabelMapMixerTests
     }
 
     [Test]
+    public void MapsOverAMegabyteAreSplitBySampleAcrossThreadsAndEqualTheOneThreadMaps()
+    {
+        // 11 maps of 320x320 (1.1 MB as uint8, 4.5 MB as int32) pass the 1 MB threshold, so the samples are split over
+        // two threads, the odd batch unevenly: each map must equal the one-thread map and, where the sample selects,
+        // the element it was copied from.
+        var shape = new BatchShape(11, 1, 320, 320);
+        int n = shape.Spatial.Size, total = shape.BatchSize * n;
+        float[] addresses = Addresses(total);
+        int[] labels = [.. Enumerable.Range(0, total)];
+        byte[] bytes = [.. labels.Select(v => (byte)(v * 7 % 251))];
+        var oneThread = new MixConfiguration(maxDegreeOfParallelism: 1);
+        var twoThreads = new MixConfiguration(maxDegreeOfParallelism: 2);
+        IMixTransform[] transforms =
+        [
+            new MixUp(mode: LambdaMode.Element), new CutMix(mode: LambdaMode.Element), new FMix(maxSoft: 0.2), new GridMix(),
+            new ResizeMix(), new Mosaic(), new MultiCutMix(partners: 2),
+        ];
+        foreach (IMixTransform transform in transforms)
+        {
+            for (ulong seed = 0; seed < 2; seed++)
+            {
+                MixPlan plan = transform.CreatePlan(shape, new MixRandom(seed + 77));
+                var split = new int[total];
+                var serial = new int[total];
+                LabelMapMixer.Mix(plan, labels, split, twoThreads);
+                LabelMapMixer.Mix(plan, labels, serial, oneThread);
+                Assert.That(split, Is.EqualTo(serial), $"{transform.Name} seed {seed}: int32 maps on two threads and one");
+                var splitBytes = new byte[total];
+                var serialBytes = new byte[total];
+                LabelMapMixer.Mix(plan, bytes, splitBytes, twoThreads);
+                LabelMapMixer.Mix(plan, bytes, serialBytes, oneThread);
+                Assert.That(splitBytes, Is.EqualTo(serialBytes), $"{transform.Name} seed {seed}: uint8 maps on two threads and one");
+                Assert.That(splitBytes, Is.EqualTo(split.Select(v => bytes[v]).ToArray()), $"{transform.Name} seed {seed}: uint8 maps are the int32 maps' labels");
+
+                var mixedAddresses = new float[total];
+                CpuMixer.Apply(plan, addresses, mixedAddresses);
+                for (int i = 0; i < shape.BatchSize; i++)
+                {
+                    if (plan.Regions[i] is not (ResizeRegion or MosaicRegion) && IsHard(plan, i))
+                    {
+                        Assert.That(split.AsSpan(i * n, n).ToArray(), Is.EqualTo(mixedAddresses.AsSpan(i * n, n).ToArray().Select(a => (int)a).ToArray()), $"{transform.Name} seed {seed}, sample {i}: copied from");
+                    }
+                }
+            }
+        }
+    }
+
+    [Test]
     public void TheAddressOracleCatchesAPlantedDefect()
     {
         // The check of the first test, run on a map with one element taken from the partner instead of the sample:
