@@ -21,7 +21,10 @@ namespace MixAug.Transforms;
 /// pastes nothing; a partner drawn twice keeps one source slot.</para>
 /// <para>Kornia gives each box the weight of its own drawn area, ignoring the boxes painted over it; MixAug measures
 /// the visible shares (<see cref="MixRegion.MeasureShares"/>), so the weights sum to 1 and equal the pixel shares.</para>
-/// <para>One draw per sample (Kornia's default); images and sequences, not volumes.</para>
+/// <para>One draw per sample (Kornia's default). Images, sequences and clips <c>[B, C, T, H, W]</c>: a clip's boxes are
+/// drawn over its H×W frame from the same draws as an image's, and each lies on every frame (VideoMix's spatial cut), so
+/// a clip plan's tiles and weights are the image plan's of the same seed. Clips take no frame counts yet (refused by
+/// name, <c>request</c>).</para>
 /// <para>With valid lengths (<see cref="MixRequest.ValidLengths"/>, sequences), each box is drawn as above over the
 /// positions where the sample and that box's partner are both valid, min(L_own, L_partner), so no box pastes padding
 /// from either; the weights are the visible shares of the sample's own valid positions, and the output keeps the
@@ -72,9 +75,12 @@ public sealed class MultiCutMix : IMixTransform
     {
         ArgumentNullException.ThrowIfNull(request);
         BatchShape shape = request.Shape;
-        if (shape.SpatialRank == 3)
+        if (shape.SpatialRank == 3 && request.HasValidLengths)
         {
-            throw new ArgumentException($"MultiCutMix pastes 2D boxes (or 1D segments); the batch {shape} is a volume. Use FMix for volumes.", nameof(request));
+            // A clip's boxes are tiles on every frame, which have no frame range to stop at a shorter partner's length.
+            throw new ArgumentException(
+                $"MultiCutMix does not support valid lengths yet for a {shape} batch: its boxes lie on every frame of a clip, so a partner shorter than the sample would give padding. Mix the clips without frame counts, or use CutMix (VideoMix), whose cuts stop where both clips are valid.",
+                nameof(request));
         }
 
         int[]? lengths = request.HasValidLengths ? request.ValidLengths.ToArray() : null;

@@ -1,3 +1,4 @@
+using MixAug.Cpu;
 using MixAug.Masks;
 using MixAug.Planning;
 using MixAug.Randomness;
@@ -17,8 +18,10 @@ public class MultiCutMixTests
         Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => _ = new MultiCutMix(partners: 17))!.Message, Does.Contain("17").And.Contain("16"));
         Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => _ = new MultiCutMix(alpha: 0))!.ParamName, Is.EqualTo("alpha"));
         Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => _ = new MultiCutMix(probability: 1.5))!.ParamName, Is.EqualTo("probability"));
-        var e = Assert.Throws<ArgumentException>(() => new MultiCutMix().CreatePlan(BatchShape.Volume(2, 1, 3, 4, 5), new MixRandom(1)));
-        Assert.That(e!.Message, Does.Contain("2x1x3x4x5"));
+        // Clips take no frame counts yet (their boxes lie on every frame): refused by name, with the shape.
+        var e = Assert.Throws<ArgumentException>(() => new MultiCutMix().CreatePlan(new MixRequest(BatchShape.Volume(2, 1, 3, 4, 5), new MixRandom(1), [3, 2])));
+        Assert.That(e!.ParamName, Is.EqualTo("request"));
+        Assert.That(e.Message, Does.Contain("2x1x3x4x5").And.Contain("valid lengths"));
         Assert.Throws<ArgumentNullException>(() => new MultiCutMix().CreatePlan(null!));
     }
 
@@ -122,6 +125,49 @@ public class MultiCutMixTests
         {
             MixPlan plan = new MultiCutMix(partners: 1 + (int)seed).CreatePlan(shape, new MixRandom(seed));
             PartCounts.AssertMixesLikeTheReference(plan, shape, seed);
+        }
+    }
+
+    [Test]
+    public void ClipsTakeTheImageBoxesOnEveryFrameForAnyPartCount()
+    {
+        // The boxes are drawn over H×W from the same stream as an image's, so a clip plan's tiles and weights are the
+        // image plan's; the clip is mixed like the reference, which also checks the weights against the tiles over the
+        // volume, and every frame of a sample·channel shows, pixel by pixel, the source frame 0 shows.
+        var clip = BatchShape.Volume(7, 2, 4, 19, 23);
+        var image = new BatchShape(7, 2, 19, 23);
+        int frame = 19 * 23;
+        for (ulong seed = 1; seed <= 4; seed++)
+        {
+            var transform = new MultiCutMix(partners: 1 + (int)seed, probability: 0.9);
+            MixPlan plan = transform.CreatePlan(clip, new MixRandom(seed));
+            MixPlan flat = transform.CreatePlan(image, new MixRandom(seed));
+            Assert.That(plan.Spatial, Is.EqualTo(clip.Spatial));
+            for (int i = 0; i < clip.BatchSize; i++)
+            {
+                Assert.That(plan.Sources(i).ToArray(), Is.EqualTo(flat.Sources(i).ToArray()), $"seed {seed}, sample {i}");
+                Assert.That(plan.Weights(i).ToArray(), Is.EqualTo(flat.Weights(i).ToArray()), $"seed {seed}, sample {i}");
+                Assert.That(plan.Regions[i].ToString(), Is.EqualTo(flat.Regions[i].ToString()), $"seed {seed}, sample {i}");
+            }
+
+            MixAssert.LambdasMatchRegions(plan);
+            PartCounts.AssertMixesLikeTheReference(plan, clip, seed);
+
+            // Source addresses: element e of sample s holds s·N + e, so the output says which sample and element it shows.
+            int n = clip.SampleSize;
+            float[] addresses = [.. Enumerable.Range(0, clip.BatchSize * n).Select(a => (float)a)];
+            var output = new float[addresses.Length];
+            CpuMixer.Apply(plan, addresses, output);
+            for (int i = 0; i < clip.BatchSize; i++)
+            {
+                for (int at = i * n; at < (i + 1) * n; at++)
+                {
+                    int from = (int)output[at], within = at - (i * n), t = within / frame % 4;
+                    int firstFrame = (int)output[at - (t * frame)];
+                    Assert.That(from % n, Is.EqualTo(within), $"seed {seed}, sample {i}: tiles do not move elements");
+                    Assert.That(from / n, Is.EqualTo(firstFrame / n), $"seed {seed}, sample {i}, element {within}: frame {t} shows frame 0's source");
+                }
+            }
         }
     }
 

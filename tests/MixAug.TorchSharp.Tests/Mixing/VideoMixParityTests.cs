@@ -55,19 +55,39 @@ public sealed class VideoMixParityTests
         {
             var shape = BatchShape.Volume(2 + (seed % 5), 2, 1 + (seed % 4), 9 + seed, 7 + (2 * seed));
             MixPlan plan = new GridMix(mode: (LambdaMode)(seed % 3), pairing: seed % 3 == 1 ? PairingStrategy.Permutation : PairingStrategy.Flip, minHoles: 1, maxHoles: 4).CreatePlan(shape, new MixRandom((ulong)seed));
-            float[] source = PaddedBatches.Values(shape, [.. Enumerable.Repeat(shape.Depth, shape.BatchSize)], (ulong)seed, Padding);
-            var expected = new float[source.Length];
-            CpuMixer.Apply(plan, source, expected);
-            using Tensor clip = tensor(source).reshape(shape.BatchSize, shape.Channels, shape.Depth, shape.Height, shape.Width);
-            using Tensor mixed = TorchMixer.Apply(plan, clip);
-            Assert.That(mixed.data<float>().ToArray(), Is.EqualTo(expected), $"seed {seed}");
+            AssertFullClipsMatchCpuMixer(plan, shape, seed);
+        }
+    }
 
-            byte[] bytes = [.. source.Select(v => (byte)((v + 2) * 60))];
-            var expectedBytes = new byte[bytes.Length];
-            CpuMixer.Apply(plan, bytes, expectedBytes);
-            using Tensor byteClip = tensor(bytes).reshape(shape.BatchSize, shape.Channels, shape.Depth, shape.Height, shape.Width);
-            using Tensor mixedBytes = TorchMixer.Apply(plan, byteClip);
-            Assert.That(mixedBytes.data<byte>().ToArray(), Is.EqualTo(expectedBytes), $"seed {seed}, uint8");
+    /// <summary>Full-length clips of <paramref name="shape"/> mixed by <paramref name="plan"/> through TorchMixer give
+    /// CpuMixer's elements, float32 and uint8.</summary>
+    private static void AssertFullClipsMatchCpuMixer(MixPlan plan, BatchShape shape, int seed)
+    {
+        float[] source = PaddedBatches.Values(shape, [.. Enumerable.Repeat(shape.Depth, shape.BatchSize)], (ulong)seed, Padding);
+        var expected = new float[source.Length];
+        CpuMixer.Apply(plan, source, expected);
+        using Tensor clip = tensor(source).reshape(shape.BatchSize, shape.Channels, shape.Depth, shape.Height, shape.Width);
+        using Tensor mixed = TorchMixer.Apply(plan, clip);
+        Assert.That(mixed.data<float>().ToArray(), Is.EqualTo(expected), $"{plan.TransformName} seed {seed}");
+
+        byte[] bytes = [.. source.Select(v => (byte)((v + 2) * 60))];
+        var expectedBytes = new byte[bytes.Length];
+        CpuMixer.Apply(plan, bytes, expectedBytes);
+        using Tensor byteClip = tensor(bytes).reshape(shape.BatchSize, shape.Channels, shape.Depth, shape.Height, shape.Width);
+        using Tensor mixedBytes = TorchMixer.Apply(plan, byteClip);
+        Assert.That(mixedBytes.data<byte>().ToArray(), Is.EqualTo(expectedBytes), $"{plan.TransformName} seed {seed}, uint8");
+    }
+
+    /// <summary>MultiCutMix on clips (the image's boxes, of up to four partners, on every frame) through TorchMixer:
+    /// CpuMixer's elements, float32 and uint8.</summary>
+    [Test]
+    public void Clip_boxes_of_several_partners_match_CpuMixer_exactly()
+    {
+        for (int seed = 0; seed < 8; seed++)
+        {
+            var shape = BatchShape.Volume(2 + (seed % 5), 2, 1 + (seed % 4), 9 + seed, 7 + (2 * seed));
+            MixPlan plan = new MultiCutMix(partners: 1 + (seed % 4)).CreatePlan(shape, new MixRandom((ulong)seed));
+            AssertFullClipsMatchCpuMixer(plan, shape, seed);
         }
     }
 }
