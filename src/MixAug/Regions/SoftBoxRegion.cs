@@ -10,7 +10,8 @@ namespace MixAug.Regions;
 /// A box of the partner whose edges fade out as a Gaussian (SmoothMix): the partner's weight is 1 inside the half-open
 /// box <c>[Top, Bottom) × [Left, Right)</c> and <c>g(dy)·g(dx)</c> outside it, where dy and dx are the row and column
 /// distances to the box (0 within its rows or columns) and <c>g(d) = exp(−d² / (2σ²))</c>. Every channel is treated
-/// alike. The region is a recipe: backends rasterise it, and its own share is the mean of the rasterised weights. On a
+/// alike, and on a clip (a volume extent) every frame: the box lies on every frame, as a <see cref="BoxRegion"/> without
+/// a frame range does. The region is a recipe: backends rasterise it, and its own share is the mean of the rasterised weights. On a
 /// sequence (height 1) the fall-off may stop at a position (<see cref="Reach"/>, <see cref="WithReach"/>): from there on
 /// the partner's weight is 0, so the partner is read only within its first <see cref="Reach"/> positions (SmoothMix
 /// with valid lengths, where the tails would otherwise reach padding).
@@ -30,20 +31,21 @@ public sealed class SoftBoxRegion : MixRegion
     private double _total = double.NaN; // the exact sum of the own weights, computed once on demand; a double is written atomically
 
     /// <summary>Creates the recipe.</summary>
-    /// <param name="spatial">The extent the box is drawn over: an image plane or a sequence (height 1).</param>
+    /// <param name="spatial">The extent the box is drawn over: an image plane, a sequence (height 1) or a clip (the box
+    /// on every frame).</param>
     /// <param name="top">First row of the box (inclusive).</param>
     /// <param name="left">First column of the box (inclusive).</param>
     /// <param name="bottom">Row after the last row of the box (exclusive), at most the height.</param>
     /// <param name="right">Column after the last column of the box (exclusive), at most the width.</param>
     /// <param name="sigma">Standard deviation of the Gaussian fall-off, in elements; finite and greater than 0.</param>
-    /// <exception cref="ArgumentException"><paramref name="spatial"/> is empty or a volume.</exception>
+    /// <exception cref="ArgumentException"><paramref name="spatial"/> is empty.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The box is empty, reversed or outside the extent, or
     /// <paramref name="sigma"/> is not a finite positive number.</exception>
     public SoftBoxRegion(SpatialShape spatial, int top, int left, int bottom, int right, double sigma)
     {
-        if (spatial.IsEmpty || spatial.Rank == 3)
+        if (spatial.IsEmpty)
         {
-            throw new ArgumentException($"A soft box is drawn over an image plane or a sequence; the extent was {(spatial.IsEmpty ? "empty" : spatial.ToString())}.", nameof(spatial));
+            throw new ArgumentException("A soft box is drawn over an image plane, a sequence or the frames of a clip; the extent was empty.", nameof(spatial));
         }
 
         if (top < 0 || bottom <= top || bottom > spatial.Height)
@@ -142,10 +144,11 @@ public sealed class SoftBoxRegion : MixRegion
         ? $"soft box rows [{Top}, {Bottom}) cols [{Left}, {Right}), sigma {Sigma}, within the first {reach}"
         : $"soft box rows [{Top}, {Bottom}) cols [{Left}, {Right}), sigma {Sigma}";
 
-    /// <summary>Writes the own weight of every element, row-major (<paramref name="weights"/> holds the extent).</summary>
+    /// <summary>Writes the own weight of every element, row-major (<paramref name="weights"/> holds the extent): the
+    /// first frame, then copies of it on a clip's other frames.</summary>
     internal void Rasterise(Span<float> weights)
     {
-        int h = Spatial.Height, w = Spatial.Width;
+        int h = Spatial.Height, w = Spatial.Width, frame = h * w;
         float[] g = Falloff().Values;
         float[] rented = ArrayPool<float>.Shared.Rent(w);
         try
@@ -157,6 +160,11 @@ public sealed class SoftBoxRegion : MixRegion
                 Span<float> row = weights.Slice(y * w, w);
                 TensorPrimitives.Multiply(columns, g[Distance(y, Top, Bottom)], row);
                 TensorPrimitives.Subtract(1f, row, row);
+            }
+
+            for (int t = 1; t < Spatial.Depth; t++)
+            {
+                weights[..frame].CopyTo(weights.Slice(t * frame, frame));
             }
         }
         finally
@@ -208,7 +216,8 @@ public sealed class SoftBoxRegion : MixRegion
         // pair of distances is weighed once, times the number of rows and columns at those distances; past
         // OwnOnlyFrom every weight is exactly 1. Every weight is a multiple of 2^-24 in [0, 1] and each product with a
         // count and each partial sum stays below 2^29, so every step is exact in double, in any order: the sum is the
-        // sum of the rasterised float32 weights, element by element.
+        // sum of the rasterised float32 weights, element by element. A clip's frames are alike: one frame's sum, times
+        // the frame count (exact too: an integer times a multiple of 2^-24, below 2^29).
         int h = Spatial.Height, w = Spatial.Width, reach = Reach ?? w; // columns from the reach on weigh 1: never counted
         GaussianFalloff falloff = Falloff();
         int columnDistances = Math.Max(Left, reach - Right) + 1;
@@ -228,7 +237,7 @@ public sealed class SoftBoxRegion : MixRegion
                 total += rows * (dy < falloff.OwnOnlyFrom ? RowSum(falloff.Values[dy], falloff, columnCounts, w) : w);
             }
 
-            return total;
+            return total * Spatial.Depth;
         }
         finally
         {

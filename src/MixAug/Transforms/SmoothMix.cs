@@ -21,7 +21,9 @@ namespace MixAug.Transforms;
 /// drawn λ; labels follow the pixels, not the draw.</para>
 /// <para>Images, and sequences <c>[B, C, L]</c>: a segment of CutMix's length ⌊L·(1 − λ)⌋ (at least 1) around a
 /// centre position <c>NextInt(L)</c> (after the row draw, which is 0), whose ends fade out with σ = softness × L, so a
-/// pasted stretch of audio or a time series has no step at its ends. Volumes are refused.</para>
+/// pasted stretch of audio or a time series has no step at its ends. Clips <c>[B, C, T, H, W]</c>: the image's soft box,
+/// from the same draws (over H×W, σ = softness × min(H, W)), on every frame, so a clip plan's boxes and λ are the image
+/// plan's of the same seed; clips take no frame counts yet (refused by name, <c>request</c>).</para>
 /// <para>With valid lengths (<see cref="MixRequest.ValidLengths"/>, sequences), a pair's segment is drawn as above over
 /// the m = min(L_i, L_j) positions both samples hold (the batch's shortest in <see cref="LambdaMode.Batch"/> mode), σ =
 /// softness × m, and its fall-off stops at m (<see cref="SoftBoxRegion.WithReach"/>): past m the sample keeps its own
@@ -69,17 +71,9 @@ public sealed class SmoothMix : MixTransform
     /// <inheritdoc />
     public override string ToString() => $"SmoothMix(alpha {Alpha}, softness {Softness}, probability {Probability}, {Mode}, {Pairing})";
 
-    /// <inheritdoc />
-    protected override void ValidateShape(BatchShape shape)
-    {
-        if (shape.SpatialRank == 3)
-        {
-            throw new ArgumentException($"SmoothMix draws a soft box over an image or a soft segment along a sequence; the batch {shape} is a volume.", nameof(shape));
-        }
-    }
-
-    /// <summary>Sequences take valid lengths: each soft segment is drawn, and stops, where both samples are valid.</summary>
-    private protected override bool SupportsValidLengths(BatchShape shape) => true;
+    /// <summary>Sequences take valid lengths: each soft segment is drawn, and stops, where both samples are valid. Clips
+    /// do not yet: their soft box lies on every frame, with no frame range to stop at the shorter clip.</summary>
+    private protected override bool SupportsValidLengths(BatchShape shape) => shape.SpatialRank == 1;
 
     /// <summary>The segment drawn over the first m positions, on the whole sequence with its fall-off stopped at m;
     /// lambda is its own share of the sample's valid positions.</summary>

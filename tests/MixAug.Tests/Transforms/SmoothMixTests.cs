@@ -21,16 +21,60 @@ public class SmoothMixTests
         Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => _ = new SoftBoxRegion(spatial, 0, -1, 2, 3, 1))!.ParamName, Is.EqualTo("left"));
         Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => _ = new SoftBoxRegion(spatial, 0, 3, 2, 3, 1))!.ParamName, Is.EqualTo("right"));
         Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => _ = new SoftBoxRegion(spatial, 0, 0, 2, 3, 0))!.ParamName, Is.EqualTo("sigma"));
-        Assert.That(Assert.Throws<ArgumentException>(() => _ = new SoftBoxRegion(SpatialShape.Volume(2, 3, 4), 0, 0, 1, 1, 1))!.ParamName, Is.EqualTo("spatial"));
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => _ = new SoftBoxRegion(SpatialShape.Volume(2, 3, 4), 0, 0, 4, 1, 1))!.ParamName, Is.EqualTo("bottom"), "a clip's box is checked against its frame");
         Assert.That(Assert.Throws<ArgumentException>(() => _ = new SoftBoxRegion(default, 0, 0, 1, 1, 1))!.ParamName, Is.EqualTo("spatial"));
     }
 
     [Test]
-    public void RejectsVolumes()
+    public void ClipsWithFrameCountsAreRefusedByName()
     {
-        BatchShape volume = BatchShape.Volume(2, 1, 3, 4, 5);
-        var e = Assert.Throws<ArgumentException>(() => new SmoothMix().CreatePlan(volume, new MixRandom(1)));
-        Assert.That(e!.Message, Does.Contain(volume.ToString()));
+        // A clip's soft box lies on every frame, with no frame range to stop at the shorter clip.
+        var request = new MixRequest(BatchShape.Volume(2, 1, 3, 4, 5), new MixRandom(1), [3, 2]);
+        var e = Assert.Throws<ArgumentException>(() => new SmoothMix().CreatePlan(request));
+        Assert.That(e!.ParamName, Is.EqualTo("request"));
+        Assert.That(e.Message, Does.Contain("SmoothMix does not support valid lengths yet").And.Contain(request.Shape.ToString()));
+        var clipBox = new SoftBoxRegion(SpatialShape.Volume(3, 4, 5), 1, 1, 2, 3, 1);
+        var plan = new MixPlan(clipBox.Spatial, [1, 0], [clipBox.Mean, 1.0], [clipBox, MixRegion.Keep]);
+        Assert.That(Assert.Throws<ArgumentException>(() => plan.WithValidLengths([3, 2]))!.ParamName, Is.EqualTo("validLengths"), "nor does a hand-made clip plan take them");
+    }
+
+    [TestCase(PairingStrategy.Flip, LambdaMode.Element)]
+    [TestCase(PairingStrategy.Permutation, LambdaMode.Pair)]
+    [TestCase(PairingStrategy.Roll, LambdaMode.Batch)]
+    public void ClipsTakeTheImageSoftBoxOnEveryFrameForAnyPartCount(PairingStrategy pairing, LambdaMode mode)
+    {
+        // The box and σ are drawn over H×W from the same stream as an image's, so a clip plan's boxes and λ are the image
+        // plan's; every frame's raster is the image's raster, bit for bit, and the clip mixes like the reference (which
+        // checks λ against the rasterised volume too).
+        var clip = BatchShape.Volume(7, 2, 4, 21, 18);
+        var image = new BatchShape(7, 2, 21, 18);
+        int frame = 21 * 18;
+        for (ulong seed = 1; seed <= 4; seed++)
+        {
+            var transform = new SmoothMix(softness: 0.1 * seed, mode: mode, pairing: pairing, probability: 0.9);
+            MixPlan plan = transform.CreatePlan(clip, new MixRandom(seed));
+            MixPlan flat = transform.CreatePlan(image, new MixRandom(seed));
+            Assert.That(plan.Lambdas.ToArray(), Is.EqualTo(flat.Lambdas.ToArray()), $"seed {seed}");
+            Assert.That(plan.Partners.ToArray(), Is.EqualTo(flat.Partners.ToArray()), $"seed {seed}");
+            Assert.That(plan.Regions.Select(r => r.ToString()), Is.EqualTo(flat.Regions.Select(r => r.ToString())), $"seed {seed}");
+            MixAssert.LambdasMatchRegions(plan);
+            PartCounts.AssertMixesLikeTheReference(plan, clip, seed);
+            string json = MixPlanJson.Serialize(plan);
+            MixPlan back = MixPlanJson.Parse(json);
+            Assert.That(MixPlanJson.Serialize(back), Is.EqualTo(json), $"seed {seed}: JSON");
+            Assert.That(back.Lambdas.ToArray(), Is.EqualTo(plan.Lambdas.ToArray()), $"seed {seed}: JSON λ");
+            var clipWeights = new float[clip.PlaneSize];
+            var imageWeights = new float[frame];
+            for (int i = 0; i < clip.BatchSize; i++)
+            {
+                RegionRasterizer.WriteOwnWeights(plan.Regions[i], plan.Spatial, plan.Lambdas[i], clipWeights);
+                RegionRasterizer.WriteOwnWeights(flat.Regions[i], flat.Spatial, flat.Lambdas[i], imageWeights);
+                for (int t = 0; t < 4; t++)
+                {
+                    Assert.That(clipWeights.AsSpan(t * frame, frame).ToArray(), Is.EqualTo(imageWeights), $"seed {seed}, sample {i}, frame {t}");
+                }
+            }
+        }
     }
 
     [Test]
@@ -237,7 +281,7 @@ public class SmoothMixTests
     public void LambdaIsTheExactMeanOfTheRasterisedWeights()
     {
         var random = new MixRandom(12);
-        BatchShape[] shapes = [new(4, 1, 1, 1), new(5, 1, 2, 3), new(4, 2, 1, 40), new(4, 1, 40, 1), new(6, 3, 32, 32), new(3, 1, 224, 224), new(2, 1, 17, 61)];
+        BatchShape[] shapes = [new(4, 1, 1, 1), new(5, 1, 2, 3), new(4, 2, 1, 40), new(4, 1, 40, 1), new(6, 3, 32, 32), new(3, 1, 224, 224), new(2, 1, 17, 61), BatchShape.Volume(3, 1, 5, 17, 13), BatchShape.Volume(2, 2, 1, 9, 9)];
         int mixed = 0;
         foreach (BatchShape shape in shapes)
         {

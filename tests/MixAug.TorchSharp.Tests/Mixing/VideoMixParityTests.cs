@@ -60,8 +60,8 @@ public sealed class VideoMixParityTests
     }
 
     /// <summary>Full-length clips of <paramref name="shape"/> mixed by <paramref name="plan"/> through TorchMixer give
-    /// CpuMixer's elements, float32 and uint8.</summary>
-    private static void AssertFullClipsMatchCpuMixer(MixPlan plan, BatchShape shape, int seed)
+    /// CpuMixer's elements, float32 and, for plans that only select (<paramref name="bytes"/>), uint8.</summary>
+    private static void AssertFullClipsMatchCpuMixer(MixPlan plan, BatchShape shape, int seed, bool bytes = true)
     {
         float[] source = PaddedBatches.Values(shape, [.. Enumerable.Repeat(shape.Depth, shape.BatchSize)], (ulong)seed, Padding);
         var expected = new float[source.Length];
@@ -69,11 +69,15 @@ public sealed class VideoMixParityTests
         using Tensor clip = tensor(source).reshape(shape.BatchSize, shape.Channels, shape.Depth, shape.Height, shape.Width);
         using Tensor mixed = TorchMixer.Apply(plan, clip);
         Assert.That(mixed.data<float>().ToArray(), Is.EqualTo(expected), $"{plan.TransformName} seed {seed}");
+        if (!bytes)
+        {
+            return;
+        }
 
-        byte[] bytes = [.. source.Select(v => (byte)((v + 2) * 60))];
-        var expectedBytes = new byte[bytes.Length];
-        CpuMixer.Apply(plan, bytes, expectedBytes);
-        using Tensor byteClip = tensor(bytes).reshape(shape.BatchSize, shape.Channels, shape.Depth, shape.Height, shape.Width);
+        byte[] values = [.. source.Select(v => (byte)((v + 2) * 60))];
+        var expectedBytes = new byte[values.Length];
+        CpuMixer.Apply(plan, values, expectedBytes);
+        using Tensor byteClip = tensor(values).reshape(shape.BatchSize, shape.Channels, shape.Depth, shape.Height, shape.Width);
         using Tensor mixedBytes = TorchMixer.Apply(plan, byteClip);
         Assert.That(mixedBytes.data<byte>().ToArray(), Is.EqualTo(expectedBytes), $"{plan.TransformName} seed {seed}, uint8");
     }
@@ -88,6 +92,18 @@ public sealed class VideoMixParityTests
             var shape = BatchShape.Volume(2 + (seed % 5), 2, 1 + (seed % 4), 9 + seed, 7 + (2 * seed));
             MixPlan plan = new MultiCutMix(partners: 1 + (seed % 4)).CreatePlan(shape, new MixRandom((ulong)seed));
             AssertFullClipsMatchCpuMixer(plan, shape, seed);
+        }
+    }
+
+    /// <summary>SmoothMix on clips (the image's soft box on every frame) through TorchMixer: CpuMixer's elements, float32.</summary>
+    [Test]
+    public void Clip_soft_boxes_match_CpuMixer_exactly()
+    {
+        for (int seed = 0; seed < 8; seed++)
+        {
+            var shape = BatchShape.Volume(2 + (seed % 5), 2, 1 + (seed % 4), 9 + seed, 7 + (2 * seed));
+            MixPlan plan = new SmoothMix(softness: 0.05 + (0.1 * (seed % 4)), mode: (LambdaMode)(seed % 3)).CreatePlan(shape, new MixRandom((ulong)seed));
+            AssertFullClipsMatchCpuMixer(plan, shape, seed, bytes: false); // soft weights need a floating-point tensor on TorchMixer
         }
     }
 }
