@@ -79,20 +79,17 @@ public static partial class TorchMixer
         result.index_copy_(0, index, selected);
     }
 
-    /// <summary>Tiles: each tile's source elements copied into the sample's output, in order.</summary>
+    /// <summary>Tiles: each tile's source elements copied into the sample's output, in order; on a clip's frame range
+    /// only, when the tiling has one.</summary>
     private static void Tiles(MixPlan plan, Tensor x, Tensor result, int sample)
     {
         ReadOnlySpan<int> sources = plan.Sources(sample);
         int rank = plan.Spatial.Rank;
-        foreach (Tile tile in ((TileRegion)plan.Regions[sample]).Tiles)
+        var region = (TileRegion)plan.Regions[sample];
+        Tensor Frames(Tensor clip) => region.EndFrame is int end ? clip.narrow(-3, region.FirstFrame, end - region.FirstFrame) : clip;
+        foreach (Tile tile in region.Tiles)
         {
-            if (tile.Slot == 0)
-            {
-                Region(result[sample], rank, tile).copy_(Region(x[sample], rank, tile));
-                continue;
-            }
-
-            Region(result[sample], rank, tile).copy_(Region(x[sources[tile.Slot]], rank, tile));
+            Region(Frames(result[sample]), rank, tile).copy_(Region(Frames(x[tile.Slot == 0 ? sample : sources[tile.Slot]]), rank, tile));
         }
     }
 

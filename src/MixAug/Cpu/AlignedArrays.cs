@@ -120,10 +120,10 @@ public static class AlignedArrays
             switch (plan.Regions[i])
             {
                 case BoxRegion { HasFrameRange: false } box: // a cuboid goes through its rasterised slots below
-                    LabelMapMixer.CopyRects<T>(source, output, length, plan.Spatial, i, [new Tile(1, box.Top, box.Left, box.Bottom, box.Right)], batch);
+                    LabelMapMixer.CopyRects<T>(source, output, length, plan.Spatial, i, [new Tile(1, box.Top, box.Left, box.Bottom, box.Right)], batch, 0, int.MaxValue);
                     continue;
                 case TileRegion tiles:
-                    LabelMapMixer.CopyRects<T>(source, output, length, plan.Spatial, i, tiles.Tiles, batch);
+                    LabelMapMixer.CopyRects<T>(source, output, length, plan.Spatial, i, tiles.Tiles, batch, tiles.FirstFrame, tiles.EndFrame ?? int.MaxValue);
                     continue;
             }
 

@@ -285,9 +285,9 @@ internal sealed unsafe partial class MixJob<T, TKernels>
                 CopyRows(last.Top, last.Left, last.Bottom, last.Right, offset, count, firstSegment, spare); // its support
                 return;
             case OpKind.Tiles:
-                // The last sample reads the spare at its tiles only, all inside their bounding box: one copy per row
-                // of it instead of one per row of every tile (a grid has about 24 holes).
-                CopyRows(last.Top, last.Left, last.Bottom, last.Right, offset, count, firstSegment, spare);
+                // The last sample reads the spare at its tiles only, all inside their bounding box on the tiling's
+                // frames: one copy per row of it instead of one per row of every tile (a grid has about 24 holes).
+                CopyFrameRows(last.Top, last.Left, last.Bottom, last.Right, last.FirstFrame, last.EndFrame, offset, count, firstSegment, spare);
                 return;
             default:
                 Copy(firstSegment, spare, count);

@@ -115,7 +115,7 @@ internal sealed unsafe partial class MixJob<T, TKernels>
                 foreach (Tile tile in op.Tiles.AsSpan(op.TileStart, op.TileCount))
                 {
                     // Own tiles too: painted after a partner's tile, they bring the sample's elements back.
-                    CopyRows(tile.Top, tile.Left, tile.Bottom, tile.Right, offset, count, Source(sources[tile.Slot], planeOffset), destination);
+                    CopyFrameRows(tile.Top, tile.Left, tile.Bottom, tile.Right, op.FirstFrame, op.EndFrame, offset, count, Source(sources[tile.Slot], planeOffset), destination);
                 }
 
                 return;

@@ -63,7 +63,7 @@ internal sealed unsafe partial class MixJob<T, TKernels>
 
                 foreach (Tile tile in op.Tiles.AsSpan(op.TileStart, op.TileCount))
                 {
-                    CopyRows(tile.Top, tile.Left, tile.Bottom, tile.Right, offset, count, partner, destination);
+                    CopyFrameRows(tile.Top, tile.Left, tile.Bottom, tile.Right, op.FirstFrame, op.EndFrame, offset, count, partner, destination);
                 }
 
                 return;
@@ -231,8 +231,9 @@ internal sealed unsafe partial class MixJob<T, TKernels>
         for (int r = 0; r < rows; r++)
         {
             long at = (long)r * width;
-            int y = (firstRow + r) % _height;
-            bool inA = RowWeights(tilesA, y, new Span<float>(weightsA, width)), inB = RowWeights(tilesB, y, new Span<float>(weightsB, width));
+            int y = (firstRow + r) % _height, frame = (firstRow + r) / _height; // a tiling with frames has no tiles on the others
+            bool inA = frame >= opA.FirstFrame && frame < opA.EndFrame && RowWeights(tilesA, y, new Span<float>(weightsA, width));
+            bool inB = frame >= opB.FirstFrame && frame < opB.EndFrame && RowWeights(tilesB, y, new Span<float>(weightsB, width));
             if (inA && inB)
             {
                 TKernels.MaskPairBlend(a + at, b + at, weightsA, weightsB, destinationA + at, destinationB + at, width, _stream);
@@ -339,18 +340,23 @@ internal sealed unsafe partial class MixJob<T, TKernels>
     }
 
     /// <summary>Copies a box's elements of the segment: its rows on the box's frames only (on every frame without a range).</summary>
+    private void CopyBox(in SampleOp box, int offset, int count, T* from, T* to) =>
+        CopyFrameRows(box.Top, box.Left, box.Bottom, box.Right, box.FirstFrame, box.EndFrame, offset, count, from, to);
+
+    /// <summary>Copies a rectangle's elements of the segment on the frames <c>[firstFrame, endFrame)</c> (0 and
+    /// <see cref="int.MaxValue"/>: every frame): a box's, or a tile's of a tiling with the tiling's frames.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void CopyBox(in SampleOp box, int offset, int count, T* from, T* to)
+    private void CopyFrameRows(int top, int left, int bottom, int right, int firstFrame, int endFrame, int offset, int count, T* from, T* to)
     {
         // Frame f holds the volume rows [f·H, (f + 1)·H) of a channel; keep the segment's rows that lie in the frames.
         int width = _width;
         int firstRow = offset / width, rows = count / width;
-        int skip = (int)Math.Clamp(((long)box.FirstFrame * _height) - firstRow, 0, rows);
-        int end = (int)Math.Clamp(((long)box.EndFrame * _height) - firstRow, 0, rows);
+        int skip = (int)Math.Clamp(((long)firstFrame * _height) - firstRow, 0, rows);
+        int end = (int)Math.Clamp(((long)endFrame * _height) - firstRow, 0, rows);
         if (end > skip)
         {
             int at = skip * width;
-            CopyRows(box.Top, box.Left, box.Bottom, box.Right, offset + at, (end - skip) * width, from + at, to + at);
+            CopyRows(top, left, bottom, right, offset + at, (end - skip) * width, from + at, to + at);
         }
     }
 

@@ -51,7 +51,7 @@ internal struct SampleOp
 
     // Top, Left, Bottom, Right: a box; a soft box's support (see OpKind.SoftBox); the bounding box of a tiling's tiles.
 
-    /// <summary>A box's frame range <c>[FirstFrame, EndFrame)</c>; 0 and <see cref="int.MaxValue"/> for every frame.</summary>
+    /// <summary>A box's or a tiling's frame range <c>[FirstFrame, EndFrame)</c>; 0 and <see cref="int.MaxValue"/> for every frame.</summary>
     public int FirstFrame;
 
     /// <summary>See <see cref="FirstFrame"/>.</summary>
@@ -238,6 +238,8 @@ internal sealed class SampleOpDecoder : IMixRegionVisitor<SampleOp>
             TileStart = _tileCursor - count,
             TileCount = count,
             PartnerTilesOnly = region.PartnerTilesOnly,
+            FirstFrame = region.FirstFrame,
+            EndFrame = region.EndFrame ?? int.MaxValue,
         };
     }
 }

@@ -143,7 +143,7 @@ public static class LabelMapMixer
                 CopyBox(labels.Slice(batch[0] * n, n), labels.Slice(batch[1] * n, n), output, plan.Spatial, box);
                 return;
             case TileRegion tiles:
-                CopyRects(labels, output, n, plan.Spatial, sample, tiles.Tiles, batch);
+                CopyRects(labels, output, n, plan.Spatial, sample, tiles.Tiles, batch, tiles.FirstFrame, tiles.EndFrame ?? int.MaxValue);
                 return;
             case BlendRegion:
                 // The dominant source by the pixels' float weights, the sample itself on ties (as in the pair form).
@@ -208,15 +208,17 @@ public static class LabelMapMixer
         }
     }
 
-    /// <summary>Copies the sample's own map, then each rectangle of its source slot, in painting order.</summary>
-    internal static void CopyRects<T>(ReadOnlySpan<T> labels, Span<T> output, int n, SpatialShape spatial, int sample, IReadOnlyList<Tile> rects, ReadOnlySpan<int> batch)
+    /// <summary>Copies the sample's own map, then each rectangle of its source slot, in painting order, on the depth
+    /// slices <c>[firstFrame, endFrame)</c> (0 and <see cref="int.MaxValue"/>: every slice).</summary>
+    internal static void CopyRects<T>(ReadOnlySpan<T> labels, Span<T> output, int n, SpatialShape spatial, int sample, IReadOnlyList<Tile> rects, ReadOnlySpan<int> batch, int firstFrame, int endFrame)
     {
         labels.Slice(sample * n, n).CopyTo(output);
         int plane = spatial.Height * spatial.Width;
+        int from = (int)Math.Min(n, (long)firstFrame * plane), to = (int)Math.Min(n, (long)endFrame * plane);
         foreach (Tile rect in rects)
         {
             ReadOnlySpan<T> source = labels.Slice(batch[rect.Slot] * n, n);
-            for (int slice = 0; slice < n; slice += plane)
+            for (int slice = from; slice < to; slice += plane)
             {
                 for (int y = rect.Top; y < rect.Bottom; y++)
                 {

@@ -119,6 +119,12 @@ public static partial class MixPlanJson
             return box.WithFrames(range[0], range[1]);
         }
 
+        private static TileRegion ReadFrames(TileRegion tiles, JsonElement frames)
+        {
+            int[] range = Ints(frames, 2, "A tiling's frame range needs [first, end]");
+            return tiles.WithFrames(range[0], range[1]);
+        }
+
         private SoftBoxRegion ReadSoftBox(JsonElement sample)
         {
             BoxRegion box = ReadBox(sample.GetProperty("box"));
@@ -169,7 +175,7 @@ public static partial class MixPlanJson
                 "mask" => masks[Index(s, "mask", masks.Length, i)],
                 "fourier" => new FourierMaskRegion(noises[Index(s, "noise", noises.Length, i)], s.GetProperty("own").GetInt32(), s.GetProperty("soft").GetDouble()),
                 "saliency" => new SaliencyMaskRegion(saliency[Index(s, "saliency", saliency.Length, i)], Index(s, "map", _batch, i), s.GetProperty("own").GetInt32()),
-                "tiles" => ReadTiles(s.GetProperty("tiles")),
+                "tiles" => s.TryGetProperty("frames", out JsonElement tileFrames) ? ReadFrames(ReadTiles(s.GetProperty("tiles")), tileFrames) : ReadTiles(s.GetProperty("tiles")),
                 "softbox" => ReadSoftBox(s),
                 "resize" => ReadResize(s),
                 "mosaic" => ReadMosaic(s),

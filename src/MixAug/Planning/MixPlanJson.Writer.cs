@@ -87,15 +87,20 @@ public static partial class MixPlanJson
         public bool VisitBox(BoxRegion region)
         {
             WriteBox(region.Top, region.Left, region.Bottom, region.Right);
-            if (region.EndFrame is int end)
+            WriteFrames(region.FirstFrame, region.EndFrame);
+            return true;
+        }
+
+        /// <summary>A box's or a tiling's frame range, <c>"frames":[first, end]</c>; nothing when it covers every frame.</summary>
+        private void WriteFrames(int first, int? end)
+        {
+            if (end is int last)
             {
                 writer.WriteStartArray("frames");
-                writer.WriteNumberValue(region.FirstFrame);
-                writer.WriteNumberValue(end);
+                writer.WriteNumberValue(first);
+                writer.WriteNumberValue(last);
                 writer.WriteEndArray();
             }
-
-            return true;
         }
 
         public bool VisitMask(MaskRegion region)
@@ -135,6 +140,7 @@ public static partial class MixPlanJson
             }
 
             writer.WriteEndArray();
+            WriteFrames(region.FirstFrame, region.EndFrame);
             return true;
         }
 

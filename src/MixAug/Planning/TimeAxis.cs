@@ -80,7 +80,7 @@ internal static class TimeAxis
         if (reach < 0)
         {
             throw new ArgumentException(
-                $"Sample {sample} has a {region.Kind} region; with valid lengths a plan takes keep, blend, box, Fourier mask and (on sequences) resize, tile and soft-box regions only (explicit and saliency masks, mosaics and tiles of clips are not defined over valid lengths yet).",
+                $"Sample {sample} has a {region.Kind} region; with valid lengths a plan takes keep, blend, box, tile, Fourier mask and (on sequences) resize and soft-box regions only (explicit and saliency masks, mosaics, and resized partners and soft boxes of clips are not defined over valid lengths yet).",
                 name);
         }
 
@@ -107,7 +107,7 @@ internal static class TimeAxis
                     name);
         }
 
-        if (region is TileRegion tiles)
+        if (region is TileRegion tiles && spatial.Rank == 1)
         {
             // Each tile is read from its own source (MultiCutMix's partners differ in length): it must lie within the
             // sample's length and that source's.
@@ -136,9 +136,9 @@ internal static class TimeAxis
     }
 
     /// <summary>
-    /// How far along time a region takes from its other sources (exclusive end): a sequence box its right edge, a box on
-    /// every frame of a clip the sample's own length (it takes from every valid frame), a box with a frame range its end
-    /// frame, a Fourier mask the time extent of its noise (past it the sample keeps its own), a resized partner on a
+    /// How far along time a region takes from its other sources (exclusive end): a sequence box its right edge, a box or
+    /// tiling on every frame of a clip the sample's own length (it takes from every valid frame), a box or tiling with a
+    /// frame range its end frame, a sequence's tiles their rightmost edge (checked tile by tile by the caller), a Fourier mask the time extent of its noise (past it the sample keeps its own), a resized partner on a
     /// sequence the partner's width it resizes, a soft segment its reach (the whole sequence without one: its tails
     /// reach every position), a keep nothing. −1 for the kinds
     /// not yet defined with lengths; a blend's rule is the shortest source, handled by the caller.
@@ -157,7 +157,7 @@ internal static class TimeAxis
 
         public int VisitSaliencyMask(SaliencyMaskRegion region) => -1;
 
-        public int VisitTiles(TileRegion region) => spatial.Rank == 1 ? region.Tiles.Max(t => t.Right) : -1;
+        public int VisitTiles(TileRegion region) => spatial.Rank == 1 ? region.Tiles.Max(t => t.Right) : region.EndFrame ?? ownLength;
 
         public int VisitSoftBox(SoftBoxRegion region) => spatial.Rank == 1 ? region.Reach ?? spatial.Width : -1;
 

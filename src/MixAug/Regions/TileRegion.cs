@@ -7,6 +7,8 @@ namespace MixAug.Regions;
 /// Rectangles of any of the sample's sources pasted over the sample, in order, the later over the earlier: CutMix with
 /// several partners (Kornia's <c>num_mix</c>), grids and layouts. Elements no tile covers stay the sample's own
 /// (slot 0). Every channel and every depth slice is treated alike. The label share of each slot is its visible area.
+/// On a clip <c>[B, C, T, H, W]</c> the tiles may be limited to the frames <c>[FirstFrame, EndFrame)</c>
+/// (<see cref="WithFrames"/>), as a <see cref="BoxRegion"/> may: outside them the sample keeps its own elements.
 /// </summary>
 public sealed class TileRegion : MixRegion
 {
@@ -37,6 +39,14 @@ public sealed class TileRegion : MixRegion
         ValidateTile(grid[0], 0, nameof(grid)); // the top-left hole: the others lie right of and below it
     }
 
+    private TileRegion(TileRegion region, int firstFrame, int? endFrame)
+    {
+        _tiles = region._tiles;
+        _grid = region._grid;
+        FirstFrame = firstFrame;
+        EndFrame = endFrame;
+    }
+
     /// <summary>A tiling of the holes of <paramref name="grid"/> (at least one; each patch's hole non-empty).</summary>
     internal static TileRegion Grid(HoleGrid grid)
     {
@@ -64,6 +74,43 @@ public sealed class TileRegion : MixRegion
                 $"Tile {t} ({tile}) is invalid: it needs slot >= 0, 0 <= top < bottom and 0 <= left < right.", name);
         }
     }
+
+    /// <summary>First frame of a clip the tiles cover (inclusive); 0 when they cover every frame.</summary>
+    public int FirstFrame { get; }
+
+    /// <summary>Frame after the last frame the tiles cover (exclusive), or null when they cover every frame (and every
+    /// depth slice of any volume).</summary>
+    public int? EndFrame { get; }
+
+    /// <summary>True when the tiles cover only the frames <c>[FirstFrame, EndFrame)</c> of a clip.</summary>
+    public bool HasFrameRange => EndFrame.HasValue;
+
+    /// <summary>
+    /// The same tiles limited to the frames <c>[firstFrame, endFrame)</c> of a clip <c>[B, C, T, H, W]</c>; on the other
+    /// frames the sample keeps its own elements. A plan holds it over a volume only (the frames are checked against T
+    /// when the plan is built); JSON writes the range as <c>"frames":[first, end]</c>.
+    /// </summary>
+    /// <param name="firstFrame">First frame (inclusive), at least 0.</param>
+    /// <param name="endFrame">Frame after the last (exclusive), greater than <paramref name="firstFrame"/>.</param>
+    /// <returns>A new region with the same tiles.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The range is empty, reversed or negative.</exception>
+    public TileRegion WithFrames(int firstFrame, int endFrame)
+    {
+        if (firstFrame < 0 || endFrame <= firstFrame)
+        {
+            throw new ArgumentOutOfRangeException(
+                firstFrame < 0 ? nameof(firstFrame) : nameof(endFrame),
+                $"A frame range needs 0 <= firstFrame < endFrame; it was firstFrame {firstFrame}, endFrame {endFrame}.");
+        }
+
+        return new TileRegion(this, firstFrame, endFrame);
+    }
+
+    /// <summary>The same tiles on every frame.</summary>
+    internal TileRegion WithoutFrames() => HasFrameRange ? new TileRegion(this, 0, null) : this;
+
+    /// <summary>True when the tiles cover frame <paramref name="frame"/> (every frame without a range).</summary>
+    internal bool CoversFrame(int frame) => frame >= FirstFrame && frame < (EndFrame ?? int.MaxValue);
 
     /// <summary>The tiles, in painting order.</summary>
     public IReadOnlyList<Tile> Tiles => _tiles ?? (IReadOnlyList<Tile>)(_gridTiles ??= new GridTiles(_grid));
@@ -111,6 +158,11 @@ public sealed class TileRegion : MixRegion
         CheckElement(spatial, index);
         int y = index / spatial.Width % spatial.Height;
         int x = index % spatial.Width;
+        if (!CoversFrame(index / (spatial.Height * spatial.Width)))
+        {
+            return 0;
+        }
+
         for (int t = TileCount - 1; t >= 0; t--)
         {
             Tile tile = TileAt(t);
@@ -124,7 +176,7 @@ public sealed class TileRegion : MixRegion
     }
 
     /// <inheritdoc />
-    public override string ToString() => $"{TileCount} tiles: " + string.Join("; ", Tiles);
+    public override string ToString() => (HasFrameRange ? $"{TileCount} tiles on frames [{FirstFrame}, {EndFrame}): " : $"{TileCount} tiles: ") + string.Join("; ", Tiles);
 
     private protected override void Measure(SpatialShape spatial, ReadOnlySpan<double> weights, Span<double> shares)
     {
@@ -155,10 +207,11 @@ public sealed class TileRegion : MixRegion
             }
         }
 
-        long plane = (long)h * w;
+        // With a frame range the counts hold on its frames only; the sample's own elements fill the other frames.
+        long plane = (long)h * w, frames = EndFrame is int end ? end - FirstFrame : 1, total = EndFrame.HasValue ? spatial.Depth * plane : plane;
         for (int k = 0; k < shares.Length; k++)
         {
-            shares[k] = (double)counts[k] / plane;
+            shares[k] = (double)((counts[k] * frames) + (k == 0 ? total - (frames * plane) : 0)) / total;
         }
 
         if (shares.Length == 2)
@@ -175,6 +228,18 @@ public sealed class TileRegion : MixRegion
 
     private protected override void ValidateFit(SpatialShape spatial, int sourceCount, int sample, string name)
     {
+        if (HasFrameRange && spatial.Rank != 3)
+        {
+            throw new ArgumentException(
+                $"The tiles{OfSample(sample)} have the frame range [{FirstFrame}, {EndFrame}), which needs a clip extent T x H x W; {spatial} has no frames.", name);
+        }
+
+        if (EndFrame > spatial.Depth)
+        {
+            throw new ArgumentException(
+                $"The tiles{OfSample(sample)} end at frame {EndFrame}, past the {spatial.Depth} frames of a {spatial} clip.", name);
+        }
+
         for (int t = 0, n = TileCount; t < n; t++)
         {
             Tile tile = TileAt(t);

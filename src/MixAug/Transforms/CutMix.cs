@@ -163,7 +163,7 @@ public sealed class CutMix : MixTransform
 
     /// <summary>A clip's cut covering every frame of the batch is written as a box on every frame, the form a plan
     /// without lengths has, so that lengths all equal to T change nothing.</summary>
-    private protected override PlanDrawer CreateDrawer(MixRequest request) => new ClipDrawer(this, request.Shape.Spatial);
+    private protected override PlanDrawer CreateDrawer(MixRequest request) => new ClipFramesDrawer(this, request.Shape.Spatial);
 
     /// <summary>With correction, lambda is the own share of the sample's valid positions: 1 − segment/length.</summary>
     private protected override RegionDraw ForValidLength(RegionDraw draw, SpatialShape extent, int length, int partnerLength) =>
@@ -173,17 +173,6 @@ public sealed class CutMix : MixTransform
     public override string ToString() => MinRatio is null
         ? $"CutMix(alpha {Alpha}, probability {Probability}, {Mode}, {Pairing}, correctLambda {CorrectLambda}{(VideoCut == VideoMixCut.Spatial ? string.Empty : $", {VideoCut} cut")})"
         : $"CutMix(ratio [{MinRatio}, {MaxRatio}], probability {Probability}, {Mode}, {Pairing})";
-
-    private sealed class ClipDrawer(CutMix owner, SpatialShape extent) : PlanDrawer
-    {
-        public override RegionDraw Draw(BatchShape shape, int sample, int partner, IMixRandom random)
-        {
-            RegionDraw draw = owner.DrawRegion(shape, sample, partner, random);
-            return draw.Region is BoxRegion { FirstFrame: 0 } box && box.EndFrame == extent.Depth && extent.Rank == 3
-                ? draw with { Region = new BoxRegion(box.Top, box.Left, box.Bottom, box.Right) }
-                : draw;
-        }
-    }
 
     private static int DrawSide(int extent, double min, double max, IMixRandom random)
     {

@@ -32,8 +32,10 @@ namespace MixAug.Transforms;
 /// drawn over the positions the sample and its partner both hold (a pair that holds only one together is not mixed,
 /// and draws nothing), and λ is the own share of the sample's valid positions.</para>
 /// <para>Clips <c>[B, C, T, H, W]</c> (H, W ≥ 2) take the image's grid, drawn over H×W as for an image, on every frame
-/// (as VideoMix's spatial cut), so λ is the image's. Frame counts (valid lengths) are refused for clips: the grid's tiles
-/// have no frame range to stop at a shorter partner.</para>
+/// (as VideoMix's spatial cut), so λ is the image's. With frame counts (valid lengths) the grid lies on the m = min(T_i,
+/// T_j) frames both clips hold (the batch's shortest in <see cref="LambdaMode.Batch"/> mode; <see cref="TileRegion.WithFrames"/>),
+/// the sample keeps its own frames past m, and λ is the own share of the sample's T_i·H·W valid elements; counts all
+/// equal to T give the plan without counts.</para>
 /// </remarks>
 /// <threadsafety>Immutable; safe to share between threads.</threadsafety>
 public sealed class GridMix : MixTransform
@@ -140,9 +142,13 @@ public sealed class GridMix : MixTransform
         }
     }
 
-    /// <summary>Sequences take valid lengths: each row of holes is drawn where the sample and its partner are both
-    /// valid. Clips do not yet: a grid's tiles have no frame range to stop at the shorter clip.</summary>
-    private protected override bool SupportsValidLengths(BatchShape shape) => shape.SpatialRank == 1;
+    /// <summary>Sequences and clips take valid lengths: a sequence's row of holes is drawn where the sample and its
+    /// partner are both valid, a clip's grid lies on the frames both hold.</summary>
+    private protected override bool SupportsValidLengths(BatchShape shape) => true;
+
+    /// <summary>A clip's grid over every frame of the batch is written as a grid on every frame, the form a plan
+    /// without lengths has.</summary>
+    private protected override PlanDrawer CreateDrawer(MixRequest request) => new ClipFramesDrawer(this, request.Shape.Spatial);
 
     /// <summary>With lengths, lambda is the own share of the sample's valid positions: 1 − holes / length.</summary>
     private protected override RegionDraw ForValidLength(RegionDraw draw, SpatialShape extent, int length, int partnerLength)
@@ -185,7 +191,9 @@ public sealed class GridMix : MixTransform
         // Disjoint holes on a product of column and row intervals: the partner's area is the product of their sums,
         // and the share is computed as MeasureShares computes it, (plane − covered) / plane.
         long plane = (long)h * w;
-        return new RegionDraw((double)(plane - (sumW * sumH)) / plane, TileRegion.Grid(grid));
+        // On a clip the grid lies on the frames of the draw, those the group holds (all of them without lengths).
+        TileRegion tiles = TileRegion.Grid(grid);
+        return new RegionDraw((double)(plane - (sumW * sumH)) / plane, shape.SpatialRank == 3 ? tiles.WithFrames(0, shape.Depth) : tiles);
     }
 
     /// <summary>

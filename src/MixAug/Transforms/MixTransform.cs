@@ -92,7 +92,7 @@ public abstract class MixTransform : IMixTransform
         if (request.HasValidLengths && !SupportsValidLengths(shape))
         {
             throw new ArgumentException(
-                $"{Name} does not support valid lengths yet for a {shape} batch: its regions are not defined over per-sample lengths there. MixUp, CutMix, MultiCutMix (sequences), GridMix (sequences), SmoothMix (sequences), FMix and ResizeMix (sequences) are; or pad and mix without lengths.",
+                $"{Name} does not support valid lengths yet for a {shape} batch: its regions are not defined over per-sample lengths there. MixUp, CutMix, MultiCutMix, GridMix, FMix, and on sequences SmoothMix and ResizeMix, are; or pad and mix without lengths.",
                 nameof(request));
         }
 
@@ -212,6 +212,30 @@ public abstract class MixTransform : IMixTransform
     {
         public override RegionDraw Draw(BatchShape shape, int sample, int partner, IMixRandom random) =>
             owner.DrawRegion(shape, sample, partner, random);
+    }
+
+    /// <summary>
+    /// For methods that cut clips over the frames a group holds (<see cref="DrawRegion"/> gives a box or tiling on
+    /// frames [0, m) of a draw shape m frames deep): a range over every frame of the batch's <paramref name="extent"/> is
+    /// written as a region on every frame, the form a plan without lengths has, so that lengths all equal to T change
+    /// nothing.
+    /// </summary>
+    private protected sealed class ClipFramesDrawer(MixTransform owner, SpatialShape extent) : PlanDrawer
+    {
+        public override RegionDraw Draw(BatchShape shape, int sample, int partner, IMixRandom random)
+        {
+            RegionDraw draw = owner.DrawRegion(shape, sample, partner, random);
+            bool everyFrame = extent.Rank == 3 && draw.Region switch
+            {
+                BoxRegion box => box.FirstFrame == 0 && box.EndFrame == extent.Depth,
+                TileRegion tiles => tiles.FirstFrame == 0 && tiles.EndFrame == extent.Depth,
+                _ => false,
+            };
+            return !everyFrame ? draw : draw with
+            {
+                Region = draw.Region is BoxRegion b ? new BoxRegion(b.Top, b.Left, b.Bottom, b.Right) : ((TileRegion)draw.Region).WithoutFrames(),
+            };
+        }
     }
 
     private bool Flip(IMixRandom random) => Probability switch

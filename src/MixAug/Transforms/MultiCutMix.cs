@@ -23,8 +23,10 @@ namespace MixAug.Transforms;
 /// the visible shares (<see cref="MixRegion.MeasureShares"/>), so the weights sum to 1 and equal the pixel shares.</para>
 /// <para>One draw per sample (Kornia's default). Images, sequences and clips <c>[B, C, T, H, W]</c>: a clip's boxes are
 /// drawn over its H×W frame from the same draws as an image's, and each lies on every frame (VideoMix's spatial cut), so
-/// a clip plan's tiles and weights are the image plan's of the same seed. Clips take no frame counts yet (refused by
-/// name, <c>request</c>).</para>
+/// a clip plan's tiles and weights are the image plan's of the same seed. With frame counts the boxes lie on the frames
+/// every source of the sample holds, m = the shortest of the sample's and its partners' counts
+/// (<see cref="TileRegion.WithFrames"/>), and the weights are the visible shares of the sample's T_i·H·W valid
+/// elements; counts all equal to T give the plan without counts.</para>
 /// <para>With valid lengths (<see cref="MixRequest.ValidLengths"/>, sequences), each box is drawn as above over the
 /// positions where the sample and that box's partner are both valid, min(L_own, L_partner), so no box pastes padding
 /// from either; the weights are the visible shares of the sample's own valid positions, and the output keeps the
@@ -75,14 +77,6 @@ public sealed class MultiCutMix : IMixTransform
     {
         ArgumentNullException.ThrowIfNull(request);
         BatchShape shape = request.Shape;
-        if (shape.SpatialRank == 3 && request.HasValidLengths)
-        {
-            // A clip's boxes are tiles on every frame, which have no frame range to stop at a shorter partner's length.
-            throw new ArgumentException(
-                $"MultiCutMix does not support valid lengths yet for a {shape} batch: its boxes lie on every frame of a clip, so a partner shorter than the sample would give padding. Mix the clips without frame counts, or use CutMix (VideoMix), whose cuts stop where both clips are valid.",
-                nameof(request));
-        }
-
         int[]? lengths = request.HasValidLengths ? request.ValidLengths.ToArray() : null;
         IMixRandom random = request.Random;
         int b = shape.BatchSize, k = Partners;
@@ -135,8 +129,15 @@ public sealed class MultiCutMix : IMixTransform
                 continue;
             }
 
-            // The shares of the sample's own valid positions (all of them without lengths).
+            // The shares of the sample's own valid positions (all of them without lengths). A clip's boxes lie on the
+            // frames every source of the sample holds (on every frame when that is all of them).
             var region = new TileRegion(tiles);
+            int commonFrames = lengths is null || shape.SpatialRank != 3 ? 0 : sources.Min(source => lengths[source]);
+            if (commonFrames > 0 && commonFrames < shape.Depth)
+            {
+                region = region.WithFrames(0, commonFrames);
+            }
+
             var shares = new double[sources.Count];
             region.MeasureShares(lengths is null ? shape.Spatial : TimeAxis.Crop(shape.Spatial, lengths[i]), [], shares);
             recipes[i] = new SampleRecipe([.. sources], shares, region);

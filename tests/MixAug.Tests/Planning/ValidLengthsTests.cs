@@ -280,11 +280,35 @@ public class ValidLengthsTests
         Assert.That(refused!.ParamName, Is.EqualTo("request"));
         Assert.That(refused.Message, Does.Contain("HalfBlend does not support valid lengths"));
 
-        // MultiCutMix takes lengths on sequences (MultiCutMixLengthsTests); its tiles on clips are not defined with them.
-        var clipTiles = new MixPlan(SpatialShape.Volume(4, 2, 2), [1, 0], [0.5, 1.0], [new TileRegion([new Tile(1, 0, 0, 1, 1)]), MixRegion.Keep]);
-        var clip = Assert.Throws<ArgumentException>(() => clipTiles.WithValidLengths([4, 4]));
-        Assert.That(clip!.ParamName, Is.EqualTo("validLengths"));
-        Assert.That(clip.Message, Does.Contain("Tiles"));
+        // Soft boxes on clips are not defined with lengths (SmoothMix's clips take no frame counts yet).
+        var clipSoftBox = new SoftBoxRegion(SpatialShape.Volume(4, 2, 2), 0, 0, 1, 1, 1.0);
+        var softPlan = new MixPlan(SpatialShape.Volume(4, 2, 2), [1, 0], [clipSoftBox.Mean, 1.0], [clipSoftBox, MixRegion.Keep]);
+        var soft = Assert.Throws<ArgumentException>(() => softPlan.WithValidLengths([4, 4]));
+        Assert.That(soft!.ParamName, Is.EqualTo("validLengths"));
+        Assert.That(soft.Message, Does.Contain("SoftBox"));
+    }
+
+    [Test]
+    public void ClipTilesTakeFrameCountsWithinTheFramesEverySourceHolds()
+    {
+        // Tiles on every frame take every valid frame of the partner: allowed only when the partner is not shorter; a
+        // frame range must end within the sample's and every source's frames (as a box's).
+        var clip = SpatialShape.Volume(4, 2, 2);
+        var tile = new TileRegion([new Tile(1, 0, 0, 1, 1)]);
+        var everyFrame = new MixPlan(clip, [1, 0], [0.75, 1.0], [tile, MixRegion.Keep]);
+        Assert.That(everyFrame.WithValidLengths([4, 4]).OutputLengths.ToArray(), Is.EqualTo(new[] { 4, 4 }));
+        Assert.That(everyFrame.WithValidLengths([2, 4]).OutputLengths.ToArray(), Is.EqualTo(new[] { 2, 4 }), "a partner longer than the sample");
+        var shorter = Assert.Throws<ArgumentException>(() => everyFrame.WithValidLengths([4, 2]));
+        Assert.That(shorter!.ParamName, Is.EqualTo("validLengths"));
+        Assert.That(shorter.Message, Does.Contain("Sample 0 (valid length 4"));
+
+        var framed = new MixPlan(clip, [1, 0], [1 - (2.0 / 16), 1.0], [tile.WithFrames(0, 2), MixRegion.Keep]);
+        MixPlan withLengths = framed.WithValidLengths([4, 2]);
+        Assert.That(withLengths.OutputLengths.ToArray(), Is.EqualTo(new[] { 4, 2 }));
+        Assert.That(withLengths.MeasureOwnShare(0), Is.EqualTo(1 - (2.0 / 16)), "2 partner elements of the sample's 4·2·2 valid ones");
+        var past = Assert.Throws<ArgumentException>(() => framed.WithValidLengths([4, 1]));
+        Assert.That(past!.ParamName, Is.EqualTo("validLengths"));
+        Assert.That(past.Message, Does.Contain("up to 2"));
     }
 
     [TestCase(new[] { 5, -1, 3 }, "-1")]

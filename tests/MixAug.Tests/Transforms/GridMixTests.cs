@@ -195,12 +195,26 @@ public class GridMixTests
     }
 
     [Test]
-    public void ClipsWithFrameCountsAreRefusedByName()
+    public void ClipsWithFrameCountsTakeTheImageGridOnTheFramesBothHold()
     {
-        var request = new MixRequest(BatchShape.Volume(2, 1, 4, 6, 6), new MixRandom(1), [4, 2]);
-        var e = Assert.Throws<ArgumentException>(() => new GridMix().CreatePlan(request));
-        Assert.That(e!.ParamName, Is.EqualTo("request"));
-        Assert.That(e.Message, Does.Contain("GridMix does not support valid lengths yet").And.Contain(request.Shape.ToString()));
+        // Clips of 4 and 2 frames, flipped: both get the image plan's grid (the same draws) on frames [0, 2), and each λ
+        // is the own share of its valid elements, 1 − 2·holes/(T_i·H·W), worked out from the image plan's λ.
+        var clip = BatchShape.Volume(2, 1, 4, 6, 6);
+        for (ulong seed = 0; seed < 20; seed++)
+        {
+            var transform = new GridMix(mode: LambdaMode.Element, minHoles: 1, maxHoles: 3);
+            MixPlan plan = transform.CreatePlan(new MixRequest(clip, new MixRandom(seed), [4, 2]));
+            MixPlan flat = transform.CreatePlan(new BatchShape(2, 1, 6, 6), new MixRandom(seed));
+            int[] frames = [4, 2];
+            for (int i = 0; i < 2; i++)
+            {
+                var tiles = (TileRegion)plan.Regions[i];
+                Assert.That((tiles.FirstFrame, tiles.EndFrame), Is.EqualTo((0, (int?)2)), $"seed {seed}, sample {i}");
+                Assert.That(tiles.Tiles, Is.EqualTo(((TileRegion)flat.Regions[i]).Tiles), $"seed {seed}, sample {i}");
+                double holes = Math.Round((1 - flat.Lambdas[i]) * 36);
+                Assert.That(plan.Lambdas[i], Is.EqualTo(1 - (2 * holes / (frames[i] * 36))).Within(1e-15), $"seed {seed}, sample {i}");
+            }
+        }
     }
 
     [Test]
@@ -267,15 +281,17 @@ public class GridMixTests
         MixAssert.LambdasMatchRegions(plan);
     }
 
-    [Test]
-    public void WithLengthsEachRowLiesWhereBothAreValidWithTheCountedShareAndNoPadding()
+    [TestCase(false)]
+    [TestCase(true)]
+    public void WithLengthsEachRowLiesWhereBothAreValidWithTheCountedShareAndNoPadding(bool clips)
     {
+        // Sequences get a row of holes where both samples are valid; clips the grid on the frames both hold.
         var random = new MixRandom(41);
         int mixed = 0;
         for (int seed = 0; seed < 300; seed++)
         {
-            int b = 1 + random.NextInt(9), c = 1 + random.NextInt(2), l = 2 + random.NextInt(60);
-            var shape = BatchShape.Sequence(b, c, l);
+            int b = 1 + random.NextInt(9), c = 1 + random.NextInt(2), l = (clips ? 1 : 2) + random.NextInt(clips ? 6 : 60);
+            BatchShape shape = clips ? BatchShape.Volume(b, c, l, 2 + random.NextInt(9), 2 + random.NextInt(9)) : BatchShape.Sequence(b, c, l);
             int[] lengths = [.. Enumerable.Range(0, b).Select(_ => 1 + random.NextInt(l))];
             LambdaMode mode = (LambdaMode)(seed % 3);
             var transform = new GridMix(alpha: 0.5 + (seed % 4), mode: mode, pairing: mode == LambdaMode.Pair ? PairingStrategy.Permutation : PairingStrategy.Flip);
@@ -285,9 +301,7 @@ public class GridMixTests
             CpuMixer.Apply(plan, batch, output);
             Assert.That(plan.OutputLengths.ToArray(), Is.EqualTo(lengths), $"seed {seed}: holes keep the sample's length");
             CodedSequences.AssertWeightsAreCountedAndPaddingIsNeverShown(plan, shape, lengths, output, $"seed {seed}, {mode}");
-            float[] inPlace = [.. batch];
-            CpuMixer.ApplyInPlace(plan, inPlace);
-            Assert.That(inPlace.Select(BitConverter.SingleToInt32Bits), Is.EqualTo(output.Select(BitConverter.SingleToInt32Bits)), $"seed {seed}: in place");
+            CodedSequences.AssertInPlaceAndLabelMapsAgree(plan, shape, lengths, batch, output, $"seed {seed}, {mode}");
             mixed += Enumerable.Range(0, b).Count(i => plan.Sources(i).Length > 1);
         }
 
@@ -296,4 +310,7 @@ public class GridMixTests
 
     [Test]
     public void AllEqualFullLengthsChangeNothing() => FullLengths.AssertChangeNothing(mode => new GridMix(mode: mode));
+
+    [Test]
+    public void AllEqualFullFrameCountsChangeNothing() => FullLengths.AssertChangeNothing(mode => new GridMix(mode: mode), BatchShape.Volume(9, 2, 40, 7, 6));
 }

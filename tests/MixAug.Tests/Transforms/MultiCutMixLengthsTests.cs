@@ -8,22 +8,23 @@ using MixAug.Transforms;
 namespace MixAug.Tests.Transforms;
 
 /// <summary>
-/// MultiCutMix on sequences with valid lengths: each box lies where the sample and its partner are both valid, each
-/// weight is the share of the sample's own valid positions that shows that source, worked out here from the mixed
-/// output (each source's values are its own index plus a position code, so every output position names its source),
-/// and padding (NaN) never reaches a valid position.
+/// MultiCutMix on sequences and clips with valid lengths: a sequence's box lies where the sample and its partner are both
+/// valid, a clip's boxes on the frames every source of the sample holds; each weight is the share of the sample's own
+/// valid elements that shows that source, worked out here from the mixed output (each source's values are its own index
+/// plus an element code, so every output element names its source), and padding (NaN) never reaches a valid element.
 /// </summary>
 public class MultiCutMixLengthsTests
 {
-    [Test]
-    public void WeightsAreTheCountedSharesOfValidPositionsAndPaddingIsNeverTaken()
+    [TestCase(false)]
+    [TestCase(true)]
+    public void WeightsAreTheCountedSharesOfValidPositionsAndPaddingIsNeverTaken(bool clips)
     {
         var random = new MixRandom(31);
         int mixed = 0, severalPartners = 0;
         for (int seed = 0; seed < 300; seed++)
         {
-            int b = 1 + random.NextInt(9), c = 1 + random.NextInt(2), l = 1 + random.NextInt(60);
-            var shape = BatchShape.Sequence(b, c, l);
+            int b = 1 + random.NextInt(9), c = 1 + random.NextInt(2), l = 1 + random.NextInt(clips ? 6 : 60);
+            BatchShape shape = clips ? BatchShape.Volume(b, c, l, 1 + random.NextInt(9), 1 + random.NextInt(9)) : BatchShape.Sequence(b, c, l);
             int[] lengths = [.. Enumerable.Range(0, b).Select(_ => 1 + random.NextInt(l))];
             var transform = new MultiCutMix(partners: 1 + (seed % 3), alpha: 0.5 + (seed % 4));
             MixPlan plan = transform.CreatePlan(new MixRequest(shape, new MixRandom((ulong)seed), lengths));
@@ -34,6 +35,7 @@ public class MultiCutMixLengthsTests
             Assert.That(plan.ValidLengths.ToArray(), Is.EqualTo(lengths), $"seed {seed}");
             Assert.That(plan.OutputLengths.ToArray(), Is.EqualTo(lengths), $"seed {seed}: a pasted sequence keeps its length");
             CodedSequences.AssertWeightsAreCountedAndPaddingIsNeverShown(plan, shape, lengths, output, $"seed {seed}");
+            CodedSequences.AssertInPlaceAndLabelMapsAgree(plan, shape, lengths, batch, output, $"seed {seed}");
             for (int i = 0; i < b; i++)
             {
                 mixed += plan.Sources(i).Length > 1 ? 1 : 0;
@@ -45,10 +47,11 @@ public class MultiCutMixLengthsTests
         Assert.That(severalPartners, Is.GreaterThan(50), "the sweep must paste from several partners");
     }
 
-    [Test]
-    public void AllEqualFullLengthsChangeNothing()
+    [TestCase(false)]
+    [TestCase(true)]
+    public void AllEqualFullLengthsChangeNothing(bool clips)
     {
-        var shape = BatchShape.Sequence(9, 2, 40);
+        BatchShape shape = clips ? BatchShape.Volume(9, 2, 40, 6, 5) : BatchShape.Sequence(9, 2, 40);
         foreach (int partners in new[] { 1, 2, 3 })
         {
             var transform = new MultiCutMix(partners: partners);
@@ -63,10 +66,11 @@ public class MultiCutMixLengthsTests
         }
     }
 
-    [Test]
-    public void JsonKeepsTheLengthsAndReplaysTheSameBits()
+    [TestCase(false)]
+    [TestCase(true)]
+    public void JsonKeepsTheLengthsAndReplaysTheSameBits(bool clips)
     {
-        var shape = BatchShape.Sequence(7, 2, 33);
+        BatchShape shape = clips ? BatchShape.Volume(7, 2, 33, 3, 4) : BatchShape.Sequence(7, 2, 33);
         int[] lengths = [33, 5, 17, 1, 30, 12, 20];
         MixPlan plan = new MultiCutMix(partners: 3).CreatePlan(new MixRequest(shape, new MixRandom(8), lengths));
         MixPlan back = MixPlanJson.Parse(MixPlanJson.Serialize(plan));

@@ -40,20 +40,43 @@ public sealed class ValidLengthsParityTests
     }
 
     /// <summary>MultiCutMix with lengths: tiles from up to three partners of different lengths, each within the part the
-    /// sample and its partner hold, give CpuMixer's elements on both paths.</summary>
+    /// sample and its partner hold (on clips: on the frames every source holds), give CpuMixer's elements on both paths.</summary>
     [Test]
     public void MultiCutMix_plans_with_lengths_match_CpuMixer_exactly()
     {
         var random = new MixRandom(42);
-        for (int seed = 0; seed < 12; seed++)
+        for (int seed = 0; seed < 16; seed++)
         {
             int b = 1 + random.NextInt(8);
-            var shape = BatchShape.Sequence(b, 2, 1 + random.NextInt(50));
-            int[] lengths = [.. Enumerable.Range(0, b).Select(_ => 1 + random.NextInt(shape.Width))];
+            BatchShape shape = seed % 2 == 1 ? BatchShape.Volume(b, 2, 1 + random.NextInt(6), 5, 4) : BatchShape.Sequence(b, 2, 1 + random.NextInt(50));
+            int time = shape.SpatialRank == 3 ? shape.Depth : shape.Width;
+            int[] lengths = [.. Enumerable.Range(0, b).Select(_ => 1 + random.NextInt(time))];
             MixPlan plan = new MultiCutMix(partners: 1 + (seed % 3)).CreatePlan(new MixRequest(shape, new MixRandom((ulong)seed), lengths));
             float[] source = PaddedBatches.Values(shape, lengths, (ulong)seed, Padding);
             PaddedBatches.AssertTorchMatchesCpu(plan, shape, source, Padding, $"seed {seed}, {plan}");
         }
+    }
+
+    /// <summary>GridMix with lengths: a sequence's row of holes where both samples are valid, a clip's grid on the frames
+    /// both hold (tiles with a frame range), give CpuMixer's elements on both paths.</summary>
+    [Test]
+    public void GridMix_plans_with_lengths_match_CpuMixer_exactly()
+    {
+        var random = new MixRandom(43);
+        int framed = 0;
+        for (int seed = 0; seed < 16; seed++)
+        {
+            int b = 1 + random.NextInt(8);
+            BatchShape shape = seed % 2 == 1 ? BatchShape.Volume(b, 2, 1 + random.NextInt(6), 6, 7) : BatchShape.Sequence(b, 2, 2 + random.NextInt(50));
+            int time = shape.SpatialRank == 3 ? shape.Depth : shape.Width;
+            int[] lengths = [.. Enumerable.Range(0, b).Select(_ => 1 + random.NextInt(time))];
+            MixPlan plan = new GridMix(mode: (LambdaMode)(seed % 3), minHoles: 1, maxHoles: 3).CreatePlan(new MixRequest(shape, new MixRandom((ulong)seed), lengths));
+            framed += plan.Regions.ToArray().Count(r => r is TileRegion { HasFrameRange: true });
+            float[] source = PaddedBatches.Values(shape, lengths, (ulong)seed, Padding);
+            PaddedBatches.AssertTorchMatchesCpu(plan, shape, source, Padding, $"seed {seed}, {plan}");
+        }
+
+        Assert.That(framed, Is.GreaterThan(5), "the sweep must limit clip grids to frame ranges");
     }
 
     /// <summary>SmoothMix with lengths: soft segments whose fall-off stops where the pair's valid parts end, rasterised
