@@ -282,7 +282,7 @@ internal sealed unsafe partial class MixJob<T, TKernels>
                 CopyBox(in last, offset, count, firstSegment, spare);
                 return;
             case OpKind.SoftBox:
-                CopyRows(last.Top, last.Left, last.Bottom, last.Right, offset, count, firstSegment, spare); // its support
+                CopyFrameRows(last.Top, last.Left, last.Bottom, last.Right, last.FirstFrame, last.EndFrame, offset, count, firstSegment, spare); // its support
                 return;
             case OpKind.Tiles:
                 // The last sample reads the spare at its tiles only, all inside their bounding box on the tiling's

@@ -84,7 +84,7 @@ internal sealed unsafe partial class MixJob<T, TKernels>
         for (int r = 0; r < rows; r++)
         {
             long at = (long)r * width;
-            MixSoftRow(in op, (firstRow + r) % _height, self + at, partner + at, destination + at);
+            MixSoftRow(in op, firstRow + r, self + at, partner + at, destination + at);
         }
     }
 
@@ -105,14 +105,13 @@ internal sealed unsafe partial class MixJob<T, TKernels>
             float* rowFalloffsA = falloffsA + opA.MaskOffset, rowFalloffsB = falloffsB + opB.MaskOffset;
             for (int r = 0; r < rows; r++)
             {
-                int y = (firstRow + r) % height;
+                int planeRow = firstRow + r, y = planeRow % height;
                 long at = (long)r * width;
-                bool inA = y >= opA.Top && y < opA.Bottom, inB = y >= opB.Top && y < opB.Bottom;
-                if (!(inA && inB))
+                if (!(CoversRow(in opA, planeRow) && CoversRow(in opB, planeRow)))
                 {
                     // At most one sample mixes this row, reading the other's row, which stays its own.
-                    MixSoftRow(in opA, y, a + at, b + at, destinationA + at);
-                    MixSoftRow(in opB, y, b + at, a + at, destinationB + at);
+                    MixSoftRow(in opA, planeRow, a + at, b + at, destinationA + at);
+                    MixSoftRow(in opB, planeRow, b + at, a + at, destinationB + at);
                     continue;
                 }
 
@@ -279,7 +278,8 @@ internal sealed unsafe partial class MixJob<T, TKernels>
         return any;
     }
 
-    /// <summary>True when the box covers row <paramref name="planeRow"/> of a plane (of a volume: frame by frame, each <c>H</c> rows).</summary>
+    /// <summary>True when the box (or a soft box's support) covers row <paramref name="planeRow"/> of a plane (of a volume:
+    /// frame by frame, each <c>H</c> rows).</summary>
     private bool CoversRow(in SampleOp box, int planeRow)
     {
         int y = planeRow % _height, frame = planeRow / _height;
@@ -287,15 +287,16 @@ internal sealed unsafe partial class MixJob<T, TKernels>
     }
 
     /// <summary>
-    /// Row <paramref name="y"/> of a soft box: outside the support's rows the sample's own (copied, or left alone in
-    /// place); within them the support's columns mixed by weights made from the row's fall-off and the columns'.
+    /// Row <paramref name="planeRow"/> of a channel's plane under a soft box: outside the support's rows (or the box's
+    /// frames) the sample's own (copied, or left alone in place); within them the support's columns mixed by weights made
+    /// from the row's fall-off and the columns'.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void MixSoftRow(in SampleOp op, int y, T* self, T* partner, T* destination)
+    private void MixSoftRow(in SampleOp op, int planeRow, T* self, T* partner, T* destination)
     {
-        int width = _width;
+        int width = _width, y = planeRow % _height;
         bool inPlace = self == destination;
-        if (y < op.Top || y >= op.Bottom)
+        if (!CoversRow(in op, planeRow))
         {
             if (!inPlace)
             {

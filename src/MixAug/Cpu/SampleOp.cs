@@ -51,7 +51,7 @@ internal struct SampleOp
 
     // Top, Left, Bottom, Right: a box; a soft box's support (see OpKind.SoftBox); the bounding box of a tiling's tiles.
 
-    /// <summary>A box's or a tiling's frame range <c>[FirstFrame, EndFrame)</c>; 0 and <see cref="int.MaxValue"/> for every frame.</summary>
+    /// <summary>A box's, a tiling's or a soft box's frame range <c>[FirstFrame, EndFrame)</c>; 0 and <see cref="int.MaxValue"/> for every frame.</summary>
     public int FirstFrame;
 
     /// <summary>See <see cref="FirstFrame"/>.</summary>
@@ -203,6 +203,8 @@ internal sealed class SampleOpDecoder : IMixRegionVisitor<SampleOp>
             Left = Math.Max(0, region.Left - reach),
             Bottom = (int)Math.Min(h, (long)region.Bottom + reach),
             Right = (int)Math.Min(region.Reach ?? w, (long)region.Right + reach), // past a reach the weights are 1 as well
+            FirstFrame = region.FirstFrame,
+            EndFrame = region.EndFrame ?? int.MaxValue,
             Mask = _falloffs,
             MaskOffset = _falloffCursor,
         };

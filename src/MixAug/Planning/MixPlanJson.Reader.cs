@@ -129,6 +129,12 @@ public static partial class MixPlanJson
         {
             BoxRegion box = ReadBox(sample.GetProperty("box"));
             var region = new SoftBoxRegion(_spatial, box.Top, box.Left, box.Bottom, box.Right, sample.GetProperty("sigma").GetDouble());
+            if (sample.TryGetProperty("frames", out JsonElement frames))
+            {
+                int[] range = Ints(frames, 2, "A soft box's frame range needs [first, end]");
+                region = region.WithFrames(range[0], range[1]);
+            }
+
             return sample.TryGetProperty("reach", out JsonElement reach) ? region.WithReach(reach.GetInt32()) : region;
         }
 

@@ -153,6 +153,7 @@ public static partial class MixPlanJson
                 writer.WriteNumber("reach", reach);
             }
 
+            WriteFrames(region.FirstFrame, region.EndFrame);
             return true;
         }
 

@@ -80,7 +80,7 @@ internal static class TimeAxis
         if (reach < 0)
         {
             throw new ArgumentException(
-                $"Sample {sample} has a {region.Kind} region; with valid lengths a plan takes keep, blend, box, tile, Fourier mask and (on sequences) resize and soft-box regions only (explicit and saliency masks, mosaics, and resized partners and soft boxes of clips are not defined over valid lengths yet).",
+                $"Sample {sample} has a {region.Kind} region; with valid lengths a plan takes keep, blend, box, tile, soft-box, Fourier mask and (on sequences) resize regions only (explicit and saliency masks, mosaics and resized partners of clips are not defined over valid lengths yet).",
                 name);
         }
 
@@ -159,7 +159,7 @@ internal static class TimeAxis
 
         public int VisitTiles(TileRegion region) => spatial.Rank == 1 ? region.Tiles.Max(t => t.Right) : region.EndFrame ?? ownLength;
 
-        public int VisitSoftBox(SoftBoxRegion region) => spatial.Rank == 1 ? region.Reach ?? spatial.Width : -1;
+        public int VisitSoftBox(SoftBoxRegion region) => spatial.Rank == 1 ? region.Reach ?? spatial.Width : region.EndFrame ?? ownLength;
 
         public int VisitResize(ResizeRegion region) => spatial.Rank == 1 ? region.PartnerWidth : -1;
 

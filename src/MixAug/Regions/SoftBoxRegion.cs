@@ -14,7 +14,8 @@ namespace MixAug.Regions;
 /// a frame range does. The region is a recipe: backends rasterise it, and its own share is the mean of the rasterised weights. On a
 /// sequence (height 1) the fall-off may stop at a position (<see cref="Reach"/>, <see cref="WithReach"/>): from there on
 /// the partner's weight is 0, so the partner is read only within its first <see cref="Reach"/> positions (SmoothMix
-/// with valid lengths, where the tails would otherwise reach padding).
+/// with valid lengths, where the tails would otherwise reach padding). On a clip the box may be limited to the frames
+/// <c>[FirstFrame, EndFrame)</c> (<see cref="WithFrames"/>): on the other frames the sample keeps its own elements.
 /// </summary>
 /// <remarks>
 /// <para><b>Rasterisation</b>, the one definition every backend uses (<see cref="RegionRasterizer.WriteOwnWeights"/>):
@@ -71,10 +72,12 @@ public sealed class SoftBoxRegion : MixRegion
         Sigma = sigma;
     }
 
-    private SoftBoxRegion(SoftBoxRegion region, int reach)
+    private SoftBoxRegion(SoftBoxRegion region, int? reach, int firstFrame, int? endFrame)
         : this(region.Spatial, region.Top, region.Left, region.Bottom, region.Right, region.Sigma)
     {
         Reach = reach;
+        FirstFrame = firstFrame;
+        EndFrame = endFrame;
     }
 
     /// <summary>The extent the box is drawn over.</summary>
@@ -98,6 +101,44 @@ public sealed class SoftBoxRegion : MixRegion
     /// <summary>On a sequence, the position from which on the sample keeps its own elements (the partner's weight is
     /// 0 there, however near the segment); null when the fall-off runs over the whole extent.</summary>
     public int? Reach { get; }
+
+    /// <summary>On a clip, the first frame the box lies on (inclusive); 0 when it lies on every frame.</summary>
+    public int FirstFrame { get; }
+
+    /// <summary>On a clip, the frame after the last frame the box lies on (exclusive), or null when it lies on every frame.</summary>
+    public int? EndFrame { get; }
+
+    /// <summary>True when the box lies on the frames <c>[FirstFrame, EndFrame)</c> of a clip only.</summary>
+    public bool HasFrameRange => EndFrame.HasValue;
+
+    /// <summary>
+    /// The same soft box on the frames <c>[firstFrame, endFrame)</c> of its clip only; on the other frames the sample keeps
+    /// its own elements, so the partner is read on those frames only (SmoothMix's clips with frame counts). A range over
+    /// every frame gives the region without one. JSON writes it as <c>"frames":[first, end]</c>.
+    /// </summary>
+    /// <param name="firstFrame">First frame (inclusive), at least 0.</param>
+    /// <param name="endFrame">Frame after the last (exclusive), in (<paramref name="firstFrame"/>, T].</param>
+    /// <returns>A new region.</returns>
+    /// <exception cref="ArgumentException">The region is not on a clip.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The range is empty, reversed, negative or past the clip's T frames.</exception>
+    public SoftBoxRegion WithFrames(int firstFrame, int endFrame)
+    {
+        if (Spatial.Rank != 3)
+        {
+            throw new ArgumentException($"A frame range needs a clip; this soft box is on a {Spatial} extent.", nameof(firstFrame));
+        }
+
+        if (firstFrame < 0 || endFrame <= firstFrame || endFrame > Spatial.Depth)
+        {
+            throw new ArgumentOutOfRangeException(
+                firstFrame < 0 ? nameof(firstFrame) : nameof(endFrame),
+                $"A frame range needs 0 <= firstFrame < endFrame <= {Spatial.Depth} (the clip's frames); it was firstFrame {firstFrame}, endFrame {endFrame}.");
+        }
+
+        return firstFrame == 0 && endFrame == Spatial.Depth
+            ? new SoftBoxRegion(Spatial, Top, Left, Bottom, Right, Sigma)
+            : new SoftBoxRegion(this, null, firstFrame, endFrame);
+    }
 
     /// <summary>The mean of the rasterised own weights: the exact own share (see the remarks).</summary>
     public double Mean => Total / Spatial.Size;
@@ -126,7 +167,7 @@ public sealed class SoftBoxRegion : MixRegion
             throw new ArgumentOutOfRangeException(nameof(reach), reach, $"The reach must lie in [{Right}, {Spatial.Width}] for the segment [{Left}, {Right}) of a sequence of {Spatial.Width}; it was {reach}.");
         }
 
-        return reach == Spatial.Width ? new SoftBoxRegion(Spatial, Top, Left, Bottom, Right, Sigma) : new SoftBoxRegion(this, reach);
+        return reach == Spatial.Width ? new SoftBoxRegion(Spatial, Top, Left, Bottom, Right, Sigma) : new SoftBoxRegion(this, reach, 0, null);
     }
 
     /// <inheritdoc />
@@ -140,9 +181,15 @@ public sealed class SoftBoxRegion : MixRegion
     }
 
     /// <inheritdoc />
-    public override string ToString() => Reach is int reach
-        ? $"soft box rows [{Top}, {Bottom}) cols [{Left}, {Right}), sigma {Sigma}, within the first {reach}"
-        : $"soft box rows [{Top}, {Bottom}) cols [{Left}, {Right}), sigma {Sigma}";
+    public override string ToString() => (Reach, EndFrame) switch
+    {
+        (int reach, _) => $"soft box rows [{Top}, {Bottom}) cols [{Left}, {Right}), sigma {Sigma}, within the first {reach}",
+        (_, int end) => $"soft box frames [{FirstFrame}, {end}) rows [{Top}, {Bottom}) cols [{Left}, {Right}), sigma {Sigma}",
+        _ => $"soft box rows [{Top}, {Bottom}) cols [{Left}, {Right}), sigma {Sigma}",
+    };
+
+    /// <summary>True when the box lies on frame <paramref name="frame"/> (every frame without a range).</summary>
+    internal bool CoversFrame(int frame) => frame >= FirstFrame && frame < (EndFrame ?? int.MaxValue);
 
     /// <summary>Writes the own weight of every element, row-major (<paramref name="weights"/> holds the extent): the
     /// first frame, then copies of it on a clip's other frames.</summary>
@@ -162,9 +209,17 @@ public sealed class SoftBoxRegion : MixRegion
                 TensorPrimitives.Subtract(1f, row, row);
             }
 
-            for (int t = 1; t < Spatial.Depth; t++)
+            // Frame 0's raster on the box's frames, weight 1 (the sample's own) on the others.
+            for (int t = Spatial.Depth - 1; t >= 0; t--)
             {
-                weights[..frame].CopyTo(weights.Slice(t * frame, frame));
+                if (!CoversFrame(t))
+                {
+                    weights.Slice(t * frame, frame).Fill(1f);
+                }
+                else if (t > 0)
+                {
+                    weights[..frame].CopyTo(weights.Slice(t * frame, frame));
+                }
             }
         }
         finally
@@ -204,6 +259,10 @@ public sealed class SoftBoxRegion : MixRegion
         // A sequence's soft segment is also measured over the sample's first positions (its valid length), which hold
         // every position the partner reaches.
         bool validPart = Spatial.Rank == 1 && spatial.Rank == 1 && spatial.Width >= (Reach ?? Spatial.Width) && spatial.Width <= Spatial.Width;
+
+        // A clip's soft box is also measured over the sample's first frames (its frame count), which hold its frames.
+        validPart |= Spatial.Rank == 3 && spatial.Rank == 3 && spatial.Height == Spatial.Height && spatial.Width == Spatial.Width
+            && spatial.Depth >= (EndFrame ?? Spatial.Depth) && spatial.Depth <= Spatial.Depth;
         if (Spatial != spatial && !validPart)
         {
             throw new ArgumentException($"The soft box{OfSample(sample)} is for a {Spatial} extent, not {spatial}.", name);
@@ -217,7 +276,8 @@ public sealed class SoftBoxRegion : MixRegion
         // OwnOnlyFrom every weight is exactly 1. Every weight is a multiple of 2^-24 in [0, 1] and each product with a
         // count and each partial sum stays below 2^29, so every step is exact in double, in any order: the sum is the
         // sum of the rasterised float32 weights, element by element. A clip's frames are alike: one frame's sum, times
-        // the frame count (exact too: an integer times a multiple of 2^-24, below 2^29).
+        // the box's frame count, plus the frames it does not lie on, whose weights are all 1 (exact too: an integer times a
+        // multiple of 2^-24, below 2^29).
         int h = Spatial.Height, w = Spatial.Width, reach = Reach ?? w; // columns from the reach on weigh 1: never counted
         GaussianFalloff falloff = Falloff();
         int columnDistances = Math.Max(Left, reach - Right) + 1;
@@ -237,7 +297,8 @@ public sealed class SoftBoxRegion : MixRegion
                 total += rows * (dy < falloff.OwnOnlyFrom ? RowSum(falloff.Values[dy], falloff, columnCounts, w) : w);
             }
 
-            return total * Spatial.Depth;
+            int frames = EndFrame is int end ? end - FirstFrame : Spatial.Depth;
+            return (total * frames) + ((double)(Spatial.Depth - frames) * h * w);
         }
         finally
         {

@@ -23,7 +23,9 @@ namespace MixAug.Transforms;
 /// centre position <c>NextInt(L)</c> (after the row draw, which is 0), whose ends fade out with σ = softness × L, so a
 /// pasted stretch of audio or a time series has no step at its ends. Clips <c>[B, C, T, H, W]</c>: the image's soft box,
 /// from the same draws (over H×W, σ = softness × min(H, W)), on every frame, so a clip plan's boxes and λ are the image
-/// plan's of the same seed; clips take no frame counts yet (refused by name, <c>request</c>).</para>
+/// plan's of the same seed. With frame counts the box lies on the m = min(T_i, T_j) frames both clips hold (the batch's
+/// shortest in <see cref="LambdaMode.Batch"/> mode; <see cref="SoftBoxRegion.WithFrames"/>), the sample keeps its own
+/// frames past m, and λ is the exact own share of its T_i·H·W valid elements.</para>
 /// <para>With valid lengths (<see cref="MixRequest.ValidLengths"/>, sequences), a pair's segment is drawn as above over
 /// the m = min(L_i, L_j) positions both samples hold (the batch's shortest in <see cref="LambdaMode.Batch"/> mode), σ =
 /// softness × m, and its fall-off stops at m (<see cref="SoftBoxRegion.WithReach"/>): past m the sample keeps its own
@@ -71,16 +73,18 @@ public sealed class SmoothMix : MixTransform
     /// <inheritdoc />
     public override string ToString() => $"SmoothMix(alpha {Alpha}, softness {Softness}, probability {Probability}, {Mode}, {Pairing})";
 
-    /// <summary>Sequences take valid lengths: each soft segment is drawn, and stops, where both samples are valid. Clips
-    /// do not yet: their soft box lies on every frame, with no frame range to stop at the shorter clip.</summary>
-    private protected override bool SupportsValidLengths(BatchShape shape) => shape.SpatialRank == 1;
+    /// <summary>Sequences and clips take valid lengths: each soft segment is drawn, and stops, where both samples are
+    /// valid; a clip's soft box lies on the frames both hold.</summary>
+    private protected override bool SupportsValidLengths(BatchShape shape) => true;
 
-    /// <summary>The segment drawn over the first m positions, on the whole sequence with its fall-off stopped at m;
-    /// lambda is its own share of the sample's valid positions.</summary>
+    /// <summary>The segment drawn over the first m positions, on the whole sequence with its fall-off stopped at m (a
+    /// clip's box drawn over m frames, on the whole clip on frames [0, m)); lambda is its own share of the sample's
+    /// valid elements.</summary>
     private protected override RegionDraw ForValidLength(RegionDraw draw, SpatialShape extent, int length, int partnerLength)
     {
         var drawn = (SoftBoxRegion)draw.Region;
-        SoftBoxRegion region = new SoftBoxRegion(extent, drawn.Top, drawn.Left, drawn.Bottom, drawn.Right, drawn.Sigma).WithReach(drawn.Spatial.Width);
+        var whole = new SoftBoxRegion(extent, drawn.Top, drawn.Left, drawn.Bottom, drawn.Right, drawn.Sigma);
+        SoftBoxRegion region = extent.Rank == 3 ? whole.WithFrames(0, drawn.Spatial.Depth) : whole.WithReach(drawn.Spatial.Width);
         Span<double> shares = stackalloc double[2];
         region.MeasureShares(TimeAxis.Crop(extent, length), [], shares);
         return new RegionDraw(shares[0], region);

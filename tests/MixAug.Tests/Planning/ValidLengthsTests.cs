@@ -280,12 +280,6 @@ public class ValidLengthsTests
         Assert.That(refused!.ParamName, Is.EqualTo("request"));
         Assert.That(refused.Message, Does.Contain("HalfBlend does not support valid lengths"));
 
-        // Soft boxes on clips are not defined with lengths (SmoothMix's clips take no frame counts yet).
-        var clipSoftBox = new SoftBoxRegion(SpatialShape.Volume(4, 2, 2), 0, 0, 1, 1, 1.0);
-        var softPlan = new MixPlan(SpatialShape.Volume(4, 2, 2), [1, 0], [clipSoftBox.Mean, 1.0], [clipSoftBox, MixRegion.Keep]);
-        var soft = Assert.Throws<ArgumentException>(() => softPlan.WithValidLengths([4, 4]));
-        Assert.That(soft!.ParamName, Is.EqualTo("validLengths"));
-        Assert.That(soft.Message, Does.Contain("SoftBox"));
     }
 
     [Test]

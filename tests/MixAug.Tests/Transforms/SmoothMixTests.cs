@@ -26,17 +26,115 @@ public class SmoothMixTests
     }
 
     [Test]
-    public void ClipsWithFrameCountsAreRefusedByName()
+    public void AClipSoftBoxOnEveryFrameNeedsPartnersAsLongAndAFrameRangeIsChecked()
     {
-        // A clip's soft box lies on every frame, with no frame range to stop at the shorter clip.
-        var request = new MixRequest(BatchShape.Volume(2, 1, 3, 4, 5), new MixRandom(1), [3, 2]);
-        var e = Assert.Throws<ArgumentException>(() => new SmoothMix().CreatePlan(request));
-        Assert.That(e!.ParamName, Is.EqualTo("request"));
-        Assert.That(e.Message, Does.Contain("SmoothMix does not support valid lengths yet").And.Contain(request.Shape.ToString()));
+        // On every frame the box takes every valid frame of the partner: a shorter partner is refused by name; a frame
+        // range must lie within the clip, and within every source's frames once lengths are given.
         var clipBox = new SoftBoxRegion(SpatialShape.Volume(3, 4, 5), 1, 1, 2, 3, 1);
         var plan = new MixPlan(clipBox.Spatial, [1, 0], [clipBox.Mean, 1.0], [clipBox, MixRegion.Keep]);
-        Assert.That(Assert.Throws<ArgumentException>(() => plan.WithValidLengths([3, 2]))!.ParamName, Is.EqualTo("validLengths"), "nor does a hand-made clip plan take them");
+        Assert.That(Assert.Throws<ArgumentException>(() => plan.WithValidLengths([3, 2]))!.ParamName, Is.EqualTo("validLengths"));
+        Assert.That(plan.WithValidLengths([2, 3]).OutputLengths.ToArray(), Is.EqualTo(new[] { 2, 3 }), "a longer partner");
+
+        SoftBoxRegion framed = clipBox.WithFrames(0, 2);
+        var framedPlan = new MixPlan(clipBox.Spatial, [1, 0], [framed.Mean, 1.0], [framed, MixRegion.Keep]);
+        MixPlan withLengths = framedPlan.WithValidLengths([3, 2]);
+        Assert.That(withLengths.MeasureOwnShare(0), Is.EqualTo(framed.Mean), "all 3 frames valid: the mean over the clip");
+        Assert.That(Assert.Throws<ArgumentException>(() => framedPlan.WithValidLengths([3, 1]))!.ParamName, Is.EqualTo("validLengths"));
+        Assert.That(clipBox.WithFrames(0, 3).HasFrameRange, Is.False, "a range over every frame is the box on every frame");
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => clipBox.WithFrames(1, 4))!.Message, Does.Contain("endFrame 4").And.Contain("<= 3"));
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => clipBox.WithFrames(-1, 2))!.ParamName, Is.EqualTo("firstFrame"));
+        Assert.That(Assert.Throws<ArgumentException>(() => new SoftBoxRegion(new SpatialShape(4, 5), 1, 1, 2, 3, 1).WithFrames(0, 1))!.ParamName, Is.EqualTo("firstFrame"));
     }
+
+    [Test]
+    public void ClipsWithFrameCountsLieOnTheFramesBothHoldWithTheExactShareAndNoPadding()
+    {
+        // Padding frames hold NaN: a valid output element that read any would be NaN. λ is worked out from the definition
+        // (own weight 1f − gy·gx on frames [0, m), 1 after), over the sample's valid frames, summed in double (exact).
+        var random = new MixRandom(45);
+        int mixed = 0, framed = 0;
+        for (int seed = 0; seed < 200; seed++)
+        {
+            int b = 1 + random.NextInt(8), c = 1 + random.NextInt(2), t = 1 + random.NextInt(6), h = 2 + random.NextInt(9), w = 2 + random.NextInt(9);
+            var shape = BatchShape.Volume(b, c, t, h, w);
+            int[] frames = [.. Enumerable.Range(0, b).Select(_ => 1 + random.NextInt(t))];
+            LambdaMode mode = (LambdaMode)(seed % 3);
+            double softness = 0.05 + (0.3 * (seed % 4));
+            var transform = new SmoothMix(alpha: 0.5 + (seed % 3), softness: softness, mode: mode, pairing: mode == LambdaMode.Pair ? PairingStrategy.Permutation : PairingStrategy.Flip);
+            MixPlan plan = transform.CreatePlan(new MixRequest(shape, new MixRandom((ulong)seed), frames));
+            Assert.That(plan.OutputLengths.ToArray(), Is.EqualTo(frames), $"seed {seed}: a soft box keeps the sample's frames");
+            for (int i = 0; i < b; i++)
+            {
+                if (plan.Regions[i] is not SoftBoxRegion box)
+                {
+                    continue;
+                }
+
+                int partner = plan.Partners[i], common = mode == LambdaMode.Batch ? frames.Min() : Math.Min(frames[i], frames[partner]);
+                string where = $"seed {seed}, {mode}, sample {i} ({frames[i]} frames) from {partner} ({frames[partner]} frames): {box}";
+                Assert.That((box.FirstFrame, box.EndFrame), Is.EqualTo((0, common == t ? null : (int?)common)), where);
+                Assert.That(box.Sigma, Is.EqualTo(softness * Math.Min(h, w)), $"{where}: σ is the image's");
+                // The raster over the whole clip (what TorchMixer, label maps and MixAssert use), and λ over the valid frames.
+                double own = 0;
+                var raster = new float[t * h * w];
+                RegionRasterizer.WriteOwnWeights(box, plan.Spatial, plan.Lambdas[i], raster);
+                for (int f = 0, e = 0; f < t; f++)
+                {
+                    for (int y = 0; y < h; y++)
+                    {
+                        for (int x = 0; x < w; x++, e++)
+                        {
+                            float expected = f < common ? 1f - (Falloff(y, box.Top, box.Bottom, box.Sigma) * Falloff(x, box.Left, box.Right, box.Sigma)) : 1f;
+                            Assert.That(raster[e], Is.EqualTo(expected), $"{where}: raster at frame {f}, row {y}, column {x}");
+                            own += f < frames[i] ? expected : 0;
+                        }
+                    }
+                }
+
+                Assert.That(plan.Lambdas[i], Is.EqualTo(own / (frames[i] * h * w)), $"{where}: λ");
+                mixed++;
+                framed += box.HasFrameRange ? 1 : 0;
+            }
+
+            float[] padded = TestBatches.RandomBatch(shape, (ulong)seed);
+            int plane = t * h * w;
+            for (int i = 0; i < b; i++)
+            {
+                for (int ch = 0; ch < c; ch++)
+                {
+                    padded.AsSpan((((i * c) + ch) * plane) + (frames[i] * h * w), (t - frames[i]) * h * w).Fill(float.NaN);
+                }
+            }
+
+            var output = new float[padded.Length];
+            CpuMixer.Apply(plan, padded, output);
+            for (int i = 0; i < b; i++)
+            {
+                for (int ch = 0; ch < c; ch++)
+                {
+                    Assert.That(output.AsSpan((((i * c) + ch) * plane), frames[i] * h * w).ToArray().Any(float.IsNaN), Is.False, $"seed {seed}, sample {i}, channel {ch}: padding read");
+                }
+            }
+
+            float[] inPlace = [.. padded];
+            CpuMixer.ApplyInPlace(plan, inPlace);
+            Assert.That(inPlace.Select(BitConverter.SingleToInt32Bits), Is.EqualTo(output.Select(BitConverter.SingleToInt32Bits)), $"seed {seed}: in place");
+            MixAssert.LambdasMatchRegions(plan);
+        }
+
+        Assert.That(mixed, Is.GreaterThan(300), "the sweep must mix");
+        Assert.That(framed, Is.GreaterThan(100), "the sweep must stop boxes short of the clip");
+    }
+
+    /// <summary>g(d) = (float)exp(−d²/(2σ²)) at the distance of <paramref name="i"/> to [start, end), as documented.</summary>
+    private static float Falloff(int i, int start, int end, double sigma)
+    {
+        double d = i < start ? start - i : i >= end ? i - end + 1 : 0;
+        return (float)Math.Exp(-(d * d) / (2 * sigma * sigma));
+    }
+
+    [Test]
+    public void AllEqualFullFrameCountsChangeNothing() => FullLengths.AssertChangeNothing(mode => new SmoothMix(mode: mode), BatchShape.Volume(9, 2, 40, 7, 6));
 
     [TestCase(PairingStrategy.Flip, LambdaMode.Element)]
     [TestCase(PairingStrategy.Permutation, LambdaMode.Pair)]
