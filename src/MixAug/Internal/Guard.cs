@@ -101,4 +101,17 @@ internal static class Guard
                 name);
         }
     }
+
+    /// <summary>Checks a clip's frame range <c>[firstFrame, endFrame)</c>: 0 &lt;= firstFrame &lt; endFrame (a box's or a
+    /// tiling's; the frames are checked against T when a plan is built).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The range is empty, reversed or negative, naming the bound at fault.</exception>
+    internal static void FrameRange(int firstFrame, int endFrame)
+    {
+        if (firstFrame < 0 || endFrame <= firstFrame)
+        {
+            throw new ArgumentOutOfRangeException(
+                firstFrame < 0 ? nameof(firstFrame) : nameof(endFrame),
+                $"A frame range needs 0 <= firstFrame < endFrame; it was firstFrame {firstFrame}, endFrame {endFrame}.");
+        }
+    }
 }

@@ -75,12 +75,7 @@ public sealed class BoxRegion : MixRegion
     /// <exception cref="ArgumentOutOfRangeException">The range is empty, reversed or negative.</exception>
     public BoxRegion WithFrames(int firstFrame, int endFrame)
     {
-        if (firstFrame < 0 || endFrame <= firstFrame)
-        {
-            throw new ArgumentOutOfRangeException(
-                firstFrame < 0 ? nameof(firstFrame) : nameof(endFrame),
-                $"A frame range needs 0 <= firstFrame < endFrame; it was firstFrame {firstFrame}, endFrame {endFrame}.");
-        }
+        Internal.Guard.FrameRange(firstFrame, endFrame);
 
         return new BoxRegion(this, firstFrame, endFrame);
     }

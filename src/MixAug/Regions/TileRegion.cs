@@ -96,12 +96,7 @@ public sealed class TileRegion : MixRegion
     /// <exception cref="ArgumentOutOfRangeException">The range is empty, reversed or negative.</exception>
     public TileRegion WithFrames(int firstFrame, int endFrame)
     {
-        if (firstFrame < 0 || endFrame <= firstFrame)
-        {
-            throw new ArgumentOutOfRangeException(
-                firstFrame < 0 ? nameof(firstFrame) : nameof(endFrame),
-                $"A frame range needs 0 <= firstFrame < endFrame; it was firstFrame {firstFrame}, endFrame {endFrame}.");
-        }
+        Internal.Guard.FrameRange(firstFrame, endFrame);
 
         return new TileRegion(this, firstFrame, endFrame);
     }

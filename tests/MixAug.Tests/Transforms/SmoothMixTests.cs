@@ -58,11 +58,7 @@ public class SmoothMixTests
             int b = 1 + random.NextInt(8), c = 1 + random.NextInt(2), t = 1 + random.NextInt(6), h = 2 + random.NextInt(9), w = 2 + random.NextInt(9);
             var shape = BatchShape.Volume(b, c, t, h, w);
             int[] frames = [.. Enumerable.Range(0, b).Select(_ => 1 + random.NextInt(t))];
-            LambdaMode mode = (LambdaMode)(seed % 3);
-            double softness = 0.05 + (0.3 * (seed % 4));
-            var transform = new SmoothMix(alpha: 0.5 + (seed % 3), softness: softness, mode: mode, pairing: mode == LambdaMode.Pair ? PairingStrategy.Permutation : PairingStrategy.Flip);
-            MixPlan plan = transform.CreatePlan(new MixRequest(shape, new MixRandom((ulong)seed), frames));
-            Assert.That(plan.OutputLengths.ToArray(), Is.EqualTo(frames), $"seed {seed}: a soft box keeps the sample's frames");
+            (MixPlan plan, LambdaMode mode, double softness) = DrawWithLengths(shape, frames, seed);
             for (int i = 0; i < b; i++)
             {
                 if (plan.Regions[i] is not SoftBoxRegion box)
@@ -96,34 +92,54 @@ public class SmoothMixTests
                 framed += box.HasFrameRange ? 1 : 0;
             }
 
-            float[] padded = TestBatches.RandomBatch(shape, (ulong)seed);
-            int plane = t * h * w;
-            for (int i = 0; i < b; i++)
-            {
-                for (int ch = 0; ch < c; ch++)
-                {
-                    padded.AsSpan((((i * c) + ch) * plane) + (frames[i] * h * w), (t - frames[i]) * h * w).Fill(float.NaN);
-                }
-            }
-
-            var output = new float[padded.Length];
-            CpuMixer.Apply(plan, padded, output);
-            for (int i = 0; i < b; i++)
-            {
-                for (int ch = 0; ch < c; ch++)
-                {
-                    Assert.That(output.AsSpan((((i * c) + ch) * plane), frames[i] * h * w).ToArray().Any(float.IsNaN), Is.False, $"seed {seed}, sample {i}, channel {ch}: padding read");
-                }
-            }
-
-            float[] inPlace = [.. padded];
-            CpuMixer.ApplyInPlace(plan, inPlace);
-            Assert.That(inPlace.Select(BitConverter.SingleToInt32Bits), Is.EqualTo(output.Select(BitConverter.SingleToInt32Bits)), $"seed {seed}: in place");
-            MixAssert.LambdasMatchRegions(plan);
+            AssertNoPaddingReadAndInPlaceAgrees(plan, shape, frames, seed);
         }
 
         Assert.That(mixed, Is.GreaterThan(300), "the sweep must mix");
         Assert.That(framed, Is.GreaterThan(100), "the sweep must stop boxes short of the clip");
+    }
+
+    /// <summary>The sweeps' plan for <paramref name="seed"/>: SmoothMix with the seed's α, softness, mode and pairing, over
+    /// the lengths; a soft box keeps each sample's valid length.</summary>
+    private static (MixPlan Plan, LambdaMode Mode, double Softness) DrawWithLengths(BatchShape shape, int[] lengths, int seed)
+    {
+        var mode = (LambdaMode)(seed % 3);
+        double softness = 0.05 + (0.3 * (seed % 4));
+        var transform = new SmoothMix(alpha: 0.5 + (seed % 3), softness: softness, mode: mode, pairing: mode == LambdaMode.Pair ? PairingStrategy.Permutation : PairingStrategy.Flip);
+        MixPlan plan = transform.CreatePlan(new MixRequest(shape, new MixRandom((ulong)seed), lengths));
+        Assert.That(plan.OutputLengths.ToArray(), Is.EqualTo(lengths), $"seed {seed}: a soft box keeps the sample's valid length");
+        return (plan, mode, softness);
+    }
+
+    /// <summary>Mixes a random batch whose padding (positions, or frames, past each length) holds NaN: no valid output
+    /// element may be NaN, in place must give the same bits, and the weights must match the regions.</summary>
+    private static void AssertNoPaddingReadAndInPlaceAgrees(MixPlan plan, BatchShape shape, int[] lengths, int seed)
+    {
+        int c = shape.Channels, plane = shape.PlaneSize, step = shape.SpatialRank == 3 ? shape.Height * shape.Width : 1;
+        float[] padded = TestBatches.RandomBatch(shape, (ulong)seed);
+        for (int i = 0; i < shape.BatchSize; i++)
+        {
+            for (int ch = 0; ch < c; ch++)
+            {
+                padded.AsSpan((((i * c) + ch) * plane) + (lengths[i] * step), plane - (lengths[i] * step)).Fill(float.NaN);
+            }
+        }
+
+        var output = new float[padded.Length];
+        CpuMixer.Apply(plan, padded, output);
+        for (int i = 0; i < shape.BatchSize; i++)
+        {
+            for (int ch = 0; ch < c; ch++)
+            {
+                int nan = Array.FindIndex(output, (((i * c) + ch) * plane), lengths[i] * step, float.IsNaN);
+                Assert.That(nan, Is.EqualTo(-1), $"seed {seed}, sample {i}, channel {ch}: padding read at element {nan - (((i * c) + ch) * plane)}");
+            }
+        }
+
+        float[] inPlace = [.. padded];
+        CpuMixer.ApplyInPlace(plan, inPlace);
+        Assert.That(inPlace.Select(BitConverter.SingleToInt32Bits), Is.EqualTo(output.Select(BitConverter.SingleToInt32Bits)), $"seed {seed}: in place");
+        MixAssert.LambdasMatchRegions(plan);
     }
 
     /// <summary>g(d) = (float)exp(−d²/(2σ²)) at the distance of <paramref name="i"/> to [start, end), as documented.</summary>
@@ -145,18 +161,10 @@ public class SmoothMixTests
         // plan's; every frame's raster is the image's raster, bit for bit, and the clip mixes like the reference (which
         // checks λ against the rasterised volume too).
         var clip = BatchShape.Volume(7, 2, 4, 21, 18);
-        var image = new BatchShape(7, 2, 21, 18);
         int frame = 21 * 18;
         for (ulong seed = 1; seed <= 4; seed++)
         {
-            var transform = new SmoothMix(softness: 0.1 * seed, mode: mode, pairing: pairing, probability: 0.9);
-            MixPlan plan = transform.CreatePlan(clip, new MixRandom(seed));
-            MixPlan flat = transform.CreatePlan(image, new MixRandom(seed));
-            Assert.That(plan.Lambdas.ToArray(), Is.EqualTo(flat.Lambdas.ToArray()), $"seed {seed}");
-            Assert.That(plan.Partners.ToArray(), Is.EqualTo(flat.Partners.ToArray()), $"seed {seed}");
-            Assert.That(plan.Regions.Select(r => r.ToString()), Is.EqualTo(flat.Regions.Select(r => r.ToString())), $"seed {seed}");
-            MixAssert.LambdasMatchRegions(plan);
-            PartCounts.AssertMixesLikeTheReference(plan, clip, seed);
+            (MixPlan plan, MixPlan flat) = ClipPlans.AssertLikeTheImagePlan(new SmoothMix(softness: 0.1 * seed, mode: mode, pairing: pairing, probability: 0.9), clip, seed);
             string json = MixPlanJson.Serialize(plan);
             MixPlan back = MixPlanJson.Parse(json);
             Assert.That(MixPlanJson.Serialize(back), Is.EqualTo(json), $"seed {seed}: JSON");
@@ -187,11 +195,7 @@ public class SmoothMixTests
             int b = 1 + random.NextInt(9), c = 1 + random.NextInt(2), l = 2 + random.NextInt(80);
             var shape = BatchShape.Sequence(b, c, l);
             int[] lengths = [.. Enumerable.Range(0, b).Select(_ => 1 + random.NextInt(l))];
-            LambdaMode mode = (LambdaMode)(seed % 3);
-            double softness = 0.05 + (0.3 * (seed % 4));
-            var transform = new SmoothMix(alpha: 0.5 + (seed % 3), softness: softness, mode: mode, pairing: mode == LambdaMode.Pair ? PairingStrategy.Permutation : PairingStrategy.Flip);
-            MixPlan plan = transform.CreatePlan(new MixRequest(shape, new MixRandom((ulong)seed), lengths));
-            Assert.That(plan.OutputLengths.ToArray(), Is.EqualTo(lengths), $"seed {seed}: a soft segment keeps the sample's length");
+            (MixPlan plan, LambdaMode mode, double softness) = DrawWithLengths(shape, lengths, seed);
             for (int i = 0; i < b; i++)
             {
                 if (plan.Regions[i] is not SoftBoxRegion segment)
@@ -217,32 +221,7 @@ public class SmoothMixTests
                 stopped += segment.Reach is null ? 0 : 1;
             }
 
-            float[] padded = TestBatches.RandomBatch(shape, (ulong)seed);
-            for (int i = 0; i < b; i++)
-            {
-                for (int ch = 0; ch < c; ch++)
-                {
-                    padded.AsSpan((((i * c) + ch) * l) + lengths[i], l - lengths[i]).Fill(float.NaN);
-                }
-            }
-
-            var output = new float[padded.Length];
-            CpuMixer.Apply(plan, padded, output);
-            for (int i = 0; i < b; i++)
-            {
-                for (int ch = 0; ch < c; ch++)
-                {
-                    for (int t = 0; t < lengths[i]; t++)
-                    {
-                        Assert.That(float.IsNaN(output[(((i * c) + ch) * l) + t]), Is.False, $"seed {seed}, sample {i}, channel {ch}, position {t}: padding read");
-                    }
-                }
-            }
-
-            float[] inPlace = [.. padded];
-            CpuMixer.ApplyInPlace(plan, inPlace);
-            Assert.That(inPlace.Select(BitConverter.SingleToInt32Bits), Is.EqualTo(output.Select(BitConverter.SingleToInt32Bits)), $"seed {seed}: in place");
-            MixAssert.LambdasMatchRegions(plan);
+            AssertNoPaddingReadAndInPlaceAgrees(plan, shape, lengths, seed);
         }
 
         Assert.That(mixed, Is.GreaterThan(300), "the sweep must mix");

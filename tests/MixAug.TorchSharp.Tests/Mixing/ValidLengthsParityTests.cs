@@ -42,63 +42,30 @@ public sealed class ValidLengthsParityTests
     /// <summary>MultiCutMix with lengths: tiles from up to three partners of different lengths, each within the part the
     /// sample and its partner hold (on clips: on the frames every source holds), give CpuMixer's elements on both paths.</summary>
     [Test]
-    public void MultiCutMix_plans_with_lengths_match_CpuMixer_exactly()
-    {
-        var random = new MixRandom(42);
-        for (int seed = 0; seed < 16; seed++)
-        {
-            int b = 1 + random.NextInt(8);
-            BatchShape shape = seed % 2 == 1 ? BatchShape.Volume(b, 2, 1 + random.NextInt(6), 5, 4) : BatchShape.Sequence(b, 2, 1 + random.NextInt(50));
-            int time = shape.SpatialRank == 3 ? shape.Depth : shape.Width;
-            int[] lengths = [.. Enumerable.Range(0, b).Select(_ => 1 + random.NextInt(time))];
-            MixPlan plan = new MultiCutMix(partners: 1 + (seed % 3)).CreatePlan(new MixRequest(shape, new MixRandom((ulong)seed), lengths));
-            float[] source = PaddedBatches.Values(shape, lengths, (ulong)seed, Padding);
-            PaddedBatches.AssertTorchMatchesCpu(plan, shape, source, Padding, $"seed {seed}, {plan}");
-        }
-    }
+    public void MultiCutMix_plans_with_lengths_match_CpuMixer_exactly() =>
+        AssertRandomBatchesMatch(42, clipEvery: 2, minimumLength: 1, (seed, request) => new MultiCutMix(partners: 1 + (seed % 3)).CreatePlan(request), _ => true);
 
     /// <summary>GridMix with lengths: a sequence's row of holes where both samples are valid, a clip's grid on the frames
     /// both hold (tiles with a frame range), give CpuMixer's elements on both paths.</summary>
     [Test]
     public void GridMix_plans_with_lengths_match_CpuMixer_exactly()
     {
-        var random = new MixRandom(43);
-        int framed = 0;
-        for (int seed = 0; seed < 16; seed++)
-        {
-            int b = 1 + random.NextInt(8);
-            BatchShape shape = seed % 2 == 1 ? BatchShape.Volume(b, 2, 1 + random.NextInt(6), 6, 7) : BatchShape.Sequence(b, 2, 2 + random.NextInt(50));
-            int time = shape.SpatialRank == 3 ? shape.Depth : shape.Width;
-            int[] lengths = [.. Enumerable.Range(0, b).Select(_ => 1 + random.NextInt(time))];
-            MixPlan plan = new GridMix(mode: (LambdaMode)(seed % 3), minHoles: 1, maxHoles: 3).CreatePlan(new MixRequest(shape, new MixRandom((ulong)seed), lengths));
-            framed += plan.Regions.ToArray().Count(r => r is TileRegion { HasFrameRange: true });
-            float[] source = PaddedBatches.Values(shape, lengths, (ulong)seed, Padding);
-            PaddedBatches.AssertTorchMatchesCpu(plan, shape, source, Padding, $"seed {seed}, {plan}");
-        }
-
+        int framed = AssertRandomBatchesMatch(43, clipEvery: 2, minimumLength: 2, (seed, request) => new GridMix(mode: (LambdaMode)(seed % 3), minHoles: 1, maxHoles: 3).CreatePlan(request), r => r is TileRegion { HasFrameRange: true });
         Assert.That(framed, Is.GreaterThan(5), "the sweep must limit clip grids to frame ranges");
     }
 
     /// <summary>SmoothMix with lengths: soft segments whose fall-off stops where the pair's valid parts end (clips' soft
-    /// boxes on the frames both hold), rasterised
-    /// for the device by the one rasteriser, give CpuMixer's elements bit for bit on both paths.</summary>
+    /// boxes on the frames both hold), rasterised for the device by the one rasteriser, give CpuMixer's elements bit for
+    /// bit on both paths.</summary>
     [Test]
     public void SmoothMix_plans_with_lengths_match_CpuMixer_exactly()
     {
-        var random = new MixRandom(44);
-        int stopped = 0;
-        for (int seed = 0; seed < 16; seed++)
-        {
-            int b = 1 + random.NextInt(8);
-            BatchShape shape = seed % 4 == 3 ? BatchShape.Volume(b, 2, 1 + random.NextInt(6), 6, 5) : BatchShape.Sequence(b, 2, 2 + random.NextInt(50));
-            int time = shape.SpatialRank == 3 ? shape.Depth : shape.Width;
-            int[] lengths = [.. Enumerable.Range(0, b).Select(_ => 1 + random.NextInt(time))];
-            MixPlan plan = new SmoothMix(softness: 0.2, mode: (LambdaMode)(seed % 3), pairing: seed % 3 == 1 ? PairingStrategy.Permutation : PairingStrategy.Flip).CreatePlan(new MixRequest(shape, new MixRandom((ulong)seed), lengths));
-            stopped += plan.Regions.ToArray().Count(r => r is SoftBoxRegion { Reach: not null } or SoftBoxRegion { HasFrameRange: true });
-            float[] source = PaddedBatches.Values(shape, lengths, (ulong)seed, Padding);
-            PaddedBatches.AssertTorchMatchesCpu(plan, shape, source, Padding, $"seed {seed}, {plan}");
-        }
-
+        int stopped = AssertRandomBatchesMatch(
+            44,
+            clipEvery: 4,
+            minimumLength: 2,
+            (seed, request) => new SmoothMix(softness: 0.2, mode: (LambdaMode)(seed % 3), pairing: seed % 3 == 1 ? PairingStrategy.Permutation : PairingStrategy.Flip).CreatePlan(request),
+            r => r is SoftBoxRegion { Reach: not null } or SoftBoxRegion { HasFrameRange: true });
         Assert.That(stopped, Is.GreaterThan(5), "the sweep must stop segments short of the sequence");
     }
 
@@ -131,5 +98,30 @@ public sealed class ValidLengthsParityTests
         }
 
         Assert.That(cropped, Is.GreaterThan(20), "the sweep must exercise masks over part of the extent");
+    }
+
+    /// <summary>
+    /// 16 random batches of up to 8 samples (every <paramref name="clipEvery"/>-th a clip [B, 2, T ≤ 6, 6, 5], the others
+    /// sequences [B, 2, L] of at least <paramref name="minimumLength"/>), with random lengths, mixed by the plan
+    /// <paramref name="draw"/> makes from seed and request: TorchMixer's elements equal CpuMixer's. Returns how many of
+    /// the plans' regions <paramref name="counts"/> holds for.
+    /// </summary>
+    private static int AssertRandomBatchesMatch(ulong generator, int clipEvery, int minimumLength, Func<int, MixRequest, MixPlan> draw, Func<MixRegion, bool> counts)
+    {
+        var random = new MixRandom(generator);
+        int counted = 0;
+        for (int seed = 0; seed < 16; seed++)
+        {
+            int b = 1 + random.NextInt(8);
+            BatchShape shape = seed % clipEvery == clipEvery - 1 ? BatchShape.Volume(b, 2, 1 + random.NextInt(6), 6, 5) : BatchShape.Sequence(b, 2, minimumLength + random.NextInt(50));
+            int time = shape.SpatialRank == 3 ? shape.Depth : shape.Width;
+            int[] lengths = [.. Enumerable.Range(0, b).Select(_ => 1 + random.NextInt(time))];
+            MixPlan plan = draw(seed, new MixRequest(shape, new MixRandom((ulong)seed), lengths));
+            counted += plan.Regions.ToArray().Count(counts);
+            float[] source = PaddedBatches.Values(shape, lengths, (ulong)seed, Padding);
+            PaddedBatches.AssertTorchMatchesCpu(plan, shape, source, Padding, $"seed {seed}, {plan}");
+        }
+
+        return counted;
     }
 }
