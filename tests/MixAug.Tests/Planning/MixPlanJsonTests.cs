@@ -146,10 +146,16 @@ public class MixPlanJsonTests
             MixPlanJson.Serialize(GeneralPlanTests.RandomGeneralPlan(shape, 3)),
             MixPlanJson.Serialize(FixedPlansMask(shape)),
             MixPlanJson.Serialize(new CutMix(mode: LambdaMode.Element).CreatePlan(new MixRequest(BatchShape.Sequence(4, 1, 48), new MixRandom(4), [48, 30, 12, 1]))),
+
+            // Frame ranges of tiles and soft boxes: clips with frame counts.
+            MixPlanJson.Serialize(new GridMix(mode: LambdaMode.Element).CreatePlan(new MixRequest(BatchShape.Volume(4, 1, 5, 6, 8), new MixRandom(5), [5, 2, 4, 3]))),
+            MixPlanJson.Serialize(new SmoothMix(mode: LambdaMode.Element).CreatePlan(new MixRequest(BatchShape.Volume(4, 1, 5, 6, 8), new MixRandom(6), [5, 2, 4, 3]))),
+            MixPlanJson.Serialize(new MultiCutMix(partners: 3).CreatePlan(new MixRequest(BatchShape.Volume(4, 1, 5, 6, 8), new MixRandom(7), [5, 2, 4, 3]))),
         ];
+        Assert.That(seeds[^3..], Has.All.Contain("\"frames\""), "the clip seeds hold frame ranges");
         string[] replacements = ["0", "-1", "1e308", "NaN", "\"\"", "null", "[]", "{}", "2147483648", "18446744073709551616", "0.5", "\"Flip, Roll\""];
         var random = new MixRandom(2026);
-        int cases = 0, parsed = 0;
+        int cases = 0, parsed = 0, applied = 0;
         var watch = System.Diagnostics.Stopwatch.StartNew();
         foreach (string seed in seeds)
         {
@@ -185,6 +191,15 @@ public class MixPlanJsonTests
                     MixPlan plan = MixPlanJson.Parse(mutated);
                     parsed++;
                     Assert.That(plan.BatchSize, Is.GreaterThan(0));
+
+                    // A plan the parser accepts is one the mixers can apply: no crash on what it let through.
+                    long elements = (long)plan.BatchSize * plan.Spatial.Size;
+                    if (elements <= 1 << 20)
+                    {
+                        var batch = new float[elements];
+                        CpuMixer.Apply(plan, batch, new float[elements]);
+                        applied++;
+                    }
                 }
                 catch (Exception e) when (e is FormatException or ArgumentException)
                 {
@@ -192,8 +207,9 @@ public class MixPlanJsonTests
             }
         }
 
-        Assert.That(cases, Is.EqualTo(2000));
+        Assert.That(cases, Is.EqualTo(seeds.Length * 400));
         Assert.That(parsed, Is.GreaterThan(0).And.LessThan(cases));
+        Assert.That(applied, Is.GreaterThan(parsed / 2), "most parsed plans are small enough to apply");
         Assert.That(watch.Elapsed.TotalSeconds, Is.LessThan(30), "no mutation may hang the parser");
     }
 
