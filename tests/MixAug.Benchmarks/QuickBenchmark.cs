@@ -76,6 +76,9 @@ internal static class QuickBenchmark
         var row64 = new Complex[64];
         byte[] labelMaps = [.. bytes.AsSpan(0, shape.BatchSize * shape.PlaneSize).ToArray().Select(v => (byte)(v % 21))];
         var labelMapsMixed = new byte[labelMaps.Length];
+        int[] classA = new int[labelMaps.Length], classB = new int[labelMaps.Length];
+        var weightA = new float[labelMaps.Length];
+        var softTargets = new float[labelMaps.Length * 21L]; // [B, 21, H, W]: Pascal VOC's 21 classes, 540 MB of floats
         MixPlan fmixElemPlan = fmixElem.CreatePlan(shape, random);
         byte[] cutmixMaps = new byte[labelMaps.Length], fmixMaps = new byte[labelMaps.Length]; // correct outputs, for the checks
         LabelMapMixer.Mix(cutmixElem, labelMaps, cutmixMaps);
@@ -135,6 +138,8 @@ internal static class QuickBenchmark
         Measure("uint8-mixup-batch", "MixUp on the uint8 batch, into a destination", () => CpuMixer.Apply(mixupBatch, bytes, byteDst), mustNotAllocate: true);
         Measure("labelmap-uint8-cutmix", "LabelMapMixer.Mix: a uint8 label map [B, 224, 224] by the per-sample CutMix plan", () => LabelMapMixer.Mix(cutmixElem, labelMaps, labelMapsMixed), maxRatio: 0.15, busyMayMiss: true);
         Measure("labelmap-uint8-mixup", "LabelMapMixer.Mix: the label map by the per-sample MixUp plan (dominant source)", () => LabelMapMixer.Mix(mixupElem, labelMaps, labelMapsMixed), maxRatio: 0.15, busyMayMiss: true);
+        Measure("labelmap-uint8-pairs-cutmix", "LabelMapMixer.ToPairs: (class A, class B, weight of A) per pixel of the uint8 maps by the CutMix plan", () => LabelMapMixer.ToPairs(cutmixElem, labelMaps, classA, classB, weightA));
+        Measure("labelmap-uint8-soft-cutmix", "LabelMapMixer.ToSoftTargets: [128, 21, 224, 224] float soft targets of the uint8 maps by the CutMix plan", () => LabelMapMixer.ToSoftTargets(cutmixElem, labelMaps, 21, 255, softTargets));
         Measure("labelmap-uint8-fmix", "LabelMapMixer.Mix: the label map by a drawn per-sample FMix plan (128 masks rasterised)", () => LabelMapMixer.Mix(fmixElemPlan, labelMaps, labelMapsMixed));
         Measure("check-labelmap-cutmix", "MixAssert.LabelMapsFollowPlan: a test's check of the CutMix label map, worked out from the regions (one thread)", () => MixAssert.LabelMapsFollowPlan(cutmixElem, labelMaps, cutmixMaps));
         Measure("check-labelmap-fmix", "MixAssert.LabelMapsFollowPlan: the check of the FMix label map (128 masks rasterised again)", () => MixAssert.LabelMapsFollowPlan(fmixElemPlan, labelMaps, fmixMaps));

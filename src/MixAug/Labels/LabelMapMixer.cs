@@ -103,7 +103,7 @@ public static class LabelMapMixer
     public static void ToSoftTargets(MixPlan plan, ReadOnlySpan<long> labels, int classCount, int ignoreIndex, Span<float> destination, MixConfiguration? configuration = null) =>
         SoftCore(plan, labels, classCount, ignoreIndex, destination, configuration);
 
-    private static void MixCore<T>(MixPlan plan, ReadOnlySpan<T> labels, Span<T> destination, MixConfiguration? configuration)
+    private static unsafe void MixCore<T>(MixPlan plan, ReadOnlySpan<T> labels, Span<T> destination, MixConfiguration? configuration)
         where T : unmanaged, IBinaryInteger<T>
     {
         int n = CheckMaps(plan, labels.Length, nameof(labels));
@@ -126,7 +126,10 @@ public static class LabelMapMixer
             CpuMixer.Apply(plan, MemoryMarshal.Cast<T, byte>(labels), MemoryMarshal.Cast<T, byte>(destination), configuration);
         }
 
-        HardMaps<T>.Run(plan, labels, destination, n, blendedOnly: masksByKernels, configuration);
+        fixed (T* from = labels, to = destination)
+        {
+            new HardMaps<T>(plan, from, n, configuration, to, masksByKernels).Run((long)labels.Length * sizeof(T));
+        }
     }
 
     /// <summary>Writes sample <paramref name="sample"/>'s hard map into <paramref name="output"/>.</summary>
@@ -229,7 +232,7 @@ public static class LabelMapMixer
         }
     }
 
-    private static void PairsCore<T>(MixPlan plan, ReadOnlySpan<T> labels, Span<int> classA, Span<int> classB, Span<float> weightA, MixConfiguration? configuration)
+    private static unsafe void PairsCore<T>(MixPlan plan, ReadOnlySpan<T> labels, Span<int> classA, Span<int> classB, Span<float> weightA, MixConfiguration? configuration)
         where T : unmanaged, IBinaryInteger<T>
     {
         int n = CheckMaps(plan, labels.Length, nameof(labels));
@@ -254,52 +257,59 @@ public static class LabelMapMixer
             }
         }
 
-        var sources = new PixelSources { Configuration = configuration ?? MixConfiguration.Default };
-        for (int i = 0; i < plan.BatchSize; i++)
+        fixed (T* from = labels)
+        fixed (int* toA = classA, toB = classB)
+        fixed (float* toWeights = weightA)
         {
-            sources.Load(plan, i);
-            ReadOnlySpan<int> batch = plan.Sources(i);
-            Span<int> a = classA.Slice(i * n, n), b = classB.Slice(i * n, n);
-            Span<float> w = weightA.Slice(i * n, n);
-            switch (sources.Current)
-            {
-                case PixelSources.Form.Whole:
-                    for (int e = 0; e < n; e++)
-                    {
-                        a[e] = b[e] = int.CreateTruncating(labels[(batch[sources.ConstantSlot] * n) + e]);
-                    }
-
-                    w.Fill(1f);
-                    break;
-                case PixelSources.Form.Slots:
-                    for (int e = 0; e < n; e++)
-                    {
-                        a[e] = b[e] = int.CreateTruncating(labels[(batch[sources.Slots[e]] * n) + sources.Origin(e)]);
-                    }
-
-                    w.Fill(1f);
-                    break;
-                default:
-                    ReadOnlySpan<float> ownWeights = sources.Own;
-                    for (int e = 0; e < n; e++)
-                    {
-                        float own = ownWeights[e], partner = sources.Partner(e);
-                        int first = int.CreateTruncating(labels[(batch[0] * n) + e]), second = int.CreateTruncating(labels[(batch[1] * n) + e]);
-                        bool ownLeads = own >= partner;
-                        a[e] = ownLeads ? first : second;
-                        w[e] = ownLeads ? own : partner;
-
-                        // Where one source supplies the element (a box, a hard mask) B is A, as the selecting forms above
-                        // write it, so B never names a class the output does not show.
-                        b[e] = w[e] == 1f ? a[e] : ownLeads ? second : first;
-                    }
-
-                    break;
-            }
+            new PairMaps<T>(plan, from, n, configuration ?? MixConfiguration.Default, toA, toB, toWeights).Run((long)labels.Length * ((2 * sizeof(int)) + sizeof(float)));
         }
     }
 
-    private static void SoftCore<T>(MixPlan plan, ReadOnlySpan<T> labels, int classCount, int ignoreIndex, Span<float> destination, MixConfiguration? configuration)
+    /// <summary>Writes sample <paramref name="sample"/>'s pairs (class A, class B, weight of A) into its slices.</summary>
+    private static void PairSample<T>(MixPlan plan, int sample, ReadOnlySpan<T> labels, Span<int> a, Span<int> b, Span<float> w, PixelSources sources)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        int n = a.Length;
+        sources.Load(plan, sample);
+        ReadOnlySpan<int> batch = plan.Sources(sample);
+        switch (sources.Current)
+        {
+            case PixelSources.Form.Whole:
+                for (int e = 0; e < n; e++)
+                {
+                    a[e] = b[e] = int.CreateTruncating(labels[(batch[sources.ConstantSlot] * n) + e]);
+                }
+
+                w.Fill(1f);
+                break;
+            case PixelSources.Form.Slots:
+                for (int e = 0; e < n; e++)
+                {
+                    a[e] = b[e] = int.CreateTruncating(labels[(batch[sources.Slots[e]] * n) + sources.Origin(e)]);
+                }
+
+                w.Fill(1f);
+                break;
+            default:
+                ReadOnlySpan<float> ownWeights = sources.Own;
+                for (int e = 0; e < n; e++)
+                {
+                    float own = ownWeights[e], partner = sources.Partner(e);
+                    int first = int.CreateTruncating(labels[(batch[0] * n) + e]), second = int.CreateTruncating(labels[(batch[1] * n) + e]);
+                    bool ownLeads = own >= partner;
+                    a[e] = ownLeads ? first : second;
+                    w[e] = ownLeads ? own : partner;
+
+                    // Where one source supplies the element (a box, a hard mask) B is A, as the selecting forms above
+                    // write it, so B never names a class the output does not show.
+                    b[e] = w[e] == 1f ? a[e] : ownLeads ? second : first;
+                }
+
+                break;
+        }
+    }
+
+    private static unsafe void SoftCore<T>(MixPlan plan, ReadOnlySpan<T> labels, int classCount, int ignoreIndex, Span<float> destination, MixConfiguration? configuration)
         where T : unmanaged, IBinaryInteger<T>
     {
         int n = CheckMaps(plan, labels.Length, nameof(labels));
@@ -319,30 +329,37 @@ public static class LabelMapMixer
             }
         }
 
-        destination.Clear();
-        var sources = new PixelSources { Configuration = configuration ?? MixConfiguration.Default };
-        for (int i = 0; i < plan.BatchSize; i++)
+        fixed (T* from = labels)
+        fixed (float* to = destination)
         {
-            sources.Load(plan, i);
-            ReadOnlySpan<int> batch = plan.Sources(i);
-            Span<float> targets = destination.Slice(i * classCount * n, classCount * n);
-            for (int e = 0; e < n; e++)
+            new SoftMaps<T>(plan, from, n, configuration ?? MixConfiguration.Default, to, classCount, ignoreIndex).Run((long)destination.Length * sizeof(float));
+        }
+    }
+
+    /// <summary>Writes sample <paramref name="sample"/>'s soft targets into <paramref name="targets"/> (K × n, cleared here).</summary>
+    private static void SoftSample<T>(MixPlan plan, int sample, ReadOnlySpan<T> labels, int ignoreIndex, Span<float> targets, PixelSources sources)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        int n = plan.Spatial.Size;
+        targets.Clear();
+        sources.Load(plan, sample);
+        ReadOnlySpan<int> batch = plan.Sources(sample);
+        for (int e = 0; e < n; e++)
+        {
+            switch (sources.Current)
             {
-                switch (sources.Current)
-                {
-                    case PixelSources.Form.Whole:
-                        AddOne(targets, labels, batch[sources.ConstantSlot], n, e, e, ignoreIndex);
-                        break;
-                    case PixelSources.Form.Slots:
-                        AddOne(targets, labels, batch[sources.Slots[e]], n, sources.Origin(e), e, ignoreIndex);
-                        break;
-                    case PixelSources.Form.Pair:
-                        AddWeighted(targets, labels, batch[..2], [sources.Own[e], sources.Partner(e)], n, e, ignoreIndex);
-                        break;
-                    default:
-                        AddWeighted(targets, labels, batch, sources.Constant, n, e, ignoreIndex);
-                        break;
-                }
+                case PixelSources.Form.Whole:
+                    AddOne(targets, labels, batch[sources.ConstantSlot], n, e, e, ignoreIndex);
+                    break;
+                case PixelSources.Form.Slots:
+                    AddOne(targets, labels, batch[sources.Slots[e]], n, sources.Origin(e), e, ignoreIndex);
+                    break;
+                case PixelSources.Form.Pair:
+                    AddWeighted(targets, labels, batch[..2], [sources.Own[e], sources.Partner(e)], n, e, ignoreIndex);
+                    break;
+                default:
+                    AddWeighted(targets, labels, batch, sources.Constant, n, e, ignoreIndex);
+                    break;
             }
         }
     }
@@ -385,58 +402,85 @@ public static class LabelMapMixer
     }
 
     /// <summary>
-    /// Writes the hard maps of a batch's samples, split by sample over the configuration's workers once the maps reach
-    /// <see cref="ParallelThresholdBytes"/>: a map is one or a few block copies, so one thread stays below the memory
-    /// bandwidth two reach (the 128×224×224 uint8 maps of a MixUp plan: 1.29 ms on one thread).
+    /// One of the three forms written sample by sample, split by sample over the configuration's workers once its output
+    /// reaches <see cref="ParallelThresholdBytes"/>: a sample's output is a few block copies or one pass over its
+    /// elements, so one thread stays below the memory bandwidth two reach (the 128×224×224 uint8 maps of a MixUp plan:
+    /// 1.29 ms on one thread, 0.65 on two). Each part has its own <see cref="PixelSources"/> scratch, rented from the
+    /// configuration.
     /// </summary>
-    private sealed unsafe class HardMaps<T> : IParallelWork
+    private abstract unsafe class SamplePass<T>(MixPlan plan, T* labels, int n, MixConfiguration configuration) : IParallelWork
         where T : unmanaged
     {
         private const long ParallelThresholdBytes = 1 << 20;
 
-        private readonly MixPlan _plan;
-        private readonly T* _labels;
-        private readonly T* _destination;
-        private readonly int _n;
-        private readonly bool _blendedOnly;
-        private readonly MixConfiguration _configuration;
+        protected MixPlan Plan => plan;
 
-        private HardMaps(MixPlan plan, T* labels, T* destination, int n, bool blendedOnly, MixConfiguration configuration)
-        {
-            _plan = plan;
-            _labels = labels;
-            _destination = destination;
-            _n = n;
-            _blendedOnly = blendedOnly;
-            _configuration = configuration;
-        }
+        protected int N => n;
 
-        /// <summary>Writes every sample's map, or with <paramref name="blendedOnly"/> those whose region blends somewhere
-        /// (the kernels wrote the others).</summary>
-        public static void Run(MixPlan plan, ReadOnlySpan<T> labels, Span<T> destination, int n, bool blendedOnly, MixConfiguration configuration)
-        {
-            fixed (T* from = labels, to = destination)
-            {
-                var pass = new HardMaps<T>(plan, from, to, n, blendedOnly, configuration);
-                long bytes = (long)labels.Length * sizeof(T);
-                int parts = bytes < ParallelThresholdBytes ? 1 : Math.Min(plan.BatchSize, configuration.Workers.Parallelism);
-                configuration.Workers.Run(pass, parts);
-            }
-        }
+        /// <summary>Writes every sample, on one thread below the threshold (<paramref name="outputBytes"/>).</summary>
+        public void Run(long outputBytes) =>
+            configuration.Workers.Run(this, outputBytes < ParallelThresholdBytes ? 1 : Math.Min(plan.BatchSize, configuration.Workers.Parallelism));
 
         public void Execute(int part, int parts)
         {
-            int first = (int)((long)_plan.BatchSize * part / parts), end = (int)((long)_plan.BatchSize * (part + 1) / parts);
-            var labels = new ReadOnlySpan<T>(_labels, _plan.BatchSize * _n);
-            var sources = new PixelSources { Configuration = _configuration }; // scratch of this part's thread
-            for (int i = first; i < end; i++)
+            int first = (int)((long)plan.BatchSize * part / parts), end = (int)((long)plan.BatchSize * (part + 1) / parts);
+            var all = new ReadOnlySpan<T>(labels, plan.BatchSize * n);
+
+            // Scratch of this part's thread, kept by the configuration between calls: a box's weights alone are a
+            // plane of floats (200 KB at 224x224), which every call allocated anew.
+            PixelSources sources = configuration.Rent<PixelSources>();
+            sources.Configuration = configuration;
+            try
             {
-                if (!_blendedOnly || !_plan.Regions[i].Accept(SelectsOnly.Instance))
+                for (int i = first; i < end; i++)
                 {
-                    MixSample(_plan, i, labels, new Span<T>(_destination + ((long)i * _n), _n), sources);
+                    Sample(i, all, sources);
                 }
             }
+            finally
+            {
+                configuration.Return(sources);
+            }
         }
+
+        /// <summary>Writes sample <paramref name="sample"/>'s output.</summary>
+        protected abstract void Sample(int sample, ReadOnlySpan<T> labels, PixelSources sources);
+    }
+
+    /// <summary>Hard maps; with <paramref name="blendedOnly"/> only the samples whose region blends somewhere (the uint8
+    /// kernels wrote the others).</summary>
+    private sealed unsafe class HardMaps<T>(MixPlan plan, T* labels, int n, MixConfiguration configuration, T* destination, bool blendedOnly)
+        : SamplePass<T>(plan, labels, n, configuration)
+        where T : unmanaged
+    {
+        protected override void Sample(int sample, ReadOnlySpan<T> labels, PixelSources sources)
+        {
+            if (!blendedOnly || !Plan.Regions[sample].Accept(SelectsOnly.Instance))
+            {
+                MixSample(Plan, sample, labels, new Span<T>(destination + ((long)sample * N), N), sources);
+            }
+        }
+    }
+
+    /// <summary>Pairs: class A, class B and the weight of A per element.</summary>
+    private sealed unsafe class PairMaps<T>(MixPlan plan, T* labels, int n, MixConfiguration configuration, int* classA, int* classB, float* weightA)
+        : SamplePass<T>(plan, labels, n, configuration)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        protected override void Sample(int sample, ReadOnlySpan<T> labels, PixelSources sources)
+        {
+            long at = (long)sample * N;
+            PairSample(Plan, sample, labels, new Span<int>(classA + at, N), new Span<int>(classB + at, N), new Span<float>(weightA + at, N), sources);
+        }
+    }
+
+    /// <summary>Soft targets <c>[B, K, spatial…]</c>.</summary>
+    private sealed unsafe class SoftMaps<T>(MixPlan plan, T* labels, int n, MixConfiguration configuration, float* targets, int classCount, int ignoreIndex)
+        : SamplePass<T>(plan, labels, n, configuration)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        protected override void Sample(int sample, ReadOnlySpan<T> labels, PixelSources sources) =>
+            SoftSample(Plan, sample, labels, ignoreIndex, new Span<float>(targets + ((long)sample * classCount * N), classCount * N), sources);
     }
 
     /// <summary>Checks a label-map buffer's length against the plan and returns the elements per map.</summary>

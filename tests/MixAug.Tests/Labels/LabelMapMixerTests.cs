@@ -346,8 +346,8 @@ public class LabelMapMixerTests
     public void MapsOverAMegabyteAreSplitBySampleAcrossThreadsAndEqualTheOneThreadMaps()
     {
         // 11 maps of 320x320 (1.1 MB as uint8, 4.5 MB as int32) pass the 1 MB threshold, so the samples are split over
-        // two threads, the odd batch unevenly: each map must equal the one-thread map and, where the sample selects,
-        // the element it was copied from.
+        // two threads, the odd batch unevenly: each map (and each pair and soft form) must equal the one-thread one and,
+        // where the sample selects, the element it was copied from.
         var shape = new BatchShape(11, 1, 320, 320);
         int n = shape.Spatial.Size, total = shape.BatchSize * n;
         float[] addresses = Addresses(total);
@@ -376,6 +376,29 @@ public class LabelMapMixerTests
                 LabelMapMixer.Mix(plan, bytes, serialBytes, oneThread);
                 Assert.That(splitBytes, Is.EqualTo(serialBytes), $"{transform.Name} seed {seed}: uint8 maps on two threads and one");
                 Assert.That(splitBytes, Is.EqualTo(split.Select(v => bytes[v]).ToArray()), $"{transform.Name} seed {seed}: uint8 maps are the int32 maps' labels");
+
+                // The pair and soft forms too (soft targets of five classes, one of them ignored: 22 MB).
+                byte[] classes = [.. bytes.Select(v => (byte)(v % 6 == 5 ? Ignore : v % 5))];
+                (int[] A, int[] B, float[] W) PairsOn(MixConfiguration configuration)
+                {
+                    (int[] A, int[] B, float[] W) pairs = (new int[total], new int[total], new float[total]);
+                    LabelMapMixer.ToPairs(plan, classes, pairs.A, pairs.B, pairs.W, configuration);
+                    return pairs;
+                }
+
+                if (!plan.Regions.ToArray().Any(r => r is BlendRegion) || plan.IsPairwise)
+                {
+                    Assert.That(PairsOn(twoThreads), Is.EqualTo(PairsOn(oneThread)), $"{transform.Name} seed {seed}: pairs on two threads and one");
+                }
+
+                float[] SoftOn(MixConfiguration configuration)
+                {
+                    var soft = new float[total * Classes];
+                    LabelMapMixer.ToSoftTargets(plan, classes, Classes, Ignore, soft, configuration);
+                    return soft;
+                }
+
+                Assert.That(SoftOn(twoThreads), Is.EqualTo(SoftOn(oneThread)), $"{transform.Name} seed {seed}: soft targets on two threads and one");
 
                 var mixedAddresses = new float[total];
                 CpuMixer.Apply(plan, addresses, mixedAddresses);
