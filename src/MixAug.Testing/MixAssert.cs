@@ -373,8 +373,9 @@ public static partial class MixAssert
 
             if (Resize is ResizeRegion resize)
             {
+                // A clip's frame f shows the partner's frame f resized: box f of the patch.
                 SpatialShape s = plan.Spatial;
-                int y = planeIndex / s.Width, x = planeIndex % s.Width;
+                int frame = s.Height * s.Width, f = planeIndex / frame, y = planeIndex % frame / s.Width, x = planeIndex % s.Width;
                 if (y < resize.Top || y >= resize.Bottom || x < resize.Left || x >= resize.Right)
                 {
                     return (At(input, 0, sampleSize, offset), true);
@@ -383,12 +384,12 @@ public static partial class MixAssert
                 int planeStart = offset - planeIndex;
                 if (!_patches.TryGetValue(planeStart, out float[]? patch))
                 {
-                    patch = new float[resize.Area];
+                    patch = new float[resize.Area * s.Depth];
                     resize.ResizePartner(input.Slice((_sources[1] * sampleSize) + planeStart, s.Size), patch);
                     _patches[planeStart] = patch;
                 }
 
-                return (patch[((y - resize.Top) * (resize.Right - resize.Left)) + x - resize.Left], true);
+                return (patch[(int)(f * resize.Area) + ((y - resize.Top) * (resize.Right - resize.Left)) + x - resize.Left], true);
             }
 
             if (Mosaic is MosaicRegion mosaic)

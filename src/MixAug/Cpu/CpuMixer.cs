@@ -92,6 +92,11 @@ public static class CpuMixer
             throw new ArgumentException(reason, nameof(plan));
         }
 
+        if (ClipFrames.Applies(plan))
+        {
+            (plan, layout) = ClipFrames.AsImages(plan, layout);
+        }
+
         configuration ??= MixConfiguration.Default;
         MixJob<T, TKernels> job = configuration.Rent<MixJob<T, TKernels>>();
         try

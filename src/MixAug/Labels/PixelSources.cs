@@ -130,6 +130,7 @@ internal sealed class PixelSources : IMixRegionVisitor<PixelSources.Form>
     public Form VisitResize(ResizeRegion region)
     {
         // Slot 1 inside the box, at the partner's element nearest each output centre; the sample's own element outside.
+        // A clip's frames repeat the first, each reading the partner's frame at the same place.
         Span<byte> slots = SlotBuffer();
         Span<int> origins = OriginBuffer();
         int h = region.Spatial.Height, w = region.Spatial.Width, bh = region.Bottom - region.Top, bw = region.Right - region.Left;
@@ -142,6 +143,15 @@ internal sealed class PixelSources : IMixRegionVisitor<PixelSources.Form>
                 bool inBox = rowInBox && x >= region.Left && x < region.Right;
                 slots[e] = inBox ? (byte)1 : (byte)0;
                 origins[e] = inBox ? (sy * w) + Resampling.Nearest(region.PartnerWidth, bw, x - region.Left) : e;
+            }
+        }
+
+        for (int f = 1, frame = h * w; f < region.Spatial.Depth; f++)
+        {
+            slots[..frame].CopyTo(slots[(f * frame)..]);
+            for (int e = 0; e < frame; e++)
+            {
+                origins[(f * frame) + e] = origins[e] + (f * frame);
             }
         }
 

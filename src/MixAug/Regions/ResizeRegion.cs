@@ -9,7 +9,8 @@ namespace MixAug.Regions;
 /// there, in every channel (ResizeMix); everything else is the sample's own. Unlike a <see cref="BoxRegion"/>, the box
 /// shows the partner's whole picture, not its elements at the same place. On a sequence (height 1) the box is a segment
 /// <c>[Left, Right)</c>, and the partner may be read over its first <see cref="PartnerLength"/> positions only (its
-/// valid part, <see cref="WithPartnerLength"/>).
+/// valid part, <see cref="WithPartnerLength"/>). On a clip <c>[B, C, T, H, W]</c> the box lies on every frame and frame
+/// t shows the partner's frame t resized.
 /// </summary>
 /// <remarks>
 /// <para><b>Resampling</b>, the one definition the CPU mixer, <see cref="ResizePartner"/> and MixAssert use:
@@ -29,18 +30,18 @@ public sealed class ResizeRegion : MixRegion
     private Resampling.Taps? _columns;
 
     /// <summary>Creates the region.</summary>
-    /// <param name="spatial">The image plane or sequence the box lies in (and the partner's size).</param>
+    /// <param name="spatial">The image plane, sequence or clip the box lies in (and the partner's size).</param>
     /// <param name="top">First row of the box (inclusive).</param>
     /// <param name="left">First column of the box (inclusive).</param>
     /// <param name="bottom">Row after the last row of the box (exclusive), at most the height.</param>
     /// <param name="right">Column after the last column of the box (exclusive), at most the width.</param>
-    /// <exception cref="ArgumentException"><paramref name="spatial"/> is empty or a volume.</exception>
+    /// <exception cref="ArgumentException"><paramref name="spatial"/> is empty.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The box is empty, reversed or outside the plane.</exception>
     public ResizeRegion(SpatialShape spatial, int top, int left, int bottom, int right)
     {
-        if (spatial.IsEmpty || spatial.Rank == 3)
+        if (spatial.IsEmpty)
         {
-            throw new ArgumentException($"A resized partner is pasted into an image plane or a sequence; the extent was {(spatial.IsEmpty ? "empty" : spatial.ToString())}.", nameof(spatial));
+            throw new ArgumentException("A resized partner is pasted into an image plane, a sequence or the frames of a clip; the extent was empty.", nameof(spatial));
         }
 
         if (top < 0 || bottom <= top || bottom > spatial.Height)
@@ -64,7 +65,7 @@ public sealed class ResizeRegion : MixRegion
         Right = right;
     }
 
-    /// <summary>The image plane or sequence the box lies in.</summary>
+    /// <summary>The image plane, sequence or clip the box lies in.</summary>
     public SpatialShape Spatial { get; }
 
     /// <summary>
@@ -121,6 +122,9 @@ public sealed class ResizeRegion : MixRegion
         return new ResizeRegion(Spatial, Top, Left, Bottom, Right) { PartnerLength = length == Spatial.Width ? null : length };
     }
 
+    /// <summary>The same box on one frame of its clip (the image plane H × W), which every frame repeats.</summary>
+    internal ResizeRegion OnOneFrame() => Spatial.Rank == 3 ? new ResizeRegion(new SpatialShape(Spatial.Height, Spatial.Width), Top, Left, Bottom, Right) : this;
+
     /// <inheritdoc />
     public override TResult Accept<TResult>(IMixRegionVisitor<TResult> visitor)
     {
@@ -128,21 +132,24 @@ public sealed class ResizeRegion : MixRegion
         return visitor.VisitResize(this);
     }
 
-    /// <summary>Resizes one plane of the partner to the box, as the mixers do (see the remarks).</summary>
-    /// <param name="partner">The partner's plane, <see cref="SpatialShape.Size"/> elements, row-major.</param>
-    /// <param name="patch">Receives the box's (Bottom − Top) × (Right − Left) elements, row-major.</param>
+    /// <summary>Resizes one plane of the partner to the box, as the mixers do (see the remarks); a clip's frame by frame.</summary>
+    /// <param name="partner">The partner's plane, <see cref="SpatialShape.Size"/> elements, row-major (a clip's frames one after another).</param>
+    /// <param name="patch">Receives the box's (Bottom − Top) × (Right − Left) elements, row-major; a clip's T such boxes, frame by frame.</param>
     /// <exception cref="ArgumentException">A length does not fit.</exception>
     public void ResizePartner(ReadOnlySpan<float> partner, Span<float> patch)
     {
         Internal.Guard.Length(partner.Length, Spatial.Size, nameof(partner), $"a {Spatial} plane");
-        int boxWidth = Right - Left;
-        Internal.Guard.Length(patch.Length, Area, nameof(patch), $"a {Bottom - Top}x{boxWidth} box");
+        int boxWidth = Right - Left, frames = Spatial.Depth, frame = Spatial.Height * Spatial.Width;
+        Internal.Guard.Length(patch.Length, Area * frames, nameof(patch), frames == 1 ? $"a {Bottom - Top}x{boxWidth} box" : $"{frames} frames of a {Bottom - Top}x{boxWidth} box");
         float[] scratch = ArrayPool<float>.Shared.Rent(Resampling.ScratchLength(Spatial.Width));
         try
         {
-            for (int r = 0; r < Bottom - Top; r++)
+            for (int f = 0, r = 0; f < frames; f++)
             {
-                ResizeRow(partner, r, scratch, patch.Slice(r * boxWidth, boxWidth));
+                for (int row = 0; row < Bottom - Top; row++, r++)
+                {
+                    ResizeRow(partner.Slice(f * frame, frame), row, scratch, patch.Slice(r * boxWidth, boxWidth));
+                }
             }
         }
         finally

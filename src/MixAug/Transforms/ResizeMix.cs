@@ -24,6 +24,9 @@ namespace MixAug.Transforms;
 /// the sample's valid part, and the partner's valid part, its first L_partner positions, is what is resized into it
 /// (<see cref="ResizeRegion.WithPartnerLength"/>): no padding is read. Each sample's lambda is 1 − segment / L_own, its
 /// own share of its valid positions, and the output keeps the sample's length.</para>
+/// <para>Clips <c>[B, C, T, H, W]</c>: the image's box, from the same draws, on every frame, frame t showing the partner's
+/// frame t resized, so a clip plan's boxes and λ are the image plan's of the same seed. Clips take no frame counts yet
+/// (refused by name, <c>request</c>).</para>
 /// </remarks>
 /// <threadsafety>Immutable; safe to share between threads.</threadsafety>
 public sealed class ResizeMix : MixTransform
@@ -76,17 +79,9 @@ public sealed class ResizeMix : MixTransform
     /// <inheritdoc />
     public override string ToString() => $"ResizeMix(scale [{MinScale}, {MaxScale}], probability {Probability}, {Mode}, {Pairing})";
 
-    /// <inheritdoc />
-    protected override void ValidateShape(BatchShape shape)
-    {
-        if (shape.SpatialRank == 3)
-        {
-            throw new ArgumentException($"ResizeMix pastes a resized image into an image, or a resized sequence into a sequence; the batch {shape} is a volume.", nameof(shape));
-        }
-    }
-
-    /// <summary>A sequence's segment is drawn where both are valid, and the partner's valid part is resized into it.</summary>
-    private protected override bool SupportsValidLengths(BatchShape shape) => true;
+    /// <summary>A sequence's segment is drawn where both are valid, and the partner's valid part is resized into it.
+    /// Clips take no frame counts yet (the box lies on every frame).</summary>
+    private protected override bool SupportsValidLengths(BatchShape shape) => shape.SpatialRank == 1;
 
     /// <summary>The drawn segment on the plan's extent, reading the partner's valid part; lambda over the sample's valid length.</summary>
     private protected override RegionDraw ForValidLength(RegionDraw draw, SpatialShape extent, int length, int partnerLength)

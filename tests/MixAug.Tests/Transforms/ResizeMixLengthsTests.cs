@@ -107,7 +107,8 @@ public class ResizeMixLengthsTests
         Assert.That(sequence.WithPartnerLength(10).PartnerLength, Is.Null, "the whole sequence is the region without a length");
         var image = new ResizeRegion(new SpatialShape(4, 4), 0, 0, 2, 2);
         Assert.That(Assert.Throws<ArgumentException>(() => image.WithPartnerLength(2))!.ParamName, Is.EqualTo("length"));
-        Assert.Throws<ArgumentException>(() => new ResizeMix().CreatePlan(BatchShape.Volume(2, 1, 2, 3, 3), new MixRandom(1)));
+        // Clips take ResizeMix on every frame, but no frame counts yet.
+        Assert.That(Assert.Throws<ArgumentException>(() => new ResizeMix().CreatePlan(new MixRequest(BatchShape.Volume(2, 1, 2, 3, 3), new MixRandom(1), [2, 1])))!.ParamName, Is.EqualTo("request"));
     }
 
     /// <summary>Lengths all equal to L draw the plan drawn without lengths, bit for bit.</summary>

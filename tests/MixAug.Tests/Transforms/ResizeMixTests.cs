@@ -19,12 +19,80 @@ public class ResizeMixTests
         var spatial = new SpatialShape(8, 6);
         Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => _ = new ResizeRegion(spatial, 0, 0, 9, 3))!.Message, Does.Contain("9").And.Contain("8"));
         Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => _ = new ResizeRegion(spatial, 0, 4, 2, 4))!.ParamName, Is.EqualTo("right"));
-        Assert.That(Assert.Throws<ArgumentException>(() => _ = new ResizeRegion(SpatialShape.Volume(2, 3, 9), 0, 0, 1, 1))!.ParamName, Is.EqualTo("spatial"));
+        Assert.That(Assert.Throws<ArgumentException>(() => _ = new ResizeRegion(default, 0, 0, 1, 1))!.ParamName, Is.EqualTo("spatial"));
         var region = new ResizeRegion(spatial, 1, 1, 3, 4);
         Assert.That(Assert.Throws<ArgumentException>(() => region.ResizePartner(new float[47], new float[6]))!.ParamName, Is.EqualTo("partner"));
         Assert.That(Assert.Throws<ArgumentException>(() => region.ResizePartner(new float[48], new float[7]))!.ParamName, Is.EqualTo("patch"));
-        var volume = BatchShape.Volume(2, 1, 3, 4, 5);
-        Assert.That(Assert.Throws<ArgumentException>(() => new ResizeMix().CreatePlan(volume, new MixRandom(1)))!.Message, Does.Contain(volume.ToString()));
+        var clipBox = new ResizeRegion(SpatialShape.Volume(2, 8, 6), 1, 1, 3, 4);
+        Assert.That(Assert.Throws<ArgumentException>(() => clipBox.ResizePartner(new float[96], new float[6]))!.Message, Does.Contain("2 frames of a 2x3 box"));
+
+        // Clips take no frame counts yet: refused by name, with the shape.
+        var request = new MixRequest(BatchShape.Volume(2, 1, 3, 4, 5), new MixRandom(1), [3, 2]);
+        var e = Assert.Throws<ArgumentException>(() => new ResizeMix().CreatePlan(request));
+        Assert.That(e!.ParamName, Is.EqualTo("request"));
+        Assert.That(e.Message, Does.Contain("ResizeMix does not support valid lengths yet").And.Contain(request.Shape.ToString()));
+
+        // The CPU mixer applies a clip's resized partners frame by frame: a hand-made plan that also holds a cuboid is
+        // refused by name before anything is written.
+        var clip = SpatialShape.Volume(2, 4, 4);
+        var resizeAndCuboid = new MixPlan(clip, [1, 0], [0.75, 0.875], [new ResizeRegion(clip, 0, 0, 2, 2), new BoxRegion(0, 0, 2, 2).WithFrames(0, 1)]);
+        float[] untouched = [.. Enumerable.Repeat(7f, 64)];
+        var refused = Assert.Throws<ArgumentException>(() => CpuMixer.Apply(resizeAndCuboid, new float[64], untouched));
+        Assert.That(refused!.ParamName, Is.EqualTo("plan"));
+        Assert.That(refused.Message, Does.Contain("Sample 1 has a Box region"));
+        Assert.That(untouched, Is.All.EqualTo(7f), "nothing written");
+    }
+
+    [TestCase(PairingStrategy.Flip, LambdaMode.Element)]
+    [TestCase(PairingStrategy.Roll, LambdaMode.Element)]
+    [TestCase(PairingStrategy.Permutation, LambdaMode.Pair)]
+    [TestCase(PairingStrategy.Flip, LambdaMode.Batch)]
+    public void ClipsTakeTheImageBoxOnEveryFrameEachShowingThePartnersFrameResized(PairingStrategy pairing, LambdaMode mode)
+    {
+        // The box is drawn over H×W from the same stream as an image's, so a clip plan's boxes and λ are the image plan's.
+        // Frame t of every output is the image plan applied to frame t of the batch (the image path), MixAssert resizes
+        // each partner frame by ResizeRegion's definition, and part counts, in place and uint8 agree.
+        var clip = BatchShape.Volume(7, 2, 3, 23, 19);
+        var image = new BatchShape(7, 2, 23, 19);
+        int frame = 23 * 19, t = clip.Depth;
+        for (ulong seed = 1; seed <= 3; seed++)
+        {
+            var transform = new ResizeMix(mode: mode, pairing: pairing, maxScale: 1, probability: 0.9);
+            MixPlan plan = transform.CreatePlan(clip, new MixRandom(seed));
+            MixPlan flat = transform.CreatePlan(image, new MixRandom(seed));
+            Assert.That(plan.Lambdas.ToArray(), Is.EqualTo(flat.Lambdas.ToArray()), $"seed {seed}");
+            Assert.That(plan.Partners.ToArray(), Is.EqualTo(flat.Partners.ToArray()), $"seed {seed}");
+            Assert.That(plan.Regions.Select(r => r.ToString()), Is.EqualTo(flat.Regions.Select(r => r.ToString())), $"seed {seed}");
+            MixAssert.LambdasMatchRegions(plan);
+
+            float[] input = TestBatches.RandomBatch(clip, seed);
+            var expected = new float[input.Length];
+            CpuMixer.Apply(plan, input, expected);
+            MixAssert.PixelsFollowPlan(plan, input, expected);
+            for (int f = 0; f < t; f++)
+            {
+                // Frame f of every sample and channel, as an image batch, mixed by the image plan.
+                float[] frames = new float[image.ElementCount], mixedFrames = new float[image.ElementCount];
+                for (int plane = 0; plane < clip.BatchSize * clip.Channels; plane++)
+                {
+                    input.AsSpan((((plane * t) + f) * frame), frame).CopyTo(frames.AsSpan(plane * frame));
+                }
+
+                CpuMixer.Apply(flat, frames, mixedFrames);
+                for (int plane = 0; plane < clip.BatchSize * clip.Channels; plane++)
+                {
+                    Assert.That(expected.AsSpan((((plane * t) + f) * frame), frame).ToArray(), Is.EqualTo(mixedFrames.AsSpan(plane * frame, frame).ToArray()), $"seed {seed}, sample·channel {plane}, frame {f}");
+                }
+            }
+
+            PartCounts.AssertMixes(plan, input, expected, [1, 2, 5], TestBatches.RandomBytes(clip, seed));
+
+            // Label maps follow each frame's box by nearest neighbour, as MixAssert works it out from the regions.
+            int[] labels = [.. Enumerable.Range(0, clip.BatchSize * clip.PlaneSize)];
+            var mixedLabels = new int[labels.Length];
+            MixAug.Labels.LabelMapMixer.Mix(plan, labels, mixedLabels);
+            MixAssert.LabelMapsFollowPlan(plan, labels, mixedLabels);
+        }
     }
 
     [Test]

@@ -106,4 +106,23 @@ public sealed class VideoMixParityTests
             AssertFullClipsMatchCpuMixer(plan, shape, seed, bytes: false); // soft weights need a floating-point tensor on TorchMixer
         }
     }
+
+    /// <summary>ResizeMix on clips (each frame shows the partner's frame resized into the image's box) through TorchMixer:
+    /// CpuMixer's elements on its CPU path, and within 1e-5 on the libtorch path (libtorch's interpolate).</summary>
+    [Test]
+    public void Clip_resized_partners_match_CpuMixer()
+    {
+        for (int seed = 0; seed < 8; seed++)
+        {
+            var shape = BatchShape.Volume(2 + (seed % 5), 2, 1 + (seed % 4), 9 + seed, 7 + (2 * seed));
+            MixPlan plan = new ResizeMix(mode: (LambdaMode)(seed % 3), maxScale: 1).CreatePlan(shape, new MixRandom((ulong)seed));
+            AssertFullClipsMatchCpuMixer(plan, shape, seed, bytes: false);
+            float[] source = PaddedBatches.Values(shape, [.. Enumerable.Repeat(shape.Depth, shape.BatchSize)], (ulong)seed, Padding);
+            var expected = new float[source.Length];
+            CpuMixer.Apply(plan, source, expected);
+            using Tensor clip = tensor(source).reshape(shape.BatchSize, shape.Channels, shape.Depth, shape.Height, shape.Width);
+            using Tensor mixed = TorchMixer.Apply(plan, clip, allowCpuKernels: false);
+            Assert.That(mixed.data<float>().ToArray(), Is.EqualTo(expected).Within(1e-5f), $"seed {seed}: libtorch path");
+        }
+    }
 }
