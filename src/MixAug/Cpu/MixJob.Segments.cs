@@ -231,8 +231,8 @@ internal sealed unsafe partial class MixJob<T, TKernels>
         {
             long at = (long)r * width;
             int y = (firstRow + r) % _height, frame = (firstRow + r) / _height; // a tiling with frames has no tiles on the others
-            bool inA = frame >= opA.FirstFrame && frame < opA.EndFrame && RowWeights(tilesA, y, new Span<float>(weightsA, width));
-            bool inB = frame >= opB.FirstFrame && frame < opB.EndFrame && RowWeights(tilesB, y, new Span<float>(weightsB, width));
+            bool inA = opA.CoversFrame(frame) && RowWeights(tilesA, y, new Span<float>(weightsA, width));
+            bool inB = opB.CoversFrame(frame) && RowWeights(tilesB, y, new Span<float>(weightsB, width));
             if (inA && inB)
             {
                 TKernels.MaskPairBlend(a + at, b + at, weightsA, weightsB, destinationA + at, destinationB + at, width, _stream);
@@ -283,7 +283,7 @@ internal sealed unsafe partial class MixJob<T, TKernels>
     private bool CoversRow(in SampleOp box, int planeRow)
     {
         int y = planeRow % _height, frame = planeRow / _height;
-        return y >= box.Top && y < box.Bottom && frame >= box.FirstFrame && frame < box.EndFrame;
+        return y >= box.Top && y < box.Bottom && box.CoversFrame(frame);
     }
 
     /// <summary>

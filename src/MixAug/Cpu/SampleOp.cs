@@ -57,6 +57,9 @@ internal struct SampleOp
     /// <summary>See <see cref="FirstFrame"/>.</summary>
     public int EndFrame;
 
+    /// <summary>True when frame <paramref name="frame"/> lies in <c>[FirstFrame, EndFrame)</c>.</summary>
+    public readonly bool CoversFrame(int frame) => frame >= FirstFrame && frame < EndFrame;
+
     /// <summary>A zero-padded blend: the plane offset where the sample's valid part ends (it is read as zeros from
     /// there); <see cref="int.MaxValue"/> otherwise.</summary>
     public int SelfEnd;

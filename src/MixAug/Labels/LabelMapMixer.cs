@@ -33,7 +33,7 @@ namespace MixAug.Labels;
 /// targets. Every argument is checked before anything is written.</para>
 /// </remarks>
 /// <threadsafety>Stateless; safe to call from several threads on different destinations.</threadsafety>
-public static class LabelMapMixer
+public static partial class LabelMapMixer
 {
     /// <summary>Writes the hard mixed label map: every element takes the class of the source with the largest weight there.</summary>
     /// <param name="plan">The plan that mixed the images.</param>
@@ -399,88 +399,6 @@ public static class LabelMapMixer
                 targets[((int)c * n) + e] += (float)(weights[k] / valid);
             }
         }
-    }
-
-    /// <summary>
-    /// One of the three forms written sample by sample, split by sample over the configuration's workers once its output
-    /// reaches <see cref="ParallelThresholdBytes"/>: a sample's output is a few block copies or one pass over its
-    /// elements, so one thread stays below the memory bandwidth two reach (the 128×224×224 uint8 maps of a MixUp plan:
-    /// 1.29 ms on one thread, 0.65 on two). Each part has its own <see cref="PixelSources"/> scratch, rented from the
-    /// configuration.
-    /// </summary>
-    private abstract unsafe class SamplePass<T>(MixPlan plan, T* labels, int n, MixConfiguration configuration) : IParallelWork
-        where T : unmanaged
-    {
-        private const long ParallelThresholdBytes = 1 << 20;
-
-        protected MixPlan Plan => plan;
-
-        protected int N => n;
-
-        /// <summary>Writes every sample, on one thread below the threshold (<paramref name="outputBytes"/>).</summary>
-        public void Run(long outputBytes) =>
-            configuration.Workers.Run(this, outputBytes < ParallelThresholdBytes ? 1 : Math.Min(plan.BatchSize, configuration.Workers.Parallelism));
-
-        public void Execute(int part, int parts)
-        {
-            int first = (int)((long)plan.BatchSize * part / parts), end = (int)((long)plan.BatchSize * (part + 1) / parts);
-            var all = new ReadOnlySpan<T>(labels, plan.BatchSize * n);
-
-            // Scratch of this part's thread, kept by the configuration between calls: a box's weights alone are a
-            // plane of floats (200 KB at 224x224), which every call allocated anew.
-            PixelSources sources = configuration.Rent<PixelSources>();
-            sources.Configuration = configuration;
-            try
-            {
-                for (int i = first; i < end; i++)
-                {
-                    Sample(i, all, sources);
-                }
-            }
-            finally
-            {
-                configuration.Return(sources);
-            }
-        }
-
-        /// <summary>Writes sample <paramref name="sample"/>'s output.</summary>
-        protected abstract void Sample(int sample, ReadOnlySpan<T> labels, PixelSources sources);
-    }
-
-    /// <summary>Hard maps; with <paramref name="blendedOnly"/> only the samples whose region blends somewhere (the uint8
-    /// kernels wrote the others).</summary>
-    private sealed unsafe class HardMaps<T>(MixPlan plan, T* labels, int n, MixConfiguration configuration, T* destination, bool blendedOnly)
-        : SamplePass<T>(plan, labels, n, configuration)
-        where T : unmanaged
-    {
-        protected override void Sample(int sample, ReadOnlySpan<T> labels, PixelSources sources)
-        {
-            if (!blendedOnly || !Plan.Regions[sample].Accept(SelectsOnly.Instance))
-            {
-                MixSample(Plan, sample, labels, new Span<T>(destination + ((long)sample * N), N), sources);
-            }
-        }
-    }
-
-    /// <summary>Pairs: class A, class B and the weight of A per element.</summary>
-    private sealed unsafe class PairMaps<T>(MixPlan plan, T* labels, int n, MixConfiguration configuration, int* classA, int* classB, float* weightA)
-        : SamplePass<T>(plan, labels, n, configuration)
-        where T : unmanaged, IBinaryInteger<T>
-    {
-        protected override void Sample(int sample, ReadOnlySpan<T> labels, PixelSources sources)
-        {
-            long at = (long)sample * N;
-            PairSample(Plan, sample, labels, new Span<int>(classA + at, N), new Span<int>(classB + at, N), new Span<float>(weightA + at, N), sources);
-        }
-    }
-
-    /// <summary>Soft targets <c>[B, K, spatial…]</c>.</summary>
-    private sealed unsafe class SoftMaps<T>(MixPlan plan, T* labels, int n, MixConfiguration configuration, float* targets, int classCount, int ignoreIndex)
-        : SamplePass<T>(plan, labels, n, configuration)
-        where T : unmanaged, IBinaryInteger<T>
-    {
-        protected override void Sample(int sample, ReadOnlySpan<T> labels, PixelSources sources) =>
-            SoftSample(Plan, sample, labels, ignoreIndex, new Span<float>(targets + ((long)sample * classCount * N), classCount * N), sources);
     }
 
     /// <summary>Checks a label-map buffer's length against the plan and returns the elements per map.</summary>
