@@ -128,14 +128,15 @@ internal sealed class ElementSources : IMixRegionVisitor<int>
     public int VisitResize(ResizeRegion region)
     {
         // The partner, resized whole to the box, inside it; the sample's own elements in place outside. A clip's frame t
-        // shows the partner's frame t.
+        // shows the partner's frame t, on the frames the box lies on.
         int w = _plan.Spatial.Width, h = _plan.Spatial.Height;
         int boxHeight = region.Bottom - region.Top, boxWidth = region.Right - region.Left;
         Moves = true;
         return Single(e =>
         {
-            int frameStart = e / (h * w) * (h * w), y = (e - frameStart) / w, x = e % w;
-            return y >= region.Top && y < region.Bottom && x >= region.Left && x < region.Right
+            int f = e / (h * w), frameStart = f * (h * w), y = (e - frameStart) / w, x = e % w;
+            bool onFrame = f >= region.FirstFrame && f < (region.EndFrame ?? int.MaxValue);
+            return onFrame && y >= region.Top && y < region.Bottom && x >= region.Left && x < region.Right
                 ? (1, frameStart + (Nearest(h, boxHeight, y - region.Top) * w) + Nearest(region.PartnerLength ?? w, boxWidth, x - region.Left))
                 : (0, e);
         });

@@ -373,10 +373,10 @@ public static partial class MixAssert
 
             if (Resize is ResizeRegion resize)
             {
-                // A clip's frame f shows the partner's frame f resized: box f of the patch.
+                // A clip's frame f shows the partner's frame f resized, on the frames the box lies on: box f of the patch.
                 SpatialShape s = plan.Spatial;
                 int frame = s.Height * s.Width, f = planeIndex / frame, y = planeIndex % frame / s.Width, x = planeIndex % s.Width;
-                if (y < resize.Top || y >= resize.Bottom || x < resize.Left || x >= resize.Right)
+                if (y < resize.Top || y >= resize.Bottom || x < resize.Left || x >= resize.Right || f < resize.FirstFrame || f >= (resize.EndFrame ?? int.MaxValue))
                 {
                     return (At(input, 0, sampleSize, offset), true);
                 }

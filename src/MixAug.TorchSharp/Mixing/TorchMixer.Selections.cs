@@ -103,17 +103,24 @@ public static partial class TorchMixer
     /// <summary>
     /// A resized partner: libtorch's bilinear <c>interpolate</c> with antialiasing (ResizeRegion's definition, in
     /// libtorch's float arithmetic), in float32 for half precision, copied into the box. A sequence is a plane of height
-    /// 1, and only the partner's first <see cref="ResizeRegion.PartnerLength"/> positions are resized when it has one.
+    /// 1, and only the partner's first <see cref="ResizeRegion.PartnerLength"/> positions are resized when it has one; a
+    /// clip's frames in the region's frame range only, when it has one.
     /// </summary>
     private static void Resize(MixPlan plan, Tensor x, Tensor result, int sample)
     {
         var region = (ResizeRegion)plan.Regions[sample];
         int rank = plan.Spatial.Rank;
         ScalarType work = x.dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
-        Tensor partner = x[plan.Sources(sample)[1]];
+        Tensor partner = x[plan.Sources(sample)[1]], target = result[sample];
         if (region.PartnerLength is int length)
         {
             partner = partner.narrow(-1, 0, length); // the partner's valid part: nothing past it is read
+        }
+
+        if (region.EndFrame is int end)
+        {
+            partner = partner.narrow(-3, region.FirstFrame, end - region.FirstFrame); // the other frames keep the sample's own
+            target = target.narrow(-3, region.FirstFrame, end - region.FirstFrame);
         }
 
         partner = partner.to(work);
@@ -121,9 +128,9 @@ public static partial class TorchMixer
         long height = rank == 1 ? 1 : shape[^2];
         Tensor planes = partner.reshape(1, -1, height, shape[^1]);
         long[] size = [region.Bottom - region.Top, region.Right - region.Left];
-        Tensor resized = nn.functional.interpolate(planes, size, mode: InterpolationMode.Bilinear, align_corners: false, antialias: true);
+        Tensor resized = AntialiasedResize(planes, size[0], size[1]);
         Tensor patch = (rank == 1 ? resized.reshape([.. shape[..^1], size[1]]) : resized.reshape([.. shape[..^2], size[0], size[1]])).to(x.dtype);
-        Region(result[sample], rank, new Tile(1, region.Top, region.Left, region.Bottom, region.Right)).copy_(patch);
+        Region(target, rank, new Tile(1, region.Top, region.Left, region.Bottom, region.Right)).copy_(patch);
     }
 
     /// <summary>
@@ -144,7 +151,7 @@ public static partial class TorchMixer
         Tensor planes = x.index_select(0, DeviceData.Upload(quadrants, [quadrants.Length], x.device)).to(work);
         long[] shape = planes.shape; // [4, ..., H, W]
         long[] size = [region.TileHeight, region.TileWidth];
-        Tensor tiles = nn.functional.interpolate(planes.reshape(quadrants.Length, -1, shape[^2], shape[^1]), size, mode: InterpolationMode.Bilinear, align_corners: false, antialias: true)
+        Tensor tiles = AntialiasedResize(planes.reshape(quadrants.Length, -1, shape[^2], shape[^1]), size[0], size[1])
             .reshape([.. shape[..^2], size[0], size[1]]).to(x.dtype);
         for (int q = 0; q < quadrants.Length; q++)
         {
@@ -153,4 +160,15 @@ public static partial class TorchMixer
             Region(result[sample], 2, new Tile(0, top, left, bottom, right)).copy_(visible);
         }
     }
+
+    /// <summary>
+    /// libtorch's bilinear <c>interpolate</c> with antialiasing of planes <c>[N, C, h, w]</c> to
+    /// <paramref name="height"/> × <paramref name="width"/>. The libtorch of TorchSharp 0.107 gets one case wrong: an
+    /// output one column wide whose height shrinks to between 2 and h − 1 repeats its first row (every such size up to
+    /// 9x9, ResizeParityTests); one row wide it is right. That case is resized transposed, which the separable filter
+    /// makes the same resize.
+    /// </summary>
+    private static Tensor AntialiasedResize(Tensor planes, long height, long width) => width == 1 && height > 1
+        ? nn.functional.interpolate(planes.transpose(-1, -2), [width, height], mode: InterpolationMode.Bilinear, align_corners: false, antialias: true).transpose(-1, -2)
+        : nn.functional.interpolate(planes, [height, width], mode: InterpolationMode.Bilinear, align_corners: false, antialias: true);
 }

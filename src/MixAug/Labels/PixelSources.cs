@@ -130,7 +130,8 @@ internal sealed class PixelSources : IMixRegionVisitor<PixelSources.Form>
     public Form VisitResize(ResizeRegion region)
     {
         // Slot 1 inside the box, at the partner's element nearest each output centre; the sample's own element outside.
-        // A clip's frames repeat the first, each reading the partner's frame at the same place.
+        // A clip's frames repeat the first, each reading the partner's frame at the same place; frames outside a frame
+        // range are the sample's own.
         Span<byte> slots = SlotBuffer();
         Span<int> origins = OriginBuffer();
         int h = region.Spatial.Height, w = region.Spatial.Width, bh = region.Bottom - region.Top, bw = region.Right - region.Left;
@@ -152,6 +153,18 @@ internal sealed class PixelSources : IMixRegionVisitor<PixelSources.Form>
             for (int e = 0; e < frame; e++)
             {
                 origins[(f * frame) + e] = origins[e] + (f * frame);
+            }
+        }
+
+        for (int f = 0, frame = h * w; f < region.Spatial.Depth; f++)
+        {
+            if (!region.CoversFrame(f))
+            {
+                slots.Slice(f * frame, frame).Clear();
+                for (int e = f * frame; e < (f + 1) * frame; e++)
+                {
+                    origins[e] = e;
+                }
             }
         }
 

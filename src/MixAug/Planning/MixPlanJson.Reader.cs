@@ -142,6 +142,12 @@ public static partial class MixPlanJson
         {
             BoxRegion box = ReadBox(sample.GetProperty("box"));
             var region = new ResizeRegion(_spatial, box.Top, box.Left, box.Bottom, box.Right);
+            if (sample.TryGetProperty("frames", out JsonElement frames))
+            {
+                int[] range = Ints(frames, 2, "A resize box's frame range needs [first, end]");
+                region = region.WithFrames(range[0], range[1]);
+            }
+
             return sample.TryGetProperty("partnerLength", out JsonElement length) ? region.WithPartnerLength(length.GetInt32()) : region;
         }
 

@@ -165,6 +165,7 @@ public static partial class MixPlanJson
                 writer.WriteNumber("partnerLength", length);
             }
 
+            WriteFrames(region.FirstFrame, region.EndFrame);
             return true;
         }
 

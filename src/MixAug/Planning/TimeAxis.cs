@@ -62,7 +62,7 @@ internal static class TimeAxis
     /// a source's padding: a blend is valid where every source is (the shortest, as espnet2's <c>MixupAugment</c>); a
     /// keep, a box, a Fourier mask or a soft segment is valid where the sample itself is, and a box, a Fourier mask's
     /// noise or a soft segment's reach must lie inside every source's valid part; a resized partner on a sequence is valid where the sample is, its segment must
-    /// end within the sample's length and it must read the partner within the partner's length. A
+    /// end within the sample's length and it must read the partner within the partner's length (on a clip, as a box). A
     /// zero-padded blend (<see cref="BlendLengths.ZeroPadded"/>, two sources only) is valid where any source is.
     /// </summary>
     /// <exception cref="ArgumentException">The region would take padding, or is of a kind not yet defined with lengths (naming <paramref name="name"/>).</exception>
@@ -80,7 +80,7 @@ internal static class TimeAxis
         if (reach < 0)
         {
             throw new ArgumentException(
-                $"Sample {sample} has a {region.Kind} region; with valid lengths a plan takes keep, blend, box, tile, soft-box, Fourier mask and (on sequences) resize regions only (explicit and saliency masks, mosaics and resized partners of clips are not defined over valid lengths yet).",
+                $"Sample {sample} has a {region.Kind} region; with valid lengths a plan takes keep, blend, box, tile, soft-box, Fourier mask and resize regions only (explicit and saliency masks and mosaics are not defined over valid lengths yet).",
                 name);
         }
 
@@ -96,7 +96,7 @@ internal static class TimeAxis
             return shortest;
         }
 
-        if (region is ResizeRegion resize)
+        if (region is ResizeRegion resize && spatial.Rank == 1)
         {
             // The segment replaces the sample's own valid positions; the partner is read over its first `reach` only.
             int partner = lengths[sources[1]];
@@ -139,7 +139,7 @@ internal static class TimeAxis
     /// How far along time a region takes from its other sources (exclusive end): a sequence box its right edge, a box or
     /// tiling on every frame of a clip the sample's own length (it takes from every valid frame), a box or tiling with a
     /// frame range its end frame, a sequence's tiles their rightmost edge (checked tile by tile by the caller), a Fourier mask the time extent of its noise (past it the sample keeps its own), a resized partner on a
-    /// sequence the partner's width it resizes, a soft segment its reach (the whole sequence without one: its tails
+    /// sequence the partner's width it resizes (on a clip, as a box), a soft segment its reach (the whole sequence without one: its tails
     /// reach every position), a keep nothing. −1 for the kinds
     /// not yet defined with lengths; a blend's rule is the shortest source, handled by the caller.
     /// </summary>
@@ -161,7 +161,7 @@ internal static class TimeAxis
 
         public int VisitSoftBox(SoftBoxRegion region) => spatial.Rank == 1 ? region.Reach ?? spatial.Width : region.EndFrame ?? ownLength;
 
-        public int VisitResize(ResizeRegion region) => spatial.Rank == 1 ? region.PartnerWidth : -1;
+        public int VisitResize(ResizeRegion region) => spatial.Rank == 1 ? region.PartnerWidth : region.EndFrame ?? ownLength;
 
         public int VisitMosaic(MosaicRegion region) => -1;
     }

@@ -64,12 +64,11 @@ public static class RegionRasterizer
                 (int top, int left, int bottom, int right) = region is ResizeRegion resize
                     ? (resize.Top, resize.Left, resize.Bottom, resize.Right)
                     : (((BoxRegion)region).Top, ((BoxRegion)region).Left, ((BoxRegion)region).Bottom, ((BoxRegion)region).Right);
-                BoxRegion? frames = region as BoxRegion;
                 weights.Fill(1f);
                 for (int index = 0; index < weights.Length; index += spatial.Width)
                 {
-                    int y = index / spatial.Width % spatial.Height;
-                    if (y >= top && y < bottom && (frames is null || frames.CoversFrame(index / (spatial.Width * spatial.Height))))
+                    int y = index / spatial.Width % spatial.Height, frame = index / (spatial.Width * spatial.Height);
+                    if (y >= top && y < bottom && (region is BoxRegion box ? box.CoversFrame(frame) : ((ResizeRegion)region).CoversFrame(frame)))
                     {
                         weights.Slice(index + left, right - left).Clear();
                     }

@@ -9,8 +9,8 @@ namespace MixAug.Regions;
 /// there, in every channel (ResizeMix); everything else is the sample's own. Unlike a <see cref="BoxRegion"/>, the box
 /// shows the partner's whole picture, not its elements at the same place. On a sequence (height 1) the box is a segment
 /// <c>[Left, Right)</c>, and the partner may be read over its first <see cref="PartnerLength"/> positions only (its
-/// valid part, <see cref="WithPartnerLength"/>). On a clip <c>[B, C, T, H, W]</c> the box lies on every frame and frame
-/// t shows the partner's frame t resized.
+/// valid part, <see cref="WithPartnerLength"/>). On a clip <c>[B, C, T, H, W]</c> the box lies on every frame, or on the
+/// frames <c>[FirstFrame, EndFrame)</c> only (<see cref="WithFrames"/>), and frame t shows the partner's frame t resized.
 /// </summary>
 /// <remarks>
 /// <para><b>Resampling</b>, the one definition the CPU mixer, <see cref="ResizePartner"/> and MixAssert use:
@@ -74,6 +74,15 @@ public sealed class ResizeRegion : MixRegion
     /// </summary>
     public int? PartnerLength { get; private init; }
 
+    /// <summary>On a clip, the first frame the box lies on (inclusive); 0 when it lies on every frame.</summary>
+    public int FirstFrame { get; private init; }
+
+    /// <summary>On a clip, the frame after the last frame the box lies on (exclusive), or null when it lies on every frame.</summary>
+    public int? EndFrame { get; private init; }
+
+    /// <summary>True when the box lies on the frames <c>[FirstFrame, EndFrame)</c> of a clip only.</summary>
+    public bool HasFrameRange => EndFrame.HasValue;
+
     /// <summary>The partner's width that is resized: <see cref="PartnerLength"/>, or the whole width.</summary>
     internal int PartnerWidth => PartnerLength ?? Spatial.Width;
 
@@ -122,7 +131,39 @@ public sealed class ResizeRegion : MixRegion
         return new ResizeRegion(Spatial, Top, Left, Bottom, Right) { PartnerLength = length == Spatial.Width ? null : length };
     }
 
-    /// <summary>The same box on one frame of its clip (the image plane H × W), which every frame repeats.</summary>
+    /// <summary>
+    /// The same box on the frames <c>[firstFrame, endFrame)</c> of its clip only; on the other frames the sample keeps its
+    /// own elements, and the partner is read on those frames only (ResizeMix's clips with frame counts). A range over
+    /// every frame gives the region without one. JSON writes it as <c>"frames":[first, end]</c>.
+    /// </summary>
+    /// <param name="firstFrame">First frame (inclusive), at least 0.</param>
+    /// <param name="endFrame">Frame after the last (exclusive), in (<paramref name="firstFrame"/>, T].</param>
+    /// <returns>A new region.</returns>
+    /// <exception cref="ArgumentException">The region is not on a clip.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The range is empty, reversed, negative or past the clip's T frames.</exception>
+    public ResizeRegion WithFrames(int firstFrame, int endFrame)
+    {
+        if (Spatial.Rank != 3)
+        {
+            throw new ArgumentException($"A frame range needs a clip; this resize box is on a {Spatial} extent.", nameof(firstFrame));
+        }
+
+        if (firstFrame < 0 || endFrame <= firstFrame || endFrame > Spatial.Depth)
+        {
+            throw new ArgumentOutOfRangeException(
+                firstFrame < 0 ? nameof(firstFrame) : nameof(endFrame),
+                $"A frame range needs 0 <= firstFrame < endFrame <= {Spatial.Depth} (the clip's frames); it was firstFrame {firstFrame}, endFrame {endFrame}.");
+        }
+
+        return firstFrame == 0 && endFrame == Spatial.Depth
+            ? new ResizeRegion(Spatial, Top, Left, Bottom, Right)
+            : new ResizeRegion(Spatial, Top, Left, Bottom, Right) { FirstFrame = firstFrame, EndFrame = endFrame };
+    }
+
+    /// <summary>True when the box lies on frame <paramref name="frame"/> (always, without a frame range).</summary>
+    internal bool CoversFrame(int frame) => frame >= FirstFrame && frame < (EndFrame ?? int.MaxValue);
+
+    /// <summary>The same box on one frame of its clip (the image plane H × W), as every frame it lies on shows it.</summary>
     internal ResizeRegion OnOneFrame() => Spatial.Rank == 3 ? new ResizeRegion(new SpatialShape(Spatial.Height, Spatial.Width), Top, Left, Bottom, Right) : this;
 
     /// <inheritdoc />
@@ -133,8 +174,10 @@ public sealed class ResizeRegion : MixRegion
     }
 
     /// <summary>Resizes one plane of the partner to the box, as the mixers do (see the remarks); a clip's frame by frame.</summary>
-    /// <param name="partner">The partner's plane, <see cref="SpatialShape.Size"/> elements, row-major (a clip's frames one after another).</param>
-    /// <param name="patch">Receives the box's (Bottom − Top) × (Right − Left) elements, row-major; a clip's T such boxes, frame by frame.</param>
+    /// <param name="partner">The partner's plane, <see cref="SpatialShape.Size"/> elements, row-major (a clip's frames one
+    /// after another; with a frame range, only the range's frames are read).</param>
+    /// <param name="patch">Receives the box's (Bottom − Top) × (Right − Left) elements, row-major; a clip's T such boxes,
+    /// frame by frame (with a frame range, the boxes of the frames outside it are left as they are).</param>
     /// <exception cref="ArgumentException">A length does not fit.</exception>
     public void ResizePartner(ReadOnlySpan<float> partner, Span<float> patch)
     {
@@ -144,7 +187,7 @@ public sealed class ResizeRegion : MixRegion
         float[] scratch = ArrayPool<float>.Shared.Rent(Resampling.ScratchLength(Spatial.Width));
         try
         {
-            for (int f = 0, r = 0; f < frames; f++)
+            for (int f = FirstFrame, r = FirstFrame * (Bottom - Top); f < (EndFrame ?? frames); f++)
             {
                 for (int row = 0; row < Bottom - Top; row++, r++)
                 {
@@ -159,9 +202,12 @@ public sealed class ResizeRegion : MixRegion
     }
 
     /// <inheritdoc />
-    public override string ToString() => PartnerLength is int length
-        ? $"resized partner (its first {length}) in rows [{Top}, {Bottom}) cols [{Left}, {Right})"
-        : $"resized partner in rows [{Top}, {Bottom}) cols [{Left}, {Right})";
+    public override string ToString() => (PartnerLength, EndFrame) switch
+    {
+        (int length, _) => $"resized partner (its first {length}) in rows [{Top}, {Bottom}) cols [{Left}, {Right})",
+        (_, int end) => $"resized partner on frames [{FirstFrame}, {end}) in rows [{Top}, {Bottom}) cols [{Left}, {Right})",
+        _ => $"resized partner in rows [{Top}, {Bottom}) cols [{Left}, {Right})",
+    };
 
     /// <summary>Writes output row <paramref name="row"/> of the box (0 = the box's top) from the partner's plane.</summary>
     /// <param name="partner">The partner's plane.</param>
@@ -191,7 +237,12 @@ public sealed class ResizeRegion : MixRegion
 
     private protected override void Measure(SpatialShape spatial, ReadOnlySpan<double> weights, Span<double> shares)
     {
-        shares[0] = BoxRegion.ShareOutside(Area, (long)spatial.Height * spatial.Width);
+        // On every frame the box covers the same share of each plane; with a frame range, its frames' share of the clip
+        // (of the sample's first frames when measured over its frame count).
+        long plane = (long)spatial.Height * spatial.Width;
+        shares[0] = EndFrame is int end
+            ? BoxRegion.ShareOutside((end - FirstFrame) * Area, spatial.Depth * plane)
+            : BoxRegion.ShareOutside(Area, plane);
         shares[1] = 1.0 - shares[0];
     }
 
@@ -199,6 +250,10 @@ public sealed class ResizeRegion : MixRegion
     {
         // A sequence's segment is also measured over the sample's first positions (its valid length), which hold it.
         bool validPart = Spatial.Rank == 1 && spatial.Rank == 1 && spatial.Width >= Right && spatial.Width <= Spatial.Width;
+
+        // A clip's box on a frame range is also measured over the sample's first frames (its frame count), which hold them.
+        validPart |= EndFrame is int end && spatial.Rank == 3 && spatial.Height == Spatial.Height && spatial.Width == Spatial.Width
+            && spatial.Depth >= end && spatial.Depth <= Spatial.Depth;
         if (Spatial != spatial && !validPart)
         {
             throw new ArgumentException($"The resize box{OfSample(sample)} is for a {Spatial} plane, not {spatial}.", name);

@@ -25,8 +25,10 @@ namespace MixAug.Transforms;
 /// (<see cref="ResizeRegion.WithPartnerLength"/>): no padding is read. Each sample's lambda is 1 − segment / L_own, its
 /// own share of its valid positions, and the output keeps the sample's length.</para>
 /// <para>Clips <c>[B, C, T, H, W]</c>: the image's box, from the same draws, on every frame, frame t showing the partner's
-/// frame t resized, so a clip plan's boxes and λ are the image plan's of the same seed. Clips take no frame counts yet
-/// (refused by name, <c>request</c>).</para>
+/// frame t resized, so a clip plan's boxes and λ are the image plan's of the same seed. With frame counts the box lies
+/// on the m = min(T_i, T_j) frames both clips hold (the batch's shortest in <see cref="LambdaMode.Batch"/> mode;
+/// <see cref="ResizeRegion.WithFrames"/>): frame t &lt; m shows the partner's frame t resized, the later frames are the
+/// sample's own, so no padding is read; λ is 1 − m·box area / (T_i·H·W), the own share of the sample's valid elements.</para>
 /// </remarks>
 /// <threadsafety>Immutable; safe to share between threads.</threadsafety>
 public sealed class ResizeMix : MixTransform
@@ -79,11 +81,12 @@ public sealed class ResizeMix : MixTransform
     /// <inheritdoc />
     public override string ToString() => $"ResizeMix(scale [{MinScale}, {MaxScale}], probability {Probability}, {Mode}, {Pairing})";
 
-    /// <summary>A sequence's segment is drawn where both are valid, and the partner's valid part is resized into it.
-    /// Clips take no frame counts yet (the box lies on every frame).</summary>
-    private protected override bool SupportsValidLengths(BatchShape shape) => shape.SpatialRank == 1;
+    /// <summary>Sequences and clips take valid lengths: a sequence's segment is drawn where both are valid and the
+    /// partner's valid part is resized into it; a clip's box lies on the frames both hold.</summary>
+    private protected override bool SupportsValidLengths(BatchShape shape) => true;
 
-    /// <summary>The drawn segment on the plan's extent, reading the partner's valid part; lambda over the sample's valid length.</summary>
+    /// <summary>The drawn segment on the plan's extent, reading the partner's valid part (a clip's box on the m frames it
+    /// was drawn over, on the whole clip on frames [0, m)); lambda over the sample's valid elements.</summary>
     private protected override RegionDraw ForValidLength(RegionDraw draw, SpatialShape extent, int length, int partnerLength)
     {
         if (draw.Region is not ResizeRegion drawn)
@@ -91,7 +94,8 @@ public sealed class ResizeMix : MixTransform
             return draw;
         }
 
-        ResizeRegion region = new ResizeRegion(extent, drawn.Top, drawn.Left, drawn.Bottom, drawn.Right).WithPartnerLength(partnerLength);
+        var whole = new ResizeRegion(extent, drawn.Top, drawn.Left, drawn.Bottom, drawn.Right);
+        ResizeRegion region = extent.Rank == 3 ? whole.WithFrames(0, drawn.Spatial.Depth) : whole.WithPartnerLength(partnerLength);
         return new RegionDraw(region.OwnShare(TimeAxis.Crop(extent, length), 1.0), region);
     }
 

@@ -107,8 +107,9 @@ public class ResizeMixLengthsTests
         Assert.That(sequence.WithPartnerLength(10).PartnerLength, Is.Null, "the whole sequence is the region without a length");
         var image = new ResizeRegion(new SpatialShape(4, 4), 0, 0, 2, 2);
         Assert.That(Assert.Throws<ArgumentException>(() => image.WithPartnerLength(2))!.ParamName, Is.EqualTo("length"));
-        // Clips take ResizeMix on every frame, but no frame counts yet.
-        Assert.That(Assert.Throws<ArgumentException>(() => new ResizeMix().CreatePlan(new MixRequest(BatchShape.Volume(2, 1, 2, 3, 3), new MixRandom(1), [2, 1])))!.ParamName, Is.EqualTo("request"));
+        // A partner length runs along a sequence; a clip's frame counts give a frame range instead (ResizeMixFramesTests).
+        MixPlan clip = new ResizeMix().CreatePlan(new MixRequest(BatchShape.Volume(2, 1, 2, 3, 3), new MixRandom(1), [2, 1]));
+        Assert.That(clip.Regions.OfType<ResizeRegion>().Select(r => (r.PartnerLength, r.EndFrame)), Is.All.EqualTo(((int?)null, (int?)1)));
     }
 
     /// <summary>Lengths all equal to L draw the plan drawn without lengths, bit for bit.</summary>

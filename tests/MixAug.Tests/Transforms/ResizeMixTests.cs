@@ -26,20 +26,15 @@ public class ResizeMixTests
         var clipBox = new ResizeRegion(SpatialShape.Volume(2, 8, 6), 1, 1, 3, 4);
         Assert.That(Assert.Throws<ArgumentException>(() => clipBox.ResizePartner(new float[96], new float[6]))!.Message, Does.Contain("2 frames of a 2x3 box"));
 
-        // Clips take no frame counts yet: refused by name, with the shape.
-        var request = new MixRequest(BatchShape.Volume(2, 1, 3, 4, 5), new MixRandom(1), [3, 2]);
-        var e = Assert.Throws<ArgumentException>(() => new ResizeMix().CreatePlan(request));
-        Assert.That(e!.ParamName, Is.EqualTo("request"));
-        Assert.That(e.Message, Does.Contain("ResizeMix does not support valid lengths yet").And.Contain(request.Shape.ToString()));
-
-        // The CPU mixer applies a clip's resized partners frame by frame: a hand-made plan that also holds a cuboid is
-        // refused by name before anything is written.
+        // The CPU mixer applies a clip's resized partners frame by frame: a hand-made plan that also holds a soft box
+        // (over the volume) is refused by name before anything is written.
         var clip = SpatialShape.Volume(2, 4, 4);
-        var resizeAndCuboid = new MixPlan(clip, [1, 0], [0.75, 0.875], [new ResizeRegion(clip, 0, 0, 2, 2), new BoxRegion(0, 0, 2, 2).WithFrames(0, 1)]);
+        var softBox = new SoftBoxRegion(clip, 0, 0, 2, 2, 1.0);
+        var resizeAndSoftBox = new MixPlan(clip, [1, 0], [0.75, softBox.Mean], [new ResizeRegion(clip, 0, 0, 2, 2), softBox]);
         float[] untouched = [.. Enumerable.Repeat(7f, 64)];
-        var refused = Assert.Throws<ArgumentException>(() => CpuMixer.Apply(resizeAndCuboid, new float[64], untouched));
+        var refused = Assert.Throws<ArgumentException>(() => CpuMixer.Apply(resizeAndSoftBox, new float[64], untouched));
         Assert.That(refused!.ParamName, Is.EqualTo("plan"));
-        Assert.That(refused.Message, Does.Contain("Sample 1 has a Box region"));
+        Assert.That(refused.Message, Does.Contain("Sample 1 has a SoftBox region"));
         Assert.That(untouched, Is.All.EqualTo(7f), "nothing written");
     }
 

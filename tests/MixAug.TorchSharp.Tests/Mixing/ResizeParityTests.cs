@@ -36,6 +36,40 @@ public sealed class ResizeParityTests
         }
     }
 
+    /// <summary>
+    /// Every box size in every image up to 9x9, each sample of a plan a different size: TorchMixer's libtorch path agrees
+    /// with CpuMixer. libtorch's own interpolate repeats the first row for an output one column wide whose height
+    /// shrinks to between 2 and h − 1; TorchMixer resizes those transposed.
+    /// </summary>
+    [Test]
+    public void Every_small_box_size_matches_CpuMixer_on_the_libtorch_path()
+    {
+        for (int h = 1; h <= 9; h++)
+        {
+            for (int w = 1; w <= 9; w++)
+            {
+                var spatial = new SpatialShape(h, w);
+                ResizeRegion[] boxes = [.. Enumerable.Range(0, h * w).Select(k => new ResizeRegion(spatial, 0, 0, 1 + (k / w), 1 + (k % w)))];
+                int b = boxes.Length + 1; // one more sample, kept, so that every box has a partner other than itself
+                MixRegion[] regions = [.. boxes, MixRegion.Keep];
+                int[] partners = [.. Enumerable.Range(0, b).Select(i => i == b - 1 ? i : i + 1)];
+                double[] lambdas = [.. regions.Select(r => r is ResizeRegion box ? (double)((h * w) - box.Area) / (h * w) : 1.0)];
+                var plan = new MixPlan(spatial, partners, lambdas, regions);
+                var shape = new BatchShape(b, 2, h, w);
+                float[] source = Batches.Values(shape, (ulong)((h * 10) + w));
+                var expected = new float[source.Length];
+                CpuMixer.Apply(plan, source, expected);
+                using Tensor images = Batches.ToTensor(source, shape);
+                using Tensor viaOps = TorchMixer.Apply(plan, images, allowCpuKernels: false);
+                float[] actual = Batches.ToArray(viaOps);
+                for (int k = 0; k < actual.Length; k++)
+                {
+                    Assert.That(actual[k], Is.EqualTo(expected[k]).Within(1e-5), $"{h}x{w}, sample {k / shape.SampleSize}: {regions[k / shape.SampleSize]}");
+                }
+            }
+        }
+    }
+
     [Test]
     public void ResizeMix_plans_match_CpuMixer_on_both_paths()
     {
@@ -72,36 +106,58 @@ public sealed class ResizeParityTests
     [Test]
     public void ResizeMix_sequences_with_lengths_match_CpuMixer_on_both_paths()
     {
+        int narrowed = AssertPaddedBatchesMatch(12, (random, b) => BatchShape.Sequence(b, 3, 1 + random.NextInt(60)), r => r.PartnerLength is not null);
+        Assert.That(narrowed, Is.GreaterThan(20), "the sweep must exercise partners read over part of the sequence");
+    }
+
+    /// <summary>
+    /// ResizeMix on clips with frame counts: the box on the frames both clips hold (the partner's frames narrowed on the
+    /// libtorch path) gives CpuMixer's bits on the CpuMixer path and agrees within the resampler's rounding on libtorch's;
+    /// the padding sentinel never reaches a valid output element.
+    /// </summary>
+    [Test]
+    public void ResizeMix_clips_with_frame_counts_match_CpuMixer_on_both_paths()
+    {
+        int framed = AssertPaddedBatchesMatch(13, (random, b) => BatchShape.Volume(b, 2, 1 + random.NextInt(6), 3 + random.NextInt(9), 3 + random.NextInt(9)), r => r.HasFrameRange);
+        Assert.That(framed, Is.GreaterThan(20), "the sweep must stop boxes short of the clip");
+    }
+
+    /// <summary>16 padded batches of up to 8 samples of the shapes <paramref name="shapeOf"/> draws, with random lengths,
+    /// mixed by ResizeMix in every mode; returns how many resize regions <paramref name="counts"/> holds for.</summary>
+    private static int AssertPaddedBatchesMatch(ulong generator, Func<MixRandom, int, BatchShape> shapeOf, Func<ResizeRegion, bool> counts)
+    {
         const float Padding = -777f;
-        var random = new MixRandom(12);
-        int narrowed = 0;
+        var random = new MixRandom(generator);
+        int counted = 0;
         for (int seed = 0; seed < 16; seed++)
         {
             int b = 1 + random.NextInt(8);
-            var shape = BatchShape.Sequence(b, 3, 1 + random.NextInt(60));
-            int[] lengths = [.. Enumerable.Range(0, b).Select(_ => 1 + random.NextInt(shape.Width))];
+            BatchShape shape = shapeOf(random, b);
+            int time = shape.SpatialRank == 3 ? shape.Depth : shape.Width;
+            int[] lengths = [.. Enumerable.Range(0, b).Select(_ => 1 + random.NextInt(time))];
             var resizeMix = new ResizeMix(mode: (LambdaMode)(seed % 3), pairing: seed % 3 == 1 ? PairingStrategy.Flip : PairingStrategy.Permutation);
             MixPlan plan = resizeMix.CreatePlan(new MixRequest(shape, new MixRandom((ulong)seed), lengths));
-            narrowed += plan.Regions.OfType<ResizeRegion>().Count(r => r.PartnerLength is not null);
+            counted += plan.Regions.OfType<ResizeRegion>().Count(counts);
             float[] source = PaddedBatches.Values(shape, lengths, (ulong)seed, Padding);
             var expected = new float[source.Length];
             CpuMixer.Apply(plan, source, expected);
-            using Tensor sequences = Batches.ToTensor(source, shape);
-            using Tensor viaCpu = TorchMixer.Apply(plan, sequences);
+            using Tensor batch = Batches.ToTensor(source, shape);
+            using Tensor viaCpu = TorchMixer.Apply(plan, batch);
             Assert.That(Batches.ToArray(viaCpu), Is.EqualTo(expected), $"seed {seed}, CpuMixer path");
-            using Tensor viaOps = TorchMixer.Apply(plan, sequences, allowCpuKernels: false);
+            using Tensor viaOps = TorchMixer.Apply(plan, batch, allowCpuKernels: false);
             float[] actual = Batches.ToArray(viaOps);
+            int step = PaddedBatches.StepSize(shape);
             for (int k = 0; k < actual.Length; k++)
             {
                 Assert.That(actual[k], Is.EqualTo(expected[k]).Within(1e-5), $"seed {seed}, {resizeMix}, element {k}"); // values in [-2, 2]: sums of a few taps in another order
-                if (k % shape.Width < plan.OutputLengths[k / shape.SampleSize])
+                if (k % shape.PlaneSize / step < plan.OutputLengths[k / shape.SampleSize])
                 {
                     Assert.That(actual[k], Is.GreaterThan(-2.001f), $"seed {seed}: padding at valid element {k}");
                 }
             }
         }
 
-        Assert.That(narrowed, Is.GreaterThan(20), "the sweep must exercise partners read over part of the sequence");
+        return counted;
     }
 
     [Test]
