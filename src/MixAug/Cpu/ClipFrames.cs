@@ -13,8 +13,24 @@ namespace MixAug.Cpu;
 /// </summary>
 internal static class ClipFrames
 {
-    /// <summary>True for a clip plan with a resized partner.</summary>
-    public static bool Applies(MixPlan plan) => plan.Spatial.Rank == 3 && plan.Regions.ToArray().Any(r => r is ResizeRegion);
+    /// <summary>True for a clip plan with a resized partner (asked on every call: allocates nothing).</summary>
+    public static bool Applies(MixPlan plan)
+    {
+        if (plan.Spatial.Rank != 3)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < plan.BatchSize; i++)
+        {
+            if (plan.Regions[i] is ResizeRegion)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>The plan as an image plan, and the layout it reads the batch with.</summary>
     /// <exception cref="ArgumentException">A region is not a keep, a blend, a box, tiles or a resized partner.</exception>

@@ -175,11 +175,18 @@ public class CpuMixerTests
     [Test]
     public void SteadyStateCallsAllocateNothing()
     {
+        // Images, and clips (a clip plan once allocated per call: ClipFrames asked for an array of the regions).
         var shape = new BatchShape(16, 3, 64, 64);
-        float[] x = TestBatches.RandomBatch(shape, 1);
-        byte[] bytes = TestBatches.RandomBytes(shape, 1);
-        MixPlan[] plans = [new MixUp(mode: LambdaMode.Element).CreatePlan(shape, new MixRandom(1)), new CutMix(mode: LambdaMode.Element).CreatePlan(shape, new MixRandom(2))];
-        foreach (MixPlan plan in plans)
+        var clip = BatchShape.Volume(8, 3, 6, 16, 16);
+        int[] frames = [6, 3, 5, 6, 1, 4, 6, 2];
+        (MixPlan Plan, float[] Floats, byte[] Bytes)[] batches =
+        [
+            (new MixUp(mode: LambdaMode.Element).CreatePlan(shape, new MixRandom(1)), TestBatches.RandomBatch(shape, 1), TestBatches.RandomBytes(shape, 1)),
+            (new CutMix(mode: LambdaMode.Element).CreatePlan(shape, new MixRandom(2)), TestBatches.RandomBatch(shape, 2), TestBatches.RandomBytes(shape, 2)),
+            (new CutMix(mode: LambdaMode.Element, videoCut: VideoMixCut.SpatioTemporal).CreatePlan(new MixRequest(clip, new MixRandom(3), frames)), TestBatches.RandomBatch(clip, 3), TestBatches.RandomBytes(clip, 3)),
+            (new GridMix(mode: LambdaMode.Element).CreatePlan(new MixRequest(clip, new MixRandom(4), frames)), TestBatches.RandomBatch(clip, 4), TestBatches.RandomBytes(clip, 4)),
+        ];
+        foreach ((MixPlan plan, float[] x, byte[] bytes) in batches)
         {
             CpuMixer.ApplyInPlace(plan, x);
             CpuMixer.ApplyInPlace(plan, bytes);
@@ -194,7 +201,7 @@ public class CpuMixerTests
             long before = GC.GetAllocatedBytesForCurrentThread();
             for (int k = 0; k < 20; k++)
             {
-                foreach (MixPlan plan in plans)
+                foreach ((MixPlan plan, float[] x, byte[] bytes) in batches)
                 {
                     CpuMixer.ApplyInPlace(plan, x);
                     CpuMixer.ApplyInPlace(plan, bytes);
