@@ -137,7 +137,7 @@ internal sealed class ElementSources : IMixRegionVisitor<int>
             int f = e / (h * w), frameStart = f * (h * w), y = (e - frameStart) / w, x = e % w;
             bool onFrame = f >= region.FirstFrame && f < (region.EndFrame ?? int.MaxValue);
             return onFrame && y >= region.Top && y < region.Bottom && x >= region.Left && x < region.Right
-                ? (1, frameStart + (Nearest(h, boxHeight, y - region.Top) * w) + Nearest(region.PartnerLength ?? w, boxWidth, x - region.Left))
+                ? (1, frameStart + ((region.PartnerTop + Nearest(region.PartnerBottom - region.PartnerTop, boxHeight, y - region.Top)) * w) + region.PartnerLeft + Nearest(region.PartnerRight - region.PartnerLeft, boxWidth, x - region.Left))
                 : (0, e);
         });
     }

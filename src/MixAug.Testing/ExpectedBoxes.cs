@@ -79,7 +79,9 @@ internal static class ExpectedBoxes
         var placements = new List<Placement>();
         if (region is ResizeRegion r && slot == 1)
         {
-            placements.Add(new Placement(r.Top, r.Left, (double)(r.Bottom - r.Top) / spatial.Height, (double)(r.Right - r.Left) / spatial.Width, r.Top, r.Left, r.Bottom, r.Right));
+            // The partner's box (the whole partner without one) is stretched onto the sample's box.
+            double scaleY = (double)(r.Bottom - r.Top) / (r.PartnerBottom - r.PartnerTop), scaleX = (double)(r.Right - r.Left) / (r.PartnerRight - r.PartnerLeft);
+            placements.Add(new Placement(r.Top - (r.PartnerTop * scaleY), r.Left - (r.PartnerLeft * scaleX), scaleY, scaleX, r.Top, r.Left, r.Bottom, r.Right));
         }
         else if (region is MosaicRegion m)
         {

@@ -103,8 +103,8 @@ public static partial class TorchMixer
     /// <summary>
     /// A resized partner: libtorch's bilinear <c>interpolate</c> with antialiasing (ResizeRegion's definition, in
     /// libtorch's float arithmetic), in float32 for half precision, copied into the box. A sequence is a plane of height
-    /// 1, and only the partner's first <see cref="ResizeRegion.PartnerLength"/> positions are resized when it has one; a
-    /// clip's frames in the region's frame range only, when it has one.
+    /// 1, and only the partner's first <see cref="ResizeRegion.PartnerLength"/> positions are resized when it has one; an
+    /// image's partner box only, when it has one; a clip's frames in the region's frame range only, when it has one.
     /// </summary>
     private static void Resize(MixPlan plan, Tensor x, Tensor result, int sample)
     {
@@ -115,6 +115,11 @@ public static partial class TorchMixer
         if (region.PartnerLength is int length)
         {
             partner = partner.narrow(-1, 0, length); // the partner's valid part: nothing past it is read
+        }
+
+        if (region.HasPartnerBox)
+        {
+            partner = partner.narrow(-2, region.PartnerTop, region.PartnerBottom - region.PartnerTop).narrow(-1, region.PartnerLeft, region.PartnerRight - region.PartnerLeft);
         }
 
         if (region.EndFrame is int end)

@@ -19,7 +19,8 @@ internal static class SourceCoverage
 
     /// <summary>
     /// Which of each source's own pixels the mixed image shows: the placement, except that a resized partner
-    /// (<see cref="ResizeRegion"/>, ResizeMix) shows all of its pixels, shrunk into the box.
+    /// (<see cref="ResizeRegion"/>, ResizeMix) shows all of its pixels, shrunk into the box, or the pixels of its partner
+    /// box (SnapMix's asymmetric patches).
     /// </summary>
     /// <param name="plan">A plan over image planes <c>[H, W]</c>.</param>
     /// <param name="device">Where the shares go.</param>
@@ -76,9 +77,14 @@ internal static class SourceCoverage
             }
 
             Span<float> partner = sample.Slice(n, n);
-            if (partnerContent && region is ResizeRegion)
+            if (partnerContent && region is ResizeRegion resize)
             {
-                partner.Fill(1f);
+                int w = plan.Spatial.Width;
+                for (int y = resize.PartnerTop; y < resize.PartnerBottom; y++)
+                {
+                    partner.Slice((y * w) + resize.PartnerLeft, resize.PartnerRight - resize.PartnerLeft).Fill(1f);
+                }
+
                 continue;
             }
 

@@ -138,12 +138,12 @@ internal sealed class PixelSources : IMixRegionVisitor<PixelSources.Form>
         for (int y = 0, e = 0; y < h; y++)
         {
             bool rowInBox = y >= region.Top && y < region.Bottom;
-            int sy = rowInBox ? Resampling.Nearest(h, bh, y - region.Top) : 0;
+            int sy = rowInBox ? region.PartnerTop + Resampling.Nearest(region.PartnerHeight, bh, y - region.Top) : 0;
             for (int x = 0; x < w; x++, e++)
             {
                 bool inBox = rowInBox && x >= region.Left && x < region.Right;
                 slots[e] = inBox ? (byte)1 : (byte)0;
-                origins[e] = inBox ? (sy * w) + Resampling.Nearest(region.PartnerWidth, bw, x - region.Left) : e;
+                origins[e] = inBox ? (sy * w) + region.PartnerLeft + Resampling.Nearest(region.PartnerWidth, bw, x - region.Left) : e;
             }
         }
 

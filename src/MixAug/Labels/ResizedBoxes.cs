@@ -20,11 +20,14 @@ internal static class ResizedBoxes
         switch (region)
         {
             case ResizeRegion resize when slot == 1:
+                // The partner's box (the whole partner unless it has one) is scaled onto the sample's box; what lies
+                // outside the partner's box falls outside the sample's and is clipped away.
+                double scaleY = (double)(resize.Bottom - resize.Top) / resize.PartnerHeight, scaleX = (double)(resize.Right - resize.Left) / resize.PartnerWidth;
                 into[0] = new Placement(
-                    resize.Top,
-                    resize.Left,
-                    (double)(resize.Bottom - resize.Top) / resize.Spatial.Height,
-                    (double)(resize.Right - resize.Left) / resize.PartnerWidth,
+                    resize.Top - (resize.PartnerTop * scaleY),
+                    resize.Left - (resize.PartnerLeft * scaleX),
+                    scaleY,
+                    scaleX,
                     (resize.Top, resize.Left, resize.Bottom, resize.Right));
                 return 1;
             case ResizeRegion:

@@ -148,6 +148,12 @@ public static partial class MixPlanJson
                 region = region.WithFrames(range[0], range[1]);
             }
 
+            if (sample.TryGetProperty("partnerBox", out JsonElement partnerBox))
+            {
+                int[] c = Ints(partnerBox, 4, "A partner box needs [top, left, bottom, right]");
+                region = region.WithPartnerBox(c[0], c[1], c[2], c[3]);
+            }
+
             return sample.TryGetProperty("partnerLength", out JsonElement length) ? region.WithPartnerLength(length.GetInt32()) : region;
         }
 

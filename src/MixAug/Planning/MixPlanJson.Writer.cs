@@ -165,6 +165,16 @@ public static partial class MixPlanJson
                 writer.WriteNumber("partnerLength", length);
             }
 
+            if (region.HasPartnerBox)
+            {
+                writer.WriteStartArray("partnerBox");
+                writer.WriteNumberValue(region.PartnerTop);
+                writer.WriteNumberValue(region.PartnerLeft);
+                writer.WriteNumberValue(region.PartnerBottom);
+                writer.WriteNumberValue(region.PartnerRight);
+                writer.WriteEndArray();
+            }
+
             WriteFrames(region.FirstFrame, region.EndFrame);
             return true;
         }

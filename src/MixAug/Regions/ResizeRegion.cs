@@ -9,7 +9,9 @@ namespace MixAug.Regions;
 /// there, in every channel (ResizeMix); everything else is the sample's own. Unlike a <see cref="BoxRegion"/>, the box
 /// shows the partner's whole picture, not its elements at the same place. On a sequence (height 1) the box is a segment
 /// <c>[Left, Right)</c>, and the partner may be read over its first <see cref="PartnerLength"/> positions only (its
-/// valid part, <see cref="WithPartnerLength"/>). On a clip <c>[B, C, T, H, W]</c> the box lies on every frame, or on the
+/// valid part, <see cref="WithPartnerLength"/>). On an image the partner may be read over a box of its own only
+/// (<see cref="WithPartnerBox"/>: SnapMix's asymmetric patches), which is resized into the sample's box.
+/// On a clip <c>[B, C, T, H, W]</c> the box lies on every frame, or on the
 /// frames <c>[FirstFrame, EndFrame)</c> only (<see cref="WithFrames"/>), and frame t shows the partner's frame t resized.
 /// </summary>
 /// <remarks>
@@ -83,8 +85,32 @@ public sealed class ResizeRegion : MixRegion
     /// <summary>True when the box lies on the frames <c>[FirstFrame, EndFrame)</c> of a clip only.</summary>
     public bool HasFrameRange => EndFrame.HasValue;
 
-    /// <summary>The partner's width that is resized: <see cref="PartnerLength"/>, or the whole width.</summary>
-    internal int PartnerWidth => PartnerLength ?? Spatial.Width;
+    /// <summary>On an image, the first row of the partner's box that is resized into the sample's box (inclusive); 0
+    /// when the partner is read whole.</summary>
+    public int PartnerTop { get; private init; }
+
+    /// <summary>On an image, the first column of the partner's box (inclusive); 0 when the partner is read whole.</summary>
+    public int PartnerLeft { get; private init; }
+
+    /// <summary>The row after the last row of the partner that is resized (exclusive): the partner box's bottom, or the height.</summary>
+    public int PartnerBottom => PartnerBoxBottom ?? Spatial.Height;
+
+    /// <summary>The column after the last column of the partner that is resized (exclusive): the partner box's right
+    /// edge, <see cref="PartnerLength"/> on a sequence, or the width.</summary>
+    public int PartnerRight => PartnerBoxRight ?? PartnerLength ?? Spatial.Width;
+
+    /// <summary>True when an image's partner is read over a box of its own (<see cref="WithPartnerBox"/>), not whole.</summary>
+    public bool HasPartnerBox => PartnerBoxBottom.HasValue;
+
+    /// <summary>The partner's height that is resized.</summary>
+    internal int PartnerHeight => PartnerBottom - PartnerTop;
+
+    /// <summary>The partner's width that is resized: the partner box's, <see cref="PartnerLength"/>, or the whole width.</summary>
+    internal int PartnerWidth => PartnerRight - PartnerLeft;
+
+    private int? PartnerBoxBottom { get; init; }
+
+    private int? PartnerBoxRight { get; init; }
 
     /// <summary>First row of the box (inclusive).</summary>
     public int Top { get; }
@@ -104,7 +130,7 @@ public sealed class ResizeRegion : MixRegion
     /// <inheritdoc />
     public override MixRegionKind Kind => MixRegionKind.Resize;
 
-    private Resampling.Taps RowTaps => _rows ??= Resampling.Taps.For(Spatial.Height, Bottom - Top);
+    private Resampling.Taps RowTaps => _rows ??= Resampling.Taps.For(PartnerHeight, Bottom - Top);
 
     private Resampling.Taps ColumnTaps => _columns ??= Resampling.Taps.For(PartnerWidth, Right - Left);
 
@@ -129,6 +155,46 @@ public sealed class ResizeRegion : MixRegion
         }
 
         return new ResizeRegion(Spatial, Top, Left, Bottom, Right) { PartnerLength = length == Spatial.Width ? null : length };
+    }
+
+    /// <summary>
+    /// The same box in the sample, showing the partner's box <c>[top, bottom) × [left, right)</c> resized into it instead
+    /// of the whole partner (SnapMix's asymmetric patches: the partner's patch is cut at a place and size of its own).
+    /// A box over the whole plane gives the region without one. JSON writes it as <c>"partnerBox":[top, left, bottom, right]</c>.
+    /// </summary>
+    /// <param name="top">First row of the partner's box (inclusive).</param>
+    /// <param name="left">First column of the partner's box (inclusive).</param>
+    /// <param name="bottom">Row after the last row of the partner's box (exclusive), at most the height.</param>
+    /// <param name="right">Column after the last column of the partner's box (exclusive), at most the width.</param>
+    /// <returns>A new region.</returns>
+    /// <exception cref="ArgumentException">The region is not on an image plane (a sequence's partner is read over its
+    /// first positions, <see cref="WithPartnerLength"/>; a clip's whole frames).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The box is empty, reversed or outside the plane.</exception>
+    public ResizeRegion WithPartnerBox(int top, int left, int bottom, int right)
+    {
+        if (Spatial.Rank != 2)
+        {
+            throw new ArgumentException($"A partner box lies in an image plane; this resize box is on a {Spatial} extent.", nameof(top));
+        }
+
+        if (top < 0 || bottom <= top || bottom > Spatial.Height)
+        {
+            throw new ArgumentOutOfRangeException(
+                top < 0 ? nameof(top) : nameof(bottom),
+                $"A partner box needs 0 <= top < bottom <= {Spatial.Height}; it was top {top}, bottom {bottom}.");
+        }
+
+        if (left < 0 || right <= left || right > Spatial.Width)
+        {
+            throw new ArgumentOutOfRangeException(
+                left < 0 ? nameof(left) : nameof(right),
+                $"A partner box needs 0 <= left < right <= {Spatial.Width}; it was left {left}, right {right}.");
+        }
+
+        var whole = new ResizeRegion(Spatial, Top, Left, Bottom, Right);
+        return top == 0 && left == 0 && bottom == Spatial.Height && right == Spatial.Width
+            ? whole
+            : new ResizeRegion(Spatial, Top, Left, Bottom, Right) { PartnerTop = top, PartnerLeft = left, PartnerBoxBottom = bottom, PartnerBoxRight = right };
     }
 
     /// <summary>
@@ -204,6 +270,7 @@ public sealed class ResizeRegion : MixRegion
     /// <inheritdoc />
     public override string ToString() => (PartnerLength, EndFrame) switch
     {
+        _ when HasPartnerBox => $"partner rows [{PartnerTop}, {PartnerBottom}) cols [{PartnerLeft}, {PartnerRight}) resized in rows [{Top}, {Bottom}) cols [{Left}, {Right})",
         (int length, _) => $"resized partner (its first {length}) in rows [{Top}, {Bottom}) cols [{Left}, {Right})",
         (_, int end) => $"resized partner on frames [{FirstFrame}, {end}) in rows [{Top}, {Bottom}) cols [{Left}, {Right})",
         _ => $"resized partner in rows [{Top}, {Bottom}) cols [{Left}, {Right})",
@@ -216,10 +283,11 @@ public sealed class ResizeRegion : MixRegion
     /// <param name="destination">The box's row, Right − Left elements.</param>
     internal void ResizeRow(ReadOnlySpan<float> partner, int row, Span<float> scratch, Span<float> destination)
     {
-        Resampling.ResizeRow(partner, Spatial.Width, RowTaps, row, ColumnTaps, 0, scratch, destination, planeInCache: false);
+        // The partner's box starts PartnerTop rows and PartnerLeft columns in; its rows keep the plane's pitch.
+        Resampling.ResizeRow(partner[((PartnerTop * Spatial.Width) + PartnerLeft)..], Spatial.Width, RowTaps, row, ColumnTaps, 0, scratch, destination, planeInCache: false);
     }
 
-    /// <summary>The partner rows that box rows [<paramref name="firstRow"/>, <paramref name="endRow"/>) read, as [First, End).</summary>
+    /// <summary>The partner rows (of its plane) that box rows [<paramref name="firstRow"/>, <paramref name="endRow"/>) read, as [First, End).</summary>
     /// <param name="firstRow">First row of the box (0 = the box's top).</param>
     /// <param name="endRow">Row after the last, at most the box's height.</param>
     internal (int First, int End) PartnerRowsRead(int firstRow, int endRow)
@@ -232,7 +300,7 @@ public sealed class ResizeRegion : MixRegion
             end = Math.Max(end, rows.Start[r] + rows.WeightsOf(r).Length);
         }
 
-        return (first, end);
+        return (PartnerTop + first, PartnerTop + end);
     }
 
     private protected override void Measure(SpatialShape spatial, ReadOnlySpan<double> weights, Span<double> shares)

@@ -19,6 +19,12 @@ namespace MixAug.Transforms;
 /// from [⌊H·min⌋, ⌊H·max⌋] and [⌊W·min⌋, ⌊W·max⌋] (both ends inclusive), the box lies inside the image with a
 /// uniform top-left corner over every position (timm's exclusive bound never reached the last one), and lambda is
 /// always corrected. Alpha is not used.</para>
+/// <para><b>Asymmetric patches</b> (<see cref="Asymmetric"/>, SnapMix: Huang, Wang and Tao, "SnapMix: Semantically
+/// Proportional Mixing for Augmenting Fine-grained Data", AAAI 2021): after the sample's box, a second box of the same
+/// drawn size is drawn in the partner the same way (its centre, or in min/max mode its corner, its own), and the
+/// partner's box is resized into the sample's (a <see cref="ResizeRegion"/> with <see cref="ResizeRegion.WithPartnerBox"/>;
+/// ResizeMix's antialiased bilinear resampling). Lambda is still the share of own pixels, 1 − area/(H·W); what the
+/// partner contributes is its box (SnapMix weighs it by its map's mass there). Images only.</para>
 /// <para>Sequences (height 1) get a segment of length ⌊L·(1 − λ)⌋.</para>
 /// <para>Clips <c>[B, C, T, H, W]</c> get VideoMix's cut (Yun et al., "VideoMix: Rethinking Data Augmentation for Video
 /// Classification", 2020), chosen by <see cref="VideoCut"/>: a box on every frame (<see cref="VideoMixCut.Spatial"/>,
@@ -42,6 +48,8 @@ public sealed class CutMix : MixTransform
     /// <param name="minRatio">Min/max mode: smallest box side as a share of the image side, in (0, 1]; give with <paramref name="maxRatio"/>.</param>
     /// <param name="maxRatio">Min/max mode: largest box side as a share of the image side, in [<paramref name="minRatio"/>, 1].</param>
     /// <param name="videoCut">The cut of a clip <c>[B, C, T, H, W]</c>; batches of other shapes take only the default, <see cref="VideoMixCut.Spatial"/>.</param>
+    /// <param name="asymmetric">True to cut the partner's patch at a place of its own and resize it into the sample's box
+    /// (SnapMix's asymmetric patches; images only); false (default) for the same box in both.</param>
     /// <exception cref="ArgumentOutOfRangeException">A number is outside its range, or <paramref name="videoCut"/> is not a defined cut.</exception>
     /// <exception cref="ArgumentException">Only one of the ratios is given, or min &gt; max, or <paramref name="correctLambda"/> is false in min/max mode,
     /// or <paramref name="videoCut"/> is not <see cref="VideoMixCut.Spatial"/> in min/max mode.</exception>
@@ -53,7 +61,8 @@ public sealed class CutMix : MixTransform
         bool correctLambda = true,
         double? minRatio = null,
         double? maxRatio = null,
-        VideoMixCut videoCut = VideoMixCut.Spatial)
+        VideoMixCut videoCut = VideoMixCut.Spatial,
+        bool asymmetric = false)
         : base(probability, mode, pairing)
     {
         Guard.PositiveFinite(alpha);
@@ -102,6 +111,7 @@ public sealed class CutMix : MixTransform
         MinRatio = minRatio;
         MaxRatio = maxRatio;
         VideoCut = videoCut;
+        Asymmetric = asymmetric;
     }
 
     /// <summary>The Beta(α, α) concentration of the sampled lambda (ratio mode).</summary>
@@ -119,6 +129,9 @@ public sealed class CutMix : MixTransform
     /// <summary>The cut of a clip <c>[B, C, T, H, W]</c> (VideoMix); <see cref="VideoMixCut.Spatial"/> by default.</summary>
     public VideoMixCut VideoCut { get; }
 
+    /// <summary>True when the partner's patch is a box of its own, resized into the sample's (SnapMix's asymmetric patches).</summary>
+    public bool Asymmetric { get; }
+
     /// <inheritdoc />
     public override string Name => "CutMix";
 
@@ -128,6 +141,11 @@ public sealed class CutMix : MixTransform
         if (shape.SpatialRank == 3 && MinRatio is not null)
         {
             throw new ArgumentException($"Min/max CutMix draws image boxes; the batch {shape} is a clip. Use ratio mode (VideoMix's cuts) for clips.", nameof(shape));
+        }
+
+        if (Asymmetric && shape.SpatialRank != 2)
+        {
+            throw new ArgumentException($"Asymmetric patches are boxes of images [B, C, H, W]; the batch {shape} is not one.", nameof(shape));
         }
 
         if (shape.SpatialRank != 3 && VideoCut != VideoMixCut.Spatial)
@@ -148,14 +166,37 @@ public sealed class CutMix : MixTransform
         {
             int cutH = shape.Height == 1 ? 1 : DrawSide(shape.Height, min, max, random);
             int cutW = DrawSide(shape.Width, min, max, random);
-            int top = random.NextInt(shape.Height - cutH + 1);
-            int left = random.NextInt(shape.Width - cutW + 1);
-            return BoxSampler.ClippedBox(shape.Spatial, top, left, top + cutH, left + cutW, correctLambda: true, sampledLambda: 1.0);
+            RegionDraw box = CornerBox(shape.Spatial, cutH, cutW, random);
+            return Asymmetric ? WithPartnerBox(box, shape.Spatial, CornerBox(shape.Spatial, cutH, cutW, random)) : box;
         }
 
         double lambda = BetaSampler.Sample(random, Alpha, Alpha);
         (int h, int w) = BoxSampler.CutSize(shape.Spatial, lambda);
-        return BoxSampler.UniformCentredBox(shape.Spatial, h, w, random, CorrectLambda, lambda);
+        RegionDraw own = BoxSampler.UniformCentredBox(shape.Spatial, h, w, random, CorrectLambda, lambda);
+
+        // The partner's centre is drawn even when the cut is empty, so every group draws alike.
+        return Asymmetric ? WithPartnerBox(own, shape.Spatial, BoxSampler.UniformCentredBox(shape.Spatial, h, w, random, CorrectLambda, lambda)) : own;
+    }
+
+    /// <summary>A min/max box: its top-left corner uniform over every position where it fits.</summary>
+    private static RegionDraw CornerBox(SpatialShape spatial, int cutH, int cutW, IMixRandom random)
+    {
+        int top = random.NextInt(spatial.Height - cutH + 1);
+        int left = random.NextInt(spatial.Width - cutW + 1);
+        return BoxSampler.ClippedBox(spatial, top, left, top + cutH, left + cutW, correctLambda: true, sampledLambda: 1.0);
+    }
+
+    /// <summary>The sample's box showing the partner's box resized; the lambda stays the sample's (both boxes come from
+    /// the same cut size, so a cut that leaves the sample's box non-empty leaves the partner's non-empty too).</summary>
+    private static RegionDraw WithPartnerBox(RegionDraw own, SpatialShape spatial, RegionDraw partner)
+    {
+        if (own.Region is not BoxRegion box || partner.Region is not BoxRegion from)
+        {
+            return own;
+        }
+
+        var region = new ResizeRegion(spatial, box.Top, box.Left, box.Bottom, box.Right).WithPartnerBox(from.Top, from.Left, from.Bottom, from.Right);
+        return own with { Region = region };
     }
 
     /// <summary>A sequence's segment, or a clip's cut, is drawn where both sources are valid.</summary>
@@ -171,8 +212,8 @@ public sealed class CutMix : MixTransform
 
     /// <inheritdoc />
     public override string ToString() => MinRatio is null
-        ? $"CutMix(alpha {Alpha}, probability {Probability}, {Mode}, {Pairing}, correctLambda {CorrectLambda}{(VideoCut == VideoMixCut.Spatial ? string.Empty : $", {VideoCut} cut")})"
-        : $"CutMix(ratio [{MinRatio}, {MaxRatio}], probability {Probability}, {Mode}, {Pairing})";
+        ? $"CutMix(alpha {Alpha}, probability {Probability}, {Mode}, {Pairing}, correctLambda {CorrectLambda}{(VideoCut == VideoMixCut.Spatial ? string.Empty : $", {VideoCut} cut")}{(Asymmetric ? ", asymmetric" : string.Empty)})"
+        : $"CutMix(ratio [{MinRatio}, {MaxRatio}], probability {Probability}, {Mode}, {Pairing}{(Asymmetric ? ", asymmetric" : string.Empty)})";
 
     private static int DrawSide(int extent, double min, double max, IMixRandom random)
     {

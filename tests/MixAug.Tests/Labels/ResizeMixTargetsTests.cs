@@ -2,6 +2,7 @@ using MixAug.Labels;
 using MixAug.Planning;
 using MixAug.Randomness;
 using MixAug.Regions;
+using MixAug.Testing;
 using MixAug.Transforms;
 
 namespace MixAug.Tests.Labels;
@@ -116,6 +117,21 @@ public class ResizeMixTargetsTests
 
         // YOLOv5's minimum side: E becomes 2 wide and 2 high, so it is dropped; H's clip is 3 x 3 and stays.
         Assert.That(Rows(BoxMixer.Mix(plan, [own, partner], minSide: BoxMixer.YoloMinSide)[0]).Select(r => r.Class), Is.EqualTo(new[] { 1, 3, 4 }));
+    }
+
+    [Test]
+    public void APartnerBoxIsStretchedOntoTheSamplesBoxAndWhatLiesOutsideItIsCutAway()
+    {
+        // 10x10, the partner's rows [0, 10) × columns [5, 10) into the sample's rows [5, 10) × columns [0, 5): partner
+        // (x, y) → (x − 5, 5 + y/2). E (6, 2, 9, 6) → (1, 6, 4, 8), whole; F (1, 1, 3, 3) lies left of the partner's box,
+        // dropped; G (3, 0, 7, 10) → (−2, 5, 2, 10), half of it in the box: clipped to (0, 5, 2, 10).
+        var spatial = new SpatialShape(10, 10);
+        MixPlan plan = Plan(new ResizeRegion(spatial, 5, 0, 10, 5).WithPartnerBox(0, 5, 10, 10));
+        DetectionBoxes partner = Boxes((6, 2, 9, 6, 5), (1, 1, 3, 3, 6), (3, 0, 7, 10, 7));
+        DetectionBoxes[] mixed = BoxMixer.Mix(plan, [Boxes(), partner]);
+        Assert.That(Rows(mixed[0]), Is.EqualTo(new[] { (1f, 6f, 4f, 8f, 5, 1f), (0f, 5f, 2f, 10f, 7, 1f) }));
+        Assert.That(Rows(BoxMixer.Mix(plan, [Boxes(), partner], minVisibleFraction: 0.6)[0]).Select(r => r.Class), Is.EqualTo(new[] { 5 }), "G shows half");
+        MixAssert.BoxesFollowPlan(plan, [Boxes(), partner], mixed);
     }
 
     private static DetectionBoxes Boxes(params (float X0, float Y0, float X1, float Y1, int Class)[] boxes) =>

@@ -13,7 +13,7 @@ namespace MixAug.Tests.Transforms;
 /// ResizeMix on clips [B, C, T, H, W] with per-sample frame counts (issue 12): the image's box lies on the
 /// m = min(T_i, T_j) frames both clips hold, frame t &lt; m showing the partner's frame t resized, the later frames the
 /// sample's own; padding (NaN) is never read and lambda is exactly 1 − m·box / (T_i·H·W). Checked element by element
-/// against the resampling written here from its formula in double (<see cref="Resampled"/>).
+/// against the resampling written from its formula in double (<see cref="ResampleReference"/>).
 /// </summary>
 public class ResizeMixFramesTests
 {
@@ -249,12 +249,15 @@ public class ResizeMixFramesTests
             return $"a {plan.Regions[i].Kind} region with lambda {plan.Lambdas[i]}, expected a keep as the image plan's";
         }
 
+        double[][]? rows = region is null ? null : ResampleReference.Weights(h, region.Bottom - region.Top);
+        double[][]? columns = region is null ? null : ResampleReference.Weights(w, region.Right - region.Left);
         for (int c = 0; c < shape.Channels; c++)
         {
             int at = ((i * shape.Channels) + c) * shape.PlaneSize, from = ((p * shape.Channels) + c) * shape.PlaneSize;
             for (int f = 0; f < t; f++)
             {
-                double[]? patch = region is not null && f < common ? Resampled(batch.AsSpan(from + (f * frame), frame), h, w, region) : null;
+                ReadOnlySpan<float> partnerFrame = batch.AsSpan(from + (f * frame), frame);
+                bool pasted = region is not null && f < common;
                 for (int y = 0; y < h; y++)
                 {
                     for (int x = 0; x < w; x++)
@@ -268,9 +271,9 @@ public class ResizeMixFramesTests
                                 return $"padding frame {f} of channel {c} holds {got} at ({y}, {x}); it must stay the sample's padding (NaN)";
                             }
                         }
-                        else if (patch is not null && y >= region!.Top && y < region.Bottom && x >= region.Left && x < region.Right)
+                        else if (pasted && y >= region!.Top && y < region.Bottom && x >= region.Left && x < region.Right)
                         {
-                            double expected = patch[((y - region.Top) * (region.Right - region.Left)) + x - region.Left];
+                            double expected = ResampleReference.At(partnerFrame, w, rows!, columns!, y - region.Top, x - region.Left);
                             if (!(Math.Abs(got - expected) <= 1e-6 * Math.Abs(expected) + 1e-3))
                             {
                                 return $"frame {f}, channel {c}, ({y}, {x}) holds {got}, the partner's frame resized gives {expected}";
@@ -296,6 +299,7 @@ public class ResizeMixFramesTests
         int[] addresses = [.. Enumerable.Range(0, shape.BatchSize * n)];
         var map = new int[addresses.Length];
         LabelMapMixer.Mix(plan, addresses, map);
+        MixAssert.LabelMapsFollowPlan(plan, addresses, map); // MixAug.Testing's own decoder of the plan agrees
         for (int i = 0; i < shape.BatchSize; i++)
         {
             var region = plan.Regions[i] as ResizeRegion;
@@ -313,51 +317,5 @@ public class ResizeMixFramesTests
                 Assert.That(map[(i * n) + e], Is.EqualTo(expected), $"{context}, sample {i}, frame {f}, ({y}, {x}): label map");
             }
         }
-    }
-
-    /// <summary>
-    /// One partner frame resized to the box by the documented formula, in double: along each axis output i (centre
-    /// c = s·(i + ½), s = n/m, support r = max(s, 1)) weighs input j by max(0, 1 − |(j + ½ − c)/r|), normalised; the two
-    /// axes' weights multiply.
-    /// </summary>
-    private static double[] Resampled(ReadOnlySpan<float> partner, int h, int w, ResizeRegion region)
-    {
-        int bh = region.Bottom - region.Top, bw = region.Right - region.Left;
-        double[][] rows = Weights(h, bh), columns = Weights(w, bw);
-        var result = new double[bh * bw];
-        for (int oy = 0; oy < bh; oy++)
-        {
-            for (int ox = 0; ox < bw; ox++)
-            {
-                double sum = 0;
-                for (int y = 0; y < h; y++)
-                {
-                    for (int x = 0; x < w; x++)
-                    {
-                        double weight = rows[oy][y] * columns[ox][x];
-                        sum += weight == 0 ? 0 : weight * partner[(y * w) + x];
-                    }
-                }
-
-                result[(oy * bw) + ox] = sum;
-            }
-        }
-
-        return result;
-    }
-
-    private static double[][] Weights(int inputs, int outputs)
-    {
-        double scale = (double)inputs / outputs, support = Math.Max(1, scale);
-        var weights = new double[outputs][];
-        for (int i = 0; i < outputs; i++)
-        {
-            double centre = scale * (i + 0.5);
-            weights[i] = [.. Enumerable.Range(0, inputs).Select(j => Math.Max(0, 1 - Math.Abs((j + 0.5 - centre) / support)))];
-            double total = weights[i].Sum();
-            weights[i] = [.. weights[i].Select(v => v / total)];
-        }
-
-        return weights;
     }
 }

@@ -56,6 +56,21 @@ public class SnapMixWeightsTests
     }
 
     [Test]
+    public void An_asymmetric_patch_brings_its_partners_mass_in_the_partners_box()
+    {
+        // Sample 1 shows map 0's top-left 2x2 box (all of its mass, 1) shrunk into its bottom-right 1x1; sample 0 shows
+        // map 1's bottom row, 4 pixels of 1/16, stretched into its top 2x4 rows (its own mass outside them: map 0 has
+        // none there). Measuring the sample's box in the partner's map instead would give map 1's 8/16 and map 0's 0.
+        var plan = new MixPlan(
+            Plane,
+            [1, 0],
+            [0.5, 15.0 / 16],
+            [new ResizeRegion(Plane, 0, 0, 2, 4).WithPartnerBox(3, 0, 4, 4), new ResizeRegion(Plane, 3, 3, 4, 4).WithPartnerBox(0, 0, 2, 2)]);
+        using Tensor maps = Maps();
+        Assert.That(Weights(plan, maps), Is.EqualTo(new[] { 0, 0.25, 15.0 / 16, 1 }).Within(1e-6));
+    }
+
+    [Test]
     public void A_constant_map_gives_its_source_the_area_share()
     {
         using Tensor raw = tensor([.. Enumerable.Repeat(2f, 16), .. Enumerable.Range(0, 16).Select(p => (float)p)], [2, 4, 4]);
