@@ -45,13 +45,13 @@ internal sealed class PreviewCommand
     private readonly Option<double?> _minRatio = new Option<double?>("--min-ratio")
     {
         HelpName = "R",
-        Description = "cutmix: smallest box side as a share of the image side, in (0, 1]; give both --min-ratio and --max-ratio or neither",
+        Description = "cutmix and snapmix: smallest box side as a share of the image side, in (0, 1]; give both --min-ratio and --max-ratio or neither",
     }.FiniteNumber();
 
     private readonly Option<double?> _maxRatio = new Option<double?>("--max-ratio")
     {
         HelpName = "R",
-        Description = "cutmix: largest box side as a share of the image side, in [--min-ratio, 1]",
+        Description = "cutmix and snapmix: largest box side as a share of the image side, in [--min-ratio, 1]",
     }.FiniteNumber();
 
     private readonly Option<double?> _decayPower = new Option<double?>("--decay-power")

@@ -30,7 +30,7 @@ public class PreviewAppTests
     {
         (int code, string stdout, _) = Run("--help");
         Assert.That(code, Is.Zero);
-        Assert.That(stdout, Does.Contain("--method").And.Contain("--html").And.Contain("mixup|cutmix|fmix|saliencymix"));
+        Assert.That(stdout, Does.Contain("--method").And.Contain("--html").And.Contain("mixup|cutmix|snapmix|fmix|saliencymix"));
     }
 
     [TestCase("--method", "nope", "Unknown method 'nope'")]
@@ -61,7 +61,7 @@ public class PreviewAppTests
     {
         (int code, _, string stderr) = Run("--method", "mixup", "--min-ratio", "0.2", "--max-ratio", "0.5");
         Assert.That(code, Is.EqualTo(2));
-        Assert.That(stderr, Does.Contain("--min-ratio applies to cutmix only"));
+        Assert.That(stderr, Does.Contain("--min-ratio applies to cutmix and snapmix only"));
         (code, _, stderr) = Run("--method", "cutmix", "--decay-power", "3");
         Assert.That(code, Is.EqualTo(2));
         Assert.That(stderr, Does.Contain("--decay-power applies to fmix only"));

@@ -28,7 +28,7 @@ public class PreviewMethodsTests
     {
         (int code, string stdout, _) = Run("--help");
         Assert.That(code, Is.Zero);
-        Assert.That(stdout, Does.Contain("mixup|cutmix|fmix|saliencymix|gridmix|smoothmix|resizemix|guidedmix|mosaic|multicutmix|all"));
+        Assert.That(stdout, Does.Contain("mixup|cutmix|snapmix|fmix|saliencymix|gridmix|smoothmix|resizemix|guidedmix|mosaic|multicutmix|all"));
         string html = Path.Combine(_folder, "g");
         (code, stdout, string stderr) = Run("--method", "all", "--size", "32", "--count", "3", "--alpha", "2", "--out", Path.Combine(_folder, "p.png"), "--html", html);
         Assert.That(code, Is.Zero, stderr);
@@ -40,6 +40,7 @@ public class PreviewMethodsTests
 
         // --alpha sets every method that has it; ResizeMix has none and its title says what it drew with.
         Assert.That(index, Does.Contain("resizemix  scale [0.1, 0.8]  p 1  elem  flip").And.Contain("multicutmix  partners 3  alpha 2  p 1"));
+        Assert.That(index, Does.Contain("cutmix  alpha 2  asymmetric  p 1  elem  flip"), "snapmix's sheet says its boxes are asymmetric");
     }
 
     [Test]

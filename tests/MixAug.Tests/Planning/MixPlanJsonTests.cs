@@ -146,6 +146,7 @@ public class MixPlanJsonTests
             MixPlanJson.Serialize(GeneralPlanTests.RandomGeneralPlan(shape, 3)),
             MixPlanJson.Serialize(FixedPlansMask(shape)),
             MixPlanJson.Serialize(new CutMix(mode: LambdaMode.Element).CreatePlan(new MixRequest(BatchShape.Sequence(4, 1, 48), new MixRandom(4), [48, 30, 12, 1]))),
+            MixPlanJson.Serialize(new CutMix(mode: LambdaMode.Element, pairing: PairingStrategy.Permutation, asymmetric: true).CreatePlan(shape, new MixRandom(9))),
 
             // Frame ranges of tiles, soft boxes and resized partners: clips with frame counts.
             MixPlanJson.Serialize(new GridMix(mode: LambdaMode.Element).CreatePlan(new MixRequest(BatchShape.Volume(4, 1, 5, 6, 8), new MixRandom(5), [5, 2, 4, 3]))),
@@ -154,6 +155,7 @@ public class MixPlanJsonTests
             MixPlanJson.Serialize(new ResizeMix(mode: LambdaMode.Element).CreatePlan(new MixRequest(BatchShape.Volume(4, 1, 5, 6, 8), new MixRandom(8), [5, 2, 4, 3]))),
         ];
         Assert.That(seeds[^4..], Has.All.Contain("\"frames\""), "the clip seeds hold frame ranges");
+        Assert.That(seeds[5], Does.Contain("\"partnerBox\""), "the asymmetric CutMix seed holds partner boxes");
         string[] replacements = ["0", "-1", "1e308", "NaN", "\"\"", "null", "[]", "{}", "2147483648", "18446744073709551616", "0.5", "\"Flip, Roll\""];
         var random = new MixRandom(2026);
         int cases = 0, parsed = 0, applied = 0;
