@@ -21,10 +21,11 @@ if (args.Contains("--profile-gridsmooth"))
     return GridSmoothProfile.Run(at + 1 < args.Length ? args[at + 1] : null);
 }
 
-// --spin-mosaic: Mosaic applied on one thread for 15 seconds, to sample with perf (docs/performance.md).
-if (args.Contains("--spin-mosaic"))
+// --spin-mosaic, --spin-resizemix: Mosaic or ResizeMix applied on one thread for 15 seconds, to sample with perf
+// (docs/performance.md).
+if (args.Contains("--spin-mosaic") || args.Contains("--spin-resizemix"))
 {
-    return ResampleProfile.Spin();
+    return ResampleProfile.Spin(resizeMix: args.Contains("--spin-resizemix"));
 }
 
 // --profile-resample: Mosaic's and ResizeMix's passes timed alone on one thread (docs/performance.md).

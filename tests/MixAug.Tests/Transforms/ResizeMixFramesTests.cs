@@ -34,13 +34,8 @@ public class ResizeMixFramesTests
             int b = 1 + random.NextInt(8), c = 1 + random.NextInt(2), t = 1 + random.NextInt(6), h = 1 + random.NextInt(12), w = 1 + random.NextInt(12);
             var shape = BatchShape.Volume(b, c, t, h, w);
             int[] frames = [.. Enumerable.Range(0, b).Select(_ => seed % 4 == 0 ? t : 1 + random.NextInt(t))];
-            var mode = (LambdaMode)(seed % 3);
-            var resizeMix = new ResizeMix(
-                minScale: seed % 5 == 0 ? 1.0 : 0.1,
-                maxScale: seed % 5 == 0 ? 1.0 : 0.8,
-                probability: seed % 6 == 5 ? 0.5 : 1.0,
-                mode: mode,
-                pairing: mode == LambdaMode.Pair ? PairingStrategy.Flip : PairingStrategy.Permutation);
+            ResizeMix resizeMix = LengthSweeps.ResizeMixFor(seed);
+            LambdaMode mode = resizeMix.Mode;
             MixPlan plan = resizeMix.CreatePlan(new MixRequest(shape, new MixRandom((ulong)seed), frames));
             MixPlan image = resizeMix.CreatePlan(new BatchShape(b, c, h, w), new MixRandom((ulong)seed));
             float[] batch = TestBatches.PaddedWithNaN(shape, frames);

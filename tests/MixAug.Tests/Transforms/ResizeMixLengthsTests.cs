@@ -32,14 +32,8 @@ public class ResizeMixLengthsTests
             var shape = BatchShape.Sequence(b, c, l);
             bool full = seed % 4 == 0;
             int[] lengths = [.. Enumerable.Range(0, b).Select(_ => full ? l : 1 + random.NextInt(l))];
-            LambdaMode mode = (LambdaMode)(seed % 3);
-            double minScale = seed % 5 == 0 ? 1.0 : 0.1, maxScale = seed % 5 == 0 ? 1.0 : 0.8;
-            var resizeMix = new ResizeMix(
-                minScale: minScale,
-                maxScale: maxScale,
-                probability: seed % 6 == 5 ? 0.5 : 1.0,
-                mode: mode,
-                pairing: mode == LambdaMode.Pair ? PairingStrategy.Flip : PairingStrategy.Permutation);
+            ResizeMix resizeMix = LengthSweeps.ResizeMixFor(seed);
+            LambdaMode mode = resizeMix.Mode;
             MixPlan plan = resizeMix.CreatePlan(new MixRequest(shape, new MixRandom((ulong)seed), lengths));
             float[] batch = Support.TestBatches.PaddedWithNaN(shape, lengths);
             var output = new float[batch.Length];

@@ -139,17 +139,10 @@ public sealed class ResizeParityTests
             MixPlan plan = resizeMix.CreatePlan(new MixRequest(shape, new MixRandom((ulong)seed), lengths));
             counted += plan.Regions.OfType<ResizeRegion>().Count(counts);
             float[] source = PaddedBatches.Values(shape, lengths, (ulong)seed, Padding);
-            var expected = new float[source.Length];
-            CpuMixer.Apply(plan, source, expected);
-            using Tensor batch = Batches.ToTensor(source, shape);
-            using Tensor viaCpu = TorchMixer.Apply(plan, batch);
-            Assert.That(Batches.ToArray(viaCpu), Is.EqualTo(expected), $"seed {seed}, CpuMixer path");
-            using Tensor viaOps = TorchMixer.Apply(plan, batch, allowCpuKernels: false);
-            float[] actual = Batches.ToArray(viaOps);
+            float[] actual = AssertBothPathsMatch(plan, shape, source, $"seed {seed}, {resizeMix}");
             int step = PaddedBatches.StepSize(shape);
             for (int k = 0; k < actual.Length; k++)
             {
-                Assert.That(actual[k], Is.EqualTo(expected[k]).Within(1e-5), $"seed {seed}, {resizeMix}, element {k}"); // values in [-2, 2]: sums of a few taps in another order
                 if (k % shape.PlaneSize / step < plan.OutputLengths[k / shape.SampleSize])
                 {
                     Assert.That(actual[k], Is.GreaterThan(-2.001f), $"seed {seed}: padding at valid element {k}");
@@ -171,17 +164,25 @@ public sealed class ResizeParityTests
             var shape = new BatchShape(2 + (seed % 6), 3, 9 + seed, 21 - seed);
             MixPlan plan = new CutMix(mode: LambdaMode.Element, pairing: PairingStrategy.Permutation, asymmetric: true).CreatePlan(shape, new MixRandom((ulong)seed));
             moved += plan.Regions.OfType<ResizeRegion>().Count(r => r.HasPartnerBox);
-            float[] source = Batches.Values(shape, (ulong)seed);
-            var expected = new float[source.Length];
-            CpuMixer.Apply(plan, source, expected);
-            using Tensor images = Batches.ToTensor(source, shape);
-            using Tensor viaCpu = TorchMixer.Apply(plan, images);
-            Assert.That(Batches.ToArray(viaCpu), Is.EqualTo(expected), $"seed {seed}, CpuMixer path");
-            using Tensor viaOps = TorchMixer.Apply(plan, images, allowCpuKernels: false);
-            Assert.That(Batches.ToArray(viaOps), Is.EqualTo(expected).Within(1e-5), $"seed {seed}, libtorch path");
+            AssertBothPathsMatch(plan, shape, Batches.Values(shape, (ulong)seed), $"seed {seed}");
         }
 
         Assert.That(moved, Is.GreaterThan(30), "the sweep must draw partner boxes");
+    }
+
+    /// <summary>TorchMixer's CpuMixer path gives CpuMixer's bits; its libtorch path agrees within 1e-5 (values in
+    /// [-2, 2]: sums of a few taps in another order). Returns the libtorch path's elements.</summary>
+    private static float[] AssertBothPathsMatch(MixPlan plan, BatchShape shape, float[] source, string context)
+    {
+        var expected = new float[source.Length];
+        CpuMixer.Apply(plan, source, expected);
+        using Tensor batch = Batches.ToTensor(source, shape);
+        using Tensor viaCpu = TorchMixer.Apply(plan, batch);
+        Assert.That(Batches.ToArray(viaCpu), Is.EqualTo(expected), $"{context}, CpuMixer path");
+        using Tensor viaOps = TorchMixer.Apply(plan, batch, allowCpuKernels: false);
+        float[] actual = Batches.ToArray(viaOps);
+        Assert.That(actual, Is.EqualTo(expected).Within(1e-5), $"{context}, libtorch path");
+        return actual;
     }
 
     [Test]
