@@ -114,4 +114,36 @@ internal static class Guard
                 $"A frame range needs 0 <= firstFrame < endFrame; it was firstFrame {firstFrame}, endFrame {endFrame}.");
         }
     }
+
+    /// <summary>Checks a frame range of a region that knows its clip (a soft box's, a resized partner's):
+    /// 0 &lt;= firstFrame &lt; endFrame &lt;= <paramref name="spatial"/>'s T.</summary>
+    /// <exception cref="ArgumentException"><paramref name="spatial"/> is not a clip (naming firstFrame; <paramref name="region"/> says what has the range).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The range is empty, reversed, negative or past the clip's T frames, naming the bound at fault.</exception>
+    internal static void FrameRange(int firstFrame, int endFrame, SpatialShape spatial, string region)
+    {
+        if (spatial.Rank != 3)
+        {
+            throw new ArgumentException($"A frame range needs a clip; this {region} is on a {spatial} extent.", nameof(firstFrame));
+        }
+
+        if (firstFrame < 0 || endFrame <= firstFrame || endFrame > spatial.Depth)
+        {
+            throw new ArgumentOutOfRangeException(
+                firstFrame < 0 ? nameof(firstFrame) : nameof(endFrame),
+                $"A frame range needs 0 <= firstFrame < endFrame <= {spatial.Depth} (the clip's frames); it was firstFrame {firstFrame}, endFrame {endFrame}.");
+        }
+    }
+
+    /// <summary>Checks one side of a box in an extent: 0 &lt;= first &lt; end &lt;= <paramref name="extent"/>, naming
+    /// <paramref name="firstName"/> or <paramref name="endName"/> and saying what the box is (<paramref name="box"/>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The side is empty, reversed or outside [0, extent].</exception>
+    internal static void BoxSide(int first, int end, int extent, string firstName, string endName, string box)
+    {
+        if (first < 0 || end <= first || end > extent)
+        {
+            throw new ArgumentOutOfRangeException(
+                first < 0 ? firstName : endName,
+                $"{box} needs 0 <= {firstName} < {endName} <= {extent}; it was {firstName} {first}, {endName} {end}.");
+        }
+    }
 }

@@ -46,19 +46,8 @@ public sealed class ResizeRegion : MixRegion
             throw new ArgumentException("A resized partner is pasted into an image plane, a sequence or the frames of a clip; the extent was empty.", nameof(spatial));
         }
 
-        if (top < 0 || bottom <= top || bottom > spatial.Height)
-        {
-            throw new ArgumentOutOfRangeException(
-                top < 0 ? nameof(top) : nameof(bottom),
-                $"A resize box needs 0 <= top < bottom <= {spatial.Height}; it was top {top}, bottom {bottom}.");
-        }
-
-        if (left < 0 || right <= left || right > spatial.Width)
-        {
-            throw new ArgumentOutOfRangeException(
-                left < 0 ? nameof(left) : nameof(right),
-                $"A resize box needs 0 <= left < right <= {spatial.Width}; it was left {left}, right {right}.");
-        }
+        Internal.Guard.BoxSide(top, bottom, spatial.Height, nameof(top), nameof(bottom), "A resize box");
+        Internal.Guard.BoxSide(left, right, spatial.Width, nameof(left), nameof(right), "A resize box");
 
         Spatial = spatial;
         Top = top;
@@ -177,19 +166,8 @@ public sealed class ResizeRegion : MixRegion
             throw new ArgumentException($"A partner box lies in an image plane; this resize box is on a {Spatial} extent.", nameof(top));
         }
 
-        if (top < 0 || bottom <= top || bottom > Spatial.Height)
-        {
-            throw new ArgumentOutOfRangeException(
-                top < 0 ? nameof(top) : nameof(bottom),
-                $"A partner box needs 0 <= top < bottom <= {Spatial.Height}; it was top {top}, bottom {bottom}.");
-        }
-
-        if (left < 0 || right <= left || right > Spatial.Width)
-        {
-            throw new ArgumentOutOfRangeException(
-                left < 0 ? nameof(left) : nameof(right),
-                $"A partner box needs 0 <= left < right <= {Spatial.Width}; it was left {left}, right {right}.");
-        }
+        Internal.Guard.BoxSide(top, bottom, Spatial.Height, nameof(top), nameof(bottom), "A partner box");
+        Internal.Guard.BoxSide(left, right, Spatial.Width, nameof(left), nameof(right), "A partner box");
 
         var whole = new ResizeRegion(Spatial, Top, Left, Bottom, Right);
         return top == 0 && left == 0 && bottom == Spatial.Height && right == Spatial.Width
@@ -209,17 +187,7 @@ public sealed class ResizeRegion : MixRegion
     /// <exception cref="ArgumentOutOfRangeException">The range is empty, reversed, negative or past the clip's T frames.</exception>
     public ResizeRegion WithFrames(int firstFrame, int endFrame)
     {
-        if (Spatial.Rank != 3)
-        {
-            throw new ArgumentException($"A frame range needs a clip; this resize box is on a {Spatial} extent.", nameof(firstFrame));
-        }
-
-        if (firstFrame < 0 || endFrame <= firstFrame || endFrame > Spatial.Depth)
-        {
-            throw new ArgumentOutOfRangeException(
-                firstFrame < 0 ? nameof(firstFrame) : nameof(endFrame),
-                $"A frame range needs 0 <= firstFrame < endFrame <= {Spatial.Depth} (the clip's frames); it was firstFrame {firstFrame}, endFrame {endFrame}.");
-        }
+        Internal.Guard.FrameRange(firstFrame, endFrame, Spatial, "resize box");
 
         return firstFrame == 0 && endFrame == Spatial.Depth
             ? new ResizeRegion(Spatial, Top, Left, Bottom, Right)

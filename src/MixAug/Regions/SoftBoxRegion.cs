@@ -49,19 +49,8 @@ public sealed class SoftBoxRegion : MixRegion
             throw new ArgumentException("A soft box is drawn over an image plane, a sequence or the frames of a clip; the extent was empty.", nameof(spatial));
         }
 
-        if (top < 0 || bottom <= top || bottom > spatial.Height)
-        {
-            throw new ArgumentOutOfRangeException(
-                top < 0 ? nameof(top) : nameof(bottom),
-                $"A soft box needs 0 <= top < bottom <= {spatial.Height}; it was top {top}, bottom {bottom}.");
-        }
-
-        if (left < 0 || right <= left || right > spatial.Width)
-        {
-            throw new ArgumentOutOfRangeException(
-                left < 0 ? nameof(left) : nameof(right),
-                $"A soft box needs 0 <= left < right <= {spatial.Width}; it was left {left}, right {right}.");
-        }
+        Internal.Guard.BoxSide(top, bottom, spatial.Height, nameof(top), nameof(bottom), "A soft box");
+        Internal.Guard.BoxSide(left, right, spatial.Width, nameof(left), nameof(right), "A soft box");
 
         Internal.Guard.PositiveFinite(sigma);
         Spatial = spatial;
@@ -123,17 +112,7 @@ public sealed class SoftBoxRegion : MixRegion
     /// <exception cref="ArgumentOutOfRangeException">The range is empty, reversed, negative or past the clip's T frames.</exception>
     public SoftBoxRegion WithFrames(int firstFrame, int endFrame)
     {
-        if (Spatial.Rank != 3)
-        {
-            throw new ArgumentException($"A frame range needs a clip; this soft box is on a {Spatial} extent.", nameof(firstFrame));
-        }
-
-        if (firstFrame < 0 || endFrame <= firstFrame || endFrame > Spatial.Depth)
-        {
-            throw new ArgumentOutOfRangeException(
-                firstFrame < 0 ? nameof(firstFrame) : nameof(endFrame),
-                $"A frame range needs 0 <= firstFrame < endFrame <= {Spatial.Depth} (the clip's frames); it was firstFrame {firstFrame}, endFrame {endFrame}.");
-        }
+        Internal.Guard.FrameRange(firstFrame, endFrame, Spatial, "soft box");
 
         return firstFrame == 0 && endFrame == Spatial.Depth
             ? new SoftBoxRegion(Spatial, Top, Left, Bottom, Right, Sigma)
