@@ -295,6 +295,11 @@ public class ResizeMixFramesTests
         var map = new int[addresses.Length];
         LabelMapMixer.Mix(plan, addresses, map);
         MixAssert.LabelMapsFollowPlan(plan, addresses, map); // MixAug.Testing's own decoder of the plan agrees
+        int[] classA = new int[map.Length], classB = new int[map.Length];
+        var weightA = new float[map.Length];
+        LabelMapMixer.ToPairs(plan, addresses, classA, classB, weightA);
+        MixAssert.LabelPairsFollowPlan(plan, addresses, classA, classB, weightA);
+        Assert.That(classA, Is.EqualTo(map), $"{context}: the pairs' class A is the hard map's");
         for (int i = 0; i < shape.BatchSize; i++)
         {
             var region = plan.Regions[i] as ResizeRegion;
