@@ -9,7 +9,7 @@ app=samples/MixAug.Preview/bin/Release/net10.0/MixAug.Preview
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-for method in mixup cutmix fmix saliencymix gridmix smoothmix resizemix multicutmix; do
+for method in mixup cutmix snapmix fmix saliencymix gridmix smoothmix resizemix multicutmix; do
   "$app" --method "$method" --seed 42 --size 128 --out "docs/images/preview-$method.png" >/dev/null
 done
 "$app" --method fmix --spectrum reference --seed 42 --size 128 --out docs/images/preview-fmix-reference.png >/dev/null
