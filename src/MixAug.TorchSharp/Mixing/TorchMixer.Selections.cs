@@ -119,7 +119,7 @@ public static partial class TorchMixer
 
         if (region.HasPartnerBox)
         {
-            partner = partner.narrow(-2, region.PartnerTop, region.PartnerBottom - region.PartnerTop).narrow(-1, region.PartnerLeft, region.PartnerRight - region.PartnerLeft);
+            partner = Region(partner, rank, new Tile(1, region.PartnerTop, region.PartnerLeft, region.PartnerBottom, region.PartnerRight));
         }
 
         if (region.EndFrame is int end)

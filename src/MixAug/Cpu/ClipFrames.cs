@@ -42,7 +42,7 @@ internal static class ClipFrames
             Check(plan.Regions[i], i);
         }
 
-        if (!plan.Regions.ToArray().Any(HasFrameRange))
+        if (!plan.Regions.Any(HasFrameRange))
         {
             var recipes = new SampleRecipe[plan.BatchSize];
             for (int i = 0; i < plan.BatchSize; i++)

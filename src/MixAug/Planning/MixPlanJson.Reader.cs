@@ -113,27 +113,24 @@ public static partial class MixPlanJson
             return new BoxRegion(c[0], c[1], c[2], c[3]);
         }
 
-        private static BoxRegion ReadFrames(BoxRegion box, JsonElement frames)
+        /// <summary>The region limited to the sample's <c>"frames":[first, end]</c> by <paramref name="withFrames"/> when the
+        /// document gives one, else the region itself; <paramref name="what"/> names it in a format error.</summary>
+        private static T ReadFrames<T>(T region, JsonElement sample, string what, Func<T, int, int, T> withFrames)
         {
-            int[] range = Ints(frames, 2, "A box's frame range needs [first, end]");
-            return box.WithFrames(range[0], range[1]);
-        }
+            if (!sample.TryGetProperty("frames", out JsonElement frames))
+            {
+                return region;
+            }
 
-        private static TileRegion ReadFrames(TileRegion tiles, JsonElement frames)
-        {
-            int[] range = Ints(frames, 2, "A tiling's frame range needs [first, end]");
-            return tiles.WithFrames(range[0], range[1]);
+            int[] range = Ints(frames, 2, $"{what}'s frame range needs [first, end]");
+            return withFrames(region, range[0], range[1]);
         }
 
         private SoftBoxRegion ReadSoftBox(JsonElement sample)
         {
             BoxRegion box = ReadBox(sample.GetProperty("box"));
-            var region = new SoftBoxRegion(_spatial, box.Top, box.Left, box.Bottom, box.Right, sample.GetProperty("sigma").GetDouble());
-            if (sample.TryGetProperty("frames", out JsonElement frames))
-            {
-                int[] range = Ints(frames, 2, "A soft box's frame range needs [first, end]");
-                region = region.WithFrames(range[0], range[1]);
-            }
+            var region = ReadFrames(
+                new SoftBoxRegion(_spatial, box.Top, box.Left, box.Bottom, box.Right, sample.GetProperty("sigma").GetDouble()), sample, "A soft box", (r, first, end) => r.WithFrames(first, end));
 
             return sample.TryGetProperty("reach", out JsonElement reach) ? region.WithReach(reach.GetInt32()) : region;
         }
@@ -141,12 +138,7 @@ public static partial class MixPlanJson
         private ResizeRegion ReadResize(JsonElement sample)
         {
             BoxRegion box = ReadBox(sample.GetProperty("box"));
-            var region = new ResizeRegion(_spatial, box.Top, box.Left, box.Bottom, box.Right);
-            if (sample.TryGetProperty("frames", out JsonElement frames))
-            {
-                int[] range = Ints(frames, 2, "A resize box's frame range needs [first, end]");
-                region = region.WithFrames(range[0], range[1]);
-            }
+            ResizeRegion region = ReadFrames(new ResizeRegion(_spatial, box.Top, box.Left, box.Bottom, box.Right), sample, "A resize box", (r, first, end) => r.WithFrames(first, end));
 
             if (sample.TryGetProperty("partnerBox", out JsonElement partnerBox))
             {
@@ -189,11 +181,11 @@ public static partial class MixPlanJson
             {
                 "keep" => MixRegion.Keep,
                 "blend" => MixRegion.Blend,
-                "box" => s.TryGetProperty("frames", out JsonElement frames) ? ReadFrames(ReadBox(s.GetProperty("box")), frames) : ReadBox(s.GetProperty("box")),
+                "box" => ReadFrames(ReadBox(s.GetProperty("box")), s, "A box", (box, first, end) => box.WithFrames(first, end)),
                 "mask" => masks[Index(s, "mask", masks.Length, i)],
                 "fourier" => new FourierMaskRegion(noises[Index(s, "noise", noises.Length, i)], s.GetProperty("own").GetInt32(), s.GetProperty("soft").GetDouble()),
                 "saliency" => new SaliencyMaskRegion(saliency[Index(s, "saliency", saliency.Length, i)], Index(s, "map", _batch, i), s.GetProperty("own").GetInt32()),
-                "tiles" => s.TryGetProperty("frames", out JsonElement tileFrames) ? ReadFrames(ReadTiles(s.GetProperty("tiles")), tileFrames) : ReadTiles(s.GetProperty("tiles")),
+                "tiles" => ReadFrames(ReadTiles(s.GetProperty("tiles")), s, "A tiling", (tiles, first, end) => tiles.WithFrames(first, end)),
                 "softbox" => ReadSoftBox(s),
                 "resize" => ReadResize(s),
                 "mosaic" => ReadMosaic(s),

@@ -169,9 +169,8 @@ public sealed class ResizeRegion : MixRegion
         Internal.Guard.BoxSide(top, bottom, Spatial.Height, nameof(top), nameof(bottom), "A partner box");
         Internal.Guard.BoxSide(left, right, Spatial.Width, nameof(left), nameof(right), "A partner box");
 
-        var whole = new ResizeRegion(Spatial, Top, Left, Bottom, Right);
         return top == 0 && left == 0 && bottom == Spatial.Height && right == Spatial.Width
-            ? whole
+            ? new ResizeRegion(Spatial, Top, Left, Bottom, Right)
             : new ResizeRegion(Spatial, Top, Left, Bottom, Right) { PartnerTop = top, PartnerLeft = left, PartnerBoxBottom = bottom, PartnerBoxRight = right };
     }
 
