@@ -3,6 +3,7 @@ using MixAug.Planning;
 using MixAug.Randomness;
 using MixAug.Regions;
 using MixAug.SharedTests;
+using MixAug.Tests.Support;
 using MixAug.Transforms;
 
 namespace MixAug.Tests.Planning;
@@ -107,12 +108,7 @@ public class ValidLengthsTests
         {
             var shape = BatchShape.Sequence(1 + random.NextInt(8), 2, 1 + random.NextInt(30));
             int[] lengths = [.. Enumerable.Range(0, shape.BatchSize).Select(_ => 1 + random.NextInt(shape.Width))];
-            byte[] batch = new byte[shape.ElementCount];
-            for (int k = 0; k < batch.Length; k++)
-            {
-                int sample = k / shape.SampleSize;
-                batch[k] = k % shape.Width < lengths[sample] ? (byte)random.NextInt(201) : (byte)255;
-            }
+            byte[] batch = TestBatches.PaddedBytes(shape, lengths, random, 201);
 
             MixPlan plan = Transforms[seed % Transforms.Length].CreatePlan(new MixRequest(shape, new MixRandom((ulong)seed), lengths));
             var output = new byte[batch.Length];

@@ -43,4 +43,21 @@ internal static class TestBatches
 
         return batch;
     }
+
+    /// <summary>
+    /// A padded uint8 batch of sequences or clips: each valid element (time step before its sample's length) holds
+    /// <c>random.NextInt(validBound)</c>, drawn in element order, and padding holds 255, which the valid values never
+    /// reach, so a test sees any padding in valid output.
+    /// </summary>
+    public static byte[] PaddedBytes(MixAug.Planning.BatchShape shape, IReadOnlyList<int> lengths, MixAug.Randomness.MixRandom random, int validBound)
+    {
+        int step = shape.SpatialRank == 3 ? shape.Height * shape.Width : 1;
+        var bytes = new byte[shape.ElementCount];
+        for (int k = 0; k < bytes.Length; k++)
+        {
+            bytes[k] = k % shape.PlaneSize / step < lengths[k / shape.SampleSize] ? (byte)random.NextInt(validBound) : (byte)255;
+        }
+
+        return bytes;
+    }
 }

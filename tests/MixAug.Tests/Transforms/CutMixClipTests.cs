@@ -77,11 +77,7 @@ public class CutMixClipTests
             var transform = new CutMix(mode: (LambdaMode)(seed % 3), pairing: seed % 3 == 1 ? PairingStrategy.Flip : PairingStrategy.Roll, videoCut: Cuts[seed % 3]);
             MixPlan plan = transform.CreatePlan(new MixRequest(shape, new MixRandom((ulong)seed), lengths));
             int plane = shape.Height * shape.Width;
-            var bytes = new byte[shape.ElementCount];
-            for (int k = 0; k < bytes.Length; k++)
-            {
-                bytes[k] = k % shape.PlaneSize / plane < lengths[k / shape.SampleSize] ? (byte)random.NextInt(255) : (byte)255;
-            }
+            byte[] bytes = TestBatches.PaddedBytes(shape, lengths, random, 255);
 
             var mixed = new byte[bytes.Length];
             var floats = new float[bytes.Length];

@@ -94,11 +94,7 @@ public class FMixLengthsTests
             int[] lengths = [.. Enumerable.Range(0, shape.BatchSize).Select(_ => 1 + random.NextInt(clip ? shape.Depth : shape.Width))];
             var fmix = new FMix(mode: (LambdaMode)(seed % 3), granularity: MaskGranularity.PerGroup);
             MixPlan plan = fmix.CreatePlan(new MixRequest(shape, new MixRandom((ulong)seed), lengths));
-            var bytes = new byte[shape.ElementCount];
-            for (int k = 0; k < bytes.Length; k++)
-            {
-                bytes[k] = k % shape.PlaneSize / step < lengths[k / shape.SampleSize] ? (byte)random.NextInt(255) : (byte)255;
-            }
+            byte[] bytes = TestBatches.PaddedBytes(shape, lengths, random, 255);
 
             var mixed = new byte[bytes.Length];
             var floats = new float[bytes.Length];

@@ -4,6 +4,7 @@ using MixAug.Planning;
 using MixAug.Randomness;
 using MixAug.Regions;
 using MixAug.Testing;
+using MixAug.Tests.Support;
 using MixAug.Transforms;
 
 namespace MixAug.Tests.Transforms;
@@ -83,11 +84,7 @@ public class MixUpZeroPaddedTests
             int time = shape.SpatialRank == 1 ? shape.Width : shape.Depth, step = shape.Spatial.Size / time;
             int[] lengths = [.. Enumerable.Range(0, shape.BatchSize).Select(_ => 1 + random.NextInt(time))];
             MixPlan plan = new MixUp(mode: LambdaMode.Element, pairing: PairingStrategy.Roll, blendLengths: BlendLengths.ZeroPadded).CreatePlan(new MixRequest(shape, new MixRandom((ulong)seed), lengths));
-            var bytes = new byte[shape.ElementCount];
-            for (int k = 0; k < bytes.Length; k++)
-            {
-                bytes[k] = k % shape.PlaneSize / step < lengths[k / shape.SampleSize] ? (byte)random.NextInt(200) : (byte)255;
-            }
+            byte[] bytes = TestBatches.PaddedBytes(shape, lengths, random, 200);
 
             var mixed = new byte[bytes.Length];
             CpuMixer.Apply(plan, bytes, mixed);

@@ -152,11 +152,7 @@ public class ResizeMixFramesTests
         Assert.That(b.Select(BitConverter.SingleToInt32Bits), Is.EqualTo(a.Select(BitConverter.SingleToInt32Bits)));
 
         int frame = shape.Height * shape.Width;
-        var bytes = new byte[shape.ElementCount];
-        for (int k = 0; k < bytes.Length; k++)
-        {
-            bytes[k] = k % shape.PlaneSize / frame < frames[k / shape.SampleSize] ? (byte)random.NextInt(255) : (byte)255;
-        }
+        byte[] bytes = TestBatches.PaddedBytes(shape, frames, random, 255);
 
         var mixed = new byte[bytes.Length];
         CpuMixer.Apply(plan, bytes, mixed);

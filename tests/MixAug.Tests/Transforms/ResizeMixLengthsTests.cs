@@ -143,11 +143,7 @@ public class ResizeMixLengthsTests
         CpuMixer.Apply(back, batch, b);
         Assert.That(b.Select(BitConverter.SingleToInt32Bits), Is.EqualTo(a.Select(BitConverter.SingleToInt32Bits)));
 
-        var bytes = new byte[shape.ElementCount];
-        for (int k = 0; k < bytes.Length; k++)
-        {
-            bytes[k] = k % shape.Width < lengths[k / shape.SampleSize] ? (byte)random.NextInt(255) : (byte)255;
-        }
+        byte[] bytes = TestBatches.PaddedBytes(shape, lengths, random, 255);
 
         var mixed = new byte[bytes.Length];
         CpuMixer.Apply(plan, bytes, mixed);
