@@ -227,12 +227,27 @@ internal sealed unsafe partial class MixJob<T, TKernels>
         bool inPlace = a == destinationA;
         float* weightsA = weights, weightsB = weights + width;
         ReadOnlySpan<Tile> tilesA = opA.Tiles.AsSpan(opA.TileStart, opA.TileCount), tilesB = opB.Tiles.AsSpan(opB.TileStart, opB.TileCount);
+
+        // A weight row holds until a tile starts or ends (GridMix's cells are many rows tall): made once per such band
+        // of rows, not per row (making it was as costly as the blend, 18 % of GridMix's samples under perf each).
+        bool inA = false, inB = false;
+        int frameA = -1, frameB = -1, untilA = 0, untilB = 0;
         for (int r = 0; r < rows; r++)
         {
             long at = (long)r * width;
             int y = (firstRow + r) % _height, frame = (firstRow + r) / _height; // a tiling with frames has no tiles on the others
-            bool inA = opA.CoversFrame(frame) && RowWeights(tilesA, y, new Span<float>(weightsA, width));
-            bool inB = opB.CoversFrame(frame) && RowWeights(tilesB, y, new Span<float>(weightsB, width));
+            if (frame != frameA || y >= untilA)
+            {
+                frameA = frame;
+                inA = RowWeights(tilesA, opA.CoversFrame(frame), y, _height, new Span<float>(weightsA, width), out untilA);
+            }
+
+            if (frame != frameB || y >= untilB)
+            {
+                frameB = frame;
+                inB = RowWeights(tilesB, opB.CoversFrame(frame), y, _height, new Span<float>(weightsB, width), out untilB);
+            }
+
             if (inA && inB)
             {
                 TKernels.MaskPairBlend(a + at, b + at, weightsA, weightsB, destinationA + at, destinationB + at, width, _stream);
@@ -257,22 +272,40 @@ internal sealed unsafe partial class MixJob<T, TKernels>
         }
     }
 
-    /// <summary>Writes a row's weights under partner tiles (0 in a tile, 1 elsewhere); false when no tile crosses the row.</summary>
-    private static bool RowWeights(ReadOnlySpan<Tile> tiles, int y, Span<float> weights)
+    /// <summary>Writes row <paramref name="y"/>'s weights under partner tiles (0 in a tile, 1 elsewhere) where the tiles
+    /// are <paramref name="drawn"/> on its frame; false when no tile crosses the row. <paramref name="until"/> is the
+    /// first row after <paramref name="y"/> (at most <paramref name="height"/>) where a tile starts or ends: the rows
+    /// before it have the same weights.</summary>
+    private static bool RowWeights(ReadOnlySpan<Tile> tiles, bool drawn, int y, int height, Span<float> weights, out int until)
     {
+        until = height;
+        if (!drawn)
+        {
+            return false;
+        }
+
         bool any = false;
         foreach (Tile tile in tiles)
         {
-            if (y >= tile.Top && y < tile.Bottom)
+            if (y < tile.Top)
             {
-                if (!any)
-                {
-                    weights.Fill(1f);
-                    any = true;
-                }
-
-                weights[tile.Left..tile.Right].Clear();
+                until = Math.Min(until, tile.Top);
+                continue;
             }
+
+            if (y >= tile.Bottom)
+            {
+                continue;
+            }
+
+            until = Math.Min(until, tile.Bottom);
+            if (!any)
+            {
+                weights.Fill(1f);
+                any = true;
+            }
+
+            weights[tile.Left..tile.Right].Clear();
         }
 
         return any;
