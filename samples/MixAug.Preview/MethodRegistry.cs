@@ -20,7 +20,7 @@ internal static class MethodRegistry
         new("cutmix", ["--min-ratio", "--max-ratio"], (o, b, r) => CutMix(o).CreatePlan(b.Shape, r), o => Describe(CutMix(o))),
 
         // SnapMix's boxes: CutMix whose partner patch is a box of its own, resized into the sample's.
-        new("snapmix", ["--min-ratio", "--max-ratio"], (o, b, r) => CutMix(o, asymmetric: true).CreatePlan(b.Shape, r), o => Describe(CutMix(o, asymmetric: true))),
+        new("snapmix", ["--min-ratio", "--max-ratio"], (o, b, r) => CutMix(o, PartnerPatch.OwnSize).CreatePlan(b.Shape, r), o => Describe(CutMix(o, PartnerPatch.OwnSize))),
         new("fmix", ["--decay-power", "--max-soft", "--spectrum"], (o, b, r) => FMix(o).CreatePlan(b.Shape, r), o => Describe(FMix(o))),
 
         // SaliencyMix centres each box on the partner's most salient pixel, so its plan needs the pixels; its default
@@ -48,7 +48,7 @@ internal static class MethodRegistry
         new(LegendMark.None, "elem", "one λ per sample (pair: per pair; batch: one)"),
         new(LegendMark.None, "flip", "partner: the batch reversed (roll: shifted; perm: shuffled)"),
         new(LegendMark.None, "ratio [A, B]", "CutMix box sides from A to B of the image's"),
-        new(LegendMark.None, "asymmetric", "SnapMix's boxes: the partner's box, of the same drawn size at a place of its own, resized into the sample's"),
+        new(LegendMark.None, "asymmetric", "SnapMix's boxes: the partner's box, of a size (its own λ) and a place of its own, resized into the sample's"),
         new(LegendMark.None, "decay D", "FMix spectrum decay; soft S: soft edge share; reference: the reference code's spectrum"),
         new(LegendMark.None, "scale [A, B]", "ResizeMix box sides from A to B of the image's (no λ drawn: λ is the area outside)"),
         new(LegendMark.None, "guided", "GuidedMix: partners chained by saliency-map distance (farthest first), pasted as SaliencyMix"),
@@ -130,8 +130,8 @@ internal static class MethodRegistry
 
     private static MixUp MixUp(PreviewOptions o) => new(o.Alpha ?? 1.0, o.Probability ?? 1.0, o.Mode, o.Pairing);
 
-    private static CutMix CutMix(PreviewOptions o, bool asymmetric = false) =>
-        new(o.Alpha ?? 1.0, o.Probability ?? 1.0, o.Mode, o.Pairing, correctLambda: true, minRatio: o.MinRatio, maxRatio: o.MaxRatio, asymmetric: asymmetric);
+    private static CutMix CutMix(PreviewOptions o, PartnerPatch partnerPatch = PartnerPatch.SameBox) =>
+        new(o.Alpha ?? 1.0, o.Probability ?? 1.0, o.Mode, o.Pairing, correctLambda: true, minRatio: o.MinRatio, maxRatio: o.MaxRatio, partnerPatch: partnerPatch);
 
     // A preview shows one tile per sample, so outside batch mode every group gets its own noise image (the
     // reference's single image per batch would give nested masks of one shape).
@@ -168,8 +168,8 @@ internal static class MethodRegistry
         string pairing = t is GuidedMix ? "guided" : Pairing(t.Pairing);
         string extra = t switch
         {
-            CutMix { MinRatio: double min, MaxRatio: double max } c => F($"ratio [{min}, {max}]{(c.Asymmetric ? "  asymmetric" : string.Empty)}"),
-            CutMix c => F($"alpha {c.Alpha}{(c.Asymmetric ? "  asymmetric" : string.Empty)}"),
+            CutMix { MinRatio: double min, MaxRatio: double max } c => F($"ratio [{min}, {max}]{(c.PartnerPatch == PartnerPatch.SameBox ? string.Empty : "  asymmetric")}"),
+            CutMix c => F($"alpha {c.Alpha}{(c.PartnerPatch == PartnerPatch.SameBox ? string.Empty : "  asymmetric")}"),
             MixUp m => F($"alpha {m.Alpha}"),
             FMix f => F($"alpha {f.Alpha} decay {f.DecayPower} soft {f.MaxSoft}{(f.Spectrum == FourierSpectrum.Reference ? " reference" : string.Empty)}"),
             SaliencyMix sm => F($"beta {sm.Beta}"),

@@ -44,6 +44,7 @@ internal static class StepCost
             new("vit: transmix", cutmix, new TransMixStep(), () => new TinyVit(10), "vit: cutmix (input)"),
             new("camcnn: cutmix (input)", cutmix, null, () => new CamCnn(10), "camcnn: cutmix (input)"),
             new("camcnn: snapmix", cutmix, new SnapMixStep(), () => new CamCnn(10), "camcnn: cutmix (input)"),
+            new("camcnn: snapmix, own-size patches", new CutMix(alpha: 5.0, pairing: PairingStrategy.Permutation, partnerPatch: PartnerPatch.OwnSize), new SnapMixStep(), () => new CamCnn(10), "camcnn: cutmix (input)"),
         ];
         string[]? only = ValueAfter(args, "--only")?.Split(',');
         Variant[] variants = only is null

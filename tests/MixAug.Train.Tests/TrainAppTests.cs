@@ -1,4 +1,6 @@
 using System.Text.Json;
+using MixAug.Planning;
+using MixAug.Transforms;
 
 namespace MixAug.Train.Tests;
 
@@ -19,6 +21,15 @@ public class TrainAppTests
 
     [TearDown]
     public void DeleteOutput() => Directory.Delete(_out, recursive: true);
+
+    /// <summary>--mix snapmix trains the reference's boxes: β 5, one pair of boxes per batch, the partner's of its own
+    /// size (a second λ), a random permutation as partners.</summary>
+    [Test]
+    public void SnapMixDrawsTheReferencesTwoBoxes()
+    {
+        var cutMix = (CutMix)TrainApp.Transform("snapmix")!;
+        Assert.That((cutMix.Alpha, cutMix.Mode, cutMix.Pairing, cutMix.PartnerPatch), Is.EqualTo((5.0, LambdaMode.Batch, PairingStrategy.Permutation, PartnerPatch.OwnSize)));
+    }
 
     [TestCase("none")]
     [TestCase("cutmix")]

@@ -20,10 +20,10 @@ namespace MixAug.Training.Steps;
 /// <para>Which pixels a source supplies: its share of each pixel as the plan's region gives it, for every region kind
 /// (boxes, masks, tiles; a blend, whose shares are λ and 1 − λ everywhere, keeps λ and 1 − λ). A ResizeMix plan
 /// (<see cref="ResizeRegion"/>) pastes the whole partner, so the partner's weight is its whole mass, 1: that is
-/// SnapMix's asymmetric variant with the partner's box the whole image. SnapMix's own boxes — a second box of the same
-/// drawn size at a place of its own, cut from the partner and resized into the first — are CutMix's asymmetric patches
-/// (<c>new CutMix(asymmetric: true)</c>, a <see cref="ResizeRegion"/> with a partner box), whose partner weighs its
-/// mass in its own box: see docs/methods/snapmix.md.</para>
+/// SnapMix's asymmetric variant with the partner's box the whole image. SnapMix's own boxes — a second box of a size
+/// (its own λ) and a place of its own, cut from the partner and resized into the first — are CutMix's asymmetric patches
+/// (<c>new CutMix(partnerPatch: PartnerPatch.OwnSize)</c>, a <see cref="ResizeRegion"/> with a partner box), whose
+/// partner weighs its mass in its own box: see docs/methods/snapmix.md.</para>
 /// <para>A map that is constant (nothing to normalise) gives its source the area share, as the reference's NaN fallback
 /// does. The clean pass runs in training mode, as the reference's does. Cost: one more forward pass on mixed steps
 /// (measured in docs/training.md). The plan a step reports keeps its area weights (the loop's mixed training accuracy

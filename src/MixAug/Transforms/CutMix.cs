@@ -19,12 +19,14 @@ namespace MixAug.Transforms;
 /// from [⌊H·min⌋, ⌊H·max⌋] and [⌊W·min⌋, ⌊W·max⌋] (both ends inclusive), the box lies inside the image with a
 /// uniform top-left corner over every position (timm's exclusive bound never reached the last one), and lambda is
 /// always corrected. Alpha is not used.</para>
-/// <para><b>Asymmetric patches</b> (<see cref="Asymmetric"/>, SnapMix: Huang, Wang and Tao, "SnapMix: Semantically
-/// Proportional Mixing for Augmenting Fine-grained Data", AAAI 2021): after the sample's box, a second box of the same
-/// drawn size is drawn in the partner the same way (its centre, or in min/max mode its corner, its own), and the
-/// partner's box is resized into the sample's (a <see cref="ResizeRegion"/> with <see cref="ResizeRegion.WithPartnerBox"/>;
-/// ResizeMix's antialiased bilinear resampling). Lambda is still the share of own pixels, 1 − area/(H·W); what the
-/// partner contributes is its box (SnapMix weighs it by its map's mass there). Images only.</para>
+/// <para><b>Asymmetric patches</b> (<see cref="PartnerPatch"/>, SnapMix: Huang, Wang and Tao, "SnapMix: Semantically
+/// Proportional Mixing for Augmenting Fine-grained Data", AAAI 2021): after the sample's box, a second box is drawn in
+/// the partner the same way, of the same drawn size (<see cref="Transforms.PartnerPatch.SameSize"/>) or of a size of
+/// its own (<see cref="Transforms.PartnerPatch.OwnSize"/>: a second λ, or in min/max mode two more sides), with a
+/// centre (in min/max mode a corner) of its own, and the partner's box is resized into the sample's (a
+/// <see cref="ResizeRegion"/> with <see cref="ResizeRegion.WithPartnerBox"/>; ResizeMix's antialiased bilinear
+/// resampling). Lambda is still the share of own pixels, 1 − area/(H·W); what the partner contributes is its box
+/// (SnapMix weighs it by its map's mass there). Images only.</para>
 /// <para>Sequences (height 1) get a segment of length ⌊L·(1 − λ)⌋.</para>
 /// <para>Clips <c>[B, C, T, H, W]</c> get VideoMix's cut (Yun et al., "VideoMix: Rethinking Data Augmentation for Video
 /// Classification", 2020), chosen by <see cref="VideoCut"/>: a box on every frame (<see cref="VideoMixCut.Spatial"/>,
@@ -48,9 +50,10 @@ public sealed class CutMix : MixTransform
     /// <param name="minRatio">Min/max mode: smallest box side as a share of the image side, in (0, 1]; give with <paramref name="maxRatio"/>.</param>
     /// <param name="maxRatio">Min/max mode: largest box side as a share of the image side, in [<paramref name="minRatio"/>, 1].</param>
     /// <param name="videoCut">The cut of a clip <c>[B, C, T, H, W]</c>; batches of other shapes take only the default, <see cref="VideoMixCut.Spatial"/>.</param>
-    /// <param name="asymmetric">True to cut the partner's patch at a place of its own and resize it into the sample's box
-    /// (SnapMix's asymmetric patches; images only); false (default) for the same box in both.</param>
-    /// <exception cref="ArgumentOutOfRangeException">A number is outside its range, or <paramref name="videoCut"/> is not a defined cut.</exception>
+    /// <param name="partnerPatch">Where the partner's patch is cut: the sample's box (<see cref="PartnerPatch.SameBox"/>,
+    /// the default), or a box of its own resized into the sample's (SnapMix's asymmetric patches; images only).</param>
+    /// <exception cref="ArgumentOutOfRangeException">A number is outside its range, or <paramref name="videoCut"/> or
+    /// <paramref name="partnerPatch"/> is not a defined value.</exception>
     /// <exception cref="ArgumentException">Only one of the ratios is given, or min &gt; max, or <paramref name="correctLambda"/> is false in min/max mode,
     /// or <paramref name="videoCut"/> is not <see cref="VideoMixCut.Spatial"/> in min/max mode.</exception>
     public CutMix(
@@ -62,13 +65,18 @@ public sealed class CutMix : MixTransform
         double? minRatio = null,
         double? maxRatio = null,
         VideoMixCut videoCut = VideoMixCut.Spatial,
-        bool asymmetric = false)
+        PartnerPatch partnerPatch = PartnerPatch.SameBox)
         : base(probability, mode, pairing)
     {
         Guard.PositiveFinite(alpha);
         if (!Enum.IsDefined(videoCut))
         {
             throw new ArgumentOutOfRangeException(nameof(videoCut), videoCut, $"videoCut must be Spatial, Temporal or SpatioTemporal; it was {(int)videoCut}.");
+        }
+
+        if (!Enum.IsDefined(partnerPatch))
+        {
+            throw new ArgumentOutOfRangeException(nameof(partnerPatch), partnerPatch, $"partnerPatch must be SameBox, SameSize or OwnSize; it was {(int)partnerPatch}.");
         }
 
         if (minRatio.HasValue != maxRatio.HasValue)
@@ -111,7 +119,7 @@ public sealed class CutMix : MixTransform
         MinRatio = minRatio;
         MaxRatio = maxRatio;
         VideoCut = videoCut;
-        Asymmetric = asymmetric;
+        PartnerPatch = partnerPatch;
     }
 
     /// <summary>The Beta(α, α) concentration of the sampled lambda (ratio mode).</summary>
@@ -129,8 +137,9 @@ public sealed class CutMix : MixTransform
     /// <summary>The cut of a clip <c>[B, C, T, H, W]</c> (VideoMix); <see cref="VideoMixCut.Spatial"/> by default.</summary>
     public VideoMixCut VideoCut { get; }
 
-    /// <summary>True when the partner's patch is a box of its own, resized into the sample's (SnapMix's asymmetric patches).</summary>
-    public bool Asymmetric { get; }
+    /// <summary>Where the partner's patch is cut: the sample's box, or a box of its own resized into the sample's
+    /// (SnapMix's asymmetric patches).</summary>
+    public PartnerPatch PartnerPatch { get; }
 
     /// <inheritdoc />
     public override string Name => "CutMix";
@@ -143,9 +152,9 @@ public sealed class CutMix : MixTransform
             throw new ArgumentException($"Min/max CutMix draws image boxes; the batch {shape} is a clip. Use ratio mode (VideoMix's cuts) for clips.", nameof(shape));
         }
 
-        if (Asymmetric && shape.SpatialRank != 2)
+        if (PartnerPatch != PartnerPatch.SameBox && shape.SpatialRank != 2)
         {
-            throw new ArgumentException($"Asymmetric patches are boxes of images [B, C, H, W]; the batch {shape} is not one.", nameof(shape));
+            throw new ArgumentException($"Asymmetric patches ({PartnerPatch}) are boxes of images [B, C, H, W]; the batch {shape} is not one.", nameof(shape));
         }
 
         if (shape.SpatialRank != 3 && VideoCut != VideoMixCut.Spatial)
@@ -162,21 +171,42 @@ public sealed class CutMix : MixTransform
             return ClipCuts.Draw(VideoCut, shape.Spatial, BetaSampler.Sample(random, Alpha, Alpha), random, CorrectLambda);
         }
 
-        if (MinRatio is double min && MaxRatio is double max)
+        (RegionDraw own, Cut cut) = DrawBox(shape.Spatial, random);
+        if (PartnerPatch == PartnerPatch.SameBox)
         {
-            int cutH = shape.Height == 1 ? 1 : DrawSide(shape.Height, min, max, random);
-            int cutW = DrawSide(shape.Width, min, max, random);
-            RegionDraw box = CornerBox(shape.Spatial, cutH, cutW, random);
-            return Asymmetric ? WithPartnerBox(box, shape.Spatial, CornerBox(shape.Spatial, cutH, cutW, random)) : box;
+            return own;
         }
 
-        double lambda = BetaSampler.Sample(random, Alpha, Alpha);
-        (int h, int w) = BoxSampler.CutSize(shape.Spatial, lambda);
-        RegionDraw own = BoxSampler.UniformCentredBox(shape.Spatial, h, w, random, CorrectLambda, lambda);
-
-        // The partner's centre is drawn even when the cut is empty, so every group draws alike.
-        return Asymmetric ? WithPartnerBox(own, shape.Spatial, BoxSampler.UniformCentredBox(shape.Spatial, h, w, random, CorrectLambda, lambda)) : own;
+        // The partner's box is drawn even when the sample's is empty, so every group draws alike.
+        RegionDraw partnerBox = PartnerPatch == PartnerPatch.SameSize ? PlaceBox(shape.Spatial, cut, random) : DrawBox(shape.Spatial, random).Draw;
+        return WithPartnerBox(own, shape.Spatial, partnerBox);
     }
+
+    /// <summary>A box's size before clipping, and the λ it came from (1 in min/max mode, where no λ is drawn).</summary>
+    private readonly record struct Cut(int Height, int Width, double Lambda);
+
+    /// <summary>An image or sequence box: its size (from λ ~ Beta(α, α), or in min/max mode two sides), then its place.</summary>
+    private (RegionDraw Draw, Cut Cut) DrawBox(SpatialShape spatial, IMixRandom random)
+    {
+        Cut cut;
+        if (MinRatio is double min && MaxRatio is double max)
+        {
+            cut = new(spatial.Height == 1 ? 1 : DrawSide(spatial.Height, min, max, random), DrawSide(spatial.Width, min, max, random), 1.0);
+        }
+        else
+        {
+            double lambda = BetaSampler.Sample(random, Alpha, Alpha);
+            (int h, int w) = BoxSampler.CutSize(spatial, lambda);
+            cut = new(h, w, lambda);
+        }
+
+        return (PlaceBox(spatial, cut, random), cut);
+    }
+
+    /// <summary>A box of the cut's size: a uniform centre, clipped, or in min/max mode a uniform corner where it fits.</summary>
+    private RegionDraw PlaceBox(SpatialShape spatial, Cut cut, IMixRandom random) => MinRatio is null
+        ? BoxSampler.UniformCentredBox(spatial, cut.Height, cut.Width, random, CorrectLambda, cut.Lambda)
+        : CornerBox(spatial, cut.Height, cut.Width, random);
 
     /// <summary>A min/max box: its top-left corner uniform over every position where it fits.</summary>
     private static RegionDraw CornerBox(SpatialShape spatial, int cutH, int cutW, IMixRandom random)
@@ -186,13 +216,13 @@ public sealed class CutMix : MixTransform
         return BoxSampler.ClippedBox(spatial, top, left, top + cutH, left + cutW, correctLambda: true, sampledLambda: 1.0);
     }
 
-    /// <summary>The sample's box showing the partner's box resized; the lambda stays the sample's (both boxes come from
-    /// the same cut size, so a cut that leaves the sample's box non-empty leaves the partner's non-empty too).</summary>
+    /// <summary>The sample's box showing the partner's box resized; the lambda stays the sample's. Where either box is
+    /// empty nothing is pasted (a box of its own size may be empty where the sample's is not).</summary>
     private static RegionDraw WithPartnerBox(RegionDraw own, SpatialShape spatial, RegionDraw partner)
     {
         if (own.Region is not BoxRegion box || partner.Region is not BoxRegion from)
         {
-            return own;
+            return RegionDraw.Unmixed;
         }
 
         var region = new ResizeRegion(spatial, box.Top, box.Left, box.Bottom, box.Right).WithPartnerBox(from.Top, from.Left, from.Bottom, from.Right);
@@ -212,8 +242,10 @@ public sealed class CutMix : MixTransform
 
     /// <inheritdoc />
     public override string ToString() => MinRatio is null
-        ? $"CutMix(alpha {Alpha}, probability {Probability}, {Mode}, {Pairing}, correctLambda {CorrectLambda}{(VideoCut == VideoMixCut.Spatial ? string.Empty : $", {VideoCut} cut")}{(Asymmetric ? ", asymmetric" : string.Empty)})"
-        : $"CutMix(ratio [{MinRatio}, {MaxRatio}], probability {Probability}, {Mode}, {Pairing}{(Asymmetric ? ", asymmetric" : string.Empty)})";
+        ? $"CutMix(alpha {Alpha}, probability {Probability}, {Mode}, {Pairing}, correctLambda {CorrectLambda}{(VideoCut == VideoMixCut.Spatial ? string.Empty : $", {VideoCut} cut")}{Patch})"
+        : $"CutMix(ratio [{MinRatio}, {MaxRatio}], probability {Probability}, {Mode}, {Pairing}{Patch})";
+
+    private string Patch => PartnerPatch == PartnerPatch.SameBox ? string.Empty : $", partner patch {PartnerPatch}";
 
     private static int DrawSide(int extent, double min, double max, IMixRandom random)
     {

@@ -146,7 +146,7 @@ public class MixPlanJsonTests
             MixPlanJson.Serialize(GeneralPlanTests.RandomGeneralPlan(shape, 3)),
             MixPlanJson.Serialize(FixedPlansMask(shape)),
             MixPlanJson.Serialize(new CutMix(mode: LambdaMode.Element).CreatePlan(new MixRequest(BatchShape.Sequence(4, 1, 48), new MixRandom(4), [48, 30, 12, 1]))),
-            MixPlanJson.Serialize(new CutMix(mode: LambdaMode.Element, pairing: PairingStrategy.Permutation, asymmetric: true).CreatePlan(shape, new MixRandom(9))),
+            MixPlanJson.Serialize(new CutMix(mode: LambdaMode.Element, pairing: PairingStrategy.Permutation, partnerPatch: PartnerPatch.SameSize).CreatePlan(shape, new MixRandom(9))),
 
             // Frame ranges of tiles, soft boxes and resized partners: clips with frame counts.
             MixPlanJson.Serialize(new GridMix(mode: LambdaMode.Element).CreatePlan(new MixRequest(BatchShape.Volume(4, 1, 5, 6, 8), new MixRandom(5), [5, 2, 4, 3]))),

@@ -10,10 +10,11 @@ using MixAug.Transforms;
 namespace MixAug.Tests.Transforms;
 
 /// <summary>
-/// CutMix with asymmetric patches (SnapMix): the partner's patch is a box of the same drawn size at a centre of its own,
+/// CutMix with asymmetric patches (SnapMix): the partner's patch is a box of the same drawn size
+/// (<see cref="PartnerPatch.SameSize"/>) or of its own size (<see cref="PartnerPatch.OwnSize"/>) at a centre of its own,
 /// resized into the sample's box (<see cref="ResizeRegion.WithPartnerBox"/>). The draws are replayed from a recording
-/// generator, the pixels checked against the resampling written from its formula in double over the partner's box, and
-/// labels, label maps, uint8, in place and JSON follow the same plan.
+/// generator or a second generator of the same seed, the pixels checked against the resampling written from its formula
+/// in double over the partner's box, and labels, label maps, uint8, in place and JSON follow the same plan.
 /// </summary>
 public class CutMixAsymmetricTests
 {
@@ -32,7 +33,7 @@ public class CutMixAsymmetricTests
             var shape = new BatchShape(b, 1, h, w);
             var mode = seed % 2 == 0 ? LambdaMode.Element : LambdaMode.Batch;
             var random = new RecordingRandom(seed);
-            MixPlan plan = new CutMix(mode: mode, correctLambda: false, asymmetric: true).CreatePlan(shape, random);
+            MixPlan plan = new CutMix(mode: mode, correctLambda: false, partnerPatch: PartnerPatch.SameSize).CreatePlan(shape, random);
             // A sample paired with itself draws nothing in element mode (flip pairs the middle of an odd batch so).
             int[] group = [.. Enumerable.Range(0, b).Select(i => mode == LambdaMode.Batch ? 0 : Enumerable.Range(0, i).Count(k => plan.Partners[k] != k))];
             int groups = mode == LambdaMode.Batch ? 1 : Enumerable.Range(0, b).Count(k => plan.Partners[k] != k);
@@ -71,6 +72,113 @@ public class CutMixAsymmetricTests
         Assert.That(moved, Is.GreaterThan(100), "the sweep must draw partner boxes elsewhere");
     }
 
+    /// <summary>
+    /// <see cref="PartnerPatch.OwnSize"/> (SnapMix's <c>snapmix</c>): each group draws λ, the sample's centre, then a λ of
+    /// its own and the partner's centre; in min/max mode two sides and a corner, then two more sides and a corner. A second
+    /// generator of the same seed replays those draws in that order, and every region must be the two boxes they give
+    /// (clipped), or nothing where either is empty (the reference pastes only when both areas are positive).
+    /// </summary>
+    [Test]
+    public void OwnSizeBoxesReplayASecondDrawOfTheirOwn()
+    {
+        int checkedBoxes = 0, otherSize = 0, partnerEmpty = 0;
+        for (ulong seed = 1; seed <= 120; seed++)
+        {
+            int h = 2 + (int)(seed % 23), w = 2 + (int)(seed * 7 % 19), b = 1 + (int)(seed % 8);
+            var shape = new BatchShape(b, 1, h, w);
+            var mode = seed % 2 == 0 ? LambdaMode.Element : LambdaMode.Batch;
+            bool minMax = seed % 3 == 0;
+            double alpha = seed % 4 == 1 ? 0.2 : 1.0; // small α: λ near 1 often, so cuts of 0 rows happen
+            CutMix cutMix = minMax
+                ? new CutMix(minRatio: 0.05, maxRatio: 0.8, mode: mode, partnerPatch: PartnerPatch.OwnSize)
+                : new CutMix(alpha: alpha, mode: mode, correctLambda: false, partnerPatch: PartnerPatch.OwnSize);
+            MixPlan plan = cutMix.CreatePlan(shape, new MixRandom(seed));
+            var replay = new MixRandom(seed);
+            int groups = mode == LambdaMode.Batch ? 1 : Enumerable.Range(0, b).Count(k => plan.Partners[k] != k);
+            var expected = new List<((int, int, int, int) Own, (int, int, int, int) From, double Lambda)>();
+            for (int g = 0; g < groups; g++)
+            {
+                (var own, double lambda) = minMax ? MinMaxBox(replay, h, w, 0.05, 0.8) : RatioBox(replay, h, w, alpha);
+                (var from, _) = minMax ? MinMaxBox(replay, h, w, 0.05, 0.8) : RatioBox(replay, h, w, alpha);
+                expected.Add((own, from, lambda));
+            }
+
+            int group = 0;
+            for (int i = 0; i < b; i++)
+            {
+                string where = $"seed {seed}, {cutMix}, {shape}, sample {i}: {plan.Regions[i]}";
+                if (plan.Partners[i] == i)
+                {
+                    Assert.That(plan.Regions[i], Is.InstanceOf<KeepRegion>(), where);
+                    continue;
+                }
+
+                var (own, from, lambda) = expected[mode == LambdaMode.Batch ? 0 : group++];
+                if (Empty(own) || Empty(from))
+                {
+                    Assert.That(plan.Regions[i], Is.InstanceOf<KeepRegion>(), where);
+                    Assert.That(plan.Lambdas[i], Is.EqualTo(1.0), where);
+                    partnerEmpty += Empty(own) ? 0 : 1;
+                    continue;
+                }
+
+                var region = (ResizeRegion)plan.Regions[i];
+                Assert.That((region.Top, region.Left, region.Bottom, region.Right), Is.EqualTo(own), where);
+                Assert.That((region.PartnerTop, region.PartnerLeft, region.PartnerBottom, region.PartnerRight), Is.EqualTo(from), where);
+                Assert.That(plan.Lambdas[i], Is.EqualTo(minMax ? (double)((h * w) - region.Area) / (h * w) : lambda), where);
+                checkedBoxes++;
+                otherSize += (own.Item3 - own.Item1, own.Item4 - own.Item2) != (from.Item3 - from.Item1, from.Item4 - from.Item2) ? 1 : 0;
+            }
+        }
+
+        Assert.That(checkedBoxes, Is.GreaterThan(200), "the sweep must draw boxes");
+        Assert.That(otherSize, Is.GreaterThan(150), "the sweep must draw partner boxes of other sizes");
+        Assert.That(partnerEmpty, Is.GreaterThan(3), "the sweep must draw empty partner boxes beside non-empty own ones");
+    }
+
+    /// <summary>
+    /// Over 6000 groups on 64x64 images (α 1, element mode), the two boxes' areas are uncorrelated with
+    /// <see cref="PartnerPatch.OwnSize"/> (|r| &lt; 0.05, where the same λ would give r near 1) and follow the same
+    /// distribution (means within 3 %); with <see cref="PartnerPatch.SameSize"/> every unclipped pair of boxes has the
+    /// same size.
+    /// </summary>
+    [Test]
+    public void OwnSizeDrawsThePartnersSizeIndependently()
+    {
+        var shape = new BatchShape(60, 1, 64, 64);
+        var own = new List<double>();
+        var from = new List<double>();
+        for (ulong seed = 0; seed < 100; seed++)
+        {
+            MixPlan plan = new CutMix(mode: LambdaMode.Element, pairing: PairingStrategy.Permutation, partnerPatch: PartnerPatch.OwnSize).CreatePlan(shape, new MixRandom(seed));
+            foreach (ResizeRegion region in plan.Regions.OfType<ResizeRegion>())
+            {
+                own.Add(region.Area);
+                from.Add((double)(region.PartnerBottom - region.PartnerTop) * (region.PartnerRight - region.PartnerLeft));
+            }
+        }
+
+        Assert.That(own.Count, Is.GreaterThan(5500), "the sweep must draw boxes");
+        double meanOwn = own.Average(), meanFrom = from.Average();
+        double covariance = own.Zip(from, (a, c) => (a - meanOwn) * (c - meanFrom)).Average();
+        double r = covariance / Math.Sqrt(own.Average(a => (a - meanOwn) * (a - meanOwn)) * from.Average(c => (c - meanFrom) * (c - meanFrom)));
+        Assert.That(Math.Abs(r), Is.LessThan(0.05), $"correlation of the two areas: {r}");
+        Assert.That(meanFrom / meanOwn, Is.EqualTo(1.0).Within(0.03), $"mean areas {meanOwn} and {meanFrom}");
+
+        int unclipped = 0;
+        for (ulong seed = 0; seed < 60; seed++)
+        {
+            MixPlan plan = new CutMix(mode: LambdaMode.Element, pairing: PairingStrategy.Permutation, partnerPatch: PartnerPatch.SameSize).CreatePlan(shape, new MixRandom(seed));
+            foreach (ResizeRegion region in plan.Regions.OfType<ResizeRegion>().Where(z => Inside(z.Top, z.Bottom, 64) && Inside(z.Left, z.Right, 64) && Inside(z.PartnerTop, z.PartnerBottom, 64) && Inside(z.PartnerLeft, z.PartnerRight, 64)))
+            {
+                Assert.That((region.PartnerBottom - region.PartnerTop, region.PartnerRight - region.PartnerLeft), Is.EqualTo((region.Bottom - region.Top, region.Right - region.Left)), $"seed {seed}: {region}");
+                unclipped++;
+            }
+        }
+
+        Assert.That(unclipped, Is.GreaterThan(200), "the sweep must draw unclipped same-size pairs");
+    }
+
     /// <summary>Min/max mode: both boxes of the same drawn size, each with a corner of its own, never clipped.</summary>
     [Test]
     public void MinMaxBoxesHaveTheSameSize()
@@ -78,7 +186,7 @@ public class CutMixAsymmetricTests
         var shape = new BatchShape(9, 2, 17, 13);
         for (ulong seed = 1; seed <= 20; seed++)
         {
-            MixPlan plan = new CutMix(minRatio: 0.2, maxRatio: 0.7, mode: LambdaMode.Element, asymmetric: true).CreatePlan(shape, new MixRandom(seed));
+            MixPlan plan = new CutMix(minRatio: 0.2, maxRatio: 0.7, mode: LambdaMode.Element, partnerPatch: PartnerPatch.SameSize).CreatePlan(shape, new MixRandom(seed));
             foreach (ResizeRegion region in plan.Regions.OfType<ResizeRegion>())
             {
                 Assert.That((region.PartnerBottom - region.PartnerTop, region.PartnerRight - region.PartnerLeft), Is.EqualTo((region.Bottom - region.Top, region.Right - region.Left)), $"seed {seed}: {region}");
@@ -106,9 +214,10 @@ public class CutMixAsymmetricTests
             var shape = new BatchShape(b, c, h, w);
             var mode = (LambdaMode)(seed % 3);
             var pairing = mode == LambdaMode.Pair ? PairingStrategy.Flip : seed % 4 == 3 ? PairingStrategy.Roll : PairingStrategy.Permutation;
+            PartnerPatch patch = seed % 2 == 0 ? PartnerPatch.SameSize : PartnerPatch.OwnSize;
             CutMix cutMix = seed % 5 == 4
-                ? new CutMix(minRatio: 0.3, maxRatio: 0.9, mode: mode, pairing: pairing, probability: 0.8, asymmetric: true)
-                : new CutMix(alpha: 0.5 + (seed % 3), mode: mode, pairing: pairing, probability: seed % 6 == 5 ? 0.5 : 1.0, asymmetric: true);
+                ? new CutMix(minRatio: 0.3, maxRatio: 0.9, mode: mode, pairing: pairing, probability: 0.8, partnerPatch: patch)
+                : new CutMix(alpha: 0.5 + (seed % 3), mode: mode, pairing: pairing, probability: seed % 6 == 5 ? 0.5 : 1.0, partnerPatch: patch);
             MixPlan plan = cutMix.CreatePlan(shape, new MixRandom((ulong)seed));
             float[] batch = TestBatches.RandomBatch(shape, (ulong)seed);
             var output = new float[batch.Length];
@@ -178,7 +287,7 @@ public class CutMixAsymmetricTests
         int kept = 0;
         for (ulong seed = 0; seed < 40; seed++)
         {
-            MixPlan plan = new CutMix(mode: LambdaMode.Element, pairing: PairingStrategy.Permutation, asymmetric: true).CreatePlan(shape, new MixRandom(seed));
+            MixPlan plan = new CutMix(mode: LambdaMode.Element, pairing: PairingStrategy.Permutation, partnerPatch: seed % 2 == 0 ? PartnerPatch.SameSize : PartnerPatch.OwnSize).CreatePlan(shape, new MixRandom(seed));
             DetectionBoxes[] boxes = [.. Enumerable.Range(0, 6).Select(_ => RandomBoxes(random, 20, 24))];
             DetectionBoxes[] mixed = BoxMixer.Mix(plan, boxes);
             MixAssert.BoxesFollowPlan(plan, boxes, mixed);
@@ -214,9 +323,13 @@ public class CutMixAsymmetricTests
         Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => image.WithPartnerBox(0, 3, 2, 3))!.ParamName, Is.EqualTo("right"));
         Assert.That(Assert.Throws<ArgumentException>(() => new ResizeRegion(SpatialShape.Sequence(9), 0, 1, 1, 3).WithPartnerBox(0, 0, 1, 2))!.ParamName, Is.EqualTo("top"));
         Assert.That(Assert.Throws<ArgumentException>(() => new ResizeRegion(SpatialShape.Volume(2, 4, 5), 1, 1, 3, 3).WithPartnerBox(0, 0, 1, 2))!.ParamName, Is.EqualTo("top"));
-        Assert.That(Assert.Throws<ArgumentException>(() => new CutMix(asymmetric: true).CreatePlan(BatchShape.Sequence(2, 1, 9), new MixRandom(1)))!.ParamName, Is.EqualTo("shape"));
-        Assert.That(Assert.Throws<ArgumentException>(() => new CutMix(asymmetric: true).CreatePlan(BatchShape.Volume(2, 1, 3, 4, 4), new MixRandom(1)))!.ParamName, Is.EqualTo("shape"));
-        Assert.That(new CutMix(asymmetric: true).ToString(), Does.EndWith(", asymmetric)"));
+        Assert.That(Assert.Throws<ArgumentException>(() => new CutMix(partnerPatch: PartnerPatch.SameSize).CreatePlan(BatchShape.Sequence(2, 1, 9), new MixRandom(1)))!.ParamName, Is.EqualTo("shape"));
+        Assert.That(Assert.Throws<ArgumentException>(() => new CutMix(partnerPatch: PartnerPatch.SameSize).CreatePlan(BatchShape.Volume(2, 1, 3, 4, 4), new MixRandom(1)))!.ParamName, Is.EqualTo("shape"));
+        Assert.That(Assert.Throws<ArgumentException>(() => new CutMix(partnerPatch: PartnerPatch.OwnSize).CreatePlan(BatchShape.Sequence(2, 1, 9), new MixRandom(1)))!.Message, Does.Contain("OwnSize"));
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => new CutMix(partnerPatch: (PartnerPatch)3))!.ParamName, Is.EqualTo("partnerPatch"));
+        Assert.That(new CutMix(partnerPatch: PartnerPatch.SameSize).ToString(), Does.EndWith(", partner patch SameSize)"));
+        Assert.That(new CutMix(minRatio: 0.2, maxRatio: 0.5, partnerPatch: PartnerPatch.OwnSize).ToString(), Does.EndWith(", partner patch OwnSize)"));
+        Assert.That(new CutMix().ToString(), Does.Not.Contain("partner patch"));
         Assert.That(() => MixPlanJson.Parse(MixPlanJson.Serialize(new MixPlan(image.Spatial, [1, 0], [0.8, 1.0], [image.WithPartnerBox(0, 0, 2, 2), MixRegion.Keep])).Replace("\"partnerBox\":[0,0,2,2]", "\"partnerBox\":[0,0,2,9]")), Throws.InstanceOf<ArgumentException>());
     }
 
@@ -296,6 +409,28 @@ public class CutMixAsymmetricTests
             }
         }
     }
+
+    /// <summary>Replays a ratio-mode box: λ ~ Beta(α, α), its cut, then its centre row and column.</summary>
+    private static ((int, int, int, int) Box, double Lambda) RatioBox(MixRandom random, int h, int w, double alpha)
+    {
+        double lambda = BetaSampler.Sample(random, alpha, alpha);
+        int cutH = (int)(h * Math.Sqrt(1 - lambda)), cutW = (int)(w * Math.Sqrt(1 - lambda));
+        int cy = random.NextInt(h), cx = random.NextInt(w);
+        return (Clipped(cy, cx, cutH, cutW, h, w), lambda);
+    }
+
+    /// <summary>Replays a min/max box: its height and width uniform over [⌊side·min⌋, ⌊side·max⌋], then its corner.</summary>
+    private static ((int, int, int, int) Box, double Lambda) MinMaxBox(MixRandom random, int h, int w, double min, double max)
+    {
+        int cutH = (int)(h * min) + random.NextInt((int)(h * max) - (int)(h * min) + 1);
+        int cutW = (int)(w * min) + random.NextInt((int)(w * max) - (int)(w * min) + 1);
+        int top = random.NextInt(h - cutH + 1), left = random.NextInt(w - cutW + 1);
+        return ((top, left, top + cutH, left + cutW), double.NaN);
+    }
+
+    private static bool Empty((int Top, int Left, int Bottom, int Right) box) => box.Bottom <= box.Top || box.Right <= box.Left;
+
+    private static bool Inside(int start, int end, int extent) => start > 0 && end < extent;
 
     /// <summary>The box of <paramref name="cutH"/> × <paramref name="cutW"/> centred at (cy, cx), top = cy − ⌊cutH/2⌋, clipped.</summary>
     private static (int, int, int, int) Clipped(int cy, int cx, int cutH, int cutW, int h, int w)

@@ -162,7 +162,7 @@ public sealed class ResizeParityTests
         for (int seed = 0; seed < 12; seed++)
         {
             var shape = new BatchShape(2 + (seed % 6), 3, 9 + seed, 21 - seed);
-            MixPlan plan = new CutMix(mode: LambdaMode.Element, pairing: PairingStrategy.Permutation, asymmetric: true).CreatePlan(shape, new MixRandom((ulong)seed));
+            MixPlan plan = new CutMix(mode: LambdaMode.Element, pairing: PairingStrategy.Permutation, partnerPatch: seed % 2 == 0 ? PartnerPatch.SameSize : PartnerPatch.OwnSize).CreatePlan(shape, new MixRandom((ulong)seed));
             moved += plan.Regions.OfType<ResizeRegion>().Count(r => r.HasPartnerBox);
             AssertBothPathsMatch(plan, shape, Batches.Values(shape, (ulong)seed), $"seed {seed}");
         }
