@@ -221,6 +221,14 @@ internal sealed unsafe partial class MixJob<T, TKernels>
         {
             int sample = _order[start + t];
             int partner = t == length - 1 ? first : _order[start + t + 1];
+            if (t + 2 < length)
+            {
+                // The step after next reads this segment of its partner from memory: ask for it now, so the read
+                // overlaps this step's and the next one's (each segment is a short stream of its own, and the hardware
+                // prefetcher ramps up on every one).
+                OutputRows.Lines((byte*)(_source + ((_order[start + t + 2] * sampleSize) + planeOffset)), count * sizeof(T));
+            }
+
             long at = (sample * sampleSize) + planeOffset;
             T* partnerSegment = _inPlace && t == length - 1 ? spare : _source + ((partner * sampleSize) + planeOffset);
             MixPair(in _ops[sample], RankedMask(sample, t, cycleMasks), _source + at, partnerSegment, _destination + at, offset, count);
