@@ -6,13 +6,15 @@ namespace MixAug.Benchmarks;
 internal static class CpuTime
 {
     /// <summary>
-    /// The median, over nine groups, of the process's CPU time per call of <paramref name="body"/>, in milliseconds. On a
-    /// shared machine the wall time includes waiting for a core; the process's CPU time does not (for single-threaded
-    /// stages). Linux counts it in 10 ms ticks, so each group runs for 200 ms at least.
+    /// The medians, over nine groups, of the process's CPU time and of the wall time per call of <paramref name="body"/>, in
+    /// milliseconds. On a shared machine the wall time includes waiting for a core; the process's CPU time does not (for
+    /// single-threaded stages); on several threads a wall time above CPU time / threads is time a thread waited idle.
+    /// Linux counts CPU time in 10 ms ticks, so each group runs for 200 ms at least.
     /// </summary>
-    public static double MedianMilliseconds(Action body)
+    public static (double Cpu, double Wall) MedianMilliseconds(Action body)
     {
         var cpu = new double[9];
+        var wall = new double[9];
         using var process = Process.GetCurrentProcess();
         for (int g = 0; g < cpu.Length; g++)
         {
@@ -28,9 +30,11 @@ internal static class CpuTime
 
             process.Refresh();
             cpu[g] = (process.TotalProcessorTime - before).TotalMilliseconds / calls;
+            wall[g] = Stopwatch.GetElapsedTime(start).TotalMilliseconds / calls;
         }
 
         Array.Sort(cpu);
-        return cpu[cpu.Length / 2];
+        Array.Sort(wall);
+        return (cpu[cpu.Length / 2], wall[wall.Length / 2]);
     }
 }

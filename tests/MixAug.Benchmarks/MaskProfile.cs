@@ -94,7 +94,7 @@ internal static class MaskProfile
             times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         }
 
-        double cpu = CpuTime.MedianMilliseconds(body);
+        double cpu = CpuTime.MedianMilliseconds(body).Cpu;
         Array.Sort(times);
         Console.WriteLine($"{name,-48} {times[count / 2],9:F4} ms wall {cpu,9:F4} ms CPU");
         return cpu;

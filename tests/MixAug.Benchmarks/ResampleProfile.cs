@@ -56,7 +56,7 @@ internal static class ResampleProfile
             line[i] = src[i];
         }
 
-        Console.WriteLine($"{shape} float32, one thread, ms CPU per batch (median of nine groups of 200 ms at least)");
+        Console.WriteLine($"{shape} float32, one thread unless a line says two, ms CPU and wall per batch (medians of nine groups of 200 ms at least)");
         Report("copy (Span.CopyTo, whole batch)", () => src.AsSpan().CopyTo(dst), shape.ElementCount);
         // How the output is written matters as much as what is computed: whole rows in order, the same rows streamed
         // past the caches, and the same elements as two half rows written at different times (as Mosaic's quadrants).
@@ -91,6 +91,7 @@ internal static class ResampleProfile
             {
                 MixJob<float, FloatKernels>.StreamThresholdBytes = stream ? 0 : long.MaxValue;
                 Report($"mosaic: CpuMixer.Apply, outputs {(stream ? "streamed" : "stored")}", () => CpuMixer.Apply(mosaicPlan, src, dst, single), mosaicOutputs);
+                Report($"mosaic: two threads, outputs {(stream ? "streamed" : "stored")}", () => CpuMixer.Apply(mosaicPlan, src, dst), mosaicOutputs);
             }
         }
 
@@ -288,7 +289,7 @@ internal static class ResampleProfile
             body();
         }
 
-        double ms = CpuTime.MedianMilliseconds(body);
-        Console.WriteLine($"{name,-52} {ms,9:F2} ms CPU {ms * 1e6 / elements,8:F3} ns/element");
+        (double ms, double wall) = CpuTime.MedianMilliseconds(body);
+        Console.WriteLine($"{name,-52} {ms,9:F2} ms CPU {ms * 1e6 / elements,8:F3} ns/element {wall,9:F2} ms wall");
     }
 }
