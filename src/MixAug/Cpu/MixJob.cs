@@ -191,7 +191,6 @@ internal sealed unsafe partial class MixJob<T, TKernels> : IParallelWork
                     _inPlace = false;
                 }
 
-                _claimed = 0;
                 workers.Run(this, Math.Min(_units, maxParts));
             }
         }
@@ -250,32 +249,8 @@ internal sealed unsafe partial class MixJob<T, TKernels> : IParallelWork
 
     public void Execute(int part, int parts)
     {
-        if (parts == 1)
-        {
-            ExecuteUnits(part, 0, _units);
-            return;
-        }
-
-        // Units are claimed in chunks, a few per part, rather than split in halves up front: a unit's cost varies with
-        // its regions (a resized box's size, a mosaic's scales), and a part that drew the dearer half kept the others
-        // waiting.
-        int chunk = Math.Max(1, _units / (parts * ChunksPerPart));
-        int first;
-        while ((first = (Interlocked.Increment(ref _claimed) - 1) * chunk) < _units)
-        {
-            ExecuteUnits(part, first, Math.Min(_units, first + chunk));
-        }
-    }
-
-    /// <summary>Chunks of units per part when several parts claim them (<see cref="Execute"/>).</summary>
-    private const int ChunksPerPart = 8;
-
-    /// <summary>Chunks claimed so far in this run of the parts (reset before each <see cref="WorkerPool.Run"/>).</summary>
-    private int _claimed;
-
-    /// <summary>Units [<paramref name="first"/>, <paramref name="end"/>), on part <paramref name="part"/>'s thread.</summary>
-    private void ExecuteUnits(int part, int first, int end)
-    {
+        int first = (int)((long)_units * part / parts);
+        int end = (int)((long)_units * (part + 1) / parts);
         if (_deferredBoxes)
         {
             ReadOnlySpan<SampleOp> ops = _ops.AsSpan(0, _plan.BatchSize);
@@ -359,10 +334,8 @@ internal sealed unsafe partial class MixJob<T, TKernels> : IParallelWork
             {
                 _boxes = buffer;
                 _placing = false;
-                _claimed = 0;
                 workers.Run(this, Math.Min(_units, maxParts));
                 _placing = true;
-                _claimed = 0;
                 workers.Run(this, Math.Min(_units, maxParts));
             }
         }
