@@ -162,14 +162,17 @@ internal static class MethodRegistry
     private static string Describe(Mosaic t) =>
         F($"{t.Name.ToLowerInvariant()}  centre [{t.MinCentre}, {t.MaxCentre}]  p {t.Probability}  {Pairing(t.Pairing)}");
 
+    // SnapMix's partner boxes, named in the title (the legend's "asymmetric").
+    private static string PatchWord(CutMix c) => c.PartnerPatch == PartnerPatch.SameBox ? string.Empty : "  asymmetric";
+
     private static string Describe(MixTransform t)
     {
         string mode = t.Mode switch { LambdaMode.Batch => "batch", LambdaMode.Pair => "pair", _ => "elem" };
         string pairing = t is GuidedMix ? "guided" : Pairing(t.Pairing);
         string extra = t switch
         {
-            CutMix { MinRatio: double min, MaxRatio: double max } c => F($"ratio [{min}, {max}]{(c.PartnerPatch == PartnerPatch.SameBox ? string.Empty : "  asymmetric")}"),
-            CutMix c => F($"alpha {c.Alpha}{(c.PartnerPatch == PartnerPatch.SameBox ? string.Empty : "  asymmetric")}"),
+            CutMix { MinRatio: double min, MaxRatio: double max } c => F($"ratio [{min}, {max}]{PatchWord(c)}"),
+            CutMix c => F($"alpha {c.Alpha}{PatchWord(c)}"),
             MixUp m => F($"alpha {m.Alpha}"),
             FMix f => F($"alpha {f.Alpha} decay {f.DecayPower} soft {f.MaxSoft}{(f.Spectrum == FourierSpectrum.Reference ? " reference" : string.Empty)}"),
             SaliencyMix sm => F($"beta {sm.Beta}"),

@@ -145,4 +145,18 @@ internal static class TestHelpers
 
         return scales;
     }
+
+    /// <summary>Pearson's correlation of two equally long series, in double.</summary>
+    public static double Pearson(IReadOnlyList<double> a, IReadOnlyList<double> b)
+    {
+        double ma = a.Average(), mb = b.Average(), sab = 0, saa = 0, sbb = 0;
+        for (int i = 0; i < a.Count; i++)
+        {
+            sab += (a[i] - ma) * (b[i] - mb);
+            saa += (a[i] - ma) * (a[i] - ma);
+            sbb += (b[i] - mb) * (b[i] - mb);
+        }
+
+        return sab / Math.Sqrt(saa * sbb);
+    }
 }

@@ -209,16 +209,7 @@ public class FourierNoiseTests
             var truncated = new float[n];
             generator.SynthesizeFromNormals([.. generator.Bins.Select(k => re[k])], [.. generator.Bins.Select(k => im[k])], truncated);
             double[] full = TestHelpers.NaiveInverseRealDft(dims, [.. re.Select((v, k) => v * scales[k])], [.. im.Select((v, k) => v * scales[k])]);
-            double mt = truncated.Average(v => (double)v), mf = full.Average();
-            double cov = 0, vt = 0, vf = 0;
-            for (int i = 0; i < n; i++)
-            {
-                cov += (truncated[i] - mt) * (full[i] - mf);
-                vt += (truncated[i] - mt) * (truncated[i] - mt);
-                vf += (full[i] - mf) * (full[i] - mf);
-            }
-
-            worstCorrelation = Math.Min(worstCorrelation, cov / Math.Sqrt(vt * vf));
+            worstCorrelation = Math.Min(worstCorrelation, TestHelpers.Pearson([.. truncated.Select(v => (double)v)], full));
             foreach (int own in new[] { n / 2, (3 * n) / 10, n / 10 })
             {
                 var mt1 = new float[n];

@@ -162,16 +162,7 @@ public class FineGrainedReferenceTests
     /// <summary>Spearman's ρ: the Pearson correlation of the ranks (ties share their mean rank).</summary>
     internal static double Spearman(float[] a, double[] b)
     {
-        double[] ra = Ranks([.. a.Select(v => (double)v)]), rb = Ranks(b);
-        double ma = ra.Average(), mb = rb.Average(), sab = 0, saa = 0, sbb = 0;
-        for (int i = 0; i < ra.Length; i++)
-        {
-            sab += (ra[i] - ma) * (rb[i] - mb);
-            saa += (ra[i] - ma) * (ra[i] - ma);
-            sbb += (rb[i] - mb) * (rb[i] - mb);
-        }
-
-        return sab / Math.Sqrt(saa * sbb);
+        return TestHelpers.Pearson(Ranks([.. a.Select(v => (double)v)]), Ranks(b));
     }
 
     private static double[] Ranks(double[] values)

@@ -154,16 +154,14 @@ public class CutMixAsymmetricTests
             foreach (ResizeRegion region in plan.Regions.OfType<ResizeRegion>())
             {
                 own.Add(region.Area);
-                from.Add((double)(region.PartnerBottom - region.PartnerTop) * (region.PartnerRight - region.PartnerLeft));
+                from.Add(PartnerArea(region));
             }
         }
 
         Assert.That(own.Count, Is.GreaterThan(5500), "the sweep must draw boxes");
-        double meanOwn = own.Average(), meanFrom = from.Average();
-        double covariance = own.Zip(from, (a, c) => (a - meanOwn) * (c - meanFrom)).Average();
-        double r = covariance / Math.Sqrt(own.Average(a => (a - meanOwn) * (a - meanOwn)) * from.Average(c => (c - meanFrom) * (c - meanFrom)));
+        double r = TestHelpers.Pearson(own, from);
         Assert.That(Math.Abs(r), Is.LessThan(0.05), $"correlation of the two areas: {r}");
-        Assert.That(meanFrom / meanOwn, Is.EqualTo(1.0).Within(0.03), $"mean areas {meanOwn} and {meanFrom}");
+        Assert.That(from.Average() / own.Average(), Is.EqualTo(1.0).Within(0.03), $"mean areas {own.Average()} and {from.Average()}");
 
         int unclipped = 0;
         for (ulong seed = 0; seed < 60; seed++)
@@ -231,7 +229,7 @@ public class CutMixAsymmetricTests
                 {
                     Assert.That(plan.Lambdas[i], Is.EqualTo((double)((h * w) - region.Area) / (h * w)), $"{context}, sample {i}: λ");
                     resized++;
-                    long from = (long)(region.PartnerBottom - region.PartnerTop) * (region.PartnerRight - region.PartnerLeft);
+                    long from = PartnerArea(region);
                     shrunk += from > region.Area ? 1 : 0;
                     grown += from < region.Area ? 1 : 0;
                 }
@@ -427,6 +425,8 @@ public class CutMixAsymmetricTests
         int top = random.NextInt(h - cutH + 1), left = random.NextInt(w - cutW + 1);
         return ((top, left, top + cutH, left + cutW), double.NaN);
     }
+
+    private static long PartnerArea(ResizeRegion region) => (long)(region.PartnerBottom - region.PartnerTop) * (region.PartnerRight - region.PartnerLeft);
 
     private static bool Empty((int Top, int Left, int Bottom, int Right) box) => box.Bottom <= box.Top || box.Right <= box.Left;
 
