@@ -135,7 +135,7 @@ internal static class TrainApp
         "choice" => new MixChoice((new MixUp(alpha: 0.2, mode: LambdaMode.Element), 0.5), (new CutMix(alpha: 1.0, mode: LambdaMode.Element), 0.5)),
         "manifold" => new MixUp(alpha: 2.0, mode: LambdaMode.Batch, pairing: PairingStrategy.Permutation), // Verma et al.
         "gradsaliency" => new SaliencyMix(beta: 1.0, mode: LambdaMode.Element, saliency: new GradientSaliency()),
-        "transmix" => new MixChoice((new MixUp(alpha: 0.8, mode: LambdaMode.Batch), 0.5), (new CutMix(alpha: 1.0, mode: LambdaMode.Batch), 0.5)), // DeiT/TransMix
+        "deit" or "transmix" => new MixChoice((new MixUp(alpha: 0.8, mode: LambdaMode.Batch), 0.5), (new CutMix(alpha: 1.0, mode: LambdaMode.Batch), 0.5)), // DeiT's; TransMix reweighs its labels
         "snapmix" => new CutMix(alpha: 5.0, mode: LambdaMode.Batch, pairing: PairingStrategy.Permutation, partnerPatch: PartnerPatch.OwnSize), // SnapMix: beta 5, two boxes per batch (each its own λ), randperm
         _ => throw new ArgumentOutOfRangeException(nameof(mix), mix, $"Unknown mix '{mix}'; the command line accepts only {string.Join(", ", TrainOptions.Mixes)}."),
     };

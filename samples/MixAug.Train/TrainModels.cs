@@ -11,7 +11,7 @@ internal static class TrainModels
     /// <summary>The model of a mix when --model is not given.</summary>
     public static string DefaultFor(string mix) => mix switch
     {
-        "transmix" => "vit",
+        "deit" or "transmix" => "vit",
         "snapmix" => "camcnn",
         _ => "cnn",
     };

@@ -6,7 +6,7 @@ namespace MixAug.Train;
 /// <summary>The parsed command line of the training sample.</summary>
 internal sealed class TrainOptions
 {
-    public static readonly string[] Mixes = ["none", "mixup", "cutmix", "fmix", "saliencymix", "choice", "manifold", "gradsaliency", "transmix", "snapmix"];
+    public static readonly string[] Mixes = ["none", "mixup", "cutmix", "fmix", "saliencymix", "choice", "manifold", "gradsaliency", "deit", "transmix", "snapmix"];
 
     public static readonly string[] Models = ["cnn", "vit", "camcnn"];
 
@@ -42,7 +42,7 @@ internal sealed class TrainCommand
 
     private readonly Option<string> _mix = new Option<string>("--mix")
     {
-        Description = "The mix: none, mixup, cutmix, fmix, saliencymix, choice (mixup or cutmix, 50/50), manifold (Manifold Mixup at the input, after either pooling or the hidden linear layer), gradsaliency (SaliencyMix on the input gradient's saliency, one extra pass per step), transmix (CutMix or Mixup, labels weighted by the ViT's class-token attention; needs --model vit), or snapmix (CutMix, labels weighted by class activation maps, one extra pass per step; needs --model camcnn) [default: none]",
+        Description = "The mix: none, mixup, cutmix, fmix, saliencymix, choice (mixup or cutmix, 50/50), manifold (Manifold Mixup at the input, after either pooling or the hidden linear layer), gradsaliency (SaliencyMix on the input gradient's saliency, one extra pass per step), deit (Mixup α 0.8 or CutMix α 1, one per batch, area labels: DeiT's recipe and TransMix's baseline; the ViT by default), transmix (the same mixes, labels weighted by the ViT's class-token attention; needs --model vit), or snapmix (CutMix, labels weighted by class activation maps, one extra pass per step; needs --model camcnn) [default: none]",
     }.OneOf(TrainOptions.Mixes.Select(m => (m, m)).ToArray());
 
     private readonly Option<string?> _model = new Option<string?>("--model")

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using MixAug.Planning;
+using MixAug.Randomness;
+using MixAug.Training.Steps;
 using MixAug.Transforms;
 
 namespace MixAug.Train.Tests;
@@ -36,6 +38,7 @@ public class TrainAppTests
     [TestCase("saliencymix")]
     [TestCase("manifold")]
     [TestCase("gradsaliency")]
+    [TestCase("deit")]
     [TestCase("transmix")]
     [TestCase("snapmix")]
     public void TrainsOneEpochAndWritesJsonAndPlots(string mix)
@@ -47,7 +50,7 @@ public class TrainAppTests
         using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(json));
         JsonElement epoch = doc.RootElement.GetProperty("epochs")[0];
         Assert.That(doc.RootElement.GetProperty("mix").GetString(), Is.EqualTo(mix));
-        Assert.That(doc.RootElement.GetProperty("model").GetString(), Is.EqualTo(mix switch { "transmix" => "vit", "snapmix" => "camcnn", _ => "cnn" }));
+        Assert.That(doc.RootElement.GetProperty("model").GetString(), Is.EqualTo(mix switch { "deit" or "transmix" => "vit", "snapmix" => "camcnn", _ => "cnn" }));
         Assert.That(epoch.GetProperty("testAccuracy").GetDouble(), Is.InRange(0.0, 1.0));
         Assert.That(epoch.GetProperty("ece").GetDouble(), Is.InRange(0.0, 1.0));
         Assert.That(epoch.GetProperty("trainLoss").GetDouble(), Is.GreaterThan(0));
@@ -67,12 +70,29 @@ public class TrainAppTests
     }
 
     [Test]
+    public void DeitIsTransMixsInputMixingWithAreaLabels()
+    {
+        // TransMix's baseline: the same plans, drawn from the same seed, with no step to reweigh their labels.
+        var shape = new BatchShape(128, 1, 28, 28);
+        for (ulong seed = 1; seed <= 20; seed++)
+        {
+            MixPlan deit = TrainApp.Transform("deit")!.CreatePlan(shape, new MixRandom(seed));
+            MixPlan transMix = TrainApp.Transform("transmix")!.CreatePlan(shape, new MixRandom(seed));
+            Assert.That(MixPlanJson.Serialize(deit), Is.EqualTo(MixPlanJson.Serialize(transMix)), $"seed {seed}");
+        }
+
+        Assert.That(TrainModels.Step("deit"), Is.Null);
+        Assert.That(TrainModels.Step("transmix"), Is.InstanceOf<TransMixStep>());
+        Assert.That((TrainModels.DefaultFor("deit"), TrainModels.Fits("deit", "cnn"), TrainModels.Fits("deit", "camcnn")), Is.EqualTo(("vit", true, true)));
+    }
+
+    [Test]
     public void CompareOnTheVitTrainsTransMixAndNotManifold()
     {
         (int code, _, string stderr) = Run("--data", _data, "--compare", "--model", "vit", "--limit", "128", "--epochs", "1", "--plot", _out);
         Assert.That(code, Is.Zero, stderr);
         string table = File.ReadAllText(Path.Combine(_out, "compare.md"));
-        Assert.That(table, Does.Contain("| transmix |").And.Contain("| cutmix |").And.Not.Contain("| manifold |"));
+        Assert.That(table, Does.Contain("| transmix |").And.Contain("| deit |").And.Contain("| cutmix |").And.Not.Contain("| manifold |"));
     }
 
     [Test]
@@ -92,7 +112,7 @@ public class TrainAppTests
         (int code, _, string stderr) = Run("--data", _data, "--compare", "--limit", "128", "--epochs", "1", "--plot", _out);
         Assert.That(code, Is.Zero, stderr);
         string table = File.ReadAllText(Path.Combine(_out, "compare.md"));
-        foreach (string mix in new[] { "none", "mixup", "cutmix", "fmix", "saliencymix", "choice", "manifold", "gradsaliency" })
+        foreach (string mix in new[] { "none", "mixup", "cutmix", "fmix", "saliencymix", "choice", "manifold", "gradsaliency", "deit" })
         {
             Assert.That(table, Does.Contain($"| {mix} |"));
         }
@@ -152,7 +172,7 @@ public class TrainAppTests
         Data.FashionMnistTests.AssertSaysWhereToGetIt(stderr);
     }
 
-    [TestCase("--mix", "swirl", "--mix must be none, mixup, cutmix, fmix, saliencymix, choice, manifold, gradsaliency, transmix or snapmix")]
+    [TestCase("--mix", "swirl", "--mix must be none, mixup, cutmix, fmix, saliencymix, choice, manifold, gradsaliency, deit, transmix or snapmix")]
     [TestCase("--model", "resnet", "--model must be cnn, vit or camcnn")]
     [TestCase("--epochs", "0", "--epochs must be an integer in [1, 1000]")]
     [TestCase("--lr", "-1", "--lr must be a finite number greater than 0")]
