@@ -107,27 +107,65 @@ internal sealed unsafe class MosaicRows
 
         var ahead = new PlaneFetch((byte*)nextPlane, (long)plane * sizeof(T), RowsOf(plan, readers));
         bool widen = typeof(T) != typeof(float);
-        float[] scratch = ArrayPool<float>.Shared.Rent(Resampling.ScratchLength(width) + OutputRows.StagingLength(width));
+        const int Group = Resampling.RowGroup;
+        int linesLength = Math.Max(Group * Resampling.LineLength(width), Resampling.ScratchLength(width));
+        float[] scratch = ArrayPool<float>.Shared.Rent(linesLength + OutputRows.StagingLength(width, Group + 1));
         float[]? widened = widen ? ArrayPool<float>.Shared.Rent(plane) : null;
+        Span<nint> targets = stackalloc nint[Group];
         try
         {
             ReadOnlySpan<float> input = widened is null ? new ReadOnlySpan<float>(sourcePlane, plane) : Widen(plan, readers, (byte*)sourcePlane, widened, width, plane);
-            Span<float> line = scratch.AsSpan(0, Resampling.ScratchLength(width));
-            fixed (float* staging = &scratch[line.Length])
+            Span<float> lines = scratch.AsSpan(0, linesLength), line = lines[..Resampling.ScratchLength(width)];
+            bool direct = !widen && !stream;
+            fixed (float* staging = &scratch[linesLength])
             {
-                var output = new OutputRows(staging, width, stream);
+                var output = new OutputRows(staging, width, stream, Group + 1);
                 foreach ((int sample, int quadrant) in readers)
                 {
                     var mosaic = (MosaicRegion)plan.Regions[sample];
                     (int top, int left, int bottom, int right) = mosaic.QuadrantBox(quadrant);
                     int count = right - left;
                     T* rows = destinationOf + (sample * sampleSize) + left;
-                    for (int y = top; y < Math.Min(bottom, top + OutputRows.Ahead); y++)
+                    for (int first = top; first < Math.Min(bottom, top + OutputRows.Ahead); first++)
                     {
-                        output.Prefetch((byte*)(rows + ((long)y * width)), count * sizeof(T));
+                        output.Prefetch((byte*)(rows + ((long)first * width)), count * sizeof(T));
                     }
 
-                    for (int y = top; y < bottom; y++)
+                    // Four rows at a time where the column pass can take them (one load of each block's taps for the
+                    // four; Resampling.ColumnsWindowedRows), then the rest one at a time.
+                    int y = top;
+                    if (Resampling.ResizesRowGroups(mosaic.ColumnTaps))
+                    {
+                        for (; y + Group <= bottom; y += Group)
+                        {
+                            for (int r = 0; r < Group; r++)
+                            {
+                                ahead.Step();
+                                if (y + r + OutputRows.Ahead < bottom)
+                                {
+                                    output.Prefetch((byte*)(rows + ((long)(y + r + OutputRows.Ahead) * width)), count * sizeof(T));
+                                }
+
+                                T* target = rows + ((long)(y + r) * width);
+                                targets[r] = direct ? (nint)target : (nint)Unsafe.AsPointer(ref output.Next(target, count)[0]);
+                            }
+
+                            mosaic.ResizeRows(input, y, left, count, lines, targets);
+                            for (int r = 0; r < Group && !direct; r++)
+                            {
+                                T* target = rows + ((long)(y + r) * width);
+                                if (widen)
+                                {
+                                    RoundedBytes.Write(new ReadOnlySpan<float>((float*)targets[r], count), (byte*)target);
+                                    continue;
+                                }
+
+                                output.Defer((float*)targets[r], (float*)target, count);
+                            }
+                        }
+                    }
+
+                    for (; y < bottom; y++)
                     {
                         ahead.Step();
                         if (y + OutputRows.Ahead < bottom)
@@ -136,7 +174,7 @@ internal sealed unsafe class MosaicRows
                         }
 
                         T* row = rows + ((long)y * width);
-                        if (!widen && !stream)
+                        if (direct)
                         {
                             mosaic.ResizeRow(input, y, left, line, new Span<float>(row, count));
                             continue;

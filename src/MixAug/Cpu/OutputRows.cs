@@ -29,6 +29,7 @@ internal unsafe struct OutputRows
     private readonly float* _staging;
     private readonly int _width;
     private readonly bool _stream;
+    private readonly int _rows;
     private float* _next;
     private float* _pending;
     private float* _target;
@@ -38,18 +39,21 @@ internal unsafe struct OutputRows
     private int _count;
     private int _turn;
 
-    /// <summary>The staging elements <see cref="OutputRows(float*, int, bool)"/> needs for rows up to
-    /// <paramref name="width"/> long: two rows, each with room to start at any offset within a line, and room to start
-    /// the first at a line.</summary>
-    public static int StagingLength(int width) => (2 * RowPitch(width)) + Lanes;
+    /// <summary>The staging elements <see cref="OutputRows(float*, int, bool, int)"/> needs for <paramref name="rows"/>
+    /// staging rows up to <paramref name="width"/> long, each with room to start at any offset within a line, and room to
+    /// start the first at a line.</summary>
+    public static int StagingLength(int width, int rows = 2) => (rows * RowPitch(width)) + Lanes;
 
-    /// <summary>Rows written through <paramref name="staging"/> (<see cref="StagingLength"/>(<paramref name="width"/>)
-    /// elements), streamed when <paramref name="stream"/> (where <see cref="CanStream"/>).</summary>
-    public OutputRows(float* staging, int width, bool stream)
+    /// <summary>Rows written through <paramref name="staging"/> (<see cref="StagingLength"/>(<paramref name="width"/>,
+    /// <paramref name="rows"/>) elements), streamed when <paramref name="stream"/> (where <see cref="CanStream"/>):
+    /// <paramref name="rows"/> staging rows taken in turn, two for rows staged one at a time (the one being resized and
+    /// the one pending), n + 1 for n at a time.</summary>
+    public OutputRows(float* staging, int width, bool stream, int rows = 2)
     {
         _staging = (float*)(((nint)staging + Line - 1) & ~(nint)(Line - 1));
         _width = RowPitch(width);
         _stream = stream && CanStream;
+        _rows = rows;
         _next = null;
         _pending = null;
         _target = null;
@@ -97,13 +101,13 @@ internal unsafe struct OutputRows
         Sse.Prefetch0(at + bytes - 1);
     }
 
-    /// <summary>The staging row the next output row (for <paramref name="target"/>) is resized into: the other one than
-    /// the row still pending, starting at the target's offset within a line, so that the streamed copy's loads are as
+    /// <summary>The staging row the next output row (for <paramref name="target"/>) is resized into: the next in turn,
+    /// never the row still pending nor one staged since (up to the rows the staging holds, less one), starting at the target's offset within a line, so that the streamed copy's loads are as
     /// aligned as its stores (staging rows at other offsets split every load over two lines: Mosaic measured 25.0
     /// against 20.8 ms CPU per batch when the pool handed out such a buffer).</summary>
     public Span<float> Next(void* target, int count)
     {
-        _turn ^= 1;
+        _turn = _turn + 1 == _rows ? 0 : _turn + 1;
         int offset = _stream ? (int)(((nint)target & (Line - 1)) / sizeof(float)) : 0;
         _next = _staging + (_turn * _width) + offset;
         return new Span<float>(_next, count);
@@ -119,8 +123,16 @@ internal unsafe struct OutputRows
         _count = count;
     }
 
+    /// <summary>As <see cref="Defer(float*, int)"/> for <paramref name="staged"/>, a row <see cref="Next"/> returned
+    /// (of several staged before any is deferred).</summary>
+    public void Defer(float* staged, float* target, int count)
+    {
+        _next = staged;
+        Defer(target, count);
+    }
+
     /// <summary>
-    /// As <see cref="Defer"/>, for a row staged only in columns [<paramref name="left"/>, <paramref name="right"/>): the
+    /// As <see cref="Defer(float*, int)"/>, for a row staged only in columns [<paramref name="left"/>, <paramref name="right"/>): the
     /// rest of the row is <paramref name="own"/>'s, read when the row is written out. Streamed, each line is loaded from
     /// wherever its elements lie (both and a lane mask where it straddles an edge), so the own elements are not first
     /// copied into the staging row: for ResizeMix's box rows that copy was a sixth of the apply's samples under perf.

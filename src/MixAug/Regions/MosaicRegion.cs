@@ -160,6 +160,12 @@ public sealed class MosaicRegion : MixRegion
     internal void ResizeRow(ReadOnlySpan<float> source, int y, int left, Span<float> scratch, Span<float> destination) =>
         Resampling.ResizeRow(source, Spatial.Width, RowTaps, TileRow(y), ColumnTaps, TileColumn(left), scratch, destination, planeInCache: true);
 
+    /// <summary>Writes the columns <c>[left, left + count)</c> of output rows <paramref name="y"/> to
+    /// <paramref name="y"/> + 3 (all in one quadrant) into <paramref name="destinations"/>, as four
+    /// <see cref="ResizeRow"/> calls do (<see cref="Resampling.ResizeRows"/>).</summary>
+    internal void ResizeRows(ReadOnlySpan<float> source, int y, int left, int count, Span<float> lines, ReadOnlySpan<nint> destinations) =>
+        Resampling.ResizeRows(source, Spatial.Width, RowTaps, TileRow(y), ColumnTaps, TileColumn(left), count, lines, destinations, planeInCache: true);
+
     /// <summary>The source rows that output rows [<paramref name="firstY"/>, <paramref name="endY"/>) read, as
     /// [First, End); the rows must all lie in the top quadrants or all in the bottom ones.</summary>
     internal (int First, int End) SourceRowsRead(int firstY, int endY) => (RowTaps.Start[TileRow(firstY)], RowTaps.End[TileRow(endY - 1)]);

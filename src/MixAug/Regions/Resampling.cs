@@ -47,6 +47,33 @@ internal static partial class Resampling
         Columns(line, columns, firstColumn, lo, hi, scratch[line.Length..], destination);
     }
 
+    /// <summary>The elements of one row pass line of <see cref="ResizeRows"/> for planes <paramref name="width"/> wide:
+    /// the line and the slack the column pass's windows read past it.</summary>
+    public static int LineLength(int width) => width + LineSlack;
+
+    /// <summary>Whether <see cref="ResizeRows"/> takes <see cref="RowGroup"/> rows of these column taps at once (the
+    /// windowed column pass, AVX-512).</summary>
+    public static bool ResizesRowGroups(Taps columns) => columns.Windows is not null;
+
+    /// <summary>
+    /// <see cref="ResizeRow"/> for <see cref="RowGroup"/> output rows with the same columns: output row
+    /// <paramref name="row"/> + r of <paramref name="plane"/> into <paramref name="destinations"/>[r], each
+    /// <paramref name="count"/> outputs from output column <paramref name="firstColumn"/> on; the row passes first, into
+    /// the lines of <paramref name="lines"/> (<see cref="RowGroup"/> · <see cref="LineLength"/> elements), then one
+    /// column pass over the four (<see cref="ColumnsWindowedRows"/>). The same values as four <see cref="ResizeRow"/> calls.
+    /// Only for taps where <see cref="ResizesRowGroups"/>.
+    /// </summary>
+    public static void ResizeRows(ReadOnlySpan<float> plane, int width, Taps rows, int row, Taps columns, int firstColumn, int count, Span<float> lines, ReadOnlySpan<nint> destinations, bool planeInCache)
+    {
+        int lineLength = LineLength(width), lo = columns.Start[firstColumn], hi = columns.End[firstColumn + count - 1];
+        for (int r = 0; r < RowGroup; r++)
+        {
+            Rows(plane, width, rows, row + r, lo, hi, lines.Slice(r * lineLength, lineLength), planeInCache);
+        }
+
+        ColumnsWindowedRows(lines, lineLength, columns, firstColumn, count, destinations);
+    }
+
     /// <summary>The row pass: input columns [<paramref name="lo"/>, <paramref name="hi"/>) of output row
     /// <paramref name="row"/> into the same columns of <paramref name="line"/>, each <c>(w₀·r₀ + w₁·r₁) + …</c> in
     /// input order. With 512-bit vectors the taps are added six at a time in one loop (<see cref="RowsFused"/>), which

@@ -68,6 +68,89 @@ public class ResamplingTests
     }
 
     [Test]
+    public void FourRowsAtOnceGiveEachRowTheScalarSumsBits()
+    {
+        // The runs of EveryRunOfOutputsOfEveryRowGivesTheScalarSumsBits, four consecutive rows at a time, as Mosaic's
+        // quadrants take them where the column taps have windows.
+        const int Group = Resampling.RowGroup;
+        var random = new MixRandom(18);
+        int grouped = 0;
+        for (int a = 0; a < Axes.Length; a++)
+        {
+            (int width, int outputs) = Axes[a];
+            (int height, int rowOutputs) = Axes[(a * 5) % Axes.Length];
+            Resampling.Taps rows = Resampling.Taps.For(height, rowOutputs), columns = Resampling.Taps.For(width, outputs);
+            if (rowOutputs < Group || outputs > width || !Resampling.ResizesRowGroups(columns))
+            {
+                continue;
+            }
+
+            grouped++;
+            float[] plane = WideValues(height * width, random);
+            var lines = new float[Group * Resampling.LineLength(width)];
+            for (int row = 0; row + Group <= rowOutputs; row += Math.Max(1, rowOutputs / 3))
+            {
+                float[][] expected = [.. Enumerable.Range(row, Group).Select(r => ReferenceRow(plane, height, width, rowOutputs, outputs, r, fused: false))];
+                for (int first = 0; first < Math.Min(outputs, 18); first++)
+                {
+                    foreach (int count in Enumerable.Range(1, Math.Min(33, outputs - first)).Append(outputs - first).Distinct())
+                    {
+                        float[][] actual = ResizeFourRows(plane, width, rows, row, columns, first, count, lines);
+                        for (int r = 0; r < Group; r++)
+                        {
+                            AssertBits(actual[r], expected[r].AsSpan(first, count), $"{height}x{width} -> {rowOutputs}x{outputs}, row {row + r} of four, outputs [{first}, {first + count})");
+                        }
+                    }
+                }
+            }
+        }
+
+        Assert.That(grouped, Is.GreaterThan(Avx512F.IsSupported ? 5 : -1), "axes whose columns take four rows at once");
+    }
+
+    [Test]
+    public void FourRowsAtOnceRedoOnlyTheRowsThatMeetNonFiniteInputs()
+    {
+        // Rows of a plane resized to its own height are its rows: an infinity in the second and a NaN in the third reach
+        // those rows' outputs that read them, and the first and fourth keep the vector sums, bit for bit.
+        if (!Avx512F.IsSupported)
+        {
+            Assert.That(Resampling.ResizesRowGroups(Resampling.Taps.For(224, 150)), Is.False, "four rows at once need the windows of AVX-512");
+            return;
+        }
+
+        var random = new MixRandom(19);
+        foreach ((int inputs, int outputs) in new[] { (224, 112), (224, 150), (224, 161), (64, 37) })
+        {
+            float[] plane = WideValues(4 * inputs, random);
+            plane[inputs + (inputs / 3)] = float.PositiveInfinity;
+            plane[(2 * inputs) + (inputs / 2)] = float.NaN;
+            Resampling.Taps rows = Resampling.Taps.For(4, 4), columns = Resampling.Taps.For(inputs, outputs);
+            float[][] actual = ResizeFourRows(plane, inputs, rows, 0, columns, 0, outputs, new float[Resampling.RowGroup * Resampling.LineLength(inputs)]);
+            for (int r = 0; r < Resampling.RowGroup; r++)
+            {
+                AssertBits(actual[r], ReferenceRow(plane, 4, inputs, 4, outputs, r, fused: false), $"{inputs} -> {outputs}, row {r}");
+            }
+
+            Assert.That(actual[1].Count(float.IsPositiveInfinity), Is.InRange(1, 4), $"{inputs} -> {outputs}: the infinity, not NaN from weights of 0");
+            Assert.That(actual[2].Count(float.IsNaN), Is.InRange(1, 4), $"{inputs} -> {outputs}: the NaN");
+            Assert.That(actual[0].Concat(actual[3]).All(float.IsFinite), Is.True, $"{inputs} -> {outputs}: the other rows");
+        }
+    }
+
+    /// <summary><see cref="Resampling.ResizeRows"/> into four fresh arrays.</summary>
+    private static unsafe float[][] ResizeFourRows(float[] plane, int width, Resampling.Taps rows, int row, Resampling.Taps columns, int first, int count, float[] lines)
+    {
+        float[][] actual = [.. Enumerable.Range(0, Resampling.RowGroup).Select(_ => new float[count])];
+        fixed (float* d0 = actual[0], d1 = actual[1], d2 = actual[2], d3 = actual[3])
+        {
+            Resampling.ResizeRows(plane, width, rows, row, columns, first, count, lines, [(nint)d0, (nint)d1, (nint)d2, (nint)d3], planeInCache: true);
+        }
+
+        return actual;
+    }
+
+    [Test]
     public void TheColumnPassWithoutVectorsGivesTheBitsOfTheVectorPass()
     {
         // ColumnsExact is what machines without AVX run; ColumnsDense the vector pass where AVX is; ColumnsWindowed
