@@ -16,6 +16,12 @@ internal sealed class TinyVit : nn.Module<Tensor, Tensor>, IClassAttentionModel
     public const int Patch = 4;
     public const int Width = 64;
 
+    // TorchSharp 0.107 frees a Scalar in its finalizer and holds no reference to it during the call that reads it, so a
+    // temporary one (Tensor.add(Tensor) makes its alpha of 1 so, and mul(double) its factor) can be freed by a collection
+    // on another thread while libtorch reads it ("Expected false to be true" from Scalar::toFloat): this model crashed two
+    // of five 30-epoch runs at the embedding's add. Its scalars are kept for the life of the process instead.
+    private static readonly Scalar One = 1.ToScalar();
+
     private readonly Conv2d _embed;
     private readonly Parameter _classToken;
     private readonly Parameter _positions;
@@ -43,7 +49,7 @@ internal sealed class TinyVit : nn.Module<Tensor, Tensor>, IClassAttentionModel
     public (Tensor Logits, Tensor Attention) ForwardWithAttention(Tensor images)
     {
         Tensor tokens = _embed.forward(images).flatten(2).transpose(1, 2);
-        tokens = cat([_classToken.expand(tokens.shape[0], -1, -1), tokens], 1).add(_positions);
+        tokens = cat([_classToken.expand(tokens.shape[0], -1, -1), tokens], 1).add(_positions, One);
         Tensor? attention = null;
         foreach (TransformerBlock block in _blocks)
         {
@@ -65,11 +71,13 @@ internal sealed class TinyVit : nn.Module<Tensor, Tensor>, IClassAttentionModel
         private readonly LayerNorm _norm2;
         private readonly Linear _hidden;
         private readonly Linear _output;
+        private readonly Scalar _scale;
 
         public TransformerBlock(int width, int heads)
             : base("Block")
         {
             _heads = heads;
+            _scale = (1.0 / Math.Sqrt(width / heads)).ToScalar();
             _norm1 = nn.LayerNorm(width);
             _qkv = nn.Linear(width, 3 * width);
             _projection = nn.Linear(width, width);
@@ -84,11 +92,21 @@ internal sealed class TinyVit : nn.Module<Tensor, Tensor>, IClassAttentionModel
             long b = x.shape[0], n = x.shape[1], width = x.shape[2], headWidth = width / _heads;
             Tensor qkv = _qkv.forward(_norm1.forward(x)).reshape(b, n, 3, _heads, headWidth).permute(2, 0, 3, 1, 4);
             Tensor q = qkv[0], k = qkv[1], v = qkv[2];
-            Tensor attention = q.matmul(k.transpose(-2, -1)).mul(1.0 / Math.Sqrt(headWidth)).softmax(-1);
+            Tensor attention = q.matmul(k.transpose(-2, -1)).mul(_scale).softmax(-1);
             Tensor mixed = attention.matmul(v).transpose(1, 2).reshape(b, n, width);
-            x = x.add(_projection.forward(mixed));
-            x = x.add(_output.forward(nn.functional.gelu(_hidden.forward(_norm2.forward(x)))));
+            x = x.add(_projection.forward(mixed), One);
+            x = x.add(_output.forward(nn.functional.gelu(_hidden.forward(_norm2.forward(x)))), One);
             return (x, attention);
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _scale.Dispose();
+            }
+
+            base.Dispose(disposing);
         }
     }
 }

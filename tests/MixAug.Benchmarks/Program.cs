@@ -47,6 +47,13 @@ if (args.Contains("--torch-device"))
     return TorchDeviceBenchmark.Run(args);
 }
 
+// --scalar-race: TorchSharp 0.107's temporary Scalars freed by the finalizer during a call, shown on Tensor.add(Tensor)
+// under constant collection, against the same add with a kept alpha (docs/torchsharp.md).
+if (args.Contains("--scalar-race"))
+{
+    return UnderCollection.ScalarRace();
+}
+
 // --step-cost: CPU and wall time per training step of Manifold Mixup and gradient saliency against input mixing
 // (docs/training.md).
 if (args.Contains("--step-cost"))

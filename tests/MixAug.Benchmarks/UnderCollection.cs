@@ -1,0 +1,75 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MixAug.Benchmarks;
+
+/// <summary>
+/// Runs TorchSharp code while another thread collects and finalizes without pause. TorchSharp 0.107 passes a
+/// <c>Scalar</c>'s native handle to libtorch and keeps no reference to the object during the call, and a <c>Scalar</c>
+/// frees its handle in its finalizer, so a collection on another thread during the call can free the scalar libtorch is
+/// reading ("Expected false to be true" from <c>Scalar::toFloat</c>). --scalar-race shows it on TorchSharp's own
+/// <c>Tensor.add(Tensor)</c>, which makes its alpha of 1 a temporary, against the same add with a kept alpha
+/// (docs/torchsharp.md).
+/// </summary>
+internal static class UnderCollection
+{
+    /// <summary>--scalar-race: 8-element adds for up to 10 s each while another thread collects and finalizes, with
+    /// TorchSharp's temporary alpha and with one kept for the process.</summary>
+    public static int ScalarRace()
+    {
+        MixAug.TorchSharp.Native.TorchSharpRuntime.EnsureLoadable();
+        using Tensor a = ones(8), b = ones(8);
+        using Scalar one = 1.ToScalar();
+        var budget = TimeSpan.FromSeconds(10);
+        foreach ((string name, Func<Tensor> add) in new (string, Func<Tensor>)[] { ("a.add(b), alpha a temporary", () => a.add(b)), ("a.add(b, one), alpha kept", () => a.add(b, one)) })
+        {
+            long calls = 0;
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            Exception? failure = Run(() =>
+            {
+                using Tensor sum = add();
+                calls++;
+            }, budget);
+            Console.WriteLine(failure is null
+                ? $"{name}: {calls} calls in {clock.Elapsed.TotalSeconds:F1} s, no failure"
+                : $"{name}: failed after {calls} calls ({clock.Elapsed.TotalSeconds:F2} s): {failure.Message.Split('\n')[0]}");
+        }
+
+        return 0;
+    }
+
+    /// <summary>Runs <paramref name="step"/> again and again for <paramref name="budget"/> while another thread
+    /// collects and runs finalizers; returns the first exception a native call raised, or null.</summary>
+    public static Exception? Run(Action step, TimeSpan budget)
+    {
+        using var stop = new CancellationTokenSource();
+        var collector = new Thread(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+            }
+        }) { IsBackground = true };
+        collector.Start();
+        try
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (clock.Elapsed < budget)
+            {
+                step();
+            }
+
+            return null;
+        }
+        catch (Exception e) when (e is System.Runtime.InteropServices.ExternalException or InvalidOperationException)
+        {
+            return e;
+        }
+        finally
+        {
+            stop.Cancel();
+            collector.Join();
+        }
+    }
+}
