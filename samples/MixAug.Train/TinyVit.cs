@@ -19,7 +19,7 @@ internal sealed class TinyVit : nn.Module<Tensor, Tensor>, IClassAttentionModel
     // TorchSharp 0.107 frees a Scalar in its finalizer and holds no reference to it during the call that reads it, so a
     // temporary one (Tensor.add(Tensor) makes its alpha of 1 so, and mul(double) its factor) can be freed by a collection
     // on another thread while libtorch reads it ("Expected false to be true" from Scalar::toFloat): this model crashed two
-    // of five 30-epoch runs at the embedding's add. Its scalars are kept for the life of the process instead.
+    // of four 30-epoch runs at the embedding's add. Its scalars are kept for the life of the process instead.
     private static readonly Scalar One = 1.ToScalar();
 
     private readonly Conv2d _embed;
