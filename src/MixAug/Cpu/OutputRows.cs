@@ -102,9 +102,10 @@ internal unsafe struct OutputRows
     }
 
     /// <summary>The staging row the next output row (for <paramref name="target"/>) is resized into: the next in turn,
-    /// never the row still pending nor one staged since (up to the rows the staging holds, less one), starting at the target's offset within a line, so that the streamed copy's loads are as
-    /// aligned as its stores (staging rows at other offsets split every load over two lines: Mosaic measured 25.0
-    /// against 20.8 ms CPU per batch when the pool handed out such a buffer).</summary>
+    /// never the row still pending nor one staged since (up to the rows the staging holds, less one), starting at the
+    /// target's offset within a line, so that the streamed copy's loads are as aligned as its stores (staging rows at
+    /// other offsets split every load over two lines: Mosaic measured 25.0 against 20.8 ms CPU per batch when the pool
+    /// handed out such a buffer).</summary>
     public Span<float> Next(void* target, int count)
     {
         _turn = _turn + 1 == _rows ? 0 : _turn + 1;

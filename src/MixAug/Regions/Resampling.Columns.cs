@@ -184,9 +184,9 @@ internal static partial class Resampling
     /// <see cref="ColumnsWindowed"/> for <see cref="RowGroup"/> rows with the same column taps at once: line r is
     /// <paramref name="lines"/>[r·<paramref name="lineLength"/> …] and its outputs go to <paramref name="destinations"/>[r]
     /// (<paramref name="count"/> elements each). Each block's taps are loaded once for the four rows, whose sums are the
-    /// four in flight: the taps' loads, not the permutes, bounded the one-row pass (224→150, alone in L1: 0.20-0.27 ns per
-    /// output by rows against 0.11-0.14 four rows at once), and each call's set-up is paid once per four rows. Lane by
-    /// lane the same sums as <see cref="ColumnsWindowed"/>; a row with a non-finite output is redone by
+    /// four in flight: the taps' loads, not the permutes, bounded the one-row pass (224→150, alone in L1: 0.282 ns per
+    /// output by rows against 0.192 four rows at once, --profile-resample), and each call's set-up is paid once per four
+    /// rows. Lane by lane the same sums as <see cref="ColumnsWindowed"/>; a row with a non-finite output is redone by
     /// <see cref="ColumnsExact"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see RowsFused
