@@ -135,6 +135,17 @@ public class ResamplingTests
             Assert.That(actual[1].Count(float.IsPositiveInfinity), Is.InRange(1, 4), $"{inputs} -> {outputs}: the infinity, not NaN from weights of 0");
             Assert.That(actual[2].Count(float.IsNaN), Is.InRange(1, 4), $"{inputs} -> {outputs}: the NaN");
             Assert.That(actual[0].Concat(actual[3]).All(float.IsFinite), Is.True, $"{inputs} -> {outputs}: the other rows");
+
+            // An infinity at every input of the second row: lanes that repeat their last input with weight 0 give
+            // 0·∞ = NaN, which only the exact pass turns back into the definition's ∞ (AnInfinityAnywhereGivesTheDefinitionsInfinityNotNaN for one row).
+            for (int at = 0; at < inputs; at++)
+            {
+                float[] single = WideValues(4 * inputs, random);
+                single[inputs + at] = float.PositiveInfinity;
+                float[][] rowsOut = ResizeFourRows(single, inputs, rows, 0, columns, 0, outputs, new float[Resampling.RowGroup * Resampling.LineLength(inputs)]);
+                AssertBits(rowsOut[1], ReferenceRow(single, 4, inputs, 4, outputs, 1, fused: false), $"{inputs} -> {outputs}, infinity at {at}");
+                Assert.That(rowsOut.SelectMany(r => r).Any(float.IsNaN), Is.False, $"{inputs} -> {outputs}, infinity at {at}: no NaN");
+            }
         }
     }
 
