@@ -82,7 +82,7 @@ internal static class ResampleProfile
             Resampling.Taps taps = Resampling.Taps.For(width, outputs);
             var row = new float[outputs];
             var blocks = new float[outputs + 64];
-            var fourRows = new float[4 * outputs];
+            var fourRows = new float[Resampling.RowGroup * outputs];
             Report($"column pass 224->{outputs}, dense blocks (AVX)", () => Repeat(() => Resampling.ColumnsDense(line, taps, 0, blocks, row)), 1000L * outputs);
             if (taps.Windows is not null)
             {

@@ -40,7 +40,7 @@ internal static class UnderCollection
 
     /// <summary>Runs <paramref name="step"/> again and again for <paramref name="budget"/> while another thread
     /// collects and runs finalizers; returns the first exception a native call raised, or null.</summary>
-    public static Exception? Run(Action step, TimeSpan budget)
+    private static Exception? Run(Action step, TimeSpan budget)
     {
         using var stop = new CancellationTokenSource();
         var collector = new Thread(() =>

@@ -169,12 +169,7 @@ internal static partial class Resampling
             }
         }
 
-        // The sum of the stored sums is finite when every one is (an overflow to infinity, which needs outputs near
-        // float's largest, sends the row to the exact pass for nothing, and it gives the same values).
-        if (!Vector512.EqualsAll(check - check, Vector512<float>.Zero))
-        {
-            ColumnsExact(line, columns, firstColumn, destination);
-        }
+        RedoIfNotFinite(check, line, columns, firstColumn, destination);
     }
 
     /// <summary>The rows <see cref="ColumnsWindowedRows"/> resizes at once.</summary>
@@ -237,19 +232,20 @@ internal static partial class Resampling
             }
         }
 
-        RedoIfNotFinite(check0, lines, 0, lineLength, columns, firstColumn, d0, count);
-        RedoIfNotFinite(check1, lines, 1, lineLength, columns, firstColumn, d1, count);
-        RedoIfNotFinite(check2, lines, 2, lineLength, columns, firstColumn, d2, count);
-        RedoIfNotFinite(check3, lines, 3, lineLength, columns, firstColumn, d3, count);
+        RedoIfNotFinite(check0, lines[..lineLength], columns, firstColumn, new Span<float>(d0, count));
+        RedoIfNotFinite(check1, lines.Slice(lineLength, lineLength), columns, firstColumn, new Span<float>(d1, count));
+        RedoIfNotFinite(check2, lines.Slice(2 * lineLength, lineLength), columns, firstColumn, new Span<float>(d2, count));
+        RedoIfNotFinite(check3, lines.Slice(3 * lineLength, lineLength), columns, firstColumn, new Span<float>(d3, count));
     }
 
-    /// <summary>Redoes row <paramref name="row"/> of <see cref="ColumnsWindowedRows"/> by <see cref="ColumnsExact"/>
-    /// when the sum of its stored sums, <paramref name="check"/>, is not finite (as <see cref="ColumnsWindowed"/>).</summary>
-    private static unsafe void RedoIfNotFinite(Vector512<float> check, ReadOnlySpan<float> lines, int row, int lineLength, Taps columns, int firstColumn, float* destination, int count)
+    /// <summary>Redoes a windowed row by <see cref="ColumnsExact"/> when <paramref name="check"/>, the sum of its stored
+    /// sums, is not finite. That sum is finite when every one is (an overflow to infinity, which needs outputs near
+    /// float's largest, sends the row to the exact pass for nothing, and it gives the same values).</summary>
+    private static void RedoIfNotFinite(Vector512<float> check, ReadOnlySpan<float> line, Taps columns, int firstColumn, Span<float> destination)
     {
         if (!Vector512.EqualsAll(check - check, Vector512<float>.Zero))
         {
-            ColumnsExact(lines.Slice(row * lineLength, lineLength), columns, firstColumn, new Span<float>(destination, count));
+            ColumnsExact(line, columns, firstColumn, destination);
         }
     }
 
