@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Reflection.Emit;
 using MixAug.Randomness;
 using MixAug.Sweep;
 using MixAug.TorchSharp.Data;
@@ -123,6 +124,7 @@ internal static class TorchValues
         RegisterManifold(sweep);
         sweep.Add<GradientSaliency>(c => new GradientSaliency(c.Pick(1, 2, 3)));
         sweep.Add<TorchSharpLoadReport>(c => TorchSharpRuntime.EnsureLoadable());
+        RegisterScalarScan(sweep);
         RegisterData(sweep);
 
         // Paths for the ELF patcher: never a real library, only files of the sweep's own temporary folder.
@@ -148,6 +150,24 @@ internal static class TorchValues
 
     /// <summary>Manifold Mixup: a model that takes any image batch (relu then tanh), its layer names (and unknown, repeated,
     /// null or no names), and steps over it with every policy.</summary>
+    // ScalarLifetimeScan's inputs: null, a small assembly, a dynamic one, and methods with and without a body, a generic
+    // one, a constructor and a DynamicMethod.
+    private static void RegisterScalarScan(ApiSweep sweep)
+    {
+        Assembly dynamicAssembly = AssemblyBuilder.DefineDynamicAssembly(new AssemblyName("MixAugSweepEmpty"), AssemblyBuilderAccess.Run);
+        sweep.Add<Assembly>(c => c.Pick<Assembly?>(null, typeof(TensorMixAssert).Assembly, dynamicAssembly));
+        var dynamicMethod = new DynamicMethod("SweepReturnsNothing", typeof(void), Type.EmptyTypes);
+        dynamicMethod.GetILGenerator().Emit(OpCodes.Ret);
+        sweep.Add<MethodBase>(c => c.Pick<MethodBase?>(
+            null,
+            typeof(Tensor).GetMethod(nameof(Tensor.add), [typeof(Tensor)]),
+            typeof(Tensor).GetMethod(nameof(Tensor.add), [typeof(Tensor), typeof(global::TorchSharp.Scalar)]),
+            typeof(nn.Module<Tensor, Tensor>).GetMethod("forward"),
+            typeof(Enumerable).GetMethod(nameof(Enumerable.Empty))!.MakeGenericMethod(typeof(int)),
+            typeof(List<int>).GetConstructor(Type.EmptyTypes),
+            dynamicMethod));
+    }
+
     private static void RegisterManifold(ApiSweep sweep)
     {
         Func<nn.Module<Tensor, Tensor>> model = () => nn.Sequential(("relu", nn.ReLU()), ("tanh", nn.Tanh()));
