@@ -34,8 +34,9 @@ internal sealed class TinyVit : nn.Module<Tensor, Tensor>, IClassAttentionModel
     {
         int tokens = (imageSize / Patch * (imageSize / Patch)) + 1;
         _embed = nn.Conv2d(1, Width, Patch, stride: Patch);
-        _classToken = new Parameter(randn(1, 1, Width).mul_(0.02));
-        _positions = new Parameter(randn(1, tokens, Width).mul_(0.02));
+        using Scalar initialScale = 0.02.ToScalar();
+        _classToken = new Parameter(randn(1, 1, Width).mul_(initialScale));
+        _positions = new Parameter(randn(1, tokens, Width).mul_(initialScale));
         _blocks = nn.ModuleList([.. Enumerable.Range(0, depth).Select(_ => new TransformerBlock(Width, heads))]);
         _norm = nn.LayerNorm(Width);
         _head = nn.Linear(Width, classCount);

@@ -24,8 +24,10 @@ internal static class GarmentMaps
     public static Tensor Of(Tensor images, Tensor labels)
     {
         using DisposeScope scope = NewDisposeScope();
-        Tensor garment = images.select(1, 0).ge(BatchSource.Normalise(Threshold));
-        Tensor classes = (labels + 1).view(-1, 1, 1).expand_as(garment);
+        // Kept Scalars, not temporaries that TorchSharp's finalizer could free mid-call (see TinyVit).
+        using Scalar threshold = BatchSource.Normalise(Threshold).ToScalar(), one = 1.ToScalar();
+        Tensor garment = images.select(1, 0).ge(threshold);
+        Tensor classes = labels.add(one, one).view(-1, 1, 1).expand_as(garment);
         return where(garment, classes, zeros_like(classes)).MoveToOuterDisposeScope();
     }
 }

@@ -15,7 +15,9 @@ internal sealed class SegmentationMetrics(int classCount)
     public void Add(Tensor predicted, Tensor truth)
     {
         using DisposeScope scope = NewDisposeScope();
-        Tensor cells = (truth.flatten() * classCount) + predicted.flatten();
+        // Kept Scalars, not temporaries that TorchSharp's finalizer could free mid-call (see TinyVit).
+        using Scalar classes = classCount.ToScalar(), one = 1.ToScalar();
+        Tensor cells = truth.flatten().mul(classes).add_(predicted.flatten(), one);
         long[] counts = bincount(cells, minlength: classCount * classCount).data<long>().ToArray();
         for (int i = 0; i < counts.Length; i++)
         {

@@ -3,6 +3,7 @@ using MixAug.Randomness;
 using MixAug.TorchSharp.Features;
 using MixAug.TorchSharp.Labels;
 using MixAug.TorchSharp.Mixing;
+using TorchSharp;
 
 namespace MixAug.TorchSharp.Data;
 
@@ -204,7 +205,8 @@ public sealed class MixCollate
         Tensor images = MoveTo(list.Lengths is { } padding ? padding.Stack(list.Images) : stack(list.Images), target);
         if (images.dtype == ScalarType.Byte && _options.ByteImages == ByteImages.ToUnitFloat)
         {
-            images = images.to(ScalarType.Float32).div_(255f);
+            using Scalar levels = 255f.ToScalar();
+            images = images.to(ScalarType.Float32).div_(levels);
         }
 
         BatchShape shape = BatchShape.FromDimensions([.. images.shape.Select(d => checked((int)d))]);

@@ -1,4 +1,5 @@
 using MixAug.TorchSharp.Mixing;
+using TorchSharp;
 
 namespace MixAug.TorchSharp.Data;
 
@@ -125,7 +126,8 @@ internal sealed class SampleLengths
 
         long[] shape = [values.Length, .. values[0].shape];
         shape[time + 1] = extent;
-        Tensor batch = full(shape, padValue, values[0].dtype, values[0].device);
+        using Scalar pad = padValue.ToScalar();
+        Tensor batch = full(shape, pad, values[0].dtype, values[0].device);
         for (int i = 0; i < values.Length; i++)
         {
             using Tensor row = batch[i];

@@ -97,16 +97,18 @@ public static class TorchFeatures
         Tensor spectrum = fft.fft2(grid);
         Tensor amplitude = spectrum.abs();
         // As on the CPU: amplitudes below ZeroAmplitude·max (float32 rounding noise where the spectrum is 0) take the floor.
+        using Scalar floorShare = SpectralResidualSaliency.AmplitudeFloor.ToScalar(), zeroShare = SpectralResidualSaliency.ZeroAmplitude.ToScalar();
+        using Scalar smallest = float.Epsilon.ToScalar(), two = 2.ToScalar();
         Tensor largest = amplitude.amax([1L, 2L], keepdim: true);
-        Tensor floor = largest.mul(SpectralResidualSaliency.AmplitudeFloor).clamp_min(float.Epsilon);
-        Tensor below = amplitude.lt(largest.mul(SpectralResidualSaliency.ZeroAmplitude));
+        Tensor floor = largest.mul(floorShare).clamp_min(smallest);
+        Tensor below = amplitude.lt(largest.mul(zeroShare));
         Tensor safe = where(below, floor, amplitude);
         Tensor unit = complex(ones_like(amplitude), zeros_like(amplitude));
         Tensor phase = where(below, unit, spectrum.div(safe));
         Tensor logAmplitude = safe.log().unsqueeze(1);                                       // [B, 1, r, r]
         Tensor localMean = nn.functional.avg_pool2d(nn.functional.pad(logAmplitude, [1, 1, 1, 1], PaddingModes.Replicate), 3, 1);
         Tensor residual = logAmplitude.sub(localMean).squeeze(1).exp();
-        Tensor saliency = fft.ifft2(phase.mul(residual)).abs().pow(2).unsqueeze(1);          // [B, 1, r, r]
+        Tensor saliency = fft.ifft2(phase.mul(residual)).abs().pow(two).unsqueeze(1);          // [B, 1, r, r]
 
         float[] taps = [.. source.BlurKernel.ToArray().Select(v => (float)v)];
         long radius = taps.Length / 2;
@@ -117,7 +119,8 @@ public static class TorchFeatures
 
         Tensor low = saliency.amin([2L, 3L], keepdim: true), high = saliency.amax([2L, 3L], keepdim: true);
         Tensor range = high.sub(low);
-        Tensor normalised = where(range.gt(0), saliency.sub(low).div(where(range.gt(0), range, ones_like(range))), zeros_like(saliency));
+        Tensor spread = range.gt(KeptScalars.Zero);
+        Tensor normalised = where(spread, saliency.sub(low).div(where(spread, range, ones_like(range))), zeros_like(saliency));
         normalised = where(flat.view(b, 1, 1, 1), zeros_like(normalised), normalised);   // [B, 1, r, r]
 
         SpatialShape spatial = shape.Spatial;

@@ -1,6 +1,7 @@
 using MixAug.Labels;
 using MixAug.TorchSharp.Mixing;
 using MixAug.TorchSharp.Native;
+using TorchSharp;
 
 namespace MixAug.TorchSharp.Labels;
 
@@ -121,12 +122,14 @@ public static class TorchLabelMixer
         Tensor source = DeviceData.Upload(sources, [b, slots], device);
         Tensor weight = DeviceData.Upload(weights, [b, slots], ScalarType.Float64, device);
         double off = smoothing / classCount, on = 1.0 - smoothing + off;
+        using Scalar offScalar = off.ToScalar();
         Tensor targets;
         if (labels.dtype == ScalarType.Int64)
         {
-            Tensor valid = DeviceData.Upload([.. present.Select(p => p ? 1L : 0L)], [b, slots], device).eq(1);
-            Tensor classes = arange(classCount, ScalarType.Int64, device).unsqueeze(0);
-            Tensor onValue = full([1, 1], on, ScalarType.Float64, device), offValue = full([1, 1], off, ScalarType.Float64, device);
+            using Scalar onScalar = on.ToScalar();
+            Tensor valid = DeviceData.Upload([.. present.Select(p => p ? 1L : 0L)], [b, slots], device).eq(KeptScalars.One);
+            Tensor classes = DeviceData.Range(classCount, device).unsqueeze(0);
+            Tensor onValue = full([1, 1], onScalar, ScalarType.Float64, device), offValue = full([1, 1], offScalar, ScalarType.Float64, device);
             Tensor sum = zeros([b, classCount], ScalarType.Float64, device);
             Tensor any = zeros([b, classCount], ScalarType.Bool, device), all = ones([b, classCount], ScalarType.Bool, device);
             for (int k = 0; k < slots; k++)
@@ -135,7 +138,7 @@ public static class TorchLabelMixer
                 Tensor slotValid = valid.select(1, k).unsqueeze(1);
                 any = any.logical_or_(match.logical_and(slotValid));
                 all = all.logical_and_(match.logical_or(slotValid.logical_not()));
-                sum = sum.add_(where(match, onValue, offValue).mul_(weight.select(1, k).unsqueeze(1)));
+                sum = sum.add_(where(match, onValue, offValue).mul_(weight.select(1, k).unsqueeze(1)), KeptScalars.One);
             }
 
             targets = where(any, where(all, onValue, sum), offValue);
@@ -146,10 +149,11 @@ public static class TorchLabelMixer
             Tensor mixed = zeros([b, classCount], ScalarType.Float64, device);
             for (int k = 0; k < slots; k++)
             {
-                mixed = mixed.add_(soft.index_select(0, source.select(1, k)).mul_(weight.select(1, k).unsqueeze(1)));
+                mixed = mixed.add_(soft.index_select(0, source.select(1, k)).mul_(weight.select(1, k).unsqueeze(1)), KeptScalars.One);
             }
 
-            targets = mixed.mul_(1.0 - smoothing).add_(off);
+            using Scalar kept = (1.0 - smoothing).ToScalar();
+            targets = mixed.mul_(kept).add_(offScalar, KeptScalars.One);
         }
 
         return targets.to(ScalarType.Float32).MoveToOuterDisposeScope();

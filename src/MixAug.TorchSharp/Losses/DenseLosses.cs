@@ -1,6 +1,7 @@
 using MixAug.TorchSharp.Labels;
 using MixAug.TorchSharp.Mixing;
 using MixAug.TorchSharp.Native;
+using TorchSharp;
 using static TorchSharp.torch.nn.functional;
 
 namespace MixAug.TorchSharp.Losses;
@@ -48,8 +49,8 @@ public static class DenseLosses
         Tensor logp = log_softmax(logits, 1);
         Tensor t = targets.to(logp.dtype);
         Tensor perElement = (-(t * logp)).sum(1);
-        Tensor counted = t.sum(1).gt(0).to(logp.dtype);
-        return ((perElement * counted).sum() / counted.sum().clamp_min(1)).MoveToOuterDisposeScope();
+        Tensor counted = t.sum(1).gt(KeptScalars.Zero).to(logp.dtype);
+        return ((perElement * counted).sum() / counted.sum().clamp_min(KeptScalars.One)).MoveToOuterDisposeScope();
     }
 
     /// <summary>Two cross-entropies per element, weighted by the pair's weights: the mean over elements with a class of
@@ -76,9 +77,11 @@ public static class DenseLosses
         TorchSharpRuntime.EnsureLoadable();
         using DisposeScope scope = NewDisposeScope();
         long classes = logits.shape[1];
-        Tensor validA = targets.IndexA.ne(ignoreIndex);
-        Tensor validB = targets.IndexB.ne(ignoreIndex);
-        Tensor outOfRange = (validA & (targets.IndexA.lt(0) | targets.IndexA.ge(classes))) | (validB & (targets.IndexB.lt(0) | targets.IndexB.ge(classes)));
+        using Scalar ignored = ignoreIndex.ToScalar(), classCount = classes.ToScalar();
+        Tensor validA = targets.IndexA.ne(ignored);
+        Tensor validB = targets.IndexB.ne(ignored);
+        Tensor outOfRange = (validA & (targets.IndexA.lt(KeptScalars.Zero) | targets.IndexA.ge(classCount)))
+            | (validB & (targets.IndexB.lt(KeptScalars.Zero) | targets.IndexB.ge(classCount)));
         if (outOfRange.any().item<bool>())
         {
             throw new ArgumentException($"targets hold a class outside [0, {classes}) that is not the ignore index {ignoreIndex}.", nameof(targets));
@@ -87,16 +90,16 @@ public static class DenseLosses
         Tensor logp = log_softmax(logits, 1);
         Tensor w = targets.WeightA.to(logp.dtype);
         Tensor weightA = w * validA.to(logp.dtype);
-        Tensor weightB = (1 - w) * validB.to(logp.dtype);
+        Tensor weightB = KeptScalars.OneMinus(w) * validB.to(logp.dtype);
 
         // Ignored classes are gathered at 0 and weighted 0.
-        Tensor ceA = -logp.gather(1, targets.IndexA.masked_fill(validA.logical_not(), 0).unsqueeze(1)).squeeze(1);
-        Tensor ceB = -logp.gather(1, targets.IndexB.masked_fill(validB.logical_not(), 0).unsqueeze(1)).squeeze(1);
-        Tensor total = weightA + weightB;
-        Tensor counted = total.gt(0);
-        Tensor perElement = ((weightA * ceA) + (weightB * ceB)) / total.masked_fill(counted.logical_not(), 1);
+        Tensor ceA = -logp.gather(1, targets.IndexA.masked_fill(validA.logical_not(), KeptScalars.Zero).unsqueeze(1)).squeeze(1);
+        Tensor ceB = -logp.gather(1, targets.IndexB.masked_fill(validB.logical_not(), KeptScalars.Zero).unsqueeze(1)).squeeze(1);
+        Tensor total = weightA.add(weightB, KeptScalars.One);
+        Tensor counted = total.gt(KeptScalars.Zero);
+        Tensor perElement = (weightA * ceA).add_(weightB * ceB, KeptScalars.One) / total.masked_fill(counted.logical_not(), KeptScalars.One);
         Tensor countedF = counted.to(logp.dtype);
-        return ((perElement * countedF).sum() / countedF.sum().clamp_min(1)).MoveToOuterDisposeScope();
+        return ((perElement * countedF).sum() / countedF.sum().clamp_min(KeptScalars.One)).MoveToOuterDisposeScope();
     }
 
     private static void CheckLogits(Tensor logits)

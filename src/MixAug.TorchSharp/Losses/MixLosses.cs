@@ -1,5 +1,6 @@
 using MixAug.TorchSharp.Labels;
 using MixAug.TorchSharp.Native;
+using TorchSharp;
 using static TorchSharp.torch.nn.functional;
 
 namespace MixAug.TorchSharp.Losses;
@@ -51,7 +52,7 @@ public static class MixLosses
         Tensor lambda = targets.Lambda.to(logp.dtype);
         Tensor own = logp.gather(1, targets.IndexA.unsqueeze(1)).squeeze(1);
         Tensor other = logp.gather(1, targets.IndexB.unsqueeze(1)).squeeze(1);
-        return (-((lambda * own) + ((1 - lambda) * other))).mean().MoveToOuterDisposeScope();
+        return (-(lambda * own).add_(KeptScalars.OneMinus(lambda) * other, KeptScalars.One)).mean().MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -72,7 +73,8 @@ public static class MixLosses
         Tensor t = targets.to(logits.dtype);
         if (targetThreshold is double threshold)
         {
-            t = t.gt(threshold).to(logits.dtype);
+            using Scalar cut = threshold.ToScalar();
+            t = t.gt(cut).to(logits.dtype);
         }
 
         return binary_cross_entropy_with_logits(logits, t).MoveToOuterDisposeScope();
@@ -111,22 +113,23 @@ public static class MixLosses
         Tensor a = targets.IndexA.unsqueeze(1);
         Tensor b = targets.IndexB.unsqueeze(1);
         Tensor lambdaA = targets.Lambda.to(type);
-        Tensor lambdaB = 1 - lambdaA;
-        Tensor soft = -((lambdaA * logp.gather(1, a).squeeze(1)) + (lambdaB * logp.gather(1, b).squeeze(1)));
+        Tensor lambdaB = KeptScalars.OneMinus(lambdaA);
+        Tensor soft = -(lambdaA * logp.gather(1, a).squeeze(1)).add_(lambdaB * logp.gather(1, b).squeeze(1), KeptScalars.One);
 
         Tensor twoHot = targets.IndexA.ne(targets.IndexB).to(type);
-        Tensor etaA = WeightOf(lambdaA, mode, threshold) * twoHot * eta;
-        Tensor etaB = WeightOf(lambdaB, mode, threshold) * twoHot * eta;
+        using Scalar etaScalar = eta.ToScalar(), minusInfinity = double.NegativeInfinity.ToScalar();
+        Tensor etaA = (WeightOf(lambdaA, mode, threshold) * twoHot).mul_(etaScalar);
+        Tensor etaB = (WeightOf(lambdaB, mode, threshold) * twoHot).mul_(etaScalar);
 
         // −log[e^{z_i} / (e^{z_i} + Σ_{c∉{a,b}} e^{z_c})] = logsumexp over the logits with the other mixed class removed, minus z_i.
         long classes = logits.shape[1];
         Tensor isA = one_hot(targets.IndexA, classes).to(ScalarType.Bool);
         Tensor isB = one_hot(targets.IndexB, classes).to(ScalarType.Bool);
-        Tensor termA = (logits.masked_fill(isB, double.NegativeInfinity).logsumexp(1) - logits.gather(1, a).squeeze(1)) * etaA;
-        Tensor termB = (logits.masked_fill(isA, double.NegativeInfinity).logsumexp(1) - logits.gather(1, b).squeeze(1)) * etaB;
+        Tensor termA = (logits.masked_fill(isB, minusInfinity).logsumexp(1) - logits.gather(1, a).squeeze(1)) * etaA;
+        Tensor termB = (logits.masked_fill(isA, minusInfinity).logsumexp(1) - logits.gather(1, b).squeeze(1)) * etaB;
 
         // A row with a == b has η = 0 and finite terms, so 0 · term adds nothing (no 0 · ∞).
-        return (soft + termA + termB).mean().MoveToOuterDisposeScope();
+        return soft.add(termA, KeptScalars.One).add_(termB, KeptScalars.One).mean().MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -146,16 +149,20 @@ public static class MixLosses
         Tensor lambda = targets.Lambda.to(ScalarType.Float32);
         Tensor hitA = predicted.eq(targets.IndexA).to(ScalarType.Float32);
         Tensor hitB = predicted.eq(targets.IndexB).to(ScalarType.Float32);
-        return ((lambda * hitA) + ((1 - lambda) * hitB)).mean().MoveToOuterDisposeScope();
+        return (lambda * hitA).add_(KeptScalars.OneMinus(lambda) * hitB, KeptScalars.One).mean().MoveToOuterDisposeScope();
     }
 
-    private static Tensor WeightOf(Tensor lambda, DecoupledEtaMode mode, double threshold) => mode switch
+    private static Tensor WeightOf(Tensor lambda, DecoupledEtaMode mode, double threshold)
     {
-        DecoupledEtaMode.Both => ones_like(lambda),
-        DecoupledEtaMode.Less => lambda.lt(threshold).to(lambda.dtype),
-        DecoupledEtaMode.More => lambda.gt(threshold).to(lambda.dtype),
-        _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown DecoupledEtaMode."),
-    };
+        using Scalar cut = threshold.ToScalar();
+        return mode switch
+        {
+            DecoupledEtaMode.Both => ones_like(lambda),
+            DecoupledEtaMode.Less => lambda.lt(cut).to(lambda.dtype),
+            DecoupledEtaMode.More => lambda.gt(cut).to(lambda.dtype),
+            _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown DecoupledEtaMode."),
+        };
+    }
 
     private static void CheckLogits(Tensor logits, Tensor other, string otherName, bool sameShape)
     {

@@ -1,5 +1,6 @@
 using MixAug.TorchSharp.Data;
 using MixAug.TorchSharp.Native;
+using TorchSharp;
 
 namespace MixAug.TorchSharp.Losses;
 
@@ -120,7 +121,7 @@ public static class SourceWeightedLoss
     {
         Tensor w = weights.to(loss.dtype, loss.device);
         // where, not w·loss: a weight-0 term must add 0 even when its loss is infinite.
-        Tensor term = where(w.gt(0), w * loss, zeros_like(loss));
-        return total is null ? term : total + term;
+        Tensor term = where(w.gt(KeptScalars.Zero), w * loss, zeros_like(loss));
+        return total is null ? term : total.add(term, KeptScalars.One);
     }
 }

@@ -1,3 +1,6 @@
+using MixAug.TorchSharp.Native;
+using TorchSharp;
+
 namespace MixAug.TorchSharp.Mixing;
 
 /// <summary>
@@ -20,6 +23,16 @@ internal static class DeviceData
     /// <summary>float64 values of shape <paramref name="shape"/> on <paramref name="device"/>, converted to <paramref name="type"/> there.</summary>
     public static Tensor Upload(double[] values, long[] shape, ScalarType type, Device device) =>
         ToDevice(tensor(values, shape, ScalarType.Float64), device).to(type);
+
+    /// <summary>
+    /// 0, 1, …, <paramref name="count"/> − 1 as int64 on <paramref name="device"/>, made there (what
+    /// <c>arange(count, ScalarType.Int64, device)</c> makes, with kept Scalars for its start and step).
+    /// </summary>
+    public static Tensor Range(long count, Device device)
+    {
+        using Scalar stop = count.ToScalar();
+        return arange(KeptScalars.Zero, stop, KeptScalars.One, ScalarType.Int64, device);
+    }
 
     /// <summary>A host tensor moved to <paramref name="device"/> (itself on the CPU); the host tensor joins the current dispose scope.</summary>
     private static Tensor ToDevice(Tensor host, Device device)

@@ -2,6 +2,9 @@ using MixAug.Masks;
 using MixAug.Regions;
 using MixAug.Saliency;
 
+using MixAug.TorchSharp.Native;
+using TorchSharp;
+
 namespace MixAug.TorchSharp.Mixing;
 
 /// <summary>
@@ -120,24 +123,27 @@ internal static class DeviceMasks
 
         // Outer axes: exp(2πi·m/(H·D)) with m = (q·y·D + q_d·d·H) mod (H·D), exact integers before the one rounding.
         Tensor frequencies = DeviceData.Upload(rowsOf, [rows, 1], device);
-        Tensor q = frequencies.remainder(height), qd = frequencies.div(height, rounding_mode: RoundingMode.floor);
-        Tensor position = arange(outer, ScalarType.Int64, device).unsqueeze(0);
-        Tensor y = position.remainder(height), d = position.div(height, rounding_mode: RoundingMode.floor);
-        Tensor outerAngle = q.mul(y).mul(depth).add_(qd.mul(d).mul(height)).remainder_(height * depth)
-            .to(ScalarType.Float64).mul_(2 * Math.PI).div_(height * (double)depth);
-        Tensor er = outerAngle.cos(), ei = outerAngle.sin();                                   // [rows, outer]
-        Tensor zr = cr.matmul(er).sub_(ci.matmul(ei)), zi = cr.matmul(ei).add_(ci.matmul(er)); // [U, columns, outer]
+        using Scalar heightScalar = height.ToScalar(), depthScalar = depth.ToScalar(), cellsScalar = (height * depth).ToScalar();
+        using Scalar twoPi = (2 * Math.PI).ToScalar(), cellsDouble = (height * (double)depth).ToScalar();
+        Tensor q = frequencies.remainder(heightScalar), qd = frequencies.div(heightScalar, rounding_mode: RoundingMode.floor);
+        Tensor position = DeviceData.Range(outer, device).unsqueeze(0);
+        Tensor y = position.remainder(heightScalar), d = position.div(heightScalar, rounding_mode: RoundingMode.floor);
+        Tensor outerAngle = q.mul(y).mul(depthScalar).add_(qd.mul(d).mul(heightScalar), KeptScalars.One).remainder_(cellsScalar)
+            .to(ScalarType.Float64).mul_(twoPi).div_(cellsDouble);
+        Tensor er = outerAngle.cos(), ei = outerAngle.sin();                                                   // [rows, outer]
+        Tensor zr = cr.matmul(er).sub_(ci.matmul(ei)), zi = cr.matmul(ei).add_(ci.matmul(er), KeptScalars.One); // [U, columns, outer]
 
         // Last axis: gain·cos and −gain·sin, gain 1/N on the columns whose imaginary part irfftn drops, else 2/N.
         Tensor k = DeviceData.Upload(columnsOf, [columns, 1], device);
-        Tensor x = arange(w, ScalarType.Int64, device).unsqueeze(0);
-        Tensor lastAngle = k.mul(x).remainder_(w).to(ScalarType.Float64).mul_(2 * Math.PI).div_(w);
+        using Scalar width = w.ToScalar();
+        Tensor x = DeviceData.Range(w, device).unsqueeze(0);
+        Tensor lastAngle = k.mul(x).remainder_(width).to(ScalarType.Float64).mul_(twoPi).div_(width);
         bool[] realOnly = [.. columnsOf.Select(c => FourierSynthesis.VarianceWeight((int)c, w) == 1.0)];
         double[] gains = [.. realOnly.Select(r => (r ? 1.0 : 2.0) / size)];
         double[] sineGains = [.. realOnly.Select((r, c) => r ? 0.0 : -gains[c])];
         Tensor cosines = lastAngle.cos().mul_(DeviceData.Upload(gains, [columns, 1], ScalarType.Float64, device));
         Tensor sines = lastAngle.sin().mul_(DeviceData.Upload(sineGains, [columns, 1], ScalarType.Float64, device));
-        Tensor image = zr.transpose(1, 2).matmul(cosines).add_(zi.transpose(1, 2).matmul(sines)); // [U, outer, W]
+        Tensor image = zr.transpose(1, 2).matmul(cosines).add_(zi.transpose(1, 2).matmul(sines), KeptScalars.One); // [U, outer, W]
         return image.reshape(noises.Count, size).to(ScalarType.Float32);
     }
 
@@ -176,9 +182,9 @@ internal static class DeviceMasks
 
             Tensor top = DeviceData.Upload(first, [h], device);
             Tensor a = grid.index_select(1, top).to(ScalarType.Float64);
-            Tensor b = grid.index_select(1, top.add(1)).to(ScalarType.Float64);
+            Tensor b = grid.index_select(1, top.add(KeptScalars.One, KeptScalars.One)).to(ScalarType.Float64);
             Tensor fy = DeviceData.Upload(fraction, [1, h, 1], ScalarType.Float64, device);
-            lerped = b.sub(a).mul(fy).add(a).to(ScalarType.Float32); // (float)(a + (b − a)·fy), each step rounded once
+            lerped = b.sub(a).mul(fy).add(a, KeptScalars.One).to(ScalarType.Float32); // (float)(a + (b − a)·fy), each step rounded once
         }
 
         if (gw == w)
@@ -196,8 +202,8 @@ internal static class DeviceMasks
         }
 
         Tensor start = DeviceData.Upload(left, [w], device);
-        Tensor l = lerped.index_select(2, start), r = lerped.index_select(2, start.add(1));
-        Tensor map = r.sub(l).mul(DeviceData.Upload(fx, [1, 1, w], device)).add(l); // l + (r − l)·fx in float32
+        Tensor l = lerped.index_select(2, start), r = lerped.index_select(2, start.add(KeptScalars.One, KeptScalars.One));
+        Tensor map = r.sub(l).mul(DeviceData.Upload(fx, [1, 1, w], device)).add(l, KeptScalars.One); // l + (r − l)·fx in float32
         return map.reshape(u, h * w);
     }
 
@@ -209,7 +215,7 @@ internal static class DeviceMasks
     {
         long u = values.shape[0], n = values.shape[1];
         (Tensor _, Tensor order) = values.sort(1, descending: true, stable: true);
-        Tensor positions = arange(n, ScalarType.Int64, values.device).unsqueeze(0).expand(u, n);
+        Tensor positions = DeviceData.Range(n, values.device).unsqueeze(0).expand(u, n);
         return empty_like(order).scatter_(1, order, positions);
     }
 
@@ -269,9 +275,10 @@ internal static class DeviceMasks
             // MaskThreshold.Ramp on the device: round((1 − j/(total − 1))·2^24)/2^24 in float64, exact in float32.
             Tensor start = DeviceData.Upload(rampStart, column, device), end = DeviceData.Upload(rampEnd, column, device);
             Tensor onRamp = ranks.ge(start).logical_and_(ranks.lt(end));
-            Tensor steps = DeviceData.Upload(rampTotal, column, device).sub(1).clamp_min(1).to(ScalarType.Float64);
+            using Scalar oneDouble = 1.0.ToScalar(), unitsPerOne = 16_777_216.0.ToScalar();
+            Tensor steps = DeviceData.Upload(rampTotal, column, device).sub(KeptScalars.One).clamp_min(KeptScalars.One).to(ScalarType.Float64);
             Tensor ramp = ranks.sub(DeviceData.Upload(rampFrom, column, device)).to(ScalarType.Float64).div(steps)
-                .neg().add_(1.0).mul_(16_777_216.0).round_().div_(16_777_216.0).to(ScalarType.Float32);
+                .neg().add_(oneDouble, KeptScalars.One).mul_(unitsPerOne).round_().div_(unitsPerOne).to(ScalarType.Float32);
             weights = where(onRamp, ramp, weights);
         }
 

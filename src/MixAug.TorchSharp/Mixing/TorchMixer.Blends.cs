@@ -1,3 +1,6 @@
+using MixAug.TorchSharp.Native;
+using TorchSharp;
+
 namespace MixAug.TorchSharp.Mixing;
 
 /// <content>
@@ -15,10 +18,10 @@ public static partial class TorchMixer
         SpatialShape spatial = plan.Spatial;
         int extent = spatial.Rank == 1 ? spatial.Width : spatial.Depth;
         Tensor lengths = DeviceData.Upload([.. plan.ValidLengths.ToArray().Select(l => (long)l)], [plan.BatchSize, 1], x.device);
-        Tensor padding = arange(extent, ScalarType.Int64, x.device).unsqueeze(0).ge(lengths); // [B, time]
+        Tensor padding = DeviceData.Range(extent, x.device).unsqueeze(0).ge(lengths); // [B, time]
         long[] dims = PerSample(plan.BatchSize, (int)x.dim());
         dims[(int)x.dim() - spatial.Rank] = extent; // [B, 1…, time(, 1, 1)]
-        return x.masked_fill(padding.view(dims), 0);
+        return x.masked_fill(padding.view(dims), KeptScalars.Zero);
     }
 
     /// <summary>
@@ -37,7 +40,7 @@ public static partial class TorchMixer
         Tensor selfWeight = DeviceData.Upload(self, dims, weightType, x.device), otherWeight = DeviceData.Upload(other, dims, weightType, x.device);
         Tensor mixed = IsHalf(type)
             ? HalfBlend(Gather(x, index), Gather(x, partners), selfWeight, otherWeight)
-            : Gather(x, index).mul(selfWeight).add_(Gather(x, partners).mul(otherWeight));
+            : Gather(x, index).mul(selfWeight).add_(Gather(x, partners).mul(otherWeight), KeptScalars.One);
         result.index_copy_(0, index, mixed);
     }
 
@@ -62,10 +65,10 @@ public static partial class TorchMixer
             // libtorch rounds a scalar to the tensor's type (to float32, the compute type, for half precision), so
             // pass exactly (float)λ and (float)(1 − λ) as CpuMixer does.
             bool single = type != ScalarType.Float64;
-            global::TorchSharp.Scalar selfScalar = single ? (float)lambda : lambda, otherScalar = single ? (float)plan.Weights(0)[1] : plan.Weights(0)[1];
+            using Scalar selfScalar = single ? (float)lambda : lambda, otherScalar = single ? (float)plan.Weights(0)[1] : plan.Weights(0)[1];
             return IsHalf(type)
                 ? gathered.mul_(otherScalar).add_(x, selfScalar) // x·λ added in float32 and rounded once
-                : x.mul(selfScalar).add_(gathered.mul_(otherScalar));
+                : x.mul(selfScalar).add_(gathered.mul_(otherScalar), KeptScalars.One);
         }
 
         ScalarType weightType = type == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
@@ -76,7 +79,7 @@ public static partial class TorchMixer
         Tensor selfWeight = DeviceData.Upload(self, dims, weightType, x.device), otherWeight = DeviceData.Upload(other, dims, weightType, x.device);
         return IsHalf(type)
             ? HalfBlend(x, gathered, selfWeight, otherWeight)
-            : x.mul(selfWeight).add_(gathered.mul_(otherWeight));
+            : x.mul(selfWeight).add_(gathered.mul_(otherWeight), KeptScalars.One);
     }
 
     /// <summary>A blend of more than two sources: the running sum plus each source times its float weight, in slot order.</summary>
@@ -85,11 +88,16 @@ public static partial class TorchMixer
         int[] sources = plan.Sources(sample).ToArray();
         double[] weights = plan.Weights(sample).ToArray();
         bool single = x.dtype != ScalarType.Float64;
-        Tensor Weighted(int k) => x[sources[k]].to(single ? ScalarType.Float32 : ScalarType.Float64).mul(single ? (float)weights[k] : weights[k]);
-        Tensor sum = Weighted(0).add_(Weighted(1));
+        Tensor Weighted(int k)
+        {
+            using Scalar weight = single ? (float)weights[k] : weights[k];
+            return x[sources[k]].to(single ? ScalarType.Float32 : ScalarType.Float64).mul(weight);
+        }
+
+        Tensor sum = Weighted(0).add_(Weighted(1), KeptScalars.One);
         for (int k = 2; k < sources.Length; k++)
         {
-            sum = sum.add_(Weighted(k));
+            sum = sum.add_(Weighted(k), KeptScalars.One);
         }
 
         result[sample].copy_(sum.to(x.dtype));
@@ -101,7 +109,7 @@ public static partial class TorchMixer
     /// once. The weights stay float32 (scalars or <c>[n, 1, …]</c> tensors), so no float32 copy of the batch is made.
     /// </summary>
     private static Tensor HalfBlend(Tensor self, Tensor partners, Tensor selfWeight, Tensor otherWeight) =>
-        partners.mul_(otherWeight).addcmul_(self, selfWeight, 1);
+        partners.mul_(otherWeight).addcmul_(self, selfWeight, KeptScalars.One);
 
     private static bool IsHalf(ScalarType type) => type is ScalarType.Float16 or ScalarType.BFloat16;
 }

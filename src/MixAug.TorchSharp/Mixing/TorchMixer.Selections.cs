@@ -1,4 +1,6 @@
 using MixAug.Regions;
+using MixAug.TorchSharp.Native;
+using TorchSharp;
 
 namespace MixAug.TorchSharp.Mixing;
 
@@ -20,8 +22,8 @@ public static partial class TorchMixer
         Tensor bottom = DeviceData.Upload([.. boxes.Select(b => (long)b.Bottom)], column, device);
         Tensor left = DeviceData.Upload([.. boxes.Select(b => (long)b.Left)], column, device);
         Tensor right = DeviceData.Upload([.. boxes.Select(b => (long)b.Right)], column, device);
-        Tensor rows = arange(spatial.Height, ScalarType.Int64, device).unsqueeze(0);
-        Tensor columns = arange(spatial.Width, ScalarType.Int64, device).unsqueeze(0);
+        Tensor rows = DeviceData.Range(spatial.Height, device).unsqueeze(0);
+        Tensor columns = DeviceData.Range(spatial.Width, device).unsqueeze(0);
         Tensor inRows = rows.ge(top).logical_and_(rows.lt(bottom)); // [n, H]
         Tensor inColumns = columns.ge(left).logical_and_(columns.lt(right)); // [n, W]
         Tensor inside = inRows.unsqueeze(2).logical_and(inColumns.unsqueeze(1)); // [n, H, W]
@@ -35,7 +37,7 @@ public static partial class TorchMixer
             // Every frame unless the box has a frame range: [n, T] frames, then [n, T, H, W].
             Tensor first = DeviceData.Upload([.. boxes.Select(b => (long)b.FirstFrame)], column, device);
             Tensor end = DeviceData.Upload([.. boxes.Select(b => (long)(b.EndFrame ?? spatial.Depth))], column, device);
-            Tensor frames = arange(spatial.Depth, ScalarType.Int64, device).unsqueeze(0);
+            Tensor frames = DeviceData.Range(spatial.Depth, device).unsqueeze(0);
             Tensor inFrames = frames.ge(first).logical_and_(frames.lt(end));
             inside = inFrames.unsqueeze(2).unsqueeze(3).logical_and(inside.unsqueeze(1));
         }
@@ -56,19 +58,20 @@ public static partial class TorchMixer
         if (!TensorChecks.IsFloating(x.dtype) || DeviceMasks.AreBinary(plan, samples))
         {
             // Binary masks select (one where instead of two products and a sum); whether they are is known from the recipes.
-            SelectWhere(plan, x, result, samples, broadcast.eq(0).logical_not());
+            SelectWhere(plan, x, result, samples, broadcast.eq(KeptScalars.Zero).logical_not());
             return;
         }
 
         (Tensor index, Tensor partners) = Indices(plan, samples, x.device);
         ScalarType weightType = x.dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
         Tensor own = broadcast.to(weightType);
-        Tensor other = own.neg().add_(1.0); // 1 − m, rounded in the weights' type as CpuMixer's (1f − m)
+        using Scalar one = 1.0.ToScalar();
+        Tensor other = own.neg().add_(one, KeptScalars.One); // 1 − m, rounded in the weights' type as CpuMixer's (1f − m)
         Tensor self = Gather(x, index), partner = Gather(x, partners);
-        Tensor blended = IsHalf(x.dtype) ? HalfBlend(self, partner.clone(), own, other) : self.mul(own).add_(partner.mul(other));
+        Tensor blended = IsHalf(x.dtype) ? HalfBlend(self, partner.clone(), own, other) : self.mul(own).add_(partner.mul(other), KeptScalars.One);
 
         // Weights of exactly 1 and 0 copy their source's element, as CpuMixer does.
-        result.index_copy_(0, index, where(broadcast.eq(1), self, where(broadcast.eq(0), partner, blended)));
+        result.index_copy_(0, index, where(broadcast.eq(KeptScalars.One), self, where(broadcast.eq(KeptScalars.Zero), partner, blended)));
     }
 
     /// <summary>result[i] = where(own, x[i], x[partner]) for the samples of <paramref name="samples"/>.</summary>

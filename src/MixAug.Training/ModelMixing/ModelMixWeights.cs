@@ -1,4 +1,5 @@
 using MixAug.Planning;
+using MixAug.TorchSharp.Native;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -31,8 +32,9 @@ internal static class ModelMixWeights
         Tensor a = attention.detach().to(ScalarType.Float32).unsqueeze(1);
         Tensor total = a.sum(2);
         Tensor attended = (patches * a).sum(2).div(total);
-        attended = where(total.expand(b, s) > 0, attended, area);
-        return area.mul(1 - attentionShare).add(attended.mul(attentionShare)).MoveToOuterDisposeScope();
+        using Scalar areaShare = (1 - attentionShare).ToScalar(), share = attentionShare.ToScalar();
+        attended = where(total.expand(b, s).gt(KeptScalars.Zero), attended, area);
+        return area.mul(areaShare).add(attended.mul(share), KeptScalars.One).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -61,7 +63,8 @@ internal static class ModelMixWeights
         using DisposeScope scope = NewDisposeScope();
         Tensor shifted = maps - maps.amin([1, 2], keepdim: true);
         Tensor sum = shifted.sum([1, 2], keepdim: true);
-        return shifted.div(where(sum > 0, sum, full_like(sum, double.NaN))).MoveToOuterDisposeScope();
+        using Scalar undefined = double.NaN.ToScalar();
+        return shifted.div(where(sum.gt(KeptScalars.Zero), sum, full_like(sum, undefined))).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -73,8 +76,9 @@ internal static class ModelMixWeights
         using DisposeScope scope = NewDisposeScope();
         Tensor classes = labels.index_select(0, SourceCoverage.SourceIndices(plan, labels.device).view(-1)).view_as(weights);
         Tensor w = weights.to(ScalarType.Float32);
+        using Scalar kept = (1 - smoothing).ToScalar(), spread = (smoothing / classCount).ToScalar();
         Tensor targets = zeros([weights.shape[0], classCount], ScalarType.Float32, labels.device)
-            .scatter_add_(1, classes, w.mul(1 - smoothing));
-        return targets.add_(w.sum(1, keepdim: true).mul(smoothing / classCount)).MoveToOuterDisposeScope();
+            .scatter_add_(1, classes, w.mul(kept));
+        return targets.add_(w.sum(1, keepdim: true).mul(spread), KeptScalars.One).MoveToOuterDisposeScope();
     }
 }
