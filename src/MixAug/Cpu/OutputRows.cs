@@ -158,6 +158,14 @@ internal unsafe struct OutputRows
         _right = right;
     }
 
+    /// <summary>As <see cref="DeferAround(float*, int, float*, int, int)"/> for <paramref name="staged"/>, a row
+    /// <see cref="Next"/> returned (of several staged before any is deferred).</summary>
+    public void DeferAround(float* staged, float* target, int count, float* own, int left, int right)
+    {
+        _next = staged;
+        DeferAround(target, count, own, left, right);
+    }
+
     /// <summary>Writes the pending row out, and orders the streamed stores before whatever follows (another thread
     /// reads the output once the job ends).</summary>
     public void Finish()

@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using MixAug.Regions;
 
 namespace MixAug.Cpu;
@@ -28,7 +30,7 @@ internal static unsafe class ResizeRows
     /// Writes the segment's rows whole, in order, streamed past the caches (<see cref="OutputRows"/>): a row above or
     /// below the box is the sample's own row; a row across the box has the box's elements staged (resized from the
     /// partner's whole plane) and is then streamed from the staging row and the sample's own row
-    /// (<see cref="OutputRows.DeferAround"/>). Stored the other way, the box's
+    /// (<see cref="OutputRows.DeferAround(float*, int, float*, int, int)"/>). Stored the other way, the box's
     /// rows are parts of output rows written after the rest of the segment, each line read from memory before it is
     /// written. Float32 only (uint8 rows are rounded, and take <see cref="Write{T}"/>).
     /// Each row also asks for a part of <paramref name="nextSelf"/> and <paramref name="nextPartner"/> (either may be
@@ -36,32 +38,61 @@ internal static unsafe class ResizeRows
     /// </summary>
     public static void WriteStreamed(ResizeRegion region, float* partnerPlane, float* self, float* destination, int width, int plane, int offset, int count, float* nextSelf, float* nextPartner)
     {
-        int firstRow = offset / width, rows = count / width, boxWidth = region.Right - region.Left;
+        const int Group = Resampling.RowGroup;
+        int firstRow = offset / width, rows = count / width;
         var aheadSelf = new PlaneFetch((byte*)nextSelf, (long)plane * sizeof(float), rows);
         var aheadPartner = new PlaneFetch((byte*)nextPartner, (long)plane * sizeof(float), rows);
-        float[] scratch = ArrayPool<float>.Shared.Rent(Resampling.ScratchLength(width) + OutputRows.StagingLength(width));
+        int linesLength = LinesLength(width);
+        float[] scratch = ArrayPool<float>.Shared.Rent(linesLength + OutputRows.StagingLength(width, Group + 1));
+        Span<nint> staged = stackalloc nint[Group], boxes = stackalloc nint[Group];
         try
         {
             var partner = new ReadOnlySpan<float>(partnerPlane, plane);
-            Span<float> line = scratch.AsSpan(0, Resampling.ScratchLength(width));
-            fixed (float* staging = &scratch[line.Length])
+            Span<float> lines = scratch.AsSpan(0, linesLength), line = lines[..Resampling.ScratchLength(width)];
+            bool groups = region.ResizesRowGroups;
+            fixed (float* staging = &scratch[linesLength])
             {
-                var output = new OutputRows(staging, width, stream: true);
-                for (int r = 0; r < rows; r++)
+                // Up to four rows staged while the row before them is still pending: a ring of five staging rows.
+                var output = new OutputRows(staging, width, stream: true, Group + 1);
+                for (int r = 0; r < rows;)
                 {
                     int y = firstRow + r;
-                    float* from = self + ((long)r * width), to = destination + ((long)r * width);
-                    aheadSelf.Step();
-                    aheadPartner.Step();
                     if (y < region.Top || y >= region.Bottom)
                     {
-                        OutputRows.Stream(from, to, width);
+                        aheadSelf.Step();
+                        aheadPartner.Step();
+                        OutputRows.Stream(self + ((long)r * width), destination + ((long)r * width), width);
+                        r++;
                         continue;
                     }
 
-                    Span<float> row = output.Next(to, width);
-                    region.ResizeRow(partner, y - region.Top, line, row.Slice(region.Left, boxWidth));
-                    output.DeferAround(to, width, from, region.Left, region.Right);
+                    // Four rows at once where the column pass can take them (one load of each block's taps for the
+                    // four; Resampling.ColumnsWindowedRows), else one.
+                    int group = groups && y + Group <= region.Bottom && r + Group <= rows ? Group : 1;
+                    for (int k = 0; k < group; k++)
+                    {
+                        aheadSelf.Step();
+                        aheadPartner.Step();
+                        staged[k] = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(output.Next(destination + ((long)(r + k) * width), width)));
+                        boxes[k] = staged[k] + (region.Left * sizeof(float));
+                    }
+
+                    if (group == Group)
+                    {
+                        region.ResizeRows(partner, y - region.Top, lines, boxes);
+                    }
+                    else
+                    {
+                        region.ResizeRow(partner, y - region.Top, line, new Span<float>((float*)boxes[0], region.Right - region.Left));
+                    }
+
+                    for (int k = 0; k < group; k++)
+                    {
+                        long at = (long)(r + k) * width;
+                        output.DeferAround((float*)staged[k], destination + at, width, self + at, region.Left, region.Right);
+                    }
+
+                    r += group;
                 }
 
                 output.Finish();
@@ -80,14 +111,18 @@ internal static unsafe class ResizeRows
         WriteRows(region, partnerPlane, box, region.Right - region.Left, width, plane, region.Top, region.Bottom);
 
     /// <summary>Writes plane rows [<paramref name="top"/>, <paramref name="end"/>) of the box, row <paramref name="top"/>
-    /// at <paramref name="target"/> and each next one <paramref name="pitch"/> elements on.</summary>
+    /// at <paramref name="target"/> and each next one <paramref name="pitch"/> elements on; four at a time where the box's
+    /// column taps allow (<see cref="ResizeRegion.ResizeRows"/>).</summary>
     private static void WriteRows<T>(ResizeRegion region, T* partnerPlane, T* target, int pitch, int width, int plane, int top, int end)
         where T : unmanaged
     {
+        const int Group = Resampling.RowGroup;
         int boxWidth = region.Right - region.Left;
         bool widen = typeof(T) != typeof(float);
-        float[] scratch = ArrayPool<float>.Shared.Rent(Resampling.ScratchLength(width) + boxWidth);
+        int linesLength = LinesLength(width);
+        float[] scratch = ArrayPool<float>.Shared.Rent(linesLength + (Group * boxWidth));
         float[]? widened = widen ? ArrayPool<float>.Shared.Rent(plane) : null;
+        Span<nint> outputs = stackalloc nint[Group];
         try
         {
             ReadOnlySpan<float> partner;
@@ -102,25 +137,42 @@ internal static unsafe class ResizeRows
                 partner = widened.AsSpan(0, plane);
             }
 
-            Span<float> line = scratch.AsSpan(0, Resampling.ScratchLength(width));
-            Span<float> patchRow = scratch.AsSpan(line.Length, boxWidth);
-            for (int y = top; y < end; y++)
+            Span<float> lines = scratch.AsSpan(0, linesLength), line = lines[..Resampling.ScratchLength(width)];
+            bool groups = region.ResizesRowGroups;
+            fixed (float* patch = &scratch[linesLength])
             {
-                T* row = target + ((long)(y - top) * pitch);
-                if (y + OutputRows.Ahead < end && pitch != boxWidth)
+                for (int y = top; y < end;)
                 {
-                    // The rows of a box are parts of output rows, fetched by no hardware prefetcher: see OutputRows.
-                    OutputRows.Lines((byte*)(row + ((long)OutputRows.Ahead * pitch)), boxWidth * sizeof(T));
-                }
+                    int group = groups && y + Group <= end ? Group : 1;
+                    for (int k = 0; k < group; k++)
+                    {
+                        T* row = target + ((long)(y + k - top) * pitch);
+                        if (y + k + OutputRows.Ahead < end && pitch != boxWidth)
+                        {
+                            // The rows of a box are parts of output rows, fetched by no hardware prefetcher: see OutputRows.
+                            OutputRows.Lines((byte*)(row + ((long)OutputRows.Ahead * pitch)), boxWidth * sizeof(T));
+                        }
 
-                if (widened is null)
-                {
-                    region.ResizeRow(partner, y - region.Top, line, new Span<float>(row, boxWidth));
-                    continue;
-                }
+                        // A uint8 row is resized into a float patch row, then rounded into place.
+                        outputs[k] = widened is null ? (nint)row : (nint)(patch + (k * boxWidth));
+                    }
 
-                region.ResizeRow(partner, y - region.Top, line, patchRow);
-                RoundedBytes.Write(patchRow, (byte*)row);
+                    if (group == Group)
+                    {
+                        region.ResizeRows(partner, y - region.Top, lines, outputs);
+                    }
+                    else
+                    {
+                        region.ResizeRow(partner, y - region.Top, line, new Span<float>((float*)outputs[0], boxWidth));
+                    }
+
+                    for (int k = 0; k < group && widened is not null; k++)
+                    {
+                        RoundedBytes.Write(new ReadOnlySpan<float>((float*)outputs[k], boxWidth), (byte*)(target + ((long)(y + k - top) * pitch)));
+                    }
+
+                    y += group;
+                }
             }
         }
         finally
@@ -132,4 +184,7 @@ internal static unsafe class ResizeRows
             }
         }
     }
+
+    // The scratch of the row pass: four lines for the four-row column pass, or one row's scratch, whichever is longer.
+    private static int LinesLength(int width) => Math.Max(Resampling.RowGroup * Resampling.LineLength(width), Resampling.ScratchLength(width));
 }
