@@ -195,19 +195,16 @@ public static partial class LabelMapMixer
     /// </summary>
     private static void CopyBox<T>(ReadOnlySpan<T> own, ReadOnlySpan<T> partner, Span<T> output, SpatialShape spatial, BoxRegion box)
     {
-        int width = spatial.Width, plane = spatial.Height * width;
+        // The own map whole, then the box's rows over it: one large copy and one small one per box row. Three copies per
+        // box row around the box (each element written once) took 0.83 against 0.50 ms for a Mixup map (--quick).
+        own.CopyTo(output);
+        int width = spatial.Width, plane = spatial.Height * width, boxWidth = box.Right - box.Left;
         for (int slice = 0; slice < output.Length; slice += plane)
         {
-            int top = slice + (box.Top * width), bottom = slice + (box.Bottom * width);
-            own[slice..top].CopyTo(output[slice..]);
-            for (int row = top; row < bottom; row += width)
+            for (int row = slice + (box.Top * width) + box.Left, end = slice + (box.Bottom * width); row < end; row += width)
             {
-                own.Slice(row, box.Left).CopyTo(output[row..]);
-                partner.Slice(row + box.Left, box.Right - box.Left).CopyTo(output[(row + box.Left)..]);
-                own[(row + box.Right)..(row + width)].CopyTo(output[(row + box.Right)..]);
+                partner.Slice(row, boxWidth).CopyTo(output[row..]);
             }
-
-            own[bottom..(slice + plane)].CopyTo(output[bottom..]);
         }
     }
 
