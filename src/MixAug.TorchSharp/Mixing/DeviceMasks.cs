@@ -1,7 +1,6 @@
 using MixAug.Masks;
 using MixAug.Regions;
 using MixAug.Saliency;
-
 using MixAug.TorchSharp.Native;
 using TorchSharp;
 

@@ -19,10 +19,20 @@ namespace MixAug.TorchSharp.Native;
 internal static class KeptScalars
 {
     /// <summary>The integer 0.</summary>
-    public static readonly Scalar Zero = 0.ToScalar();
+    public static readonly Scalar Zero;
 
     /// <summary>The integer 1, also the alpha of <c>add(other, alpha)</c> for a plain sum.</summary>
-    public static readonly Scalar One = 1.ToScalar();
+    public static readonly Scalar One;
+
+    // An explicit static constructor runs at the first use of a field, in code order. Field initializers alone would
+    // let the runtime make the Scalars when it compiles a method that uses them, which can be before that method's
+    // TorchSharpRuntime.EnsureLoadable call has made libtorch loadable.
+    static KeptScalars()
+    {
+        TorchSharpRuntime.EnsureLoadable();
+        Zero = 0.ToScalar();
+        One = 1.ToScalar();
+    }
 
     /// <summary>
     /// <c>1 − <paramref name="tensor"/></c>, as C#'s <c>1 - tensor</c> computes it (libtorch's rsub with the integer 1),
