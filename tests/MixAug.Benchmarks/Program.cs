@@ -54,6 +54,12 @@ if (args.Contains("--scalar-race"))
     return UnderCollection.ScalarRace();
 }
 
+// --scalar-race-mixaug [SECONDS]: the same, on MixAug.TorchSharp's own blends and losses (docs/torchsharp.md).
+if (args.Contains("--scalar-race-mixaug"))
+{
+    return UnderCollection.MixAugRace(args);
+}
+
 // --step-cost: CPU and wall time per training step of Manifold Mixup and gradient saliency against input mixing
 // (docs/training.md).
 if (args.Contains("--step-cost"))

@@ -1,3 +1,5 @@
+using MixAug.Planning;
+using MixAug.Transforms;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -35,6 +37,40 @@ internal static class UnderCollection
                 : $"{name}: failed after {calls} calls ({clock.Elapsed.TotalSeconds:F2} s): {failure.Message.Split('\n')[0]}");
         }
 
+        return 0;
+    }
+
+    /// <summary>--scalar-race-mixaug [SECONDS]: MixAug.TorchSharp's own paths that passed temporary Scalars before they were
+    /// kept (a Mixup blend on the libtorch path, the mixed, decoupled and accuracy losses, the dense pair loss) on tiny
+    /// tensors, under the same constant collection, for SECONDS (60 by default).</summary>
+    public static int MixAugRace(string[] args)
+    {
+        MixAug.TorchSharp.Native.TorchSharpRuntime.EnsureLoadable();
+        int at = Array.IndexOf(args, "--scalar-race-mixaug");
+        double seconds = at + 1 < args.Length && double.TryParse(args[at + 1], System.Globalization.CultureInfo.InvariantCulture, out double s) ? s : 60;
+        var shape = new BatchShape(8, 1, 4, 4);
+        MixPlan plan = new MixUp(alpha: 1.0).CreatePlan(shape, new MixAug.Randomness.MixRandom(1));
+        MixPlan cutmix = new CutMix().CreatePlan(shape, new MixAug.Randomness.MixRandom(2));
+        // float64 images take the libtorch path (float32 on the CPU takes MixAug's own kernels, which pass no Scalar).
+        using Tensor images = randn([8, 1, 4, 4], ScalarType.Float64), logits = randn(8, 3), labels = tensor(new long[] { 0, 1, 2, 0, 1, 2, 0, 1 });
+        using Tensor denseLogits = randn(8, 3, 4, 4), maps = randint(0, 3, [8, 4, 4], ScalarType.Int64);
+        MixAug.TorchSharp.Labels.CompactTargetTensors targets = MixAug.TorchSharp.Labels.TorchLabelMixer.ToCompact(plan, labels, 3);
+        MixAug.TorchSharp.Labels.LabelMapPairTensors pairs = MixAug.TorchSharp.Labels.TorchLabelMapMixer.ToPairs(cutmix, maps);
+        long steps = 0;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Exception? failure = Run(() =>
+        {
+            using DisposeScope scope = NewDisposeScope();
+            MixAug.TorchSharp.Mixing.TorchMixer.Apply(plan, images);
+            MixAug.TorchSharp.Losses.MixLosses.MixedCrossEntropy(logits, targets);
+            MixAug.TorchSharp.Losses.MixLosses.DecoupledMixup(logits, targets);
+            MixAug.TorchSharp.Losses.MixLosses.MixedAccuracy(logits, targets);
+            MixAug.TorchSharp.Losses.DenseLosses.MixedCrossEntropy(denseLogits, pairs);
+            steps++;
+        }, TimeSpan.FromSeconds(seconds));
+        Console.WriteLine(failure is null
+            ? $"MixAug.TorchSharp under collection: {steps} steps in {clock.Elapsed.TotalSeconds:F1} s, no failure"
+            : $"MixAug.TorchSharp under collection: failed after {steps} steps ({clock.Elapsed.TotalSeconds:F2} s): {failure.Message.Split('\n')[0]}");
         return 0;
     }
 
