@@ -172,7 +172,8 @@ public static class ScalarLifetimeScan
     }
 
     // The index of the first instruction that runs from index on, past nops, dups and unconditional branches; the count
-    // of instructions when there is none.
+    // of instructions when there is none. A Debug build writes some unconditional branches as "ldc.i4.1; brtrue" (so a
+    // breakpoint can sit between the arms of a switch expression and their join).
     private static int Follow(IReadOnlyList<IlInstruction> instructions, int index)
     {
         for (int steps = 0; index < instructions.Count && steps < instructions.Count; steps++)
@@ -185,6 +186,11 @@ public static class ScalarLifetimeScan
             else if (code == OpCodes.Br || code == OpCodes.Br_S)
             {
                 index = IndexAt(instructions, instructions[index].Operand);
+            }
+            else if (code == OpCodes.Ldc_I4_1 && index + 1 < instructions.Count &&
+                (instructions[index + 1].OpCode == OpCodes.Brtrue || instructions[index + 1].OpCode == OpCodes.Brtrue_S))
+            {
+                index = IndexAt(instructions, instructions[index + 1].Operand);
             }
             else
             {
