@@ -23,7 +23,8 @@ namespace MixAug.TorchSharp.Testing;
 /// <c>arange(stop)</c>. Calls through virtual methods (a module's <c>forward</c>, an optimizer's <c>step</c>) are not
 /// followed: scan the assembly that implements them.
 /// </para>
-/// <para>TorchSharp's IL is read once per process, on first use (about half a second).</para>
+/// <para>TorchSharp's IL is read once per process, on first use (about half a second). Debug and Release builds are both
+/// read as they are compiled (MixAug's CI runs the scan on Debug builds, local runs on Release).</para>
 /// </remarks>
 /// <threadsafety>Stateless apart from that one read, which <see cref="Lazy{T}"/> guards; safe to call from several threads.</threadsafety>
 /// <example>

@@ -11,10 +11,10 @@ namespace MixAug.TorchSharp.Native;
 /// P/Invoke that reads it, so a temporary Scalar (an implicit conversion of a number, or the alpha of 1 that
 /// <c>Tensor.add(Tensor)</c> fills in) can be freed by a collection on another thread mid-call and crash the process
 /// (docs/torchsharp.md). MixAug therefore passes every Scalar either from here or from a <c>using</c> local that lives
-/// past the call, and calls the overloads that take the alpha explicitly. The scan in tests/Shared/ScalarLifetimes
-/// checks every method of MixAug.TorchSharp and MixAug.Training for both. Each Scalar here has the type the C# literal
-/// it replaces converts to, so results are bit for bit those of the literal. libtorch only reads a Scalar, so sharing
-/// one between threads is safe.
+/// past the call, and calls the overloads that take the alpha explicitly. <c>ScalarLifetimeScan</c>
+/// (MixAug.TorchSharp.Testing) checks every method of MixAug.TorchSharp and MixAug.Training for both (the Meta tests).
+/// Each Scalar here has the type the C# literal it replaces converts to, so results are bit for bit those of the
+/// literal. libtorch only reads a Scalar, so sharing one between threads is safe.
 /// </remarks>
 internal static class KeptScalars
 {
