@@ -108,7 +108,7 @@ internal sealed unsafe class MosaicRows
         var ahead = new PlaneFetch((byte*)nextPlane, (long)plane * sizeof(T), RowsOf(plan, readers));
         bool widen = typeof(T) != typeof(float);
         const int Group = Resampling.RowGroup;
-        int linesLength = Math.Max(Group * Resampling.LineLength(width), Resampling.ScratchLength(width));
+        int linesLength = Resampling.RowGroupScratchLength(width);
         float[] scratch = ArrayPool<float>.Shared.Rent(linesLength + OutputRows.StagingLength(width, Group + 1));
         float[]? widened = widen ? ArrayPool<float>.Shared.Rent(plane) : null;
         Span<nint> targets = stackalloc nint[Group];

@@ -42,7 +42,7 @@ internal static unsafe class ResizeRows
         int firstRow = offset / width, rows = count / width;
         var aheadSelf = new PlaneFetch((byte*)nextSelf, (long)plane * sizeof(float), rows);
         var aheadPartner = new PlaneFetch((byte*)nextPartner, (long)plane * sizeof(float), rows);
-        int linesLength = LinesLength(width);
+        int linesLength = Resampling.RowGroupScratchLength(width);
         float[] scratch = ArrayPool<float>.Shared.Rent(linesLength + OutputRows.StagingLength(width, Group + 1));
         Span<nint> staged = stackalloc nint[Group], boxes = stackalloc nint[Group];
         try
@@ -119,7 +119,7 @@ internal static unsafe class ResizeRows
         const int Group = Resampling.RowGroup;
         int boxWidth = region.Right - region.Left;
         bool widen = typeof(T) != typeof(float);
-        int linesLength = LinesLength(width);
+        int linesLength = Resampling.RowGroupScratchLength(width);
         float[] scratch = ArrayPool<float>.Shared.Rent(linesLength + (Group * boxWidth));
         float[]? widened = widen ? ArrayPool<float>.Shared.Rent(plane) : null;
         Span<nint> outputs = stackalloc nint[Group];
@@ -184,7 +184,4 @@ internal static unsafe class ResizeRows
             }
         }
     }
-
-    // The scratch of the row pass: four lines for the four-row column pass, or one row's scratch, whichever is longer.
-    private static int LinesLength(int width) => Math.Max(Resampling.RowGroup * Resampling.LineLength(width), Resampling.ScratchLength(width));
 }

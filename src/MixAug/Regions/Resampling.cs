@@ -51,6 +51,10 @@ internal static partial class Resampling
     /// the line and the slack the column pass's windows read past it.</summary>
     public static int LineLength(int width) => width + LineSlack;
 
+    /// <summary>The scratch a caller of both <see cref="ResizeRows"/> and <see cref="ResizeRow"/> needs for planes
+    /// <paramref name="width"/> wide: <see cref="RowGroup"/> lines, or one row's scratch, whichever is longer.</summary>
+    public static int RowGroupScratchLength(int width) => Math.Max(RowGroup * LineLength(width), ScratchLength(width));
+
     /// <summary>Whether <see cref="ResizeRows"/> takes <see cref="RowGroup"/> rows of these column taps at once (the
     /// windowed column pass, AVX-512).</summary>
     public static bool ResizesRowGroups(Taps columns) => columns.Windows is not null;

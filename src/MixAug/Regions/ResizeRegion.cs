@@ -262,8 +262,8 @@ public sealed class ResizeRegion : MixRegion
     /// <see cref="ResizeRow"/> calls (<see cref="Resampling.ResizeRows"/>); only where <see cref="ResizesRowGroups"/>.</summary>
     /// <param name="partner">The partner's plane.</param>
     /// <param name="row">The first of the rows, counted from the box's top.</param>
-    /// <param name="lines">At least max(<see cref="Resampling.RowGroup"/> · <see cref="Resampling.LineLength"/>(width),
-    /// <see cref="Resampling.ScratchLength"/>(width)) elements of scratch.</param>
+    /// <param name="lines">At least <see cref="Resampling.RowGroup"/> · <see cref="Resampling.LineLength"/>(width)
+    /// elements of scratch (<see cref="Resampling.RowGroupScratchLength"/> serves this and <see cref="ResizeRow"/>).</param>
     /// <param name="destinations">The addresses of the rows' outputs.</param>
     internal void ResizeRows(ReadOnlySpan<float> partner, int row, Span<float> lines, ReadOnlySpan<nint> destinations) =>
         Resampling.ResizeRows(partner[((PartnerTop * Spatial.Width) + PartnerLeft)..], Spatial.Width, RowTaps, row, ColumnTaps, 0, Right - Left, lines, destinations, planeInCache: false);
