@@ -21,11 +21,11 @@ if (args.Contains("--profile-gridsmooth"))
     return GridSmoothProfile.Run(at + 1 < args.Length ? args[at + 1] : null);
 }
 
-// --spin-mosaic, --spin-resizemix: Mosaic or ResizeMix applied on one thread for 15 seconds, to sample with perf
-// (docs/performance.md).
-if (args.Contains("--spin-mosaic") || args.Contains("--spin-resizemix"))
+// --spin-mosaic, --spin-resizemix, --spin-fmix: Mosaic, ResizeMix or FMix applied on one thread for 15 seconds, to
+// sample with perf (docs/performance.md).
+if (args.FirstOrDefault(a => a is "--spin-mosaic" or "--spin-resizemix" or "--spin-fmix") is { } spin)
 {
-    return ResampleProfile.Spin(resizeMix: args.Contains("--spin-resizemix"));
+    return ResampleProfile.Spin(spin["--spin-".Length..]);
 }
 
 // --profile-resample: Mosaic's and ResizeMix's passes timed alone on one thread (docs/performance.md).

@@ -18,16 +18,20 @@ internal static class ResampleProfile
     private static bool _cachedSource; // every source plane the first one, so that it stays in L2
     private static bool _notAskedAhead; // ResizeMix's row pass as Mosaic's, its input rows not asked for ahead
 
-    /// <summary>--spin-mosaic and --spin-resizemix: the Mosaic apply of <see cref="Run"/>, or the quick benchmark's
-    /// ResizeMix apply into a destination, on one thread for 15 seconds, for a sampling profiler (perf record with
-    /// DOTNET_PerfMapEnabled=1 and DOTNET_EnableWriteXorExecute=0 names the JIT's code).</summary>
-    public static int Spin(bool resizeMix)
+    /// <summary>--spin-mosaic, --spin-resizemix and --spin-fmix: the Mosaic apply of <see cref="Run"/>, or the quick
+    /// benchmark's ResizeMix apply into a destination, or its per-sample FMix plan (masks grouped as there) applied into
+    /// a destination, on one thread for 15 seconds, for a sampling profiler (perf record with DOTNET_PerfMapEnabled=1 and
+    /// DOTNET_EnableWriteXorExecute=0 names the JIT's code).</summary>
+    public static int Spin(string method)
     {
         var shape = new BatchShape(128, 3, 224, 224);
         var fixture = new BatchFixture(shape);
-        MixPlan plan = resizeMix
-            ? new ResizeMix(mode: LambdaMode.Element).CreatePlan(shape, new MixRandom(2026))
-            : new Mosaic().CreatePlan(shape, new MixRandom(2026));
+        MixPlan plan = method switch
+        {
+            "resizemix" => new ResizeMix(mode: LambdaMode.Element).CreatePlan(shape, new MixRandom(2026)),
+            "fmix" => new FMix(alpha: 1.0, mode: LambdaMode.Element, granularity: MaskGranularity.PerGroup).CreatePlan(shape, new MixRandom(2026)),
+            _ => new Mosaic().CreatePlan(shape, new MixRandom(2026)),
+        };
         var single = new MixConfiguration(maxDegreeOfParallelism: 1);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         int calls = 0;
