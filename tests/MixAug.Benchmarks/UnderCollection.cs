@@ -71,6 +71,24 @@ internal static class UnderCollection
         Console.WriteLine(failure is null
             ? $"MixAug.TorchSharp under collection: {steps} steps in {clock.Elapsed.TotalSeconds:F1} s, no failure"
             : $"MixAug.TorchSharp under collection: failed after {steps} steps ({clock.Elapsed.TotalSeconds:F2} s): {failure.Message.Split('\n')[0]}");
+
+        // TorchSharp's own Adam on a tiny linear model, for comparison: its step scales by temporary Scalars.
+        using var model = nn.Linear(4, 3);
+        using var adam = optim.Adam(model.parameters(), 1e-3);
+        using Tensor inputs = randn(8, 4);
+        steps = 0;
+        clock.Restart();
+        failure = Run(() =>
+        {
+            using DisposeScope scope = NewDisposeScope();
+            adam.zero_grad();
+            MixAug.TorchSharp.Losses.MixLosses.MixedCrossEntropy(model.call(inputs), targets).backward();
+            adam.step();
+            steps++;
+        }, TimeSpan.FromSeconds(seconds));
+        Console.WriteLine(failure is null
+            ? $"TorchSharp's Adam under collection: {steps} steps in {clock.Elapsed.TotalSeconds:F1} s, no failure"
+            : $"TorchSharp's Adam under collection: failed after {steps} steps ({clock.Elapsed.TotalSeconds:F2} s): {failure.Message.Split('\n')[0]}");
         return 0;
     }
 
