@@ -34,8 +34,9 @@ public delegate Tensor TrainingLoss(Tensor logits, Tensor labels, MixedBatch? mi
 /// dropout draws repeat on the CPU. Seed it yourself before building the model to make initial weights repeat.</para>
 /// <para>Native scalars: the loop and MixAug's steps and losses pass libtorch only Scalars they keep alive, but TorchSharp
 /// 0.107 can free a temporary Scalar of its own during the call that reads it, and its optimizers' <c>step</c> and some
-/// modules (BatchNorm in training, the ELU family) make such temporaries: a rare crash that no caller can rule out
-/// (docs/torchsharp.md). <c>ScalarLifetimeScan</c> in MixAug.TorchSharp.Testing checks a model's own code.</para>
+/// modules (BatchNorm in training, the ELU family) make such temporaries: a rare crash (docs/torchsharp.md).
+/// <see cref="Optimizers.KeptScalarAdam"/> is Adam without them; <c>ScalarLifetimeScan</c> in MixAug.TorchSharp.Testing
+/// checks a model's own code.</para>
 /// </remarks>
 /// <threadsafety>Not thread-safe: one run at a time per instance (TorchSharp dispose scopes are per thread).</threadsafety>
 public sealed class TrainingLoop
