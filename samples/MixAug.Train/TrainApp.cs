@@ -7,6 +7,7 @@ using MixAug.Train.Data;
 using MixAug.Train.Segmentation;
 using MixAug.Train.Summary;
 using MixAug.Training;
+using MixAug.Training.Optimizers;
 using MixAug.Training.Steps;
 using MixAug.Transforms;
 using Spectre.Console;
@@ -145,7 +146,8 @@ internal static class TrainApp
         random.manual_seed(unchecked((long)options.Seed));
         string modelName = options.Compare ? options.Model ?? "cnn" : options.Model ?? TrainModels.DefaultFor(mix);
         using nn.Module<Tensor, Tensor> model = TrainModels.Create(modelName, FashionMnist.ClassCount);
-        using var optimizer = optim.Adam(model.parameters(), options.LearningRate);
+        // TorchSharp's Adam with the scalars of its step kept alive (0.107 can free them mid-call: docs/torchsharp.md).
+        using var optimizer = new KeptScalarAdam(model.parameters(), options.LearningRate);
         var train = new BatchSource(data.Train, options.BatchSize, options.Seed);
         var test = new BatchSource(data.Test, 1000, options.Seed);
         var progress = new ProgressReporter(mix, options.Epochs, train.BatchCount, stdout);

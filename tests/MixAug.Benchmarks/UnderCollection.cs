@@ -72,23 +72,32 @@ internal static class UnderCollection
             ? $"MixAug.TorchSharp under collection: {steps} steps in {clock.Elapsed.TotalSeconds:F1} s, no failure"
             : $"MixAug.TorchSharp under collection: failed after {steps} steps ({clock.Elapsed.TotalSeconds:F2} s): {failure.Message.Split('\n')[0]}");
 
-        // TorchSharp's own Adam on a tiny linear model, for comparison: its step scales by temporary Scalars.
-        using var model = nn.Linear(4, 3);
-        using var adam = optim.Adam(model.parameters(), 1e-3);
+        // TorchSharp's own Adam on a tiny linear model, whose step scales by temporary Scalars, then MixAug.Training's
+        // KeptScalarAdam, the same arithmetic with kept ones.
         using Tensor inputs = randn(8, 4);
-        steps = 0;
-        clock.Restart();
-        failure = Run(() =>
+        foreach ((string name, Func<IEnumerable<global::TorchSharp.Modules.Parameter>, optim.Optimizer> make) in new (string, Func<IEnumerable<global::TorchSharp.Modules.Parameter>, optim.Optimizer>)[]
         {
-            using DisposeScope scope = NewDisposeScope();
-            adam.zero_grad();
-            MixAug.TorchSharp.Losses.MixLosses.MixedCrossEntropy(model.call(inputs), targets).backward();
-            adam.step();
-            steps++;
-        }, TimeSpan.FromSeconds(seconds));
-        Console.WriteLine(failure is null
-            ? $"TorchSharp's Adam under collection: {steps} steps in {clock.Elapsed.TotalSeconds:F1} s, no failure"
-            : $"TorchSharp's Adam under collection: failed after {steps} steps ({clock.Elapsed.TotalSeconds:F2} s): {failure.Message.Split('\n')[0]}");
+            ("TorchSharp's Adam", parameters => optim.Adam(parameters, 1e-3)),
+            ("MixAug.Training's KeptScalarAdam", parameters => new MixAug.Training.Optimizers.KeptScalarAdam(parameters, 1e-3)),
+        })
+        {
+            using var model = nn.Linear(4, 3);
+            using optim.Optimizer optimizer = make(model.parameters());
+            steps = 0;
+            clock.Restart();
+            failure = Run(() =>
+            {
+                using DisposeScope scope = NewDisposeScope();
+                optimizer.zero_grad();
+                MixAug.TorchSharp.Losses.MixLosses.MixedCrossEntropy(model.call(inputs), targets).backward();
+                optimizer.step();
+                steps++;
+            }, TimeSpan.FromSeconds(seconds));
+            Console.WriteLine(failure is null
+                ? $"{name} under collection: {steps} steps in {clock.Elapsed.TotalSeconds:F1} s, no failure"
+                : $"{name} under collection: failed after {steps} steps ({clock.Elapsed.TotalSeconds:F2} s): {failure.Message.Split('\n')[0]}");
+        }
+
         return 0;
     }
 

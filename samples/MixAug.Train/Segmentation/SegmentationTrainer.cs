@@ -7,6 +7,7 @@ using MixAug.TorchSharp.Losses;
 using MixAug.TorchSharp.Mixing;
 using MixAug.Train.Data;
 using MixAug.Training;
+using MixAug.Training.Optimizers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -29,7 +30,7 @@ internal static class SegmentationTrainer
     {
         random.manual_seed(unchecked((long)seed));
         using var model = new SmallFcn(GarmentMaps.ClassCount);
-        using var optimizer = optim.Adam(model.parameters(), learningRate);
+        using var optimizer = new KeptScalarAdam(model.parameters(), learningRate); // TorchSharp's Adam with kept scalars
         var train = new BatchSource(data.Train, batchSize, seed);
         var test = new BatchSource(data.Test, 1000, seed);
         var results = new List<SegmentationEpoch>();
