@@ -115,7 +115,7 @@ internal sealed unsafe class MosaicRows
         try
         {
             ReadOnlySpan<float> input = widened is null ? new ReadOnlySpan<float>(sourcePlane, plane) : Widen(plan, readers, (byte*)sourcePlane, widened, width, plane);
-            Span<float> lines = scratch.AsSpan(0, linesLength), line = lines[..Resampling.ScratchLength(width)];
+            Span<float> lines = scratch.AsSpan(0, linesLength);
             bool direct = !widen && !stream;
             fixed (float* staging = &scratch[linesLength])
             {
@@ -132,63 +132,36 @@ internal sealed unsafe class MosaicRows
                     }
 
                     // Four rows at a time where the column pass can take them (one load of each block's taps for the
-                    // four; Resampling.ColumnsWindowedRows), then the rest one at a time.
-                    int y = top;
-                    if (Resampling.ResizesRowGroups(mosaic.ColumnTaps))
+                    // four; Resampling.ColumnsWindowedRows), then the rest one at a time: Resampling.ResizeRows takes
+                    // either. Rows go straight to the output, or through a staging row to be rounded or streamed.
+                    bool groups = Resampling.ResizesRowGroups(mosaic.ColumnTaps);
+                    for (int y = top, group; y < bottom; y += group)
                     {
-                        for (; y + Group <= bottom; y += Group)
+                        group = groups && y + Group <= bottom ? Group : 1;
+                        for (int r = 0; r < group; r++)
                         {
-                            for (int r = 0; r < Group; r++)
+                            ahead.Step();
+                            if (y + r + OutputRows.Ahead < bottom)
                             {
-                                ahead.Step();
-                                if (y + r + OutputRows.Ahead < bottom)
-                                {
-                                    output.Prefetch((byte*)(rows + ((long)(y + r + OutputRows.Ahead) * width)), count * sizeof(T));
-                                }
-
-                                T* target = rows + ((long)(y + r) * width);
-                                targets[r] = direct ? (nint)target : (nint)Unsafe.AsPointer(ref output.Next(target, count)[0]);
+                                output.Prefetch((byte*)(rows + ((long)(y + r + OutputRows.Ahead) * width)), count * sizeof(T));
                             }
 
-                            mosaic.ResizeRows(input, y, left, count, lines, targets);
-                            for (int r = 0; r < Group && !direct; r++)
+                            T* target = rows + ((long)(y + r) * width);
+                            targets[r] = direct ? (nint)target : (nint)Unsafe.AsPointer(ref output.Next(target, count)[0]);
+                        }
+
+                        mosaic.ResizeRows(input, y, left, count, lines, targets[..group]);
+                        for (int r = 0; r < group && !direct; r++)
+                        {
+                            T* target = rows + ((long)(y + r) * width);
+                            if (widen)
                             {
-                                T* target = rows + ((long)(y + r) * width);
-                                if (widen)
-                                {
-                                    RoundedBytes.Write(new ReadOnlySpan<float>((float*)targets[r], count), (byte*)target);
-                                    continue;
-                                }
-
-                                output.Defer((float*)targets[r], (float*)target, count);
+                                RoundedBytes.Write(new ReadOnlySpan<float>((float*)targets[r], count), (byte*)target);
+                                continue;
                             }
-                        }
-                    }
 
-                    for (; y < bottom; y++)
-                    {
-                        ahead.Step();
-                        if (y + OutputRows.Ahead < bottom)
-                        {
-                            output.Prefetch((byte*)(rows + ((long)(y + OutputRows.Ahead) * width)), count * sizeof(T));
+                            output.Defer((float*)targets[r], (float*)target, count);
                         }
-
-                        T* row = rows + ((long)y * width);
-                        if (direct)
-                        {
-                            mosaic.ResizeRow(input, y, left, line, new Span<float>(row, count));
-                            continue;
-                        }
-
-                        Span<float> staged = output.Next(row, count);
-                        mosaic.ResizeRow(input, y, left, line, staged);
-                        if (widen)
-                        {
-                            RoundedBytes.Write(staged, (byte*)row);
-                            continue;
-                        }
-
-                        output.Defer((float*)row, count);
                     }
                 }
 

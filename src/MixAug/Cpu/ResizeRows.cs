@@ -44,11 +44,11 @@ internal static unsafe class ResizeRows
         var aheadPartner = new PlaneFetch((byte*)nextPartner, (long)plane * sizeof(float), rows);
         int linesLength = Resampling.RowGroupScratchLength(width);
         float[] scratch = ArrayPool<float>.Shared.Rent(linesLength + OutputRows.StagingLength(width, Group + 1));
-        Span<nint> staged = stackalloc nint[Group], boxes = stackalloc nint[Group];
+        Span<nint> boxes = stackalloc nint[Group];
         try
         {
             var partner = new ReadOnlySpan<float>(partnerPlane, plane);
-            Span<float> lines = scratch.AsSpan(0, linesLength), line = lines[..Resampling.ScratchLength(width)];
+            Span<float> lines = scratch.AsSpan(0, linesLength);
             bool groups = region.ResizesRowGroups;
             fixed (float* staging = &scratch[linesLength])
             {
@@ -67,29 +67,21 @@ internal static unsafe class ResizeRows
                     }
 
                     // Four rows at once where the column pass can take them (one load of each block's taps for the
-                    // four; Resampling.ColumnsWindowedRows), else one.
+                    // four; Resampling.ColumnsWindowedRows), else one: Resampling.ResizeRows takes either.
                     int group = groups && y + Group <= region.Bottom && r + Group <= rows ? Group : 1;
                     for (int k = 0; k < group; k++)
                     {
                         aheadSelf.Step();
                         aheadPartner.Step();
-                        staged[k] = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(output.Next(destination + ((long)(r + k) * width), width)));
-                        boxes[k] = staged[k] + (region.Left * sizeof(float));
+                        float* staged = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(output.Next(destination + ((long)(r + k) * width), width)));
+                        boxes[k] = (nint)(staged + region.Left);
                     }
 
-                    if (group == Group)
-                    {
-                        region.ResizeRows(partner, y - region.Top, lines, boxes);
-                    }
-                    else
-                    {
-                        region.ResizeRow(partner, y - region.Top, line, new Span<float>((float*)boxes[0], region.Right - region.Left));
-                    }
-
+                    region.ResizeRows(partner, y - region.Top, lines, boxes[..group]);
                     for (int k = 0; k < group; k++)
                     {
                         long at = (long)(r + k) * width;
-                        output.DeferAround((float*)staged[k], destination + at, width, self + at, region.Left, region.Right);
+                        output.DeferAround((float*)boxes[k] - region.Left, destination + at, width, self + at, region.Left, region.Right);
                     }
 
                     r += group;
@@ -137,7 +129,7 @@ internal static unsafe class ResizeRows
                 partner = widened.AsSpan(0, plane);
             }
 
-            Span<float> lines = scratch.AsSpan(0, linesLength), line = lines[..Resampling.ScratchLength(width)];
+            Span<float> lines = scratch.AsSpan(0, linesLength);
             bool groups = region.ResizesRowGroups;
             fixed (float* patch = &scratch[linesLength])
             {
@@ -157,15 +149,7 @@ internal static unsafe class ResizeRows
                         outputs[k] = widened is null ? (nint)row : (nint)(patch + (k * boxWidth));
                     }
 
-                    if (group == Group)
-                    {
-                        region.ResizeRows(partner, y - region.Top, lines, outputs);
-                    }
-                    else
-                    {
-                        region.ResizeRow(partner, y - region.Top, line, new Span<float>((float*)outputs[0], boxWidth));
-                    }
-
+                    region.ResizeRows(partner, y - region.Top, lines, outputs[..group]);
                     for (int k = 0; k < group && widened is not null; k++)
                     {
                         RoundedBytes.Write(new ReadOnlySpan<float>((float*)outputs[k], boxWidth), (byte*)(target + ((long)(y + k - top) * pitch)));

@@ -161,8 +161,9 @@ public sealed class MosaicRegion : MixRegion
         Resampling.ResizeRow(source, Spatial.Width, RowTaps, TileRow(y), ColumnTaps, TileColumn(left), scratch, destination, planeInCache: true);
 
     /// <summary>Writes the columns <c>[left, left + count)</c> of output rows <paramref name="y"/> to
-    /// <paramref name="y"/> + 3 (all in one quadrant) into <paramref name="destinations"/>, as four
-    /// <see cref="ResizeRow"/> calls do (<see cref="Resampling.ResizeRows"/>).</summary>
+    /// <paramref name="y"/> + 3 (all in one quadrant), or of row <paramref name="y"/> alone, into
+    /// <paramref name="destinations"/> (four or one), as that many <see cref="ResizeRow"/> calls do
+    /// (<see cref="Resampling.ResizeRows"/>).</summary>
     internal void ResizeRows(ReadOnlySpan<float> source, int y, int left, int count, Span<float> lines, ReadOnlySpan<nint> destinations) =>
         Resampling.ResizeRows(source, Spatial.Width, RowTaps, TileRow(y), ColumnTaps, TileColumn(left), count, lines, destinations, planeInCache: true);
 

@@ -63,12 +63,19 @@ internal static partial class Resampling
     /// <see cref="ResizeRow"/> for <see cref="RowGroup"/> output rows with the same columns: output row
     /// <paramref name="row"/> + r of <paramref name="plane"/> into <paramref name="destinations"/>[r], each
     /// <paramref name="count"/> outputs from output column <paramref name="firstColumn"/> on; the row passes first, into
-    /// the lines of <paramref name="lines"/> (<see cref="RowGroup"/> · <see cref="LineLength"/> elements), then one
-    /// column pass over the four (<see cref="ColumnsWindowedRows"/>). The same values as four <see cref="ResizeRow"/> calls.
-    /// Only for taps where <see cref="ResizesRowGroups"/>.
+    /// the lines of <paramref name="lines"/> (<see cref="RowGroupScratchLength"/> elements), then one column pass over
+    /// the four (<see cref="ColumnsWindowedRows"/>). The same values as four <see cref="ResizeRow"/> calls. Only for taps
+    /// where <see cref="ResizesRowGroups"/>; with one destination it is <see cref="ResizeRow"/> itself, so a caller walks
+    /// its rows in groups of four and the rest one at a time through this one call.
     /// </summary>
-    public static void ResizeRows(ReadOnlySpan<float> plane, int width, Taps rows, int row, Taps columns, int firstColumn, int count, Span<float> lines, ReadOnlySpan<nint> destinations, bool planeInCache)
+    public static unsafe void ResizeRows(ReadOnlySpan<float> plane, int width, Taps rows, int row, Taps columns, int firstColumn, int count, Span<float> lines, ReadOnlySpan<nint> destinations, bool planeInCache)
     {
+        if (destinations.Length == 1)
+        {
+            ResizeRow(plane, width, rows, row, columns, firstColumn, lines[..ScratchLength(width)], new Span<float>((void*)destinations[0], count), planeInCache);
+            return;
+        }
+
         int lineLength = LineLength(width), lo = columns.Start[firstColumn], hi = columns.End[firstColumn + count - 1];
         for (int r = 0; r < RowGroup; r++)
         {

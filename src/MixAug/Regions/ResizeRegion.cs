@@ -257,13 +257,13 @@ public sealed class ResizeRegion : MixRegion
     /// <summary>Whether <see cref="ResizeRows"/> can write this box's rows four at a time (<see cref="Resampling.ResizesRowGroups"/>).</summary>
     internal bool ResizesRowGroups => Resampling.ResizesRowGroups(ColumnTaps);
 
-    /// <summary>Writes box rows <paramref name="row"/> to <paramref name="row"/> + <see cref="Resampling.RowGroup"/> − 1
-    /// into <paramref name="destinations"/> (Right − Left floats each), the same bits as that many
-    /// <see cref="ResizeRow"/> calls (<see cref="Resampling.ResizeRows"/>); only where <see cref="ResizesRowGroups"/>.</summary>
+    /// <summary>Writes box rows <paramref name="row"/> to <paramref name="row"/> + <see cref="Resampling.RowGroup"/> − 1,
+    /// or row <paramref name="row"/> alone, into <paramref name="destinations"/> (four or one, Right − Left floats each),
+    /// the same bits as that many <see cref="ResizeRow"/> calls (<see cref="Resampling.ResizeRows"/>); four only where
+    /// <see cref="ResizesRowGroups"/>.</summary>
     /// <param name="partner">The partner's plane.</param>
     /// <param name="row">The first of the rows, counted from the box's top.</param>
-    /// <param name="lines">At least <see cref="Resampling.RowGroup"/> · <see cref="Resampling.LineLength"/>(width)
-    /// elements of scratch (<see cref="Resampling.RowGroupScratchLength"/> serves this and <see cref="ResizeRow"/>).</param>
+    /// <param name="lines"><see cref="Resampling.RowGroupScratchLength"/>(width) elements of scratch.</param>
     /// <param name="destinations">The addresses of the rows' outputs.</param>
     internal void ResizeRows(ReadOnlySpan<float> partner, int row, Span<float> lines, ReadOnlySpan<nint> destinations) =>
         Resampling.ResizeRows(partner[((PartnerTop * Spatial.Width) + PartnerLeft)..], Spatial.Width, RowTaps, row, ColumnTaps, 0, Right - Left, lines, destinations, planeInCache: false);

@@ -149,6 +149,35 @@ public class ResamplingTests
         }
     }
 
+    [Test]
+    public unsafe void OneDestinationIsTheOneRowPass()
+    {
+        // Callers walk a box's rows in fours and the rest one at a time through ResizeRows; with one destination it
+        // must write the one-row pass's bits, on every axis (with windows or not) and every run of outputs.
+        var random = new MixRandom(20);
+        for (int a = 0; a < Axes.Length; a++)
+        {
+            (int width, int outputs) = Axes[a];
+            (int height, int rowOutputs) = Axes[(a * 3) % Axes.Length];
+            Resampling.Taps rows = Resampling.Taps.For(height, rowOutputs), columns = Resampling.Taps.For(width, outputs);
+            float[] plane = WideValues(height * width, random);
+            var lines = new float[Resampling.RowGroupScratchLength(width)];
+            int row = rowOutputs / 2;
+            float[] expected = ReferenceRow(plane, height, width, rowOutputs, outputs, row, fused: false);
+            foreach (int first in new[] { 0, outputs / 3 })
+            {
+                int count = outputs - first;
+                var actual = new float[count];
+                fixed (float* destination = actual)
+                {
+                    Resampling.ResizeRows(plane, width, rows, row, columns, first, count, lines, [(nint)destination], planeInCache: a % 2 == 0);
+                }
+
+                AssertBits(actual, expected.AsSpan(first, count), $"{height}x{width} -> {rowOutputs}x{outputs}, row {row}, outputs [{first}, {outputs})");
+            }
+        }
+    }
+
     /// <summary><see cref="Resampling.ResizeRows"/> into four fresh arrays.</summary>
     private static unsafe float[][] ResizeFourRows(float[] plane, int width, Resampling.Taps rows, int row, Resampling.Taps columns, int first, int count, float[] lines)
     {
