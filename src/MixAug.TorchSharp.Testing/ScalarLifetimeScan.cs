@@ -82,12 +82,13 @@ public static class ScalarLifetimeScan
     private static IEnumerable<string> FindingsIn(MethodBase method)
     {
         string name = $"{method.DeclaringType?.Name}.{method.Name}";
-        foreach ((int offset, MethodBase maker) in UnkeptScalars(method))
+        IReadOnlyList<IlInstruction> instructions = IlInstructions.Of(method);
+        foreach ((int offset, MethodBase maker) in UnkeptScalars(method, instructions))
         {
             yield return $"{name}: the Scalar from {Describe(maker)} at IL_{offset:x4} is kept alive by nothing";
         }
 
-        foreach (IlInstruction instruction in IlInstructions.Of(method))
+        foreach (IlInstruction instruction in instructions)
         {
             if (IlInstructions.Callee(method, instruction) is { } callee && IsRacy(callee))
             {
@@ -100,14 +101,15 @@ public static class ScalarLifetimeScan
     private static HashSet<MethodBase> FindRacyTorchMethods()
     {
         List<MethodBase> methods = MethodsOf(typeof(Scalar).Assembly);
+        Dictionary<MethodBase, IReadOnlyList<IlInstruction>> bodies = methods.ToDictionary(method => method, IlInstructions.Of);
         Dictionary<MethodBase, List<(MethodBase Callee, bool Dispatched)>> calls = methods.ToDictionary(
             method => method,
-            method => IlInstructions.Of(method)
+            method => bodies[method]
                 .Select(instruction => (Callee: IlInstructions.Callee(method, instruction), Dispatched: instruction.OpCode == OpCodes.Callvirt))
                 .Where(call => call.Callee is not null)
                 .Select(call => (call.Callee!, call.Dispatched))
                 .ToList());
-        HashSet<MethodBase> racy = [.. methods.Where(method => UnkeptScalars(method).Any())];
+        HashSet<MethodBase> racy = [.. methods.Where(method => UnkeptScalars(method, bodies[method]).Any())];
         for (bool grew = true; grew;)
         {
             grew = false;
@@ -126,9 +128,8 @@ public static class ScalarLifetimeScan
         return racy;
     }
 
-    private static IEnumerable<(int Offset, MethodBase Maker)> UnkeptScalars(MethodBase method)
+    private static IEnumerable<(int Offset, MethodBase Maker)> UnkeptScalars(MethodBase method, IReadOnlyList<IlInstruction> instructions)
     {
-        IReadOnlyList<IlInstruction> instructions = IlInstructions.Of(method);
         for (int index = 0; index < instructions.Count; index++)
         {
             if (IlInstructions.Callee(method, instructions[index]) is { } callee && MakesScalar(callee) && !IsKept(method, instructions, index))
