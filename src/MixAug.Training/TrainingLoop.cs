@@ -35,8 +35,8 @@ public delegate Tensor TrainingLoss(Tensor logits, Tensor labels, MixedBatch? mi
 /// <para>Native scalars: the loop and MixAug's steps and losses pass libtorch only Scalars they keep alive, but TorchSharp
 /// 0.107 can free a temporary Scalar of its own during the call that reads it, and its optimizers' <c>step</c> and some
 /// modules (BatchNorm in training, the ELU family) make such temporaries: a rare crash (docs/torchsharp.md).
-/// <see cref="Optimizers.KeptScalarAdam"/> is Adam without them; <c>ScalarLifetimeScan</c> in MixAug.TorchSharp.Testing
-/// checks a model's own code.</para>
+/// <see cref="Optimizers.KeptScalarAdam"/>, <see cref="Optimizers.KeptScalarAdamW"/> and <see cref="Optimizers.KeptScalarSGD"/>
+/// are Adam, AdamW and SGD without them; <c>ScalarLifetimeScan</c> in MixAug.TorchSharp.Testing checks a model's own code.</para>
 /// </remarks>
 /// <threadsafety>Not thread-safe: one run at a time per instance (TorchSharp dispose scopes are per thread).</threadsafety>
 public sealed class TrainingLoop

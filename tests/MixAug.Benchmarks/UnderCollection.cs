@@ -42,7 +42,8 @@ internal static class UnderCollection
 
     /// <summary>--scalar-race-mixaug [SECONDS]: MixAug.TorchSharp's own paths that passed temporary Scalars before they were
     /// kept (a Mixup blend on the libtorch path, the mixed, decoupled and accuracy losses, the dense pair loss) on tiny
-    /// tensors, under the same constant collection, for SECONDS (60 by default).</summary>
+    /// tensors, then TorchSharp's Adam, AdamW and SGD and MixAug.Training's kept-scalar twins, each under the same constant
+    /// collection for SECONDS (60 by default) or until it fails.</summary>
     public static int MixAugRace(string[] args)
     {
         MixAug.TorchSharp.Native.TorchSharpRuntime.EnsureLoadable();
@@ -72,13 +73,17 @@ internal static class UnderCollection
             ? $"MixAug.TorchSharp under collection: {steps} steps in {clock.Elapsed.TotalSeconds:F1} s, no failure"
             : $"MixAug.TorchSharp under collection: failed after {steps} steps ({clock.Elapsed.TotalSeconds:F2} s): {failure.Message.Split('\n')[0]}");
 
-        // TorchSharp's own Adam on a tiny linear model, whose step scales by temporary Scalars, then MixAug.Training's
-        // KeptScalarAdam, the same arithmetic with kept ones.
+        // TorchSharp's own Adam, AdamW and SGD on a tiny linear model, whose steps scale by temporary Scalars, each
+        // followed by its MixAug.Training twin, the same arithmetic with kept ones.
         using Tensor inputs = randn(8, 4);
         foreach ((string name, Func<IEnumerable<global::TorchSharp.Modules.Parameter>, optim.Optimizer> make) in new (string, Func<IEnumerable<global::TorchSharp.Modules.Parameter>, optim.Optimizer>)[]
         {
             ("TorchSharp's Adam", parameters => optim.Adam(parameters, 1e-3)),
             ("MixAug.Training's KeptScalarAdam", parameters => new MixAug.Training.Optimizers.KeptScalarAdam(parameters, 1e-3)),
+            ("TorchSharp's AdamW", parameters => optim.AdamW(parameters, 1e-3, weight_decay: 0.01)),
+            ("MixAug.Training's KeptScalarAdamW", parameters => new MixAug.Training.Optimizers.KeptScalarAdamW(parameters, 1e-3, weightDecay: 0.01)),
+            ("TorchSharp's SGD", parameters => optim.SGD(parameters, 1e-2, momentum: 0.9)),
+            ("MixAug.Training's KeptScalarSGD", parameters => new MixAug.Training.Optimizers.KeptScalarSGD(parameters, 1e-2, momentum: 0.9)),
         })
         {
             using var model = nn.Linear(4, 3);

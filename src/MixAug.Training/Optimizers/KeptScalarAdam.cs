@@ -37,11 +37,11 @@ public sealed class KeptScalarAdam : Adam
     public KeptScalarAdam(IEnumerable<Parameter> parameters, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, double weightDecay = 0, bool amsgrad = false, bool maximize = false)
         : base(
             parameters ?? throw new ArgumentNullException(nameof(parameters)),
-            NonNegative(lr, nameof(lr)),
-            Decay(beta1, nameof(beta1)),
-            Decay(beta2, nameof(beta2)),
-            NonNegative(eps, nameof(eps)),
-            NonNegative(weightDecay, nameof(weightDecay)),
+            OptionChecks.NonNegative(lr, nameof(lr)),
+            OptionChecks.Decay(beta1, nameof(beta1)),
+            OptionChecks.Decay(beta2, nameof(beta2)),
+            OptionChecks.NonNegative(eps, nameof(eps)),
+            OptionChecks.NonNegative(weightDecay, nameof(weightDecay)),
             amsgrad,
             maximize)
     {
@@ -107,14 +107,4 @@ public sealed class KeptScalarAdam : Adam
             parameter.addcdiv_(state.exp_avg, denominator, stepSize);
         }
     }
-
-    private static double NonNegative(double value, string name) =>
-        value >= 0 && double.IsFinite(value)
-            ? value
-            : throw new ArgumentOutOfRangeException(name, value, $"{name} must be finite and non-negative; it was {value}.");
-
-    private static double Decay(double value, string name) =>
-        value is >= 0 and < 1
-            ? value
-            : throw new ArgumentOutOfRangeException(name, value, $"{name} must be in [0, 1); it was {value}.");
 }
