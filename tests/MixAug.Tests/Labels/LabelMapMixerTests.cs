@@ -434,6 +434,51 @@ public class LabelMapMixerTests
     }
 
     [Test]
+    public void PartnersThatFormNoPermutationStillGiveEverySampleItsOwnMapOnAnyNumberOfThreads()
+    {
+        // Hard maps are written along partner chains (0 → 3 → 0, 1 → 3 taken, 4 → 5 → 4, 6 → 4 taken), not in
+        // batch order: samples that are no one's partner (1, and 6, the last), one kept (2) and partners shared by
+        // several samples must each be written once, with its own box from its own partner. 7 maps of 400x400 (1.1 MB)
+        // take two threads.
+        var spatial = new SpatialShape(400, 400);
+        int n = spatial.Size;
+        int[] partners = [3, 3, 2, 0, 5, 4, 4];
+        (int Top, int Left, int Bottom, int Right)[] boxes = [.. Enumerable.Range(0, 7).Select(i => (10 * i, 20 + i, 200 + (15 * i), 390 - (7 * i)))];
+        var plan = new MixPlan(spatial,
+        [
+            .. Enumerable.Range(0, 7).Select(i => partners[i] == i
+                ? new SampleRecipe([i], [1.0], MixRegion.Keep)
+                : new SampleRecipe(
+                    [i, partners[i]],
+                    [1 - Area(boxes[i]), Area(boxes[i])],
+                    new BoxRegion(boxes[i].Top, boxes[i].Left, boxes[i].Bottom, boxes[i].Right))),
+        ]);
+        byte[] labels = [.. Enumerable.Range(0, 7 * n).Select(a => (byte)((a / n * 31) + (a % 23)))];
+        var expected = new byte[labels.Length];
+        for (int i = 0; i < 7; i++)
+        {
+            for (int e = 0; e < n; e++)
+            {
+                (int y, int x) = (e / 400, e % 400);
+                bool inBox = partners[i] != i && y >= boxes[i].Top && y < boxes[i].Bottom && x >= boxes[i].Left && x < boxes[i].Right;
+                expected[(i * n) + e] = labels[((inBox ? partners[i] : i) * n) + e];
+            }
+        }
+
+        foreach (int threads in new[] { 1, 2, 3 })
+        {
+            var mixed = new byte[labels.Length];
+            LabelMapMixer.Mix(plan, labels, mixed, new MixConfiguration(maxDegreeOfParallelism: threads));
+            for (int i = 0; i < 7; i++)
+            {
+                Assert.That(mixed.AsSpan(i * n, n).SequenceEqual(expected.AsSpan(i * n, n)), Is.True, $"sample {i} on {threads} threads");
+            }
+        }
+
+        static double Area((int Top, int Left, int Bottom, int Right) box) => (box.Bottom - box.Top) * (box.Right - box.Left) / 160_000.0;
+    }
+
+    [Test]
     public void TheAddressOracleCatchesAPlantedDefect()
     {
         // The check of the first test, run on a map with one element taken from the partner instead of the sample:
