@@ -33,6 +33,13 @@ internal static class MethodRegistry
         new("guidedmix", [], (o, b, r) => GuidedMix(o).CreatePlan(b.Shape, b.Pixels.Select(v => v / 255f).ToArray(), r), o => Describe(GuidedMix(o))) { Without = ["--pairing"] },
         new("mosaic", [], (o, b, r) => Mosaic(o).CreatePlan(b.Shape, r), o => Describe(Mosaic(o))) { Without = ["--alpha", "--mode"] },
         new("multicutmix", ["--partners"], (o, b, r) => MultiCutMix(o).CreatePlan(new MixRequest(b.Shape, r)), o => Describe(MultiCutMix(o))) { Without = ["--mode", "--pairing"] },
+
+        // Transplantation pastes the pixels of one class of the partner's label map: the --dense scenes' maps.
+        new("transplantation", [], (o, b, r) => Transplantation(o).CreatePlan(new MixRequest(b.Shape, r, ClassMapsOf(b))), o => Describe(Transplantation(o)))
+        {
+            Without = ["--alpha", "--mode"],
+            NeedsLabelMaps = true,
+        },
     ];
 
     /// <summary>The options every method takes unless its entry says <see cref="PreviewMethod.Without"/>.</summary>
@@ -54,6 +61,7 @@ internal static class MethodRegistry
         new(LegendMark.None, "guided", "GuidedMix: partners chained by saliency-map distance (farthest first), pasted as SaliencyMix"),
         new(LegendMark.None, "centre [A, B]", "Mosaic: the four tiles meet at a point drawn from A to B of each side (no λ drawn)"),
         new(LegendMark.None, "partners N", "MultiCutMix boxes per sample, each from its own partner (no mode, no pairing)"),
+        new(LegendMark.None, "exclude [C]", "Transplantation: every pixel of one class of the partner's label map, never class C (the background); --dense only"),
         new(LegendMark.None, "seed N", "same seed, same images and mixes"),
     ];
 
@@ -85,12 +93,17 @@ internal static class MethodRegistry
         PreviewMethod[] methods;
         if (options.Method == "all")
         {
-            methods = [.. All];
+            // Photographs have no label maps: every method but those drawn from them.
+            methods = [.. All.Where(m => options.Dense || !m.NeedsLabelMaps)];
         }
         else
         {
             // A comma-separated list draws several methods in the order given ("mixup,cutmix").
             methods = options.Method.Split(',', StringSplitOptions.TrimEntries).Select(Find).Distinct().ToArray();
+            if (!options.Dense && methods.FirstOrDefault(m => m.NeedsLabelMaps) is { } needsMaps)
+            {
+                throw new UsageException($"--method {needsMaps.Name} pastes the pixels of one class of a partner's label map, which only the synthetic scenes of --dense have; add --dense.");
+            }
         }
 
         string[] specific = All.SelectMany(m => m.Options).Distinct().ToArray();
@@ -156,8 +169,18 @@ internal static class MethodRegistry
 
     private static MultiCutMix MultiCutMix(PreviewOptions o) => new(o.Partners ?? 3, o.Alpha ?? 1.0, o.Probability ?? 1.0);
 
+    // The scenes' class 0 is the striped background: a transplant of it would repaint most of the acceptor.
+    private static Transplantation Transplantation(PreviewOptions o) =>
+        new(excludedClasses: [0], o.Probability ?? 1.0, o.Given.Contains("--pairing") ? o.Pairing : PairingStrategy.Roll);
+
+    private static BatchFeatures ClassMapsOf(PreviewBatch batch) =>
+        new([], new ClassMaps(batch.Shape.Spatial, [.. batch.Targets!.LabelMaps.Select(c => (int)c)]));
+
     // MultiCutMix is no MixTransform: it has no λ mode and draws one partner permutation per box.
     private static string Describe(MultiCutMix t) => F($"{t.Name.ToLowerInvariant()}  partners {t.Partners}  alpha {t.Alpha}  p {t.Probability}");
+
+    private static string Describe(Transplantation t) =>
+        F($"{t.Name.ToLowerInvariant()}  exclude [{string.Join(", ", t.ExcludedClasses)}]  p {t.Probability}  {Pairing(t.Pairing)}");
 
     private static string Describe(Mosaic t) =>
         F($"{t.Name.ToLowerInvariant()}  centre [{t.MinCentre}, {t.MaxCentre}]  p {t.Probability}  {Pairing(t.Pairing)}");

@@ -20,4 +20,8 @@ internal sealed record PreviewMethod(
     /// <summary>The common options (--alpha, --mode, --pairing) the method has no parameter for: ResizeMix draws no λ,
     /// MultiCutMix draws a permutation per box and a box per sample. Given alone for such methods, they are refused.</summary>
     public IReadOnlyList<string> Without { get; init; } = [];
+
+    /// <summary>Whether the plan is drawn from the samples' label maps (Transplantation), which only the --dense scenes
+    /// have: "all" leaves such a method out without --dense, and naming it without --dense is refused.</summary>
+    public bool NeedsLabelMaps { get; init; }
 }

@@ -9,12 +9,14 @@ app=samples/MixAug.Preview/bin/Release/net10.0/MixAug.Preview
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-for method in mixup cutmix snapmix fmix saliencymix gridmix smoothmix resizemix multicutmix; do
+for method in mixup cutmix snapmix fmix saliencymix gridmix smoothmix resizemix guidedmix mosaic multicutmix; do
   "$app" --method "$method" --seed 42 --size 128 --out "docs/images/preview-$method.png" >/dev/null
 done
 "$app" --method fmix --spectrum reference --seed 42 --size 128 --out docs/images/preview-fmix-reference.png >/dev/null
 # Dense targets: CutMix and MultiCutMix on the synthetic scenes, four tiles each.
 "$app" --dense --method cutmix,multicutmix --count 4 --seed 42 --size 128 --out docs/images/preview-dense.png >/dev/null
+# Transplantation needs label maps, so it is drawn on the scenes only.
+"$app" --dense --method transplantation --count 4 --seed 42 --size 128 --out docs/images/preview-transplantation.png >/dev/null
 
 # The gallery at 96-pixel samples, so a 1100 x 900 screenshot shows the legend and the first method's tiles.
 "$app" --size 96 --count 6 --seed 3 --out "$work/p.png" --html "$work/gallery" >/dev/null

@@ -40,7 +40,7 @@ public class PreviewCommandLineTests
     [TestCase("error: Option '--count' expects a single argument but 2 were provided." + Help, "--count", "3", "--count", "4")]
     // The app's own checks after parsing.
     [TestCase("error: --min-ratio applies to cutmix and snapmix only, not to --method mixup.", "--method", "mixup", "--min-ratio", "0.2", "--max-ratio", "0.5")]
-    [TestCase("error: Unknown method 'swirl'; choose one of mixup, cutmix, snapmix, fmix, saliencymix, gridmix, smoothmix, resizemix, guidedmix, mosaic, multicutmix, a comma-separated list of them, or all.", "--method", "mixup,swirl")]
+    [TestCase("error: Unknown method 'swirl'; choose one of mixup, cutmix, snapmix, fmix, saliencymix, gridmix, smoothmix, resizemix, guidedmix, mosaic, multicutmix, transplantation, a comma-separated list of them, or all.", "--method", "mixup,swirl")]
     [TestCase("error: --partners applies to multicutmix only, not to --method mixup.", "--method", "mixup", "--partners", "2")]
     [TestCase("error: --min-scale applies to resizemix only, not to --method cutmix,fmix.", "--method", "cutmix,fmix", "--min-scale", "0.2")]
     [TestCase("error: --alpha does not apply to --method resizemix, which has no such parameter.", "--method", "resizemix", "--alpha", "2")]
@@ -105,7 +105,7 @@ public class PreviewCommandLineTests
     [TestCase("--spectrum", "re", new[] { "reference" })]
     [TestCase("--mode", "", new[] { "batch", "elem", "pair" })]
     [TestCase("--pairing", "pe", new[] { "perm" })]
-    [TestCase("--method", "", new[] { "all", "cutmix", "fmix", "gridmix", "guidedmix", "mixup", "mosaic", "multicutmix", "resizemix", "saliencymix", "smoothmix", "snapmix" })]
+    [TestCase("--method", "", new[] { "all", "cutmix", "fmix", "gridmix", "guidedmix", "mixup", "mosaic", "multicutmix", "resizemix", "saliencymix", "smoothmix", "snapmix", "transplantation" })]
     public void ValuesComplete(string option, string typed, string[] expected)
     {
         string line = $"{option} {typed}";

@@ -5,6 +5,7 @@ using MixAug.Labels;
 using MixAug.Planning;
 using MixAug.Preview;
 using MixAug.Randomness;
+using MixAug.Regions;
 using MixAug.Transforms;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -36,9 +37,9 @@ public class PreviewDenseTests
     }
 
     /// <summary>Pixels of the band whose overlay differs from the expected map, or whose box outlines do.</summary>
-    private static int Mismatches(Image<Rgb24> sheet, byte[] maps, DetectionBoxes[] boxes)
+    private static int Mismatches(Image<Rgb24> sheet, byte[] maps, DetectionBoxes[] boxes, string title = "cutmix  alpha 1  p 1  elem  flip  seed 3")
     {
-        var layout = new ContactSheetLayout(Size, Size, Count, Count, "cutmix  alpha 1  p 1  elem  flip  seed 3", sourceNames: true);
+        var layout = new ContactSheetLayout(Size, Size, Count, Count, title, sourceNames: true);
         int wrong = 0;
         for (int tile = 0; tile < Count; tile++)
         {
@@ -133,6 +134,53 @@ public class PreviewDenseTests
         Assert.That(listed, Is.EqualTo(expected));
         Assert.That(index.Split("<li class=\"dropped\"").Length - 1, Is.EqualTo(listed - kept));
         Assert.That(index, Does.Contain(System.Net.WebUtility.HtmlEncode(PreviewApp.DenseLegend[0].Text)), "the legend explains the band");
+    }
+
+    [Test]
+    public void TransplantationPastesWholeObjectsOfThePartnersAndItsBandShowsTheirClasses()
+    {
+        string output = Path.Combine(_folder, "p.png");
+        (int code, _, string stderr) = Run("--dense", "--method", "transplantation", "--size", "64", "--count", "4", "--seed", "3", "--out", output);
+        Assert.That(code, Is.Zero, stderr);
+        using Image<Rgb24> sheet = Image.Load<Rgb24>(output);
+
+        // The plan drawn again as the app draws it: the scenes' maps, the background (class 0) never pasted, Kornia's
+        // donor i − 1, the method's own generator seeded with --seed.
+        (PreviewBatch batch, byte[] maps, DetectionBoxes[] boxes) = SyntheticScenes.Generate(Count, Size, 3);
+        var features = new BatchFeatures([], new ClassMaps(batch.Shape.Spatial, [.. maps.Select(c => (int)c)]));
+        MixPlan plan = new Transplantation(excludedClasses: [0]).CreatePlan(new MixRequest(batch.Shape, new MixRandom(3), features));
+        var mixedMaps = new byte[maps.Length];
+        LabelMapMixer.Mix(plan, maps, mixedMaps);
+        int n = Size * Size, pasted = 0;
+        for (int i = 0; i < Count; i++)
+        {
+            int donor = (i + Count - 1) % Count;
+            for (int e = 0; e < n; e++)
+            {
+                bool fromDonor = mixedMaps[(i * n) + e] != maps[(i * n) + e] || (plan.Regions[i] is not KeepRegion && maps[(donor * n) + e] != 0 && mixedMaps[(i * n) + e] == maps[(donor * n) + e]);
+                pasted += fromDonor ? 1 : 0;
+                Assert.That(!fromDonor || maps[(donor * n) + e] != 0, Is.True, $"sample {i}, pixel {e}: only objects are pasted, never the background");
+            }
+        }
+
+        Assert.That(pasted, Is.GreaterThan(Size), "objects were pasted");
+        Assert.That(Mismatches(sheet, mixedMaps, BoxMixer.Mix(plan, boxes), "transplantation  exclude [0]  p 1  roll  seed 3"), Is.Zero);
+    }
+
+    [Test]
+    public void TransplantationNeedsTheScenesLabelMapsSoAllLeavesItOutWithoutDense()
+    {
+        (int code, _, string stderr) = Run("--method", "transplantation", "--out", Path.Combine(_folder, "p.png"));
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(stderr, Does.Contain("--method transplantation").And.Contain("add --dense"));
+
+        (code, string stdout, stderr) = Run("--size", "32", "--count", "2", "--out", Path.Combine(_folder, "all.png"));
+        Assert.That(code, Is.Zero, stderr);
+        Assert.That(stdout, Does.Contain("multicutmix").And.Not.Contain("transplantation"));
+
+        (code, stdout, stderr) = Run("--dense", "--size", "32", "--count", "2", "--out", Path.Combine(_folder, "dense.png"));
+        Assert.That(code, Is.Zero, stderr);
+        Assert.That(stdout, Does.Contain("transplantation"));
     }
 
     [Test]
