@@ -10,6 +10,8 @@ using MixAug.Planning;
 using MixAug.Randomness;
 using MixAug.Saliency;
 using MixAug.Testing;
+using MixAug.TorchSharp.Features;
+using MixAug.TorchSharp.Labels;
 using MixAug.TorchSharp.Mixing;
 using MixAug.Transforms;
 using TorchSharp;
@@ -167,6 +169,9 @@ internal static class QuickBenchmark
         Measure("saliencymix-spectral-elem-inplace", "SaliencyMix with spectral-residual saliency (the fast option): CPU features (128 grids and peaks) + plan + apply in place", () => CpuMixer.ApplyInPlace(saliencySpectralElem.CreatePlan(shape, src, random), dst), maxRatio: 2.0);
         Measure("guidedmix-elem-inplace", "GuidedMix (spectral-residual maps, greedy saliency pairing, SaliencyMix boxes): features + pairing + plan + apply in place", () => CpuMixer.ApplyInPlace(guidedElem.CreatePlan(shape, src, random), dst), maxRatio: 2.0);
         SaliencyMaps guidedMaps = CpuFeatures.Compute(guidedElem.Requirements, shape, src).Saliency[0];
+        Measure("guidedmix-features", "GuidedMix's features alone: CpuFeatures.Compute of the 128 spectral-residual grids kept whole (the pairing reads them), all cores", () => CpuFeatures.Compute(guidedElem.Requirements, shape, src));
+        MixPlan guidedPlan = guidedElem.CreatePlan(shape, src, random);
+        Measure("guidedmix-apply-inplace", "GuidedMix's apply alone: a drawn plan (one greedy cycle of SaliencyMix boxes) applied in place", () => CpuMixer.ApplyInPlace(guidedPlan, dst));
         Measure("guidedmix-pairing", "GuidedMix's pairing alone: 128 smoothed 64x64 distributions, 8,128 L2 distances, the greedy cycle, one thread", () => SaliencyPairing.Partners(guidedMaps));
         Measure("saliency-features-finegrained", "CpuFeatures.Compute: the 128 fine-grained maps' peaks (what a box plan needs), all cores", () => CpuFeatures.Compute(saliencyElem.Requirements, shape, src));
         Measure("saliency-features-spectral", "CpuFeatures.Compute: the 128 spectral-residual grids' peaks, all cores", () => CpuFeatures.Compute(saliencySpectralElem.Requirements, shape, src));
@@ -204,6 +209,15 @@ internal static class QuickBenchmark
         Measure("torch-mixup-batch-ops", "TorchMixer libtorch path (the CUDA formulation): x*l + index_select(x)*(1-l)", () => TorchMixer.Apply(mixupBatch, torchImages, allowCpuKernels: false).Dispose());
         Measure("torch-mixup-elem-ops", "TorchMixer libtorch path, per-sample lambda ([B,1,1,1] weights)", () => TorchMixer.Apply(mixupElem, torchImages, allowCpuKernels: false).Dispose());
         Measure("torch-cutmix-elem-ops", "TorchMixer libtorch path, per-sample boxes (masks built on the device)", () => TorchMixer.Apply(cutmixElem, torchImages, allowCpuKernels: false).Dispose());
+
+        // What a TorchSharp pipeline pays for the dense targets and features of a CPU batch, against labelmap-uint8-* and
+        // saliency-features-spectral on arrays: the tensors are read and written in place, not copied element by element.
+        using torch.Tensor torchMaps = torch.tensor(labelMaps, [batch, shape.Height, shape.Width], torch.ScalarType.Byte);
+        using torch.Tensor torchLongMaps = torchMaps.to(torch.ScalarType.Int64);
+        Measure("torch-labelmap-uint8-cutmix", "TorchLabelMapMixer.Mix: the uint8 label map tensor by the per-sample CutMix plan, a new tensor", () => TorchLabelMapMixer.Mix(cutmixElem, torchMaps).Dispose());
+        Measure("torch-labelmap-int64-cutmix", "TorchLabelMapMixer.Mix: the same maps as int64 (51 MB), a new tensor", () => TorchLabelMapMixer.Mix(cutmixElem, torchLongMaps).Dispose());
+        Measure("torch-labelmap-pairs-cutmix", "TorchLabelMapMixer.ToPairs: int64 classes A and B and float32 weights of the uint8 maps", () => TorchLabelMapMixer.ToPairs(cutmixElem, torchMaps).Dispose());
+        Measure("torch-saliency-features-spectral", "TorchFeatures.Compute: the spectral-residual peaks of the CPU batch tensor (CpuFeatures on its memory)", () => TorchFeatures.Compute(saliencySpectralElem.Requirements, torchImages));
 
         Console.WriteLine();
         if (results.FirstOrDefault(r => r.Name == "saliency-finegrained-224") is OperationResult fineGrained)

@@ -1,6 +1,7 @@
 using MixAug.Labels;
 using MixAug.TorchSharp.Labels;
 using MixAug.TorchSharp.Mixing;
+using MixAug.TorchSharp.Native;
 
 namespace MixAug.TorchSharp.Data;
 
@@ -131,7 +132,7 @@ internal sealed class AlignedKeys
 
         Tensor maps = Stacked(first); // in the collate's scope, for the mixing to read again
         using DisposeScope scope = NewDisposeScope();
-        return new ClassMaps(spatial, maps.to(ScalarType.Int64).cpu().data<long>().ToArray());
+        return new ClassMaps(spatial, NativeTensor.Elements<long>(maps.to(ScalarType.Int64).cpu().contiguous()));
     }
 
     /// <summary>Key <paramref name="k"/>'s samples stacked (padded along time where they differ), once: the class maps

@@ -93,14 +93,14 @@ public sealed class GradientSaliency : ISaliencySource, IEquatable<GradientSalie
         Tensor pooled = gh == h && gw == w ? magnitude : nn.functional.adaptive_avg_pool2d(magnitude, [gh, gw]);
         if (detail == SaliencyDetail.Maps)
         {
-            float[] grids = pooled.reshape(b * gh * gw).cpu().data<float>().ToArray();
+            float[] grids = NativeTensor.Elements<float>(pooled.reshape(b * gh * gw).cpu().contiguous()).ToArray();
             return SaliencyMaps.FromGrids(this, spatial, gh, gw, grids);
         }
 
         // The same bilinear upsampling (half-pixel centres) as SaliencyMaps.Upsample, then the first arg-max.
         Tensor map = gh == h && gw == w ? pooled : nn.functional.interpolate(pooled, [h, w], mode: InterpolationMode.Bilinear, align_corners: false);
-        long[] peaks = map.reshape(b, h * w).argmax(1).cpu().data<long>().ToArray();
-        return SaliencyMaps.FromPeaks(this, spatial, [.. peaks.Select(p => (int)p)]);
+        ReadOnlySpan<long> peaks = NativeTensor.Elements<long>(map.reshape(b, h * w).argmax(1).cpu().contiguous());
+        return SaliencyMaps.FromPeaks(this, spatial, [.. peaks.ToArray().Select(p => (int)p)]);
     }
 
     /// <inheritdoc />

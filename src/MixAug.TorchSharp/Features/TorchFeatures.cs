@@ -69,12 +69,15 @@ public static class TorchFeatures
         return new BatchFeatures(maps);
     }
 
-    /// <summary>A batch on the CPU, or a saliency source with no device implementation: CpuFeatures over a float32 copy.</summary>
+    /// <summary>A batch on the CPU, or a saliency source with no device implementation: CpuFeatures over the float32
+    /// contiguous batch in host memory, read in place (the batch itself when it is one already, else a converted copy).</summary>
+    /// <remarks>The elements are read through the tensor's data pointer: <c>data&lt;float&gt;().ToArray()</c> copied them one
+    /// accessor step at a time, 118 ms for a 128x3x224x224 batch against 5.5 ms for the features themselves.</remarks>
     private static SaliencyMaps OnHost(SaliencyRequirement need, BatchShape shape, Tensor images)
     {
         using DisposeScope scope = NewDisposeScope();
-        float[] pixels = images.detach().to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
-        return CpuFeatures.Compute(FeatureRequirements.ForSaliency(need.Source, need.Detail), shape, pixels).Saliency[0];
+        Tensor host = images.detach().to(ScalarType.Float32).cpu().contiguous();
+        return CpuFeatures.Compute(FeatureRequirements.ForSaliency(need.Source, need.Detail), shape, NativeTensor.Elements<float>(host)).Saliency[0];
     }
 
     /// <summary>
@@ -126,13 +129,13 @@ public static class TorchFeatures
         SpatialShape spatial = shape.Spatial;
         if (detail == SaliencyDetail.Maps)
         {
-            float[] grids = normalised.reshape(b * r * r).cpu().data<float>().ToArray();
+            float[] grids = NativeTensor.Elements<float>(normalised.reshape(b * r * r).cpu().contiguous()).ToArray();
             return SaliencyMaps.FromGrids(source, spatial, r, r, grids);
         }
 
         Tensor upsampled = nn.functional.interpolate(normalised, [h, w], mode: InterpolationMode.Bilinear, align_corners: false);
-        long[] peaks = upsampled.reshape(b, h * w).argmax(1).cpu().data<long>().ToArray();
-        return SaliencyMaps.FromPeaks(source, spatial, [.. peaks.Select(p => (int)p)]);
+        ReadOnlySpan<long> peaks = NativeTensor.Elements<long>(upsampled.reshape(b, h * w).argmax(1).cpu().contiguous());
+        return SaliencyMaps.FromPeaks(source, spatial, [.. peaks.ToArray().Select(p => (int)p)]);
     }
 
     /// <summary>The area-average weights from <paramref name="extent"/> samples to <paramref name="cells"/> cells as a [cells, extent] matrix.</summary>

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Numerics.Tensors;
 using MixAug.Labels;
 using MixAug.TorchSharp.Mixing;
 using MixAug.TorchSharp.Native;
@@ -32,23 +34,26 @@ public static class TorchLabelMapMixer
         Check(plan, labelMaps);
         using DisposeScope scope = NewDisposeScope();
         Tensor host = Host(labelMaps);
-        long[] shape = labelMaps.shape;
-        Device device = labelMaps.device;
+
+        // Read in place on the host (NativeTensor.Elements), written into a new host tensor, then moved to the maps' device.
+        Tensor mixed;
         switch (labelMaps.dtype)
         {
             case ScalarType.Byte:
-                byte[] bytes = host.data<byte>().ToArray(), mixedBytes = new byte[bytes.Length];
-                LabelMapMixer.Mix(plan, bytes, mixedBytes);
-                return tensor(mixedBytes, shape, ScalarType.Byte, device).MoveToOuterDisposeScope();
+                mixed = NativeTensor.NewHostTensor(labelMaps.shape, ScalarType.Byte, out Span<byte> bytes);
+                LabelMapMixer.Mix(plan, NativeTensor.Elements<byte>(host), bytes);
+                break;
             case ScalarType.Int32:
-                int[] ints = host.data<int>().ToArray(), mixedInts = new int[ints.Length];
-                LabelMapMixer.Mix(plan, ints, mixedInts);
-                return tensor(mixedInts, shape, ScalarType.Int32, device).MoveToOuterDisposeScope();
+                mixed = NativeTensor.NewHostTensor(labelMaps.shape, ScalarType.Int32, out Span<int> ints);
+                LabelMapMixer.Mix(plan, NativeTensor.Elements<int>(host), ints);
+                break;
             default:
-                long[] longs = host.data<long>().ToArray(), mixedLongs = new long[longs.Length];
-                LabelMapMixer.Mix(plan, longs, mixedLongs);
-                return tensor(mixedLongs, shape, ScalarType.Int64, device).MoveToOuterDisposeScope();
+                mixed = NativeTensor.NewHostTensor(labelMaps.shape, ScalarType.Int64, out Span<long> longs);
+                LabelMapMixer.Mix(plan, NativeTensor.Elements<long>(host), longs);
+                break;
         }
+
+        return mixed.to(labelMaps.device).MoveToOuterDisposeScope();
     }
 
     /// <summary>Per-element pairs: class A (the dominant source's), class B (the other's), and the weight of A.</summary>
@@ -61,35 +66,41 @@ public static class TorchLabelMapMixer
     public static LabelMapPairTensors ToPairs(MixPlan plan, Tensor labelMaps)
     {
         Check(plan, labelMaps);
+        using DisposeScope scope = NewDisposeScope();
+        long[] shape = labelMaps.shape;
         int count = checked((int)labelMaps.numel());
-        var a = new int[count];
-        var b = new int[count];
-        var w = new float[count];
-        using (DisposeScope read = NewDisposeScope())
+        Tensor weight = NativeTensor.NewHostTensor(shape, ScalarType.Float32, out Span<float> weightA);
+        int[] classes = ArrayPool<int>.Shared.Rent(2 * count); // int32 classes, widened below into the int64 tensors
+        try
         {
+            Span<int> classA = classes.AsSpan(0, count), classB = classes.AsSpan(count, count);
             Tensor host = Host(labelMaps);
             try
             {
                 switch (labelMaps.dtype)
                 {
-                    case ScalarType.Byte: LabelMapMixer.ToPairs(plan, host.data<byte>().ToArray(), a, b, w); break;
-                    case ScalarType.Int32: LabelMapMixer.ToPairs(plan, host.data<int>().ToArray(), a, b, w); break;
-                    default: LabelMapMixer.ToPairs(plan, host.data<long>().ToArray(), a, b, w); break;
+                    case ScalarType.Byte: LabelMapMixer.ToPairs(plan, NativeTensor.Elements<byte>(host), classA, classB, weightA); break;
+                    case ScalarType.Int32: LabelMapMixer.ToPairs(plan, NativeTensor.Elements<int>(host), classA, classB, weightA); break;
+                    default: LabelMapMixer.ToPairs(plan, NativeTensor.Elements<long>(host), classA, classB, weightA); break;
                 }
             }
             catch (ArgumentException e) when (e.ParamName == "labels")
             {
                 throw new ArgumentException(e.Message.Replace(" (Parameter 'labels')", string.Empty, StringComparison.Ordinal), nameof(labelMaps), e);
             }
-        }
 
-        using DisposeScope scope = NewDisposeScope();
-        long[] shape = labelMaps.shape;
-        Device device = labelMaps.device;
-        Tensor indexA = tensor(a.Select(v => (long)v).ToArray(), shape, ScalarType.Int64, device);
-        Tensor indexB = tensor(b.Select(v => (long)v).ToArray(), shape, ScalarType.Int64, device);
-        Tensor weightA = tensor(w, shape, ScalarType.Float32, device);
-        return new LabelMapPairTensors(indexA.MoveToOuterDisposeScope(), indexB.MoveToOuterDisposeScope(), weightA.MoveToOuterDisposeScope());
+            Tensor indexA = NativeTensor.NewHostTensor(shape, ScalarType.Int64, out Span<long> longA);
+            Tensor indexB = NativeTensor.NewHostTensor(shape, ScalarType.Int64, out Span<long> longB);
+            TensorPrimitives.ConvertTruncating<int, long>(classA, longA);
+            TensorPrimitives.ConvertTruncating<int, long>(classB, longB);
+            Device device = labelMaps.device;
+            return new LabelMapPairTensors(
+                indexA.to(device).MoveToOuterDisposeScope(), indexB.to(device).MoveToOuterDisposeScope(), weight.to(device).MoveToOuterDisposeScope());
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(classes);
+        }
     }
 
     /// <summary>Soft targets <c>[B, K, spatial…]</c>, float32, with the weights the pixels were mixed with; ignored
@@ -118,27 +129,24 @@ public static class TorchLabelMapMixer
                 $"Soft targets of {labelMaps.numel()} elements × {classCount} classes would hold {size} floats, above LabelMixer.MaxDenseElements ({LabelMixer.MaxDenseElements}); use ToPairs.", nameof(classCount));
         }
 
-        var targets = new float[size];
-        using (DisposeScope read = NewDisposeScope())
+        using DisposeScope scope = NewDisposeScope();
+        Tensor targets = NativeTensor.NewHostTensor([labelMaps.shape[0], classCount, .. labelMaps.shape.Skip(1)], ScalarType.Float32, out Span<float> written);
+        Tensor host = Host(labelMaps);
+        try
         {
-            Tensor host = Host(labelMaps);
-            try
+            switch (labelMaps.dtype)
             {
-                switch (labelMaps.dtype)
-                {
-                    case ScalarType.Byte: LabelMapMixer.ToSoftTargets(plan, host.data<byte>().ToArray(), classCount, ignoreIndex, targets); break;
-                    case ScalarType.Int32: LabelMapMixer.ToSoftTargets(plan, host.data<int>().ToArray(), classCount, ignoreIndex, targets); break;
-                    default: LabelMapMixer.ToSoftTargets(plan, host.data<long>().ToArray(), classCount, ignoreIndex, targets); break;
-                }
-            }
-            catch (ArgumentException e) when (e.ParamName == "labels")
-            {
-                throw new ArgumentException(e.Message.Replace(" (Parameter 'labels')", string.Empty, StringComparison.Ordinal), nameof(labelMaps), e);
+                case ScalarType.Byte: LabelMapMixer.ToSoftTargets(plan, NativeTensor.Elements<byte>(host), classCount, ignoreIndex, written); break;
+                case ScalarType.Int32: LabelMapMixer.ToSoftTargets(plan, NativeTensor.Elements<int>(host), classCount, ignoreIndex, written); break;
+                default: LabelMapMixer.ToSoftTargets(plan, NativeTensor.Elements<long>(host), classCount, ignoreIndex, written); break;
             }
         }
+        catch (ArgumentException e) when (e.ParamName == "labels")
+        {
+            throw new ArgumentException(e.Message.Replace(" (Parameter 'labels')", string.Empty, StringComparison.Ordinal), nameof(labelMaps), e);
+        }
 
-        long[] shape = [labelMaps.shape[0], classCount, .. labelMaps.shape.Skip(1)];
-        return tensor(targets, shape, ScalarType.Float32, labelMaps.device);
+        return targets.to(labelMaps.device).MoveToOuterDisposeScope();
     }
 
     /// <summary>Checks the maps: live, on a real device, uint8/int32/int64, exactly <c>[B, spatial…]</c> of the plan.</summary>

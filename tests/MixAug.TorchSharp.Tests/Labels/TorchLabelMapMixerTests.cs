@@ -64,6 +64,38 @@ public sealed class TorchLabelMapMixerTests
     }
 
     [Test]
+    public void OutputsOf32MiBAndMoreAndStridedMapsGiveTheArraysNumbersToo()
+    {
+        // Outputs from 32 MiB on live in managed arrays under the tensor (NativeTensor.NewHostTensor), smaller ones in
+        // libtorch's memory: 4 int64 maps of 1024x1024 are 32 MiB, and so are their pairs' int64 classes; the maps are
+        // read through a transposed view, which the host copy makes contiguous.
+        using var scope = NewDisposeScope();
+        var shape = new BatchShape(4, 1, 1024, 1024);
+        MixPlan plan = new CutMix(mode: LambdaMode.Element).CreatePlan(shape, new MixRandom(21));
+        long[] labels = [.. Enumerable.Range(0, shape.BatchSize * shape.PlaneSize).Select(i => (long)((i * 7) % 11))];
+        Tensor transposed = tensor(labels, [4, 1024, 1024]).transpose(1, 2).contiguous().transpose(1, 2);
+        Assert.That(transposed.is_contiguous(), Is.False);
+
+        var expected = new long[labels.Length];
+        LabelMapMixer.Mix(plan, labels, expected);
+        foreach (Tensor maps in new[] { tensor(labels, [4, 1024, 1024]), transposed })
+        {
+            Tensor mixed = TorchLabelMapMixer.Mix(plan, maps);
+            Assert.That((mixed.dtype, mixed.shape, mixed.is_contiguous()), Is.EqualTo((ScalarType.Int64, new long[] { 4, 1024, 1024 }, true)));
+            Assert.That(mixed.data<long>().ToArray().AsSpan().SequenceEqual(expected), Is.True, "int64 maps of 32 MiB");
+        }
+
+        var a = new int[labels.Length];
+        var b = new int[labels.Length];
+        var w = new float[labels.Length];
+        LabelMapMixer.ToPairs(plan, labels, a, b, w);
+        using LabelMapPairTensors pairs = TorchLabelMapMixer.ToPairs(plan, transposed);
+        Assert.That(pairs.IndexA.data<long>().ToArray().AsSpan().SequenceEqual(a.Select(v => (long)v).ToArray()), Is.True, "classes A");
+        Assert.That(pairs.IndexB.data<long>().ToArray().AsSpan().SequenceEqual(b.Select(v => (long)v).ToArray()), Is.True, "classes B");
+        Assert.That(pairs.WeightA.data<float>().ToArray().AsSpan().SequenceEqual(w), Is.True, "weights of A");
+    }
+
+    [Test]
     public void HardMapOfASelectingPlanIsWhatTorchMixerSelects()
     {
         using var scope = NewDisposeScope();
