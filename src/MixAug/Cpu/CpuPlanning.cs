@@ -24,15 +24,22 @@ public static class CpuPlanning
         ArgumentNullException.ThrowIfNull(transform);
         ArgumentNullException.ThrowIfNull(random);
         FeatureRequirements.RefuseClassMaps(transform, "this overload (pixels only)", nameof(transform));
-        BatchFeatures features = CpuFeatures.Compute(transform.Requirements, shape, pixels, configuration);
-        var request = new MixRequest(shape, random, features);
+        PlanFeatures features = CpuFeatures.ComputeForOnePlan(transform.Requirements, shape, pixels, configuration);
+        var request = new MixRequest(shape, random, features.Features);
+        MixPlan? plan = null;
         try
         {
-            return transform.CreatePlan(request);
+            plan = transform.CreatePlan(request);
+            return plan;
         }
         catch (ArgumentException e) when (e.ParamName == nameof(request))
         {
             throw Internal.Guard.Rename(e, nameof(shape)); // the request holds the caller's shape and features of its pixels
+        }
+        finally
+        {
+            // The features stay in this call: only a plan that refers to its grids (a saliency mask) keeps them.
+            features.Release(plan);
         }
     }
 }
