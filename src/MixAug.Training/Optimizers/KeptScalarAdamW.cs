@@ -1,4 +1,3 @@
-using MixAug.TorchSharp.Native;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -69,12 +68,10 @@ public sealed class KeptScalarAdamW : AdamW
     private void Step(ParamGroup group)
     {
         var options = (Options)group.Options;
-        double beta1 = options.beta1!.Value, beta2 = options.beta2!.Value, weightDecay = options.weight_decay!.Value;
-        double eps = options.eps!.Value, lr = options.LearningRate!.Value;
+        double lr = options.LearningRate!.Value, shrinkFactor = 1 - (lr * options.weight_decay!.Value);
         bool amsgrad = options.amsgrad!.Value, maximize = options.maximize!.Value;
-        double shrinkFactor = 1 - (lr * weightDecay);
-        using Scalar keep1 = beta1.ToScalar(), take1 = (1 - beta1).ToScalar(), keep2 = beta2.ToScalar(), take2 = (1 - beta2).ToScalar();
-        using Scalar epsilon = eps.ToScalar(), shrink = shrinkFactor.ToScalar();
+        using var moments = new AdamMoments(options.beta1!.Value, options.beta2!.Value, options.eps!.Value);
+        using Scalar shrink = shrinkFactor.ToScalar();
         foreach (Parameter parameter in group.Parameters)
         {
             var state = (State)_state[parameter.Handle];
@@ -95,19 +92,7 @@ public sealed class KeptScalarAdamW : AdamW
                 parameter.mul_(shrink);
             }
 
-            double correction1 = 1 - Math.Pow(beta1, state.step), correction2 = 1 - Math.Pow(beta2, state.step);
-            state.exp_avg.mul_(keep1).add_(grad, take1);
-            state.exp_avg_sq.mul_(keep2).addcmul_(grad, grad, take2);
-            if (amsgrad)
-            {
-                Tensor previous = state.max_exp_avg_sq;
-                state.max_exp_avg_sq = maximum(previous, state.exp_avg_sq).DetachFromDisposeScope();
-                previous.Dispose();
-            }
-
-            using Scalar root = Math.Sqrt(correction2).ToScalar(), stepSize = (-(lr / correction1)).ToScalar();
-            Tensor denominator = (amsgrad ? state.max_exp_avg_sq : state.exp_avg_sq).sqrt().div(root).add_(epsilon, KeptScalars.One);
-            parameter.addcdiv_(state.exp_avg, denominator, stepSize);
+            moments.Step(parameter, grad, state.step, state.exp_avg, state.exp_avg_sq, ref state.max_exp_avg_sq, amsgrad, lr, conjugate: false);
         }
     }
 }
