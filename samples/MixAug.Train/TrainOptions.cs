@@ -10,6 +10,8 @@ internal sealed class TrainOptions
 
     public static readonly string[] Models = ["cnn", "vit", "camcnn"];
 
+    public static readonly string[] Optimizers = ["adam", "adamw", "sgd"];
+
     public string? Data { get; set; }
 
     public string Mix { get; set; } = "none";
@@ -25,7 +27,17 @@ internal sealed class TrainOptions
 
     public int BatchSize { get; set; } = 128;
 
-    public double LearningRate { get; set; } = 1e-3;
+    /// <summary>The optimizer: adam, adamw or sgd (MixAug.Training's kept-scalar twins of TorchSharp's).</summary>
+    public string Optimizer { get; set; } = "adam";
+
+    /// <summary>The learning rate; null for the optimizer's default (<see cref="DefaultLearningRate"/>).</summary>
+    public double? LearningRate { get; set; }
+
+    /// <summary>The learning rate the run uses: the command line's, or 0.001 for Adam and AdamW and 0.05 for SGD.</summary>
+    public double EffectiveLearningRate => LearningRate ?? DefaultLearningRate(Optimizer);
+
+    /// <summary>The optimizer's default learning rate: 0.001 for Adam and AdamW, 0.05 for SGD with momentum.</summary>
+    public static double DefaultLearningRate(string optimizer) => optimizer == "sgd" ? 0.05 : 1e-3;
 
     public string? Json { get; set; }
 
@@ -63,11 +75,15 @@ internal sealed class TrainCommand
         DefaultValueFactory = _ => 128,
     }.IntegerIn(1, 65536);
 
+    private readonly Option<string> _optimizer = new Option<string>("--optimizer")
+    {
+        Description = "The optimizer, TorchSharp's with its step's scalars kept alive: adam, adamw (weight decay 0.05, DeiT's) or sgd (momentum 0.9, Nesterov, weight decay 5e-4) [default: adam]",
+    }.OneOf(TrainOptions.Optimizers.Select(o => (o, o)).ToArray());
+
     private readonly Option<double> _lr = new Option<double>("--lr")
     {
         HelpName = "X",
-        Description = "Adam learning rate, > 0",
-        DefaultValueFactory = _ => 1e-3,
+        Description = "Learning rate, > 0 [default: 0.001 for adam and adamw, 0.05 for sgd]",
     }.PositiveNumber();
 
     private readonly Option<string?> _json = SharedOptions.Json(
@@ -93,7 +109,7 @@ internal sealed class TrainCommand
             "MixAug.Train: trains a small CNN on Fashion-MNIST with a MixAug mix and reports accuracy, loss and calibration. "
             + "Exit codes: 0 success, 1 nothing trained, 2 bad arguments or data.")
         {
-            _data, _mix, _model, _epochs, _seed, _limit, _batchSize, _lr, _json, _plot, _compare,
+            _data, _mix, _model, _epochs, _seed, _limit, _batchSize, _optimizer, _lr, _json, _plot, _compare,
         };
     }
 
@@ -110,7 +126,8 @@ internal sealed class TrainCommand
         Seed = parse.GetValue(_seed),
         Limit = parse.GetValue(_limit),
         BatchSize = parse.GetValue(_batchSize),
-        LearningRate = parse.GetValue(_lr),
+        Optimizer = parse.GetValue(_optimizer) ?? "adam",
+        LearningRate = parse.GetResult(_lr) is null ? null : parse.GetValue(_lr),
         Json = parse.GetValue(_json),
         Plot = parse.GetValue(_plot),
         Compare = parse.GetValue(_compare),

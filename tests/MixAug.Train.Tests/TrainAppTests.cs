@@ -95,6 +95,38 @@ public class TrainAppTests
         Assert.That(table, Does.Contain("| transmix |").And.Contain("| deit |").And.Contain("| cutmix |").And.Not.Contain("| manifold |"));
     }
 
+    [TestCase("adam", null, 0.001)]
+    [TestCase("adamw", null, 0.001)]
+    [TestCase("sgd", null, 0.05)]
+    [TestCase("sgd", "0.02", 0.02)]
+    public void TheOptimizerTrainsAndIsRecordedWithItsLearningRate(string optimizer, string? lr, double expectedLr)
+    {
+        string json = Path.Combine(_out, "run.json");
+        string[] args = ["--data", _data, "--mix", "cutmix", "--limit", "256", "--epochs", "1", "--optimizer", optimizer, "--json", json, .. lr is null ? Array.Empty<string>() : ["--lr", lr]];
+        (int code, _, string stderr) = Run(args);
+        Assert.That(code, Is.Zero, stderr);
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(json));
+        Assert.That(doc.RootElement.GetProperty("optimizer").GetString(), Is.EqualTo(optimizer));
+        Assert.That(doc.RootElement.GetProperty("learningRate").GetDouble(), Is.EqualTo(expectedLr));
+        Assert.That(doc.RootElement.GetProperty("epochs")[0].GetProperty("trainLoss").GetDouble(), Is.GreaterThan(0));
+    }
+
+    [Test]
+    public void EachOptimizerTakesItsOwnSteps()
+    {
+        // The same seed and data: the optimizers differ only in their steps, so their losses must too.
+        double Loss(string optimizer)
+        {
+            string json = Path.Combine(_out, optimizer + ".json");
+            Assert.That(Run("--data", _data, "--mix", "none", "--limit", "256", "--epochs", "1", "--optimizer", optimizer, "--json", json).Code, Is.Zero);
+            using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(json));
+            return doc.RootElement.GetProperty("epochs")[0].GetProperty("testLoss").GetDouble();
+        }
+
+        double[] losses = [Loss("adam"), Loss("adamw"), Loss("sgd")];
+        Assert.That(losses.Distinct().Count(), Is.EqualTo(3), string.Join(", ", losses));
+    }
+
     [Test]
     public void SameSeedSameNumbers()
     {

@@ -11,6 +11,7 @@ public class TrainCommandLineTests
     [TestCase("error: --epochs must be an integer in [1, 1000]; it was '0'." + Help, "--epochs", "0")]
     [TestCase("error: --epochs must be an integer in [1, 1000]; it was 'ten'." + Help, "--epochs", "ten")]
     [TestCase("error: --mix must be none, mixup, cutmix, fmix, saliencymix, choice, manifold, gradsaliency, deit, transmix or snapmix; it was 'swirl'." + Help, "--mix", "swirl")]
+    [TestCase("error: --optimizer must be adam, adamw or sgd; it was 'rmsprop'." + Help, "--optimizer", "rmsprop")]
     [TestCase("error: --lr must be a finite number greater than 0; it was '0'." + Help, "--lr", "0")]
     [TestCase("error: --lr must be a finite number greater than 0; it was 'Infinity'." + Help, "--lr", "Infinity")]
     [TestCase("error: --batch-size must be an integer in [1, 65536]; it was '65537'." + Help, "--batch-size", "65537")]
@@ -32,12 +33,12 @@ public class TrainCommandLineTests
     {
         (int code, string stdout, _) = Run("--help");
         Assert.That(code, Is.Zero);
-        foreach (string option in new[] { "--data <DIR>", "--mix <none|mixup|cutmix|fmix|saliencymix|choice|manifold|gradsaliency|deit|transmix|snapmix>", "--model <cnn|vit|camcnn>", "--epochs <N>", "--seed <N>", "--limit <N>", "--batch-size <N>", "--lr <X>", "--json <FILE>", "--plot <DIR>", "--compare " })
+        foreach (string option in new[] { "--data <DIR>", "--mix <none|mixup|cutmix|fmix|saliencymix|choice|manifold|gradsaliency|deit|transmix|snapmix>", "--model <cnn|vit|camcnn>", "--epochs <N>", "--seed <N>", "--limit <N>", "--batch-size <N>", "--optimizer <adam|adamw|sgd>", "--lr <X>", "--json <FILE>", "--plot <DIR>", "--compare " })
         {
             Assert.That(stdout, Does.Contain(option), option);
         }
 
-        Assert.That(stdout, Does.Contain("Epochs, 1..1000 [default: 10]").And.Contain("[default: 0.001]").And.Contain("MIXAUG_FASHION_MNIST"));
+        Assert.That(stdout, Does.Contain("Epochs, 1..1000 [default: 10]").And.Contain("[default: 0.001 for adam and adamw, 0.05 for sgd]").And.Contain("MIXAUG_FASHION_MNIST"));
         Assert.That(stdout, Does.Not.Contain("epoch(s)").And.Not.Contain("1 epochs"));
     }
 
