@@ -99,8 +99,8 @@ public sealed class GradientSaliency : ISaliencySource, IEquatable<GradientSalie
 
         // The same bilinear upsampling (half-pixel centres) as SaliencyMaps.Upsample, then the first arg-max.
         Tensor map = gh == h && gw == w ? pooled : nn.functional.interpolate(pooled, [h, w], mode: InterpolationMode.Bilinear, align_corners: false);
-        ReadOnlySpan<long> peaks = NativeTensor.Elements<long>(map.reshape(b, h * w).argmax(1).cpu().contiguous());
-        return SaliencyMaps.FromPeaks(this, spatial, [.. peaks.ToArray().Select(p => (int)p)]);
+        long[] peaks = map.reshape(b, h * w).argmax(1).cpu().data<long>().ToArray();
+        return SaliencyMaps.FromPeaks(this, spatial, [.. peaks.Select(p => (int)p)]);
     }
 
     /// <inheritdoc />

@@ -134,8 +134,8 @@ public static class TorchFeatures
         }
 
         Tensor upsampled = nn.functional.interpolate(normalised, [h, w], mode: InterpolationMode.Bilinear, align_corners: false);
-        ReadOnlySpan<long> peaks = NativeTensor.Elements<long>(upsampled.reshape(b, h * w).argmax(1).cpu().contiguous());
-        return SaliencyMaps.FromPeaks(source, spatial, [.. peaks.ToArray().Select(p => (int)p)]);
+        long[] peaks = upsampled.reshape(b, h * w).argmax(1).cpu().data<long>().ToArray();
+        return SaliencyMaps.FromPeaks(source, spatial, [.. peaks.Select(p => (int)p)]);
     }
 
     /// <summary>The area-average weights from <paramref name="extent"/> samples to <paramref name="cells"/> cells as a [cells, extent] matrix.</summary>

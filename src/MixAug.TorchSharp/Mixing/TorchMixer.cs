@@ -127,11 +127,7 @@ public static partial class TorchMixer
         TorchSharpRuntime.EnsureLoadable();
         if (CanUseCpuKernels(images))
         {
-            unsafe
-            {
-                CpuMixer.ApplyInPlace(plan, new Span<float>((void*)NativeTensor.DataPointer(images), (int)images.numel()));
-            }
-
+            CpuMixer.ApplyInPlace(plan, NativeTensor.Writable<float>(images));
             return;
         }
 
@@ -205,13 +201,8 @@ public static partial class TorchMixer
     private static bool CanUseCpuKernels(Tensor t) =>
         t.device_type == DeviceType.CPU && t.dtype == ScalarType.Float32 && !t.requires_grad && t.is_contiguous() && t.numel() <= int.MaxValue;
 
-    private static unsafe void RunCpuKernels(MixPlan plan, Tensor source, Tensor destination)
-    {
-        int count = (int)source.numel();
-        var from = new ReadOnlySpan<float>((void*)NativeTensor.DataPointer(source), count);
-        var to = new Span<float>((void*)NativeTensor.DataPointer(destination), count);
-        CpuMixer.Apply(plan, from, to);
-    }
+    private static void RunCpuKernels(MixPlan plan, Tensor source, Tensor destination) =>
+        CpuMixer.Apply(plan, NativeTensor.Elements<float>(source), NativeTensor.Writable<float>(destination));
 
     /// <summary>The libtorch path; every tensor it makes but the result belongs to the caller's (internal) scope.</summary>
     private static Tensor MixWithOperations(MixPlan plan, Tensor x)
