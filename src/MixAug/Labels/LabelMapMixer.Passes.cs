@@ -24,7 +24,8 @@ public static partial class LabelMapMixer
     {
         private const long ParallelThresholdBytes = 1 << 20;
 
-        private int[] _order = [];
+        // The order of the samples when they follow their partners (rented for one run); null for batch order.
+        private int[]? _order;
 
         protected MixPlan Plan => plan;
 
@@ -42,27 +43,23 @@ public static partial class LabelMapMixer
         /// <summary>Writes every sample, on one thread below the threshold (<paramref name="outputBytes"/>).</summary>
         public void Run(long outputBytes)
         {
-            _order = ArrayPool<int>.Shared.Rent(plan.BatchSize);
+            if (FollowsPartners)
+            {
+                _order = ArrayPool<int>.Shared.Rent(plan.BatchSize);
+                OrderByPartnerChains(plan, _order.AsSpan(0, plan.BatchSize));
+            }
+
             try
             {
-                Span<int> order = _order.AsSpan(0, plan.BatchSize);
-                if (FollowsPartners)
-                {
-                    OrderByPartnerChains(plan, order);
-                }
-                else
-                {
-                    for (int i = 0; i < order.Length; i++)
-                    {
-                        order[i] = i;
-                    }
-                }
-
                 configuration.Workers.Run(this, outputBytes < ParallelThresholdBytes ? 1 : Math.Min(plan.BatchSize, configuration.Workers.Parallelism));
             }
             finally
             {
-                ArrayPool<int>.Shared.Return(_order);
+                if (_order is not null)
+                {
+                    ArrayPool<int>.Shared.Return(_order);
+                    _order = null;
+                }
             }
         }
 
@@ -77,9 +74,9 @@ public static partial class LabelMapMixer
             sources.Configuration = configuration;
             try
             {
-                foreach (int i in _order.AsSpan(first, end - first))
+                for (int k = first; k < end; k++)
                 {
-                    Sample(i, all, sources);
+                    Sample(_order is null ? k : _order[k], all, sources);
                 }
             }
             finally
